@@ -1,0 +1,10 @@
+"""Print the CREATE statements of the current models (used once to freeze a migration's SQL)."""
+
+from models.schema import ALL_MODELS, db
+
+db.init(":memory:")
+for model in ALL_MODELS:
+    sql, _ = model._schema._create_table(safe=False).query()
+    print(sql + ";")
+    for index in model._schema._create_indexes(safe=False):
+        print(index.query()[0] + ";")
