@@ -1,0 +1,44 @@
+"""The exception tree of the register: each failure a caller must tell apart has its own type."""
+
+from __future__ import annotations
+
+
+class RegisterError(Exception):
+    """Base of every error the register raises on purpose."""
+
+
+class RegisterUnavailable(RegisterError):
+    """The register file cannot be used at all (environment problem)."""
+
+
+class HomeNotWritable(RegisterUnavailable):
+    """The office home folder cannot be created or written."""
+
+
+class DamagedRegister(RegisterUnavailable):
+    """The register file exists but is not a readable SQLite database of ours."""
+
+
+class SchemaTooNew(RegisterUnavailable):
+    """The register was written by a newer counterdesk; it is refused, never modified."""
+
+    def __init__(self, found: int, supported: int, path: str) -> None:
+        self.found = found
+        self.supported = supported
+        self.path = path
+        super().__init__(
+            f"the register {path} has schema version {found}, but this counterdesk knows "
+            f"versions up to {supported}: upgrade counterdesk (the file was not changed)"
+        )
+
+
+class NotFound(RegisterError):
+    """The person, card or record asked for is not in the register."""
+
+
+class InvalidRequest(RegisterError):
+    """The request cannot be carried out in the register's current state."""
+
+
+class CredentialLocked(RegisterError):
+    """The query password is locked after too many wrong attempts."""

@@ -1,0 +1,72 @@
+"""Schema versions of the register and the recorded migrations between them.
+
+Each migration runs in its own transaction and is recorded in `schema_migration`; the schema
+version is also kept in `PRAGMA user_version`, so a newer register can be recognised (and
+refused) by reading the file header, before anything is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+from peewee import Database
+
+from models.errors import SchemaTooNew
+from models.fields import utc_now
+
+# Identifies a counterdesk register in the SQLite header ("CDK1").
+APPLICATION_ID = 0x43444B31
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema: a version number, a name and the SQL file that builds it."""
+
+    version: int
+    name: str
+    sql_file: str
+
+    def statements(self) -> list[str]:
+        """The SQL statements of this migration, comments removed."""
+        text = resources.files("models.sql").joinpath(self.sql_file).read_text("utf-8")
+        lines = [line for line in text.splitlines() if not line.lstrip().startswith("--")]
+        return [s.strip() for s in "\n".join(lines).split(";\n") if s.strip().rstrip(";")]
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial tables", "0001_initial.sql"),)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+_BOOKKEEPING = (
+    'CREATE TABLE IF NOT EXISTS "schema_migration" ('
+    '"version" INTEGER NOT NULL PRIMARY KEY, "name" TEXT NOT NULL, "applied_at" TEXT NOT NULL)'
+)
+
+
+def applied_versions(database: Database) -> list[int]:
+    """Versions recorded in the register, oldest first."""
+    cursor = database.execute_sql('SELECT "version" FROM "schema_migration" ORDER BY 1')
+    return [row[0] for row in cursor.fetchall()]
+
+
+def migrate(database: Database) -> list[int]:
+    """Apply every migration the register lacks, each in one transaction; return those applied."""
+    database.execute_sql(_BOOKKEEPING)
+    done = set(applied_versions(database))
+    if done and max(done) > SCHEMA_VERSION:
+        raise SchemaTooNew(max(done), SCHEMA_VERSION, database.database)
+    applied: list[int] = []
+    for migration in MIGRATIONS:
+        if migration.version in done:
+            continue
+        with database.atomic():
+            for statement in migration.statements():
+                database.execute_sql(statement.rstrip(";"))
+            database.execute_sql(
+                'INSERT INTO "schema_migration" ("version", "name", "applied_at") VALUES (?, ?, ?)',
+                (migration.version, migration.name, utc_now().isoformat()),
+            )
+            database.execute_sql(f"PRAGMA user_version = {migration.version}")
+            database.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        applied.append(migration.version)
+    return applied

@@ -1,0 +1,263 @@
+"""The register's tables as peewee models, bound to the late-initialised database `db`.
+
+Money is integer fen, periods are integers YYYYMM, dates ISO dates, times UTC. The big tables
+(monthly contributions, yearly summaries) are WITHOUT ROWID tables clustered on their lookup key,
+so a person's 36 months are one contiguous range on disk.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    CompositeKey,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SqliteDatabase,
+    TextField,
+)
+
+from models.fields import UtcDateTimeField, utc_now
+
+# Created late: `models.db.open_register` calls `db.init(path, pragmas=...)`.
+db = SqliteDatabase(None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class OfficeSetting(BaseModel):
+    """Facts about this office's register (district code, office name, demo parameters)."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Person(BaseModel):
+    """An insured person; the social security number is the resident ID number."""
+
+    id = AutoField()
+    ssn = CharField(max_length=18, unique=True)
+    name = CharField(max_length=40, index=True)
+    gender = CharField(max_length=1)  # "M" / "F"
+    birth_date = DateField()
+    ethnicity = CharField(max_length=2, default="01")  # GB 3304 code, 01 = Han
+    region_code = CharField(max_length=6)
+    phone = CharField(max_length=20, null=True)
+    address = CharField(max_length=200, null=True)
+    status = CharField(max_length=12, default="insured")
+    updated_at = UtcDateTimeField(default=utc_now)
+
+
+class Employer(BaseModel):
+    """A contributing unit (单位), identified by its unified social credit code."""
+
+    id = AutoField()
+    unit_code = CharField(max_length=18, unique=True)
+    name = CharField(max_length=100, index=True)
+    region_code = CharField(max_length=6)
+    work_injury_rate_bp = IntegerField(default=50)
+
+
+class Enrolment(BaseModel):
+    """A person's participation in one insurance type."""
+
+    id = AutoField()
+    person = ForeignKeyField(Person, backref="enrolments", on_delete="CASCADE", index=False)
+    employer = ForeignKeyField(Employer, null=True, backref="enrolments")
+    insurance = IntegerField()  # enums.Insurance
+    start_date = DateField()
+    end_date = DateField(null=True)
+    status = CharField(max_length=10, default="active")
+
+    class Meta:
+        indexes = ((("person", "insurance", "start_date"), True),)
+
+
+class Card(BaseModel):
+    """A social security card; a replacement card points back through `replaced_by`."""
+
+    id = AutoField()
+    card_no = CharField(max_length=9, unique=True)
+    identifier = CharField(max_length=32, unique=True)
+    person = ForeignKeyField(Person, backref="cards", on_delete="CASCADE")
+    generation = IntegerField()  # 1, 2 or 3
+    region_code = CharField(max_length=6)
+    issue_date = DateField()
+    expiry_date = DateField()
+    status = CharField(max_length=10, default="active")
+    status_changed_at = UtcDateTimeField(null=True)
+    replaced_by = ForeignKeyField("self", null=True, backref="replaces")
+
+
+class Contribution(BaseModel):
+    """One month's contribution of one person to one insurance type.
+
+    No secondary indexes: the primary key serves the per-person lookups, and at district scale
+    (about 100 million rows) every extra index costs gigabytes and minutes of loading.
+    """
+
+    person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
+    period = IntegerField()  # YYYYMM
+    insurance = IntegerField()  # enums.Insurance
+    employer = ForeignKeyField(Employer, null=True, index=False)
+    base_fen = IntegerField()
+    employer_fen = IntegerField()
+    personal_fen = IntegerField()
+    status = IntegerField()  # enums.ContributionStatus
+    posted_date = DateField(null=True)
+
+    class Meta:
+        primary_key = CompositeKey("person", "period", "insurance")
+        without_rowid = True
+
+
+class ContributionYear(BaseModel):
+    """Totals of one year and insurance type, for months before the monthly window."""
+
+    person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
+    year = IntegerField()
+    insurance = IntegerField()
+    months_paid = IntegerField()
+    base_total_fen = IntegerField()  # sum of monthly bases; average = total / months
+    employer_fen = IntegerField()
+    personal_fen = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("person", "year", "insurance")
+        without_rowid = True
+
+
+class Account(BaseModel):
+    """A personal account (pension or medical) and its current balance."""
+
+    id = AutoField()
+    person = ForeignKeyField(Person, backref="accounts", on_delete="CASCADE", index=False)
+    kind = CharField(max_length=8)  # enums.AccountKind
+    balance_fen = IntegerField(default=0)
+    opened_date = DateField()
+    updated_at = UtcDateTimeField(default=utc_now)
+
+    class Meta:
+        indexes = ((("person", "kind"), True),)
+
+
+class AccountEntry(BaseModel):
+    """One movement on a personal account, with the balance after it."""
+
+    id = AutoField()
+    account = ForeignKeyField(Account, backref="entries", on_delete="CASCADE", index=False)
+    posted_date = DateField()
+    kind = IntegerField()  # enums.EntryKind
+    amount_fen = IntegerField()  # signed: spending is negative
+    balance_after_fen = IntegerField()
+    counterparty = CharField(max_length=60, null=True)  # hospital or pharmacy
+    period = IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("account", "posted_date"), False),)
+
+
+class QueryCredential(BaseModel):
+    """The holder's query password. No row, or a NULL hash, means the initial password."""
+
+    person = ForeignKeyField(Person, primary_key=True, on_delete="CASCADE")
+    password_hash = CharField(max_length=200, null=True)
+    failed_attempts = IntegerField(default=0)
+    locked_until = UtcDateTimeField(null=True)
+    changed_at = UtcDateTimeField(default=utc_now)
+
+
+class StaffUser(BaseModel):
+    """A member of the office staff."""
+
+    id = AutoField()
+    username = CharField(max_length=40, unique=True)
+    display_name = CharField(max_length=40)
+    role = CharField(max_length=12)  # enums.Role
+    password_hash = CharField(max_length=200, null=True)
+    active = BooleanField(default=True)
+    created_at = UtcDateTimeField(default=utc_now)
+
+
+class ServiceVisit(BaseModel):
+    """A citizen served at the counter or the kiosk."""
+
+    id = AutoField()
+    person = ForeignKeyField(Person, null=True, on_delete="SET NULL", index=False)
+    staff = ForeignKeyField(StaffUser, null=True)
+    channel = CharField(max_length=10)  # counter / kiosk
+    purpose = CharField(max_length=40)
+    card_no = CharField(max_length=9, null=True)
+    started_at = UtcDateTimeField(default=utc_now)
+    note = TextField(null=True)
+
+    class Meta:
+        indexes = ((("started_at",), False), (("person", "started_at"), False))
+
+
+class AuditEvent(BaseModel):
+    """Who did or looked at what, and when. Reads are logged too."""
+
+    id = AutoField()
+    at = UtcDateTimeField(default=utc_now, index=True)
+    actor = CharField(max_length=60)
+    action = CharField(max_length=40)
+    person = ForeignKeyField(Person, null=True, on_delete="SET NULL", index=False)
+    detail = TextField(null=True)  # JSON
+
+    class Meta:
+        indexes = ((("person", "at"), False),)
+
+
+class Outbox(BaseModel):
+    """A command applied locally and queued for headquarters, in the same transaction."""
+
+    seq = AutoField()
+    uuid = CharField(max_length=36, unique=True)
+    created_at = UtcDateTimeField(default=utc_now)
+    actor = CharField(max_length=60)
+    command = CharField(max_length=40)
+    payload = TextField()  # JSON
+    status = CharField(max_length=10, default="pending", index=True)
+    attempts = IntegerField(default=0)
+    last_attempt_at = UtcDateTimeField(null=True)
+    last_error = TextField(null=True)
+    resolved_at = UtcDateTimeField(null=True)
+    reason = TextField(null=True)  # headquarters' reason for a rejection
+
+
+class SyncState(BaseModel):
+    """Progress of sync with headquarters, one row per channel."""
+
+    channel = CharField(primary_key=True)
+    cursor = TextField(null=True)
+    last_success_at = UtcDateTimeField(null=True)
+    last_attempt_at = UtcDateTimeField(null=True)
+    last_error = TextField(null=True)
+    consecutive_errors = IntegerField(default=0)
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    OfficeSetting,
+    Person,
+    Employer,
+    Enrolment,
+    Card,
+    Contribution,
+    ContributionYear,
+    Account,
+    AccountEntry,
+    QueryCredential,
+    StaffUser,
+    ServiceVisit,
+    AuditEvent,
+    Outbox,
+    SyncState,
+)

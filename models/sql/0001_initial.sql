@@ -1,0 +1,37 @@
+-- counterdesk register, schema version 1: the initial tables.
+-- Frozen: later versions add migrations; never edit this file.
+CREATE TABLE "office_setting" ("key" VARCHAR(255) NOT NULL PRIMARY KEY, "value" TEXT NOT NULL);
+CREATE TABLE "person" ("id" INTEGER NOT NULL PRIMARY KEY, "ssn" VARCHAR(18) NOT NULL, "name" VARCHAR(40) NOT NULL, "gender" VARCHAR(1) NOT NULL, "birth_date" DATE NOT NULL, "ethnicity" VARCHAR(2) NOT NULL, "region_code" VARCHAR(6) NOT NULL, "phone" VARCHAR(20), "address" VARCHAR(200), "status" VARCHAR(12) NOT NULL, "updated_at" TEXT NOT NULL);
+CREATE UNIQUE INDEX "person_ssn" ON "person" ("ssn");
+CREATE INDEX "person_name" ON "person" ("name");
+CREATE TABLE "employer" ("id" INTEGER NOT NULL PRIMARY KEY, "unit_code" VARCHAR(18) NOT NULL, "name" VARCHAR(100) NOT NULL, "region_code" VARCHAR(6) NOT NULL, "work_injury_rate_bp" INTEGER NOT NULL);
+CREATE UNIQUE INDEX "employer_unit_code" ON "employer" ("unit_code");
+CREATE INDEX "employer_name" ON "employer" ("name");
+CREATE TABLE "enrolment" ("id" INTEGER NOT NULL PRIMARY KEY, "person_id" INTEGER NOT NULL, "employer_id" INTEGER, "insurance" INTEGER NOT NULL, "start_date" DATE NOT NULL, "end_date" DATE, "status" VARCHAR(10) NOT NULL, FOREIGN KEY ("person_id") REFERENCES "person" ("id") ON DELETE CASCADE, FOREIGN KEY ("employer_id") REFERENCES "employer" ("id"));
+CREATE INDEX "enrolment_employer_id" ON "enrolment" ("employer_id");
+CREATE UNIQUE INDEX "enrolment_person_id_insurance_start_date" ON "enrolment" ("person_id", "insurance", "start_date");
+CREATE TABLE "card" ("id" INTEGER NOT NULL PRIMARY KEY, "card_no" VARCHAR(9) NOT NULL, "identifier" VARCHAR(32) NOT NULL, "person_id" INTEGER NOT NULL, "generation" INTEGER NOT NULL, "region_code" VARCHAR(6) NOT NULL, "issue_date" DATE NOT NULL, "expiry_date" DATE NOT NULL, "status" VARCHAR(10) NOT NULL, "status_changed_at" TEXT, "replaced_by_id" INTEGER, FOREIGN KEY ("person_id") REFERENCES "person" ("id") ON DELETE CASCADE, FOREIGN KEY ("replaced_by_id") REFERENCES "card" ("id"));
+CREATE UNIQUE INDEX "card_card_no" ON "card" ("card_no");
+CREATE UNIQUE INDEX "card_identifier" ON "card" ("identifier");
+CREATE INDEX "card_person_id" ON "card" ("person_id");
+CREATE INDEX "card_replaced_by_id" ON "card" ("replaced_by_id");
+CREATE TABLE "contribution" ("person_id" INTEGER NOT NULL, "period" INTEGER NOT NULL, "insurance" INTEGER NOT NULL, "employer_id" INTEGER, "base_fen" INTEGER NOT NULL, "employer_fen" INTEGER NOT NULL, "personal_fen" INTEGER NOT NULL, "status" INTEGER NOT NULL, "posted_date" DATE, PRIMARY KEY ("person_id", "period", "insurance"), FOREIGN KEY ("person_id") REFERENCES "person" ("id") ON DELETE CASCADE, FOREIGN KEY ("employer_id") REFERENCES "employer" ("id")) WITHOUT ROWID;
+CREATE TABLE "contribution_year" ("person_id" INTEGER NOT NULL, "year" INTEGER NOT NULL, "insurance" INTEGER NOT NULL, "months_paid" INTEGER NOT NULL, "base_total_fen" INTEGER NOT NULL, "employer_fen" INTEGER NOT NULL, "personal_fen" INTEGER NOT NULL, PRIMARY KEY ("person_id", "year", "insurance"), FOREIGN KEY ("person_id") REFERENCES "person" ("id") ON DELETE CASCADE) WITHOUT ROWID;
+CREATE TABLE "account" ("id" INTEGER NOT NULL PRIMARY KEY, "person_id" INTEGER NOT NULL, "kind" VARCHAR(8) NOT NULL, "balance_fen" INTEGER NOT NULL, "opened_date" DATE NOT NULL, "updated_at" TEXT NOT NULL, FOREIGN KEY ("person_id") REFERENCES "person" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX "account_person_id_kind" ON "account" ("person_id", "kind");
+CREATE TABLE "account_entry" ("id" INTEGER NOT NULL PRIMARY KEY, "account_id" INTEGER NOT NULL, "posted_date" DATE NOT NULL, "kind" INTEGER NOT NULL, "amount_fen" INTEGER NOT NULL, "balance_after_fen" INTEGER NOT NULL, "counterparty" VARCHAR(60), "period" INTEGER, FOREIGN KEY ("account_id") REFERENCES "account" ("id") ON DELETE CASCADE);
+CREATE INDEX "account_entry_account_id_posted_date" ON "account_entry" ("account_id", "posted_date");
+CREATE TABLE "query_credential" ("person_id" INTEGER NOT NULL PRIMARY KEY, "password_hash" VARCHAR(200), "failed_attempts" INTEGER NOT NULL, "locked_until" TEXT, "changed_at" TEXT NOT NULL, FOREIGN KEY ("person_id") REFERENCES "person" ("id") ON DELETE CASCADE);
+CREATE TABLE "staff_user" ("id" INTEGER NOT NULL PRIMARY KEY, "username" VARCHAR(40) NOT NULL, "display_name" VARCHAR(40) NOT NULL, "role" VARCHAR(12) NOT NULL, "password_hash" VARCHAR(200), "active" INTEGER NOT NULL, "created_at" TEXT NOT NULL);
+CREATE UNIQUE INDEX "staff_user_username" ON "staff_user" ("username");
+CREATE TABLE "service_visit" ("id" INTEGER NOT NULL PRIMARY KEY, "person_id" INTEGER, "staff_id" INTEGER, "channel" VARCHAR(10) NOT NULL, "purpose" VARCHAR(40) NOT NULL, "card_no" VARCHAR(9), "started_at" TEXT NOT NULL, "note" TEXT, FOREIGN KEY ("person_id") REFERENCES "person" ("id") ON DELETE SET NULL, FOREIGN KEY ("staff_id") REFERENCES "staff_user" ("id"));
+CREATE INDEX "service_visit_staff_id" ON "service_visit" ("staff_id");
+CREATE INDEX "service_visit_started_at" ON "service_visit" ("started_at");
+CREATE INDEX "service_visit_person_id_started_at" ON "service_visit" ("person_id", "started_at");
+CREATE TABLE "audit_event" ("id" INTEGER NOT NULL PRIMARY KEY, "at" TEXT NOT NULL, "actor" VARCHAR(60) NOT NULL, "action" VARCHAR(40) NOT NULL, "person_id" INTEGER, "detail" TEXT, FOREIGN KEY ("person_id") REFERENCES "person" ("id") ON DELETE SET NULL);
+CREATE INDEX "audit_event_at" ON "audit_event" ("at");
+CREATE INDEX "audit_event_person_id_at" ON "audit_event" ("person_id", "at");
+CREATE TABLE "outbox" ("seq" INTEGER NOT NULL PRIMARY KEY, "uuid" VARCHAR(36) NOT NULL, "created_at" TEXT NOT NULL, "actor" VARCHAR(60) NOT NULL, "command" VARCHAR(40) NOT NULL, "payload" TEXT NOT NULL, "status" VARCHAR(10) NOT NULL, "attempts" INTEGER NOT NULL, "last_attempt_at" TEXT, "last_error" TEXT, "resolved_at" TEXT, "reason" TEXT);
+CREATE UNIQUE INDEX "outbox_uuid" ON "outbox" ("uuid");
+CREATE INDEX "outbox_status" ON "outbox" ("status");
+CREATE TABLE "sync_state" ("channel" VARCHAR(255) NOT NULL PRIMARY KEY, "cursor" TEXT, "last_success_at" TEXT, "last_attempt_at" TEXT, "last_error" TEXT, "consecutive_errors" INTEGER NOT NULL);

@@ -1,0 +1,48 @@
+"""Shared fixtures: a fresh register, and a small demo district copied per test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from models.db import close_register
+from models.demo.generator import DemoParams, generate
+from models.home import OfficeHome
+
+AS_OF = date(2026, 11, 1)
+DEMO_PERSONS = 400
+DEMO_SEED = 7
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Iterator[OfficeHome]:
+    """A new office home with an empty, open register."""
+    office = OfficeHome(tmp_path / "home")
+    office.create("370102", "历下区测试中心")
+    yield office
+    close_register()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo district generated once per test session (closed; copy before use)."""
+    office = OfficeHome(tmp_path_factory.mktemp("demo-template"))
+    office.create("370102", "历下区测试中心")
+    generate(DemoParams(DEMO_PERSONS, DEMO_SEED, "370102", AS_OF))
+    close_register()
+    return office.path
+
+
+@pytest.fixture
+def demo(demo_template: Path, tmp_path: Path) -> Iterator[OfficeHome]:
+    """A private copy of the demo district, open."""
+    target = tmp_path / "demo-home"
+    shutil.copytree(demo_template, target)
+    office = OfficeHome(target)
+    office.open()
+    yield office
+    close_register()
