@@ -1,0 +1,214 @@
+"""A person's overview: what the counter shows a walk-in citizen.
+
+Enrolments, the last 36 months of contributions, yearly totals back to the first year insured,
+personal account balances with their latest entries, the cards and their state, and how fresh
+the data is.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from models.enums import ContributionStatus, Insurance
+from models.people import PersonSummary
+from models.schema import db
+from models.sync_status import Freshness, freshness
+
+WINDOW_MONTHS = 36
+RECENT_ENTRIES = 12
+
+
+@dataclass(frozen=True)
+class CardView:
+    card_no: str
+    generation: int
+    status: str
+    issue_date: date
+    expiry_date: date
+    region_code: str
+    replaced_by: str | None
+
+
+@dataclass(frozen=True)
+class EnrolmentView:
+    insurance: Insurance
+    employer_code: str | None
+    employer_name: str | None
+    start_date: date
+    end_date: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class MonthView:
+    period: int
+    insurance: Insurance
+    base_fen: int
+    employer_fen: int
+    personal_fen: int
+    status: ContributionStatus
+    posted_date: date | None
+    employer_name: str | None
+
+
+@dataclass
+class YearTotal:
+    """One year of one insurance type: summary rows and monthly rows added together."""
+
+    year: int
+    insurance: Insurance
+    months_paid: int = 0
+    months_in_arrears: int = 0
+    base_total_fen: int = 0
+    employer_fen: int = 0
+    personal_fen: int = 0
+
+
+@dataclass(frozen=True)
+class EntryView:
+    posted_date: date
+    kind: int
+    amount_fen: int
+    balance_after_fen: int
+    counterparty: str | None
+
+
+@dataclass(frozen=True)
+class AccountView:
+    kind: str
+    balance_fen: int
+    updated_at: datetime
+    recent_entries: tuple[EntryView, ...]
+
+
+@dataclass(frozen=True)
+class Overview:
+    person: PersonSummary
+    cards: tuple[CardView, ...]
+    enrolments: tuple[EnrolmentView, ...]
+    months: tuple[MonthView, ...]
+    years: tuple[YearTotal, ...]
+    accounts: tuple[AccountView, ...]
+    freshness: Freshness
+    window_start: int
+    window_end: int
+    totals: dict[Insurance, int] = field(default_factory=dict)  # months paid, all years
+
+    @property
+    def arrears(self) -> tuple[MonthView, ...]:
+        """Months still in arrears in the window."""
+        return tuple(m for m in self.months if m.status == ContributionStatus.ARREARS)
+
+
+def month_window(today: date, months: int = WINDOW_MONTHS) -> tuple[int, int]:
+    """First and last period (YYYYMM) of the `months` months ending with the month before today's.
+
+    The current month's contributions are not due yet, so the window ends with the last month.
+    """
+    last = today.year * 12 + today.month - 2
+    first = last - (months - 1)
+    return period_of(first), period_of(last)
+
+
+def period_of(month_index: int) -> int:
+    """YYYYMM of a month index (year * 12 + month - 1)."""
+    return (month_index // 12) * 100 + month_index % 12 + 1
+
+
+def _d(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+_CARDS = (
+    "SELECT c.card_no, c.generation, c.status, c.issue_date, c.expiry_date, c.region_code, "
+    "r.card_no FROM card c LEFT JOIN card r ON r.id = c.replaced_by_id "
+    "WHERE c.person_id = ? ORDER BY c.status != 'active', c.issue_date DESC"
+)
+_ENROLMENTS = (
+    "SELECT e.insurance, m.unit_code, m.name, e.start_date, e.end_date, e.status "
+    "FROM enrolment e LEFT JOIN employer m ON m.id = e.employer_id "
+    "WHERE e.person_id = ? ORDER BY e.insurance, e.start_date"
+)
+_MONTHS = (
+    "SELECT c.period, c.insurance, c.base_fen, c.employer_fen, c.personal_fen, c.status, "
+    "c.posted_date, m.name FROM contribution c LEFT JOIN employer m ON m.id = c.employer_id "
+    "WHERE c.person_id = ? AND c.period BETWEEN ? AND ? ORDER BY c.period DESC, c.insurance"
+)
+_YEARS = (
+    "SELECT year, insurance, months_paid, base_total_fen, employer_fen, personal_fen "
+    "FROM contribution_year WHERE person_id = ?"
+)
+_ACCOUNTS = (
+    "SELECT id, kind, balance_fen, updated_at FROM account WHERE person_id = ? ORDER BY kind"
+)
+_ENTRIES = (
+    "SELECT posted_date, kind, amount_fen, balance_after_fen, counterparty FROM account_entry "
+    "WHERE account_id = ? ORDER BY posted_date DESC, id DESC LIMIT ?"
+)
+
+
+def person_overview(person: PersonSummary, today: date | None = None) -> Overview:
+    """Everything the counter shows about `person`, read in one transaction."""
+    start, end = month_window(today or date.today())
+    pid = person.id
+    with db.atomic():
+        cards = tuple(
+            CardView(r[0], r[1], r[2], _d(r[3]), _d(r[4]), r[5], r[6])
+            for r in db.execute_sql(_CARDS, (pid,))
+        )
+        enrolments = tuple(
+            EnrolmentView(Insurance(r[0]), r[1], r[2], _d(r[3]), _d(r[4]), r[5])
+            for r in db.execute_sql(_ENROLMENTS, (pid,))
+        )
+        months = tuple(
+            MonthView(
+                r[0], Insurance(r[1]), r[2], r[3], r[4], ContributionStatus(r[5]), _d(r[6]), r[7]
+            )
+            for r in db.execute_sql(_MONTHS, (pid, start, end))
+        )
+        summary_rows = db.execute_sql(_YEARS, (pid,)).fetchall()
+        accounts = []
+        for account_id, kind, balance, updated in db.execute_sql(_ACCOUNTS, (pid,)).fetchall():
+            entries = tuple(
+                EntryView(_d(r[0]), r[1], r[2], r[3], r[4])
+                for r in db.execute_sql(_ENTRIES, (account_id, RECENT_ENTRIES))
+            )
+            accounts.append(AccountView(kind, balance, datetime.fromisoformat(updated), entries))
+        fresh = freshness()
+    years = _year_totals(summary_rows, months)
+    totals: dict[Insurance, int] = defaultdict(int)
+    for y in years:
+        totals[y.insurance] += y.months_paid
+    return Overview(
+        person, cards, enrolments, months, years, tuple(accounts), fresh, start, end, dict(totals)
+    )
+
+
+def _year_totals(summary_rows: list[tuple], months: tuple[MonthView, ...]) -> tuple[YearTotal, ...]:
+    """Yearly totals, newest first: yearly summaries plus the monthly window added per year."""
+    totals: dict[tuple[int, Insurance], YearTotal] = {}
+
+    def get(year: int, insurance: Insurance) -> YearTotal:
+        key = (year, insurance)
+        if key not in totals:
+            totals[key] = YearTotal(year, insurance)
+        return totals[key]
+
+    for year, ins, months_paid, base_total, employer, personal in summary_rows:
+        total = get(year, Insurance(ins))
+        total.months_paid += months_paid
+        total.base_total_fen += base_total
+        total.employer_fen += employer
+        total.personal_fen += personal
+    for m in months:
+        total = get(m.period // 100, m.insurance)
+        if m.status == ContributionStatus.ARREARS:
+            total.months_in_arrears += 1
+            continue
+        total.months_paid += 1
+        total.base_total_fen += m.base_fen
+        total.employer_fen += m.employer_fen
+        total.personal_fen += m.personal_fen
+    return tuple(sorted(totals.values(), key=lambda t: (-t.year, t.insurance)))

@@ -1,0 +1,132 @@
+"""Finding people in the register: by ID number, by card number, by (partial) Chinese name.
+
+These are the counter's hot paths, so they run fixed SQL through `db.execute_sql` rather than
+building peewee queries each time (building the SQL is most of peewee's cost).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from models.idnumber import mask_id_number, parse_id_number
+from models.schema import db
+
+_PERSON_COLUMNS = (
+    "p.id, p.ssn, p.name, p.gender, p.birth_date, p.ethnicity, p.region_code, p.phone, "
+    "p.address, p.status"
+)
+_BY_SSN = f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.ssn = ?"
+_BY_CARD = (
+    f"SELECT {_PERSON_COLUMNS}, c.card_no, c.status FROM card c "
+    "JOIN person p ON p.id = c.person_id WHERE c.card_no = ?"
+)
+_BY_NAME_EXACT = f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.name = ? ORDER BY p.id LIMIT ?"
+_BY_NAME_PREFIX = (
+    f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.name > ? AND p.name < ? "
+    "ORDER BY p.name, p.id LIMIT ?"
+)
+_BY_NAME_CONTAINS = (
+    f"SELECT {_PERSON_COLUMNS} FROM person p WHERE instr(p.name, ?) > 1 ORDER BY p.id LIMIT ?"
+)
+
+CARD_NUMBER = re.compile(r"^[A-Z0-9]{9}$")
+NAME_TEXT = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·A-Za-z ]{1,40}$")
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    """The identity part of a person's record."""
+
+    id: int
+    ssn: str
+    name: str
+    gender: str
+    birth_date: date
+    ethnicity: str
+    region_code: str
+    phone: str | None
+    address: str | None
+    status: str
+
+    @property
+    def masked_ssn(self) -> str:
+        """The ID number as shown on screen: 370102********1234."""
+        return mask_id_number(self.ssn)
+
+    @classmethod
+    def from_row(cls, row: tuple) -> PersonSummary:
+        """Build from the first ten columns of the person queries above."""
+        return cls(row[0], row[1], row[2], row[3], date.fromisoformat(row[4]), *row[5:10])
+
+
+class InvalidCardNumber(ValueError):
+    """A card number that cannot exist (wrong length or characters)."""
+
+
+class InvalidNameQuery(ValueError):
+    """A name search that cannot match a name in the register."""
+
+
+def normalise_card_number(text: str) -> str:
+    """Upper-case and strip a card number; raise InvalidCardNumber if it cannot be one."""
+    value = text.strip().upper()
+    if not CARD_NUMBER.match(value):
+        raise InvalidCardNumber(
+            f"card number {text.strip()!r} is not valid: a social security card number has 9 "
+            "letters or digits, as printed on the card's front (e.g. A12345678)"
+        )
+    return value
+
+
+def find_by_ssn(text: str) -> PersonSummary | None:
+    """The person with this ID number, or None. Raises InvalidIdNumber for a malformed number."""
+    ssn = parse_id_number(text).value
+    row = db.execute_sql(_BY_SSN, (ssn,)).fetchone()
+    return PersonSummary.from_row(row) if row else None
+
+
+@dataclass(frozen=True)
+class CardHolder:
+    """A person found through one of their cards, with that card's number and status."""
+
+    person: PersonSummary
+    card_no: str
+    card_status: str
+
+
+def find_by_card(text: str) -> CardHolder | None:
+    """The holder of the card with this number, or None. Raises InvalidCardNumber."""
+    card_no = normalise_card_number(text)
+    row = db.execute_sql(_BY_CARD, (card_no,)).fetchone()
+    if row is None:
+        return None
+    return CardHolder(PersonSummary.from_row(row), row[10], row[11])
+
+
+def search_by_name(text: str, limit: int = 50) -> list[PersonSummary]:
+    """People whose name equals, starts with, or contains `text`, in that order, up to `limit`.
+
+    Exact and prefix matches use the name index; matches inside a name scan the table, so they
+    are asked for only when the indexed ones leave room.
+    """
+    query = text.strip()
+    if not NAME_TEXT.match(query):
+        raise InvalidNameQuery(
+            f"{text!r} is not a name: type one or more Chinese characters of the name (e.g. 王 "
+            "or 王芳)"
+        )
+    found: dict[int, PersonSummary] = {}
+    steps = (
+        (_BY_NAME_EXACT, (query,)),
+        (_BY_NAME_PREFIX, (query, query + "\U0010ffff")),
+        (_BY_NAME_CONTAINS, (query,)),
+    )
+    for sql, args in steps:
+        room = limit - len(found)
+        if room <= 0:
+            break
+        for row in db.execute_sql(sql, (*args, room + len(found))).fetchall():
+            found.setdefault(row[0], PersonSummary.from_row(row))
+    return list(found.values())[:limit]

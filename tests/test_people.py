@@ -1,0 +1,79 @@
+"""Finding people by ID number, card number and name."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.idnumber import InvalidIdNumber
+from models.people import (
+    InvalidCardNumber,
+    InvalidNameQuery,
+    find_by_card,
+    find_by_ssn,
+    search_by_name,
+)
+from tests.factories import add_card, add_person
+
+
+def test_find_by_ssn_returns_the_person(home) -> None:
+    person = add_person("王芳")
+    found = find_by_ssn(person.ssn)
+    assert found is not None
+    assert (found.id, found.name, found.birth_date) == (person.id, "王芳", person.birth_date)
+    assert found.masked_ssn == person.ssn[:6] + "********" + person.ssn[-4:]
+
+
+def test_find_by_ssn_accepts_lower_case_x_and_spaces(home) -> None:
+    person = next(
+        p for p in (add_person(f"测{i}", sequence=i) for i in range(1, 40)) if p.ssn.endswith("X")
+    )
+    assert find_by_ssn(f"  {person.ssn.lower()} ").id == person.id
+
+
+def test_find_by_ssn_of_an_unknown_but_valid_number_is_none(home) -> None:
+    add_person()
+    assert find_by_ssn("11010519491231002X") is None
+
+
+def test_find_by_ssn_rejects_an_invalid_number_with_the_reason(home) -> None:
+    with pytest.raises(InvalidIdNumber, match="check character"):
+        find_by_ssn("110105194912310021")
+
+
+def test_find_by_card_returns_holder_and_card_state(home) -> None:
+    person = add_person()
+    add_card(person, "B87654321")
+    holder = find_by_card("b87654321")
+    assert holder is not None
+    assert (holder.person.id, holder.card_no, holder.card_status) == (
+        person.id,
+        "B87654321",
+        "active",
+    )
+    assert find_by_card("C00000000") is None
+
+
+@pytest.mark.parametrize("text", ["", "A1234567", "A123456789", "A1234-678", "甲12345678"])
+def test_find_by_card_rejects_impossible_numbers(home, text: str) -> None:
+    with pytest.raises(InvalidCardNumber, match="9 letters or digits"):
+        find_by_card(text)
+
+
+def test_name_search_orders_exact_then_prefix_then_contains(home) -> None:
+    contains = add_person("李王芳", sequence=2)
+    prefix = add_person("王芳菲", sequence=4)
+    exact = add_person("王芳", sequence=6)
+    add_person("张伟", sequence=7)
+    assert [p.id for p in search_by_name("王芳")] == [exact.id, prefix.id, contains.id]
+
+
+def test_name_search_respects_the_limit(home) -> None:
+    for i in range(10):
+        add_person("王" + "一二三四五六七八九十"[i], sequence=2 * i)
+    assert len(search_by_name("王", limit=4)) == 4
+
+
+@pytest.mark.parametrize("text", ["", "   ", "37010219", "王%", "a_b"])
+def test_name_search_rejects_text_that_is_not_a_name(home, text: str) -> None:
+    with pytest.raises(InvalidNameQuery):
+        search_by_name(text)
