@@ -1,0 +1,1 @@
+"""A deterministic demo district: realistic, reproducible data for demos, tests and benchmarks."""

@@ -1,0 +1,219 @@
+"""The SQL half of the demo district: months, years and accounts, expanded inside SQLite.
+
+A million people have about a hundred million monthly contribution rows; building them in
+Python would take the better part of an hour. Here SQLite expands the per-person parameters of
+`demo_person` with INSERT ... SELECT, in chunks of people, each chunk one transaction.
+
+Amounts use the same integer rule as `models.money.apply_rate`: (base * bp + 5000) / 10000.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+
+from models.demo import vocabulary as v
+from models.demo.people import month_index, month_start
+from models.enums import ContributionStatus, EntryKind, Insurance
+from models.money import clamp_base
+
+TEMP_TABLES = """
+CREATE TEMP TABLE demo_person (
+    person_id INTEGER PRIMARY KEY, employer_id INTEGER, wage_pm INTEGER, first_idx INTEGER,
+    stop_idx INTEGER, retired_from INTEGER, arrears_from INTEGER, bp_from INTEGER,
+    bp_to INTEGER, bp_posted TEXT, opening_fen INTEGER, status TEXT);
+CREATE TEMP TABLE demo_wage (year INTEGER PRIMARY KEY, avg_fen INTEGER, low_fen INTEGER,
+    high_fen INTEGER, interest_bp INTEGER);
+CREATE TEMP TABLE demo_month (idx INTEGER PRIMARY KEY, period INTEGER, year INTEGER,
+    posted TEXT);
+CREATE TEMP TABLE demo_rate (insurance INTEGER PRIMARY KEY, employer_bp INTEGER,
+    personal_bp INTEGER);
+CREATE TEMP TABLE demo_place (n INTEGER PRIMARY KEY, name TEXT);
+"""
+
+# The monthly base of a person in a year: their wage clamped to 60 %-300 % of the average.
+_BASE = "MIN(MAX(w.avg_fen * p.wage_pm / 1000, w.low_fen), w.high_fen)"
+_EMPLOYER_BP = "CASE WHEN r.insurance = 4 THEN e.work_injury_rate_bp ELSE r.employer_bp END"
+
+MONTHS_SQL = f"""
+INSERT INTO contribution (person_id, period, insurance, employer_id, base_fen, employer_fen,
+                          personal_fen, status, posted_date)
+SELECT p.person_id, m.period, r.insurance, p.employer_id, {_BASE},
+       ({_BASE} * {_EMPLOYER_BP} + 5000) / 10000,
+       ({_BASE} * r.personal_bp + 5000) / 10000,
+       CASE WHEN m.idx >= p.arrears_from THEN {ContributionStatus.ARREARS.value}
+            WHEN m.idx BETWEEN p.bp_from AND p.bp_to THEN {ContributionStatus.BACK_PAID.value}
+            ELSE {ContributionStatus.PAID.value} END,
+       CASE WHEN m.idx >= p.arrears_from THEN NULL
+            WHEN m.idx BETWEEN p.bp_from AND p.bp_to THEN p.bp_posted
+            ELSE m.posted END
+FROM demo_person p
+JOIN employer e ON e.id = p.employer_id
+JOIN demo_month m ON m.idx BETWEEN p.first_idx AND p.stop_idx
+JOIN demo_wage w ON w.year = m.year
+JOIN demo_rate r
+WHERE p.person_id BETWEEN :lo AND :hi
+ORDER BY p.person_id, m.period, r.insurance
+"""
+
+# Months of year y before the window: from max(first, Jan y) to min(stop, Dec y, window - 1).
+_Y_FROM = "MAX(w.year * 12, p.first_idx)"
+_Y_TO = "MIN(w.year * 12 + 11, p.stop_idx, :window_first - 1)"
+YEARS_SQL = f"""
+INSERT INTO contribution_year (person_id, year, insurance, months_paid, base_total_fen,
+                               employer_fen, personal_fen)
+SELECT p.person_id, w.year, r.insurance, {_Y_TO} - {_Y_FROM} + 1,
+       {_BASE} * ({_Y_TO} - {_Y_FROM} + 1),
+       ({_BASE} * {_EMPLOYER_BP} + 5000) / 10000 * ({_Y_TO} - {_Y_FROM} + 1),
+       ({_BASE} * r.personal_bp + 5000) / 10000 * ({_Y_TO} - {_Y_FROM} + 1)
+FROM demo_person p
+JOIN employer e ON e.id = p.employer_id
+JOIN demo_wage w ON w.year BETWEEN p.first_idx / 12 AND MIN(p.stop_idx, :window_first - 1) / 12
+JOIN demo_rate r
+WHERE p.person_id BETWEEN :lo AND :hi AND {_Y_TO} >= {_Y_FROM}
+ORDER BY p.person_id, w.year, r.insurance
+"""
+
+ENROLMENT_SQL = f"""
+INSERT INTO enrolment (person_id, employer_id, insurance, start_date, end_date, status)
+SELECT p.person_id, p.employer_id, r.insurance,
+       date(printf('%04d-%02d-01', p.first_idx / 12, p.first_idx % 12 + 1)),
+       CASE WHEN p.status = 'insured' THEN NULL
+            ELSE date(printf('%04d-%02d-01', (p.stop_idx + 1) / 12, (p.stop_idx + 1) % 12 + 1),
+                      '-1 day') END,
+       CASE p.status WHEN 'insured' THEN 'active' WHEN 'suspended' THEN 'suspended'
+            ELSE 'ended' END
+FROM demo_person p JOIN demo_rate r
+WHERE p.person_id BETWEEN :lo AND :hi
+UNION ALL
+SELECT p.person_id, NULL, {Insurance.MEDICAL.value},
+       date(printf('%04d-%02d-01', p.retired_from / 12, p.retired_from % 12 + 1)),
+       NULL, CASE p.status WHEN 'retired' THEN 'active' ELSE 'ended' END
+FROM demo_person p
+WHERE p.person_id BETWEEN :lo AND :hi AND p.retired_from < {10**6}
+"""
+
+ACCOUNTS_SQL = """
+INSERT INTO account (person_id, kind, balance_fen, opened_date, updated_at)
+SELECT p.person_id, k.kind, 0,
+       date(printf('%04d-%02d-01', p.first_idx / 12, p.first_idx % 12 + 1)), :now
+FROM demo_person p JOIN (SELECT 'medical' AS kind UNION ALL SELECT 'pension') k
+WHERE p.person_id BETWEEN :lo AND :hi AND p.status NOT IN ('moved_out', 'deceased')
+ORDER BY p.person_id, k.kind
+"""
+
+# Pension account: each year, interest on the opening balance, then the year's personal part.
+PENSION_SQL = f"""
+WITH RECURSIVE
+yearly(person_id, year, personal) AS (
+    SELECT person_id, year, SUM(personal) FROM (
+        SELECT person_id, year, personal_fen AS personal FROM contribution_year
+        WHERE insurance = 1 AND person_id BETWEEN :lo AND :hi
+        UNION ALL
+        SELECT person_id, period / 100, personal_fen FROM contribution
+        WHERE insurance = 1 AND status != {ContributionStatus.ARREARS.value}
+          AND person_id BETWEEN :lo AND :hi)
+    GROUP BY person_id, year),
+firsts(person_id, year) AS (SELECT person_id, MIN(year) FROM yearly GROUP BY person_id),
+acc(person_id, year, opening, interest, personal) AS (
+    SELECT f.person_id, f.year, 0, 0, y.personal
+    FROM firsts f JOIN yearly y ON y.person_id = f.person_id AND y.year = f.year
+    UNION ALL
+    SELECT a.person_id, a.year + 1, a.opening + a.interest + a.personal,
+           CASE WHEN a.year + 1 < :this_year
+                THEN ((a.opening + a.interest + a.personal) * w.interest_bp + 5000) / 10000
+                ELSE 0 END,
+           COALESCE(y.personal, 0)
+    FROM acc a JOIN demo_wage w ON w.year = a.year + 1
+    JOIN demo_person p ON p.person_id = a.person_id
+    LEFT JOIN yearly y ON y.person_id = a.person_id AND y.year = a.year + 1
+    WHERE a.year + 1 <= MIN(:this_year, p.retired_from / 12))
+INSERT INTO account_entry (account_id, posted_date, kind, amount_fen, balance_after_fen,
+                           counterparty, period)
+SELECT ac.id, e.posted, e.kind, e.amount, e.balance, NULL, NULL FROM (
+    SELECT person_id, year, 0 AS ord, {EntryKind.INTEREST.value} AS kind, interest AS amount,
+           opening + interest AS balance,
+           printf('%04d-12-31', year) AS posted
+    FROM acc WHERE interest > 0
+    UNION ALL
+    SELECT person_id, year, 1, {EntryKind.CONTRIBUTION.value}, personal,
+           opening + interest + personal,
+           CASE WHEN year < :this_year THEN printf('%04d-12-31', year) ELSE :as_of END
+    FROM acc WHERE personal > 0) e
+JOIN account ac ON ac.person_id = e.person_id AND ac.kind = 'pension'
+ORDER BY ac.id, e.year, e.ord
+"""
+
+# Medical account over the window: an opening balance, allocations (the personal 2 % of each
+# paid month, or a retiree's fixed allocation) and spendings, each at most the allocation
+# before it, so the balance never goes below zero.
+_H = "((x.person_id * 2654435761 + x.period * 40503 + :seed * 97) % 1000003)"
+MEDICAL_SQL = f"""
+WITH alloc(person_id, period, posted, amount) AS (
+    SELECT person_id, period, posted_date, personal_fen FROM contribution
+    WHERE insurance = {Insurance.MEDICAL.value} AND status != {ContributionStatus.ARREARS.value}
+      AND period >= :window_period AND person_id BETWEEN :lo AND :hi
+    UNION ALL
+    SELECT p.person_id, m.period, m.posted, {v.RETIREE_MEDICAL_ALLOCATION_FEN}
+    FROM demo_person p JOIN demo_month m ON m.idx >= p.retired_from
+    WHERE p.status = 'retired' AND p.person_id BETWEEN :lo AND :hi),
+moves(person_id, posted, ord, kind, amount, counterparty, period) AS (
+    SELECT person_id, :window_start, 0, {EntryKind.OPENING.value}, opening_fen, NULL, NULL
+    FROM demo_person WHERE person_id BETWEEN :lo AND :hi
+    UNION ALL
+    SELECT person_id, posted, 1, {EntryKind.ALLOCATION.value}, amount, NULL, period FROM alloc
+    UNION ALL
+    SELECT x.person_id, MIN(date(x.posted, '+' || ({_H} % 20 + 1) || ' days'), :as_of), 2,
+           {EntryKind.SPENDING.value}, -(x.amount * (30 + {_H} % 71) / 100),
+           (SELECT name FROM demo_place WHERE n = {_H} % (SELECT COUNT(*) FROM demo_place)),
+           x.period
+    FROM alloc x WHERE {_H} % 100 < 55)
+INSERT INTO account_entry (account_id, posted_date, kind, amount_fen, balance_after_fen,
+                           counterparty, period)
+SELECT ac.id, mv.posted, mv.kind, mv.amount,
+       SUM(mv.amount) OVER (PARTITION BY ac.id ORDER BY mv.posted, mv.ord, mv.period
+                            ROWS UNBOUNDED PRECEDING),
+       mv.counterparty, mv.period
+FROM moves mv JOIN account ac ON ac.person_id = mv.person_id AND ac.kind = 'medical'
+ORDER BY ac.id, mv.posted, mv.ord, mv.period
+"""
+
+BALANCES_SQL = """
+UPDATE account SET balance_fen = COALESCE((
+    SELECT balance_after_fen FROM account_entry e WHERE e.account_id = account.id
+    ORDER BY e.posted_date DESC, e.id DESC LIMIT 1), 0)
+WHERE person_id BETWEEN :lo AND :hi
+"""
+
+
+def fill_reference_tables(conn: sqlite3.Connection, as_of: date, window_first: int) -> None:
+    """Wages, interest, window months, rates and places: the small tables the SQL joins."""
+    for statement in TEMP_TABLES.split(";"):
+        if statement.strip():
+            conn.execute(statement)  # not executescript: that would commit the transaction
+    conn.executemany(
+        "INSERT INTO demo_wage VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                year,
+                v.average_wage(year),
+                clamp_base(0, v.average_wage(year)),
+                clamp_base(10**12, v.average_wage(year)),
+                v.pension_interest_bp(year),
+            )
+            for year in range(1985, as_of.year + 1)
+        ],
+    )
+    months = []
+    for idx in range(window_first, month_index(as_of)):
+        start = month_start(idx)
+        posted = min(month_start(idx + 1) + timedelta(days=14), as_of)
+        months.append((idx, start.year * 100 + start.month, start.year, posted.isoformat()))
+    conn.executemany("INSERT INTO demo_month VALUES (?, ?, ?, ?)", months)
+    conn.executemany(
+        "INSERT INTO demo_rate VALUES (?, ?, ?)",
+        [(ins, emp, pers) for ins, (emp, pers) in v.RATES_BP.items()]
+        + [(Insurance.WORK_INJURY.value, 0, 0)],
+    )
+    places = list(v.HOSPITALS) + list(v.PHARMACIES) * 2  # pharmacies are visited more often
+    conn.executemany("INSERT INTO demo_place VALUES (?, ?)", list(enumerate(places)))
