@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
         "demo district (same seed, same district).",
     )
     p.add_argument("--persons", type=_positive, default=5000, help="number of people")
+    p.add_argument(
+        "--chunk", type=_positive, default=20_000, help="people per transaction (default 20000)"
+    )
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument(
         "--district",
@@ -208,7 +211,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _open(args)
     district = args.district or setting("district", "370102")
     params = DemoParams(
-        args.persons, args.seed, district, args.as_of or date.today().replace(day=1)
+        args.persons,
+        args.seed,
+        district,
+        args.as_of or date.today().replace(day=1),
+        chunk=args.chunk,
     )
 
     def progress(message: str) -> None:

@@ -46,8 +46,12 @@ def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
     fields = (
-        "scrypt", str(_SCRYPT["n"]), str(_SCRYPT["r"]), str(_SCRYPT["p"]),
-        base64.b64encode(salt).decode(), base64.b64encode(digest).decode(),
+        "scrypt",
+        str(_SCRYPT["n"]),
+        str(_SCRYPT["r"]),
+        str(_SCRYPT["p"]),
+        base64.b64encode(salt).decode(),
+        base64.b64encode(digest).decode(),
     )
     return "$".join(fields)
 

@@ -214,3 +214,32 @@ def test_status_shows_counts_freshness_and_samples(demo_home: Path) -> None:
     assert "200 people" in result.stdout
     assert "never synced" in result.stdout
     assert "lookup --card" in result.stdout
+
+
+def test_a_killed_demo_run_leaves_a_consistent_register_marked_incomplete(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert run("init", home=home).returncode == 0
+    env = {k: v for k, v in os.environ.items() if k != "COUNTERDESK_HOME"}
+    argv = [str(COUNTERDESK), "--home", str(home), "demo", "--persons", "20000", "--chunk", "400"]
+    proc = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stderr is not None
+    line = proc.stderr.readline()
+    while "of 20,000 people" not in line:
+        line = proc.stderr.readline()
+        assert line, "the demo run ended before reporting progress"
+    proc.kill()
+    proc.wait(timeout=30)
+    conn = sqlite3.connect(home / "register.db")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    persons = conn.execute("SELECT count(*) FROM person").fetchone()[0]
+    assert 0 < persons < 20000 and persons % 400 == 0
+    without_cards = conn.execute(
+        "SELECT count(*) FROM person p WHERE NOT EXISTS "
+        "(SELECT 1 FROM card c WHERE c.person_id = p.id)"
+    ).fetchone()[0]
+    assert without_cards == 0
+    conn.close()
+    status = run("status", home=home)
+    assert status.returncode == 0 and "demo generation was interrupted" in status.stdout
+    again = run("demo", "--persons", "10", home=home)
+    assert again.returncode == 1 and "only an empty register" in again.stderr

@@ -26,6 +26,7 @@ class DemoParams:
     seed: int
     district: str = "370102"
     as_of: date = field(default_factory=lambda: date.today().replace(day=1))
+    chunk: int = CHUNK  # people per transaction
 
 
 @dataclass
@@ -78,7 +79,7 @@ def generate(params: DemoParams, progress: Callable[[str], None] | None = None) 
         "window_start": month_start(window_first).isoformat(),
         "now": utc_now().isoformat(timespec="microseconds"),
     }
-    for batch in maker.batches(params.persons, CHUNK):
+    for batch in maker.batches(params.persons, params.chunk):
         lo, hi = batch.persons[0][0], batch.persons[-1][0]
         bounds = {**args, "lo": lo, "hi": hi}
         with db.atomic():
