@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from models.enums import ContributionStatus, Insurance
 from models.people import PersonSummary
@@ -20,8 +21,7 @@ WINDOW_MONTHS = 36
 RECENT_ENTRIES = 12
 
 
-@dataclass(frozen=True)
-class CardView:
+class CardView(NamedTuple):
     card_no: str
     generation: int
     status: str
@@ -31,8 +31,7 @@ class CardView:
     replaced_by: str | None
 
 
-@dataclass(frozen=True)
-class EnrolmentView:
+class EnrolmentView(NamedTuple):
     insurance: Insurance
     employer_code: str | None
     employer_name: str | None
@@ -41,8 +40,7 @@ class EnrolmentView:
     status: str
 
 
-@dataclass(frozen=True)
-class MonthView:
+class MonthView(NamedTuple):
     period: int
     insurance: Insurance
     base_fen: int
@@ -53,21 +51,19 @@ class MonthView:
     employer_name: str | None
 
 
-@dataclass
-class YearTotal:
+class YearTotal(NamedTuple):
     """One year of one insurance type: summary rows and monthly rows added together."""
 
     year: int
     insurance: Insurance
-    months_paid: int = 0
-    months_in_arrears: int = 0
-    base_total_fen: int = 0
-    employer_fen: int = 0
-    personal_fen: int = 0
+    months_paid: int
+    months_in_arrears: int
+    base_total_fen: int
+    employer_fen: int
+    personal_fen: int
 
 
-@dataclass(frozen=True)
-class EntryView:
+class EntryView(NamedTuple):
     posted_date: date
     kind: int
     amount_fen: int
@@ -117,8 +113,13 @@ def period_of(month_index: int) -> int:
     return (month_index // 12) * 100 + month_index % 12 + 1
 
 
+_INSURANCE = {i.value: i for i in Insurance}
+_STATUS = {s.value: s for s in ContributionStatus}
+fromiso = date.fromisoformat
+
+
 def _d(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+    return fromiso(value) if value else None
 
 
 _CARDS = (
@@ -159,12 +160,19 @@ def person_overview(person: PersonSummary, today: date | None = None) -> Overvie
             for r in db.execute_sql(_CARDS, (pid,))
         )
         enrolments = tuple(
-            EnrolmentView(Insurance(r[0]), r[1], r[2], _d(r[3]), _d(r[4]), r[5])
+            EnrolmentView(_INSURANCE[r[0]], r[1], r[2], _d(r[3]), _d(r[4]), r[5])
             for r in db.execute_sql(_ENROLMENTS, (pid,))
         )
         months = tuple(
             MonthView(
-                r[0], Insurance(r[1]), r[2], r[3], r[4], ContributionStatus(r[5]), _d(r[6]), r[7]
+                r[0],
+                _INSURANCE[r[1]],
+                r[2],
+                r[3],
+                r[4],
+                _STATUS[r[5]],
+                r[6] and fromiso(r[6]),
+                r[7],
             )
             for r in db.execute_sql(_MONTHS, (pid, start, end))
         )
@@ -172,7 +180,7 @@ def person_overview(person: PersonSummary, today: date | None = None) -> Overvie
         accounts = []
         for account_id, kind, balance, updated in db.execute_sql(_ACCOUNTS, (pid,)).fetchall():
             entries = tuple(
-                EntryView(_d(r[0]), r[1], r[2], r[3], r[4])
+                EntryView(fromiso(r[0]), r[1], r[2], r[3], r[4])
                 for r in db.execute_sql(_ENTRIES, (account_id, RECENT_ENTRIES))
             )
             accounts.append(AccountView(kind, balance, datetime.fromisoformat(updated), entries))
@@ -188,27 +196,24 @@ def person_overview(person: PersonSummary, today: date | None = None) -> Overvie
 
 def _year_totals(summary_rows: list[tuple], months: tuple[MonthView, ...]) -> tuple[YearTotal, ...]:
     """Yearly totals, newest first: yearly summaries plus the monthly window added per year."""
-    totals: dict[tuple[int, Insurance], YearTotal] = {}
-
-    def get(year: int, insurance: Insurance) -> YearTotal:
-        key = (year, insurance)
-        if key not in totals:
-            totals[key] = YearTotal(year, insurance)
-        return totals[key]
-
+    # (year, insurance) -> [months paid, months in arrears, base, employer, personal]
+    sums: dict[tuple[int, int], list[int]] = {}
     for year, ins, months_paid, base_total, employer, personal in summary_rows:
-        total = get(year, Insurance(ins))
-        total.months_paid += months_paid
-        total.base_total_fen += base_total
-        total.employer_fen += employer
-        total.personal_fen += personal
+        sums[(year, ins)] = [months_paid, 0, base_total, employer, personal]
+    arrears = ContributionStatus.ARREARS
     for m in months:
-        total = get(m.period // 100, m.insurance)
-        if m.status == ContributionStatus.ARREARS:
-            total.months_in_arrears += 1
-            continue
-        total.months_paid += 1
-        total.base_total_fen += m.base_fen
-        total.employer_fen += m.employer_fen
-        total.personal_fen += m.personal_fen
-    return tuple(sorted(totals.values(), key=lambda t: (-t.year, t.insurance)))
+        key = (m.period // 100, m.insurance.value)
+        acc = sums.get(key)
+        if acc is None:
+            acc = sums[key] = [0, 0, 0, 0, 0]
+        if m.status is arrears:
+            acc[1] += 1
+        else:
+            acc[0] += 1
+            acc[2] += m.base_fen
+            acc[3] += m.employer_fen
+            acc[4] += m.personal_fen
+    return tuple(
+        YearTotal(year, _INSURANCE[ins], *acc)
+        for (year, ins), acc in sorted(sums.items(), key=lambda kv: (-kv[0][0], kv[0][1]))
+    )

@@ -27,8 +27,13 @@ _BY_NAME_PREFIX = (
     f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.name > ? AND p.name < ? "
     "ORDER BY p.name, p.id LIMIT ?"
 )
-_BY_NAME_CONTAINS = (
-    f"SELECT {_PERSON_COLUMNS} FROM person p WHERE instr(p.name, ?) > 1 ORDER BY p.id LIMIT ?"
+_BY_NAME_FROM_2 = (
+    f"SELECT {_PERSON_COLUMNS} FROM person p WHERE substr(p.name, 2) >= ? "
+    "AND substr(p.name, 2) < ? ORDER BY substr(p.name, 2), p.id LIMIT ?"
+)
+_BY_NAME_FROM_3 = (
+    f"SELECT {_PERSON_COLUMNS} FROM person p WHERE substr(p.name, 3) >= ? "
+    "AND substr(p.name, 3) < ? ORDER BY substr(p.name, 3), p.id LIMIT ?"
 )
 
 CARD_NUMBER = re.compile(r"^[A-Z0-9]{9}$")
@@ -106,10 +111,11 @@ def find_by_card(text: str) -> CardHolder | None:
 
 
 def search_by_name(text: str, limit: int = 50) -> list[PersonSummary]:
-    """People whose name equals, starts with, or contains `text`, in that order, up to `limit`.
+    """People whose name is `text`, starts with it, or has it from the 2nd or 3rd character
+    (the given name after a one- or two-character surname), in that order, up to `limit`.
 
-    Exact and prefix matches use the name index; matches inside a name scan the table, so they
-    are asked for only when the indexed ones leave room.
+    Every step is an index range, so a search costs the same in a district of any size; text
+    that starts at the 4th character or later (long names) is not found this way.
     """
     query = text.strip()
     if not NAME_TEXT.match(query):
@@ -118,15 +124,18 @@ def search_by_name(text: str, limit: int = 50) -> list[PersonSummary]:
             "or 王芳)"
         )
     found: dict[int, PersonSummary] = {}
+    upper = query + "\U0010ffff"
     steps = (
         (_BY_NAME_EXACT, (query,)),
-        (_BY_NAME_PREFIX, (query, query + "\U0010ffff")),
-        (_BY_NAME_CONTAINS, (query,)),
+        (_BY_NAME_PREFIX, (query, upper)),
+        (_BY_NAME_FROM_2, (query, upper)),
+        (_BY_NAME_FROM_3, (query, upper)),
     )
     for sql, args in steps:
-        room = limit - len(found)
-        if room <= 0:
+        if len(found) >= limit:
             break
-        for row in db.execute_sql(sql, (*args, room + len(found))).fetchall():
-            found.setdefault(row[0], PersonSummary.from_row(row))
-    return list(found.values())[:limit]
+        # ask for `limit` rows: a row an earlier step found may come again
+        for row in db.execute_sql(sql, (*args, limit)).fetchall():
+            if row[0] not in found and len(found) < limit:
+                found[row[0]] = PersonSummary.from_row(row)
+    return list(found.values())

@@ -5,10 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from models.enums import OutboxStatus
-from models.schema import OfficeSetting, Outbox, SyncState
+from models.schema import db
 
 HEADQUARTERS = "headquarters"
+
+# One statement for all of it: this runs with every overview, so its SQL is fixed text.
+FRESHNESS_SQL = (
+    "SELECT s.last_success_at, s.last_attempt_at, s.last_error, "
+    "(SELECT count(*) FROM outbox WHERE status = 'pending'), "
+    "(SELECT value FROM office_setting WHERE key = 'demo_generated_at') "
+    "FROM (SELECT 1) LEFT JOIN sync_state s ON s.channel = ?"
+)
 
 
 @dataclass(frozen=True)
@@ -29,16 +36,14 @@ class Freshness:
 
 def freshness() -> Freshness:
     """Read the sync state of the open register."""
-    state = SyncState.get_or_none(SyncState.channel == HEADQUARTERS)
-    pending = Outbox.select().where(Outbox.status == OutboxStatus.PENDING.value).count()
-    demo = OfficeSetting.get_or_none(OfficeSetting.key == "demo_generated_at")
-    return Freshness(
-        state.last_success_at if state else None,
-        state.last_attempt_at if state else None,
-        state.last_error if state else None,
-        pending,
-        datetime.fromisoformat(demo.value) if demo else None,
-    )
+    success, attempt, error, pending, demo = db.execute_sql(
+        FRESHNESS_SQL, (HEADQUARTERS,)
+    ).fetchone()
+    return Freshness(_time(success), _time(attempt), error, pending, _time(demo))
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def describe(fresh: Freshness, now: datetime) -> str:

@@ -59,6 +59,13 @@ def test_find_by_card_rejects_impossible_numbers(home, text: str) -> None:
         find_by_card(text)
 
 
+def test_name_search_finds_given_names_after_one_and_two_character_surnames(home) -> None:
+    single = add_person("张建国", sequence=1)
+    double = add_person("欧阳建国", sequence=3)
+    add_person("买买提建国", sequence=5)  # from the 4th character: not searched
+    assert {p.id for p in search_by_name("建国")} == {single.id, double.id}
+
+
 def test_name_search_orders_exact_then_prefix_then_contains(home) -> None:
     contains = add_person("李王芳", sequence=2)
     prefix = add_person("王芳菲", sequence=4)

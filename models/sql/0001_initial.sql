@@ -4,6 +4,8 @@ CREATE TABLE "office_setting" ("key" VARCHAR(255) NOT NULL PRIMARY KEY, "value" 
 CREATE TABLE "person" ("id" INTEGER NOT NULL PRIMARY KEY, "ssn" VARCHAR(18) NOT NULL, "name" VARCHAR(40) NOT NULL, "gender" VARCHAR(1) NOT NULL, "birth_date" DATE NOT NULL, "ethnicity" VARCHAR(2) NOT NULL, "region_code" VARCHAR(6) NOT NULL, "phone" VARCHAR(20), "address" VARCHAR(200), "status" VARCHAR(12) NOT NULL, "updated_at" TEXT NOT NULL);
 CREATE UNIQUE INDEX "person_ssn" ON "person" ("ssn");
 CREATE INDEX "person_name" ON "person" ("name");
+CREATE INDEX "person_name_from_2" ON "person" (substr("name", 2));
+CREATE INDEX "person_name_from_3" ON "person" (substr("name", 3));
 CREATE TABLE "employer" ("id" INTEGER NOT NULL PRIMARY KEY, "unit_code" VARCHAR(18) NOT NULL, "name" VARCHAR(100) NOT NULL, "region_code" VARCHAR(6) NOT NULL, "work_injury_rate_bp" INTEGER NOT NULL);
 CREATE UNIQUE INDEX "employer_unit_code" ON "employer" ("unit_code");
 CREATE INDEX "employer_name" ON "employer" ("name");

@@ -1,0 +1,1 @@
+"""Benchmarks of counterdesk's hot paths (run them as modules, e.g. `python -m bench.lookup`)."""
