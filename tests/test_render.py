@@ -1,0 +1,49 @@
+"""The command line's text and JSON views of an overview."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from desktop.render import mask_phone, overview_json, overview_text, search_json
+from models.overview import person_overview
+from models.people import find_by_card, search_by_name
+from models.schema import db
+from tests.conftest import AS_OF
+
+
+def _some_overview():
+    card = db.execute_sql("SELECT card_no FROM card WHERE status = 'active' LIMIT 1").fetchone()[0]
+
+    return person_overview(find_by_card(card).person, AS_OF)
+
+
+def test_phone_numbers_are_masked_in_the_middle() -> None:
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone(None) is None
+
+
+def test_overview_json_masks_by_default_and_is_serialisable(demo) -> None:
+    ov = _some_overview()
+    data = json.loads(json.dumps(overview_json(ov)))
+    assert ov.person.ssn not in json.dumps(data)
+    assert data["person"]["ssn_masked"] == ov.person.masked_ssn
+    assert all(isinstance(m["base_fen"], int) for m in data["months"])
+    revealed = overview_json(ov, reveal=True)
+    assert revealed["person"]["ssn"] == ov.person.ssn
+
+
+def test_overview_text_starts_with_the_data_freshness(demo) -> None:
+    ov = _some_overview()
+    text = overview_text(ov, now=datetime(2026, 11, 28, tzinfo=UTC))
+    assert text.startswith("Data as of: never synced with headquarters")
+    assert ov.person.ssn not in text
+    assert ov.person.masked_ssn in text
+
+
+def test_search_json_lists_masked_candidates(demo) -> None:
+    found = search_by_name("王")
+    data = search_json(found, "王")
+    assert data["format"] == "counterdesk.search/1"
+    assert len(data["results"]) == len(found)
+    assert all(r["ssn_masked"].count("*") == 8 for r in data["results"])
