@@ -16,8 +16,10 @@ run: venv
 		$(BIN)/counterdesk --home "$(CD_HOME)" demo --persons $(DEMO_PERSONS) --seed $(DEMO_SEED); \
 	fi
 	$(BIN)/counterdesk --home "$(CD_HOME)" status
-	$(BIN)/counterdesk --home "$(CD_HOME)" lookup --card \
-		"$$($(BIN)/counterdesk --home "$(CD_HOME)" status --json | $(BIN)/python -c 'import json,sys; print(json.load(sys.stdin)["demo_samples"][0]["card_no"])')"
+	@card=$$($(BIN)/counterdesk --home "$(CD_HOME)" status --json | $(BIN)/python -c \
+		'import json, sys; s = json.load(sys.stdin)["demo_samples"]; print(s[0]["card_no"] if s else "")'); \
+	if [ -n "$$card" ]; then echo; echo "$$ counterdesk lookup --card $$card"; \
+		$(BIN)/counterdesk --home "$(CD_HOME)" lookup --card "$$card"; fi
 
 test: venv
 	$(BIN)/ruff check .

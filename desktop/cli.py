@@ -8,6 +8,7 @@ Messages for people go to stderr and say what to do.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -352,11 +353,19 @@ def run(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"counterdesk: {exc}", file=sys.stderr)
         return exc.code
-    except (peewee.DatabaseError, OSError) as exc:
+    except peewee.DatabaseError as exc:
         error = classify_database_error(exc, OfficeHome.resolve(args.home).register_path)
         code = EXIT_DAMAGED if isinstance(error, DamagedRegister) else EXIT_USAGE
         print(f"counterdesk: {error}", file=sys.stderr)
         return code
+    except OSError as exc:
+        hint = "free some disk space" if exc.errno == errno.ENOSPC else "check the office home"
+        print(
+            f"counterdesk: {exc.strerror or exc} ({exc.filename or 'no file'}): {hint}; "
+            "nothing already stored was lost",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except Exception as exc:
         for kind, code in HANDLED:
             if isinstance(exc, kind):

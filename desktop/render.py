@@ -174,6 +174,8 @@ def overview_text(ov: Overview, reveal: bool = False, now: datetime | None = Non
     ]
     for c in ov.cards:
         extra = f"  replaced by {c.replaced_by}" if c.replaced_by else ""
+        if c.status == "active" and c.expiry_date < now.date():
+            extra += "  EXPIRED: offer a new card"
         out.append(
             f"  {c.card_no}  generation {c.generation}  {c.status:<9}  issued {c.issue_date}  "
             f"expires {c.expiry_date}{extra}"

@@ -102,6 +102,11 @@ def classify_database_error(exc: Exception, path: Path) -> RegisterUnavailable:
             f"cannot write the register {path} ({text}): check the folder's permissions and "
             "free disk space"
         )
+    if "locked" in text or "busy" in text:
+        return RegisterUnavailable(
+            f"the register {path} is busy (another counterdesk program is writing to it): "
+            "try again in a moment"
+        )
     if "database or disk is full" in text:
         return RegisterUnavailable(
             f"the disk holding {path} is full: free some space; nothing was lost"

@@ -10,6 +10,7 @@ from models.overview import person_overview
 from models.people import find_by_card, search_by_name
 from models.schema import db
 from tests.conftest import AS_OF
+from tests.factories import add_card, add_person
 
 
 def _some_overview():
@@ -47,3 +48,11 @@ def test_search_json_lists_masked_candidates(demo) -> None:
     assert data["format"] == "counterdesk.search/1"
     assert len(data["results"]) == len(found)
     assert all(r["ssn_masked"].count("*") == 8 for r in data["results"])
+
+
+def test_an_active_but_expired_card_is_flagged(home) -> None:
+    card = add_card(add_person())
+    card.expiry_date = datetime(2025, 1, 1).date()
+    card.save()
+    text = overview_text(person_overview(find_by_card(card.card_no).person, AS_OF))
+    assert "EXPIRED: offer a new card" in text

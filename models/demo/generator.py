@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from models.demo import expand
-from models.demo.people import PeopleMaker, month_index, month_start
+from models.demo.people import Batch, PeopleMaker, month_index, month_start
 from models.errors import InvalidRequest
 from models.fields import utc_now
 from models.overview import WINDOW_MONTHS
-from models.schema import Account, AccountEntry, Card, Contribution, OfficeSetting, Person, db
+from models.schema import AccountEntry, Card, Contribution, OfficeSetting, Person, db
 
 CHUNK = 20_000
 
@@ -56,12 +57,27 @@ def generate(params: DemoParams, progress: Callable[[str], None] | None = None) 
             "this register already holds people; the demo fills only an empty register "
             "(create a new home with `counterdesk --home DIR init`)"
         )
-    report = DemoReport()
     as_of = params.as_of.replace(day=1)
     window_first = month_index(as_of) - WINDOW_MONTHS
     maker = PeopleMaker(params.seed, params.district, as_of, max(5, params.persons // 40))
     conn = db.connection()
     conn.execute("PRAGMA synchronous = NORMAL")  # regenerable data: no fsync per chunk
+    try:
+        return _generate(params, maker, conn, as_of, window_first, say)
+    finally:
+        conn.execute("PRAGMA synchronous = FULL")
+
+
+def _generate(
+    params: DemoParams,
+    maker: PeopleMaker,
+    conn: sqlite3.Connection,
+    as_of: date,
+    window_first: int,
+    say: Callable[[str], None],
+) -> DemoReport:
+    """The chunks, then the staff roster, samples and settings."""
+    report = DemoReport()
     clock = time.perf_counter()
     with db.atomic():
         OfficeSetting.replace(key="demo_state", value="incomplete").execute()
@@ -111,7 +127,6 @@ def generate(params: DemoParams, progress: Callable[[str], None] | None = None) 
             ("demo_samples", json.dumps(samples, ensure_ascii=False)),
         ):
             OfficeSetting.replace(key=key, value=value).execute()
-    conn.execute("PRAGMA synchronous = FULL")
     conn.execute("ANALYZE")
     report.seconds = {k: round(s, 2) for k, s in phases.items()}
     report.seconds["total"] = round(time.perf_counter() - clock, 2)
@@ -123,7 +138,7 @@ def generate(params: DemoParams, progress: Callable[[str], None] | None = None) 
     return report
 
 
-def _insert_people(conn, batch) -> None:
+def _insert_people(conn: sqlite3.Connection, batch: Batch) -> None:
     conn.executemany(
         "INSERT INTO person (id, ssn, name, gender, birth_date, ethnicity, region_code, phone, "
         "address, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -173,4 +188,4 @@ def _samples() -> list[dict[str, str]]:
     return samples
 
 
-__all__ = ["Account", "DemoParams", "DemoReport", "generate"]
+__all__ = ["DemoParams", "DemoReport", "generate"]

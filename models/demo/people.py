@@ -122,8 +122,9 @@ class PeopleMaker:
         if issue > self.as_of:
             issue = self.as_of - timedelta(days=rng.randrange(1, 60))
         rows, replaced = [], []
-        if issue.year < 2019 and rng.random() < 0.35:
-            # an older card replaced by a third-generation one
+        expired = _expiry(issue) <= self.as_of
+        if (expired and rng.random() < 0.85) or (issue.year < 2019 and rng.random() < 0.3):
+            # an older card replaced by a third-generation one (most expired cards are)
             old_id = next(card_id)
             number, ident = self._card_numbers()
             rows.append(
