@@ -22,6 +22,8 @@ RECENT_ENTRIES = 12
 
 
 class CardView(NamedTuple):
+    """A card of the person, as the counter shows it."""
+
     card_no: str
     generation: int
     status: str
@@ -32,6 +34,8 @@ class CardView(NamedTuple):
 
 
 class EnrolmentView(NamedTuple):
+    """One enrolment: insurance type, employer, dates, state."""
+
     insurance: Insurance
     employer_code: str | None
     employer_name: str | None
@@ -41,6 +45,8 @@ class EnrolmentView(NamedTuple):
 
 
 class MonthView(NamedTuple):
+    """One month of one insurance type."""
+
     period: int
     insurance: Insurance
     base_fen: int
@@ -64,6 +70,8 @@ class YearTotal(NamedTuple):
 
 
 class EntryView(NamedTuple):
+    """One account movement."""
+
     posted_date: date
     kind: int
     amount_fen: int
@@ -73,6 +81,8 @@ class EntryView(NamedTuple):
 
 @dataclass(frozen=True)
 class AccountView:
+    """A personal account with its balance and latest entries."""
+
     kind: str
     balance_fen: int
     updated_at: datetime
@@ -81,6 +91,8 @@ class AccountView:
 
 @dataclass(frozen=True)
 class Overview:
+    """Everything the counter shows about one person, with the data's freshness."""
+
     person: PersonSummary
     cards: tuple[CardView, ...]
     enrolments: tuple[EnrolmentView, ...]
