@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 CD_HOME ?= $(CURDIR)/.demo-home
 DEMO_PERSONS ?= 5000
 DEMO_SEED ?= 1
-# System packages the current code needs (Debian/Ubuntu names).
-APT_PACKAGES := python3-venv sqlite3
+# System packages the current code needs (Debian/Ubuntu names): pyscard builds against
+# libpcsclite-dev with swig and gcc; the card tests run pcscd with the vsmartcard-vpcd driver.
+APT_PACKAGES := python3-venv python3-dev sqlite3 gcc swig libpcsclite-dev pcscd vsmartcard-vpcd
 
-.PHONY: run test system venv lint bench clean
+.PHONY: run test system venv lint bench clean card-demo
 
 run: venv
 	@if [ ! -e "$(CD_HOME)/register.db" ]; then \
@@ -44,3 +45,12 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+
+card-demo: venv
+	@test -e "$(CD_HOME)/register.db" || $(MAKE) --no-print-directory run
+	@pgrep -x pcscd >/dev/null || { echo "Starting pcscd"; (pcscd --foreground >/dev/null 2>&1 &); sleep 1; }
+	@$(BIN)/counterdesk --home "$(CD_HOME)" card emulate --person-from-home & \
+	emu=$$!; sleep 1; \
+	$(BIN)/counterdesk card read --wait 5; \
+	$(BIN)/counterdesk --home "$(CD_HOME)" lookup --from-card --wait 5 | head -20; \
+	kill -INT $$emu; wait $$emu

@@ -17,7 +17,9 @@ from typing import Any
 
 import peewee
 
+from cards.errors import CardError, ReaderError
 from desktop import render
+from desktop.cli_cards import add_card_commands, read_card
 from models import cardops, lookup
 from models.actor import Actor
 from models.db import classify_database_error, close_register
@@ -119,6 +121,19 @@ def build_parser() -> argparse.ArgumentParser:
     key.add_argument("--id", help="ID number (social security number)")
     key.add_argument("--card", help="social security card number")
     key.add_argument("--name", help="name or part of it; lists the matches")
+    key.add_argument(
+        "--from-card",
+        action="store_true",
+        help="read the social security card in the reader and open its holder's record",
+    )
+    p.add_argument("--reader", help="with --from-card: the reader (default: the first with a card)")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="with --from-card: wait this long for a card to be inserted",
+    )
     p.add_argument("--pick", type=_positive, help="with --name: open the N-th match")
     p.add_argument("--json", action="store_true", help="print JSON (see README)")
     p.add_argument(
@@ -143,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Card operations for scripts and support staff.",
     )
     card_sub = p.add_subparsers(dest="card_command", required=True, metavar="ACTION")
+    add_card_commands(card_sub)
     q = card_sub.add_parser(
         "report-lost",
         help="report a card lost (挂失)",
@@ -252,6 +268,8 @@ def cmd_lookup(args: argparse.Namespace) -> int:
         if index >= len(found):
             raise CliError(EXIT_NOT_FOUND, f"there are only {len(found)} matches")
         kind, value = lookup.KeyKind.ID_NUMBER, found[index].ssn
+    elif args.from_card:
+        kind, value = _key_from_card(args.reader, args.wait)
     elif args.id is not None:
         kind, value = lookup.KeyKind.ID_NUMBER, args.id
     else:
@@ -263,6 +281,21 @@ def cmd_lookup(args: argparse.Namespace) -> int:
         render.overview_text(overview, args.reveal),
     )
     return EXIT_OK
+
+
+def _key_from_card(reader: str | None, wait_s: float) -> tuple[lookup.KeyKind, str]:
+    """Read the card; choose its number if this register knows it, else its ID number."""
+    reader_name, record = read_card(reader, None, wait_s)
+    print(f"Read card {record.card_no} in {reader_name}.", file=sys.stderr)
+    if record.card_no and lookup.card_known(record.card_no):
+        return lookup.KeyKind.CARD, record.card_no
+    if record.ssn:
+        return lookup.KeyKind.ID_NUMBER, record.ssn
+    region = (record.card_identifier or "")[:6] or "unknown"
+    raise NotFound(
+        f"card {record.card_no} (issued in region {region}) is not in this office's register, "
+        "and its ID number could not be read: ask for the holder's ID card"
+    )
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
@@ -331,6 +364,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 HANDLED: tuple[tuple[type[BaseException], int], ...] = (
+    (ReaderError, EXIT_USAGE),
+    (CardError, EXIT_NOT_FOUND),
     (SchemaTooNew, EXIT_TOO_NEW),
     (DamagedRegister, EXIT_DAMAGED),
     (RegisterUnavailable, EXIT_USAGE),

@@ -13,6 +13,8 @@ from models.db import close_register
 from models.demo.generator import DemoParams, generate
 from models.home import OfficeHome
 
+pytest_plugins = ["tests.pcsc_fixtures", "tests.cli_helpers"]
+
 AS_OF = date(2026, 11, 1)
 DEMO_PERSONS = 400
 DEMO_SEED = 7

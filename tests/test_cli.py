@@ -5,46 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from models.migrations import SCHEMA_VERSION
-
-COUNTERDESK = Path(sys.executable).with_name("counterdesk")
-
-
-def run(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run counterdesk with `args`; --home first when given."""
-    env = {k: v for k, v in os.environ.items() if k != "COUNTERDESK_HOME"}
-    argv = [str(COUNTERDESK), *(["--home", str(home)] if home else []), *args]
-    return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
-
-
-@pytest.fixture(scope="module")
-def demo_home_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("cli") / "home"
-    assert run("init", "--district", "370102", home=home).returncode == 0
-    done = run("demo", "--persons", "200", "--seed", "3", "--as-of", "2026-11", home=home)
-    assert done.returncode == 0, done.stderr
-    assert "200 people" in done.stderr
-    return home
-
-
-@pytest.fixture
-def demo_home(demo_home_template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "home"
-    shutil.copytree(demo_home_template, target)
-    return target
+from tests.cli_helpers import COUNTERDESK, run, sample
 
 
 def _sample(home: Path, label: str) -> dict[str, str]:
-    status = json.loads(run("status", "--json", home=home).stdout)
-    return next(s for s in status["demo_samples"] if s["label"] == label)
+    return sample(home, label)
 
 
 def test_the_console_script_is_installed() -> None:
