@@ -42,6 +42,11 @@ def find_one(kind: KeyKind, value: str) -> PersonSummary:
     raise ValueError("a name can match several people: use search_people")
 
 
+def card_known(card_no: str) -> bool:
+    """True if this register holds the card (any state)."""
+    return find_by_card(card_no) is not None
+
+
 def open_overview(
     kind: KeyKind, value: str, actor: Actor, today: date | None = None, reveal: bool = False
 ) -> Overview:
