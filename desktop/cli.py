@@ -20,6 +20,7 @@ import peewee
 from cards.errors import CardError, ReaderError
 from desktop import render
 from desktop.cli_cards import add_card_commands, read_card
+from desktop.cli_reports import add_report_commands
 from models import cardops, lookup
 from models.actor import Actor
 from models.db import classify_database_error, close_register
@@ -39,6 +40,7 @@ from models.migrations import SCHEMA_VERSION
 from models.people import InvalidCardNumber, InvalidNameQuery
 from models.schema import Card, Person
 from models.sync_status import describe, freshness
+from reports.errors import FontUnavailable
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
@@ -173,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     q.add_argument("number", metavar="NUMBER")
     q.set_defaults(func=cmd_card_cancel_loss)
+
+    add_report_commands(sub)
 
     p = sub.add_parser(
         "status",
@@ -365,6 +369,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 HANDLED: tuple[tuple[type[BaseException], int], ...] = (
     (ReaderError, EXIT_USAGE),
+    (FontUnavailable, EXIT_USAGE),
     (CardError, EXIT_NOT_FOUND),
     (SchemaTooNew, EXIT_TOO_NEW),
     (DamagedRegister, EXIT_DAMAGED),

@@ -9,7 +9,7 @@ from models import audit
 from models.actor import Actor
 from models.errors import InvalidRequest, NotFound
 from models.home import OfficeHome, setting
-from models.schema import Card, Person, db
+from models.schema import Card, Person, write_transaction
 
 
 def profile_from_home(
@@ -25,7 +25,7 @@ def profile_from_home(
         if not samples:
             raise InvalidRequest("this office home has no demo samples: name a card with --card")
         card_no = samples[0]["card_no"]
-    with db.atomic():
+    with write_transaction():
         card = (
             Card.select(Card, Person)
             .join(Person)

@@ -10,7 +10,7 @@ from models.enums import CardStatus
 from models.errors import InvalidRequest, NotFound
 from models.fields import utc_now
 from models.people import normalise_card_number
-from models.schema import Card, Person, db
+from models.schema import Card, Person, write_transaction
 
 
 def _card(card_no: str) -> Card:
@@ -31,7 +31,7 @@ def _change_status(
     refusal: str,
 ) -> Card:
     now = now or utc_now()
-    with db.atomic():
+    with write_transaction():
         card = _card(card_no)
         if card.status != expected.value:
             raise InvalidRequest(refusal.format(card=card.card_no, status=card.status))

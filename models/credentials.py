@@ -20,7 +20,7 @@ from models import audit, outbox
 from models.actor import Actor
 from models.errors import CredentialLocked, NotFound
 from models.fields import utc_now
-from models.schema import Person, QueryCredential, db
+from models.schema import Person, QueryCredential, write_transaction
 
 MAX_ATTEMPTS = 5
 LOCK_HOURS = 24
@@ -79,7 +79,7 @@ def verify_query_password(
 ) -> VerifyResult:
     """Check a query password, counting failures; raise CredentialLocked while locked."""
     now = now or utc_now()
-    with db.atomic():
+    with write_transaction():
         person = _person(person_id)
         cred = QueryCredential.get_or_none(QueryCredential.person == person_id)
         if cred and cred.locked_until and cred.locked_until > now:
@@ -139,7 +139,7 @@ def reset_query_password(
     now = now or utc_now()
     if new_password is not None and not PASSWORD.match(new_password):
         raise WeakPassword("a query password has 6 to 8 digits")
-    with db.atomic():
+    with write_transaction():
         person = _person(person_id)
         hashed = hash_password(new_password) if new_password is not None else None
         if new_password is not None and new_password == person.birth_date.strftime("%Y%m%d"):

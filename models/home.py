@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,10 +12,11 @@ from platformdirs import user_data_dir
 
 from models.db import open_register
 from models.errors import HomeNotWritable, InvalidRequest, RegisterUnavailable
-from models.schema import OfficeSetting, db
+from models.schema import OfficeSetting, write_transaction
 
 HOME_ENV = "COUNTERDESK_HOME"
 REGISTER_FILE = "register.db"
+SIGNING_KEY_FILE = "keys/statement-signing.key"
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,22 @@ class OfficeHome:
                 "(use another --home for a new office)"
             )
         open_register(self.register_path, create=True)
-        with db.atomic():
+        with write_transaction():
             OfficeSetting.replace(key="district", value=district).execute()
             OfficeSetting.replace(key="office_name", value=office_name).execute()
+
+    def signing_key(self) -> bytes:
+        """The office's key for signing statements (made on first use, readable by owner only).
+
+        Headquarters holds a copy to verify the QR codes of printed statements.
+        """
+        path = self.path / SIGNING_KEY_FILE
+        if not path.exists():
+            path.parent.mkdir(mode=0o700, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+        return bytes.fromhex(path.read_text().strip())
 
     def open(self) -> None:
         """Open this home's register (migrating an older schema), refusing damaged files."""

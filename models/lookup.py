@@ -10,7 +10,7 @@ from models.actor import Actor
 from models.errors import NotFound
 from models.overview import Overview, person_overview
 from models.people import PersonSummary, find_by_card, find_by_ssn, search_by_name
-from models.schema import db
+from models.schema import write_transaction
 
 
 class KeyKind(StrEnum):
@@ -54,7 +54,7 @@ def open_overview(
 
     `reveal` means the caller will show the full ID number: that is logged as its own action.
     """
-    with db.atomic():
+    with write_transaction():
         person = find_one(kind, value)
         overview = person_overview(person, today)
         audit.record(actor, "person.read", person.id, key=kind.value)
@@ -65,7 +65,7 @@ def open_overview(
 
 def search_people(text: str, actor: Actor, limit: int = 50) -> list[PersonSummary]:
     """Name search; the search (not each candidate) is logged."""
-    with db.atomic():
+    with write_transaction():
         found = search_by_name(text, limit)
         audit.record(actor, "person.search", None, name=text.strip(), results=len(found))
     return found

@@ -34,7 +34,10 @@ class Migration:
         return [s.strip() for s in "\n".join(lines).split(";\n") if s.strip().rstrip(";")]
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial tables", "0001_initial.sql"),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial tables", "0001_initial.sql"),
+    Migration(2, "printed statements", "0002_statements.sql"),
+)
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 _BOOKKEEPING = (

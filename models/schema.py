@@ -7,6 +7,8 @@ so a person's 36 months are one contiguous range on disk.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from peewee import (
     SQL,
     AutoField,
@@ -25,6 +27,16 @@ from models.fields import UtcDateTimeField, utc_now
 
 # Created late: `models.db.open_register` calls `db.init(path, pragmas=...)`.
 db = SqliteDatabase(None)
+
+
+def write_transaction() -> AbstractContextManager[object]:
+    """A transaction that takes the write lock at BEGIN (BEGIN IMMEDIATE).
+
+    For every transaction that reads and then writes: a deferred one would have to upgrade its
+    lock, and SQLite answers "database is locked" at once, without waiting, when another
+    process wrote in between. With IMMEDIATE, the busy timeout applies and writers queue.
+    """
+    return db.atomic(lock_type="IMMEDIATE")
 
 
 class BaseModel(Model):
@@ -251,6 +263,22 @@ class SyncState(BaseModel):
     consecutive_errors = IntegerField(default=0)
 
 
+class Statement(BaseModel):
+    """A statement or report printed by this office: numbered, signed, recorded (schema v2)."""
+
+    id = AutoField()
+    number = CharField(max_length=32, unique=True)
+    kind = CharField(max_length=12)  # rights / medical / daily / audit
+    person = ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    actor = CharField(max_length=60)
+    lang = CharField(max_length=2)
+    printed_at = UtcDateTimeField(default=utc_now, index=True)
+    data_as_of = UtcDateTimeField(null=True)
+    offline = BooleanField(default=False)
+    sha256 = CharField(max_length=64, null=True)  # of the PDF, once written
+    pages = IntegerField(null=True)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     OfficeSetting,
     Person,
@@ -267,4 +295,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     AuditEvent,
     Outbox,
     SyncState,
+    Statement,
 )

@@ -7,7 +7,7 @@ from datetime import datetime
 from models import audit, outbox
 from models.actor import Actor
 from models.fields import utc_now
-from models.schema import Person, ServiceVisit, StaffUser, db
+from models.schema import Person, ServiceVisit, StaffUser, write_transaction
 
 CHANNELS = ("counter", "kiosk")
 
@@ -27,7 +27,7 @@ def record_service_visit(
     if not purpose.strip():
         raise ValueError("a visit needs a purpose (e.g. lookup, statement, card_report_lost)")
     now = now or utc_now()
-    with db.atomic():
+    with write_transaction():
         staff = StaffUser.get_or_none(StaffUser.username == actor.name)
         ssn = None
         if person_id is not None:

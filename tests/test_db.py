@@ -118,3 +118,29 @@ def test_opening_a_missing_register_without_create_says_how_to_create_one(tmp_pa
     with pytest.raises(RegisterUnavailable, match="counterdesk init"):
         open_register(tmp_path / "missing.db")
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_a_version_1_register_is_migrated_to_the_current_schema_keeping_its_data(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "r.db"
+    conn = sqlite3.connect(path)
+    conn.execute(
+        'CREATE TABLE "schema_migration" ("version" INTEGER NOT NULL PRIMARY KEY, '
+        '"name" TEXT NOT NULL, "applied_at" TEXT NOT NULL)'
+    )
+    for statement in MIGRATIONS[0].statements():
+        conn.execute(statement.rstrip(";"))
+    conn.execute("INSERT INTO schema_migration VALUES (1, 'initial tables', '2026-01-01')")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("INSERT INTO office_setting VALUES ('district', '370102')")
+    conn.commit()
+    conn.close()
+    open_register(path)
+    assert db.execute_sql("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    versions = [r[0] for r in db.execute_sql("SELECT version FROM schema_migration ORDER BY 1")]
+    assert versions == [m.version for m in MIGRATIONS]
+    assert db.execute_sql("SELECT value FROM office_setting").fetchone()[0] == "370102"
+    assert db.execute_sql("SELECT count(*) FROM statement").fetchone()[0] == 0
+    close_register()

@@ -1,0 +1,155 @@
+"""Statement benchmark: one statement, and a batch on every core, against a bare canvas.
+
+    python -m bench.statements [--persons 6000] [--singles 50] [--batch 2000] [--json]
+
+- single: `reports.issue.issue` of one rights record (query, number, sign, render, write,
+  record), median over many people; the baseline in the same run is a bare reportlab canvas
+  drawing one page of the same amount of text (the statement's table rows as lines) with the
+  same embedded font;
+- batch: `reports.batch.run_batch` of N statements on all cores, statements per second; the
+  baseline is the same number of bare pages on the same number of processes.
+Goal: a single statement under 150 ms; batch throughput at least half of the baseline's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from models.actor import Actor
+from models.db import close_register
+from models.demo.generator import DemoParams, generate
+from models.home import OfficeHome
+from models.people import PersonSummary
+from models.schema import db
+from reports.batch import run_batch
+from reports.issue import issue
+from reports.pdf.bare import bare_page
+from reports.pdf.fonts import load_font
+
+YEAR = 2025
+AS_OF = date(2026, 11, 1)
+GOAL_SINGLE_MS = 150.0
+GOAL_BATCH_SHARE = 0.5
+
+
+def _people(limit: int) -> list[PersonSummary]:
+    rows = db.execute_sql(
+        "SELECT p.id, p.ssn, p.name, p.gender, p.birth_date, p.ethnicity, p.region_code, "
+        "p.phone, p.address, p.status FROM person p WHERE p.status = 'insured' "
+        "AND p.region_code = '370102' AND EXISTS (SELECT 1 FROM contribution c WHERE "
+        "c.person_id = p.id AND c.period BETWEEN ? AND ?) ORDER BY p.id LIMIT ?",
+        (YEAR * 100 + 1, YEAR * 100 + 12, limit),
+    ).fetchall()
+    return [PersonSummary.from_row(r) for r in rows]
+
+
+def _lines_of(person: PersonSummary) -> list[str]:
+    """The statement's text as lines: the holder and the year's monthly rows."""
+    rows = db.execute_sql(
+        "SELECT period, insurance, base_fen, employer_fen, personal_fen, status, posted_date "
+        "FROM contribution WHERE person_id = ? AND period / 100 = ?",
+        (person.id, YEAR),
+    )
+    head = [f"个人权益记录单 {person.name} {person.ssn} {person.address}"]
+    return head + ["  ".join(str(v) for v in r) for r in rows]
+
+
+def _bare_worker(lines: list[str]) -> int:
+    return len(bare_page(lines))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the statement benchmark."""
+    parser = argparse.ArgumentParser(prog="python -m bench.statements", description=__doc__)
+    parser.add_argument("--persons", type=int, default=6000, help="district size")
+    parser.add_argument("--singles", type=int, default=50, help="single statements timed")
+    parser.add_argument("--batch", type=int, default=2000, help="statements in the batch")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--json", action="store_true", help="JSON on stdout, table on stderr")
+    args = parser.parse_args(argv)
+    out = sys.stderr if args.json else sys.stdout
+    work = Path(tempfile.mkdtemp(prefix="bench-statements-"))
+    home = OfficeHome(work / "home")
+    home.create("370102", "历下区性能测试中心")
+    generate(DemoParams(args.persons, 1, "370102", AS_OF))
+    load_font()
+    actor = Actor.command_line()
+    people = _people(args.batch + args.singles)
+    if len(people) < args.batch + args.singles:
+        print(f"only {len(people)} insured people in the district: raise --persons", file=out)
+        return 2
+    singles, batch_people = people[: args.singles], people[args.singles :]
+    single_ms, bare_ms = [], []
+    for person in singles:
+        start = time.perf_counter()
+        issue(home, actor, "rights", work / "single" / f"{person.id}.pdf", person=person, year=YEAR)
+        single_ms.append((time.perf_counter() - start) * 1000)
+        lines = _lines_of(person)
+        start = time.perf_counter()
+        bare_page(lines)
+        bare_ms.append((time.perf_counter() - start) * 1000)
+    all_lines = [_lines_of(p) for p in batch_people]
+    summary = run_batch(
+        home, actor, [p.id for p in batch_people], YEAR, work / "batch", workers=args.workers
+    )
+    close_register()
+    start = time.perf_counter()
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    with multiprocessing.get_context(method).Pool(args.workers) as pool:
+        pool.map(_bare_worker, all_lines, chunksize=8)
+    bare_rate = len(all_lines) / (time.perf_counter() - start)
+    result: dict[str, Any] = {
+        "single_ms": {
+            "median": statistics.median(single_ms),
+            "p95": sorted(single_ms)[int(0.95 * len(single_ms))],
+        },
+        "bare_page_ms": {"median": statistics.median(bare_ms)},
+        "batch": {
+            "statements": summary.made,
+            "failed": len(summary.failed),
+            "seconds": round(summary.seconds, 2),
+            "per_second": summary.per_second,
+        },
+        "bare_batch_per_second": bare_rate,
+        "workers": args.workers,
+    }
+    result["single_ratio"] = result["single_ms"]["median"] / result["bare_page_ms"]["median"]
+    result["batch_share"] = summary.per_second / bare_rate
+    result["goal_met"] = (
+        result["single_ms"]["median"] < GOAL_SINGLE_MS and result["batch_share"] >= GOAL_BATCH_SHARE
+    )
+    print(
+        f"single statement: median {result['single_ms']['median']:.1f} ms "
+        f"(p95 {result['single_ms']['p95']:.1f}) vs bare canvas page "
+        f"{result['bare_page_ms']['median']:.1f} ms: {result['single_ratio']:.1f}x",
+        file=out,
+    )
+    print(
+        f"batch: {summary.made} statements ({len(summary.failed)} failed) in "
+        f"{summary.seconds:.1f} s on {args.workers} processes = {summary.per_second:.1f}/s; "
+        f"bare pages {bare_rate:.1f}/s; share {result['batch_share']:.2f}",
+        file=out,
+    )
+    print(
+        f"goal: single < {GOAL_SINGLE_MS:.0f} ms and batch >= {GOAL_BATCH_SHARE:.0%} of the "
+        f"baseline: {'met' if result['goal_met'] else 'NOT MET'}",
+        file=out,
+    )
+    if args.json:
+        print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

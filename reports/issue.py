@@ -1,0 +1,170 @@
+"""Issuing a document: check the output, gather the data, number, sign, render, write, record.
+
+The order matters: nothing is numbered for a request that cannot be stated (unknown person,
+empty period), and nothing half-written is ever left at the output path (a temporary file is
+renamed into place once complete).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from models import statements
+from models.actor import Actor
+from models.errors import RegisterUnavailable
+from models.fields import utc_now
+from models.home import OfficeHome, setting
+from models.people import PersonSummary
+from models.schema import StaffUser
+from models.sync_status import freshness
+from reports import queries
+from reports.model import DocumentHeader
+from reports.signing import data_digest, sign
+
+LANGS = ("zh", "en")
+_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+class OutputNotWritable(RegisterUnavailable):
+    """The folder for the PDF cannot be written."""
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    """A document that was written."""
+
+    number: str
+    path: Path
+    pages: int
+    sha256: str
+    qr_payload: str
+
+
+def check_writable(folder: Path) -> None:
+    """Prove that a file can be created in `folder` (before anything is numbered)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
+            pass
+    except OSError as exc:
+        raise OutputNotWritable(
+            f"cannot write in {folder} ({exc.strerror}): choose another folder for the PDF"
+        ) from exc
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, then rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def clerk_label(actor: Actor) -> str:
+    """'李娜 (clerk01)' for a member of staff, else the actor's name."""
+    staff = StaffUser.get_or_none(StaffUser.username == actor.name)
+    return f"{staff.display_name} ({staff.username})" if staff else actor.name
+
+
+def _body_digest(doc: Any) -> str:
+    return data_digest({f.name: getattr(doc, f.name) for f in fields(doc) if f.name != "header"})
+
+
+def _need(value: Any, what: str) -> Any:
+    if value is None:
+        raise ValueError(f"this document needs {what}")
+    return value
+
+
+def issue(
+    home: OfficeHome,
+    actor: Actor,
+    kind: str,
+    out: Path,
+    *,
+    person: PersonSummary | None = None,
+    year: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    lang: str = "zh",
+    now: datetime | None = None,
+) -> IssuedDocument:
+    """Make one statement or report (kinds: rights, medical, daily, audit) and write it to `out`."""
+    from reports.pdf import render  # reportlab is loaded only when a document is made
+
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}")
+    now = now or utc_now()
+    out = out.absolute()
+    check_writable(out.parent)
+    fresh = freshness()
+    offline = queries.is_offline(fresh, now)
+    district = setting("district", "000000") or "000000"
+    header = DocumentHeader(
+        kind=kind,
+        statement_no="",
+        office_name=setting("office_name", "") or "",
+        district=district,
+        clerk=clerk_label(actor),
+        printed_at=now,
+        data_as_of=fresh.last_success_at,
+        offline=offline,
+        demo=setting("demo_state") is not None,
+        qr_payload="",
+        lang=lang,
+    )
+    today = now.astimezone().date()
+    if kind == "rights":
+        doc: Any = queries.rights_record(
+            header, _need(person, "a person"), _need(year, "a year"), today
+        )
+    elif kind == "medical":
+        doc = queries.medical_statement(
+            header,
+            _need(person, "a person"),
+            _need(date_from, "a first day"),
+            _need(date_to, "a last day"),
+        )
+    elif kind == "daily":
+        doc = queries.daily_report(header, _need(date_from, "a day"), fresh)
+    elif kind == "audit":
+        doc = queries.audit_extract(
+            header, _need(date_from, "a first day"), _need(date_to, "a last day")
+        )
+    else:
+        raise ValueError(f"unknown document kind {kind!r}")
+    allocated = statements.allocate(
+        kind,
+        person.id if person else None,
+        actor,
+        lang,
+        district,
+        fresh.last_success_at,
+        offline,
+        now,
+    )
+    payload = sign(home.signing_key(), allocated.number, kind, now, _body_digest(doc))
+    doc = replace(doc, header=replace(header, statement_no=allocated.number, qr_payload=payload))
+    pdf = render(doc, font_path=setting("statement_font"))
+    write_atomically(out, pdf)
+    digest = hashlib.sha256(pdf).hexdigest()
+    pages = len(_PAGE.findall(pdf))
+    try:
+        statements.issued(allocated.number, digest, pages, actor)
+    except BaseException:
+        out.unlink(missing_ok=True)  # no document without its record
+        raise
+    return IssuedDocument(allocated.number, out, pages, digest, payload)

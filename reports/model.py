@@ -1,0 +1,175 @@
+"""Plain data handed from the queries to the PDF renderer: no database, no reportlab.
+
+Money is integer fen; dates are `date`; times are timezone-aware UTC `datetime`s, printed in
+local time. ID numbers arrive as the document must print them (the renderer never masks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    """What every document carries."""
+
+    kind: str  # "rights" | "medical" | "daily" | "audit"
+    statement_no: str
+    office_name: str
+    district: str
+    clerk: str  # "李娜 (clerk01)"
+    printed_at: datetime
+    data_as_of: datetime | None  # last successful sync with headquarters; None = never
+    offline: bool  # printed without a recent sync: the document says so, visibly
+    demo: bool  # the register holds demo data: the document says so, visibly
+    qr_payload: str  # statement number + signature, verified by headquarters
+    lang: str = "zh"  # "zh" | "en"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The person a statement is about (ID number as it must print)."""
+
+    name: str
+    ssn: str
+    gender: str  # "M" / "F"
+    birth_date: date
+    ethnicity: str
+    region_code: str
+    status: str
+    address: str | None
+
+
+@dataclass(frozen=True)
+class CardRow:
+    card_no: str
+    generation: int
+    status: str
+    issue_date: date
+    expiry_date: date
+
+
+@dataclass(frozen=True)
+class EnrolmentRow:
+    insurance: str  # "pension", "medical", "unemployment", "work_injury", "maternity"
+    employer_name: str | None
+    employer_code: str | None
+    start_date: date
+    end_date: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    period: int  # YYYYMM
+    insurance: str
+    base_fen: int
+    employer_fen: int
+    personal_fen: int
+    status: str  # "paid" | "arrears" | "back-paid"
+    posted_date: date | None
+
+
+@dataclass(frozen=True)
+class YearRow:
+    insurance: str
+    months_paid: int
+    months_in_arrears: int
+    base_total_fen: int
+    employer_fen: int
+    personal_fen: int
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    kind: str  # "pension" | "medical"
+    balance_fen: int
+
+
+@dataclass(frozen=True)
+class RightsRecord:
+    """个人权益记录单 of one person for one year."""
+
+    header: DocumentHeader
+    year: int
+    holder: Holder
+    cards: list[CardRow]
+    enrolments: list[EnrolmentRow]
+    months: list[MonthRow]  # the year's months held in detail, oldest first
+    months_complete: bool  # False: some months of the year are only in the yearly summary
+    year_totals: list[YearRow]  # the year, per insurance type
+    months_paid_total: dict[str, int]  # all years: contribution time per insurance type
+    arrears: list[MonthRow]  # unpaid months (any year held)
+    accounts: list[AccountRow]
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    posted_date: date
+    kind: str  # "allocation" | "spending" | "interest" | "contribution" | "carried forward"
+    amount_fen: int  # spending negative
+    balance_after_fen: int
+    counterparty: str | None
+
+
+@dataclass(frozen=True)
+class MedicalStatement:
+    """The medical personal account over a period: opening + entries = closing."""
+
+    header: DocumentHeader
+    holder: Holder
+    date_from: date
+    date_to: date
+    opening_fen: int
+    closing_fen: int
+    entries: list[EntryRow]
+    allocated_fen: int
+    spent_fen: int  # positive
+
+
+@dataclass(frozen=True)
+class CountRow:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    created_at: datetime
+    command: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DailyReport:
+    """The office's day: visits, statements, card operations, sync."""
+
+    header: DocumentHeader
+    day: date
+    visits_by_purpose: list[CountRow]
+    visits_by_clerk: list[CountRow]
+    statements_printed: list[CountRow]
+    card_operations: list[CountRow]
+    last_sync: datetime | None
+    last_sync_error: str | None
+    pending_commands: int
+    rejected: list[RejectedRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: datetime
+    actor: str
+    action: str
+    subject: str  # "王芳 370102********1234", or "" for events about nobody
+
+
+@dataclass(frozen=True)
+class AuditExtract:
+    """Who looked at whom, and when, over a period."""
+
+    header: DocumentHeader
+    date_from: date
+    date_to: date
+    rows: list[AuditRow]

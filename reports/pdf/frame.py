@@ -1,0 +1,191 @@
+"""The page frame of every document: header, footer with 'page x of y', QR code, metadata.
+
+Page numbers need the page count, known only once the story is laid out: `NumberedCanvas`
+keeps each finished page aside and draws the frame of all of them in `save()`.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from reportlab.lib.colors import Color
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from reports.model import DocumentHeader
+from reports.pdf.formatting import local_time
+from reports.pdf.kit import Kit
+from reports.pdf.notices import as_of_text, notices
+from reports.pdf.qr import draw_qr
+from reports.pdf.styles import (
+    ALERT_INK,
+    CONTENT_WIDTH,
+    INK,
+    MARGIN,
+    MUTED,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    RULE,
+)
+
+TOP = PAGE_HEIGHT - MARGIN
+QR_SIZE = 28 * mm
+QR_X = PAGE_WIDTH - MARGIN - QR_SIZE
+QR_Y = TOP - QR_SIZE
+FIRST_FRAME_TOP = TOP - 37 * mm
+LATER_FRAME_TOP = TOP - 9 * mm
+FRAME_BOTTOM = MARGIN + 15 * mm
+CREATOR = "counterdesk"
+
+
+def _fit(text: str, font: str, size: float, width: float, smallest: float) -> float:
+    """The largest font size from `size` down to `smallest` at which `text` fits `width`."""
+    while size > smallest and stringWidth(text, font, size) > width:
+        size -= 0.5
+    return size
+
+
+@dataclass(frozen=True)
+class PageFrame:
+    """Draws what every page carries around the story."""
+
+    header: DocumentHeader
+    title: str
+    kit: Kit
+
+    def _text(
+        self,
+        canv: Canvas,
+        x: float,
+        y: float,
+        text: str,
+        size: float,
+        color: Color = INK,
+        align: str = "left",
+    ) -> None:
+        canv.setFont(self.kit.font.name, size)
+        canv.setFillColor(color)
+        if align == "right":
+            canv.drawRightString(x, y, text)
+        elif align == "centre":
+            canv.drawCentredString(x, y, text)
+        else:
+            canv.drawString(x, y, text)
+
+    def _rule(self, canv: Canvas, y: float) -> None:
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.6)
+        canv.line(MARGIN, y, PAGE_WIDTH - MARGIN, y)
+
+    def _first_header(self, canv: Canvas) -> None:
+        labels, font = self.kit.labels, self.kit.font.name
+        left_width = CONTENT_WIDTH - QR_SIZE - 6 * mm
+        office = self.kit.safe(self.header.office_name)
+        size = _fit(office, font, 9.5, left_width, 7)
+        self._text(canv, MARGIN, TOP - 4 * mm, office, size, color=MUTED)
+        size = _fit(self.title, font, 18, left_width, 12)
+        self._text(canv, MARGIN, TOP - 13 * mm, self.title, size)
+        number = labels.field("statement_no", self.header.statement_no)
+        self._text(canv, MARGIN, TOP - 20 * mm, number, 9.5)
+        as_of = labels.field("data_as_of", as_of_text(self.header, labels))
+        self._text(canv, MARGIN, TOP - 25.5 * mm, as_of, 9.5, color=MUTED)
+        if self.header.qr_payload:
+            draw_qr(canv, self.header.qr_payload, QR_X, QR_Y, QR_SIZE)
+        size = _fit(self.header.statement_no, font, 7.5, QR_SIZE + 8 * mm, 5)
+        centre = QR_X + QR_SIZE / 2
+        self._text(canv, centre, QR_Y - 3 * mm, self.header.statement_no, size, align="centre")
+        self._rule(canv, TOP - 35 * mm)
+
+    def _later_header(self, canv: Canvas) -> None:
+        labels = self.kit.labels
+        office = self.kit.safe(self.header.office_name)
+        self._text(canv, MARGIN, TOP - 4 * mm, f"{office}  {self.title}", 8.5, color=MUTED)
+        number = labels.field("statement_no", self.header.statement_no)
+        self._text(canv, PAGE_WIDTH - MARGIN, TOP - 4 * mm, number, 8.5, align="right")
+        self._rule(canv, TOP - 6 * mm)
+
+    def _footer(self, canv: Canvas, page: int, pages: int) -> None:
+        labels = self.kit.labels
+        self._rule(canv, MARGIN + 12.5 * mm)
+        clerk = labels.field("clerk", self.kit.safe(self.header.clerk))
+        printed = labels.field("printed_at", local_time(self.header.printed_at))
+        self._text(canv, MARGIN, MARGIN + 8.5 * mm, f"{clerk}    {printed}", 8, color=MUTED)
+        number = labels.text("page", page=page, pages=pages)
+        self._text(canv, PAGE_WIDTH - MARGIN, MARGIN + 8.5 * mm, number, 8.5, align="right")
+        as_of = labels.field("data_as_of", as_of_text(self.header, labels))
+        self._text(canv, MARGIN, MARGIN + 4.5 * mm, as_of, 8, color=MUTED)
+        warning = labels.text("separator").join(n.text for n in notices(self.header, labels))
+        if warning:
+            self._text(canv, MARGIN, MARGIN + 0.5 * mm, warning, 8, color=ALERT_INK)
+
+    def draw(self, canv: Canvas, page: int, pages: int) -> None:
+        """Draw the header (the full one with the QR code on page 1) and the footer."""
+        canv.saveState()
+        if page == 1:
+            self._first_header(canv)
+        else:
+            self._later_header(canv)
+        self._footer(canv, page, pages)
+        canv.restoreState()
+
+
+class NumberedCanvas(Canvas):
+    """A canvas that holds pages back until the end, then frames each with 'x of y'."""
+
+    def __init__(self, *args: Any, page_frame: PageFrame, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._page_frame = page_frame
+        self._held_pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        """Keep the finished page aside and start a new one."""
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        """Frame every held page now that their number is known, then write the file."""
+        pages = len(self._held_pages)
+        for number, state in enumerate(self._held_pages, start=1):
+            self.__dict__.update(state)
+            self._page_frame.draw(self, number, pages)
+            super().showPage()
+        super().save()
+
+
+def build_pdf(header: DocumentHeader, kit: Kit, title: str, story: list[Flowable]) -> bytes:
+    """Lay `story` out on A4 pages framed for `header`; the PDF bytes (same input, same bytes)."""
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=title,
+        author=header.office_name,
+        subject=f"{title} {header.statement_no}",
+        creator=CREATOR,
+        keywords=header.statement_no,
+        invariant=1,
+        initialFontName=kit.font.name,
+        lang="zh-CN" if header.lang == "zh" else "en",
+    )
+    frame = partial(Frame, MARGIN, FRAME_BOTTOM, CONTENT_WIDTH, showBoundary=0)
+    no_padding = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
+    first = frame(FIRST_FRAME_TOP - FRAME_BOTTOM, id="first", **no_padding)
+    later = frame(LATER_FRAME_TOP - FRAME_BOTTOM, id="later", **no_padding)
+    doc.addPageTemplates(
+        [
+            PageTemplate("first", [first], autoNextPageTemplate="later"),
+            PageTemplate("later", [later]),
+        ]
+    )
+    page_frame = PageFrame(header, title, kit)
+    doc.build(story, canvasmaker=partial(NumberedCanvas, page_frame=page_frame))
+    return buffer.getvalue()

@@ -1,0 +1,243 @@
+"""Every fixed text of the documents, in Chinese (the default) and English, side by side.
+
+Both languages share one layout: a label is a (Chinese, English) pair, so neither can be
+forgotten. Codes from the register (insurance types, statuses, ...) are translated through
+`Labels.term`, which prints an unknown code as it came rather than failing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGS = ("zh", "en")
+
+_TEXTS: dict[str, tuple[str, str]] = {
+    # titles
+    "title_rights": ("个人权益记录单", "Personal Rights Record"),
+    "title_medical": ("医疗保险个人账户对账单", "Medical Insurance Personal Account Statement"),
+    "title_daily": ("社保服务中心日报", "Office Daily Report"),
+    "title_audit": ("查询记录摘录", "Audit Extract (who looked at whom)"),
+    # page frame
+    "field": ("{label}：{value}", "{label}: {value}"),
+    "statement_no": ("编号", "No."),
+    "clerk": ("经办人", "Clerk"),
+    "printed_at": ("打印时间", "Printed"),
+    "data_as_of": ("数据截至", "Data as of"),
+    "never_synced": ("从未与中心同步", "never synced with headquarters"),
+    "page": ("第 {page} 页 共 {pages} 页", "Page {page} of {pages}"),
+    "offline": (
+        "离线打印：数据截至 {as_of}，可能不是最新",
+        "Printed offline: data as of {as_of}, may be out of date",
+    ),
+    "offline_never": (
+        "离线打印：从未与中心同步，数据可能不是最新",
+        "Printed offline: never synced with headquarters, data may be out of date",
+    ),
+    "demo": ("演示数据，非真实记录", "Demo data, not a real record"),
+    "separator": ("；", "; "),
+    # common
+    "none_recorded": ("无记录", "None on record"),
+    "total": ("合计", "Total"),
+    "period": ("统计期间", "Period"),
+    "period_range": ("{start} 至 {end}", "{start} to {end}"),
+    "duration": ("{years} 年 {months} 个月", "{years} {year_word} {months} {month_word}"),
+    # holder block
+    "name": ("姓名", "Name"),
+    "ssn": ("社会保障号码", "Social security no."),
+    "gender": ("性别", "Gender"),
+    "birth_date": ("出生日期", "Date of birth"),
+    "ethnicity": ("民族代码", "Ethnicity code"),
+    "region": ("行政区划", "Region"),
+    "status": ("参保状态", "Status"),
+    "address": ("地址", "Address"),
+    "year": ("记录年度", "Year"),
+    # rights record
+    "sec_cards": ("社会保障卡", "Social security cards"),
+    "sec_enrolments": ("参保登记", "Registrations"),
+    "sec_months": ("{year} 年度逐月缴费明细", "Contributions in {year}, month by month"),
+    "sec_year_totals": ("{year} 年度缴费合计", "Totals for {year}"),
+    "sec_contribution_time": ("累计缴费时间", "Contribution time in all"),
+    "sec_arrears": ("欠缴记录", "Arrears"),
+    "sec_accounts": ("个人账户余额", "Personal account balances"),
+    "months_incomplete": (
+        "本年度部分月份仅有年度汇总",
+        "Some months of this year are held only as a yearly summary",
+    ),
+    "no_months": ("本年度无逐月明细", "No month-by-month details for this year"),
+    "no_arrears": ("无欠缴记录", "No arrears"),
+    "col_card_no": ("卡号", "Card no."),
+    "col_generation": ("代次", "Generation"),
+    "col_status": ("状态", "Status"),
+    "col_issue_date": ("发卡日期", "Issued"),
+    "col_expiry_date": ("有效期至", "Valid until"),
+    "col_insurance": ("险种", "Insurance"),
+    "col_employer": ("单位名称", "Employer"),
+    "col_employer_code": ("单位编号", "Employer code"),
+    "col_start": ("参保日期", "From"),
+    "col_end": ("终止日期", "Until"),
+    "col_month": ("月份", "Month"),
+    "col_base": ("缴费基数", "Base"),
+    "col_employer_part": ("单位缴纳", "Employer part"),
+    "col_personal_part": ("个人缴纳", "Personal part"),
+    "col_posted": ("到账日期", "Posted"),
+    "col_months_paid": ("缴费月数", "Months paid"),
+    "col_months_arrears": ("欠缴月数", "Months in arrears"),
+    "col_base_total": ("缴费基数合计", "Base total"),
+    "col_employer_due": ("单位应缴", "Employer due"),
+    "col_personal_due": ("个人应缴", "Personal due"),
+    "col_contribution_time": ("累计缴费时间", "Contribution time"),
+    "col_account": ("账户", "Account"),
+    "col_balance": ("余额", "Balance"),
+    # medical statement
+    "opening": ("期初余额", "Opening balance"),
+    "allocated": ("本期划入", "Allocated in the period"),
+    "spent": ("本期支出", "Spent in the period"),
+    "closing": ("期末余额", "Closing balance"),
+    "sec_summary": ("账户汇总", "Summary"),
+    "sec_entries": ("账户明细", "Entries"),
+    "col_date": ("日期", "Date"),
+    "col_kind": ("摘要", "Entry"),
+    "col_amount": ("金额", "Amount"),
+    "col_balance_after": ("余额", "Balance after"),
+    "col_counterparty": ("医院 / 药店", "Hospital / pharmacy"),
+    # daily report
+    "day": ("日期", "Day"),
+    "sec_sync": ("与中心同步", "Sync with headquarters"),
+    "last_sync": ("最近一次成功同步", "Last successful sync"),
+    "last_error": ("最近一次同步错误", "Last sync error"),
+    "pending": ("待上传指令", "Commands waiting"),
+    "sec_visits_purpose": ("来访（按事由）", "Visits by purpose"),
+    "sec_visits_clerk": ("来访（按经办人）", "Visits by clerk"),
+    "sec_statements": ("出具单据", "Statements printed"),
+    "sec_card_ops": ("卡务操作", "Card operations"),
+    "sec_rejected": ("被中心拒绝的指令", "Commands rejected by headquarters"),
+    "col_item": ("项目", "Item"),
+    "col_count": ("数量", "Count"),
+    "col_time": ("时间", "Time"),
+    "col_command": ("指令", "Command"),
+    "col_reason": ("原因", "Reason"),
+    # audit extract
+    "entries_count": ("共 {count} 条记录", "{count} entries"),
+    "col_actor": ("操作人", "Actor"),
+    "col_action": ("操作", "Action"),
+    "col_subject": ("对象", "Subject"),
+}
+
+_TERMS: dict[str, dict[str, tuple[str, str]]] = {
+    "insurance": {
+        "pension": ("养老保险", "Pension"),
+        "medical": ("医疗保险", "Medical"),
+        "unemployment": ("失业保险", "Unemployment"),
+        "work_injury": ("工伤保险", "Work injury"),
+        "maternity": ("生育保险", "Maternity"),
+    },
+    "contribution": {
+        "paid": ("已缴", "Paid"),
+        "arrears": ("欠缴", "In arrears"),
+        "back-paid": ("补缴", "Back-paid"),
+    },
+    "person": {
+        "insured": ("正常参保", "Insured"),
+        "suspended": ("暂停参保", "Suspended"),
+        "retired": ("退休", "Retired"),
+        "deceased": ("死亡", "Deceased"),
+        "moved_out": ("转出", "Moved out"),
+    },
+    "enrolment": {
+        "active": ("参保缴费", "Active"),
+        "suspended": ("暂停缴费", "Suspended"),
+        "ended": ("终止参保", "Ended"),
+    },
+    "card": {
+        "active": ("正常", "Active"),
+        "lost": ("挂失", "Reported lost"),
+        "frozen": ("冻结", "Frozen"),
+        "cancelled": ("注销", "Cancelled"),
+        "replaced": ("已换卡", "Replaced"),
+    },
+    "account": {
+        "pension": ("养老保险个人账户", "Pension personal account"),
+        "medical": ("医疗保险个人账户", "Medical personal account"),
+    },
+    "entry": {
+        "allocation": ("划入", "Allocation"),
+        "spending": ("支出", "Spending"),
+        "interest": ("利息", "Interest"),
+        "contribution": ("个人缴费划入", "Contribution"),
+        "carried forward": ("上年结转", "Carried forward"),
+    },
+    "gender": {"M": ("男", "Male"), "F": ("女", "Female")},
+    "purpose": {  # visit purposes are free text: the documented ones
+        "lookup": ("信息查询", "Lookup"),
+        "statement": ("打印单据", "Statement"),
+        "card_report_lost": ("卡片挂失", "Card reported lost"),
+    },
+    "document": {
+        "rights": _TEXTS["title_rights"],
+        "medical": _TEXTS["title_medical"],
+        "daily": _TEXTS["title_daily"],
+        "audit": _TEXTS["title_audit"],
+    },
+    "action": {
+        "person.read": ("查看个人信息", "Viewed a person"),
+        "person.search": ("查询人员", "Searched for people"),
+        "person.reveal_id": ("显示完整证件号码", "Revealed a full ID number"),
+        "card.report_lost": ("卡片挂失", "Reported a card lost"),
+        "card.cancel_loss": ("解除挂失", "Cancelled a card loss"),
+        "statement.issued": ("出具单据", "Issued a statement"),
+        "statement.printed": ("打印单据", "Printed a statement"),
+        "visit.record": ("登记来访", "Recorded a visit"),
+        "query_password.reset": ("重置查询密码", "Reset the query password"),
+        "query_password.unlocked": ("解锁查询密码", "Unlocked the query password"),
+        "query_password.verified": ("查询密码验证通过", "Query password verified"),
+        "query_password.failed": ("查询密码错误", "Wrong query password"),
+        "query_password.failed_attempt": ("查询密码错误", "Wrong query password"),
+        "query_password.locked_attempt": ("查询密码已锁定", "Query password locked"),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The fixed texts of one language."""
+
+    lang: str
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGS:
+            raise ValueError(f"unknown document language {self.lang!r}: one of {LANGS}")
+
+    @property
+    def _index(self) -> int:
+        return LANGS.index(self.lang)
+
+    def text(self, key: str, **values: object) -> str:
+        """The text `key`, with `{placeholders}` filled from `values`."""
+        template = _TEXTS[key][self._index]
+        return template.format(**values) if values else template
+
+    def field(self, key: str, value: str) -> str:
+        """'label：value' (Chinese) or 'label: value' (English)."""
+        return self.text("field", label=self.text(key), value=value)
+
+    def term(self, group: str, code: str) -> str:
+        """A register code in words; an unknown code is printed as it came."""
+        pair = _TERMS[group].get(code)
+        return pair[self._index] if pair else code
+
+    def duration(self, months: int) -> str:
+        """A number of months as 'x 年 y 个月' / 'x years y months'."""
+        years, rest = divmod(months, 12)
+        return self.text(
+            "duration",
+            years=years,
+            months=rest,
+            year_word="year" if years == 1 else "years",
+            month_word="month" if rest == 1 else "months",
+        )
+
+
+def all_texts() -> list[str]:
+    """Every fixed text and term of both languages (for checking that the font has them)."""
+    pairs = list(_TEXTS.values()) + [p for terms in _TERMS.values() for p in terms.values()]
+    return [text for pair in pairs for text in pair]
