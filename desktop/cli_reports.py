@@ -22,6 +22,11 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-28") from exc
 
 
+def _add_output(parser: argparse.ArgumentParser, out_help: str) -> None:
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
+    parser.add_argument("--out", type=Path, required=True, help=out_help)
+
+
 def add_report_commands(sub: argparse._SubParsersAction) -> None:
     """Add statement, report and statements to the command line."""
     p = sub.add_parser(
@@ -37,8 +42,7 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int, help="rights: the year (default: last year)")
     p.add_argument("--from", dest="date_from", type=_day, help="medical: first day")
     p.add_argument("--to", dest="date_to", type=_day, help="medical: last day (default today)")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
-    p.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    _add_output(p, "the PDF file to write")
     p.set_defaults(func=cmd_statement)
 
     p = sub.add_parser(
@@ -53,8 +57,7 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
         description="Visits, statements, card operations and sync of a day.",
     )
     q.add_argument("--date", type=_day, default=None, help="the day (default today)")
-    q.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
-    q.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    _add_output(q, "the PDF file to write")
     q.set_defaults(func=cmd_report_daily)
     q = which.add_parser(
         "audit",
@@ -63,8 +66,7 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
     )
     q.add_argument("--from", dest="date_from", type=_day, required=True, help="first day")
     q.add_argument("--to", dest="date_to", type=_day, required=True, help="last day")
-    q.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
-    q.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    _add_output(q, "the PDF file to write")
     q.set_defaults(func=cmd_report_audit)
 
     p = sub.add_parser(
@@ -84,9 +86,8 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
     src.add_argument("--ids", type=Path, help="a file of ID numbers, one a line")
     src.add_argument("--district", help="everyone whose ID carries this region code")
     q.add_argument("--year", type=int, required=True, help="the year")
-    q.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
     q.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
-    q.add_argument("--out", type=Path, required=True, help="the folder to write into")
+    _add_output(q, "the folder to write into")
     q.set_defaults(func=cmd_statements_batch)
 
 

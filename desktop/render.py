@@ -9,7 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from models.enums import ContributionStatus, EntryKind, Insurance
+from models.enums import (
+    CONTRIBUTION_STATUS_CODES,
+    ENTRY_KIND_CODES,
+    EntryKind,
+    Insurance,
+)
 from models.idnumber import mask_id_number
 from models.money import format_yuan
 from models.overview import Overview
@@ -26,18 +31,8 @@ INSURANCE_NAMES = {
     Insurance.WORK_INJURY: "work injury 工伤",
     Insurance.MATERNITY: "maternity 生育",
 }
-STATUS_NAMES = {
-    ContributionStatus.PAID: "paid",
-    ContributionStatus.ARREARS: "arrears",
-    ContributionStatus.BACK_PAID: "back-paid",
-}
-ENTRY_NAMES = {
-    EntryKind.CONTRIBUTION: "contribution",
-    EntryKind.ALLOCATION: "allocation",
-    EntryKind.SPENDING: "spending",
-    EntryKind.INTEREST: "interest",
-    EntryKind.OPENING: "carried forward",
-}
+STATUS_NAMES = CONTRIBUTION_STATUS_CODES
+ENTRY_NAMES = ENTRY_KIND_CODES
 
 
 def mask_phone(phone: str | None) -> str | None:

@@ -23,6 +23,14 @@ class ContributionStatus(IntEnum):
     BACK_PAID = 3
 
 
+# Stable text codes of the integer enums, for JSON, reports and other outside readers.
+CONTRIBUTION_STATUS_CODES: dict[ContributionStatus, str] = {
+    ContributionStatus.PAID: "paid",
+    ContributionStatus.ARREARS: "arrears",
+    ContributionStatus.BACK_PAID: "back-paid",
+}
+
+
 class PersonStatus(StrEnum):
     """Insurance status of a person."""
 
@@ -82,3 +90,12 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
+
+
+ENTRY_KIND_CODES: dict[EntryKind, str] = {
+    EntryKind.CONTRIBUTION: "contribution",
+    EntryKind.ALLOCATION: "allocation",
+    EntryKind.SPENDING: "spending",
+    EntryKind.INTEREST: "interest",
+    EntryKind.OPENING: "carried forward",
+}

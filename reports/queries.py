@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from models.enums import ContributionStatus, EntryKind, Insurance
+from models.enums import CONTRIBUTION_STATUS_CODES, ENTRY_KIND_CODES, EntryKind, Insurance
 from models.errors import InvalidRequest, NotFound
 from models.idnumber import mask_id_number
 from models.overview import Overview, person_overview
@@ -30,18 +30,8 @@ from reports.model import (
 )
 
 STALE_AFTER = timedelta(hours=24)
-_STATUS = {
-    ContributionStatus.PAID: "paid",
-    ContributionStatus.ARREARS: "arrears",
-    ContributionStatus.BACK_PAID: "back-paid",
-}
-_ENTRY = {
-    EntryKind.CONTRIBUTION: "contribution",
-    EntryKind.ALLOCATION: "allocation",
-    EntryKind.SPENDING: "spending",
-    EntryKind.INTEREST: "interest",
-    EntryKind.OPENING: "carried forward",
-}
+_STATUS = CONTRIBUTION_STATUS_CODES
+_ENTRY = ENTRY_KIND_CODES
 
 
 def is_offline(fresh: Freshness, now: datetime) -> bool:
