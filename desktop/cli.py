@@ -21,7 +21,7 @@ from cards.errors import CardError, ReaderError
 from desktop import render
 from desktop.cli_cards import add_card_commands, read_card
 from desktop.cli_reports import add_report_commands
-from models import cardops, lookup
+from models import audit, cardops, lookup
 from models.actor import Actor
 from models.db import classify_database_error, close_register
 from models.demo.generator import DemoParams, generate
@@ -175,6 +175,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     q.add_argument("number", metavar="NUMBER")
     q.set_defaults(func=cmd_card_cancel_loss)
+
+    p = sub.add_parser(
+        "audit",
+        help="check the audit log",
+        description="Commands on the audit log (who looked at or changed whose data).",
+    )
+    audit_sub = p.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    q = audit_sub.add_parser(
+        "verify",
+        help="check that no audit event was changed or removed",
+        description="Walk the chained audit log; exit 0 if intact, 1 with the first broken "
+        "event if a stored event was changed or removed.",
+    )
+    q.add_argument("--json", action="store_true", help="print JSON")
+    q.set_defaults(func=cmd_audit_verify)
 
     add_report_commands(sub)
 
@@ -333,6 +348,29 @@ def cmd_card_cancel_loss(args: argparse.Namespace) -> int:
     card = cardops.cancel_card_loss(args.number, Actor.command_line())
     print(f"Card {card.card_no} is active again; the change waits to be sent to headquarters.")
     return EXIT_OK
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """counterdesk audit verify."""
+    _open(args)
+    report = audit.verify_chain()
+    data = {
+        "format": "counterdesk.audit-verify/1",
+        "events": report.events,
+        "intact": report.intact,
+        "broken_at": report.broken_at,
+        "reason": report.reason,
+    }
+    if report.intact:
+        text = f"Audit log intact: {report.events:,} events, every link checked."
+    else:
+        text = (
+            f"Audit log BROKEN at event {report.broken_at} ({report.reason}); "
+            f"{report.events:,} events checked. Keep this register as it is and tell "
+            "headquarters: its copy of the chain shows what was there."
+        )
+    _emit(args, data, text)
+    return EXIT_OK if report.intact else EXIT_NOT_FOUND
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ refused) by reading the file header, before anything is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -21,11 +22,13 @@ APPLICATION_ID = 0x43444B31
 
 @dataclass(frozen=True)
 class Migration:
-    """One step of the schema: a version number, a name and the SQL file that builds it."""
+    """One step of the schema: a version number, a name, the SQL file that builds it, and
+    optionally a data step run after the SQL in the same transaction."""
 
     version: int
     name: str
     sql_file: str
+    after: Callable[[Database], None] | None = None
 
     def statements(self) -> list[str]:
         """The SQL statements of this migration, comments removed."""
@@ -34,9 +37,16 @@ class Migration:
         return [s.strip() for s in "\n".join(lines).split(";\n") if s.strip().rstrip(";")]
 
 
+def _chain_existing_audit_events(database: Database) -> None:
+    from models.audit import chain_all  # the audit module needs the new columns
+
+    chain_all(database)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", "0001_initial.sql"),
     Migration(2, "printed statements", "0002_statements.sql"),
+    Migration(3, "chained audit events", "0003_audit_chain.sql", _chain_existing_audit_events),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -65,6 +75,8 @@ def migrate(database: Database) -> list[int]:
         with database.atomic():
             for statement in migration.statements():
                 database.execute_sql(statement.rstrip(";"))
+            if migration.after is not None:
+                migration.after(database)
             database.execute_sql(
                 'INSERT INTO "schema_migration" ("version", "name", "applied_at") VALUES (?, ?, ?)',
                 (migration.version, migration.name, utc_now().isoformat()),

@@ -230,6 +230,9 @@ class AuditEvent(BaseModel):
     action = CharField(max_length=40)
     person = ForeignKeyField(Person, null=True, on_delete="SET NULL", index=False)
     detail = TextField(null=True)  # JSON
+    # the chain (schema v3): each event holds the hash of the one before and its own
+    prev_hash = CharField(max_length=64, default="", constraints=[SQL("DEFAULT ''")])
+    hash = CharField(max_length=64, default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("person", "at"), False),)

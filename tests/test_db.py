@@ -144,3 +144,36 @@ def test_a_version_1_register_is_migrated_to_the_current_schema_keeping_its_data
     assert db.execute_sql("SELECT value FROM office_setting").fetchone()[0] == "370102"
     assert db.execute_sql("SELECT count(*) FROM statement").fetchone()[0] == 0
     close_register()
+
+
+def test_audit_events_stored_before_the_chain_are_chained_by_the_migration(
+    tmp_path: Path,
+) -> None:
+    from models.audit import verify_chain
+
+    path = tmp_path / "r.db"
+    conn = sqlite3.connect(path)
+    conn.execute(
+        'CREATE TABLE "schema_migration" ("version" INTEGER NOT NULL PRIMARY KEY, '
+        '"name" TEXT NOT NULL, "applied_at" TEXT NOT NULL)'
+    )
+    for migration in MIGRATIONS[:2]:
+        for statement in migration.statements():
+            conn.execute(statement.rstrip(";"))
+        conn.execute(
+            "INSERT INTO schema_migration VALUES (?, ?, '2026-01-01')",
+            (migration.version, migration.name),
+        )
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for i in range(3):
+        conn.execute(
+            "INSERT INTO audit_event (at, actor, action) VALUES (?, 'clerk01', 'person.read')",
+            (f"2026-01-0{i + 1}T00:00:00+00:00",),
+        )
+    conn.commit()
+    conn.close()
+    open_register(path)
+    report = verify_chain()
+    assert report.intact and report.events == 3
+    close_register()
