@@ -1,7 +1,8 @@
 """The `counterdesk` command line: office home, demo district, lookups and card operations.
 
 Exit codes: 0 ok; 1 not found or invalid input; 2 usage or environment error (e.g. a home
-folder that cannot be written); 3 damaged register; 4 register of a newer schema.
+folder that cannot be written); 3 damaged register; 4 register of a newer schema; 5 not allowed
+for the role.
 Messages for people go to stderr and say what to do.
 """
 
@@ -38,6 +39,7 @@ from models.home import HOME_ENV, OfficeHome, setting
 from models.idnumber import InvalidIdNumber, parse_id_number
 from models.migrations import SCHEMA_VERSION
 from models.people import InvalidCardNumber, InvalidNameQuery
+from models.permissions import Permission, PermissionDenied, require
 from models.schema import Card, Person
 from models.sync_status import describe, freshness
 from reports.errors import FontUnavailable
@@ -47,6 +49,7 @@ EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
 EXIT_DAMAGED = 3
 EXIT_TOO_NEW = 4
+EXIT_DENIED = 5
 
 JINAN_DISTRICTS = tuple(JINAN_REGIONS)
 
@@ -66,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Counter client of a district social insurance office.",
         epilog=f"The office home can also be set with ${HOME_ENV}. Exit codes: 0 ok, "
         "1 not found or invalid, 2 usage or environment error, 3 damaged register, "
-        "4 register of a newer counterdesk.",
+        "4 register of a newer counterdesk, 5 not allowed for the role.",
     )
     parser.add_argument(
         "--home", help=f"office home folder (default ${HOME_ENV}, else the user data folder)"
@@ -353,6 +356,7 @@ def cmd_card_cancel_loss(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     """counterdesk audit verify."""
     _open(args)
+    require(Actor.command_line(), Permission.AUDIT)
     report = audit.verify_chain()
     data = {
         "format": "counterdesk.audit-verify/1",
@@ -406,6 +410,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 HANDLED: tuple[tuple[type[BaseException], int], ...] = (
+    (PermissionDenied, EXIT_DENIED),
     (ReaderError, EXIT_USAGE),
     (FontUnavailable, EXIT_USAGE),
     (CardError, EXIT_NOT_FOUND),

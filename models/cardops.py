@@ -10,6 +10,7 @@ from models.enums import CardStatus
 from models.errors import InvalidRequest, NotFound
 from models.fields import utc_now
 from models.people import normalise_card_number
+from models.permissions import Permission, require
 from models.schema import Card, Person, write_transaction
 
 
@@ -30,6 +31,7 @@ def _change_status(
     now: datetime | None,
     refusal: str,
 ) -> Card:
+    require(actor, Permission.CARD_OPERATIONS)
     now = now or utc_now()
     with write_transaction():
         card = _card(card_no)

@@ -20,6 +20,7 @@ from models import audit, outbox
 from models.actor import Actor
 from models.errors import CredentialLocked, NotFound
 from models.fields import utc_now
+from models.permissions import Permission, require
 from models.schema import Person, QueryCredential, write_transaction
 
 MAX_ATTEMPTS = 5
@@ -78,6 +79,7 @@ def verify_query_password(
     person_id: int, password: str, actor: Actor, now: datetime | None = None
 ) -> VerifyResult:
     """Check a query password, counting failures; raise CredentialLocked while locked."""
+    require(actor, Permission.QUERY_PASSWORD)
     now = now or utc_now()
     with write_transaction():
         person = _person(person_id)
@@ -136,6 +138,7 @@ def reset_query_password(
 
     Also lifts a lock. The holder proves who they are at the counter before a clerk does this.
     """
+    require(actor, Permission.QUERY_PASSWORD)
     now = now or utc_now()
     if new_password is not None and not PASSWORD.match(new_password):
         raise WeakPassword("a query password has 6 to 8 digits")

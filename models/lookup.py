@@ -10,6 +10,7 @@ from models.actor import Actor
 from models.errors import NotFound
 from models.overview import Overview, person_overview
 from models.people import PersonSummary, find_by_card, find_by_ssn, search_by_name
+from models.permissions import Permission, require
 from models.schema import write_transaction
 
 
@@ -54,6 +55,7 @@ def open_overview(
 
     `reveal` means the caller will show the full ID number: that is logged as its own action.
     """
+    require(actor, Permission.LOOKUP)
     with write_transaction():
         person = find_one(kind, value)
         overview = person_overview(person, today)
@@ -65,6 +67,7 @@ def open_overview(
 
 def search_people(text: str, actor: Actor, limit: int = 50) -> list[PersonSummary]:
     """Name search; the search (not each candidate) is logged."""
+    require(actor, Permission.LOOKUP)
     with write_transaction():
         found = search_by_name(text, limit)
         audit.record(actor, "person.search", None, name=text.strip(), results=len(found))

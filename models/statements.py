@@ -14,6 +14,7 @@ from models import audit, outbox
 from models.actor import Actor
 from models.errors import NotFound
 from models.fields import utc_now
+from models.permissions import Permission, require
 from models.schema import Statement, db, write_transaction
 
 KINDS = ("rights", "medical", "daily", "audit")
@@ -30,6 +31,10 @@ class Allocated:
     offline: bool
 
 
+def _permission(kind: str) -> Permission:
+    return Permission.STATEMENTS if kind in ("rights", "medical") else Permission.REPORTS
+
+
 def allocate(
     kind: str,
     person_id: int | None,
@@ -43,6 +48,7 @@ def allocate(
     """Reserve the next statement number of the office for today: DISTRICT-YYYYMMDD-NNNNN."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    require(actor, _permission(kind))
     now = now or utc_now()
     prefix = f"{district}-{now.astimezone():%Y%m%d}-"
     with write_transaction():
@@ -92,5 +98,6 @@ def printed(number: str, printer: str, actor: Actor) -> None:
         row = Statement.get_or_none(Statement.number == number)
         if row is None:
             raise NotFound(f"no statement {number}")
+        require(actor, _permission(row.kind))
         audit.record(actor, "statement.printed", row.person_id, number=number, printer=printer)
         outbox.enqueue("statement.printed", {"number": number, "printer": printer}, actor)

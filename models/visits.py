@@ -7,6 +7,7 @@ from datetime import datetime
 from models import audit, outbox
 from models.actor import Actor
 from models.fields import utc_now
+from models.permissions import Permission, require
 from models.schema import Person, ServiceVisit, StaffUser, write_transaction
 
 CHANNELS = ("counter", "kiosk")
@@ -22,6 +23,7 @@ def record_service_visit(
     now: datetime | None = None,
 ) -> int:
     """Record one visit and queue it for headquarters; return the visit's id."""
+    require(actor, Permission.VISITS)
     if channel not in CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
     if not purpose.strip():

@@ -21,7 +21,7 @@ from reports.issue import OutputNotWritable, issue
 from reports.signing import verify
 from tests.conftest import AS_OF
 
-CLERK = Actor("clerk01", Role.CLERK)
+SUPERVISOR = Actor("supervisor01", Role.SUPERVISOR)
 
 
 def _text(path: Path) -> str:
@@ -37,7 +37,7 @@ def _sample(label: str):
 def test_a_rights_record_states_the_register_and_is_signed(demo, tmp_path: Path) -> None:
     person = _sample("contributor")
     out = tmp_path / "rights.pdf"
-    doc = issue(demo, CLERK, "rights", out, person=person, year=2025)
+    doc = issue(demo, SUPERVISOR, "rights", out, person=person, year=2025)
     text = _text(out)
     assert person.name in text and person.ssn in text
     assert doc.number in text and f"共 {doc.pages} 页" in text
@@ -64,7 +64,7 @@ def test_a_medical_statement_balances_open_and_close_with_the_entries(demo, tmp_
     out = tmp_path / "medical.pdf"
     issue(
         demo,
-        CLERK,
+        SUPERVISOR,
         "medical",
         out,
         person=person,
@@ -83,14 +83,14 @@ def test_a_medical_statement_balances_open_and_close_with_the_entries(demo, tmp_
 def test_a_year_without_contributions_numbers_nothing_and_writes_nothing(demo, tmp_path) -> None:
     out = tmp_path / "empty.pdf"
     with pytest.raises(InvalidRequest, match="nothing to state"):
-        issue(demo, CLERK, "rights", out, person=_sample("contributor"), year=1970)
+        issue(demo, SUPERVISOR, "rights", out, person=_sample("contributor"), year=1970)
     assert not out.exists() and Statement.select().count() == 0
 
 
 def test_an_unwritable_folder_is_refused_before_numbering(demo, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(OutputNotWritable, match="choose another folder"):
-        issue(demo, CLERK, "daily", tmp_path / "file" / "daily.pdf", date_from=AS_OF)
+        issue(demo, SUPERVISOR, "daily", tmp_path / "file" / "daily.pdf", date_from=AS_OF)
     assert Statement.select().count() == 0
 
 
@@ -99,24 +99,24 @@ def test_a_missing_font_names_the_package_and_leaves_no_file(demo, tmp_path: Pat
         OfficeSetting.replace(key="statement_font", value=str(tmp_path / "nofont.ttf")).execute()
     out = tmp_path / "daily.pdf"
     with pytest.raises(FontUnavailable, match="fonts-wqy-microhei"):
-        issue(demo, CLERK, "daily", out, date_from=AS_OF)
+        issue(demo, SUPERVISOR, "daily", out, date_from=AS_OF)
     assert list(tmp_path.glob("*daily*")) == []
 
 
 def test_the_daily_report_counts_the_days_statements(demo, tmp_path: Path) -> None:
-    issue(demo, CLERK, "rights", tmp_path / "r.pdf", person=_sample("contributor"), year=2025)
+    issue(demo, SUPERVISOR, "rights", tmp_path / "r.pdf", person=_sample("contributor"), year=2025)
     out = tmp_path / "daily.pdf"
-    issue(demo, CLERK, "daily", out, date_from=date.today())
+    issue(demo, SUPERVISOR, "daily", out, date_from=date.today())
     text = _text(out)
     assert "个人权益记录单" in text
 
 
 def test_the_audit_extract_masks_id_numbers(demo, tmp_path: Path) -> None:
     person = _sample("contributor")
-    issue(demo, CLERK, "rights", tmp_path / "r.pdf", person=person, year=2025)
+    issue(demo, SUPERVISOR, "rights", tmp_path / "r.pdf", person=person, year=2025)
     out = tmp_path / "audit.pdf"
     today = date.today()
-    issue(demo, CLERK, "audit", out, date_from=today, date_to=today)
+    issue(demo, SUPERVISOR, "audit", out, date_from=today, date_to=today)
     text = _text(out)
     assert person.masked_ssn in text and person.ssn not in text
 
@@ -125,7 +125,7 @@ def test_the_printed_qr_code_scans_to_a_payload_the_office_key_verifies(
     demo, tmp_path: Path
 ) -> None:
     out = tmp_path / "rights.pdf"
-    doc = issue(demo, CLERK, "rights", out, person=_sample("arrears"), year=2026)
+    doc = issue(demo, SUPERVISOR, "rights", out, person=_sample("arrears"), year=2026)
     subprocess.run(
         ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", str(out), str(tmp_path / "page")],
         check=True,

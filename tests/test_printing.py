@@ -15,7 +15,7 @@ from models.enums import Role
 from models.schema import Outbox
 from reports.printing import PrintFailed, send_to_printer
 
-CLERK = Actor("clerk01", Role.CLERK)
+SUPERVISOR = Actor("supervisor01", Role.SUPERVISOR)
 
 
 def fake_lp(folder: Path, exit_code: int) -> Path:
@@ -36,9 +36,9 @@ def test_a_print_goes_to_lp_and_is_recorded(home, tmp_path, monkeypatch) -> None
     log = fake_lp(tmp_path, 0)
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     number = statements.allocate(
-        "daily", None, CLERK, "zh", "370102", None, True, datetime(2026, 11, 28, tzinfo=UTC)
+        "daily", None, SUPERVISOR, "zh", "370102", None, True, datetime(2026, 11, 28, tzinfo=UTC)
     ).number
-    job = send_to_printer(tmp_path / "d.pdf", number, CLERK, "counter-1")
+    job = send_to_printer(tmp_path / "d.pdf", number, SUPERVISOR, "counter-1")
     assert "request id" in job
     assert log.read_text().split() == ["-d", "counter-1", "-t", number, str(tmp_path / "d.pdf")]
     assert Outbox.get(Outbox.command == "statement.printed").status == "pending"
@@ -47,7 +47,7 @@ def test_a_print_goes_to_lp_and_is_recorded(home, tmp_path, monkeypatch) -> None
 def test_a_refused_print_says_why_and_records_nothing(home, tmp_path, monkeypatch) -> None:
     fake_lp(tmp_path, 1)
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
-    number = statements.allocate("daily", None, CLERK, "zh", "370102", None, True).number
+    number = statements.allocate("daily", None, SUPERVISOR, "zh", "370102", None, True).number
     with pytest.raises(PrintFailed, match="does not exist"):
-        send_to_printer(tmp_path / "d.pdf", number, CLERK, "nowhere")
+        send_to_printer(tmp_path / "d.pdf", number, SUPERVISOR, "nowhere")
     assert Outbox.select().where(Outbox.command == "statement.printed").count() == 0
