@@ -14,6 +14,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import peewee
@@ -24,6 +25,8 @@ from desktop.cli_cards import add_card_commands, read_card
 from desktop.cli_reports import add_report_commands
 from models import audit, cardops, lookup
 from models.actor import Actor
+from models.backup import backup as backup_register
+from models.backup import restore as restore_register
 from models.db import classify_database_error, close_register
 from models.demo.generator import DemoParams, generate
 from models.demo.vocabulary import JINAN_REGIONS
@@ -194,6 +197,31 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true", help="print JSON")
     q.set_defaults(func=cmd_audit_verify)
 
+    p = sub.add_parser(
+        "backup",
+        help="copy the register to a backup folder (safe while the application runs)",
+        description="Copy the register with SQLite's online backup, check the copy, and keep "
+        "the newest --keep backups of this office in the folder.",
+    )
+    p.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="backup folder (default: backups/ in the office home)",
+    )
+    p.add_argument("--keep", type=_positive, default=None, help="keep only the newest N backups")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser(
+        "restore",
+        help="replace the register by a backup, after checking it",
+        description="Check the backup (a counterdesk register of a known schema that passes "
+        "SQLite's integrity check), then put it in place; the replaced register is kept beside "
+        "it as register.db.before-restore-<time>.",
+    )
+    p.add_argument("backup", type=Path, metavar="FILE")
+    p.set_defaults(func=cmd_restore)
+
     add_report_commands(sub)
 
     p = sub.add_parser(
@@ -350,6 +378,27 @@ def cmd_card_cancel_loss(args: argparse.Namespace) -> int:
     _open(args)
     card = cardops.cancel_card_loss(args.number, Actor.command_line())
     print(f"Card {card.card_no} is active again; the change waits to be sent to headquarters.")
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """counterdesk backup."""
+    home = _open(args)
+    info = backup_register(home, args.dir or home.path / "backups", args.keep)
+    print(
+        f"Backup {info.path} ({info.persons:,} people, {info.size / 1e6:.1f} MB) checked.",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """counterdesk restore."""
+    home = _home(args)
+    if not home.exists():
+        home.ensure_writable()
+    kept = restore_register(home, args.backup)
+    print(f"Restored {args.backup}; the register it replaced is kept as {kept}.", file=sys.stderr)
     return EXIT_OK
 
 

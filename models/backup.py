@@ -1,0 +1,112 @@
+"""Backups of the register: SQLite's online backup (safe while the application writes), a check
+of every copy, retention, and a restore that verifies before it replaces anything.
+
+Backup files are named `counterdesk-<district>-YYYYMMDD-HHMMSS.db` (local time). A restore keeps
+the register it replaces beside it (`register.db.before-restore-...`): nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from models.db import close_register, inspect_register
+from models.errors import DamagedRegister, SchemaTooNew
+from models.home import OfficeHome, setting
+from models.migrations import SCHEMA_VERSION
+from models.schema import db
+
+PREFIX = "counterdesk-"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """A checked backup file."""
+
+    path: Path
+    schema_version: int
+    persons: int
+    size: int
+
+
+def check_backup(path: Path) -> BackupInfo:
+    """Verify a backup without changing it: a counterdesk register of a known schema that passes
+    SQLite's integrity check. Raises DamagedRegister or SchemaTooNew."""
+    version = inspect_register(path)
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNew(version, SCHEMA_VERSION, str(path))
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        result = conn.execute("PRAGMA integrity_check(1)").fetchone()[0]
+        if result != "ok":
+            raise DamagedRegister(f"the backup {path} is damaged ({result}): choose another one")
+        persons = conn.execute("SELECT count(*) FROM person").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise DamagedRegister(f"the backup {path} is damaged ({exc}): choose another one") from exc
+    finally:
+        conn.close()
+    return BackupInfo(path, version, persons, path.stat().st_size)
+
+
+def backup(
+    home: OfficeHome, folder: Path, keep: int | None = None, now: datetime | None = None
+) -> BackupInfo:
+    """Copy the open register into `folder` with the online backup API, check the copy, and keep
+    only the newest `keep` backups of this office there (if given)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = (now or datetime.now()).astimezone().strftime("%Y%m%d-%H%M%S")
+    district = setting("district", "office") or "office"
+    target = folder / f"{PREFIX}{district}-{stamp}.db"
+    partial = target.with_suffix(".db.partial")
+    partial.unlink(missing_ok=True)
+    dest = sqlite3.connect(partial)
+    try:
+        db.connection().backup(dest, pages=4096)
+        dest.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+    finally:
+        dest.close()
+    try:
+        info = check_backup(partial)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    if keep is not None:
+        prune(folder, district, keep)
+    return BackupInfo(target, info.schema_version, info.persons, info.size)
+
+
+def prune(folder: Path, district: str, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` backups of `district` in `folder`; return the deleted."""
+    if keep < 1:
+        raise ValueError("keep at least one backup")
+    backups = sorted(folder.glob(f"{PREFIX}{district}-*.db"))
+    gone = backups[:-keep]
+    for path in gone:
+        path.unlink()
+    return gone
+
+
+def restore(home: OfficeHome, source: Path, now: datetime | None = None) -> Path:
+    """Replace the home's register by a checked copy of `source`; return where the replaced
+    register was kept. Nothing is touched if the backup does not pass the check."""
+    info = check_backup(source)
+    close_register()
+    stamp = (now or datetime.now()).astimezone().strftime("%Y%m%d-%H%M%S")
+    kept = home.register_path.with_name(f"{home.register_path.name}.before-restore-{stamp}")
+    incoming = home.register_path.with_name(f"{home.register_path.name}.restoring")
+    shutil.copyfile(info.path, incoming)
+    if home.register_path.exists():
+        # moved aside exactly as it is, with its write-ahead log: even a damaged one is kept
+        os.replace(home.register_path, kept)
+        for side in ("-wal", "-shm"):
+            current = Path(str(home.register_path) + side)
+            if current.exists():
+                os.replace(current, Path(str(kept) + side))
+    os.replace(incoming, home.register_path)
+    home.open()
+    return kept
