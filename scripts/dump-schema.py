@@ -1,4 +1,4 @@
-"""Print the CREATE statements of the current models (used once to freeze a migration's SQL)."""
+"""Print the CREATE statements of the current models, to draft a new migration."""
 
 from models.schema import ALL_MODELS, db
 
