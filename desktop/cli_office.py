@@ -1,0 +1,241 @@
+"""The office: `init`, `demo`, `status`, `backup`, `restore` and `audit verify`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from desktop.cli_common import (
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    emit,
+    home_of,
+    month,
+    open_home,
+    positive,
+)
+from desktop.render import freshness_json
+from models import audit
+from models.actor import Actor
+from models.backup import backup as backup_register
+from models.backup import restore as restore_register
+from models.demo.generator import DemoParams, generate
+from models.demo.vocabulary import JINAN_REGIONS
+from models.home import setting
+from models.migrations import SCHEMA_VERSION
+from models.permissions import Permission, require
+from models.schema import Card, Person
+from models.sync_status import describe, freshness
+
+JINAN_DISTRICTS = tuple(JINAN_REGIONS)
+
+
+def add_office_commands(sub: argparse._SubParsersAction) -> None:
+    """Add init, demo, audit, backup, restore and status."""
+    p = sub.add_parser(
+        "init",
+        help="create a new office home with an empty register",
+        description="Create a new office home with an empty register.",
+    )
+    p.add_argument(
+        "--district",
+        default="370102",
+        choices=JINAN_DISTRICTS,
+        help="region code of the office's district (default 370102 历下区)",
+    )
+    p.add_argument("--office-name", default=None, help="the office's name")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser(
+        "demo",
+        help="fill an empty register with a demo district",
+        description="Fill the office's empty register with a deterministic "
+        "demo district (same seed, same district).",
+    )
+    p.add_argument("--persons", type=positive, default=5000, help="number of people")
+    p.add_argument(
+        "--chunk", type=positive, default=20_000, help="people per transaction (default 20000)"
+    )
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument(
+        "--district",
+        choices=JINAN_DISTRICTS,
+        default=None,
+        help="district code (default: the office's)",
+    )
+    p.add_argument(
+        "--as-of",
+        type=month,
+        default=None,
+        metavar="YYYY-MM",
+        help="month the data runs up to (default: this month)",
+    )
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser(
+        "audit",
+        help="check the audit log",
+        description="Commands on the audit log (who looked at or changed whose data).",
+    )
+    audit_sub = p.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    q = audit_sub.add_parser(
+        "verify",
+        help="check that no audit event was changed or removed",
+        description="Walk the chained audit log; exit 0 if intact, 1 with the first broken "
+        "event if a stored event was changed or removed.",
+    )
+    q.add_argument("--json", action="store_true", help="print JSON")
+    q.set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser(
+        "backup",
+        help="copy the register to a backup folder (safe while the application runs)",
+        description="Copy the register with SQLite's online backup, check the copy, and keep "
+        "the newest --keep backups of this office in the folder.",
+    )
+    p.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="backup folder (default: backups/ in the office home)",
+    )
+    p.add_argument("--keep", type=positive, default=None, help="keep only the newest N backups")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser(
+        "restore",
+        help="replace the register by a backup, after checking it",
+        description="Check the backup (a counterdesk register of a known schema that passes "
+        "SQLite's integrity check), then put it in place; the replaced register is kept beside "
+        "it as register.db.before-restore-<time>.",
+    )
+    p.add_argument("backup", type=Path, metavar="FILE")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser(
+        "status",
+        help="show the office home, its data and its freshness",
+        description="Show the office home, register size, how fresh the data "
+        "is, what waits for headquarters, and demo samples to try.",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_status)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """counterdesk init."""
+    home = home_of(args)
+    name = args.office_name or f"济南市{JINAN_REGIONS[args.district]}社会保险服务中心"
+    home.create(args.district, name)
+    print(
+        f"Created the office home {home.path} (district {args.district}, schema "
+        f"v{SCHEMA_VERSION}).",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """counterdesk demo."""
+    open_home(args)
+    district = args.district or setting("district", "370102")
+    params = DemoParams(
+        args.persons,
+        args.seed,
+        district,
+        args.as_of or date.today().replace(day=1),
+        chunk=args.chunk,
+    )
+
+    def progress(message: str) -> None:
+        print(f"  {message}", file=sys.stderr)
+
+    report = generate(params, progress)
+    print(
+        f"Demo district {district}: {report.persons:,} people, {report.cards:,} cards, "
+        f"{report.contributions:,} monthly contributions, {report.yearly_summaries:,} yearly "
+        f"summaries, {report.account_entries:,} account entries in "
+        f"{report.seconds['total']} s.",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """counterdesk backup."""
+    home = open_home(args)
+    info = backup_register(home, args.dir or home.path / "backups", args.keep)
+    print(
+        f"Backup {info.path} ({info.persons:,} people, {info.size / 1e6:.1f} MB) checked.",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """counterdesk restore."""
+    home = home_of(args)
+    if not home.exists():
+        home.ensure_writable()
+    kept = restore_register(home, args.backup)
+    print(f"Restored {args.backup}; the register it replaced is kept as {kept}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """counterdesk audit verify."""
+    open_home(args)
+    require(Actor.command_line(), Permission.AUDIT)
+    report = audit.verify_chain()
+    data = {
+        "format": "counterdesk.audit-verify/1",
+        "events": report.events,
+        "intact": report.intact,
+        "broken_at": report.broken_at,
+        "reason": report.reason,
+    }
+    if report.intact:
+        text = f"Audit log intact: {report.events:,} events, every link checked."
+    else:
+        text = (
+            f"Audit log BROKEN at event {report.broken_at} ({report.reason}); "
+            f"{report.events:,} events checked. Keep this register as it is and tell "
+            "headquarters: its copy of the chain shows what was there."
+        )
+    emit(args, data, text)
+    return EXIT_OK if report.intact else EXIT_NOT_FOUND
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """counterdesk status."""
+    home = open_home(args)
+    fresh = freshness()
+    samples = json.loads(setting("demo_samples", "[]") or "[]")
+    data = {
+        "home": str(home.path),
+        "schema_version": SCHEMA_VERSION,
+        "district": setting("district"),
+        "office_name": setting("office_name"),
+        "persons": Person.select().count(),
+        "cards": Card.select().count(),
+        "demo_state": setting("demo_state"),
+        "demo_samples": samples,
+        "freshness": freshness_json(fresh),
+    }
+    lines = [
+        f"Office home: {home.path}",
+        f"Office: {data['office_name']} (district {data['district']}), register schema "
+        f"v{SCHEMA_VERSION}",
+        f"Register: {data['persons']:,} people, {data['cards']:,} cards",
+        f"Data as of: {describe(fresh, datetime.now(UTC))}",
+    ]
+    if data["demo_state"] == "incomplete":
+        lines.append("WARNING: demo generation was interrupted; this register is incomplete.")
+    if samples:
+        lines.append("Demo people to try (counterdesk lookup --card NUMBER):")
+        lines += [f"  {s['card_no']}  {s['name']}  ({s['label']})" for s in samples]
+    emit(args, data, "\n".join(lines))
+    return EXIT_OK
