@@ -7,9 +7,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from desktop.cli_common import open_home
 from models.actor import Actor
 from models.errors import InvalidRequest
-from models.home import OfficeHome
 from models.lookup import KeyKind, find_one
 from reports.batch import BatchSummary, people_from_ids, people_of_district, run_batch
 from reports.issue import IssuedDocument, issue
@@ -98,8 +98,7 @@ def _done(doc: IssuedDocument) -> int:
 
 def cmd_statement(args: argparse.Namespace) -> int:
     """counterdesk statement."""
-    home = OfficeHome.resolve(args.home)
-    home.open()
+    home = open_home(args)
     kind, value = (KeyKind.ID_NUMBER, args.id) if args.id else (KeyKind.CARD, args.card)
     person = find_one(kind, value)
     today = date.today()
@@ -137,8 +136,7 @@ def cmd_statement(args: argparse.Namespace) -> int:
 
 def cmd_report_daily(args: argparse.Namespace) -> int:
     """counterdesk report daily."""
-    home = OfficeHome.resolve(args.home)
-    home.open()
+    home = open_home(args)
     return _done(
         issue(
             home,
@@ -153,8 +151,7 @@ def cmd_report_daily(args: argparse.Namespace) -> int:
 
 def cmd_report_audit(args: argparse.Namespace) -> int:
     """counterdesk report audit."""
-    home = OfficeHome.resolve(args.home)
-    home.open()
+    home = open_home(args)
     return _done(
         issue(
             home,
@@ -170,8 +167,7 @@ def cmd_report_audit(args: argparse.Namespace) -> int:
 
 def cmd_statements_batch(args: argparse.Namespace) -> int:
     """counterdesk statements batch."""
-    home = OfficeHome.resolve(args.home)
-    home.open()
+    home = open_home(args)
     if args.ids:
         try:
             lines = args.ids.read_text("utf-8").splitlines()

@@ -124,16 +124,7 @@ def test_a_version_1_register_is_migrated_to_the_current_schema_keeping_its_data
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "r.db"
-    conn = sqlite3.connect(path)
-    conn.execute(
-        'CREATE TABLE "schema_migration" ("version" INTEGER NOT NULL PRIMARY KEY, '
-        '"name" TEXT NOT NULL, "applied_at" TEXT NOT NULL)'
-    )
-    for statement in MIGRATIONS[0].statements():
-        conn.execute(statement.rstrip(";"))
-    conn.execute("INSERT INTO schema_migration VALUES (1, 'initial tables', '2026-01-01')")
-    conn.execute("PRAGMA user_version = 1")
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn = _register_at_version(path, 1)
     conn.execute("INSERT INTO office_setting VALUES ('district', '370102')")
     conn.commit()
     conn.close()
@@ -152,20 +143,7 @@ def test_audit_events_stored_before_the_chain_are_chained_by_the_migration(
     from models.audit import verify_chain
 
     path = tmp_path / "r.db"
-    conn = sqlite3.connect(path)
-    conn.execute(
-        'CREATE TABLE "schema_migration" ("version" INTEGER NOT NULL PRIMARY KEY, '
-        '"name" TEXT NOT NULL, "applied_at" TEXT NOT NULL)'
-    )
-    for migration in MIGRATIONS[:2]:
-        for statement in migration.statements():
-            conn.execute(statement.rstrip(";"))
-        conn.execute(
-            "INSERT INTO schema_migration VALUES (?, ?, '2026-01-01')",
-            (migration.version, migration.name),
-        )
-    conn.execute("PRAGMA user_version = 2")
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn = _register_at_version(path, 2)
     for i in range(3):
         conn.execute(
             "INSERT INTO audit_event (at, actor, action) VALUES (?, 'clerk01', 'person.read')",
@@ -177,3 +155,22 @@ def test_audit_events_stored_before_the_chain_are_chained_by_the_migration(
     report = verify_chain()
     assert report.intact and report.events == 3
     close_register()
+
+
+def _register_at_version(path: Path, version: int) -> sqlite3.Connection:
+    """A register built by the migrations up to `version`, as an older counterdesk left it."""
+    conn = sqlite3.connect(path)
+    conn.execute(
+        'CREATE TABLE "schema_migration" ("version" INTEGER NOT NULL PRIMARY KEY, '
+        '"name" TEXT NOT NULL, "applied_at" TEXT NOT NULL)'
+    )
+    for migration in MIGRATIONS[:version]:
+        for statement in migration.statements():
+            conn.execute(statement.rstrip(";"))
+        conn.execute(
+            "INSERT INTO schema_migration VALUES (?, ?, '2026-01-01')",
+            (migration.version, migration.name),
+        )
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    return conn
