@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from models.enums import CONTRIBUTION_STATUS_CODES, ENTRY_KIND_CODES, EntryKind, Insurance
 from models.errors import InvalidRequest, NotFound
 from models.idnumber import mask_id_number
-from models.overview import Overview, person_overview
+from models.overview import MonthView, Overview, person_overview
 from models.people import PersonSummary
 from models.schema import db
 from models.sync_status import Freshness
@@ -59,21 +59,26 @@ def _ins(insurance: Insurance) -> str:
     return insurance.name.lower()
 
 
+def _month_row(m: MonthView) -> MonthRow:
+    """One month of the overview as a report row (arrears have no posted date)."""
+    return MonthRow(
+        m.period,
+        _ins(m.insurance),
+        m.base_fen,
+        m.employer_fen,
+        m.personal_fen,
+        _STATUS[m.status],
+        m.posted_date,
+    )
+
+
 def rights_record(
     header: DocumentHeader, person: PersonSummary, year: int, today: date
 ) -> RightsRecord:
     """The personal rights record of `person` for `year`; InvalidRequest if nothing to state."""
     ov: Overview = person_overview(person, today)
     months = [
-        MonthRow(
-            m.period,
-            _ins(m.insurance),
-            m.base_fen,
-            m.employer_fen,
-            m.personal_fen,
-            _STATUS[m.status],
-            m.posted_date,
-        )
+        _month_row(m)
         for m in sorted(ov.months, key=lambda m: (m.period, m.insurance))
         if m.period // 100 == year
     ]
@@ -121,18 +126,7 @@ def rights_record(
         months_complete=summarised == 0,
         year_totals=totals,
         months_paid_total={_ins(i): n for i, n in sorted(ov.totals.items())},
-        arrears=[
-            MonthRow(
-                m.period,
-                _ins(m.insurance),
-                m.base_fen,
-                m.employer_fen,
-                m.personal_fen,
-                "arrears",
-                None,
-            )
-            for m in sorted(ov.arrears, key=lambda m: (m.period, m.insurance))
-        ],
+        arrears=[_month_row(m) for m in sorted(ov.arrears, key=lambda m: (m.period, m.insurance))],
         accounts=[AccountRow(a.kind, a.balance_fen) for a in ov.accounts],
     )
 

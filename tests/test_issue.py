@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from reports.errors import FontUnavailable
 from reports.issue import OutputNotWritable, issue
 from reports.signing import verify
 from tests.conftest import AS_OF
+from tests.pdf_helpers import scan_qr
 
 SUPERVISOR = Actor("supervisor01", Role.SUPERVISOR)
 
@@ -126,16 +126,7 @@ def test_the_printed_qr_code_scans_to_a_payload_the_office_key_verifies(
 ) -> None:
     out = tmp_path / "rights.pdf"
     doc = issue(demo, SUPERVISOR, "rights", out, person=_sample("arrears"), year=2026)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", str(out), str(tmp_path / "page")],
-        check=True,
-    )
-    scanned = subprocess.run(
-        ["zbarimg", "-q", "--raw", str(tmp_path / "page-1.png")],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    scanned = scan_qr(out, tmp_path)
     assert scanned == doc.qr_payload
     facts = verify(demo.signing_key(), scanned)
     assert facts is not None and facts.number == doc.number

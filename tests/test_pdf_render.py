@@ -49,6 +49,7 @@ from reports.pdf.frame import QR_SIZE, QR_X, QR_Y
 from reports.pdf.labels import Labels, all_texts
 from reports.pdf.qr import MASK_PATTERN
 from reports.pdf.styles import PAGE_HEIGHT
+from tests.pdf_helpers import scan_qr
 
 NUMBER = "RR-370102-2026-000042"
 PAYLOAD = f"CD1|{NUMBER}|rights|20261128T021500Z|0123456789abcdef|{'ab' * 16}"
@@ -500,17 +501,7 @@ def test_a_qr_reader_decodes_the_payload_from_the_rendered_page(
 ) -> None:
     pdf = tmp_path / "rights.pdf"
     pdf.write_bytes(rights_pdf)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
-        check=True,
-    )
-    decoded = subprocess.run(
-        ["zbarimg", "-q", "--raw", str(tmp_path / "page-1.png")],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert decoded.stdout.strip() == PAYLOAD
+    assert scan_qr(pdf, tmp_path) == PAYLOAD
 
 
 def test_the_statement_number_is_printed_under_the_qr_code(rights_pdf: bytes) -> None:
