@@ -114,14 +114,3 @@ def verify_chain(database: Database | None = None) -> ChainReport:
             return ChainReport(count, event_id, "this event was changed")
         prev = stored
     return ChainReport(count)
-
-
-def events_for(person_id: int) -> list[tuple[str, str, str]]:
-    """(time, actor, action) of every event about one person, oldest first."""
-    query = (
-        AuditEvent.select(AuditEvent.at, AuditEvent.actor, AuditEvent.action)
-        .where(AuditEvent.person == person_id)
-        .order_by(AuditEvent.id)
-        .tuples()
-    )
-    return [(at, actor, action) for at, actor, action in query]

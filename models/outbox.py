@@ -30,13 +30,3 @@ def enqueue(command: str, payload: dict[str, Any], actor: Actor) -> str:
         status=OutboxStatus.PENDING.value,
     ).execute()
     return key
-
-
-def pending_count() -> int:
-    """How many commands wait for headquarters."""
-    return Outbox.select().where(Outbox.status == OutboxStatus.PENDING.value).count()
-
-
-def rejected_count() -> int:
-    """How many commands headquarters rejected (each must be shown to a supervisor)."""
-    return Outbox.select().where(Outbox.status == OutboxStatus.REJECTED.value).count()
