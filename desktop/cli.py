@@ -27,6 +27,8 @@ from desktop.cli_common import (
 from desktop.cli_office import add_office_commands
 from desktop.cli_people import add_people_commands
 from desktop.cli_reports import add_report_commands
+from desktop.cli_sync import add_sync_commands
+from hq.cli import add_hq_commands
 from models.db import classify_database_error, close_register
 from models.errors import (
     CredentialLocked,
@@ -60,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_office_commands(sub)
     add_people_commands(sub)
     add_report_commands(sub)
+    add_sync_commands(sub)
+    add_hq_commands(sub)
     return parser
 
 

@@ -47,6 +47,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", "0001_initial.sql"),
     Migration(2, "printed statements", "0002_statements.sql"),
     Migration(3, "chained audit events", "0003_audit_chain.sql", _chain_existing_audit_events),
+    Migration(4, "sync with headquarters", "0004_sync.sql"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

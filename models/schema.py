@@ -16,6 +16,7 @@ from peewee import (
     CharField,
     CompositeKey,
     DateField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -253,6 +254,8 @@ class Outbox(BaseModel):
     last_error = TextField(null=True)
     resolved_at = UtcDateTimeField(null=True)
     reason = TextField(null=True)  # headquarters' reason for a rejection
+    acknowledged_by = CharField(max_length=60, null=True)  # the supervisor who saw a rejection
+    acknowledged_at = UtcDateTimeField(null=True)
 
 
 class SyncState(BaseModel):
@@ -264,6 +267,14 @@ class SyncState(BaseModel):
     last_attempt_at = UtcDateTimeField(null=True)
     last_error = TextField(null=True)
     consecutive_errors = IntegerField(default=0)
+    # never | online | offline | failing
+    status = CharField(max_length=10, default="never", constraints=[SQL("DEFAULT 'never'")])
+    next_attempt_at = UtcDateTimeField(null=True)  # when the retry timer tries again
+    data_as_of = UtcDateTimeField(null=True)  # headquarters' time of the last complete pull
+    clock_skew_s = FloatField(null=True)  # this machine's clock minus headquarters' clock
+    # the sanity check found a divergence: the next sync is a full one
+    resync_required = BooleanField(default=False, constraints=[SQL("DEFAULT 0")])
+    detail = TextField(null=True)  # JSON: progress of a bootstrap, last check, ...
 
 
 class Statement(BaseModel):

@@ -15,7 +15,7 @@ from models.actor import Actor
 from models.errors import NotFound
 from models.fields import utc_now
 from models.permissions import Permission, require
-from models.schema import Statement, db, write_transaction
+from models.schema import Person, Statement, db, write_transaction
 
 KINDS = ("rights", "medical", "daily", "audit")
 
@@ -78,10 +78,16 @@ def issued(number: str, sha256: str, pages: int, actor: Actor) -> None:
         if row is None:
             raise NotFound(f"no statement {number}")
         Statement.update(sha256=sha256, pages=pages).where(Statement.id == row.id).execute()
+        ssn = (
+            Person.select(Person.ssn).where(Person.id == row.person_id).scalar()
+            if row.person_id is not None
+            else None
+        )
         outbox.enqueue(
             "statement.issued",
             {
                 "number": number,
+                "ssn": ssn,
                 "kind": row.kind,
                 "sha256": sha256,
                 "pages": pages,

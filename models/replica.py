@@ -1,0 +1,177 @@
+"""The part of the register that headquarters owns and offices replicate: the wire's tables.
+
+Headquarters (`hq/`) and the office's sync engine (`sync/`) both read this module, so a row
+travels as a list of values in the order of `Table.columns`, the same on both sides, for a given
+protocol version. Values on the wire are JSON: integers, text, null; dates as "YYYY-MM-DD";
+times as UTC ISO 8601 with microseconds, "2026-11-28T03:04:05.000006+00:00" (exactly what the
+office register stores).
+
+Scope: an office receives the employers of the whole city (they hold no personal data) and
+every other table only for the persons of its districts. `person_key` names the column that
+leads to the person (directly, or through `account` for account entries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Version of the sync protocol this code speaks; headquarters states the range it accepts.
+PROTOCOL_VERSION = 1
+PROTOCOL_HEADER = "Counterdesk-Protocol"
+SERVER_TIME_HEADER = "Counterdesk-Server-Time"
+ACTOR_HEADER = "Counterdesk-Actor"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One replicated table: its columns in wire order, its key, and how it reaches a person.
+
+    `checksum` is an SQL expression over the table's columns, valid in SQLite and PostgreSQL,
+    summed by the sanity check (with the row count) on both sides.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    person_key: str | None  # None: city-wide (not scoped)
+    checksum: str
+    large: bool = False  # summed only by the full check, counted by the quick one as well
+
+    def key_of(self, row: list | tuple) -> tuple:
+        """The key values of a row given in wire order."""
+        return tuple(row[self.columns.index(k)] for k in self.key)
+
+
+EMPLOYER = Table(
+    "employer",
+    ("id", "unit_code", "name", "region_code", "work_injury_rate_bp"),
+    ("id",),
+    None,
+    "id + work_injury_rate_bp",
+)
+PERSON = Table(
+    "person",
+    (
+        "id",
+        "ssn",
+        "name",
+        "gender",
+        "birth_date",
+        "ethnicity",
+        "region_code",
+        "phone",
+        "address",
+        "status",
+        "updated_at",
+    ),
+    ("id",),
+    "id",
+    "id * 7 + length(status) + length(name)",
+)
+ENROLMENT = Table(
+    "enrolment",
+    ("id", "person_id", "employer_id", "insurance", "start_date", "end_date", "status"),
+    ("id",),
+    "person_id",
+    "id + insurance + length(status)",
+)
+CARD = Table(
+    "card",
+    (
+        "id",
+        "card_no",
+        "identifier",
+        "person_id",
+        "generation",
+        "region_code",
+        "issue_date",
+        "expiry_date",
+        "status",
+        "status_changed_at",
+        "replaced_by_id",
+    ),
+    ("id",),
+    "person_id",
+    "id * 7 + generation + length(status)",
+)
+CONTRIBUTION = Table(
+    "contribution",
+    (
+        "person_id",
+        "period",
+        "insurance",
+        "employer_id",
+        "base_fen",
+        "employer_fen",
+        "personal_fen",
+        "status",
+        "posted_date",
+    ),
+    ("person_id", "period", "insurance"),
+    "person_id",
+    "employer_fen + personal_fen + status",
+    large=True,
+)
+CONTRIBUTION_YEAR = Table(
+    "contribution_year",
+    (
+        "person_id",
+        "year",
+        "insurance",
+        "months_paid",
+        "base_total_fen",
+        "employer_fen",
+        "personal_fen",
+    ),
+    ("person_id", "year", "insurance"),
+    "person_id",
+    "months_paid + employer_fen + personal_fen",
+    large=True,
+)
+ACCOUNT = Table(
+    "account",
+    ("id", "person_id", "kind", "balance_fen", "opened_date", "updated_at"),
+    ("id",),
+    "person_id",
+    "id + balance_fen",
+)
+ACCOUNT_ENTRY = Table(
+    "account_entry",
+    (
+        "id",
+        "account_id",
+        "posted_date",
+        "kind",
+        "amount_fen",
+        "balance_after_fen",
+        "counterparty",
+        "period",
+    ),
+    ("id",),
+    "account_id",  # through account.person_id
+    "amount_fen + balance_after_fen + kind",
+    large=True,
+)
+QUERY_CREDENTIAL = Table(
+    "query_credential",
+    ("person_id", "password_hash", "failed_attempts", "locked_until", "changed_at"),
+    ("person_id",),
+    "person_id",
+    "person_id + failed_attempts",
+)
+
+# In an order that respects foreign keys: parents before children.
+TABLES: tuple[Table, ...] = (
+    EMPLOYER,
+    PERSON,
+    ENROLMENT,
+    CARD,
+    CONTRIBUTION,
+    CONTRIBUTION_YEAR,
+    ACCOUNT,
+    ACCOUNT_ENTRY,
+    QUERY_CREDENTIAL,
+)
+BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+# The tables of a person, in foreign-key order (everything but the city-wide employers).
+PERSON_TABLES: tuple[Table, ...] = tuple(t for t in TABLES if t.person_key is not None)

@@ -1,0 +1,1 @@
+"""The office side of sync with headquarters: engine, HTTP client, status and scheduling."""
