@@ -23,10 +23,10 @@ from models.fields import utc_now
 from models.home import OfficeHome, setting
 from models.people import PersonSummary
 from models.schema import StaffUser
+from models.signing import data_digest, sign
 from models.sync_status import freshness
 from reports import queries
 from reports.model import DocumentHeader
-from reports.signing import data_digest, sign
 
 LANGS = ("zh", "en")
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")

@@ -15,9 +15,9 @@ from models.errors import InvalidRequest
 from models.lookup import KeyKind, find_one
 from models.money import format_yuan
 from models.schema import OfficeSetting, Outbox, Statement, db
+from models.signing import verify
 from reports.errors import FontUnavailable
 from reports.issue import OutputNotWritable, issue
-from reports.signing import verify
 from tests.conftest import AS_OF
 from tests.pdf_helpers import scan_qr
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.signing import data_digest, sign, verify
+from models.signing import data_digest, sign, verify
 
 KEY = bytes(range(32))
 PRINTED = datetime(2026, 11, 28, 9, 30, 5, tzinfo=UTC)
