@@ -8,9 +8,12 @@ DEMO_SEED ?= 1
 # System packages the current code needs (Debian/Ubuntu names): pyscard builds against
 # libpcsclite-dev with swig and gcc; the card tests run pcscd with the vsmartcard-vpcd driver;
 # statements embed WenQuanYi Micro Hei; the tests read PDFs back with poppler (pdffonts, pdftoppm)
-# and scan their QR codes with zbarimg; the headquarters tests start PostgreSQL 15 themselves.
+# and scan their QR codes with zbarimg; the headquarters tests start PostgreSQL 15 themselves;
+# the desktop tests run the Tk application under Xvfb, drive it with xdotool and take
+# screenshots with imagemagick's import.
 APT_PACKAGES := python3-venv python3-dev sqlite3 gcc swig libpcsclite-dev pcscd vsmartcard-vpcd \
-	fonts-wqy-microhei poppler-utils poppler-data zbar-tools postgresql-15
+	fonts-wqy-microhei poppler-utils poppler-data zbar-tools postgresql-15 \
+	xvfb xdotool x11-utils imagemagick
 
 .PHONY: run test system venv lint bench clean card-demo
 

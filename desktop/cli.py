@@ -2,7 +2,7 @@
 
 Exit codes: 0 ok; 1 not found or invalid input; 2 usage or environment error (e.g. a home
 folder that cannot be written); 3 damaged register; 4 register of a newer schema; 5 not allowed
-for the role.
+for the role; 6 sync with headquarters did not complete.
 Messages for people go to stderr and say what to do.
 """
 
@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Counter client of a district social insurance office.",
         epilog=f"The office home can also be set with ${HOME_ENV}. Exit codes: 0 ok, "
         "1 not found or invalid, 2 usage or environment error, 3 damaged register, "
-        "4 register of a newer counterdesk, 5 not allowed for the role.",
+        "4 register of a newer counterdesk, 5 not allowed for the role, "
+        "6 sync with headquarters did not complete.",
     )
     parser.add_argument(
         "--home", help=f"office home folder (default ${HOME_ENV}, else the user data folder)"

@@ -15,6 +15,7 @@ EXIT_USAGE = 2
 EXIT_DAMAGED = 3
 EXIT_TOO_NEW = 4
 EXIT_DENIED = 5
+EXIT_SYNC_INCOMPLETE = 6
 
 
 class CliError(Exception):

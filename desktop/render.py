@@ -74,6 +74,12 @@ def freshness_json(fresh: Freshness) -> dict[str, Any]:
         "last_error": fresh.last_error,
         "pending_commands": fresh.pending_commands,
         "demo_generated_at": _iso(fresh.demo_generated_at),
+        "status": fresh.status,
+        "data_as_of": _iso(fresh.data_as_of),
+        "rejected_awaiting_supervisor": fresh.rejected_awaiting,
+        "clock_skew_s": fresh.clock_skew_s,
+        "clock_skew_reported": fresh.clock_skew_reported,
+        "resync_required": fresh.resync_required,
     }
 
 

@@ -13,7 +13,12 @@ from models.db import close_register
 from models.demo.generator import DemoParams, generate
 from models.home import OfficeHome
 
-pytest_plugins = ["tests.pcsc_fixtures", "tests.cli_helpers"]
+pytest_plugins = [
+    "tests.pcsc_fixtures",
+    "tests.cli_helpers",
+    "tests.pg_fixtures",
+    "tests.hq_fixtures",
+]
 
 AS_OF = date(2026, 11, 1)
 DEMO_PERSONS = 400

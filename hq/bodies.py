@@ -1,0 +1,190 @@
+"""JSON bodies of the HTTP API (docs/sync-protocol.md), for validation and the OpenAPI document.
+
+Requests are validated by these models. Answers are built as plain dicts (large pages are
+serialised without a validation pass); their models here document them in /openapi.json.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hq.audit import MAX_EVENTS
+from hq.commands import MAX_ITEMS
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# -- requests ---------------------------------------------------------------------------------
+
+
+class EnrolBody(_Body):
+    """POST /v1/enrol: the office's statement signing key and details."""
+
+    office_name: str = Field(default="", max_length=100)
+    signing_key: str = Field(pattern=r"^[0-9a-fA-F]{64}$", description="64 hex digits")
+    client_version: str = Field(default="", max_length=40)
+
+
+class PushItemBody(_Body):
+    """One command from the office's outbox."""
+
+    uuid: str = Field(min_length=1, max_length=64)
+    command: str = Field(min_length=1, max_length=64)
+    payload: dict[str, Any]
+    created_at: datetime
+    actor: str = Field(default="", max_length=60)
+
+
+class PushBody(_Body):
+    """POST /v1/push: commands, oldest first."""
+
+    items: list[PushItemBody] = Field(max_length=MAX_ITEMS)
+
+
+class AuditEventBody(_Body):
+    """One chained audit event, as the office stored it."""
+
+    id: int = Field(ge=1)
+    at: str = Field(min_length=1, max_length=40, description="as the office stored it")
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=200)
+    person_id: int | None = None
+    detail: str | dict[str, Any] | None = Field(
+        default=None, description="the stored JSON text (an object is re-encoded sorted)"
+    )
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditBody(_Body):
+    """POST /v1/audit: audit events in id order."""
+
+    events: list[AuditEventBody] = Field(max_length=MAX_EVENTS)
+
+
+class VerifyBody(_Body):
+    """POST /v1/statements/verify: a scanned QR code."""
+
+    payload: str = Field(min_length=1, max_length=500, description="the scanned QR code")
+
+
+# -- answers (documentation) ------------------------------------------------------------------
+
+
+class OfficeOut(BaseModel):
+    id: str
+    districts: list[str]
+
+
+class ErrorOut(BaseModel):
+    """Every error answer."""
+
+    error: str
+    message: str
+    server_time: str
+
+
+class HelloOut(BaseModel):
+    service: Literal["counterdesk-hq"]
+    min_protocol: int
+    max_protocol: int
+    schema_version: int
+    office: OfficeOut | None = None
+    server_time: str
+
+
+class EnrolOut(BaseModel):
+    office: OfficeOut
+    head_seq: int
+    server_time: str
+
+
+class ItemResultOut(BaseModel):
+    uuid: str
+    status: Literal["accepted", "rejected"]
+    code: str | None
+    reason: str | None
+
+
+class PushOut(BaseModel):
+    results: list[ItemResultOut]
+    head_seq: int
+    server_time: str
+
+
+class AuditOut(BaseModel):
+    accepted: int
+    last_id: int
+    broken_at: int | None
+    server_time: str
+
+
+class ChangeOut(BaseModel):
+    seq: int
+    table: str
+    op: Literal["upsert", "delete"]
+    row: list[Any] | None = Field(default=None, description="upsert: values in wire order")
+    key: list[Any] | None = Field(default=None, description="delete: key values")
+
+
+class ChangesOut(BaseModel):
+    changes: list[ChangeOut]
+    next: int
+    head_seq: int
+    more: bool
+    server_time: str
+
+
+class TableRowsOut(BaseModel):
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+class BootstrapOut(BaseModel):
+    phase: Literal["employer", "person"]
+    after: int
+    next: int
+    done: bool
+    head_seq: int
+    tables: dict[str, TableRowsOut]
+    server_time: str
+
+
+class TableDigestOut(BaseModel):
+    count: int
+    checksum: int | None
+
+
+class DigestOut(BaseModel):
+    head_seq: int
+    tables: dict[str, TableDigestOut]
+    server_time: str
+
+
+class PersonOut(BaseModel):
+    district: str
+    tables: dict[str, TableRowsOut]
+    server_time: str
+
+
+class StatementOut(BaseModel):
+    number: str
+    office: str
+    kind: str
+    printed_at: str
+    person: str | None
+    pages: int | None
+    sha256: str | None
+    recorded: bool
+
+
+class VerifyOut(BaseModel):
+    genuine: bool
+    reason: str | None
+    statement: StatementOut | None
+    server_time: str

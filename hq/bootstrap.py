@@ -1,0 +1,93 @@
+"""The first sync of an office: a whole copy of its scope, in self-contained pages by id.
+
+Phase `employer` pages through the city's employers; phase `person` through the persons of the
+office's districts, each page holding the persons with ids in (after, next] and all their rows
+in every person table. Each page is read in one snapshot, its `head_seq` read first: a change
+committed after that snapshot has a higher seq, so pulling the feed after the first page's
+head_seq brings whatever a later page missed (re-applying a row is harmless).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from hq import feed, store
+from hq.wire import rows_of_persons, scope_filter, wire_row
+from models.replica import EMPLOYER, PERSON_TABLES, Table
+
+MAX_LIMIT = 2000
+DEFAULT_LIMIT = 500
+
+
+class Phase(StrEnum):
+    """The two phases of a bootstrap, in order."""
+
+    EMPLOYER = "employer"
+    PERSON = "person"
+
+
+@dataclass(frozen=True)
+class BootstrapPage:
+    """One page: the rows of ids (after, next], and whether the phase is done."""
+
+    phase: Phase
+    after: int
+    next: int
+    done: bool
+    head_seq: int
+    tables: dict[str, dict[str, Any]]
+
+
+def _tables(found: dict[Table, list[list[Any]]]) -> dict[str, dict[str, Any]]:
+    return {t.name: {"columns": list(t.columns), "rows": rows} for t, rows in found.items()}
+
+
+def _rows(query: str, params: Sequence[Any]) -> list[list[Any]]:
+    return [wire_row(r) for r in store.execute(query, params).fetchall()]
+
+
+def employer_page(after: int, limit: int = DEFAULT_LIMIT) -> BootstrapPage:
+    """Employers with ids above `after`, at most `limit`."""
+    columns = ", ".join(EMPLOYER.columns)
+    with store.read_snapshot():
+        head = feed.head_seq()
+        rows = _rows(
+            f"SELECT {columns} FROM employer WHERE id > ? ORDER BY id LIMIT ?", (after, limit + 1)
+        )
+    done = len(rows) <= limit
+    rows = rows[:limit]
+    following = rows[-1][0] if rows else after
+    return BootstrapPage(Phase.EMPLOYER, after, following, done, head, _tables({EMPLOYER: rows}))
+
+
+def person_page(districts: Sequence[str], after: int, limit: int = DEFAULT_LIMIT) -> BootstrapPage:
+    """Persons of `districts` with ids above `after` (at most `limit`) and all their rows."""
+    condition, scope = scope_filter(districts)
+    with store.read_snapshot():
+        head = feed.head_seq()
+        ids = [
+            r[0]
+            for r in store.execute(
+                f"SELECT id FROM person WHERE id > ? AND {condition} ORDER BY id LIMIT ?",
+                (after, *scope, limit + 1),
+            ).fetchall()
+        ]
+        done = len(ids) <= limit
+        ids = ids[:limit]
+        following = ids[-1] if ids else after
+        persons = f"SELECT id FROM person WHERE id > ? AND id <= ? AND {condition}"
+        params = (after, following, *scope)
+        found = {
+            t: (_rows(rows_of_persons(t, persons), params) if ids else []) for t in PERSON_TABLES
+        }
+    return BootstrapPage(Phase.PERSON, after, following, done, head, _tables(found))
+
+
+def person_tables(person_ids: Sequence[int]) -> dict[str, dict[str, Any]]:
+    """All rows of these persons in every person table, in the bootstrap's shape."""
+    marks = ", ".join("?" * len(person_ids))
+    found = {t: _rows(rows_of_persons(t, marks), person_ids) for t in PERSON_TABLES}
+    return _tables(found)

@@ -1,0 +1,451 @@
+"""Commands pushed by offices: each applied in its own transaction, deduplicated by
+(office, uuid), and answered accepted or rejected with a reason a person can act on.
+
+A card or credential command that is rejected re-publishes the current row in the change feed,
+so the office's optimistic local change is undone by its next pull.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from hq import register, store
+from hq.offices import EnrolledOffice
+from hq.payloads import (
+    CardPayload,
+    FailedPayload,
+    IssuedPayload,
+    Payload,
+    PrintedPayload,
+    ResetPayload,
+    UnlockedPayload,
+    VisitPayload,
+)
+from hq.schema import Command, Statement, Visit
+from models.credentials import LOCK_HOURS
+from models.enums import CardStatus
+from models.fields import UtcDateTimeField
+from models.idnumber import mask_id_number, normalise_id_number
+from models.statements import KINDS
+from models.visits import CHANNELS
+
+MAX_ITEMS = 500
+_TIME = UtcDateTimeField()
+
+
+class CommandName(StrEnum):
+    """The commands headquarters applies."""
+
+    CARD_REPORT_LOST = "card.report_lost"
+    CARD_CANCEL_LOSS = "card.cancel_loss"
+    PASSWORD_RESET = "query_password.reset"
+    PASSWORD_FAILED = "query_password.failed_attempt"
+    PASSWORD_UNLOCKED = "query_password.unlocked"
+    VISIT = "visit.record"
+    STATEMENT_ISSUED = "statement.issued"
+    STATEMENT_PRINTED = "statement.printed"
+
+
+class Outcome(StrEnum):
+    """Headquarters' answer to one command."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class RejectCode(StrEnum):
+    """Why a command was rejected."""
+
+    OUT_OF_SCOPE = "out_of_scope"
+    UNKNOWN_PERSON = "unknown_person"
+    UNKNOWN_CARD = "unknown_card"
+    CARD_STATE = "card_state"
+    INVALID_PAYLOAD = "invalid_payload"
+    UNKNOWN_COMMAND = "unknown_command"
+    DUPLICATE_NUMBER = "duplicate_number"
+
+
+@dataclass(frozen=True)
+class PushItem:
+    """One command as the office queued it."""
+
+    uuid: str
+    command: str
+    payload: dict[str, Any]
+    created_at: datetime
+    actor: str
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The answer to one command."""
+
+    uuid: str
+    outcome: Outcome
+    code: RejectCode | None = None
+    reason: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The contract's shape of a result."""
+        return {
+            "uuid": self.uuid,
+            "status": self.outcome.value,
+            "code": self.code.value if self.code else None,
+            "reason": self.reason,
+        }
+
+
+class Rejected(Exception):
+    """Raised by a handler: the command is refused (nothing it wrote is kept)."""
+
+    def __init__(
+        self,
+        code: RejectCode,
+        reason: str,
+        *,
+        person_id: int | None = None,
+        republish: tuple[str, list[Any]] | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+        self.person_id = person_id
+        self.republish = republish
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a handler knows: who sent the command, the command, headquarters' time."""
+
+    office: EnrolledOffice
+    item: PushItem
+    now: datetime
+
+    @property
+    def created_at(self) -> datetime:
+        """When the office applied the command (UTC)."""
+        return _utc(self.item.created_at)
+
+
+P = TypeVar("P", bound=Payload)
+
+
+def _parse(model: type[P], ctx: Context) -> P:
+    try:
+        return model.model_validate(ctx.item.payload)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}"
+            for e in exc.errors()[:3]
+        )
+        raise Rejected(
+            RejectCode.INVALID_PAYLOAD,
+            f"the {ctx.item.command} command's data is invalid ({problems}); the office's "
+            "counterdesk sent something headquarters cannot use: report it to support",
+        ) from None
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# -- lookups ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Person:
+    id: int
+    ssn: str
+    district: str
+
+
+def _person(ctx: Context, ssn: str, *, in_scope: bool = True) -> _Person:
+    """The person with this ID number; rejected if unknown or (in_scope) not the office's."""
+    number = normalise_id_number(ssn)
+    row = store.execute("SELECT id, ssn, district FROM person WHERE ssn = ?", (number,)).fetchone()
+    if row is None:
+        raise Rejected(
+            RejectCode.UNKNOWN_PERSON,
+            f"headquarters has nobody with ID number {mask_id_number(number)}: check the number; "
+            "a person registered elsewhere today reaches headquarters' register tomorrow",
+        )
+    person = _Person(*row)
+    if in_scope and not ctx.office.serves(person.district):
+        raise Rejected(
+            RejectCode.OUT_OF_SCOPE,
+            f"the person with ID number {mask_id_number(person.ssn)} belongs to district "
+            f"{person.district}, which office {ctx.office.id} does not serve: an office of "
+            f"district {person.district} must do this",
+            person_id=person.id,
+        )
+    return person
+
+
+# -- handlers ---------------------------------------------------------------------------------
+
+
+def _card_change(ctx: Context, expected: CardStatus, new: CardStatus, action: str) -> int:
+    payload = _parse(CardPayload, ctx)
+    number = payload.card_no.upper()
+    row = store.execute(
+        "SELECT c.id, c.status, p.id, p.ssn, p.district FROM card c "
+        "JOIN person p ON p.id = c.person_id WHERE c.card_no = ?",
+        (number,),
+    ).fetchone()
+    if row is None:
+        raise Rejected(
+            RejectCode.UNKNOWN_CARD,
+            f"headquarters has no card {number}: check the number printed on the card",
+        )
+    card_id, status, person_id, ssn, district = row
+    card = ("card", [card_id])
+    if not ctx.office.serves(district):
+        raise Rejected(
+            RejectCode.OUT_OF_SCOPE,
+            f"card {number} belongs to a person of district {district}, which office "
+            f"{ctx.office.id} does not serve: an office of district {district} must {action} it",
+            person_id=person_id,
+        )
+    if normalise_id_number(payload.ssn) != ssn:
+        raise Rejected(
+            RejectCode.INVALID_PAYLOAD,
+            f"card {number} does not belong to the person with ID number "
+            f"{mask_id_number(normalise_id_number(payload.ssn))}: check the card and the person",
+            person_id=person_id,
+            republish=card,
+        )
+    if status != expected.value:
+        raise Rejected(
+            RejectCode.CARD_STATE,
+            f"card {number} is {status} at headquarters, so it cannot be {action} (only a card "
+            f"that is {expected.value} can); the office's register is corrected at the next sync",
+            person_id=person_id,
+            republish=card,
+        )
+    store.execute(
+        "UPDATE card SET status = ?, status_changed_at = ? WHERE id = ?",
+        (new.value, _TIME.db_value(_utc(payload.at)), card_id),
+    )
+    register.republish("card", [card_id], ctx.now)
+    return person_id
+
+
+def _report_lost(ctx: Context) -> int:
+    return _card_change(ctx, CardStatus.ACTIVE, CardStatus.LOST, "reported lost")
+
+
+def _cancel_loss(ctx: Context) -> int:
+    return _card_change(ctx, CardStatus.LOST, CardStatus.ACTIVE, "given back (loss cancelled)")
+
+
+def _credential(person_id: int) -> tuple[Any, ...] | None:
+    return store.execute(
+        "SELECT person_id, password_hash, failed_attempts, locked_until, changed_at "
+        "FROM query_credential WHERE person_id = ?",
+        (person_id,),
+    ).fetchone()
+
+
+def _password_reset(ctx: Context) -> int:
+    payload = _parse(ResetPayload, ctx)
+    person = _person(ctx, payload.ssn)
+    if payload.to_initial and payload.password_hash is not None:
+        raise Rejected(
+            RejectCode.INVALID_PAYLOAD,
+            "a reset to the initial password carries no password hash: report it to support",
+            person_id=person.id,
+            republish=("query_credential", [person.id]),
+        )
+    row = [person.id, payload.password_hash, 0, None, _TIME.db_value(ctx.created_at)]
+    register.upsert_rows("query_credential", [row], now=ctx.now)
+    return person.id
+
+
+def _password_failed(ctx: Context) -> int:
+    payload = _parse(FailedPayload, ctx)
+    person = _person(ctx, payload.ssn)
+    current = _credential(person.id)
+    locked_until = ctx.created_at + timedelta(hours=LOCK_HOURS) if payload.locked else None
+    row = [
+        person.id,
+        current[1] if current else None,
+        payload.failed_attempts,
+        _TIME.db_value(locked_until),
+        current[4] if current else _TIME.db_value(ctx.created_at),
+    ]
+    register.upsert_rows("query_credential", [row], now=ctx.now)
+    return person.id
+
+
+def _password_unlocked(ctx: Context) -> int:
+    payload = _parse(UnlockedPayload, ctx)
+    person = _person(ctx, payload.ssn)
+    current = _credential(person.id)
+    if current is not None and (current[2] or current[3]):
+        register.upsert_rows(
+            "query_credential", [[person.id, current[1], 0, None, current[4]]], now=ctx.now
+        )
+    return person.id
+
+
+def _visit(ctx: Context) -> int | None:
+    payload = _parse(VisitPayload, ctx)
+    if payload.channel not in CHANNELS:
+        raise Rejected(
+            RejectCode.INVALID_PAYLOAD,
+            f"a visit's channel is one of {', '.join(CHANNELS)}, not {payload.channel!r}: "
+            "report it to support",
+        )
+    person = _person(ctx, payload.ssn, in_scope=False) if payload.ssn else None
+    Visit.insert(
+        office=ctx.office.id,
+        person_id=person.id if person else None,
+        card_no=payload.card_no,
+        channel=payload.channel,
+        purpose=payload.purpose,
+        staff=payload.staff,
+        at=_utc(payload.at),
+        note=payload.note,
+        received_at=ctx.now,
+    ).execute()
+    return person.id if person else None
+
+
+def _statement_issued(ctx: Context) -> int | None:
+    payload = _parse(IssuedPayload, ctx)
+    district = payload.number.split("-")[0]
+    if not ctx.office.serves(district):
+        raise Rejected(
+            RejectCode.OUT_OF_SCOPE,
+            f"statement number {payload.number} is of district {district}, which office "
+            f"{ctx.office.id} does not serve: check the office's district setting",
+        )
+    if payload.kind not in KINDS:
+        raise Rejected(
+            RejectCode.INVALID_PAYLOAD,
+            f"a statement's kind is one of {', '.join(KINDS)}, not {payload.kind!r}: "
+            "report it to support",
+        )
+    person = _person(ctx, payload.ssn) if payload.ssn else None
+    sha256 = payload.sha256.lower() if payload.sha256 else None
+    existing = Statement.get_or_none(Statement.number == payload.number)
+    if existing is not None:
+        if existing.office_id == ctx.office.id and existing.sha256 == sha256:
+            return existing.person_id  # the same statement sent again: nothing to do
+        raise Rejected(
+            RejectCode.DUPLICATE_NUMBER,
+            f"statement number {payload.number} was already recorded by office "
+            f"{existing.office_id} for another document: the office's statement numbering "
+            "must be checked by support before more statements are printed",
+            person_id=person.id if person else None,
+        )
+    Statement.insert(
+        number=payload.number,
+        office=ctx.office.id,
+        kind=payload.kind,
+        person_id=person.id if person else None,
+        sha256=sha256,
+        pages=payload.pages,
+        printed_at=_utc(payload.printed_at),
+        offline=payload.offline,
+        received_at=ctx.now,
+    ).execute()
+    return person.id if person else None
+
+
+def _statement_printed(ctx: Context) -> int | None:
+    payload = _parse(PrintedPayload, ctx)
+    existing = Statement.get_or_none(Statement.number == payload.number)
+    if existing is None:
+        raise Rejected(
+            RejectCode.INVALID_PAYLOAD,
+            f"headquarters has no statement {payload.number} (its statement.issued command was "
+            "not accepted): see that rejection first",
+        )
+    if existing.office_id != ctx.office.id:
+        raise Rejected(
+            RejectCode.OUT_OF_SCOPE,
+            f"statement {payload.number} was issued by office {existing.office_id}, not by "
+            f"office {ctx.office.id}",
+            person_id=existing.person_id,
+        )
+    Statement.update(
+        print_count=Statement.print_count + 1,
+        last_printer=payload.printer,
+        last_printed_at=ctx.created_at,
+    ).where(Statement.number == payload.number).execute()
+    return existing.person_id
+
+
+HANDLERS: dict[CommandName, Callable[[Context], int | None]] = {
+    CommandName.CARD_REPORT_LOST: _report_lost,
+    CommandName.CARD_CANCEL_LOSS: _cancel_loss,
+    CommandName.PASSWORD_RESET: _password_reset,
+    CommandName.PASSWORD_FAILED: _password_failed,
+    CommandName.PASSWORD_UNLOCKED: _password_unlocked,
+    CommandName.VISIT: _visit,
+    CommandName.STATEMENT_ISSUED: _statement_issued,
+    CommandName.STATEMENT_PRINTED: _statement_printed,
+}
+
+
+# -- applying ---------------------------------------------------------------------------------
+
+
+def _run(ctx: Context) -> int | None:
+    try:
+        name = CommandName(ctx.item.command)
+    except ValueError:
+        raise Rejected(
+            RejectCode.UNKNOWN_COMMAND,
+            f"headquarters does not know the command {ctx.item.command!r}: upgrade headquarters "
+            "to the office's counterdesk version",
+        ) from None
+    return HANDLERS[name](ctx)
+
+
+def apply_item(office: EnrolledOffice, item: PushItem, now: datetime) -> ItemResult:
+    """Apply one command in its own transaction, or answer as before if it was seen already."""
+    with store.write_transaction():
+        stored = Command.get_or_none((Command.office == office.id) & (Command.uuid == item.uuid))
+        if stored is not None:
+            code = RejectCode(stored.code) if stored.code else None
+            return ItemResult(item.uuid, Outcome(stored.status), code, stored.reason)
+        ctx = Context(office, item, now)
+        try:
+            with store.hq_db.atomic():  # a savepoint: a rejected command keeps nothing it wrote
+                person_id = _run(ctx)
+            result = ItemResult(item.uuid, Outcome.ACCEPTED)
+        except Rejected as exc:
+            if exc.republish is not None:
+                register.republish(*exc.republish, now)
+            person_id = exc.person_id
+            result = ItemResult(item.uuid, Outcome.REJECTED, exc.code, exc.reason)
+        Command.insert(
+            office=office.id,
+            uuid=item.uuid,
+            command=item.command[:40],
+            payload=json.dumps(item.payload, ensure_ascii=False, sort_keys=True),
+            actor=item.actor[:60],
+            created_at=_utc(item.created_at),
+            received_at=now,
+            person_id=person_id,
+            status=result.outcome.value,
+            code=result.code.value if result.code else None,
+            reason=result.reason,
+        ).execute()
+        return result
+
+
+def apply_push(
+    office: EnrolledOffice, items: Sequence[PushItem], clock: Callable[[], datetime]
+) -> list[ItemResult]:
+    """Apply the commands in order, each in its own transaction; one result per item."""
+    return [apply_item(office, item, clock()) for item in items]

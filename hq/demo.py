@@ -1,0 +1,192 @@
+"""A demo city for headquarters: several districts from the office demo generator, merged.
+
+The generator (models.demo) fills the process-global office register `models.schema.db`, which
+the calling process may be using for something else; so each district is generated into a
+temporary office register by a child process (spawned, districts in parallel), and this process
+only reads those files. Ids of district number i (in code order) are moved up by
+i * ID_STRIDE in every id column, foreign keys included, so districts never collide; values
+that must be unique (ID numbers, card numbers, unit codes) are checked across districts before
+anything is written, and a collision is refused, never skipped.
+
+Seeding is the initial load: it writes no change-feed entries. Offices receive the seeded rows
+through their bootstrap, which reads the tables themselves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from hq import store
+from hq.errors import InvalidInput, SeedCollision
+from hq.offices import check_district
+from models.replica import PERSON, TABLES, Table
+
+ID_STRIDE = 10_000_000
+# The id columns of each table: they are rebased by the district's offset.
+ID_COLUMNS: dict[str, tuple[str, ...]] = {
+    "employer": ("id",),
+    "person": ("id",),
+    "enrolment": ("id", "person_id", "employer_id"),
+    "card": ("id", "person_id", "replaced_by_id"),
+    "contribution": ("person_id", "employer_id"),
+    "contribution_year": ("person_id",),
+    "account": ("id", "person_id"),
+    "account_entry": ("id", "account_id"),
+    "query_credential": ("person_id",),
+}
+UNIQUE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("person", "ssn"),
+    ("card", "card_no"),
+    ("card", "identifier"),
+    ("employer", "unit_code"),
+)
+READ_CHUNK = 20_000
+
+
+def district_seed(seed: int, index: int) -> int:
+    """The generator seed of the district with this index (a different one per district)."""
+    return seed * 1_000 + index
+
+
+def _generate_district(job: tuple[str, str, int, int, str]) -> tuple[str, str]:
+    """Child process: generate one district into a new office register; (district, path)."""
+    folder, district, persons, seed, as_of = job
+    from models.db import close_register
+    from models.demo.generator import DemoParams, generate
+    from models.home import OfficeHome
+
+    home = OfficeHome(Path(folder))
+    home.create(district, f"demo {district}")
+    try:
+        generate(DemoParams(persons, seed, district, date.fromisoformat(as_of)))
+    finally:
+        close_register()
+    return district, str(home.register_path)
+
+
+def _generate_all(
+    jobs: list[tuple[str, str, int, int, str]], say: Callable[[str], None]
+) -> dict[str, Path]:
+    """Generate the districts in spawned child processes, in parallel; {district: path}.
+
+    A child that dies (or cannot start) fails the whole seed with BrokenProcessPool.
+    """
+    context = multiprocessing.get_context("spawn")
+    workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    paths: dict[str, Path] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for future in as_completed([pool.submit(_generate_district, job) for job in jobs]):
+            district, path = future.result()
+            paths[district] = Path(path)
+            say(f"district {district} generated")
+    return paths
+
+
+def _rows(path: Path, t: Table, offset: int) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of `t` in a generated register, ids rebased, in chunks."""
+    positions = [t.columns.index(c) for c in ID_COLUMNS[t.name]]
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        cursor = conn.execute(f"SELECT {', '.join(t.columns)} FROM {t.name}")
+        while chunk := cursor.fetchmany(READ_CHUNK):
+            rebased = []
+            for row in chunk:
+                values = list(row)
+                for p in positions:
+                    if values[p] is not None:
+                        values[p] += offset
+                rebased.append(tuple(values))
+            yield rebased
+    finally:
+        conn.close()
+
+
+def _check_unique(paths: Mapping[str, Path]) -> None:
+    """Refuse if two districts generated the same value of a unique column."""
+    for table_name, column in UNIQUE_COLUMNS:
+        owner: dict[str, str] = {}
+        for district, path in sorted(paths.items()):
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                values = [r[0] for r in conn.execute(f"SELECT {column} FROM {table_name}")]
+            finally:
+                conn.close()
+            for value in values:
+                if value in owner:
+                    raise SeedCollision(
+                        f"the generated districts {owner[value]} and {district} both have "
+                        f"{table_name}.{column} {value!r}: nothing was written; choose another "
+                        "--seed or fewer persons"
+                    )
+                owner[value] = district
+
+
+def _copy(path: Path, district: str, offset: int, counts: dict[str, int]) -> None:
+    """Insert one generated district's rows (inside the caller's transaction)."""
+    for t in TABLES:
+        columns = (*t.columns, "district") if t is PERSON else t.columns
+        marks = ", ".join("?" * len(columns))
+        statement = f"INSERT INTO {t.name} ({', '.join(columns)}) VALUES ({marks})"
+        for chunk in _rows(path, t, offset):
+            if t is PERSON:
+                chunk = [(*row, district) for row in chunk]
+            store.executemany(statement, chunk, page_size=5_000)
+            counts[t.name] += len(chunk)
+
+
+def _reset_sequences() -> None:
+    """PostgreSQL: the id sequences continue after the loaded ids."""
+    for t in TABLES:
+        if "id" in t.key:
+            store.execute(
+                f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
+                f"(SELECT max(id) FROM {t.name}))"
+            )
+
+
+def seed(
+    districts: Mapping[str, int],
+    seed: int,
+    as_of: date,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Generate the districts ({code: persons}) and load them into the connected, empty
+    headquarters database in one transaction; the number of rows per table."""
+    say = progress or (lambda _message: None)
+    codes = sorted(check_district(code) for code in districts)
+    if not codes:
+        raise InvalidInput("the demo needs at least one district")
+    if any(districts[code] < 1 for code in codes):
+        raise InvalidInput("each demo district needs at least one person")
+    if store.execute("SELECT 1 FROM person LIMIT 1").fetchone() or store.execute(
+        "SELECT 1 FROM employer LIMIT 1"
+    ).fetchone():
+        raise InvalidInput(
+            "headquarters' database already holds a register: the demo fills only an empty one "
+            "(use another --db)"
+        )
+    counts = {t.name: 0 for t in TABLES}
+    with tempfile.TemporaryDirectory(prefix="counterdesk-hq-demo-") as tmp:
+        day = as_of.isoformat()
+        jobs = [
+            (str(Path(tmp) / code), code, districts[code], district_seed(seed, i), day)
+            for i, code in enumerate(codes)
+        ]
+        say(f"generating {len(codes)} districts ({', '.join(codes)})")
+        paths = _generate_all(jobs, say)
+        _check_unique(paths)
+        with store.write_transaction():
+            for i, code in enumerate(codes):
+                say(f"loading district {code}")
+                _copy(paths[code], code, i * ID_STRIDE, counts)
+            if store.is_postgres():
+                _reset_sequences()
+    return counts

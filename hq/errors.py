@@ -1,0 +1,67 @@
+"""Headquarters' exception tree and the error codes of the HTTP contract (docs/sync-protocol.md)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """The `error` field of an HTTP error answer."""
+
+    INVALID_REQUEST = "invalid_request"
+    PROTOCOL_TOO_NEW = "protocol_too_new"
+    UNAUTHORIZED = "unauthorized"
+    OUT_OF_SCOPE = "out_of_scope"
+    NOT_FOUND = "not_found"
+    PROTOCOL_TOO_OLD = "protocol_too_old"
+    RATE_LIMITED = "rate_limited"
+    SERVER_ERROR = "server_error"
+
+
+STATUS_OF: dict[ErrorCode, int] = {
+    ErrorCode.INVALID_REQUEST: 400,
+    ErrorCode.PROTOCOL_TOO_NEW: 400,
+    ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.OUT_OF_SCOPE: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.PROTOCOL_TOO_OLD: 426,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.SERVER_ERROR: 500,
+}
+
+
+class HqError(Exception):
+    """Base of every error headquarters raises on purpose."""
+
+
+class StoreUnavailable(HqError):
+    """The database URL is wrong or the database cannot be reached or written."""
+
+
+class SchemaTooNew(HqError):
+    """The database was written by a newer headquarters; it is refused, never modified."""
+
+
+class NotFound(HqError):
+    """The person, card, statement or office asked for does not exist at headquarters."""
+
+
+class InvalidInput(HqError):
+    """An argument that cannot be used (bad district code, unknown table, ...)."""
+
+
+class SeedCollision(InvalidInput):
+    """Two generated demo districts share a value that must be unique."""
+
+
+class ApiError(HqError):
+    """An error answered over HTTP with the contract's body."""
+
+    def __init__(
+        self, code: ErrorCode, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = STATUS_OF[code]
+        self.headers = headers or {}

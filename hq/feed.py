@@ -1,0 +1,107 @@
+"""The change feed: every write at headquarters appends its changes, numbered without gaps.
+
+Ordering guarantee: a sequence number is allocated as max(seq) + 1 inside a transaction that
+holds the feed writers' lock (`store.write_transaction`) until it commits, so seq n+1 is never
+committed before n, and a rolled-back writer leaves no gap. A reader that saw seq n committed
+therefore sees every seq below it: `pull` reads the head first and returns changes up to it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from hq import store
+from hq.schema import FeedChange
+from hq.wire import scope_filter
+
+MAX_LIMIT = 5000
+DEFAULT_LIMIT = 1000
+
+
+class Op(StrEnum):
+    """What a change does to a row."""
+
+    UPSERT = "upsert"
+    DELETE = "delete"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to append: the row in wire order (upsert) or its key (delete)."""
+
+    table: str
+    op: Op
+    district: str | None  # None: city-wide
+    data: Sequence[Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the feed for one office."""
+
+    changes: list[dict[str, Any]]
+    next: int
+    head_seq: int
+    more: bool
+
+
+_INSERT = (
+    f"INSERT INTO {FeedChange._meta.table_name} (seq, table_name, op, district, data, at) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def head_seq() -> int:
+    """The last committed sequence number (0 for an empty feed)."""
+    return int(store.execute("SELECT coalesce(max(seq), 0) FROM feed_change").fetchone()[0])
+
+
+def append(changes: Sequence[Change], now: datetime) -> int:
+    """Append `changes` in order; return the last seq (the head if there is none).
+
+    Must run inside `store.write_transaction()`.
+    """
+    if not store.hq_db.in_transaction():
+        raise RuntimeError("feed.append must run inside store.write_transaction()")
+    head = head_seq()
+    at = FeedChange.at.db_value(now)
+    rows = [
+        (
+            head + i,
+            c.table,
+            c.op.value,
+            c.district,
+            json.dumps(list(c.data), ensure_ascii=False, separators=(",", ":")),
+            at,
+        )
+        for i, c in enumerate(changes, start=1)
+    ]
+    store.executemany(_INSERT, rows)
+    return head + len(rows)
+
+
+def pull(districts: Sequence[str], after: int, limit: int = DEFAULT_LIMIT) -> Page:
+    """The changes after `after` for a scope (city-wide changes included), at most `limit`."""
+    condition, params = scope_filter(districts)
+    with store.read_snapshot():
+        head = head_seq()
+        found = store.execute(
+            "SELECT seq, table_name, op, data FROM feed_change WHERE seq > ? AND seq <= ? "
+            f"AND (district IS NULL OR {condition}) ORDER BY seq LIMIT ?",
+            (after, head, *params, limit),
+        ).fetchall()
+    changes = []
+    for seq, table, op, data in found:
+        field = "row" if op == Op.UPSERT.value else "key"
+        changes.append({"seq": seq, "table": table, "op": op, field: json.loads(data)})
+    full = len(found) == limit
+    if full:
+        last = found[-1][0]
+        return Page(changes, last, head, last < head)
+    # Every change of the scope up to the head was returned: skip past the others as well.
+    return Page(changes, max(after, head), head, False)

@@ -1,0 +1,83 @@
+"""Persons of any district, read at headquarters, and the access log of those reads.
+
+An office serves visitors from other districts: it asks headquarters for the visitor's rows,
+and headquarters logs who asked (office, staff member named in Counterdesk-Actor) and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from hq import bootstrap, store
+from hq.errors import InvalidInput, NotFound
+from hq.schema import AccessLog
+from models.idnumber import mask_id_number, normalise_id_number
+
+
+class KeyKind(StrEnum):
+    """What a person was looked up by."""
+
+    SSN = "ssn"
+    CARD = "card"
+
+
+@dataclass(frozen=True)
+class FoundPerson:
+    """A person's id, ID number and serving district."""
+
+    id: int
+    ssn: str
+    district: str
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """A person's rows in every person table, and their district."""
+
+    person: FoundPerson
+    tables: dict[str, dict[str, Any]]
+
+
+def find_person(kind: KeyKind, value: str) -> FoundPerson | None:
+    """The person with this ID number or card number, or None."""
+    text = normalise_id_number(value)
+    if not text or len(text) > 32:
+        raise InvalidInput(f"{kind.value} must be 1-32 characters")
+    if kind is KeyKind.SSN:
+        query = "SELECT id, ssn, district FROM person WHERE ssn = ?"
+    else:
+        query = (
+            "SELECT p.id, p.ssn, p.district FROM card c JOIN person p ON p.id = c.person_id "
+            "WHERE c.card_no = ?"
+        )
+    row = store.execute(query, (text,)).fetchone()
+    return FoundPerson(*row) if row else None
+
+
+def log_access(
+    office_id: str | None, actor: str, person_id: int, kind: str, now: datetime
+) -> None:
+    """Record one read of a person's record."""
+    with store.write_transaction():
+        AccessLog.insert(
+            at=now, office=office_id, actor=actor[:60], person_id=person_id, key_kind=kind
+        ).execute()
+
+
+def read_person(
+    kind: KeyKind, value: str, office_id: str | None, actor: str, now: datetime
+) -> PersonRecord:
+    """A person's rows (any district), the read logged; NotFound if nobody matches."""
+    with store.read_snapshot():
+        person = find_person(kind, value)
+        if person is None:
+            what = "ID number " + mask_id_number(value.strip()) if kind is KeyKind.SSN else (
+                "card " + value.strip()
+            )
+            raise NotFound(f"headquarters has nobody with {what}: check the number")
+        tables = bootstrap.person_tables([person.id])
+    log_access(office_id, actor, person.id, kind.value, now)
+    return PersonRecord(person, tables)

@@ -1,0 +1,344 @@
+"""The endpoints under /v1 (docs/sync-protocol.md): thin wrappers over the service modules.
+
+Every endpoint is a plain function run on a worker thread with its own database connection
+(`store.session`); answers are built as dicts with headquarters' time, set by `answer`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import unquote
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse
+
+from hq import audit, bootstrap, commands, feed, offices, persons, statements, store
+from hq.bodies import (
+    AuditBody,
+    AuditOut,
+    BootstrapOut,
+    ChangesOut,
+    DigestOut,
+    EnrolBody,
+    EnrolOut,
+    ErrorOut,
+    HelloOut,
+    PersonOut,
+    PushBody,
+    PushOut,
+    VerifyBody,
+    VerifyOut,
+)
+from hq.digest import Level, scope_digest
+from hq.errors import ApiError, ErrorCode
+from hq.offices import EnrolledOffice
+from hq.ratelimit import RateLimiter
+from hq.schema import SCHEMA_VERSION
+from models.fields import UtcDateTimeField
+from models.replica import ACTOR_HEADER, PROTOCOL_HEADER, SERVER_TIME_HEADER
+
+MIN_PROTOCOL = 1
+MAX_PROTOCOL = 1
+SERVICE = "counterdesk-hq"
+_TIME = UtcDateTimeField()
+
+
+@dataclass
+class ServiceState:
+    """What the endpoints of one app share: its database, clock and rate limiter."""
+
+    database_url: str
+    clock: Callable[[], datetime]
+    limiter: RateLimiter | None = None
+    _connect_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def ensure_connected(self) -> None:
+        """Open the database (and its schema) if this process has not yet."""
+        with self._connect_lock:
+            store.connect(self.database_url)
+
+
+def state_of(request: Request) -> ServiceState:
+    """The app's shared state."""
+    return request.app.state.hq
+
+
+def server_time(clock: Callable[[], datetime]) -> str:
+    """Headquarters' time as the contract writes it (UTC, microseconds)."""
+    return _TIME.db_value(clock())
+
+
+def answer(request: Request, body: dict[str, Any], status: int = 200) -> JSONResponse:
+    """A JSON answer carrying headquarters' time in the body and the header."""
+    now = server_time(state_of(request).clock)
+    body["server_time"] = now
+    return JSONResponse(body, status_code=status, headers={SERVER_TIME_HEADER: now})
+
+
+# -- dependencies -----------------------------------------------------------------------------
+
+
+def _check_protocol(value: str | None, required: bool) -> int | None:
+    if value is None:
+        if not required:
+            return None
+        raise ApiError(
+            ErrorCode.INVALID_REQUEST,
+            f"send the header {PROTOCOL_HEADER}: <version> (headquarters speaks versions "
+            f"{MIN_PROTOCOL} to {MAX_PROTOCOL})",
+        )
+    try:
+        version = int(value.strip())
+    except ValueError:
+        raise ApiError(
+            ErrorCode.INVALID_REQUEST, f"{PROTOCOL_HEADER} must be a whole number, not {value!r}"
+        ) from None
+    if version < MIN_PROTOCOL:
+        raise ApiError(
+            ErrorCode.PROTOCOL_TOO_OLD,
+            f"this office's counterdesk speaks sync protocol {version}, but headquarters needs "
+            f"{MIN_PROTOCOL} to {MAX_PROTOCOL}: upgrade counterdesk at the office",
+        )
+    if version > MAX_PROTOCOL:
+        raise ApiError(
+            ErrorCode.PROTOCOL_TOO_NEW,
+            f"this office's counterdesk speaks sync protocol {version}, newer than headquarters "
+            f"knows (up to {MAX_PROTOCOL}): headquarters must be upgraded; the office keeps "
+            "working offline meanwhile",
+        )
+    return version
+
+
+ProtocolHeader = Annotated[str | None, Header(alias=PROTOCOL_HEADER)]
+AuthorizationHeader = Annotated[str | None, Header(alias="Authorization")]
+
+
+def protocol(value: ProtocolHeader = None) -> int:
+    """The office's protocol version (header required, within the supported range)."""
+    version = _check_protocol(value, required=True)
+    assert version is not None
+    return version
+
+
+def optional_protocol(value: ProtocolHeader = None) -> int | None:
+    """The protocol version if the caller sent one (checked), else None."""
+    return _check_protocol(value, required=False)
+
+
+def _bearer(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _office_of(request: Request, authorization: str | None) -> EnrolledOffice | None:
+    token = _bearer(authorization)
+    if token is None:
+        return None
+    state = state_of(request)
+    state.ensure_connected()
+    with store.session():
+        return offices.authenticate(token)
+
+
+def office(
+    request: Request,
+    _version: Annotated[int, Depends(protocol)],
+    authorization: AuthorizationHeader = None,
+) -> EnrolledOffice:
+    """The office whose bearer token came with the request (401 otherwise), rate-limited."""
+    found = _office_of(request, authorization)
+    if found is None:
+        raise ApiError(
+            ErrorCode.UNAUTHORIZED,
+            "no valid office token (missing, unknown or revoked): enrol the office again with "
+            "the token headquarters gives out (`counterdesk hq enrol-office`)",
+        )
+    limiter = state_of(request).limiter
+    wait = limiter.retry_after(found.id) if limiter else None
+    if wait is not None:
+        raise ApiError(
+            ErrorCode.RATE_LIMITED,
+            f"too many requests from office {found.id}: wait {wait} s before the next one",
+            {"Retry-After": str(wait)},
+        )
+    return found
+
+
+Office = Annotated[EnrolledOffice, Depends(office)]
+
+
+def actor_name(value: str | None) -> str:
+    """The staff member named in Counterdesk-Actor (percent-encoded or raw UTF-8)."""
+    if not value:
+        return "(not named)"
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        value = value.encode("latin-1").decode("utf-8")
+    return unquote(value)[:60]
+
+
+# -- endpoints --------------------------------------------------------------------------------
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (400, 401, 403, 404, 426, 429, 500)
+}
+router = APIRouter(prefix="/v1", responses=ERRORS)
+
+
+@router.get("/hello", response_model=HelloOut)
+def hello(
+    request: Request,
+    _version: Annotated[int | None, Depends(optional_protocol)],
+    authorization: AuthorizationHeader = None,
+) -> JSONResponse:
+    """Headquarters' protocol range and schema version; with a valid token, the office."""
+    found = _office_of(request, authorization)
+    body: dict[str, Any] = {
+        "service": SERVICE,
+        "min_protocol": MIN_PROTOCOL,
+        "max_protocol": MAX_PROTOCOL,
+        "schema_version": SCHEMA_VERSION,
+    }
+    if found is not None:
+        body["office"] = found.as_json()
+    return answer(request, body)
+
+
+@router.post("/enrol", response_model=EnrolOut)
+def enrol(request: Request, who: Office, body: EnrolBody) -> JSONResponse:
+    """Register the office's statement signing key (earlier keys are kept). Idempotent."""
+    with store.session():
+        offices.register_key(
+            who,
+            body.signing_key,
+            body.office_name or None,
+            body.client_version or None,
+            state_of(request).clock(),
+        )
+        head = feed.head_seq()
+    return answer(request, {"office": who.as_json(), "head_seq": head})
+
+
+@router.post("/push", response_model=PushOut)
+def push(request: Request, who: Office, body: PushBody) -> JSONResponse:
+    """Apply the office's commands, each in its own transaction; one result per item."""
+    items = [
+        commands.PushItem(i.uuid, i.command, i.payload, i.created_at, i.actor or "(not named)")
+        for i in body.items
+    ]
+    with store.session():
+        results = commands.apply_push(who, items, state_of(request).clock)
+        head = feed.head_seq()
+    return answer(request, {"results": [r.as_json() for r in results], "head_seq": head})
+
+
+@router.post("/audit", response_model=AuditOut)
+def push_audit(request: Request, who: Office, body: AuditBody) -> JSONResponse:
+    """Keep the office's chained audit events and check their links."""
+    events = [audit.IncomingEvent(**e.model_dump()) for e in body.events]
+    with store.session():
+        receipt = audit.receive(who.id, events, state_of(request).clock())
+    return answer(
+        request,
+        {"accepted": receipt.accepted, "last_id": receipt.last_id, "broken_at": receipt.broken_at},
+    )
+
+
+@router.get("/changes", response_model=ChangesOut)
+def changes(
+    request: Request,
+    who: Office,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=feed.MAX_LIMIT)] = feed.DEFAULT_LIMIT,
+) -> JSONResponse:
+    """The change feed of the office's scope after a cursor."""
+    with store.session():
+        page = feed.pull(who.districts, after, limit)
+    return answer(
+        request,
+        {"changes": page.changes, "next": page.next, "head_seq": page.head_seq, "more": page.more},
+    )
+
+
+@router.get("/bootstrap", response_model=BootstrapOut)
+def bootstrap_page(
+    request: Request,
+    who: Office,
+    phase: bootstrap.Phase,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=bootstrap.MAX_LIMIT)] = bootstrap.DEFAULT_LIMIT,
+) -> JSONResponse:
+    """A page of the whole copy of the office's scope (employers, then persons)."""
+    with store.session():
+        if phase is bootstrap.Phase.EMPLOYER:
+            page = bootstrap.employer_page(after, limit)
+        else:
+            page = bootstrap.person_page(who.districts, after, limit)
+    return answer(
+        request,
+        {
+            "phase": page.phase.value,
+            "after": page.after,
+            "next": page.next,
+            "done": page.done,
+            "head_seq": page.head_seq,
+            "tables": page.tables,
+        },
+    )
+
+
+@router.get("/scope/digest", response_model=DigestOut)
+def digest(request: Request, who: Office, level: Level = Level.QUICK) -> JSONResponse:
+    """Row counts and checksum sums per replicated table over the office's scope."""
+    with store.session():
+        head, tables = scope_digest(who.districts, level)
+    return answer(
+        request,
+        {
+            "head_seq": head,
+            "tables": {n: {"count": d.count, "checksum": d.checksum} for n, d in tables.items()},
+        },
+    )
+
+
+@router.get("/persons", response_model=PersonOut)
+def person(
+    request: Request,
+    who: Office,
+    ssn: Annotated[str | None, Query(max_length=32)] = None,
+    card: Annotated[str | None, Query(max_length=32)] = None,
+    actor: Annotated[str | None, Header(alias=ACTOR_HEADER)] = None,
+) -> JSONResponse:
+    """A person of any district (a visitor served here); the read is logged."""
+    if (ssn is None) == (card is None):
+        raise ApiError(ErrorCode.INVALID_REQUEST, "give exactly one of ?ssn= or ?card=")
+    kind, value = (
+        (persons.KeyKind.SSN, ssn) if ssn is not None else (persons.KeyKind.CARD, card or "")
+    )
+    with store.session():
+        record = persons.read_person(
+            kind, value, who.id, actor_name(actor), state_of(request).clock()
+        )
+    return answer(request, {"district": record.person.district, "tables": record.tables})
+
+
+@router.post("/statements/verify", response_model=VerifyOut)
+def verify_statement(
+    request: Request,
+    _version: Annotated[int | None, Depends(optional_protocol)],
+    body: VerifyBody,
+) -> JSONResponse:
+    """Is a scanned statement genuine, and what did it cover? No token needed."""
+    state_of(request).ensure_connected()
+    with store.session():
+        result = statements.verify_statement(body.payload)
+    return answer(
+        request,
+        {"genuine": result.genuine, "reason": result.reason, "statement": result.statement},
+    )

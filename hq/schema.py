@@ -1,0 +1,364 @@
+"""Headquarters' tables as peewee models, bound to the late-initialised proxy `hq_db`.
+
+The replicated tables carry exactly the columns of the office register (`models.schema`, wire
+order in `models.replica`), plus `person.district`: the district whose offices serve the person
+(the scope of every pull). Integers are BIGINT on PostgreSQL (rebased demo ids, sums of fen).
+Foreign keys are checked at commit (DEFERRABLE INITIALLY DEFERRED), so a transaction may write
+a batch of rows in any order.
+
+Headquarters' own tables: offices, their districts and signing keys, the change feed, commands
+and audit events received from offices, visits, statements and the access log of person reads.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    CompositeKey,
+    DatabaseProxy,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from models.fields import UtcDateTimeField, utc_now
+
+# Initialised by `hq.store.connect` with a SQLite or PostgreSQL database.
+hq_db = DatabaseProxy()
+
+SCHEMA_VERSION = 1
+DEFERRED = "INITIALLY DEFERRED"
+
+
+class HqModel(Model):
+    class Meta:
+        database = hq_db
+        legacy_table_names = False
+
+
+# -- the replicated register ------------------------------------------------------------------
+
+
+class Employer(HqModel):
+    """A contributing unit; city-wide (every office receives every employer)."""
+
+    id = BigAutoField()
+    unit_code = CharField(max_length=18, unique=True)
+    name = CharField(max_length=100, index=True)
+    region_code = CharField(max_length=6)
+    work_injury_rate_bp = IntegerField(default=50)
+
+    class Meta:
+        table_name = "employer"
+
+
+class Person(HqModel):
+    """An insured person, and the district whose offices serve them."""
+
+    id = BigAutoField()
+    ssn = CharField(max_length=18, unique=True)
+    name = CharField(max_length=40, index=True)
+    gender = CharField(max_length=1)
+    birth_date = DateField()
+    ethnicity = CharField(max_length=2, default="01")
+    region_code = CharField(max_length=6)
+    phone = CharField(max_length=20, null=True)
+    address = CharField(max_length=200, null=True)
+    status = CharField(max_length=12, default="insured")
+    updated_at = UtcDateTimeField(default=utc_now)
+    district = CharField(max_length=6, index=True)  # headquarters only: the scope
+
+    class Meta:
+        table_name = "person"
+
+
+class Enrolment(HqModel):
+    """A person's participation in one insurance type."""
+
+    id = BigAutoField()
+    person = ForeignKeyField(Person, deferrable=DEFERRED, index=False)
+    employer = ForeignKeyField(Employer, null=True, deferrable=DEFERRED)
+    insurance = IntegerField()
+    start_date = DateField()
+    end_date = DateField(null=True)
+    status = CharField(max_length=10, default="active")
+
+    class Meta:
+        table_name = "enrolment"
+        indexes = ((("person", "insurance", "start_date"), True),)
+
+
+class Card(HqModel):
+    """A social security card."""
+
+    id = BigAutoField()
+    card_no = CharField(max_length=9, unique=True)
+    identifier = CharField(max_length=32, unique=True)
+    person = ForeignKeyField(Person, deferrable=DEFERRED)
+    generation = IntegerField()
+    region_code = CharField(max_length=6)
+    issue_date = DateField()
+    expiry_date = DateField()
+    status = CharField(max_length=10, default="active")
+    status_changed_at = UtcDateTimeField(null=True)
+    replaced_by = ForeignKeyField("self", null=True, deferrable=DEFERRED)
+
+    class Meta:
+        table_name = "card"
+
+
+class Contribution(HqModel):
+    """One month's contribution of one person to one insurance type."""
+
+    person = ForeignKeyField(Person, deferrable=DEFERRED, index=False)
+    period = IntegerField()
+    insurance = IntegerField()
+    employer = ForeignKeyField(Employer, null=True, deferrable=DEFERRED, index=False)
+    base_fen = BigIntegerField()
+    employer_fen = BigIntegerField()
+    personal_fen = BigIntegerField()
+    status = IntegerField()
+    posted_date = DateField(null=True)
+
+    class Meta:
+        table_name = "contribution"
+        primary_key = CompositeKey("person", "period", "insurance")
+
+
+class ContributionYear(HqModel):
+    """Totals of one year and insurance type, for months before the monthly window."""
+
+    person = ForeignKeyField(Person, deferrable=DEFERRED, index=False)
+    year = IntegerField()
+    insurance = IntegerField()
+    months_paid = IntegerField()
+    base_total_fen = BigIntegerField()
+    employer_fen = BigIntegerField()
+    personal_fen = BigIntegerField()
+
+    class Meta:
+        table_name = "contribution_year"
+        primary_key = CompositeKey("person", "year", "insurance")
+
+
+class Account(HqModel):
+    """A personal account (pension or medical) and its current balance."""
+
+    id = BigAutoField()
+    person = ForeignKeyField(Person, deferrable=DEFERRED, index=False)
+    kind = CharField(max_length=8)
+    balance_fen = BigIntegerField(default=0)
+    opened_date = DateField()
+    updated_at = UtcDateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "account"
+        indexes = ((("person", "kind"), True),)
+
+
+class AccountEntry(HqModel):
+    """One movement on a personal account, with the balance after it."""
+
+    id = BigAutoField()
+    account = ForeignKeyField(Account, deferrable=DEFERRED, index=False)
+    posted_date = DateField()
+    kind = IntegerField()
+    amount_fen = BigIntegerField()
+    balance_after_fen = BigIntegerField()
+    counterparty = CharField(max_length=60, null=True)
+    period = IntegerField(null=True)
+
+    class Meta:
+        table_name = "account_entry"
+        indexes = ((("account", "posted_date"), False),)
+
+
+class QueryCredential(HqModel):
+    """The holder's query password state (no row: the initial password)."""
+
+    person = ForeignKeyField(Person, primary_key=True, deferrable=DEFERRED)
+    password_hash = CharField(max_length=200, null=True)
+    failed_attempts = IntegerField(default=0)
+    locked_until = UtcDateTimeField(null=True)
+    changed_at = UtcDateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "query_credential"
+
+
+REPLICATED_MODELS: tuple[type[HqModel], ...] = (
+    Employer,
+    Person,
+    Enrolment,
+    Card,
+    Contribution,
+    ContributionYear,
+    Account,
+    AccountEntry,
+    QueryCredential,
+)
+
+
+# -- headquarters' own tables -----------------------------------------------------------------
+
+
+class SchemaVersion(HqModel):
+    """The schema versions applied to this database."""
+
+    version = IntegerField(primary_key=True)
+    name = CharField(max_length=100)
+    applied_at = UtcDateTimeField(default=utc_now)
+
+
+class Office(HqModel):
+    """An enrolled district office. Only the SHA-256 of its token's secret is stored."""
+
+    id = CharField(max_length=40, primary_key=True)
+    name = CharField(max_length=100, null=True)
+    token_hash = CharField(max_length=64)
+    created_at = UtcDateTimeField(default=utc_now)
+    revoked_at = UtcDateTimeField(null=True)
+    client_version = CharField(max_length=40, null=True)
+    enrolled_at = UtcDateTimeField(null=True)  # last POST /v1/enrol
+
+
+class OfficeDistrict(HqModel):
+    """A district an office serves (its scope)."""
+
+    office = ForeignKeyField(Office, backref="districts", deferrable=DEFERRED, index=False)
+    district = CharField(max_length=6, index=True)
+
+    class Meta:
+        primary_key = CompositeKey("office", "district")
+
+
+class OfficeKey(HqModel):
+    """A statement signing key an office registered; every key ever registered is kept."""
+
+    id = BigAutoField()
+    office = ForeignKeyField(Office, backref="keys", deferrable=DEFERRED, index=False)
+    key_hex = CharField(max_length=64)
+    registered_at = UtcDateTimeField(default=utc_now)
+
+    class Meta:
+        indexes = ((("office", "key_hex"), True),)
+
+
+class FeedChange(HqModel):
+    """One change of the register: seq is strictly increasing and gapless, in commit order.
+
+    `data` is the JSON list of the row's values in wire order (upsert) or of its key (delete);
+    `district` is the scope it belongs to (NULL: city-wide, every office).
+    """
+
+    seq = BigIntegerField(primary_key=True)
+    table_name = CharField(max_length=32)
+    op = CharField(max_length=6)
+    district = CharField(max_length=6, null=True)
+    data = TextField()
+    at = UtcDateTimeField(default=utc_now)
+
+
+class Command(HqModel):
+    """A command pushed by an office, with headquarters' answer (deduplicated by uuid)."""
+
+    id = BigAutoField()
+    office = ForeignKeyField(Office, deferrable=DEFERRED, index=False)
+    uuid = CharField(max_length=64)
+    command = CharField(max_length=40)
+    payload = TextField()
+    actor = CharField(max_length=60)
+    created_at = UtcDateTimeField()
+    received_at = UtcDateTimeField(default=utc_now)
+    person_id = BigIntegerField(null=True, index=True)
+    status = CharField(max_length=10)
+    code = CharField(max_length=20, null=True)
+    reason = TextField(null=True)
+
+    class Meta:
+        indexes = ((("office", "uuid"), True),)
+
+
+class Visit(HqModel):
+    """A citizen served at an office (from `visit.record`)."""
+
+    id = BigAutoField()
+    office = ForeignKeyField(Office, deferrable=DEFERRED, index=False)
+    person_id = BigIntegerField(null=True, index=True)
+    card_no = CharField(max_length=9, null=True)
+    channel = CharField(max_length=10)
+    purpose = CharField(max_length=40)
+    staff = CharField(max_length=60, null=True)
+    at = UtcDateTimeField()
+    note = TextField(null=True)
+    received_at = UtcDateTimeField(default=utc_now)
+
+
+class Statement(HqModel):
+    """A statement or report an office issued (and printed), for verifying its QR code."""
+
+    number = CharField(max_length=32, primary_key=True)
+    office = ForeignKeyField(Office, deferrable=DEFERRED, index=False)
+    kind = CharField(max_length=12)
+    person_id = BigIntegerField(null=True, index=True)
+    sha256 = CharField(max_length=64, null=True)
+    pages = IntegerField(null=True)
+    printed_at = UtcDateTimeField()
+    offline = BooleanField(default=False)
+    received_at = UtcDateTimeField(default=utc_now)
+    print_count = IntegerField(default=0)
+    last_printer = CharField(max_length=100, null=True)
+    last_printed_at = UtcDateTimeField(null=True)
+
+
+class OfficeAuditEvent(HqModel):
+    """An office's audit event, as the office chained it (`at` kept as the office wrote it)."""
+
+    office = ForeignKeyField(Office, deferrable=DEFERRED, index=False)
+    event_id = BigIntegerField()
+    at = TextField()
+    actor = CharField(max_length=60)
+    action = CharField(max_length=40)
+    person_id = BigIntegerField(null=True)
+    detail = TextField(null=True)
+    prev_hash = CharField(max_length=64)
+    hash = CharField(max_length=64)
+    link_ok = BooleanField()  # False: prev_hash or hash did not check out on arrival
+    received_at = UtcDateTimeField(default=utc_now)
+
+    class Meta:
+        primary_key = CompositeKey("office", "event_id")
+
+
+class AccessLog(HqModel):
+    """A read of a person's record at headquarters (GET /v1/persons, `hq lookup`)."""
+
+    id = BigAutoField()
+    at = UtcDateTimeField(default=utc_now)
+    office = ForeignKeyField(Office, null=True, deferrable=DEFERRED, index=False)
+    actor = CharField(max_length=60)
+    person_id = BigIntegerField()
+    key_kind = CharField(max_length=8)  # ssn / card / id
+
+    class Meta:
+        indexes = ((("person_id", "at"), False),)
+
+
+OWN_MODELS: tuple[type[HqModel], ...] = (
+    SchemaVersion,
+    Office,
+    OfficeDistrict,
+    OfficeKey,
+    FeedChange,
+    Command,
+    Visit,
+    Statement,
+    OfficeAuditEvent,
+    AccessLog,
+)
+ALL_MODELS: tuple[type[HqModel], ...] = REPLICATED_MODELS + OWN_MODELS

@@ -1,0 +1,276 @@
+"""Headquarters' database: opening it from a URL, its schema, connections and transactions.
+
+PostgreSQL (`postgresql://user@host:port/dbname`) in production, behind several stateless API
+processes, through peewee's connection pool; SQLite (`sqlite:////abs/path.db`) as the embedded
+default, in WAL mode with a busy timeout. Every request thread uses its own connection
+(`session`). Writers to the change feed are serialised (`write_transaction`): on PostgreSQL by a
+transaction-scoped advisory lock, on SQLite by BEGIN IMMEDIATE, so that sequence numbers are
+committed in the order they are allocated.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import peewee
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from platformdirs import user_data_dir
+from playhouse.db_url import parseresult_to_dict
+from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
+
+from hq.errors import SchemaTooNew, StoreUnavailable
+from hq.schema import ALL_MODELS, SCHEMA_VERSION, SchemaVersion, hq_db
+from models.fields import utc_now
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "close",
+    "connect",
+    "default_url",
+    "execute",
+    "executemany",
+    "hq_db",
+    "is_postgres",
+    "read_snapshot",
+    "session",
+    "write_transaction",
+]
+
+DB_ENV = "COUNTERDESK_HQ_DB"
+FEED_LOCK = 0x43444851  # "CDHQ": pg_advisory_xact_lock key of the change feed's writers
+MIGRATION_LOCK = 0x4344534D  # "CDSM": serialises schema creation by parallel API processes
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": 2,  # FULL: a committed write survives power loss
+    "busy_timeout": 10_000,
+    "cache_size": -64_000,
+}
+POOL_SIZE = 32
+
+_lock = threading.Lock()
+_current_url: str | None = None
+
+
+def default_url() -> str:
+    """$COUNTERDESK_HQ_DB, else a SQLite file in the user data folder."""
+    explicit = os.environ.get(DB_ENV)
+    if explicit:
+        return explicit
+    path = Path(user_data_dir("counterdesk", False)) / "hq" / "hq.db"
+    return f"sqlite:///{path}"
+
+
+def _open(url: str) -> Database:
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = parsed.path
+        if not path or path == "/":
+            raise StoreUnavailable(f"{url!r} names no file: use sqlite:////absolute/path/hq.db")
+        if path.startswith("//"):  # sqlite:////abs: the path starts after the third slash
+            path = path[1:]
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot create the folder of {path}: {exc.strerror}") from exc
+        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+    if parsed.scheme in ("postgresql", "postgres"):
+        params = parseresult_to_dict(parsed)
+        name = params.pop("database")
+        if not name:
+            raise StoreUnavailable(f"{url!r} names no database: postgresql://user@host:port/db")
+        params.setdefault("max_connections", POOL_SIZE)
+        params.setdefault("stale_timeout", 300)
+        params.setdefault("timeout", 30)  # seconds to wait for a free pooled connection
+        return PooledPostgresqlDatabase(name, **params)
+    raise StoreUnavailable(
+        f"unsupported database URL {url!r}: use sqlite:////absolute/path/hq.db or "
+        "postgresql://user@host:port/dbname"
+    )
+
+
+def connect(url: str) -> Database:
+    """Open headquarters' database at `url`, create or migrate its schema, record its version.
+
+    Connecting again to the URL already open returns the open database. Raises
+    StoreUnavailable (bad URL, unreachable server) or SchemaTooNew.
+    """
+    global _current_url
+    with _lock:
+        if _current_url == url and hq_db.obj is not None:
+            return hq_db.obj
+        if hq_db.obj is not None:
+            _close_all()
+        database = _open(url)
+        hq_db.initialize(database)
+        _current_url = None
+        try:
+            with session():
+                _migrate()
+        except peewee.OperationalError as exc:
+            _forget()
+            raise StoreUnavailable(
+                f"cannot open headquarters' database {_redacted(url)} ({str(exc).strip()}): "
+                f"check --db or ${DB_ENV}, and that the database server runs"
+            ) from exc
+        except BaseException:
+            _forget()
+            raise
+        _current_url = url
+        return database
+
+
+def _forget() -> None:
+    """After a failed open: no database at all, rather than one that does not work."""
+    _close_all()
+    hq_db.initialize(None)
+
+
+def _redacted(url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.password:
+        return url.replace(f":{parsed.password}@", ":***@")
+    return url
+
+
+def _migrate() -> None:
+    """Create the missing tables and record the schema version, once, under a lock."""
+    database = hq_db.obj
+    if "schema_version" in database.get_tables():
+        found = SchemaVersion.select(peewee.fn.MAX(SchemaVersion.version)).scalar() or 0
+        if found > SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"headquarters' database has schema version {found}, but this counterdesk knows "
+                f"versions up to {SCHEMA_VERSION}: upgrade counterdesk (nothing was changed)"
+            )
+    with _serialised(MIGRATION_LOCK):
+        database.create_tables(ALL_MODELS, safe=True)
+        if not SchemaVersion.select().where(SchemaVersion.version == SCHEMA_VERSION).exists():
+            SchemaVersion.insert(
+                version=SCHEMA_VERSION, name="headquarters register and feed", applied_at=utc_now()
+            ).execute()
+
+
+def close() -> None:
+    """Close this thread's connection and every idle pooled connection.
+
+    The database stays usable (a query reconnects); the next `connect` opens it afresh.
+    """
+    global _current_url
+    with _lock:
+        _close_all()
+        _current_url = None
+
+
+def _close_all() -> None:
+    database = hq_db.obj
+    if database is None:
+        return
+    if not database.is_closed():
+        database.close()
+    if isinstance(database, PooledDatabase):
+        database.close_all()
+
+
+def is_postgres() -> bool:
+    """True if headquarters runs on PostgreSQL."""
+    return isinstance(hq_db.obj, PostgresqlDatabase)
+
+
+@contextmanager
+def session() -> Iterator[None]:
+    """A connection for the current thread during the block (returned to the pool after)."""
+    opened = hq_db.is_closed()
+    if opened:
+        hq_db.connect()
+    try:
+        yield
+    finally:
+        if opened and not hq_db.is_closed():
+            hq_db.close()
+
+
+@contextmanager
+def _serialised(lock_key: int) -> Iterator[None]:
+    if is_postgres():
+        with hq_db.atomic():
+            hq_db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (lock_key,))
+            yield
+    else:
+        with hq_db.atomic(lock_type="IMMEDIATE"):
+            yield
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """A transaction of a feed writer: no other writer runs until it commits or rolls back.
+
+    Taken at the start of every transaction that may append to the feed, before its first
+    write (also avoids deadlocks between row locks and the feed lock). Nested: a savepoint.
+    """
+    with _serialised(FEED_LOCK):
+        yield
+
+
+@contextmanager
+def read_snapshot() -> Iterator[None]:
+    """A read transaction that sees one consistent state of the database.
+
+    PostgreSQL: REPEATABLE READ (one snapshot for every statement); SQLite in WAL: a deferred
+    transaction keeps the snapshot of its first read.
+    """
+    if hq_db.in_transaction():
+        yield
+    elif is_postgres():
+        with hq_db.atomic(isolation_level="REPEATABLE READ"):
+            yield
+    else:
+        with hq_db.atomic():
+            yield
+
+
+def sql(text: str) -> str:
+    """SQL written with `?` placeholders, in the driver's style (psycopg2: %s)."""
+    if is_postgres():
+        return text.replace("%", "%%").replace("?", "%s")
+    return text
+
+
+def execute(text: str, params: Sequence[Any] = ()) -> Any:
+    """Run one statement (`?` placeholders); the cursor."""
+    return hq_db.execute_sql(sql(text), tuple(params))
+
+
+def executemany(text: str, rows: Sequence[Sequence[Any]], page_size: int = 1000) -> None:
+    """Run one statement (`?` placeholders) for many rows, inside the caller's transaction.
+
+    On PostgreSQL, rows are sent in pages of `page_size`, one round trip per page: an INSERT
+    with a one-row VALUES template through psycopg2's execute_values, others by execute_batch.
+    """
+    if not rows:
+        return
+    if is_postgres():
+        from psycopg2.extras import execute_batch, execute_values
+
+        statement = sql(text)
+        head, values, tail = statement.partition(" VALUES ")
+        with hq_db.cursor() as cursor:
+            if values:
+                template, _, rest = tail.partition(")")
+                execute_values(
+                    cursor,
+                    f"{head} VALUES %s{rest}",
+                    rows,
+                    template=template + ")",
+                    page_size=page_size,
+                )
+            else:
+                execute_batch(cursor, statement, rows, page_size=page_size)
+    else:
+        hq_db.connection().executemany(text, rows)

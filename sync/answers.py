@@ -1,0 +1,336 @@
+"""Headquarters' answers as typed values, each parsed and checked whole before it is used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NoReturn
+
+from models.replica import EMPLOYER, PERSON_TABLES, TABLES, Table
+from sync.errors import BadAnswer
+from sync.wire import (
+    check_key,
+    check_rows,
+    check_tables,
+    non_negative,
+    obj,
+    req,
+    table_named,
+    timestamp,
+)
+
+OUTCOMES = ("accepted", "rejected")
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    """Who headquarters takes this office for."""
+
+    id: str
+    districts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hello:
+    """GET /v1/hello."""
+
+    min_protocol: int
+    max_protocol: int
+    schema_version: int
+    office: OfficeInfo | None
+    server_time: datetime
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """POST /v1/enrol."""
+
+    office: OfficeInfo
+    head_seq: int
+    server_time: datetime
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """Headquarters' answer for one outbox item."""
+
+    uuid: str
+    status: str  # accepted | rejected
+    code: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class PushAnswer:
+    """POST /v1/push."""
+
+    results: tuple[PushResult, ...]
+    head_seq: int
+    server_time: datetime
+
+
+@dataclass(frozen=True)
+class AuditAnswer:
+    """POST /v1/audit."""
+
+    accepted: int
+    last_id: int
+    broken_at: int | None
+    server_time: datetime
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of the feed: an upsert (`row`) or a delete (`key`)."""
+
+    seq: int
+    table: Table
+    op: str  # upsert | delete
+    values: list[Any]  # the row in wire order, or the key values
+
+
+@dataclass(frozen=True)
+class ChangesPage:
+    """GET /v1/changes."""
+
+    changes: tuple[Change, ...]
+    next: int
+    head_seq: int
+    more: bool
+    server_time: datetime
+
+
+@dataclass(frozen=True)
+class BootstrapPage:
+    """GET /v1/bootstrap: one self-contained page of employers or persons."""
+
+    phase: str
+    after: int
+    next: int
+    done: bool
+    head_seq: int
+    tables: dict[str, list[list[Any]]]
+    server_time: datetime
+
+    @property
+    def rows(self) -> int:
+        """How many rows the page holds, all tables together."""
+        return sum(len(rows) for rows in self.tables.values())
+
+
+@dataclass(frozen=True)
+class Digest:
+    """GET /v1/scope/digest: per table, the row count and (or None) the checksum."""
+
+    head_seq: int
+    tables: dict[str, tuple[int, int | None]]
+    server_time: datetime
+
+
+@dataclass(frozen=True)
+class RemotePerson:
+    """GET /v1/persons: a person of another district, all their rows, not stored locally."""
+
+    district: str
+    tables: dict[str, list[list[Any]]]
+    server_time: datetime
+
+
+@dataclass(frozen=True)
+class Verification:
+    """POST /v1/statements/verify."""
+
+    genuine: bool
+    reason: str | None
+    statement: dict[str, Any] | None
+    server_time: datetime
+
+
+def _office(data: Any, where: str) -> OfficeInfo:
+    office = obj(data, f"{where}: office")
+    districts = req(office, "districts", list, f"{where}: office")
+    if not all(type(d) is str for d in districts):
+        raise_bad(f"{where}: office districts must be text")
+    return OfficeInfo(req(office, "id", str, f"{where}: office"), tuple(districts))
+
+
+def raise_bad(message: str) -> NoReturn:
+    """Raise BadAnswer."""
+    raise BadAnswer(message)
+
+
+def _time(data: dict[str, Any], where: str) -> datetime:
+    return timestamp(data.get("server_time"), where)
+
+
+def parse_hello(data: Any) -> Hello:
+    """Check and type a hello answer."""
+    where = "the answer to hello"
+    data = obj(data, where)
+    office = data.get("office")
+    return Hello(
+        req(data, "min_protocol", int, where),
+        req(data, "max_protocol", int, where),
+        req(data, "schema_version", int, where),
+        _office(office, where) if office is not None else None,
+        _time(data, where),
+    )
+
+
+def parse_enrolled(data: Any) -> Enrolled:
+    """Check and type an enrol answer."""
+    where = "the answer to enrol"
+    data = obj(data, where)
+    return Enrolled(
+        _office(data.get("office"), where),
+        non_negative(data, "head_seq", where),
+        _time(data, where),
+    )
+
+
+def parse_push(data: Any, sent: list[str]) -> PushAnswer:
+    """Check a push answer: one result per item sent, in the same order."""
+    where = "the answer to push"
+    data = obj(data, where)
+    raw = req(data, "results", list, where)
+    if len(raw) != len(sent):
+        raise_bad(f"{where}: {len(raw)} results for {len(sent)} commands")
+    results = []
+    for item, uuid in zip(raw, sent, strict=True):
+        item = obj(item, f"{where}: a result")
+        if req(item, "uuid", str, f"{where}: a result") != uuid:
+            raise_bad(f"{where}: results are not in the order of the commands sent")
+        status = req(item, "status", str, f"{where}: a result")
+        if status not in OUTCOMES:
+            raise_bad(f"{where}: unknown status {status[:20]!r}")
+        results.append(
+            PushResult(
+                uuid,
+                status,
+                req(item, "code", str, f"{where}: a result", null=True),
+                req(item, "reason", str, f"{where}: a result", null=True),
+            )
+        )
+    return PushAnswer(tuple(results), non_negative(data, "head_seq", where), _time(data, where))
+
+
+def parse_audit(data: Any) -> AuditAnswer:
+    """Check an audit push answer."""
+    where = "the answer to the audit push"
+    data = obj(data, where)
+    return AuditAnswer(
+        non_negative(data, "accepted", where),
+        non_negative(data, "last_id", where),
+        req(data, "broken_at", int, where, null=True),
+        _time(data, where),
+    )
+
+
+def parse_changes(data: Any, after: int) -> ChangesPage:
+    """Check a page of the change feed: known tables, rows and keys of the right shape."""
+    where = "the answer to changes"
+    data = obj(data, where)
+    raw = req(data, "changes", list, where)
+    changes = []
+    for item in raw:
+        item = obj(item, f"{where}: a change")
+        seq = non_negative(item, "seq", f"{where}: a change")
+        table = table_named(item.get("table"), f"{where}: change {seq}")
+        op = req(item, "op", str, f"{where}: change {seq}")
+        if op == "upsert":
+            values = check_rows(table, [item.get("row")], f"{where}: change {seq}")[0]
+        elif op == "delete":
+            values = check_key(table, item.get("key"), f"{where}: change {seq}")
+        else:
+            raise_bad(f"{where}: change {seq} has an unknown op {op[:20]!r}")
+        changes.append(Change(seq, table, op, values))
+    seqs = [c.seq for c in changes]
+    if seqs != sorted(seqs) or len(set(seqs)) != len(seqs) or (seqs and seqs[0] <= after):
+        raise_bad(f"{where}: the changes are not in increasing order after {after}")
+    page = ChangesPage(
+        tuple(changes),
+        non_negative(data, "next", where),
+        non_negative(data, "head_seq", where),
+        req(data, "more", bool, where),
+        _time(data, where),
+    )
+    if page.next < after or (seqs and page.next < seqs[-1]):
+        raise_bad(f"{where}: the next cursor {page.next} goes backwards")
+    return page
+
+
+def parse_bootstrap(data: Any, phase: str, after: int) -> BootstrapPage:
+    """Check a bootstrap page: its tables, and that every row belongs to the page's range."""
+    where = f"the answer to bootstrap ({phase} after {after})"
+    data = obj(data, where)
+    if req(data, "phase", str, where) != phase or req(data, "after", int, where) != after:
+        raise_bad(f"{where}: the page is not the one asked for")
+    names = (EMPLOYER,) if phase == "employer" else PERSON_TABLES
+    page = BootstrapPage(
+        phase,
+        after,
+        non_negative(data, "next", where),
+        req(data, "done", bool, where),
+        non_negative(data, "head_seq", where),
+        check_tables(data.get("tables"), names, where),
+        _time(data, where),
+    )
+    if page.next < after:
+        raise_bad(f"{where}: next ({page.next}) is before after ({after})")
+    _check_page_range(page, where)
+    return page
+
+
+def _check_page_range(page: BootstrapPage, where: str) -> None:
+    """Ids of the page's employers or persons lie in (after, next]; children belong to them."""
+    first = page.tables["employer" if page.phase == "employer" else "person"]
+    ids = [row[0] for row in first]
+    if ids and (min(ids) <= page.after or max(ids) > page.next or len(set(ids)) != len(ids)):
+        raise_bad(f"{where}: ids outside ({page.after}, {page.next}] or repeated")
+    if page.phase == "employer":
+        return
+    persons = set(ids)
+    accounts = {row[0] for row in page.tables["account"]}
+    for table in PERSON_TABLES[1:]:
+        index = table.columns.index(table.person_key)
+        parents = accounts if table.name == "account_entry" else persons
+        if not {row[index] for row in page.tables[table.name]} <= parents:
+            raise_bad(f"{where}: {table.name} rows of persons that are not in the page")
+
+
+def parse_digest(data: Any) -> Digest:
+    """Check a scope digest: a count (and checksum or null) for every replicated table."""
+    where = "the answer to digest"
+    data = obj(data, where)
+    raw = obj(data.get("tables"), f"{where}: tables")
+    tables: dict[str, tuple[int, int | None]] = {}
+    for table in TABLES:
+        part = obj(raw.get(table.name), f"{where}: table {table.name}")
+        tables[table.name] = (
+            non_negative(part, "count", f"{where}: {table.name}"),
+            req(part, "checksum", int, f"{where}: {table.name}", null=True),
+        )
+    return Digest(non_negative(data, "head_seq", where), tables, _time(data, where))
+
+
+def parse_person(data: Any) -> RemotePerson:
+    """Check a remote person answer: exactly one person and their rows."""
+    where = "the answer to the person lookup"
+    data = obj(data, where)
+    tables = check_tables(data.get("tables"), PERSON_TABLES, where)
+    if len(tables["person"]) != 1:
+        raise_bad(f"{where}: {len(tables['person'])} persons instead of one")
+    return RemotePerson(req(data, "district", str, where), tables, _time(data, where))
+
+
+def parse_verification(data: Any) -> Verification:
+    """Check a statement verification answer."""
+    where = "the answer to verify"
+    data = obj(data, where)
+    statement = data.get("statement")
+    return Verification(
+        req(data, "genuine", bool, where),
+        req(data, "reason", str, where, null=True),
+        obj(statement, f"{where}: statement") if statement is not None else None,
+        _time(data, where),
+    )

@@ -1,0 +1,203 @@
+"""Writing replicated rows into the office register, fast: raw `executemany` on peewee's
+connection, inside the caller's transaction, with the column lists of `models.replica`.
+
+Persons are upserted (INSERT ... ON CONFLICT(id) DO UPDATE), never deleted and re-inserted: the
+audit log, visits and statements point at them (ON DELETE SET NULL) and the audit chain's hashes
+cover `person_id`. Only persons headquarters no longer has are deleted.
+
+Reconciliation with the office's optimistic state: a card or query credential for which a
+command is still pending in the outbox keeps its local row (the pending command will be
+accepted, or rejected, and then headquarters publishes the row again).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+from models.replica import (
+    CARD,
+    EMPLOYER,
+    PERSON,
+    PERSON_TABLES,
+    QUERY_CREDENTIAL,
+    TABLES,
+    Table,
+)
+from sync.answers import BootstrapPage, Change
+
+LAST_ID = 2**63 - 1
+
+
+def _names(columns: Iterable[str]) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def upsert_sql(table: Table) -> str:
+    """INSERT ... ON CONFLICT(key) DO UPDATE SET every other column."""
+    marks = ", ".join("?" * len(table.columns))
+    sets = ", ".join(f'"{c}" = excluded."{c}"' for c in table.columns if c not in table.key)
+    return (
+        f'INSERT INTO "{table.name}" ({_names(table.columns)}) VALUES ({marks}) '
+        f"ON CONFLICT ({_names(table.key)}) DO UPDATE SET {sets}"
+    )
+
+
+def delete_sql(table: Table) -> str:
+    """DELETE one row by its key."""
+    where = " AND ".join(f'"{c}" = ?' for c in table.key)
+    return f'DELETE FROM "{table.name}" WHERE {where}'
+
+
+UPSERT = {t.name: upsert_sql(t) for t in TABLES}
+DELETE = {t.name: delete_sql(t) for t in TABLES}
+_CARD_NO = CARD.columns.index("card_no")
+_CARD_COLUMNS = _names(CARD.columns)
+_CREDENTIAL_COLUMNS = _names(QUERY_CREDENTIAL.columns)
+
+
+@dataclass(frozen=True)
+class Protected:
+    """Rows with a command still pending in the outbox: the pull does not overwrite them."""
+
+    card_nos: frozenset[str] = frozenset()
+    credential_persons: frozenset[int] = frozenset()
+
+    def covers(self, table: Table, row: Sequence[Any]) -> bool:
+        """True if `row` (wire order) is one the office's pending command owns."""
+        if table is CARD:
+            return row[_CARD_NO] in self.card_nos
+        if table is QUERY_CREDENTIAL:
+            return row[0] in self.credential_persons
+        return False
+
+    def __bool__(self) -> bool:
+        return bool(self.card_nos or self.credential_persons)
+
+
+def protected_rows(conn: sqlite3.Connection) -> Protected:
+    """Cards and credentials named by pending card or query-password commands."""
+    card_nos: set[str] = set()
+    ssns: set[str] = set()
+    for command, payload in conn.execute(
+        "SELECT command, payload FROM outbox WHERE status = 'pending' "
+        "AND (command LIKE 'card.%' OR command LIKE 'query\\_password.%' ESCAPE '\\')"
+    ):
+        data = json.loads(payload)
+        if command.startswith("card.") and data.get("card_no"):
+            card_nos.add(data["card_no"])
+        elif data.get("ssn"):
+            ssns.add(data["ssn"])
+    persons: set[int] = set()
+    for ssn in ssns:
+        found = conn.execute("SELECT id FROM person WHERE ssn = ?", (ssn,)).fetchone()
+        if found:
+            persons.add(found[0])
+    return Protected(frozenset(card_nos), frozenset(persons))
+
+
+def defer_foreign_keys(conn: sqlite3.Connection) -> None:
+    """Check foreign keys at commit (a page's rows arrive parents and children in any order)."""
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+
+
+def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], keep: Protected) -> int:
+    """Apply a page of the change feed in order; return how many changes were applied."""
+    applied = 0
+    for (table, op), group in groupby(changes, key=lambda c: (c.table, c.op)):
+        values = [c.values for c in group]
+        if op == "upsert":
+            if keep:
+                values = [v for v in values if not keep.covers(table, v)]
+            conn.executemany(UPSERT[table.name], values)
+        else:
+            conn.executemany(DELETE[table.name], values)
+        applied += len(values)
+    return applied
+
+
+def _range(page: BootstrapPage) -> tuple[int, int]:
+    return page.after, LAST_ID if page.done else page.next
+
+
+def apply_employer_page(conn: sqlite3.Connection, page: BootstrapPage) -> None:
+    """Upsert a page of employers; delete those of its id range headquarters no longer has
+    (their references are cleared: the person phase writes them again)."""
+    rows = page.tables[EMPLOYER.name]
+    conn.executemany(UPSERT[EMPLOYER.name], rows)
+    low, high = _range(page)
+    have = {
+        r[0] for r in conn.execute("SELECT id FROM employer WHERE id > ? AND id <= ?", (low, high))
+    }
+    gone = [(i,) for i in sorted(have - {row[0] for row in rows})]
+    if gone:
+        for table in ("enrolment", "contribution"):
+            conn.executemany(f'UPDATE "{table}" SET employer_id = NULL WHERE employer_id = ?', gone)
+        conn.executemany(DELETE[EMPLOYER.name], gone)
+
+
+def apply_person_page(conn: sqlite3.Connection, page: BootstrapPage, keep: Protected) -> None:
+    """Apply a self-contained page of persons (ids in (after, next], or beyond for the last).
+
+    Persons are upserted; their rows in every other person table are replaced (deleted for the
+    whole id range, then inserted); persons of the range that headquarters no longer has are
+    deleted. Rows the office's pending commands own keep their local version.
+    """
+    low, high = _range(page)
+    span = (low, high)
+    local_cards = _kept(conn, CARD, _CARD_COLUMNS, "card_no", keep.card_nos, span)
+    local_credentials = _kept(
+        conn, QUERY_CREDENTIAL, _CREDENTIAL_COLUMNS, "person_id", keep.credential_persons, span
+    )
+    conn.execute(
+        "DELETE FROM account_entry WHERE account_id IN "
+        "(SELECT id FROM account WHERE person_id > ? AND person_id <= ?)",
+        span,
+    )
+    for table in reversed(PERSON_TABLES[1:]):
+        if table.name != "account_entry":
+            conn.execute(f'DELETE FROM "{table.name}" WHERE person_id > ? AND person_id <= ?', span)
+    persons = page.tables[PERSON.name]
+    conn.executemany(UPSERT[PERSON.name], persons)
+    have = {r[0] for r in conn.execute("SELECT id FROM person WHERE id > ? AND id <= ?", span)}
+    gone = have - {row[0] for row in persons}
+    if gone:
+        conn.executemany(DELETE[PERSON.name], [(i,) for i in sorted(gone)])
+    for table in PERSON_TABLES[1:]:
+        rows = page.tables[table.name]
+        if table is CARD and local_cards:
+            rows = [local_cards.get(r[0], r) if r[_CARD_NO] in keep.card_nos else r for r in rows]
+        elif table is QUERY_CREDENTIAL and local_credentials:
+            present = {r[0] for r in rows}
+            rows = [local_credentials.get(r[0], r) for r in rows]
+            persons_here = {row[0] for row in persons}
+            rows += [
+                r
+                for pid, r in local_credentials.items()
+                if pid not in present and pid in persons_here
+            ]
+        conn.executemany(UPSERT[table.name], rows)
+
+
+def _kept(
+    conn: sqlite3.Connection,
+    table: Table,
+    columns: str,
+    column: str,
+    values: frozenset[Any],
+    span: tuple[int, int],
+) -> dict[Any, tuple]:
+    """Local rows (by their first column) that pending commands own, within the id range."""
+    if not values:
+        return {}
+    marks = ", ".join("?" * len(values))
+    cursor = conn.execute(
+        f'SELECT {columns} FROM "{table.name}" WHERE "{column}" IN ({marks}) '
+        "AND person_id > ? AND person_id <= ?",
+        (*values, *span),
+    )
+    return {row[0]: row for row in cursor}

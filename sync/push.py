@@ -1,0 +1,141 @@
+"""Pushing to headquarters: the outbox's pending commands, then the chained audit events.
+
+Each outbox item's UUID is its idempotency key: an item whose answer was lost (timeout, cut
+connection) stays pending and is sent again; headquarters answers it from its stored answer and
+applies it no second time. An item's outcome is stored only after headquarters answered.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from models.schema import db, write_transaction
+from sync import state
+from sync.client import HqClient
+from sync.errors import SyncError
+
+BATCH = 500  # the protocol's limit per push
+AUDIT_BATCH = 1000  # the protocol's limit per audit push
+
+_PENDING = (
+    "SELECT seq, uuid, created_at, actor, command, payload FROM outbox "
+    "WHERE status = 'pending' AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?"
+)
+_RESOLVE = (
+    "UPDATE outbox SET status = ?, reason = ?, resolved_at = ?, attempts = attempts + 1, "
+    "last_attempt_at = ?, last_error = NULL WHERE uuid = ? AND status = 'pending'"
+)
+_FAILED = (
+    "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, last_error = ? "
+    "WHERE uuid = ? AND status = 'pending'"
+)
+_EVENTS = (
+    "SELECT id, at, actor, action, person_id, detail, prev_hash, hash FROM audit_event "
+    "WHERE id > ? ORDER BY id LIMIT ?"
+)
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    """What headquarters answered to the commands sent in one sync."""
+
+    accepted: int = 0
+    rejected: int = 0
+    head_seq: int | None = None
+
+
+@dataclass(frozen=True)
+class AuditOutcome:
+    """How many audit events headquarters took, and where it found the chain broken."""
+
+    sent: int = 0
+    last_id: int = 0
+    broken_at: int | None = None
+
+
+def _stamp(value: datetime) -> str:
+    return value.isoformat(timespec="microseconds")
+
+
+def push_outbox(client: HqClient, clock: Callable[[], datetime]) -> PushOutcome:
+    """Send every command pending when the push starts, oldest first, in batches of BATCH."""
+    last = db.execute_sql("SELECT max(seq) FROM outbox WHERE status = 'pending'").fetchone()[0]
+    if last is None:
+        return PushOutcome()
+    accepted = rejected = 0
+    head = None
+    after = 0
+    while True:
+        rows = db.execute_sql(_PENDING, (after, last, BATCH)).fetchall()
+        if not rows:
+            return PushOutcome(accepted, rejected, head)
+        after = rows[-1][0]
+        items = [
+            {
+                "uuid": uuid,
+                "command": command,
+                "payload": json.loads(payload),
+                "created_at": created_at,
+                "actor": actor,
+            }
+            for _seq, uuid, created_at, actor, command, payload in rows
+        ]
+        try:
+            answer = client.push(items)
+        except SyncError as exc:
+            now = _stamp(clock())
+            with write_transaction():
+                db.connection().executemany(
+                    _FAILED, [(now, exc.message, item["uuid"]) for item in items]
+                )
+            raise
+        now = _stamp(clock())
+        with write_transaction():
+            db.connection().executemany(
+                _RESOLVE,
+                [(r.status, _reason(r.code, r.reason), now, now, r.uuid) for r in answer.results],
+            )
+        accepted += sum(r.status == "accepted" for r in answer.results)
+        rejected += sum(r.status == "rejected" for r in answer.results)
+        head = answer.head_seq
+
+
+def _reason(code: str | None, reason: str | None) -> str | None:
+    if reason and code:
+        return f"{reason} ({code})"
+    return reason or code
+
+
+def push_audit(client: HqClient) -> AuditOutcome:
+    """Send the audit events headquarters has not accepted yet, in id order."""
+    cursor = state.read(state.AUDIT).cursor or 0
+    sent = 0
+    while True:
+        rows = db.execute_sql(_EVENTS, (cursor, AUDIT_BATCH)).fetchall()
+        if not rows:
+            return AuditOutcome(sent, cursor)
+        events = [
+            {
+                "id": event_id,
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "person_id": person_id,
+                "detail": detail,
+                "prev_hash": prev_hash,
+                "hash": own,
+            }
+            for event_id, at, actor, action, person_id, detail, prev_hash, own in rows
+        ]
+        answer = client.push_audit(events)
+        last_id = min(answer.last_id, rows[-1][0])
+        if last_id > cursor:
+            with write_transaction():
+                state.write(state.AUDIT, cursor=last_id)
+            sent += sum(1 for row in rows if cursor < row[0] <= last_id)
+            cursor = last_id
+        if answer.broken_at is not None or last_id < rows[-1][0]:
+            return AuditOutcome(sent, cursor, answer.broken_at)

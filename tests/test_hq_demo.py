@@ -1,0 +1,64 @@
+"""The demo city: districts generated apart, merged with rebased ids, collisions refused."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from hq import demo, feed, store
+from hq.errors import InvalidInput, SeedCollision
+from hq.schema import Employer
+from tests.hq_fixtures import sqlite_url
+
+
+def test_the_demo_city_holds_each_district_under_its_own_ids(hq_demo_url: str) -> None:
+    store.connect(hq_demo_url)
+    per_district = store.execute(
+        "SELECT district, count(*), min(id), max(id) FROM person GROUP BY district ORDER BY 1"
+    ).fetchall()
+    assert [tuple(r) for r in per_district] == [
+        ("370102", 60, 1, 60),
+        ("370103", 40, 10_000_001, 10_000_040),
+    ]
+    orphans = store.execute(
+        "SELECT count(*) FROM card c LEFT JOIN person p ON p.id = c.person_id "
+        "WHERE p.id IS NULL OR (c.replaced_by_id IS NOT NULL AND c.replaced_by_id / 10000000 "
+        "!= c.id / 10000000)"
+    ).fetchone()[0]
+    assert orphans == 0
+    entries = store.execute(
+        "SELECT count(*) FROM account_entry e JOIN account a ON a.id = e.account_id "
+        "JOIN person p ON p.id = a.person_id WHERE p.district = '370103'"
+    ).fetchone()[0]
+    assert entries > 0
+    assert feed.head_seq() == 0  # the initial load is not in the feed: bootstrap covers it
+    new = Employer.insert(
+        unit_code="91370100X00000001", name="新单位", region_code="370102", work_injury_rate_bp=50
+    ).execute()
+    assert new > 10_000_000
+
+
+def test_seeding_writes_nothing_when_two_districts_collide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.connect(sqlite_url(tmp_path / "hq.db"))
+    # the same generator seed for both districts: the same card numbers, some same ID numbers
+    monkeypatch.setattr(demo, "district_seed", lambda seed, index: seed)
+    with pytest.raises(SeedCollision, match="370102 and 370103 both have"):
+        demo.seed({"370102": 5, "370103": 5}, 3, date(2026, 11, 1))
+    assert store.execute("SELECT count(*) FROM person").fetchone()[0] == 0
+
+
+def test_seeding_refuses_a_database_that_holds_a_register(hq_demo_url: str) -> None:
+    store.connect(hq_demo_url)
+    with pytest.raises(InvalidInput, match="already holds a register"):
+        demo.seed({"370104": 5}, 1, date(2026, 11, 1))
+
+
+@pytest.mark.parametrize("districts", [{"3701": 5}, {}, {"370102": 0}])
+def test_seeding_refuses_bad_districts(tmp_path: Path, districts: dict[str, int]) -> None:
+    store.connect(sqlite_url(tmp_path / "hq.db"))
+    with pytest.raises(InvalidInput):
+        demo.seed(districts, 1, date(2026, 11, 1))
