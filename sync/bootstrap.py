@@ -10,8 +10,10 @@ register that already holds data.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +21,9 @@ import peewee
 
 from models.schema import db, write_transaction
 from sync import state
+from sync.answers import BootstrapPage
 from sync.apply import apply_employer_page, apply_person_page, defer_foreign_keys, protected_rows
-from sync.client import HqClient
+from sync.client import HqClient, Sent
 from sync.errors import BadAnswer
 
 PAGE = 500  # persons (or employers) per page
@@ -53,48 +56,113 @@ def bootstrap(
     resumed = at is not None
     at = at or start_progress()
     pages = rows = 0
-    while True:
-        page = client.bootstrap(at["phase"], at["after"], limit)
-        if not page.done and page.next <= at["after"]:
-            raise BadAnswer(f"headquarters' bootstrap does not advance after {at['after']}")
-        try:
-            with write_transaction():
-                stored = state.read().bootstrap or start_progress()
-                if (stored["phase"], stored["after"]) != (at["phase"], at["after"]):
-                    at = stored  # another process moved on: continue from its progress
-                    continue
-                conn = db.connection()
-                defer_foreign_keys(conn)
-                if page.phase == "employer":
-                    apply_employer_page(conn, page)
-                else:
-                    apply_person_page(conn, page, protected_rows(conn))
-                at = _advance(at, page.next, page.done, page.head_seq, page.rows)
-                if at["phase"] == "finished":
-                    state.write(cursor=at["snapshot"], resync_required=False)
-                    state.update_detail(
-                        bootstrap=None,
-                        resync_reason=None,
-                        last_bootstrap={
-                            "snapshot": at["snapshot"],
-                            "pages": at["pages"],
-                            "rows": at["rows"],
-                            "finished_at": page.server_time.isoformat(),
-                        },
-                    )
-                else:
-                    state.update_detail(bootstrap=at)
-        except (sqlite3.IntegrityError, peewee.IntegrityError) as exc:
-            raise BadAnswer(
-                f"a bootstrap page from headquarters ({page.phase} after {page.after}) does not "
-                f"fit the register ({exc}); nothing of that page was applied"
-            ) from exc
-        pages += 1
-        rows += page.rows
-        if progress is not None:
-            progress({**at, "applied": page.phase})
-        if at["phase"] == "finished":
-            return BootstrapOutcome(pages, rows, at["snapshot"], resumed)
+    with _Prefetcher(client, limit) as pages_ahead:
+        while True:
+            page = pages_ahead.take(at["phase"], at["after"])
+            if not page.done and page.next <= at["after"]:
+                raise BadAnswer(f"headquarters' bootstrap does not advance after {at['after']}")
+            pages_ahead.ask(_following(page.phase, page.next, page.done))
+            at, applied = _apply(page, at, progress)
+            if not applied:
+                continue  # another process moved on: continue from its progress
+            pages += 1
+            rows += page.rows
+            if at["phase"] == "finished":
+                return BootstrapOutcome(pages, rows, at["snapshot"], resumed)
+
+
+def _following(phase: str, next_id: int, done: bool) -> tuple[str, int] | None:
+    """The page that comes after one (None after the last person page)."""
+    if not done:
+        return phase, next_id
+    return ("person", 0) if phase == "employer" else None
+
+
+class _Prefetcher:
+    """Asks headquarters for the next page while the current one is being applied.
+
+    Headquarters builds and sends page n+1 while the office writes page n, so the two machines
+    (or the two processes on one) work at the same time. The background thread only waits on
+    the network; the answer is decoded on the caller's thread (decoding beside the inserts would
+    make both fight for the interpreter lock). A page fetched for a position the bootstrap did
+    not continue from (another process moved the progress on) is dropped.
+    """
+
+    def __init__(self, client: HqClient, limit: int) -> None:
+        self.client = client
+        self.limit = limit
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="bootstrap-prefetch")
+        self.pending: tuple[tuple[str, int], Future[Sent]] | None = None
+
+    def __enter__(self) -> _Prefetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pending is not None:
+            self.pending[1].cancel()
+        self.pool.shutdown(wait=True)
+
+    def ask(self, position: tuple[str, int] | None) -> None:
+        """Start fetching the page at `position` (phase, after) in the background."""
+        if position is not None:
+            future = self.pool.submit(
+                self.client.request_bootstrap, position[0], position[1], self.limit
+            )
+            self.pending = (position, future)
+
+    def take(self, phase: str, after: int) -> BootstrapPage:
+        """The page at (phase, after): the prefetched one if it is that page, else fetched now."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            if pending[0] == (phase, after):
+                return self.client.bootstrap_answer(pending[1].result(), phase, after)
+            with contextlib.suppress(Exception):  # a page we do not use: drop its errors too
+                pending[1].result()
+        return self.client.bootstrap(phase, after, self.limit)
+
+
+def _apply(
+    page: BootstrapPage, at: dict[str, Any], progress: Progress | None
+) -> tuple[dict[str, Any], bool]:
+    """Apply one page with its progress in one transaction.
+
+    Returns the progress after it and True; or, when another process moved the stored progress
+    on meanwhile, that stored progress and False (the page is not applied).
+    """
+    try:
+        with write_transaction():
+            stored = state.read().bootstrap or start_progress()
+            if (stored["phase"], stored["after"]) != (at["phase"], at["after"]):
+                return stored, False
+            conn = db.connection()
+            defer_foreign_keys(conn)
+            if page.phase == "employer":
+                apply_employer_page(conn, page)
+            else:
+                apply_person_page(conn, page, protected_rows(conn))
+            at = _advance(at, page.next, page.done, page.head_seq, page.rows)
+            if at["phase"] == "finished":
+                state.write(cursor=at["snapshot"], resync_required=False)
+                state.update_detail(
+                    bootstrap=None,
+                    resync_reason=None,
+                    last_bootstrap={
+                        "snapshot": at["snapshot"],
+                        "pages": at["pages"],
+                        "rows": at["rows"],
+                        "finished_at": page.server_time.isoformat(),
+                    },
+                )
+            else:
+                state.update_detail(bootstrap=at)
+    except (sqlite3.IntegrityError, peewee.IntegrityError) as exc:
+        raise BadAnswer(
+            f"a bootstrap page from headquarters ({page.phase} after {page.after}) does not "
+            f"fit the register ({exc}); nothing of that page was applied"
+        ) from exc
+    if progress is not None:
+        progress({**at, "applied": page.phase})
+    return at, True
 
 
 def _advance(at: dict[str, Any], next_id: int, done: bool, head: int, rows: int) -> dict[str, Any]:

@@ -38,11 +38,17 @@ class PagesClient:
         self.fail_at = fail_at
         self.asked: list[tuple[str, int]] = []
 
-    def bootstrap(self, phase: str, after: int, limit: int = 500) -> Any:
+    def request_bootstrap(self, phase: str, after: int, limit: int = 500) -> tuple[str, int]:
         self.asked.append((phase, after))
         if self.fail_at is not None and len(self.asked) == self.fail_at:
             raise Offline("the network cable was pulled")
-        return parse_bootstrap(copy.deepcopy(self.pages[(phase, after)]), phase, after)
+        return phase, after
+
+    def bootstrap_answer(self, sent: tuple[str, int], phase: str, after: int) -> Any:
+        return parse_bootstrap(copy.deepcopy(self.pages[sent]), phase, after)
+
+    def bootstrap(self, phase: str, after: int, limit: int = 500) -> Any:
+        return self.bootstrap_answer(self.request_bootstrap(phase, after, limit), phase, after)
 
 
 @pytest.fixture

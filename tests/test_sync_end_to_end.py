@@ -203,12 +203,12 @@ class CutBootstrap(HqClient):
         self.pages_left = pages
         self.asked: list[tuple[str, int]] = []
 
-    def bootstrap(self, phase: str, after: int, limit: int = 500) -> Any:
+    def request_bootstrap(self, phase: str, after: int, limit: int = 500) -> Any:
         self.asked.append((phase, after))
         if self.pages_left == 0:
             raise Offline("the connection broke (test)")
         self.pages_left -= 1
-        return super().bootstrap(phase, after, limit)
+        return super().request_bootstrap(phase, after, limit)
 
 
 def test_an_interrupted_bootstrap_resumes_and_catches_up_with_changes(world: World) -> None:

@@ -1,0 +1,356 @@
+"""Sync at district scale, against a real headquarters on loopback (`counterdesk hq serve`).
+
+For each headquarters database (SQLite, PostgreSQL) it measures, in the same run:
+- bootstrap: a new office copies its whole district (rows per second), against raw `sqlite3`
+  `executemany` of the same rows into the same schema (the baseline; goal: at least half);
+- incremental: 10,000 changes made at headquarters, then one sync (goal: under 2 s);
+- push: 10,000 commands queued at the office, then one sync (commands per second);
+- idle: a sync with nothing to do (what the office pays every minute: mostly the data check).
+
+    .venv/bin/python -m bench.sync --persons 100000 --keep /data/bench-sync
+    .venv/bin/python -m bench.sync --persons 5000 --backends sqlite        # quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from hq import offices, register, store
+from hq.demo import seed
+from hq.pgcluster import PostgresServer, find_pg_bin, free_port
+from models.actor import Actor
+from models.db import PRAGMAS, close_register, open_register
+from models.enums import Role
+from models.home import OfficeHome
+from models.replica import PERSON_TABLES, TABLES
+from models.schema import Person, db
+from models.visits import record_service_visit
+from sync.bootstrap import bootstrap
+from sync.engine import SyncEngine
+from sync.enrolment import enrol, open_client
+
+DISTRICT = "370102"
+AS_OF = date(2026, 11, 1)
+NEW_PERIOD = 202611  # the month after the demo's window: new contributions posted at HQ
+PAGE_PERSONS = 500  # the engine's bootstrap page, also the baseline's transaction
+
+
+@dataclass
+class BackendResult:
+    """Every figure of one headquarters database."""
+
+    backend: str
+    persons: int
+    seed_s: float = 0.0
+    bootstrap_rows: int = 0
+    bootstrap_s: float = 0.0
+    first_sync_s: float = 0.0  # bootstrap + full data check
+    baseline_rows: int = 0
+    baseline_s: float = 0.0
+    incremental_changes: int = 0
+    incremental_sync_s: float = 0.0
+    push_commands: int = 0
+    push_sync_s: float = 0.0
+    idle_sync_s: list[float] = field(default_factory=list)
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.bootstrap_rows / self.bootstrap_s if self.bootstrap_s else 0.0
+
+    @property
+    def baseline_rows_per_s(self) -> float:
+        return self.baseline_rows / self.baseline_s if self.baseline_s else 0.0
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    p = argparse.ArgumentParser(prog="python -m bench.sync", description=__doc__.split("\n")[0])
+    p.add_argument("--persons", type=int, default=100_000, help="district size (default 100,000)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--changes", type=int, default=10_000, help="incremental changes at HQ")
+    p.add_argument("--commands", type=int, default=10_000, help="commands pushed by the office")
+    p.add_argument("--backends", default="sqlite,postgres", help="sqlite,postgres (default both)")
+    p.add_argument("--keep", type=Path, help="keep the seeded SQLite headquarters here for reuse")
+    p.add_argument("--json", action="store_true", help="JSON on stdout (table on stderr)")
+    return p.parse_args(argv)
+
+
+def say(text: str) -> None:
+    """Progress on stderr."""
+    print(text, file=sys.stderr, flush=True)
+
+
+# -- headquarters -------------------------------------------------------------------------------
+
+
+def seeded_sqlite(args: argparse.Namespace, work: Path, result: BackendResult) -> str:
+    """A seeded SQLite headquarters: reused from --keep when there, else seeded now."""
+    name = f"hq-{args.persons}-{args.seed}.db"
+    cached = args.keep / name if args.keep else None
+    target = work / name
+    if cached and cached.exists():
+        say(f"reusing {cached}")
+        shutil.copyfile(cached, target)
+        return f"sqlite:///{target}"
+    url = f"sqlite:///{target}"
+    result.seed_s = seed_into(url, args)
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, cached)
+    return url
+
+
+def seed_into(url: str, args: argparse.Namespace) -> float:
+    """Fill the headquarters database at `url` with the district; seconds taken."""
+    say(f"seeding {args.persons:,} persons into {url.split('@')[-1]}")
+    started = time.perf_counter()
+    store.connect(url)
+    try:
+        seed({DISTRICT: args.persons}, args.seed, AS_OF, progress=say)
+    finally:
+        store.close()
+    return time.perf_counter() - started
+
+
+@contextmanager
+def serving(url: str) -> Iterator[tuple[str, str]]:
+    """`counterdesk hq serve` on a free loopback port; yields (address, office token)."""
+    store.connect(url)
+    try:
+        token = offices.enrol_office("bench-office", [DISTRICT], "bench")
+    finally:
+        store.close()
+    port = free_port()
+    command = [sys.executable, "-c", "from desktop.cli import main; main()"]
+    command += ["hq", "serve", "--db", url]
+    command += ["--port", str(port), "--rate-limit", "0"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    address = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(address + "/v1/hello", timeout=1)
+                break
+            except httpx.TransportError:
+                if server.poll() is not None:
+                    raise RuntimeError(server.stderr.read().decode()) from None
+                time.sleep(0.1)
+        yield address, token
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# -- the office ---------------------------------------------------------------------------------
+
+
+def replicated_rows() -> int:
+    """Rows of every replicated table in the open register."""
+    return sum(db.execute_sql(f'SELECT count(*) FROM "{t.name}"').fetchone()[0] for t in TABLES)
+
+
+def measure_office(
+    address: str, token: str, work: Path, args: argparse.Namespace, result: BackendResult
+) -> Path:
+    """Bootstrap, incremental pull, push and idle syncs of a new office; its register path."""
+    home = OfficeHome(work / f"office-{result.backend}")
+    home.create(DISTRICT, "历下区性能测试中心")
+    actor = Actor("bench", Role.SUPERVISOR)
+    with open_client(address, token, timeout=300) as client:
+        enrol(home, client, address, actor)
+        engine = SyncEngine(client)
+        say("bootstrap")
+        started = time.perf_counter()
+        bootstrap(client, limit=PAGE_PERSONS)
+        result.bootstrap_s = time.perf_counter() - started
+        result.bootstrap_rows = replicated_rows()
+        result.first_sync_s = result.bootstrap_s + timed_sync(engine)
+        result.idle_sync_s = [timed_sync(engine) for _ in range(3)]
+
+        say(f"{args.changes:,} changes at headquarters")
+        result.incremental_changes = changes_at_hq(args.changes)
+        result.incremental_sync_s = timed_sync(engine)
+
+        say(f"{args.commands:,} commands at the office")
+        result.push_commands = queue_commands(args.commands, actor)
+        result.push_sync_s = timed_sync(engine)
+    close_register()
+    return home.register_path
+
+
+def timed_sync(engine: SyncEngine) -> float:
+    """Seconds of one complete sync."""
+    started = time.perf_counter()
+    report = engine.run_once()
+    elapsed = time.perf_counter() - started
+    if not report.completed:
+        raise RuntimeError(f"a sync did not complete: {report.error}")
+    return elapsed
+
+
+def changes_at_hq(count: int) -> int:
+    """Post a new month's medical contribution for `count` persons at headquarters."""
+    ids = [row[0] for row in db.execute_sql("SELECT id FROM person ORDER BY id LIMIT ?", (count,))]
+    rows = [
+        [pid, NEW_PERIOD, 2, None, 600_000, 48_000, 12_000, 1, AS_OF.isoformat()] for pid in ids
+    ]
+    url = os.environ["COUNTERDESK_BENCH_HQ"]
+    store.connect(url)
+    try:
+        register.upsert_rows("contribution", rows)
+    finally:
+        store.close()
+    return len(rows)
+
+
+def queue_commands(count: int, actor: Actor) -> int:
+    """Queue `count` visit commands (one transaction; the setup is not measured)."""
+    ids = [p.id for p in Person.select(Person.id).order_by(Person.id).limit(count)]
+    with db.atomic():
+        for pid in ids:
+            record_service_visit(actor, "counter", "lookup", person_id=pid)
+    return len(ids)
+
+
+# -- the baseline -------------------------------------------------------------------------------
+
+
+def raw_baseline(source: Path, work: Path) -> tuple[int, float]:
+    """Raw sqlite3 executemany of the same rows, page by page, into a new register."""
+    target = work / f"baseline-{source.parent.name}.db"
+    open_register(target, create=True)
+    close_register()
+    reader = sqlite3.connect(source)
+    writer = sqlite3.connect(target, isolation_level=None)
+    for name, value in PRAGMAS.items():
+        writer.execute(f"PRAGMA {name} = {value}")
+    rows_total, seconds = 0, 0.0
+    employer = TABLES[0]
+    rows = reader.execute(f"SELECT {', '.join(employer.columns)} FROM employer").fetchall()
+    rows_total += len(rows)
+    seconds += _insert(writer, {employer.name: rows})
+    ids = [r[0] for r in reader.execute("SELECT id FROM person ORDER BY id")]
+    for start in range(0, len(ids), PAGE_PERSONS):
+        low, high = ids[start], ids[min(start + PAGE_PERSONS, len(ids)) - 1]
+        page = {t.name: _page_rows(reader, t, low, high) for t in PERSON_TABLES}
+        rows_total += sum(len(r) for r in page.values())
+        seconds += _insert(writer, page)
+    reader.close()
+    writer.close()
+    return rows_total, seconds
+
+
+def _page_rows(reader: sqlite3.Connection, table: Any, low: int, high: int) -> list[tuple]:
+    columns = ", ".join(f"t.{c}" for c in table.columns)
+    if table.person_key == "account_id":
+        sql = (
+            f"SELECT {columns} FROM account_entry t JOIN account a ON a.id = t.account_id "
+            "WHERE a.person_id BETWEEN ? AND ?"
+        )
+    else:
+        sql = f"SELECT {columns} FROM {table.name} t WHERE t.{table.person_key} BETWEEN ? AND ?"
+    return reader.execute(sql, (low, high)).fetchall()
+
+
+def _insert(writer: sqlite3.Connection, page: dict[str, list[tuple]]) -> float:
+    started = time.perf_counter()
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("PRAGMA defer_foreign_keys = ON")
+    for table in TABLES:
+        rows = page.get(table.name)
+        if rows:
+            marks = ", ".join("?" * len(table.columns))
+            writer.executemany(
+                f'INSERT INTO "{table.name}" ({", ".join(table.columns)}) VALUES ({marks})', rows
+            )
+    writer.execute("COMMIT")
+    return time.perf_counter() - started
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+def run_backend(backend: str, args: argparse.Namespace, work: Path) -> BackendResult:
+    """Everything for one headquarters database."""
+    result = BackendResult(backend, args.persons)
+    pg: PostgresServer | None = None
+    try:
+        if backend == "sqlite":
+            url = seeded_sqlite(args, work, result)
+        else:
+            bin_dir = find_pg_bin()
+            if bin_dir is None:
+                raise RuntimeError("PostgreSQL is not installed (package postgresql-15)")
+            pg = PostgresServer(bin_dir, Path(tempfile.mkdtemp(prefix="bench-pg-")), free_port())
+            pg.start()
+            url = pg.create_database("hq")
+            result.seed_s = seed_into(url, args)
+        os.environ["COUNTERDESK_BENCH_HQ"] = url
+        with serving(url) as (address, token):
+            register_path = measure_office(address, token, work, args, result)
+        say("raw sqlite3 baseline")
+        result.baseline_rows, result.baseline_s = raw_baseline(register_path, work)
+    finally:
+        if pg is not None:
+            pg.stop()
+    return result
+
+
+def table(results: list[BackendResult]) -> str:
+    """The printed report."""
+    lines = []
+    for r in results:
+        idle = sorted(r.idle_sync_s)[len(r.idle_sync_s) // 2] if r.idle_sync_s else 0.0
+        ratio = r.rows_per_s / r.baseline_rows_per_s if r.baseline_rows_per_s else 0.0
+        lines += [
+            f"headquarters on {r.backend}, {r.persons:,} persons (seeding {r.seed_s:.0f} s)",
+            f"  bootstrap     {r.bootstrap_rows:>12,} rows in {r.bootstrap_s:8.1f} s = "
+            f"{r.rows_per_s:>10,.0f} rows/s  (with pull and check: {r.first_sync_s:.1f} s)",
+            f"  raw sqlite3   {r.baseline_rows:>12,} rows in {r.baseline_s:8.1f} s = "
+            f"{r.baseline_rows_per_s:>10,.0f} rows/s",
+            f"  ratio         {ratio:.2f}x of raw (goal >= 0.5)",
+            f"  incremental   {r.incremental_changes:,} changes: sync {r.incremental_sync_s:.2f} s"
+            " (goal < 2 s)",
+            f"  push          {r.push_commands:,} commands: sync {r.push_sync_s:.2f} s = "
+            f"{r.push_commands / r.push_sync_s if r.push_sync_s else 0:,.0f} commands/s",
+            f"  idle sync     median {idle:.2f} s (quick data check included)",
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark for each backend asked for."""
+    args = parse_args(argv)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+        for backend in args.backends.split(","):
+            results.append(run_backend(backend.strip(), args, Path(tmp)))
+    report = table(results)
+    print(report, file=sys.stderr if args.json else sys.stdout)
+    if args.json:
+        data = [
+            asdict(r) | {"rows_per_s": r.rows_per_s, "baseline_rows_per_s": r.baseline_rows_per_s}
+            for r in results
+        ]
+        print(json.dumps(data, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
