@@ -156,7 +156,7 @@ class BootstrapOut(BaseModel):
 
 
 class TableDigestOut(BaseModel):
-    count: int
+    count: int | None
     checksum: int | None
 
 

@@ -123,7 +123,7 @@ class Digest:
     """GET /v1/scope/digest: per table, the row count and (or None) the checksum."""
 
     head_seq: int
-    tables: dict[str, tuple[int, int | None]]
+    tables: dict[str, tuple[int | None, int | None]]
     server_time: datetime
 
 
@@ -303,13 +303,14 @@ def parse_digest(data: Any) -> Digest:
     where = "the answer to digest"
     data = obj(data, where)
     raw = obj(data.get("tables"), f"{where}: tables")
-    tables: dict[str, tuple[int, int | None]] = {}
+    tables: dict[str, tuple[int | None, int | None]] = {}
     for table in TABLES:
         part = obj(raw.get(table.name), f"{where}: table {table.name}")
-        tables[table.name] = (
-            non_negative(part, "count", f"{where}: {table.name}"),
-            req(part, "checksum", int, f"{where}: {table.name}", null=True),
-        )
+        count = req(part, "count", int, f"{where}: {table.name}", null=True)
+        if count is not None and count < 0:
+            raise_bad(f"{where}: {table.name}: a negative count")
+        checksum = req(part, "checksum", int, f"{where}: {table.name}", null=True)
+        tables[table.name] = (count, checksum)
     return Digest(non_negative(data, "head_seq", where), tables, _time(data, where))
 
 

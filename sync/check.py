@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from models.replica import CARD, QUERY_CREDENTIAL, TABLES
@@ -21,13 +22,14 @@ from sync.apply import protected_rows
 from sync.bootstrap import require_resync
 from sync.client import HqClient
 
-QUICK = "quick"
-FULL = "full"
+QUICK = "quick"  # after every sync: the small tables (persons, cards, accounts, ...)
+FULL = "full"  # after a bootstrap and once a day: every table, counted and summed
+FULL_CHECK_EVERY = timedelta(hours=24)
 OK = "ok"
 MISMATCH = "mismatch"
 DEFERRED = "deferred"
 
-Counts = dict[str, tuple[int, int | None]]
+Counts = dict[str, tuple[int | None, int | None]]
 
 
 @dataclass(frozen=True)
@@ -49,13 +51,11 @@ class CheckResult:
 
 
 def _sql(level: str) -> dict[str, str]:
+    """The digest's statement per table (the quick level leaves the large tables out)."""
     return {
-        t.name: (
-            f'SELECT count(*), NULL FROM "{t.name}"'
-            if level == QUICK and t.large
-            else f'SELECT count(*), coalesce(sum({t.checksum}), 0) FROM "{t.name}"'
-        )
+        t.name: f'SELECT count(*), coalesce(sum({t.checksum}), 0) FROM "{t.name}"'
         for t in TABLES
+        if level == FULL or not t.large
     }
 
 
@@ -66,9 +66,10 @@ def local_digest(level: str) -> tuple[Counts, set[str]]:
     """Counts and checksums of the register, and the tables whose sums pending commands make
     differ (both read in one transaction)."""
     with db.atomic():
-        counts: Counts = {
-            name: tuple(db.execute_sql(sql).fetchone()) for name, sql in SQL[level].items()
-        }
+        counts: Counts = {t.name: (None, None) for t in TABLES}
+        counts.update(
+            (name, tuple(db.execute_sql(sql).fetchone())) for name, sql in SQL[level].items()
+        )
         keep = protected_rows(db.connection())
     skip = set()
     if keep.card_nos:
@@ -84,6 +85,8 @@ def compare(local: Counts, remote: Counts, skip: set[str] | None = None) -> list
     for table in TABLES:
         here_count, here_sum = local[table.name]
         hq_count, hq_sum = remote[table.name]
+        if here_count is None or hq_count is None:
+            continue  # not looked at by this level
         if here_count != hq_count:
             differences.append(f"{table.name}: {here_count} rows here, {hq_count} at headquarters")
         elif (
@@ -95,6 +98,12 @@ def compare(local: Counts, remote: Counts, skip: set[str] | None = None) -> list
         ):
             differences.append(f"{table.name}: same number of rows, different contents")
     return differences
+
+
+def full_check_due(now: datetime) -> bool:
+    """True when the last full check (every table, large ones included) is a day old or more."""
+    last = state.read().detail.get("last_full_check")
+    return last is None or now - datetime.fromisoformat(last) >= FULL_CHECK_EVERY
 
 
 def sanity_check(client: HqClient, level: str, pull_again: Callable[[], int]) -> CheckResult:
@@ -118,6 +127,8 @@ def sanity_check(client: HqClient, level: str, pull_again: Callable[[], int]) ->
         )
     with write_transaction():
         state.update_detail(check=result.as_json())
+        if level == FULL and result.outcome != DEFERRED:
+            state.update_detail(last_full_check=result.at)
         if result.outcome == MISMATCH:
             require_resync({"check": result.as_json()})
     return result

@@ -20,7 +20,7 @@ from models.schema import write_transaction
 from sync import state
 from sync.backoff import INTERVAL_S, next_attempt
 from sync.bootstrap import BootstrapOutcome, Progress, bootstrap
-from sync.check import FULL, QUICK, CheckResult, sanity_check
+from sync.check import FULL, QUICK, CheckResult, full_check_due, sanity_check
 from sync.client import HqClient
 from sync.errors import LinkStatus, RateLimited, SyncError
 from sync.pull import PullOutcome, pull
@@ -111,7 +111,7 @@ class SyncEngine:
                 f"headquarters found this office's audit log broken at event "
                 f"{report.audit.broken_at}: run `counterdesk audit verify` and tell headquarters"
             )
-        level = QUICK
+        level = FULL if full_check_due(self.clock()) else QUICK
         if state.read().needs_bootstrap:
             report.bootstrap = bootstrap(
                 self.client, limit=self.bootstrap_limit, progress=self.progress
