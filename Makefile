@@ -27,6 +27,11 @@ run: venv
 		'import json, sys; s = json.load(sys.stdin)["demo_samples"]; print(s[0]["card_no"] if s else "")'); \
 	if [ -n "$$card" ]; then echo; echo "$$ counterdesk lookup --card $$card"; \
 		$(BIN)/counterdesk --home "$(CD_HOME)" lookup --card "$$card"; fi
+	@if [ -n "$$DISPLAY" ]; then \
+		echo; echo "Opening the counter application (staff clerk01, password demo-2026)"; \
+		$(BIN)/counterdesk --home "$(CD_HOME)" app --training; \
+	else echo; echo "No display: open the application with" \
+		"'$(BIN)/counterdesk --home $(CD_HOME) app --training' on a desktop."; fi
 
 test: venv
 	$(BIN)/ruff check .

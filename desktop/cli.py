@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 import peewee
 
 from cards.errors import CardError, ReaderError
+from desktop.cli_app import add_app_commands
 from desktop.cli_common import (
     EXIT_DAMAGED,
     EXIT_DENIED,
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_commands(sub)
     add_sync_commands(sub)
     add_hq_commands(sub)
+    add_app_commands(sub)
     return parser
 
 

@@ -10,11 +10,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from models.demo import expand
-from models.demo.people import Batch, PeopleMaker, month_index, month_start
+from models.demo.people import (
+    DEMO_STAFF_PASSWORD,
+    Batch,
+    PeopleMaker,
+    month_index,
+    month_start,
+)
 from models.errors import InvalidRequest
 from models.fields import utc_now
 from models.overview import WINDOW_MONTHS
 from models.schema import AccountEntry, Card, Contribution, OfficeSetting, Person, db
+from models.staff import hash_password
 
 CHUNK = 20_000
 
@@ -160,10 +167,13 @@ def _insert_people(conn: sqlite3.Connection, batch: Batch) -> None:
 
 
 def _insert_staff(maker: PeopleMaker) -> None:
+    # Every demo account signs in with DEMO_STAFF_PASSWORD. The password is public, so one
+    # argon2id hash serves the whole roster (hashing costs about 0.1 s each).
+    hashed = hash_password(DEMO_STAFF_PASSWORD)
     db.connection().executemany(
         "INSERT INTO staff_user (username, display_name, role, password_hash, active, created_at)"
-        " VALUES (?, ?, ?, NULL, 1, ?)",
-        [(*row, utc_now().isoformat()) for row in maker.staff_rows()],
+        " VALUES (?, ?, ?, ?, 1, ?)",
+        [(*row, hashed, utc_now().isoformat()) for row in maker.staff_rows()],
     )
 
 

@@ -19,6 +19,9 @@ from models.enums import CardStatus, PersonStatus, Role
 from models.idnumber import make_id_number
 
 NEVER = 10**6  # a month index later than any real one
+# The password of every account of the demo roster (shown on the sign-in screen of a demo
+# district only).
+DEMO_STAFF_PASSWORD = "demo-2026"
 
 
 def month_index(day: date) -> int:
@@ -278,7 +281,8 @@ class PeopleMaker:
         return rows
 
     def staff_rows(self) -> list[tuple]:
-        """(username, display name, role) of the office roster."""
+        """(username, display name, role) of the office roster; every demo account's password
+        is DEMO_STAFF_PASSWORD."""
         roster = [("admin", "系统管理员", Role.ADMIN.value)]
         for i in range(1, 3):
             roster.append(

@@ -1,0 +1,156 @@
+"""The counter's card reader: which reader, whether a card is in it, reading and PIN checks.
+
+Three modes (config.ReaderMode): real PC/SC readers watched by `cards.monitor.ReaderMonitor`
+in its own thread; no reader; or training, where a virtual card (`cards.virtual`) is put into
+an in-process reader from the Training menu. Events of every mode arrive on one queue that the
+main loop drains (`poll`); reads and PIN checks run on worker threads (`read`, `verify_pin`).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from cards.apdu import Transport
+from cards.errors import NoCard, NoReader
+from cards.monitor import EventKind, ReaderEvent, ReaderMonitor
+from cards.record import CardRecord
+from cards.session import SocialSecurityCardSession
+from cards.virtual import CardProfile, InProcessTransport, VirtualCard
+from desktop.app.config import ReaderMode
+
+TRAINING_READER = "Training reader"
+
+
+@dataclass(frozen=True)
+class ReaderView:
+    """What the status bar shows about the reader."""
+
+    mode: ReaderMode
+    reader: str | None
+    card_present: bool
+    service_up: bool | None  # None: not known yet (or no service in this mode)
+
+
+class CardService:
+    """Readers, cards in them, and the card operations of the counter."""
+
+    def __init__(self, mode: ReaderMode, open_backend: Callable[[], object] | None = None) -> None:
+        self.mode = mode
+        self.events: queue.Queue[ReaderEvent] = queue.Queue()
+        self._open_backend = open_backend
+        self._monitor: ReaderMonitor | None = None
+        self._readers: dict[str, bool] = {}
+        self._service_up: bool | None = None
+        self._card_lock = threading.Lock()  # one card conversation at a time
+        self._training_card: VirtualCard | None = None
+
+    def start(self) -> None:
+        """Start watching (PC/SC) or attach the training reader."""
+        if self.mode is ReaderMode.PCSC:
+            backend = self._open_backend or _pcsc_backend()
+            if backend is None:
+                self.mode = ReaderMode.NONE
+                return
+            self._monitor = ReaderMonitor(backend, self.events, wait_ms=250)
+            self._monitor.start()
+        elif self.mode is ReaderMode.TRAINING:
+            self.events.put(ReaderEvent(EventKind.READER_ATTACHED, TRAINING_READER))
+
+    def stop(self) -> None:
+        """Stop the monitor thread (if any)."""
+        if self._monitor is not None:
+            self._monitor.stop()
+            self._monitor = None
+
+    def poll(self) -> list[ReaderEvent]:
+        """Take the events that arrived (main loop) and update the readers' state."""
+        seen: list[ReaderEvent] = []
+        while True:
+            try:
+                event = self.events.get_nowait()
+            except queue.Empty:
+                return seen
+            self._apply(event)
+            seen.append(event)
+
+    def _apply(self, event: ReaderEvent) -> None:
+        kind = event.kind
+        if kind is EventKind.READER_ATTACHED:
+            self._readers[event.reader] = False
+            self._service_up = True
+        elif kind is EventKind.READER_DETACHED:
+            self._readers.pop(event.reader, None)
+        elif kind is EventKind.CARD_INSERTED:
+            self._readers[event.reader] = True
+        elif kind is EventKind.CARD_REMOVED:
+            self._readers[event.reader] = False
+        elif kind is EventKind.SERVICE_DOWN:
+            self._service_up = False
+            self._readers.clear()
+        elif kind is EventKind.SERVICE_UP:
+            self._service_up = True
+
+    @property
+    def view(self) -> ReaderView:
+        """The reader to show: the first holding a card, else the first attached."""
+        with_card = [name for name, present in self._readers.items() if present]
+        reader = with_card[0] if with_card else next(iter(self._readers), None)
+        return ReaderView(self.mode, reader, bool(with_card), self._service_up)
+
+    # training mode -------------------------------------------------------------------------
+
+    def insert_training_card(self, profile: CardProfile) -> None:
+        """Put a virtual card into the training reader (main loop)."""
+        if self.mode is not ReaderMode.TRAINING:
+            raise RuntimeError("virtual cards go into the training reader only")
+        with self._card_lock:
+            self._training_card = VirtualCard(profile)
+        self.events.put(ReaderEvent(EventKind.CARD_INSERTED, TRAINING_READER))
+
+    def remove_training_card(self) -> None:
+        """Take the virtual card out of the training reader (main loop)."""
+        with self._card_lock:
+            had = self._training_card is not None
+            self._training_card = None
+        if had:
+            self.events.put(ReaderEvent(EventKind.CARD_REMOVED, TRAINING_READER))
+
+    # card conversations (worker threads) -----------------------------------------------------
+
+    @contextmanager
+    def _transport(self, reader: str | None) -> Iterator[Transport]:
+        with self._card_lock:
+            if self.mode is ReaderMode.TRAINING:
+                if self._training_card is None:
+                    raise NoCard("there is no card in the training reader")
+                yield InProcessTransport(self._training_card)
+            elif self.mode is ReaderMode.PCSC:
+                from cards.pcsc import PcscContext
+
+                with PcscContext() as context, context.connect(reader) as transport:
+                    yield transport
+            else:
+                raise NoReader("this counter has no card reader")
+
+    def read(self, reader: str | None) -> CardRecord:
+        """Read the card in `reader` (worker thread); typed card errors on failure."""
+        with self._transport(reader) as transport:
+            return SocialSecurityCardSession(transport).read()
+
+    def verify_pin(self, reader: str | None, pin: str) -> None:
+        """Send the PIN to the card once (worker thread): WrongPin with the tries left, ..."""
+        with self._transport(reader) as transport:
+            SocialSecurityCardSession(transport).verify_pin(pin)
+
+
+def _pcsc_backend() -> Callable[[], object] | None:
+    """PcscContext as the monitor's backend, or None when pyscard is not installed."""
+    try:
+        from cards.pcsc import PcscContext
+    except ImportError:
+        return None
+    return PcscContext

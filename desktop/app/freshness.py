@@ -1,0 +1,22 @@
+"""'Data as of': how old the register's data is, in the language in use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from desktop.app.formatting import age_words, local_time
+from desktop.app.i18n import _
+from desktop.app.status import StatusSnapshot
+
+
+def data_as_of_text(snapshot: StatusSnapshot, now: datetime) -> str:
+    """'Data as of 2026-11-28 10:02 (5 minutes ago)', or why there is no such time."""
+    as_of = snapshot.as_of
+    if as_of is None:
+        if snapshot.demo_generated_at is not None:
+            return _("Data as of: never synced (demo data made {time})").format(
+                time=local_time(snapshot.demo_generated_at)
+            )
+        return _("Data as of: never synced with headquarters")
+    age = age_words((now - as_of).total_seconds())
+    return _("Data as of {time} ({age} ago)").format(time=local_time(as_of), age=age)

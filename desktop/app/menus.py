@@ -1,0 +1,101 @@
+"""The menu bar: session, view (language, theme, text size) and, in training, the cards."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from typing import TYPE_CHECKING
+
+import ttkbootstrap as ttk
+
+from desktop.app.config import MENU_THEMES, TEXT_SIZES, ReaderMode
+from desktop.app.i18n import LANGUAGES, N_, _, language
+
+if TYPE_CHECKING:
+    from desktop.app.window import CounterWindow
+
+THEME_NAMES = {
+    "bootstrap-light": N_("Light"),
+    "bootstrap-dark": N_("Dark"),
+    "nord-light": N_("Soft"),
+    "contrast-light": N_("High contrast, light"),
+    "contrast-dark": N_("High contrast, dark"),
+}
+SIZE_NAMES = {12: N_("Normal"), 14: N_("Large"), 16: N_("Larger"), 18: N_("Largest")}
+
+
+class Menus:
+    """Builds the menu bar in the language in use (built again when it changes)."""
+
+    def __init__(self, window: CounterWindow) -> None:
+        self.window = window
+        root = window.root
+        self.language_var = tk.StringVar(root, value=language())
+        self.theme_var = tk.StringVar(root, value=window.theme)
+        self.size_var = tk.IntVar(root, value=window.text_size)
+        self.bar: tk.Menu | None = None
+        self.session: tk.Menu
+        self.languages: tk.Menu
+        self.themes: tk.Menu
+        self.sizes: tk.Menu
+        self.training: tk.Menu | None = None
+
+    def build(self) -> tk.Menu:
+        """A new menu bar (the old one is destroyed)."""
+        old = self.bar
+        w = self.window
+        self.language_var.set(language())
+        self.theme_var.set(w.theme)
+        self.size_var.set(w.text_size)
+        bar = ttk.Menu(w.root)
+        self.session = ttk.Menu(bar, tearoff=False)
+        self.session.add_command(label=_("Lock"), accelerator="Ctrl+L", command=w.lock)
+        self.session.add_command(label=_("Sign out"), command=w.sign_out)
+        self.session.add_separator()
+        self.session.add_command(label=_("Quit"), command=w.quit)
+        bar.add_cascade(label=_("Session"), menu=self.session)
+        view = ttk.Menu(bar, tearoff=False)
+        self.languages = ttk.Menu(view, tearoff=False)
+        for code, name in LANGUAGES.items():
+            self.languages.add_radiobutton(
+                label=name,
+                value=code,
+                variable=self.language_var,
+                command=lambda c=code: w.set_language(c),
+            )
+        view.add_cascade(label=_("Language"), menu=self.languages)
+        self.themes = ttk.Menu(view, tearoff=False)
+        themes = list(MENU_THEMES) + ([w.theme] if w.theme not in MENU_THEMES else [])
+        for name in themes:
+            self.themes.add_radiobutton(
+                label=_(THEME_NAMES[name]) if name in THEME_NAMES else name,
+                value=name,
+                variable=self.theme_var,
+                command=lambda n=name: w.set_theme(n),
+            )
+        view.add_cascade(label=_("Theme"), menu=self.themes)
+        self.sizes = ttk.Menu(view, tearoff=False)
+        for size in TEXT_SIZES:
+            self.sizes.add_radiobutton(
+                label=_(SIZE_NAMES[size]),
+                value=size,
+                variable=self.size_var,
+                command=lambda s=size: w.set_text_size(s),
+            )
+        view.add_cascade(label=_("Text size"), menu=self.sizes)
+        bar.add_cascade(label=_("View"), menu=view)
+        self.training = None
+        if w.cards.mode is ReaderMode.TRAINING:
+            self.training = ttk.Menu(bar, tearoff=False)
+            self.training.add_command(
+                label=_("Insert the card of a demo person…"), command=w.training.choose_card
+            )
+            self.training.add_command(
+                label=_("Insert a card from another city"), command=w.training.insert_other_city
+            )
+            self.training.add_command(label=_("Take the card out"), command=w.training.remove_card)
+            bar.add_cascade(label=_("Training"), menu=self.training)
+        w.root.configure(menu=bar)
+        self.bar = bar
+        if old is not None:
+            old.destroy()
+        return bar

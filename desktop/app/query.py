@@ -1,0 +1,91 @@
+"""What the clerk is typing on the waiting screen: an ID number, a card number or a name.
+
+Read as they type, so the screen can say at once what it will look for, and why an ID number
+is not valid.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from desktop.app.formatting import GENDER, label
+from desktop.app.i18n import _
+from desktop.app.messages import id_problem
+from models.idnumber import ID_LENGTH, InvalidIdNumber, parse_id_number
+from models.people import CARD_NUMBER
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·]{1,40}$")
+ID_CHARACTERS = re.compile(r"^\d{0,17}[\dXx]?$")
+
+
+class QueryKind(StrEnum):
+    """What the text looks like."""
+
+    EMPTY = "empty"
+    ID_PARTIAL = "id-partial"  # digits, not yet 18
+    ID = "id"  # 18 characters: valid or not (see `valid`)
+    CARD = "card"
+    NAME = "name"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class QueryReading:
+    """The text read: its kind, whether Enter can look it up, and a line for the clerk."""
+
+    kind: QueryKind
+    value: str
+    valid: bool
+    message: str
+
+
+def read_query(text: str, today: date | None = None) -> QueryReading:
+    """Read the waiting screen's text (translated message)."""
+    value = text.strip().upper()
+    if not value:
+        return QueryReading(
+            QueryKind.EMPTY,
+            value,
+            False,
+            _("Type an ID number, a card number or a name, or insert the card."),
+        )
+    if NAME.match(value):
+        return QueryReading(QueryKind.NAME, value, True, _("A name: press Enter to search."))
+    if CARD_NUMBER.match(value) and not value.isdigit():
+        return QueryReading(QueryKind.CARD, value, True, _("A card number: press Enter."))
+    if ID_CHARACTERS.match(value) or (value.isdigit() and len(value) > ID_LENGTH):
+        return _read_id(value, today)
+    return QueryReading(
+        QueryKind.UNKNOWN,
+        value,
+        False,
+        _(
+            "Not an ID number (18 characters), a card number (9 letters or digits) or a name "
+            "in Chinese characters."
+        ),
+    )
+
+
+def _read_id(value: str, today: date | None) -> QueryReading:
+    if len(value) < ID_LENGTH:
+        if len(value) == 9:
+            return QueryReading(
+                QueryKind.CARD,
+                value,
+                True,
+                _("9 digits: Enter looks for this card number (an ID number has 18)."),
+            )
+        message = _("ID number: {n} of 18 characters.").format(n=len(value))
+        return QueryReading(QueryKind.ID_PARTIAL, value, False, message)
+    try:
+        parsed = parse_id_number(value, today)
+    except InvalidIdNumber as exc:
+        return QueryReading(QueryKind.ID, value, False, id_problem(exc))
+    message = _("Valid ID number: born {birth}, {gender}. Press Enter.").format(
+        birth=parsed.birth_date.isoformat(), gender=label(GENDER, parsed.gender)
+    )
+    return QueryReading(QueryKind.ID, parsed.value, True, message)

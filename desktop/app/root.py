@@ -1,0 +1,114 @@
+"""The composition root: open the register, start the card reader, build the window.
+
+Everything the application is made of is created here and handed down; nothing is looked up
+through a global. `build_app` returns the window unstarted (tests drive it in-process); `run`
+starts it and enters the Tk main loop.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable
+
+import ttkbootstrap as ttk
+
+from desktop.app import i18n, theme
+from desktop.app.cardreader import CardService
+from desktop.app.config import AppConfig, ReaderMode
+from desktop.app.context import OfficeInfo
+from desktop.app.screens import default_registry
+from desktop.app.session import StaffSession
+from desktop.app.status import StatusFeed, StatusSource
+from desktop.app.sync_link import SyncLink
+from desktop.app.window import CounterWindow
+from models.errors import InvalidRequest
+from models.home import OfficeHome, setting
+
+
+def office_info(config: AppConfig) -> OfficeInfo:
+    """The office's district, name, demo state and printer, from the open register."""
+    printer = config.printer if config.printer is not None else setting("printer")
+    return OfficeInfo(
+        district=setting("district", "") or "",
+        name=setting("office_name", "") or "",
+        demo=setting("demo_state") == "complete",
+        printer=printer or None,
+    )
+
+
+def build_app(
+    home: OfficeHome,
+    config: AppConfig,
+    clock: Callable[[], float] = time.monotonic,
+    open_backend: Callable[[], object] | None = None,
+    sync_source: StatusSource | None = None,
+) -> CounterWindow:
+    """Open `home`'s register and build the application window (not started yet).
+
+    `sync_source` is any source of sync status snapshots for the status bar (`run` plugs in the
+    sync engine's worker through `SyncLink` when the office is enrolled). `open_backend`
+    replaces PC/SC for the reader monitor.
+    Raises InvalidRequest for training mode outside a demo district or an unknown theme.
+    """
+    home.open()
+    i18n.set_language(config.lang)
+    office = office_info(config)
+    if config.training and not office.demo:
+        raise InvalidRequest(
+            "training mode needs a demo district (`counterdesk demo`): it inserts virtual cards "
+            "of demo people"
+        )
+    theme.register_themes()
+    root = ttk.App(title="counterdesk", theme=theme.DEFAULT_THEME_NAME)
+    names = root.theme_names()
+    if config.theme not in names:
+        root.destroy()
+        raise InvalidRequest(f"unknown theme {config.theme!r}: choose one of {', '.join(names)}")
+    root.style.theme_use(config.theme)
+    theme.apply_scaling(root, config.scaling)
+    theme.apply_fonts(root, config.text_size)
+    theme.readable_disabled(root)
+    mode = ReaderMode.TRAINING if config.training else config.reader
+    feed = StatusFeed()
+    if sync_source is not None:
+        feed.attach(sync_source)
+    window = CounterWindow(
+        root,
+        config,
+        home,
+        office,
+        CardService(mode, open_backend),
+        StaffSession(config.idle_lock_seconds, clock),
+        default_registry(),
+        feed,
+    )
+    window.build()
+    _fill_screen(window)
+    return window
+
+
+def _fill_screen(window: CounterWindow) -> None:
+    """The whole screen: the counter's window is the only one. What sits above the window's
+    client area (the menu bar on X11, a title bar) is measured and left out."""
+    root = window.root
+    width, height = root.winfo_screenwidth(), root.winfo_screenheight()
+    root.geometry(f"{width}x{height}+0+0")
+    root.update_idletasks()
+    root.update()
+    above = max(0, root.winfo_rooty())
+    root.geometry(f"{width}x{height - above}+0+0")
+    root.minsize(1024, 600)
+
+
+def run(home: OfficeHome, config: AppConfig) -> None:
+    """Build the application, start it and run the Tk main loop until the window closes."""
+    window = build_app(home, config)
+    window.sync = SyncLink.start(home, window.feed)
+    window.start()
+    # SIGTERM (a session ending, a service manager) closes the window as the menu's Quit does
+    previous = signal.signal(signal.SIGTERM, lambda *_a: window.root.after_idle(window.quit))
+    try:
+        window.root.mainloop()
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,267 @@
+"""The waiting screen: the next customer, by ID number, card number, name, or their card."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from typing import Any
+
+import ttkbootstrap as ttk
+
+from cards.monitor import EventKind, ReaderEvent
+from cards.record import CardRecord
+from desktop.app import services
+from desktop.app.card_flow import CardOutcome, resolve_card
+from desktop.app.formatting import GENDER, PERSON_STATUS, label
+from desktop.app.i18n import N_, _
+from desktop.app.messages import error_message
+from desktop.app.query import QueryKind, QueryReading, read_query
+from desktop.app.registry import Screen, Shortcut
+from desktop.app.theme import BIG_FONT, TITLE_FONT
+from desktop.app.visit import Visit
+from desktop.app.widgets.tables import Table
+from models.lookup import KeyKind
+from models.overview import Overview
+from models.people import PersonSummary
+
+READING_STYLES = {True: "success", False: "danger"}
+
+
+class WaitingScreen(Screen):
+    """Type or insert: the customer opens when found."""
+
+    key = "waiting"
+    title_text = N_("Next customer")
+
+    def build(self) -> None:
+        """Title, the one entry field, what it reads as, the name matches and the card state."""
+        self.columnconfigure(0, weight=1)
+        self.rowconfigure(7, weight=1)
+        ttk.Label(self, text=_("Next customer"), font=TITLE_FONT).grid(row=0, column=0, sticky="w")
+        ttk.Label(
+            self,
+            text=_(
+                "Insert the card, or type an ID number, a card number or a name, then press Enter."
+            ),
+            bootstyle="secondary",
+        ).grid(row=1, column=0, sticky="w", pady=(4, 16))
+        line = ttk.Frame(self)
+        line.grid(row=2, column=0, sticky="ew")
+        self.text = tk.StringVar(self)
+        self.entry = ttk.Entry(line, textvariable=self.text, font=BIG_FONT, width=32)
+        self.entry.pack(side="left")
+        self.button = ttk.Button(line, text=_("Look up"), command=self.submit, bootstyle="primary")
+        self.button.pack(side="left", padx=(12, 0), ipady=4)
+        self.reading = ttk.Label(self, text="", bootstyle="secondary")
+        self.reading.grid(row=3, column=0, sticky="w", pady=(8, 0))
+        self.message = ttk.Label(self, text="", bootstyle="danger", wraplength=1100)
+        self.message.grid(row=4, column=0, sticky="w", pady=(8, 0))
+        self.results_title = ttk.Label(self, text="", font="TkHeadingFont")
+        self.results_title.grid(row=6, column=0, sticky="w", pady=(16, 4))
+        self.results = Table(
+            self,
+            [
+                (_("Name"), 180),
+                (_("ID number"), 260),
+                (_("Gender"), 100),
+                (_("Born"), 160),
+                (_("Status"), 160),
+            ],
+            height=8,
+        )
+        self.results.grid(row=7, column=0, sticky="nsew")
+        self.results.grid_remove()
+        self.results.tree.bind("<Return>", lambda _e: self.pick())
+        self.results.tree.bind("<Double-1>", lambda _e: self.pick())
+        self.results.tree.bind("<Escape>", lambda _e: self.entry.focus_set())
+        self.card_line = ttk.Label(self, text="", bootstyle="primary")
+        self.card_line.grid(row=5, column=0, sticky="w", pady=(8, 0))
+        self.text.trace_add("write", lambda *_a: self._on_type())
+        self.entry.bind("<Return>", lambda _e: self.submit())
+        self.entry.bind("<Down>", lambda _e: self.results.focus_first())
+        self.found: list[PersonSummary] = []
+        self.busy = False
+
+    def on_show(self, **data: Any) -> None:
+        """A fresh start for the next customer (a message may be passed in)."""
+        self.text.set("")
+        self._hide_results()
+        self.message.configure(text=data.get("message", ""), bootstyle=data.get("style", "primary"))
+        self.busy = False
+        self.button.configure(state="normal")
+        self._show_card_hint()
+
+    def focus_default(self) -> None:
+        """The ID field."""
+        self.entry.focus_set()
+
+    def shortcuts(self) -> list[Shortcut]:
+        """Enter looks up, Esc clears."""
+        return [
+            Shortcut("Return", N_("Look up"), self.submit),
+            Shortcut("Escape", N_("Clear"), self.clear),
+        ]
+
+    def clear(self) -> None:
+        """Empty the field and the matches."""
+        self.on_show()
+        self.entry.focus_set()
+
+    def _on_type(self) -> None:
+        reading = read_query(self.text.get())
+        style = (
+            "secondary"
+            if reading.kind in (QueryKind.EMPTY, QueryKind.ID_PARTIAL)
+            else (READING_STYLES[reading.valid])
+        )
+        self.reading.configure(text=reading.message, bootstyle=style)
+
+    def _show_card_hint(self) -> None:
+        view = self.ctx.cards.view
+        if view.reader is None:
+            self.card_line.configure(text="")
+        else:
+            self.card_line.configure(
+                text=_("Card reader ready: inserting a card opens the customer by itself.")
+            )
+
+    # typing --------------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        """Enter: open the ID or card number, or search the name."""
+        if self.busy:
+            return
+        reading = read_query(self.text.get())
+        if not reading.valid:  # the line under the field already says why
+            self.message.configure(text="")
+            self.reading.configure(bootstyle="danger")
+            self.bell()
+            self.entry.focus_set()
+            return
+        if reading.kind is QueryKind.NAME:
+            self._search(reading)
+        else:
+            kind = KeyKind.ID_NUMBER if reading.kind is QueryKind.ID else KeyKind.CARD
+            self.open_person(kind, reading.value)
+
+    def _search(self, reading: QueryReading) -> None:
+        self._busy(_("Searching…"))
+        self.ctx.tasks.submit(
+            services.search,
+            reading.value,
+            self.ctx.session.actor,
+            on_done=self._show_results,
+            on_error=self._failed,
+            owner=self,
+        )
+
+    def _show_results(self, found: list[PersonSummary]) -> None:
+        self.busy = False
+        self.button.configure(state="normal")
+        self.found = found
+        if not found:
+            self._hide_results()
+            self.message.configure(
+                text=_("Nobody with this name in this office's register."), bootstyle="danger"
+            )
+            self.entry.focus_set()
+            return
+        self.message.configure(text="")
+        self.results_title.configure(
+            text=_("{n} found: pick one with the arrow keys and Enter.").format(n=len(found))
+        )
+        self.results.set_rows(
+            [
+                (
+                    p.name,
+                    p.masked_ssn,
+                    label(GENDER, p.gender),
+                    p.birth_date.isoformat(),
+                    label(PERSON_STATUS, p.status),
+                )
+                for p in found
+            ]
+        )
+        self.results.grid()
+        self.results.focus_first()
+
+    def _hide_results(self) -> None:
+        self.found = []
+        self.results_title.configure(text="")
+        self.results.set_rows([])
+        self.results.grid_remove()
+
+    def pick(self) -> None:
+        """Open the person selected in the matches."""
+        index = self.results.selected_index()
+        if index is None or index >= len(self.found):
+            return
+        self.open_person(KeyKind.ID_NUMBER, self.found[index].ssn)
+
+    # opening -------------------------------------------------------------------------------
+
+    def open_person(
+        self,
+        kind: KeyKind,
+        value: str,
+        card: CardRecord | None = None,
+        reader: str | None = None,
+        notice: str | None = None,
+    ) -> None:
+        """Read the person's overview on a worker, then show the customer screen."""
+        self._busy(_("Opening…"))
+
+        def opened(overview: Overview) -> None:
+            self.ctx.visit = Visit(kind, value, overview, card, reader, notice)
+            self.ctx.show("customer")
+
+        self.ctx.tasks.submit(
+            services.open_person,
+            kind,
+            value,
+            self.ctx.session.actor,
+            on_done=opened,
+            on_error=self._failed,
+            owner=self,
+        )
+
+    def _busy(self, text: str) -> None:
+        self.busy = True
+        self.button.configure(state="disabled")
+        self.message.configure(text=text, bootstyle="secondary")
+
+    def _failed(self, error: BaseException) -> None:
+        self.busy = False
+        self.button.configure(state="normal")
+        self.message.configure(text=error_message(error), bootstyle="danger")
+        self.entry.focus_set()
+
+    # the card ------------------------------------------------------------------------------
+
+    def on_card_event(self, event: ReaderEvent) -> None:
+        """A card inserted opens its holder (read on a worker)."""
+        self._show_card_hint()
+        if event.kind is not EventKind.CARD_INSERTED or self.busy:
+            return
+        self._busy(_("Reading the card…"))
+        cards = self.ctx.cards
+        self.ctx.tasks.submit(
+            lambda: resolve_card(cards.read(event.reader)),
+            on_done=lambda outcome: self._card_read(outcome, event.reader),
+            on_error=self._failed,
+            owner=self,
+        )
+
+    def _card_read(self, outcome: CardOutcome, reader: str) -> None:
+        if not outcome.opens_customer:
+            self.busy = False
+            self.button.configure(state="normal")
+            self.ctx.show("unknown_card", outcome=outcome)
+            return
+        notice = None
+        if not outcome.card_in_register:
+            notice = _(
+                "Card {card} is not in this office's register (newly issued, or issued "
+                "elsewhere); its holder was found by the ID number on the card."
+            ).format(card=outcome.record.card_no)
+        assert outcome.kind is not None and outcome.value is not None
+        self.open_person(outcome.kind, outcome.value, outcome.record, reader, notice)

@@ -1,0 +1,1 @@
+"""Reusable widgets of the application: status bar, key footer, dialogs, tables, panels."""

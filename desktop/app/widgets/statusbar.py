@@ -1,0 +1,110 @@
+"""The status bar: sync state and data age, pending changes, the reader, the signed-in clerk."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from datetime import datetime
+
+import ttkbootstrap as ttk
+
+from desktop.app.cardreader import ReaderView
+from desktop.app.config import ReaderMode
+from desktop.app.formatting import ROLE, label
+from desktop.app.freshness import data_as_of_text
+from desktop.app.i18n import _, ngettext
+from desktop.app.status import StatusSnapshot, SyncState
+from desktop.app.theme import SMALL_FONT
+from models.fields import utc_now
+from models.staff import StaffMember
+
+CLOCK_SKEW_SHOWN_S = 300  # a clock more than 5 minutes off headquarters' is worth saying
+SYNC_STYLES = {
+    SyncState.ONLINE: "success",
+    SyncState.OFFLINE: "warning",
+    SyncState.FAILING: "danger",
+}
+
+
+def sync_state_text(state: SyncState) -> str:
+    """The sync state in words."""
+    return {
+        SyncState.ONLINE: _("Online"),
+        SyncState.OFFLINE: _("Offline"),
+        SyncState.FAILING: _("Sync failing"),
+    }[state]
+
+
+def reader_text(view: ReaderView) -> str:
+    """The reader's state in words."""
+    if view.mode is ReaderMode.NONE:
+        return _("No card reader")
+    if view.service_up is False:
+        return _("Card service not running")
+    if view.reader is None:
+        return _("No reader attached") if view.service_up else _("Looking for readers…")
+    name = _("Training reader") if view.mode is ReaderMode.TRAINING else view.reader
+    state = _("card inserted") if view.card_present else _("no card")
+    return f"{name}: {state}"
+
+
+class StatusBar(ttk.Frame):
+    """One line at the bottom of the window."""
+
+    def __init__(self, master: tk.Misc) -> None:
+        super().__init__(master, padding=(10, 4), bootstyle="secondary")
+        self.sync = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
+        self.as_of = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
+        self.pending = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
+        self.reader = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
+        self.clerk = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
+        # packed in order of importance: the last ones are cut when space runs out
+        self.clerk.pack(side="right")
+        self.reader.pack(side="right", padx=(0, 20))
+        self.sync.pack(side="left", padx=(0, 14))
+        self.pending.pack(side="left", padx=(0, 14))
+        self.as_of.pack(side="left")
+        self.snapshot: StatusSnapshot | None = None
+
+    def show_sync(self, snapshot: StatusSnapshot, now: datetime | None = None) -> None:
+        """Show a sync snapshot."""
+        self.snapshot = snapshot
+        text = sync_state_text(snapshot.state)
+        if snapshot.state is SyncState.FAILING and snapshot.reason:
+            text = _("{state}: {reason}").format(state=text, reason=_short(snapshot.reason))
+        self.sync.configure(text="● " + text, bootstyle=f"@{SYNC_STYLES[snapshot.state]}")
+        self.as_of.configure(text=data_as_of_text(snapshot, now or utc_now()))
+        parts = [
+            ngettext(
+                "{n} change waiting to be sent",
+                "{n} changes waiting to be sent",
+                snapshot.pending,
+            ).format(n=snapshot.pending)
+        ]
+        skew = snapshot.clock_skew_s
+        if skew is not None and abs(skew) > CLOCK_SKEW_SHOWN_S:
+            parts.append(_("clock off by {minutes} min").format(minutes=round(abs(skew) / 60)))
+        if snapshot.rejected:
+            parts.append(
+                ngettext("{n} rejected", "{n} rejected", snapshot.rejected).format(
+                    n=snapshot.rejected
+                )
+            )
+        self.pending.configure(text=" · ".join(parts))
+
+    def show_reader(self, view: ReaderView) -> None:
+        """Show the reader's state."""
+        self.reader.configure(text="▣ " + reader_text(view))
+
+    def show_clerk(self, member: StaffMember | None, locked: bool = False) -> None:
+        """Show who is signed in."""
+        if member is None:
+            self.clerk.configure(text=_("Not signed in"))
+            return
+        text = f"{member.display_name} ({member.username}, {label(ROLE, member.role.value)})"
+        if locked:
+            text += " · " + _("locked")
+        self.clerk.configure(text=text)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

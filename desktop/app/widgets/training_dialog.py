@@ -1,0 +1,136 @@
+"""Training mode: choose a demo person whose virtual card goes into the training reader."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import ttkbootstrap as ttk
+
+from desktop.app import training
+from desktop.app.formatting import CARD_STATUS, label
+from desktop.app.i18n import N_, _
+from desktop.app.messages import error_message
+from desktop.app.training import CardKind, DemoHolder
+from desktop.app.widgets.dialogs import Dialog, DialogHost
+from desktop.app.widgets.tables import Table
+
+if TYPE_CHECKING:
+    from desktop.app.window import CounterWindow
+
+SAMPLE_LABELS = {
+    "contributor": N_("contributor"),
+    "arrears": N_("in arrears"),
+    "retiree": N_("retiree"),
+    "lost card": N_("card reported lost"),
+}
+CARD_KINDS = {
+    CardKind.NORMAL: N_("The person's card"),
+    CardKind.DAMAGED: N_("A damaged card"),
+    CardKind.FOREIGN: N_("Not a social security card"),
+}
+
+
+class TrainingDialog(Dialog):
+    """A list of demo people and the kind of card to insert."""
+
+    def __init__(
+        self,
+        host: DialogHost,
+        holders: list[DemoHolder],
+        on_insert: Callable[[str, CardKind], None],
+    ) -> None:
+        super().__init__(host, _("Insert a training card"))
+        self._holders = holders
+        self._on_insert = on_insert
+        self.table = Table(
+            self.body,
+            [(_("Demo person"), 180), (_("Name"), 140), (_("Card number"), 170), (_("Card"), 150)],
+            height=min(max(len(holders), 3), 10),
+        )
+        self.table.set_rows(
+            [
+                (
+                    label(SAMPLE_LABELS, h.label) if h.label else "",
+                    h.name,
+                    h.card_no,
+                    label(CARD_STATUS, h.card_status),
+                )
+                for h in holders
+            ]
+        )
+        self.table.pack(fill="both", expand=True)
+        self.kind = tk.StringVar(self, value=CardKind.NORMAL.value)
+        kinds = ttk.Frame(self.body)
+        kinds.pack(fill="x", pady=(10, 0))
+        for kind, text in CARD_KINDS.items():
+            ttk.Radiobutton(kinds, text=_(text), value=kind.value, variable=self.kind).pack(
+                side="left", padx=(0, 16)
+            )
+        self.table.tree.bind("<Return>", lambda _e: self.insert())
+        self.table.tree.bind("<Double-1>", lambda _e: self.insert())
+        self.add_button(_("Cancel"), self.cancel, style="secondary")
+        self.insert_button = self.add_button(_("Insert card"), self.insert)
+
+    def focus_first(self) -> None:
+        """The first person."""
+        self.table.focus_first()
+
+    def insert(self) -> None:
+        """Insert the selected person's card."""
+        index = self.table.selected_index()
+        if index is None:
+            return
+        card_no = self._holders[index].card_no
+        kind = CardKind(self.kind.get())
+        self.close()
+        self._on_insert(card_no, kind)
+
+
+class TrainingControls:
+    """The Training menu's commands."""
+
+    def __init__(self, window: CounterWindow) -> None:
+        self.window = window
+
+    def _signed_in(self) -> bool:
+        session = self.window.session
+        if session.signed_in and not session.locked:
+            return True
+        self.window.notify(_("Sign in first."), "warning")
+        return False
+
+    def choose_card(self) -> None:
+        """Open the list of demo people (loaded on a worker)."""
+        if not self._signed_in():
+            return
+        w = self.window
+        w.tasks.submit(
+            training.demo_holders,
+            on_done=lambda holders: w.dialogs.open(TrainingDialog(w.dialogs, holders, self.insert)),
+        )
+
+    def insert(self, card_no: str, kind: CardKind) -> None:
+        """Make the virtual card (reads the holder, logged) and put it into the reader."""
+        w = self.window
+        w.cards.remove_training_card()
+        w.tasks.submit(
+            training.holder_profile,
+            card_no,
+            w.session.actor,
+            kind,
+            on_done=w.cards.insert_training_card,
+            on_error=lambda e: w.notify(error_message(e), "danger"),
+        )
+
+    def insert_other_city(self) -> None:
+        """A card of a holder insured in another city."""
+        if not self._signed_in():
+            return
+        self.window.cards.remove_training_card()
+        self.window.cards.insert_training_card(training.other_city_profile())
+
+    def remove_card(self) -> None:
+        """Take the card out of the training reader."""
+        self.window.cards.remove_training_card()

@@ -1,0 +1,263 @@
+"""The main window: menus, the screen area, notices, the key footer and the status bar.
+
+It owns the application's loops on the Tk main thread: a tick (reader events, the inactivity
+lock, status snapshots published by the sync worker) and a slower status refresh that reads
+the register's sync state on a worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import tkinter as tk
+
+import ttkbootstrap as ttk
+
+from desktop.app import i18n, theme
+from desktop.app.cardreader import CardService
+from desktop.app.config import AppConfig
+from desktop.app.context import AppContext, OfficeInfo
+from desktop.app.i18n import _
+from desktop.app.menus import Menus
+from desktop.app.messages import error_message
+from desktop.app.registry import Navigator, Screen, ScreenRegistry
+from desktop.app.session import StaffSession
+from desktop.app.status import StatusFeed, StatusSnapshot, read_status, snapshot_from
+from desktop.app.sync_link import SyncLink
+from desktop.app.tasks import TaskRunner
+from desktop.app.widgets.dialogs import DialogHost
+from desktop.app.widgets.footer import KeyFooter
+from desktop.app.widgets.statusbar import StatusBar
+from desktop.app.widgets.training_dialog import TrainingControls
+from models.home import OfficeHome
+
+DISPATCHED_KEYS = {f"F{i}" for i in range(1, 13)} | {"Escape"}
+NOT_LOCKABLE = {"login", "lock"}
+
+
+class CounterWindow:
+    """The application window around the screens."""
+
+    def __init__(
+        self,
+        root: ttk.App,
+        config: AppConfig,
+        home: OfficeHome,
+        office: OfficeInfo,
+        cards: CardService,
+        session: StaffSession,
+        registry: ScreenRegistry,
+        feed: StatusFeed,
+    ) -> None:
+        self.root = root
+        self.config = config
+        self.home = home
+        self.office = office
+        self.cards = cards
+        self.session = session
+        self.registry = registry
+        self.feed = feed
+        self.theme = config.theme
+        self.text_size = config.text_size
+        self.snapshot: StatusSnapshot | None = None
+        self.training = TrainingControls(self)
+        self._after: dict[str, str] = {}
+        self._last_shown: Screen | None = None
+        self.sync: SyncLink | None = None  # the sync engine's worker, plugged in by root.run
+
+    def build(self) -> None:
+        """Create the window's parts and the context the screens get."""
+        root = self.root
+        root.columnconfigure(0, weight=1)
+        root.rowconfigure(0, weight=1)
+        self.content = ttk.Frame(root)
+        self.content.grid(row=0, column=0, sticky="nsew")
+        self.notice = ttk.Label(root, text="", padding=(12, 6), wraplength=1300)
+        self.notice.grid(row=1, column=0, sticky="ew")
+        self.notice.grid_remove()
+        ttk.Separator(root).grid(row=2, column=0, sticky="ew")
+        self.footer = KeyFooter(root)
+        self.footer.grid(row=3, column=0, sticky="ew")
+        self.statusbar = StatusBar(root)
+        self.statusbar.grid(row=4, column=0, sticky="ew")
+        self.navigator = Navigator(self.content, self.registry)
+        self.dialogs = DialogHost(root)
+        self.tasks = TaskRunner(root, default_error=self._task_failed)
+        self.ctx = AppContext(
+            root=root,
+            home=self.home,
+            office=self.office,
+            config=self.config,
+            tasks=self.tasks,
+            session=self.session,
+            cards=self.cards,
+            navigator=self.navigator,
+            dialogs=self.dialogs,
+            notify=self.notify,
+            wake_sync=self.wake_sync,
+        )
+        self.navigator.ctx = self.ctx
+        self.navigator.listeners.append(self._screen_shown)
+        self.menus = Menus(self)
+        self.menus.build()
+        root.bind_all("<Key>", self._on_key, add="+")
+        root.bind_all("<Button>", lambda _e: self.session.touch(), add="+")
+        root.bind_all("<Motion>", lambda _e: self.session.touch(), add="+")
+        root.bind_all("<Control-l>", lambda _e: self.lock(), add="+")
+        root.protocol("WM_DELETE_WINDOW", self.quit)
+
+    def start(self) -> None:
+        """Start the loops and the card reader, and show the sign-in screen."""
+        self.tasks.start()
+        self.cards.start()
+        self.statusbar.show_reader(self.cards.view)
+        self.statusbar.show_clerk(None)
+        self._tick()
+        self._refresh_status()
+        self.navigator.show("login")
+
+    # screens and keys ------------------------------------------------------------------------
+
+    def _screen_shown(self, screen: Screen) -> None:
+        if screen is not self._last_shown:
+            self.notify("")  # a notice belongs to the screen it was given on
+            self._last_shown = screen
+        self.footer.show(screen.shortcuts())
+        self.root.title(f"counterdesk · {self.office.name} · {screen.title()}")
+        self.statusbar.show_clerk(self.session.member, self.session.locked)
+
+    def _on_key(self, event: tk.Event) -> str | None:
+        self.session.touch()
+        if event.keysym not in DISPATCHED_KEYS or self.dialogs.current is not None:
+            return None
+        try:
+            if event.widget.winfo_toplevel() is not self.root:
+                return None
+        except (AttributeError, KeyError, tk.TclError):
+            return None
+        screen = self.navigator.current
+        if screen is None:
+            return None
+        for shortcut in screen.shortcuts():
+            if shortcut.key == event.keysym:
+                if shortcut.enabled():
+                    shortcut.action()
+                else:
+                    self.root.bell()
+                return "break"
+        return None
+
+    def notify(self, text: str, style: str = "info") -> None:
+        """A one-line notice above the footer (`style`: info, success, warning, danger, ...)."""
+        if not text:
+            self.notice.grid_remove()
+            return
+        self.notice.configure(text=text, bootstyle=f"@{style}")
+        self.notice.grid()
+
+    def _task_failed(self, error: BaseException) -> None:
+        self.notify(error_message(error), "danger")
+
+    # loops -----------------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        for event in self.cards.poll():
+            self.statusbar.show_reader(self.cards.view)
+            screen = self.navigator.current
+            handler = getattr(screen, "on_card_event", None)
+            if handler is not None and self.session.signed_in and not self.session.locked:
+                handler(event)
+        if self.session.should_lock():
+            self.lock()
+        published = self.feed.latest()
+        if published is not None:
+            self.show_status(snapshot_from(published))
+        self._after["tick"] = self.root.after(self.config.tick_ms, self._tick)
+
+    def _refresh_status(self) -> None:
+        self.tasks.submit(read_status, on_done=self.show_status, on_error=lambda _e: None)
+        handler = getattr(self.navigator.current, "on_tick", None)
+        if handler is not None and self.session.signed_in and not self.session.locked:
+            handler()
+        self._after["status"] = self.root.after(self.config.status_refresh_ms, self._refresh_status)
+
+    def show_status(self, snapshot: StatusSnapshot) -> None:
+        """Show a sync snapshot in the status bar."""
+        self.snapshot = snapshot
+        self.statusbar.show_sync(snapshot)
+
+    # session ---------------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Lock the session: the lock screen hides the customer until the password is typed."""
+        if not self.session.signed_in or self.session.locked:
+            return
+        self.dialogs.close_all()
+        key, data = self.navigator.current_key, self.navigator.current_data
+        if key in NOT_LOCKABLE or key is None:
+            key, data = "waiting", {}
+        self.session.lock()
+        self.navigator.show("lock", resume_key=key, resume_data=data)
+
+    def sign_out(self) -> None:
+        """End the session (an open visit is dropped, unrecorded)."""
+        self.dialogs.close_all()
+        self.session.sign_out()
+        self.ctx.visit = None
+        self.navigator.show("login", message=_("Signed out."))
+
+    def quit(self) -> None:
+        """Stop the reader and the workers, and close the window."""
+        for after_id in self._after.values():
+            with contextlib.suppress(tk.TclError):
+                self.root.after_cancel(after_id)
+        self.cards.stop()
+        if self.sync is not None:
+            self.sync.stop()
+        self.tasks.close()
+        self.root.destroy()
+
+    def wake_sync(self) -> None:
+        """A command was queued: ask the sync worker (if any) to send it now."""
+        if self.sync is not None:
+            self.sync.wake()
+
+    # view ------------------------------------------------------------------------------------
+
+    def set_language(self, lang: str) -> None:
+        """Switch the language: menus, screens, footer and status bar are made again."""
+        i18n.set_language(lang)
+        self.dialogs.close_all()
+        self.menus.build()
+        self.navigator.rebuild()
+        self._refresh_texts()
+        _collect_here()
+
+    def set_theme(self, name: str) -> None:
+        """Switch the colour theme (screens are made again for their row colours)."""
+        self.dialogs.close_all()
+        self.theme = name
+        self.root.style.theme_use(name)
+        theme.apply_fonts(self.root, self.text_size)
+        theme.readable_disabled(self.root)
+        self.navigator.rebuild()
+        self._refresh_texts()
+        _collect_here()
+
+    def set_text_size(self, size: int) -> None:
+        """Switch the text size."""
+        self.text_size = size
+        theme.apply_fonts(self.root, size)
+
+    def _refresh_texts(self) -> None:
+        if self.snapshot is not None:
+            self.statusbar.show_sync(self.snapshot)
+        self.statusbar.show_reader(self.cards.view)
+        self.statusbar.show_clerk(self.session.member, self.session.locked)
+        self.notify("")
+
+
+def _collect_here() -> None:
+    """Free the destroyed screens' Tk objects now, on the main thread: a garbage collection
+    that happened to start in a worker thread would run their Tk calls there."""
+    gc.collect()

@@ -1,0 +1,133 @@
+"""`counterdesk app` (the counter's Tk application) and `counterdesk staff passwd`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from desktop.app.config import DEFAULT_THEME, TEXT_SIZES, AppConfig, ReaderMode
+from desktop.app.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from desktop.cli_common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, home_of, open_home
+from models.actor import Actor
+from models.enums import Role
+from models.staff import WeakStaffPassword, set_password
+
+
+def add_app_commands(sub: argparse._SubParsersAction) -> None:
+    """Add `app` and `staff passwd`."""
+    p = sub.add_parser(
+        "app",
+        help="start the counter application (Tk)",
+        description="Start the counter's desktop application on the office home's register: "
+        "sign in, then serve customers by ID number, card number, name or their card.",
+    )
+    p.add_argument(
+        "--lang", choices=list(LANGUAGES), default=DEFAULT_LANGUAGE, help="language (default zh)"
+    )
+    p.add_argument(
+        "--theme",
+        default=DEFAULT_THEME,
+        help=f"colour theme (default {DEFAULT_THEME}; contrast-light and contrast-dark are high "
+        "contrast; any ttkbootstrap theme name works)",
+    )
+    p.add_argument(
+        "--training",
+        action="store_true",
+        help="training mode on a demo district: virtual cards of demo people from the Training "
+        "menu, no card reader needed",
+    )
+    p.add_argument(
+        "--no-reader", action="store_true", help="do not use the PC/SC card service (pcscd)"
+    )
+    p.add_argument(
+        "--lock-after",
+        type=float,
+        default=10.0,
+        metavar="MINUTES",
+        help="lock the session after this long without keyboard or mouse (default 10)",
+    )
+    p.add_argument(
+        "--text-size",
+        type=int,
+        choices=TEXT_SIZES,
+        default=14,
+        help="text size in points (default 14)",
+    )
+    p.add_argument(
+        "--scaling", type=float, help="Tk scaling in pixels per point (high-DPI screens)"
+    )
+    p.add_argument(
+        "--printer",
+        help="print statements with lp on this printer ('default': the system's default); "
+        "default: the office setting `printer`, else statements are only saved as PDF",
+    )
+    p.set_defaults(func=cmd_app)
+
+    p = sub.add_parser(
+        "staff",
+        help="staff accounts of the office",
+        description="Staff accounts: who may sign in to the counter application.",
+    )
+    staff_sub = p.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
+    q = staff_sub.add_parser(
+        "passwd",
+        help="set a member of staff's password",
+        description="Set the password of USERNAME (at least 8 characters, not only digits, not "
+        "the username); lifts a lock. Asked twice without echo on a terminal, else one line of "
+        "standard input.",
+    )
+    q.add_argument("username", metavar="USERNAME")
+    q.set_defaults(func=cmd_staff_passwd)
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """counterdesk app."""
+    import tkinter
+
+    from desktop.app.root import run  # imports Tk only for this command
+
+    config = AppConfig(
+        lang=args.lang,
+        theme=args.theme,
+        training=args.training,
+        reader=ReaderMode.NONE if args.no_reader else ReaderMode.PCSC,
+        idle_lock_seconds=args.lock_after * 60,
+        text_size=args.text_size,
+        scaling=args.scaling,
+        printer=args.printer,
+    )
+    try:
+        run(home_of(args), config)
+    except tkinter.TclError as exc:
+        raise CliError(
+            EXIT_USAGE, f"cannot open the application's window ({exc}): is DISPLAY set?"
+        ) from exc
+    return EXIT_OK
+
+
+def _read_new_password(username: str) -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass(f"New password for {username}: ")
+        second = getpass.getpass("The same password again: ")
+        if first != second:
+            raise CliError(EXIT_NOT_FOUND, "the two passwords differ; nothing was changed")
+        return first
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise CliError(EXIT_NOT_FOUND, "no password on standard input (one line)")
+    return line
+
+
+def cmd_staff_passwd(args: argparse.Namespace) -> int:
+    """counterdesk staff passwd."""
+    open_home(args)
+    # Whoever may write the register file administers it: the command acts as an admin.
+    actor = Actor(Actor.command_line().name, Role.ADMIN)
+    password = _read_new_password(args.username)
+    try:
+        set_password(args.username, password, actor)
+    except WeakStaffPassword as exc:
+        raise CliError(EXIT_NOT_FOUND, f"{exc}; nothing was changed") from exc
+    print(f"Password of {args.username.strip()} set.", file=sys.stderr)
+    return EXIT_OK

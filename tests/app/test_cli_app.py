@@ -1,0 +1,66 @@
+"""`counterdesk app` as a real process on the X server, driven with xdotool."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import COUNTERDESK, cli_env
+
+
+def _xdotool(*args: str, display: str) -> str:
+    result = subprocess.run(
+        ["xdotool", *args],
+        capture_output=True,
+        text=True,
+        env=cli_env({"DISPLAY": display}),
+        timeout=30,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def _title_becomes(window: str, words: str, display: str) -> str:
+    deadline = time.monotonic() + 20
+    while True:
+        title = _xdotool("getwindowname", window, display=display)
+        if words in title or time.monotonic() > deadline:
+            return title
+        time.sleep(0.05)
+
+
+def test_the_app_command_opens_a_window_a_clerk_signs_in_to(
+    display: str, demo_home: Path, shots: Path, keep_screens: Path | None
+) -> None:
+    if shutil.which("xdotool") is None:
+        pytest.fail("xdotool is not installed (Debian package xdotool)", pytrace=False)
+    argv = [str(COUNTERDESK), "--home", str(demo_home), "app", "--lang", "en", "--no-reader"]
+    app = subprocess.Popen(
+        argv, env=cli_env({"DISPLAY": display}), stderr=subprocess.PIPE, text=True
+    )
+    try:
+        window = _xdotool("search", "--sync", "--class", "Tk", display=display).split()[0]
+        assert _title_becomes(window, "Sign in", display).endswith("Sign in")
+        _xdotool("windowfocus", "--sync", window, display=display)
+        _xdotool("type", "--delay", "10", "clerk01", display=display)
+        _xdotool("key", "Return", display=display)
+        _xdotool("type", "--delay", "10", "demo-2026", display=display)
+        _xdotool("key", "Return", display=display)
+        assert _title_becomes(window, "Next customer", display).endswith("Next customer")
+        subprocess.run(
+            ["import", "-window", "root", str(shots / "app-process.png")],
+            env=cli_env({"DISPLAY": display}),
+            check=True,
+            timeout=30,
+        )
+        if keep_screens is not None:
+            keep_screens.mkdir(exist_ok=True)
+            shutil.copy2(shots / "app-process.png", keep_screens / "app-process.png")
+    finally:
+        app.terminate()
+        _out, err = app.communicate(timeout=20)
+    assert app.returncode == 0, err

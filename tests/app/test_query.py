@@ -1,0 +1,38 @@
+"""What the waiting screen reads the typed text as."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from desktop.app.query import QueryKind, read_query
+
+TODAY = date(2026, 11, 28)
+VALID = "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "valid", "message"),
+    [
+        ("", QueryKind.EMPTY, False, "Type an ID number, a card number or a name"),
+        ("3701021", QueryKind.ID_PARTIAL, False, "ID number: 7 of 18 characters."),
+        (VALID, QueryKind.ID, True, "Valid ID number: born 1949-12-31, female. Press Enter."),
+        (VALID.lower(), QueryKind.ID, True, "Valid ID number"),
+        ("110105194912310021", QueryKind.ID, False, "The check character does not match"),
+        ("110105194913310021", QueryKind.ID, False, "Digits 7-14 are not a real birth date"),
+        ("990105194912310021", QueryKind.ID, False, "The first two digits are not a province"),
+        ("1101051949123100211", QueryKind.ID, False, "this one has 19"),
+        ("a12345678", QueryKind.CARD, True, "A card number: press Enter."),
+        ("123456789", QueryKind.CARD, True, "9 digits: Enter looks for this card number"),
+        ("王", QueryKind.NAME, True, "A name: press Enter to search."),
+        ("欧阳·娜娜", QueryKind.NAME, True, "A name"),
+        ("hello", QueryKind.UNKNOWN, False, "Not an ID number"),
+    ],
+)
+def test_the_text_is_read_as_it_is_typed(
+    text: str, kind: QueryKind, valid: bool, message: str
+) -> None:
+    reading = read_query(text, TODAY)
+    assert (reading.kind, reading.valid) == (kind, valid)
+    assert reading.message.startswith(message) or message in reading.message

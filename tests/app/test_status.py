@@ -1,0 +1,84 @@
+"""The status bar's sync snapshot, from the register or from the sync engine's worker."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+from desktop.app.freshness import data_as_of_text
+from desktop.app.status import StatusFeed, SyncState, read_status, snapshot_from
+
+NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+
+
+def _fresh(
+    success: datetime | None = None, error: str | None = None, pending: int = 0
+) -> SimpleNamespace:
+    """A freshness reading without a declared state (as before the sync engine)."""
+    return SimpleNamespace(
+        last_success_at=success, last_error=error, pending_commands=pending, demo_generated_at=None
+    )
+
+
+def test_a_register_never_synced_is_offline() -> None:
+    snapshot = snapshot_from(_fresh(pending=3), NOW)
+    assert (snapshot.state, snapshot.never_synced, snapshot.pending) == (
+        SyncState.OFFLINE, True, 3,
+    )  # fmt: skip
+    assert data_as_of_text(snapshot, NOW) == "Data as of: never synced with headquarters"
+
+
+def test_a_recent_sync_is_online_and_an_old_one_offline() -> None:
+    recent = snapshot_from(_fresh(NOW - timedelta(minutes=5)), NOW)
+    assert recent.state is SyncState.ONLINE
+    assert data_as_of_text(recent, NOW).endswith("(5 minutes ago)")
+    assert snapshot_from(_fresh(NOW - timedelta(days=2)), NOW).state is SyncState.OFFLINE
+
+
+def test_a_sync_error_is_failing_with_its_reason() -> None:
+    snapshot = snapshot_from(_fresh(NOW - timedelta(minutes=5), error="connection refused"), NOW)
+    assert (snapshot.state, snapshot.reason) == (SyncState.FAILING, "connection refused")
+
+
+def test_a_sync_engine_snapshot_is_read_by_its_attributes() -> None:
+    engine = SimpleNamespace(
+        status="online",
+        last_success_at=NOW - timedelta(minutes=1),
+        data_as_of=NOW - timedelta(minutes=3),
+        pending_commands=2,
+        rejected=1,
+        clock_skew_s=0.4,
+    )
+    snapshot = snapshot_from(engine, NOW)
+    assert (snapshot.state, snapshot.pending, snapshot.rejected) == (SyncState.ONLINE, 2, 1)
+    assert snapshot.as_of == NOW - timedelta(minutes=3)
+    assert snapshot_from(SimpleNamespace(status="never"), NOW).state is SyncState.OFFLINE
+    stale = SimpleNamespace(status="online", last_success_at=NOW - timedelta(days=3))
+    assert snapshot_from(stale, NOW).state is SyncState.OFFLINE
+
+
+def test_the_feed_hands_the_main_loop_the_newest_snapshot_published_from_a_thread() -> None:
+    feed = StatusFeed()
+    listeners: list[Callable[[object], None]] = []
+    feed.attach(SimpleNamespace(add_listener=listeners.append))
+    publisher = threading.Thread(target=lambda: [listeners[0](n) for n in range(3)])
+    publisher.start()
+    publisher.join()
+    assert feed.latest() == 2
+    assert feed.latest() is None
+
+
+def test_the_register_status_counts_pending_and_unacknowledged_rejections(demo) -> None:
+    from models.actor import Actor
+    from models.enums import Role
+    from models.outbox import enqueue
+    from models.schema import Outbox, db
+
+    with db.atomic():
+        enqueue("visit.record", {}, Actor("clerk01", Role.CLERK))
+        enqueue("visit.record", {}, Actor("clerk01", Role.CLERK))
+    Outbox.update(status="rejected").where(Outbox.seq == 1).execute()
+    snapshot = read_status()
+    assert (snapshot.pending, snapshot.rejected) == (1, 1)

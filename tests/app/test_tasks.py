@@ -1,0 +1,63 @@
+"""Work on worker threads, outcomes on the Tk main loop."""
+
+from __future__ import annotations
+
+import threading
+import time
+import tkinter as tk
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from desktop.app.tasks import TaskRunner
+from models.home import OfficeHome
+from models.schema import db
+
+
+@pytest.fixture
+def root(display: str) -> Iterator[tk.Tk]:
+    window = tk.Tk()
+    yield window
+    window.destroy()
+
+
+def _until(root: tk.Tk, runner: TaskRunner, done: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 10
+    while not done():
+        runner.drain()
+        root.update()
+        assert time.monotonic() < deadline, "the task never came back"
+        time.sleep(0.005)
+
+
+def test_outcomes_come_back_on_the_main_thread(root: tk.Tk, demo: OfficeHome) -> None:
+    errors: list[BaseException] = []
+    runner = TaskRunner(root, errors.append)
+    seen: dict[str, Any] = {}
+
+    def work() -> tuple[str, int]:
+        return threading.current_thread().name, id(db.connection())
+
+    runner.submit(work, on_done=lambda r: seen.update(result=r, thread=threading.current_thread()))
+    _until(root, runner, lambda: "result" in seen)
+    worker, connection = seen["result"]
+    assert worker.startswith("task") and seen["thread"] is threading.main_thread()
+    assert connection != id(db.connection())  # each worker thread has its own connection
+    runner.submit(lambda: 1 / 0)
+    _until(root, runner, lambda: bool(errors))
+    assert isinstance(errors[0], ZeroDivisionError) and runner.pending == 0
+    runner.close()
+
+
+def test_a_destroyed_owner_gets_no_callback(root: tk.Tk, demo: OfficeHome) -> None:
+    runner = TaskRunner(root, lambda _e: None)
+    owner = tk.Frame(root)
+    called: list[object] = []
+    release = threading.Event()
+    runner.submit(release.wait, 5, on_done=called.append, owner=owner)
+    owner.destroy()
+    release.set()
+    _until(root, runner, lambda: runner.pending == 0)
+    assert called == []
+    runner.close()
