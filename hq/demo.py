@@ -189,4 +189,8 @@ def seed(
                 _copy(paths[code], code, i * ID_STRIDE, counts)
             if store.is_postgres():
                 _reset_sequences()
+        if store.is_postgres():
+            # Statistics for the planner now, not when autovacuum gets round to it: without
+            # them a bootstrap page's queries scan whole tables of millions of rows.
+            store.execute("ANALYZE")
     return counts
