@@ -1,4 +1,5 @@
-"""`counterdesk app` (the counter's Tk application) and `counterdesk staff passwd`."""
+"""`counterdesk app` (the counter's Tk application), `counterdesk kiosk` (the hall's
+self-service kiosk) and `counterdesk staff passwd`."""
 
 from __future__ import annotations
 
@@ -63,6 +64,7 @@ def add_app_commands(sub: argparse._SubParsersAction) -> None:
         "default: the office setting `printer`, else statements are only saved as PDF",
     )
     p.set_defaults(func=cmd_app)
+    add_kiosk_command(sub)
 
     p = sub.add_parser(
         "staff",
@@ -102,6 +104,67 @@ def cmd_app(args: argparse.Namespace) -> int:
     except tkinter.TclError as exc:
         raise CliError(
             EXIT_USAGE, f"cannot open the application's window ({exc}): is DISPLAY set?"
+        ) from exc
+    return EXIT_OK
+
+
+def add_kiosk_command(sub: argparse._SubParsersAction) -> None:
+    """Add `kiosk`."""
+    p = sub.add_parser(
+        "kiosk",
+        help="start the self-service kiosk of the office hall (Tk, full screen)",
+        description="Start the full-screen, touch-friendly kiosk on the office home's register: "
+        "the citizen swipes the card or types the card or ID number, enters the card PIN or the "
+        "query password, and sees their own contributions and balances; it returns to the start "
+        "after an idle time or when the card is taken out.",
+    )
+    p.add_argument(
+        "--lang", choices=list(LANGUAGES), default=DEFAULT_LANGUAGE, help="language (default zh)"
+    )
+    p.add_argument(
+        "--idle",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="back to the start after this long untouched (default 60)",
+    )
+    p.add_argument(
+        "--printer",
+        help="print statements with lp on this printer ('default': the system's default); "
+        "default: the office setting `printer`, else the kiosk does not print",
+    )
+    p.add_argument(
+        "--training",
+        action="store_true",
+        help="training mode on a demo district: virtual cards of demo people, no reader needed",
+    )
+    p.add_argument(
+        "--no-reader", action="store_true", help="do not use the PC/SC card service (pcscd)"
+    )
+    p.set_defaults(func=cmd_kiosk)
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    """counterdesk kiosk."""
+    import tkinter
+
+    from desktop.app.kiosk.config import KioskConfig
+    from desktop.app.kiosk.root import run_kiosk  # imports Tk only for this command
+
+    if args.idle <= 0:
+        raise CliError(EXIT_USAGE, "--idle must be a positive number of seconds")
+    config = KioskConfig(
+        lang=args.lang,
+        idle_seconds=args.idle,
+        printer=args.printer,
+        training=args.training,
+        reader=ReaderMode.NONE if args.no_reader else ReaderMode.PCSC,
+    )
+    try:
+        run_kiosk(home_of(args), config)
+    except tkinter.TclError as exc:
+        raise CliError(
+            EXIT_USAGE, f"cannot open the kiosk's window ({exc}): is DISPLAY set?"
         ) from exc
     return EXIT_OK
 

@@ -79,6 +79,7 @@ class EntryKind(IntEnum):
 class Role(StrEnum):
     """Staff roles, least privilege first."""
 
+    KIOSK = "kiosk"  # the self-service kiosk of the office hall (not a staff account)
     CLERK = "clerk"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"

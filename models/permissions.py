@@ -2,7 +2,9 @@
 
 - clerk: look people up, read cards, verify and reset query passwords, card operations, visits;
 - supervisor: all a clerk may, plus statements, batches, office reports and the audit log;
-- admin: settings, enrolment and keys, and no access to personal data.
+- admin: settings, enrolment and keys, and no access to personal data;
+- kiosk: the hall's self-service kiosk: look up the citizen at it, verify their query password,
+  record the visit, print their own statement; no card operations, reports or audit log.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _CLERK | {Permission.STATEMENTS, Permission.REPORTS, Permission.AUDIT}
     ),
     Role.ADMIN: frozenset({Permission.SETTINGS}),
+    Role.KIOSK: frozenset(
+        {Permission.LOOKUP, Permission.QUERY_PASSWORD, Permission.VISITS, Permission.STATEMENTS}
+    ),
 }
 
 

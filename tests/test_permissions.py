@@ -69,3 +69,17 @@ def test_a_clerk_may_do_the_counters_work(home) -> None:
     assert open_overview(KeyKind.CARD, "A12345678", CLERK).person.id == person.id
     report_card_lost("A12345678", CLERK)
     record_service_visit(CLERK, "counter", "card_report_lost", person.id)
+
+
+def test_the_kiosk_reads_and_prints_but_changes_no_card_and_reads_no_audit_log(home) -> None:
+    kiosk = Actor("kiosk:370102", Role.KIOSK)
+    person = add_person()
+    add_card(person)
+    assert open_overview(KeyKind.CARD, "A12345678", kiosk).person.id == person.id
+    record_service_visit(kiosk, "kiosk", "lookup", person.id)
+    assert allowed(kiosk, Permission.STATEMENTS)
+    for permission in (Permission.REPORTS, Permission.AUDIT, Permission.SETTINGS):
+        assert not allowed(kiosk, permission)
+    with pytest.raises(PermissionDenied):
+        report_card_lost("A12345678", kiosk)
+    assert Card.get(Card.card_no == "A12345678").status == "active"

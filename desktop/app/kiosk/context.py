@@ -1,0 +1,37 @@
+"""What kiosk screens are given: the kiosk's services, passed in, never global."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.app.cardreader import CardService
+from desktop.app.context import OfficeInfo
+from desktop.app.kiosk.config import KioskConfig
+from desktop.app.kiosk.customer import KioskSession
+from desktop.app.tasks import TaskRunner
+from models.actor import Actor
+from models.home import OfficeHome
+
+
+@dataclass
+class KioskContext:
+    """The running kiosk's services, handed to every kiosk screen."""
+
+    root: tk.Misc
+    home: OfficeHome
+    office: OfficeInfo
+    config: KioskConfig
+    tasks: TaskRunner
+    cards: CardService
+    session: KioskSession
+    actor: Actor
+    navigate: Callable[..., None]  # (key, **data): a new screen replaces the old one
+    end_session: Callable[[], None]  # drop the citizen and go back to the welcome
+    data_as_of: Callable[[], str]  # the "data as of" line, translated
+
+    def show(self, key: str, **data: Any) -> None:
+        """Show a new screen of `key` with `data` (the screen shown before is destroyed)."""
+        self.navigate(key, **data)

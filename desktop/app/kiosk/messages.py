@@ -1,0 +1,69 @@
+"""What the kiosk says to the citizen when something goes wrong: short, and where to go next.
+
+Unlike the counter's messages these never show the register's own (English) words.
+"""
+
+from __future__ import annotations
+
+from cards.errors import CardRemoved, DamagedData, NoCard, NotASocialSecurityCard, PinBlocked
+from desktop.app.i18n import _, ngettext
+from desktop.app.kiosk.services import UnknownHolder
+from models.errors import CredentialLocked, NotFound
+from models.idnumber import InvalidIdNumber
+
+
+def kiosk_error(error: BaseException) -> str:
+    """A translated message for the citizen."""
+    if isinstance(error, UnknownHolder):
+        return _(
+            "Your card works, but this office holds no record of you. Please ask at the "
+            "counter or call 12333."
+        )
+    if isinstance(error, InvalidIdNumber | NotFound):
+        return _("No record was found for this number. Check it, or please ask at the counter.")
+    if isinstance(error, NoCard | CardRemoved):
+        return _("The card was taken out too soon. Please insert it again and leave it in.")
+    if isinstance(error, NotASocialSecurityCard):
+        return _("This is not a social security card. Please insert your social security card.")
+    if isinstance(error, DamagedData):
+        return _("Your card cannot be read. Please ask at the counter for a replacement card.")
+    if isinstance(error, PinBlocked):
+        return pin_locked()
+    if isinstance(error, CredentialLocked):
+        return password_locked()
+    return _("Sorry, this cannot be done here right now. Please ask at the counter.")
+
+
+def pin_locked() -> str:
+    """The card's PIN is blocked."""
+    return _("Your card's PIN is locked. Please ask at the counter to have it unlocked.")
+
+
+def password_locked() -> str:
+    """The query password is locked."""
+    return _(
+        "Your query password is locked after too many wrong tries. Please ask at the counter "
+        "with your ID card to have it reset."
+    )
+
+
+def wrong_pin(tries_left: int) -> str:
+    """A wrong PIN and the tries left."""
+    if tries_left <= 0:
+        return pin_locked()
+    return ngettext(
+        "Wrong PIN: {n} try left before the card locks.",
+        "Wrong PIN: {n} tries left before the card locks.",
+        tries_left,
+    ).format(n=tries_left)
+
+
+def wrong_password(tries_left: int) -> str:
+    """A wrong query password and the tries left."""
+    if tries_left <= 0:
+        return password_locked()
+    return ngettext(
+        "Wrong query password: {n} try left.",
+        "Wrong query password: {n} tries left.",
+        tries_left,
+    ).format(n=tries_left)

@@ -1,0 +1,19 @@
+"""What the kiosk shows of a record: the last 36 months by year and insurance, and balances."""
+
+from __future__ import annotations
+
+from models.overview import AccountView, Overview, YearTotal
+
+
+def window_years(overview: Overview) -> tuple[YearTotal, ...]:
+    """The yearly totals of the years in the 36-month window, newest first, as models.overview
+    adds them up."""
+    first = overview.window_start // 100
+    last = overview.window_end // 100
+    return tuple(y for y in overview.years if first <= y.year <= last)
+
+
+def balances(overview: Overview) -> tuple[AccountView, ...]:
+    """The pension and medical personal accounts, pension first."""
+    order = {"pension": 0, "medical": 1}
+    return tuple(sorted(overview.accounts, key=lambda a: order.get(a.kind, 9)))

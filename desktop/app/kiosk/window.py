@@ -1,0 +1,202 @@
+"""The kiosk window: a slim top bar (office, "data as of", time) and one screen at a time.
+
+Each screen is made new when shown and destroyed when left, so that nothing of a citizen
+survives the end of their session: the idle timeout, the card taken out, or "Finish" all end
+it the same way (`end_session`). The window's tick reads reader events and the idle time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import tkinter as tk
+import tkinter.font as tkfont
+from datetime import datetime
+from typing import Any
+
+import ttkbootstrap as ttk
+
+from cards.monitor import EventKind, ReaderEvent
+from desktop.app.cardreader import CardService
+from desktop.app.context import OfficeInfo
+from desktop.app.freshness import data_as_of_text
+from desktop.app.kiosk.config import KioskConfig
+from desktop.app.kiosk.context import KioskContext
+from desktop.app.kiosk.customer import KioskSession
+from desktop.app.kiosk.screens import KIOSK_SCREENS, KioskScreen
+from desktop.app.kiosk.style import SMALL_FONT
+from desktop.app.kiosk.training_bar import TrainingBar
+from desktop.app.status import StatusFeed, StatusSnapshot, read_status, snapshot_from
+from desktop.app.sync_link import SyncLink
+from desktop.app.tasks import TaskRunner
+from models.actor import Actor
+from models.fields import utc_now
+from models.home import OfficeHome
+
+WELCOME = "welcome"
+GOODBYE = "goodbye"
+
+
+class KioskWindow:
+    """The kiosk's one window and its loops."""
+
+    def __init__(
+        self,
+        root: ttk.App,
+        config: KioskConfig,
+        home: OfficeHome,
+        office: OfficeInfo,
+        cards: CardService,
+        session: KioskSession,
+        actor: Actor,
+        fonts: dict[str, tkfont.Font],
+    ) -> None:
+        self.root = root
+        self.config = config
+        self.home = home
+        self.office = office
+        self.cards = cards
+        self.session = session
+        self.actor = actor
+        self.fonts = fonts  # Tk deletes a named font when its Python object goes away
+        self.feed = StatusFeed()
+        self.snapshot: StatusSnapshot | None = None
+        self.current: KioskScreen | None = None
+        self.current_key: str | None = None
+        self.sync: SyncLink | None = None
+        self._after: dict[str, str] = {}
+
+    def build(self) -> None:
+        """The top bar, the screen area and the context the screens get."""
+        root = self.root
+        root.columnconfigure(0, weight=1)
+        root.rowconfigure(1, weight=1)
+        bar = ttk.Frame(root, padding=(24, 8), bootstyle="primary")
+        bar.grid(row=0, column=0, sticky="ew")
+        bar.columnconfigure(1, weight=1)
+        self.office_label = ttk.Label(
+            bar, text=self.office.name, bootstyle="@primary", font="TkHeadingFont"
+        )
+        self.office_label.grid(row=0, column=0, sticky="w")
+        self.as_of = ttk.Label(bar, text="", bootstyle="@primary", font=SMALL_FONT)
+        self.as_of.grid(row=0, column=1, sticky="e", padx=24)
+        self.time_label = ttk.Label(bar, text="", bootstyle="@primary", font="TkHeadingFont")
+        self.time_label.grid(row=0, column=2, sticky="e")
+        self.content = ttk.Frame(root)
+        self.content.grid(row=1, column=0, sticky="nsew")
+        self.content.rowconfigure(0, weight=1)
+        self.content.columnconfigure(0, weight=1)
+        self.tasks = TaskRunner(root, default_error=lambda _e: None)
+        self.ctx = KioskContext(
+            root=root,
+            home=self.home,
+            office=self.office,
+            config=self.config,
+            tasks=self.tasks,
+            cards=self.cards,
+            session=self.session,
+            actor=self.actor,
+            navigate=self.show,
+            end_session=self.end_session,
+            data_as_of=self.data_as_of,
+        )
+        self.training: TrainingBar | None = None
+        if self.config.training:
+            self.training = TrainingBar(root, self.ctx)
+            self.training.grid(row=2, column=0, sticky="ew")
+        for sequence in ("<Button>", "<Key>", "<Motion>"):
+            root.bind_all(sequence, lambda _e: self.session.touch(), add="+")
+        root.protocol("WM_DELETE_WINDOW", self.quit)
+
+    def start(self) -> None:
+        """Start the loops and the reader, and show the welcome."""
+        self.tasks.start()
+        self.cards.start()
+        if self.training is not None:
+            self.training.load()
+        self.show(WELCOME)
+        self._tick()
+        self._refresh_status()
+
+    # screens ---------------------------------------------------------------------------------
+
+    def show(self, key: str, **data: Any) -> KioskScreen:
+        """Destroy the screen shown and make the screen of `key` for `data`."""
+        if self.current is not None:
+            self.current.destroy()
+            self.current = None
+            # free the destroyed screen's Tk objects (its variables) here, on the main thread:
+            # a collection that started in a worker thread would make their Tk calls there
+            gc.collect()
+        screen = KIOSK_SCREENS[key](self.content, self.ctx)
+        screen.build(**data)
+        screen.grid(row=0, column=0, sticky="nsew")
+        self.current, self.current_key = screen, key
+        self.session.touch()
+        return screen
+
+    def end_session(self) -> None:
+        """Drop the citizen and every widget that showed them; back to the welcome."""
+        self.session.end()
+        self.show(WELCOME)
+
+    def data_as_of(self) -> str:
+        """'Data as of …' for the bar and the record screen."""
+        if self.snapshot is None:
+            return ""
+        return data_as_of_text(self.snapshot, utc_now())
+
+    # loops -----------------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        for event in self.cards.poll():
+            self._card_event(event)
+        self._check_idle()
+        self.time_label.configure(text=datetime.now().strftime("%H:%M"))
+        published = self.feed.latest()
+        if published is not None:
+            self._show_status(snapshot_from(published))
+        self._after["tick"] = self.root.after(self.config.tick_ms, self._tick)
+
+    def _card_event(self, event: ReaderEvent) -> None:
+        self.session.touch()
+        customer = self.session.customer
+        removed = event.kind is EventKind.CARD_REMOVED
+        if removed and customer is not None and customer.reader == event.reader:
+            self.end_session()  # the card taken out ends the session
+            return
+        inserted = event.kind is EventKind.CARD_INSERTED
+        if inserted and customer is None and self.current_key != WELCOME:
+            self.show(WELCOME)  # a card at the goodbye starts the next session
+        if self.current is not None:
+            self.current.on_card_event(event)
+
+    def _check_idle(self) -> None:
+        if self.current is None:
+            return
+        limit = self.config.goodbye_seconds if self.current_key == GOODBYE else None
+        limit = limit if limit is not None else self.config.idle_seconds
+        if self.session.idle_for() < limit:
+            return
+        if self.current_key == WELCOME and self.current.pristine():
+            return
+        self.end_session()
+
+    def _refresh_status(self) -> None:
+        self.tasks.submit(read_status, on_done=self._show_status, on_error=lambda _e: None)
+        self._after["status"] = self.root.after(self.config.status_refresh_ms, self._refresh_status)
+
+    def _show_status(self, snapshot: StatusSnapshot) -> None:
+        self.snapshot = snapshot
+        self.as_of.configure(text=self.data_as_of())
+
+    def quit(self) -> None:
+        """Stop the reader and the workers, and close the window."""
+        for after_id in self._after.values():
+            with contextlib.suppress(tk.TclError):
+                self.root.after_cancel(after_id)
+        self.cards.stop()
+        if self.sync is not None:
+            self.sync.stop()
+        self.tasks.close()
+        self.root.destroy()
