@@ -6,17 +6,26 @@ serialised without a validation pass); their models here document them in /opena
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hq.audit import MAX_EVENTS
 from hq.commands import MAX_ITEMS
+from hq.payloads import UtcTime, refuse_unstorable_text
+
+INT64_MAX = 2**63 - 1  # the widest integer SQLite and PostgreSQL (bigint) can store
 
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: Any) -> Any:
+        """A NUL or unpaired surrogate anywhere (command payloads too) makes the request 400:
+        no counterdesk sends one, and the databases cannot store it."""
+        return refuse_unstorable_text(data)
 
 
 # -- requests ---------------------------------------------------------------------------------
@@ -36,7 +45,7 @@ class PushItemBody(_Body):
     uuid: str = Field(min_length=1, max_length=64)
     command: str = Field(min_length=1, max_length=64)
     payload: dict[str, Any]
-    created_at: datetime
+    created_at: UtcTime
     actor: str = Field(default="", max_length=60)
 
 
@@ -49,11 +58,11 @@ class PushBody(_Body):
 class AuditEventBody(_Body):
     """One chained audit event, as the office stored it."""
 
-    id: int = Field(ge=1)
+    id: int = Field(ge=1, le=INT64_MAX)
     at: str = Field(min_length=1, max_length=40, description="as the office stored it")
     actor: str = Field(max_length=200)
     action: str = Field(max_length=200)
-    person_id: int | None = None
+    person_id: int | None = Field(default=None, ge=-INT64_MAX, le=INT64_MAX)
     detail: str | dict[str, Any] | None = Field(
         default=None, description="the stored JSON text (an object is re-encoded sorted)"
     )

@@ -5,9 +5,59 @@ Unknown fields are ignored; a payload that does not fit is rejected as `invalid_
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """The moment in UTC (a time without offset is taken as UTC), between 1900 and 9000.
+
+    The bounds keep arithmetic on the time (a lock lasting hours, a conversion to UTC) clear of
+    the limits of `datetime`, which would otherwise fail as an internal error.
+    """
+    try:
+        moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not EARLIEST <= moment < LATEST:
+        raise ValueError("a time must lie between the years 1900 and 9000")
+    return moment
+
+
+UtcTime = Annotated[datetime, AfterValidator(as_utc)]
+
+
+def storable(text: str) -> bool:
+    """True if both databases can store `text`: no NUL character (PostgreSQL refuses it) and
+    no unpaired surrogate (it has no UTF-8 form)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def refuse_unstorable_text(data: Any) -> Any:
+    """`data` unchanged, or ValueError if any text in it (keys included) is not `storable`."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if not storable(value):
+                raise ValueError("text may hold no NUL character and no unpaired surrogate")
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list | tuple):
+            pending.extend(value)
+    return data
 
 
 class Payload(BaseModel):
@@ -15,13 +65,18 @@ class Payload(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: Any) -> Any:
+        return refuse_unstorable_text(data)
+
 
 class CardPayload(Payload):
     """card.report_lost, card.cancel_loss"""
 
     card_no: str = Field(min_length=1, max_length=9)
     ssn: str = Field(min_length=1, max_length=18)
-    at: datetime
+    at: UtcTime
 
 
 class ResetPayload(Payload):
@@ -54,7 +109,7 @@ class VisitPayload(Payload):
     channel: str
     purpose: str = Field(min_length=1, max_length=40)
     staff: str | None = Field(default=None, max_length=60)
-    at: datetime
+    at: UtcTime
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -66,7 +121,7 @@ class IssuedPayload(Payload):
     kind: str
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$")
     pages: int | None = Field(default=None, ge=0, le=100_000)
-    printed_at: datetime
+    printed_at: UtcTime
     offline: bool = False
 
 

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 
 from hq import audit, bootstrap, commands, feed, offices, persons, statements, store
 from hq.bodies import (
+    INT64_MAX,
     AuditBody,
     AuditOut,
     BootstrapOut,
@@ -38,6 +39,7 @@ from hq.bodies import (
 from hq.digest import Level, scope_digest
 from hq.errors import ApiError, ErrorCode
 from hq.offices import EnrolledOffice
+from hq.payloads import storable
 from hq.ratelimit import RateLimiter
 from hq.schema import SCHEMA_VERSION
 from hq.wire import wire_value
@@ -201,7 +203,8 @@ def actor_name(value: str | None) -> str:
         return "(not named)"
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         value = value.encode("latin-1").decode("utf-8")
-    return unquote(value)[:60]
+    name = unquote(value)
+    return "".join(c for c in name if storable(c))[:60] or "(not named)"
 
 
 # -- endpoints --------------------------------------------------------------------------------
@@ -275,7 +278,7 @@ def push_audit(request: Request, who: Office, body: AuditBody) -> JSONResponse:
 def changes(
     request: Request,
     who: Office,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=feed.MAX_LIMIT)] = feed.DEFAULT_LIMIT,
 ) -> JSONResponse:
     """The change feed of the office's scope after a cursor."""
@@ -292,7 +295,7 @@ def bootstrap_page(
     request: Request,
     who: Office,
     phase: bootstrap.Phase,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=bootstrap.MAX_LIMIT)] = bootstrap.DEFAULT_LIMIT,
 ) -> JSONResponse:
     """A page of the whole copy of the office's scope (employers, then persons)."""
@@ -339,6 +342,8 @@ def person(
     """A person of any district (a visitor served here); the read is logged."""
     if (ssn is None) == (card is None):
         raise ApiError(ErrorCode.INVALID_REQUEST, "give exactly one of ?ssn= or ?card=")
+    if not storable(ssn or card or ""):
+        raise ApiError(ErrorCode.INVALID_REQUEST, "an ID or card number holds no NUL character")
     kind, value = (
         (persons.KeyKind.SSN, ssn) if ssn is not None else (persons.KeyKind.CARD, card or "")
     )

@@ -61,6 +61,12 @@ def verify_statement(payload: str) -> Verification:
             "this is not a counterdesk statement code (it starts with CD1| and has six parts): "
             "scan it again, or treat the document as not genuine",
         )
+    if not payload.isascii():  # a genuine code is ASCII; hmac.compare_digest refuses the rest
+        return Verification(
+            False,
+            "this code holds characters a counterdesk statement code never has (it is plain "
+            "ASCII): treat the document as not genuine",
+        )
     number = parts[1]
     match = NUMBER.match(number)
     if not match:

@@ -49,6 +49,8 @@ def sign(key: bytes, number: str, kind: str, printed_at: datetime, digest: str) 
 
 def verify(key: bytes, payload: str) -> SignedFacts | None:
     """The facts of a genuine payload; None if it was not signed with `key` or is malformed."""
+    if not payload.isascii():
+        return None  # every genuine payload is ASCII (and compare_digest refuses other text)
     parts = payload.strip().split("|")
     if len(parts) != 6 or parts[0] != VERSION:
         return None

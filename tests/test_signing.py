@@ -43,3 +43,7 @@ def test_any_changed_character_breaks_the_signature(position: int, replacement: 
 def test_the_digest_follows_the_stated_data() -> None:
     assert data_digest({"total": 100}) == data_digest({"total": 100})
     assert data_digest({"total": 100}) != data_digest({"total": 101})
+
+
+def test_a_payload_with_characters_outside_ascii_is_simply_not_genuine() -> None:
+    assert verify(b"k" * 32, "CD1|370102-20261128-00001|rights|20261128T010203Z|ab|签名") is None
