@@ -30,6 +30,7 @@ STALE_AFTER = timedelta(hours=24)
 class SyncState(StrEnum):
     """How the office stands with headquarters."""
 
+    NEVER = "never"  # never synced: not enrolled yet, or its first sync has not run
     ONLINE = "online"
     OFFLINE = "offline"
     FAILING = "failing"
@@ -109,8 +110,6 @@ def _state(
             return SyncState.OFFLINE
         if text in SyncState.__members__.values():
             return SyncState(text)
-        if text == "never":
-            return SyncState.OFFLINE
     if error:
         return SyncState.FAILING
     return SyncState.OFFLINE if stale else SyncState.ONLINE

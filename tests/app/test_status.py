@@ -54,7 +54,7 @@ def test_a_sync_engine_snapshot_is_read_by_its_attributes() -> None:
     snapshot = snapshot_from(engine, NOW)
     assert (snapshot.state, snapshot.pending, snapshot.rejected) == (SyncState.ONLINE, 2, 1)
     assert snapshot.as_of == NOW - timedelta(minutes=3)
-    assert snapshot_from(SimpleNamespace(status="never"), NOW).state is SyncState.OFFLINE
+    assert snapshot_from(SimpleNamespace(status="never"), NOW).state is SyncState.NEVER
     stale = SimpleNamespace(status="online", last_success_at=NOW - timedelta(days=3))
     assert snapshot_from(stale, NOW).state is SyncState.OFFLINE
 

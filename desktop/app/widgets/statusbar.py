@@ -19,6 +19,7 @@ from models.staff import StaffMember
 
 CLOCK_SKEW_SHOWN_S = 300  # a clock more than 5 minutes off headquarters' is worth saying
 SYNC_STYLES = {
+    SyncState.NEVER: "secondary",
     SyncState.ONLINE: "success",
     SyncState.OFFLINE: "warning",
     SyncState.FAILING: "danger",
@@ -28,6 +29,7 @@ SYNC_STYLES = {
 def sync_state_text(state: SyncState) -> str:
     """The sync state in words."""
     return {
+        SyncState.NEVER: _("Not connected to headquarters"),
         SyncState.ONLINE: _("Online"),
         SyncState.OFFLINE: _("Offline"),
         SyncState.FAILING: _("Sync failing"),
