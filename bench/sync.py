@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -166,9 +165,15 @@ def replicated_rows() -> int:
 
 
 def measure_office(
-    address: str, token: str, work: Path, args: argparse.Namespace, result: BackendResult
+    hq_url: str,
+    address: str,
+    token: str,
+    work: Path,
+    args: argparse.Namespace,
+    result: BackendResult,
 ) -> Path:
-    """Bootstrap, incremental pull, push and idle syncs of a new office; its register path."""
+    """Bootstrap, incremental pull, push and idle syncs of a new office (headquarters'
+    database at `hq_url`, served at `address`); the office register's path."""
     home = OfficeHome(work / f"office-{result.backend}")
     home.create(DISTRICT, "历下区性能测试中心")
     actor = Actor("bench", Role.SUPERVISOR)
@@ -184,7 +189,7 @@ def measure_office(
         result.idle_sync_s = [timed_sync(engine) for _ in range(3)]
 
         say(f"{args.changes:,} changes at headquarters")
-        result.incremental_changes = changes_at_hq(args.changes)
+        result.incremental_changes = changes_at_hq(hq_url, args.changes)
         result.incremental_sync_s = timed_sync(engine)
 
         say(f"{args.commands:,} commands at the office")
@@ -204,13 +209,12 @@ def timed_sync(engine: SyncEngine) -> float:
     return elapsed
 
 
-def changes_at_hq(count: int) -> int:
+def changes_at_hq(url: str, count: int) -> int:
     """Post a new month's medical contribution for `count` persons at headquarters."""
     ids = [row[0] for row in db.execute_sql("SELECT id FROM person ORDER BY id LIMIT ?", (count,))]
     rows = [
         [pid, NEW_PERIOD, 2, None, 600_000, 48_000, 12_000, 1, AS_OF.isoformat()] for pid in ids
     ]
-    url = os.environ["COUNTERDESK_BENCH_HQ"]
     store.connect(url)
     try:
         register.upsert_rows("contribution", rows)
@@ -301,9 +305,8 @@ def run_backend(backend: str, args: argparse.Namespace, work: Path) -> BackendRe
             pg.start()
             url = pg.create_database("hq")
             result.seed_s = seed_into(url, args)
-        os.environ["COUNTERDESK_BENCH_HQ"] = url
         with serving(url) as (address, token):
-            register_path = measure_office(address, token, work, args, result)
+            register_path = measure_office(url, address, token, work, args, result)
         say("raw sqlite3 baseline")
         result.baseline_rows, result.baseline_s = raw_baseline(register_path, work)
     finally:
