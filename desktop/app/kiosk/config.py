@@ -21,6 +21,6 @@ class KioskConfig:
     printer: str | None = None  # None: the office setting `printer`; "" or unset: no printing
     reader: ReaderMode = ReaderMode.PCSC
     training: bool = False
-    tick_ms: int = 500  # how often the idle time and card events are checked
+    tick_ms: int = 50  # how often the idle time and card events are checked (a card waits for it)
     status_refresh_ms: int = 30000  # how often "data as of" is read again
     fullscreen: bool = True
