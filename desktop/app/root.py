@@ -7,7 +7,6 @@ starts it and enters the Tk main loop.
 
 from __future__ import annotations
 
-import signal
 import time
 from collections.abc import Callable
 
@@ -17,10 +16,10 @@ from desktop.app import i18n, theme
 from desktop.app.cardreader import CardService
 from desktop.app.config import AppConfig, ReaderMode
 from desktop.app.context import OfficeInfo
+from desktop.app.lifecycle import run_until_closed
 from desktop.app.screens import default_registry
 from desktop.app.session import StaffSession
 from desktop.app.status import StatusFeed, StatusSource
-from desktop.app.sync_link import SyncLink
 from desktop.app.window import CounterWindow
 from models.errors import InvalidRequest
 from models.home import OfficeHome, setting
@@ -103,12 +102,4 @@ def _fill_screen(window: CounterWindow) -> None:
 
 def run(home: OfficeHome, config: AppConfig) -> None:
     """Build the application, start it and run the Tk main loop until the window closes."""
-    window = build_app(home, config)
-    window.sync = SyncLink.start(home, window.feed)
-    window.start()
-    # SIGTERM (a session ending, a service manager) closes the window as the menu's Quit does
-    previous = signal.signal(signal.SIGTERM, lambda *_a: window.root.after_idle(window.quit))
-    try:
-        window.root.mainloop()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    run_until_closed(home, build_app(home, config))

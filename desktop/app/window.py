@@ -7,7 +7,6 @@ the register's sync state on a worker.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import tkinter as tk
 
@@ -18,6 +17,7 @@ from desktop.app.cardreader import CardService
 from desktop.app.config import AppConfig
 from desktop.app.context import AppContext, OfficeInfo
 from desktop.app.i18n import _
+from desktop.app.lifecycle import shut_down
 from desktop.app.menus import Menus
 from desktop.app.messages import error_message
 from desktop.app.registry import Navigator, Screen, ScreenRegistry
@@ -208,14 +208,7 @@ class CounterWindow:
 
     def quit(self) -> None:
         """Stop the reader and the workers, and close the window."""
-        for after_id in self._after.values():
-            with contextlib.suppress(tk.TclError):
-                self.root.after_cancel(after_id)
-        self.cards.stop()
-        if self.sync is not None:
-            self.sync.stop()
-        self.tasks.close()
-        self.root.destroy()
+        shut_down(self.root, self._after.values(), self.cards, self.sync, self.tasks)
 
     def wake_sync(self) -> None:
         """A command was queued: ask the sync worker (if any) to send it now."""

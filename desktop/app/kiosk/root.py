@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import time
 from collections.abc import Callable
 
@@ -16,8 +15,8 @@ from desktop.app.kiosk.config import KIOSK_TEXT_SIZE, KIOSK_THEME, KioskConfig
 from desktop.app.kiosk.customer import KioskSession
 from desktop.app.kiosk.services import kiosk_actor
 from desktop.app.kiosk.window import KioskWindow
+from desktop.app.lifecycle import run_until_closed
 from desktop.app.root import office_info
-from desktop.app.sync_link import SyncLink
 from models.errors import InvalidRequest
 from models.home import OfficeHome
 
@@ -73,11 +72,4 @@ def _full_screen(root: ttk.App, fullscreen: bool) -> None:
 
 def run_kiosk(home: OfficeHome, config: KioskConfig) -> None:
     """Build the kiosk, start it and run the Tk main loop until the window closes."""
-    window = build_kiosk(home, config)
-    window.sync = SyncLink.start(home, window.feed)
-    window.start()
-    previous = signal.signal(signal.SIGTERM, lambda *_a: window.root.after_idle(window.quit))
-    try:
-        window.root.mainloop()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    run_until_closed(home, build_kiosk(home, config))

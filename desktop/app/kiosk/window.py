@@ -7,9 +7,7 @@ it the same way (`end_session`). The window's tick reads reader events and the i
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import tkinter as tk
 import tkinter.font as tkfont
 from datetime import datetime
 from typing import Any
@@ -26,6 +24,7 @@ from desktop.app.kiosk.customer import KioskSession
 from desktop.app.kiosk.screens import KIOSK_SCREENS, KioskScreen
 from desktop.app.kiosk.style import SMALL_FONT
 from desktop.app.kiosk.training_bar import TrainingBar
+from desktop.app.lifecycle import shut_down
 from desktop.app.status import StatusFeed, StatusSnapshot, read_status, snapshot_from
 from desktop.app.sync_link import SyncLink
 from desktop.app.tasks import TaskRunner
@@ -192,11 +191,4 @@ class KioskWindow:
 
     def quit(self) -> None:
         """Stop the reader and the workers, and close the window."""
-        for after_id in self._after.values():
-            with contextlib.suppress(tk.TclError):
-                self.root.after_cancel(after_id)
-        self.cards.stop()
-        if self.sync is not None:
-            self.sync.stop()
-        self.tasks.close()
-        self.root.destroy()
+        shut_down(self.root, self._after.values(), self.cards, self.sync, self.tasks)

@@ -1,0 +1,63 @@
+"""Running and closing a window of the application: the counter's and the kiosk's alike."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import tkinter as tk
+from collections.abc import Iterable
+from typing import Protocol
+
+from desktop.app.cardreader import CardService
+from desktop.app.status import StatusFeed
+from desktop.app.sync_link import SyncLink
+from desktop.app.tasks import TaskRunner
+from models.home import OfficeHome
+
+
+class Window(Protocol):
+    """What `run_until_closed` needs of a window."""
+
+    root: tk.Tk
+    feed: StatusFeed
+    sync: SyncLink | None
+
+    def start(self) -> None:
+        """Start the window's loops."""
+        ...
+
+    def quit(self) -> None:
+        """Stop everything and close the window."""
+        ...
+
+
+def run_until_closed(home: OfficeHome, window: Window) -> None:
+    """Plug in the sync worker, start the window and run the Tk main loop until it closes.
+
+    SIGTERM (a session ending, a service manager) closes the window as the menu's Quit does.
+    """
+    window.sync = SyncLink.start(home, window.feed)
+    window.start()
+    previous = signal.signal(signal.SIGTERM, lambda *_a: window.root.after_idle(window.quit))
+    try:
+        window.root.mainloop()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def shut_down(
+    root: tk.Tk,
+    after_ids: Iterable[str],
+    cards: CardService,
+    sync: SyncLink | None,
+    tasks: TaskRunner,
+) -> None:
+    """Cancel the window's timers, stop the reader, the sync worker and the workers, close."""
+    for after_id in after_ids:
+        with contextlib.suppress(tk.TclError):
+            root.after_cancel(after_id)
+    cards.stop()
+    if sync is not None:
+        sync.stop()
+    tasks.close()
+    root.destroy()
