@@ -26,18 +26,18 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import httpx
 
 from hq import offices, register, store
 from hq.demo import seed
 from hq.pgcluster import PostgresServer, find_pg_bin, free_port
+from hq.wire import rows_of_persons
 from models.actor import Actor
 from models.db import PRAGMAS, close_register, open_register
 from models.enums import Role
 from models.home import OfficeHome
-from models.replica import PERSON_TABLES, TABLES
+from models.replica import PERSON_TABLES, TABLES, Table
 from models.schema import Person, db
 from models.visits import record_service_visit
 from sync.bootstrap import bootstrap
@@ -260,16 +260,10 @@ def raw_baseline(source: Path, work: Path) -> tuple[int, float]:
     return rows_total, seconds
 
 
-def _page_rows(reader: sqlite3.Connection, table: Any, low: int, high: int) -> list[tuple]:
-    columns = ", ".join(f"t.{c}" for c in table.columns)
-    if table.person_key == "account_id":
-        sql = (
-            f"SELECT {columns} FROM account_entry t JOIN account a ON a.id = t.account_id "
-            "WHERE a.person_id BETWEEN ? AND ?"
-        )
-    else:
-        sql = f"SELECT {columns} FROM {table.name} t WHERE t.{table.person_key} BETWEEN ? AND ?"
-    return reader.execute(sql, (low, high)).fetchall()
+def _page_rows(reader: sqlite3.Connection, table: Table, low: int, high: int) -> list[tuple]:
+    """The page's rows of `table`, read with headquarters' own per-person query."""
+    persons = "SELECT id FROM person WHERE id BETWEEN ? AND ?"
+    return reader.execute(rows_of_persons(table, persons), (low, high)).fetchall()
 
 
 def _insert(writer: sqlite3.Connection, page: dict[str, list[tuple]]) -> float:
