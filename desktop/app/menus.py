@@ -38,6 +38,7 @@ class Menus:
         self.themes: tk.Menu
         self.sizes: tk.Menu
         self.training: tk.Menu | None = None
+        self.office: tk.Menu | None = None
 
     def build(self) -> tk.Menu:
         """A new menu bar (the old one is destroyed)."""
@@ -83,6 +84,16 @@ class Menus:
             )
         view.add_cascade(label=_("Text size"), menu=self.sizes)
         bar.add_cascade(label=_("View"), menu=view)
+        self.office = None
+        office_screens = w.navigator.registry.menu_screens()
+        if office_screens:
+            self.office = ttk.Menu(bar, tearoff=False)
+            for screen_class in office_screens:
+                self.office.add_command(
+                    label=_(screen_class.menu_label),
+                    command=lambda k=screen_class.key: w.open_office_screen(k),
+                )
+            bar.add_cascade(label=_("Office"), menu=self.office)
         self.training = None
         if w.cards.mode is ReaderMode.TRAINING:
             self.training = ttk.Menu(bar, tearoff=False)

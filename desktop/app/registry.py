@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import ttkbootstrap as ttk
 
 from desktop.app.i18n import _
+from models.permissions import Permission
 
 if TYPE_CHECKING:
     from desktop.app.context import AppContext
@@ -36,6 +37,10 @@ class Screen(ttk.Frame):
 
     key: ClassVar[str] = ""
     title_text: ClassVar[str] = ""  # msgid
+    # Screens opened from the "Office" menu set a label (msgid) and the permission they need;
+    # the window opens them only for a signed-in member of staff who has it.
+    menu_label: ClassVar[str] = ""
+    permission: ClassVar[Permission | None] = None
 
     def __init__(self, master: tk.Misc, ctx: AppContext) -> None:
         super().__init__(master, padding=12)
@@ -84,6 +89,10 @@ class ScreenRegistry:
     def keys(self) -> list[str]:
         """The registered keys."""
         return list(self._classes)
+
+    def menu_screens(self) -> list[type[Screen]]:
+        """The screens of the "Office" menu, in registration order."""
+        return [cls for cls in self._classes.values() if cls.menu_label]
 
 
 class Navigator:

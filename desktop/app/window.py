@@ -30,6 +30,7 @@ from desktop.app.widgets.footer import KeyFooter
 from desktop.app.widgets.statusbar import StatusBar
 from desktop.app.widgets.training_dialog import TrainingControls
 from models.home import OfficeHome
+from models.permissions import allowed
 
 DISPATCHED_KEYS = {f"F{i}" for i in range(1, 13)} | {"Escape"}
 NOT_LOCKABLE = {"login", "lock"}
@@ -209,6 +210,27 @@ class CounterWindow:
     def quit(self) -> None:
         """Stop the reader and the workers, and close the window."""
         shut_down(self.root, self._after.values(), self.cards, self.sync, self.tasks)
+
+    def open_office_screen(self, key: str) -> None:
+        """Open a screen of the "Office" menu, if the signed-in member of staff may use it."""
+        screen_class = self.navigator.registry.get(key)
+        if not self.session.signed_in or self.session.locked:
+            self.notify(_("Sign in first."), "warning")
+            return
+        if self.ctx.visit is not None:
+            self.notify(_("Finish the current customer's visit first."), "warning")
+            return
+        needed = screen_class.permission
+        if needed is not None and not allowed(self.session.actor, needed):
+            self.notify(
+                _("Your role cannot open “{screen}”: ask a supervisor.").format(
+                    screen=_(screen_class.menu_label)
+                ),
+                "warning",
+            )
+            return
+        self.dialogs.close_all()
+        self.navigator.show(key)
 
     def wake_sync(self) -> None:
         """A command was queued: ask the sync worker (if any) to send it now."""

@@ -1,0 +1,11 @@
+"""The supervisor's and administrator's screens, opened from the "Office" menu.
+
+Each feature module lists its screens in a tuple; `OFFICE_SCREENS` is their concatenation, in
+the order the menu shows them.
+"""
+
+from __future__ import annotations
+
+from desktop.app.registry import Screen
+
+OFFICE_SCREENS: tuple[type[Screen], ...] = ()
