@@ -1,0 +1,7 @@
+"""Screens of the "Office" menu: documents (being built)."""
+
+from __future__ import annotations
+
+from desktop.app.registry import Screen
+
+SCREENS: tuple[type[Screen], ...] = ()
