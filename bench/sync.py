@@ -17,7 +17,6 @@ import argparse
 import json
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,8 +26,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-import httpx
-
+from desktop.local_hq import running_local_hq
 from hq import offices, register, store
 from hq.demo import seed
 from hq.pgcluster import PostgresServer, find_pg_bin, free_port
@@ -135,25 +133,8 @@ def serving(url: str) -> Iterator[tuple[str, str]]:
         token = offices.enrol_office("bench-office", [DISTRICT], "bench")
     finally:
         store.close()
-    port = free_port()
-    command = [sys.executable, "-c", "from desktop.cli import main; main()"]
-    command += ["hq", "serve", "--db", url]
-    command += ["--port", str(port), "--rate-limit", "0"]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    address = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(address + "/v1/hello", timeout=1)
-                break
-            except httpx.TransportError:
-                if server.poll() is not None:
-                    raise RuntimeError(server.stderr.read().decode()) from None
-                time.sleep(0.1)
-        yield address, token
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with running_local_hq(url, args=("--rate-limit", "0")) as server:
+        yield server.url, token
 
 
 # -- the office ---------------------------------------------------------------------------------

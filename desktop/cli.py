@@ -25,6 +25,7 @@ from desktop.cli_common import (
     EXIT_USAGE,
     CliError,
 )
+from desktop.cli_demo_city import add_demo_city_commands
 from desktop.cli_office import add_office_commands
 from desktop.cli_people import add_people_commands
 from desktop.cli_reports import add_report_commands
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_sync_commands(sub)
     add_hq_commands(sub)
     add_app_commands(sub)
+    add_demo_city_commands(sub)
     return parser
 
 
@@ -123,3 +125,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 def main() -> None:
     """Console entry point."""
     sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()

@@ -36,7 +36,7 @@ def run_until_closed(home: OfficeHome, window: Window) -> None:
 
     SIGTERM (a session ending, a service manager) closes the window as the menu's Quit does.
     """
-    window.sync = SyncLink.start(home, window.feed)
+    window.sync = SyncLink.start(home, window.feed, getattr(window, "outage", None))
     window.start()
     previous = signal.signal(signal.SIGTERM, lambda *_a: window.root.after_idle(window.quit))
     try:

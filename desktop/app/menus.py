@@ -32,6 +32,7 @@ class Menus:
         self.language_var = tk.StringVar(root, value=language())
         self.theme_var = tk.StringVar(root, value=window.theme)
         self.size_var = tk.IntVar(root, value=window.text_size)
+        self.outage_var = tk.BooleanVar(root, value=False)
         self.bar: tk.Menu | None = None
         self.session: tk.Menu
         self.languages: tk.Menu
@@ -104,6 +105,13 @@ class Menus:
                 label=_("Insert a card from another city"), command=w.training.insert_other_city
             )
             self.training.add_command(label=_("Take the card out"), command=w.training.remove_card)
+            self.training.add_separator()
+            self.outage_var.set(bool(w.outage is not None and w.outage.on))
+            self.training.add_checkbutton(
+                label=_("Simulate a network outage"),
+                variable=self.outage_var,
+                command=lambda: w.training.set_outage(self.outage_var.get()),
+            )
             bar.add_cascade(label=_("Training"), menu=self.training)
         w.root.configure(menu=bar)
         self.bar = bar

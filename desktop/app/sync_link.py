@@ -8,8 +8,10 @@ confirms it sooner.
 
 from __future__ import annotations
 
+from desktop.app.outage import SimulatedOutage
 from desktop.app.status import StatusFeed
 from models.home import OfficeHome
+from sync.client import HqClient
 from sync.enrolment import connect
 from sync.scheduler import SyncWorker
 from sync.settings import hq_settings
@@ -24,12 +26,27 @@ class SyncLink:
         self.worker = worker
 
     @classmethod
-    def start(cls, home: OfficeHome, feed: StatusFeed) -> SyncLink:
-        """Start syncing in the background if the open register is enrolled with headquarters."""
+    def start(
+        cls, home: OfficeHome, feed: StatusFeed, outage: SimulatedOutage | None = None
+    ) -> SyncLink:
+        """Start syncing in the background if the open register is enrolled with headquarters.
+
+        With `outage` (training mode) every connection goes through its switch.
+        """
         if hq_settings() is None:
             return cls(None)
-        worker = SyncWorker(home, lambda: connect(actor=SYNC_ACTOR), listeners=[feed.publish])
+
+        def connect_() -> HqClient:
+            client = connect(actor=SYNC_ACTOR)
+            return client if outage is None else outage.wrap(client)
+
+        worker = SyncWorker(home, connect_, listeners=[feed.publish])
         return cls(worker.start())
+
+    @property
+    def enrolled(self) -> bool:
+        """True when a worker syncs with headquarters."""
+        return self.worker is not None
 
     def wake(self) -> None:
         """Sync now (a command was queued)."""

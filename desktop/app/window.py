@@ -20,6 +20,7 @@ from desktop.app.i18n import _
 from desktop.app.lifecycle import shut_down
 from desktop.app.menus import Menus
 from desktop.app.messages import error_message
+from desktop.app.outage import SimulatedOutage
 from desktop.app.registry import Navigator, Screen, ScreenRegistry
 from desktop.app.session import StaffSession
 from desktop.app.status import StatusFeed, StatusSnapshot, read_status, snapshot_from
@@ -62,6 +63,8 @@ class CounterWindow:
         self.text_size = config.text_size
         self.snapshot: StatusSnapshot | None = None
         self.training = TrainingControls(self)
+        # training mode can cut the line to headquarters (the sync worker's connections)
+        self.outage = SimulatedOutage() if config.training else None
         self._after: dict[str, str] = {}
         self._last_shown: Screen | None = None
         self.sync: SyncLink | None = None  # the sync engine's worker, plugged in by root.run

@@ -134,3 +134,28 @@ class TrainingControls:
     def remove_card(self) -> None:
         """Take the card out of the training reader."""
         self.window.cards.remove_training_card()
+
+    def set_outage(self, on: bool) -> None:
+        """Cut or restore the line to headquarters; the sync worker tries at once either way."""
+        w = self.window
+        if w.outage is None:
+            return
+        if w.sync is None or not w.sync.enrolled:
+            w.notify(
+                _("This office is not connected to headquarters: there is no line to cut."),
+                "warning",
+            )
+            w.menus.outage_var.set(False)
+            return
+        w.outage.set(on)
+        if on:
+            w.notify(
+                _(
+                    "Network outage simulated: keep serving customers; changes wait for "
+                    "headquarters."
+                ),
+                "warning",
+            )
+        else:
+            w.notify(_("The network is back: pending changes are sent now."), "success")
+        w.wake_sync()

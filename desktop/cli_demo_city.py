@@ -1,0 +1,98 @@
+"""`counterdesk demo-city`: headquarters and an office of the demo district on this machine,
+then the counter application in training mode (what `make run` does)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from desktop.cli_common import EXIT_OK, home_of
+from desktop.demo_city import DEFAULT_PORT, DemoCity, ensure_headquarters, ensure_office
+from desktop.demo_city import start_headquarters as start_hq
+from desktop.local_hq import counterdesk_command
+from models.demo.vocabulary import JINAN_REGIONS
+
+APP_HINT = "staff clerk01 (or supervisor01, admin01), password demo-2026"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def hq_folder_of(args: argparse.Namespace, home_path: Path) -> Path:
+    """Headquarters' folder: --hq-folder, else beside the office home (HOME-hq)."""
+    if args.hq_folder:
+        return Path(args.hq_folder).expanduser().absolute()
+    return home_path.parent / f"{home_path.name}-hq"
+
+
+def cmd_demo_city(args: argparse.Namespace) -> int:
+    """counterdesk demo-city."""
+    home = home_of(args)
+    city = DemoCity(
+        home, hq_folder_of(args, home.path), args.district, args.persons, args.seed, args.port
+    )
+    ensure_headquarters(city, _say)
+    hq = start_hq(city)
+    _say(f"Headquarters: serving {city.hq_folder / 'hq.db'} at {hq.url}")
+    try:
+        if not ensure_office(city, hq, _say):
+            _say(
+                f"The office home {home.path} holds a demo district made without "
+                "headquarters: it opens offline. Remove that folder (or choose another "
+                "--home) for the demo with a local headquarters."
+            )
+        here = [*counterdesk_command(), "--home", str(home.path)]
+        subprocess.run([*here, "status"], check=False)
+        app = [*here, "app", "--training"]
+        if args.no_app:
+            return EXIT_OK
+        if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
+            _say(
+                "\nNo display: the application needs a desktop. There, run `make run` again or "
+                f"`counterdesk --home {home.path} demo-city`."
+            )
+            return EXIT_OK
+        _say(f"\nOpening the counter application in training mode ({APP_HINT}).")
+        _say("Headquarters runs until the application is closed.")
+        return subprocess.run(app, check=False).returncode
+    finally:
+        hq.stop()
+        _say("Headquarters stopped.")
+
+
+def add_demo_city_commands(sub: argparse._SubParsersAction) -> None:
+    """Add `demo-city`."""
+    p = sub.add_parser(
+        "demo-city",
+        help="a local headquarters and an office of its demo district, then the application",
+        description="Make (once) a headquarters with a demo district and an office of that "
+        "district enrolled with it and copied from it; start headquarters on loopback, sync "
+        "the office, and open the counter application in training mode. Headquarters stops "
+        "when the application closes.",
+    )
+    p.add_argument(
+        "--hq-folder", metavar="DIR", help="headquarters' folder (default: HOME-hq beside the home)"
+    )
+    p.add_argument(
+        "--district",
+        default="370102",
+        choices=sorted(JINAN_REGIONS),
+        metavar="CODE",
+        help="the demo district (default 370102, 历下区)",
+    )
+    p.add_argument("--persons", type=int, default=5000, help="people in the district (5000)")
+    p.add_argument("--seed", type=int, default=1, help="random seed of the demo (default 1)")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"headquarters' loopback port (default {DEFAULT_PORT}; another if taken)",
+    )
+    p.add_argument(
+        "--no-app", action="store_true", help="prepare and sync only; do not open the app"
+    )
+    p.set_defaults(func=cmd_demo_city)
