@@ -16,6 +16,7 @@ from desktop.app.visit import Visit
 from models.home import OfficeHome
 
 if TYPE_CHECKING:
+    from desktop.app.sync_link import SyncLink
     from desktop.app.widgets.dialogs import DialogHost
 
 
@@ -44,6 +45,8 @@ class AppContext:
     dialogs: DialogHost
     notify: Callable[[str, str], None]  # (translated text, bootstyle: info/success/danger...)
     wake_sync: Callable[[], None]  # a command was queued: sync soon
+    sync_link: Callable[[], SyncLink | None] = lambda: None  # the running sync worker, if any
+    refresh_status: Callable[[], None] = lambda: None  # read the sync state again now
     visit: Visit | None = None
 
     def show(self, key: str, **data: Any) -> None:

@@ -82,7 +82,9 @@ class CounterWindow:
         ttk.Separator(root).grid(row=2, column=0, sticky="ew")
         self.footer = KeyFooter(root)
         self.footer.grid(row=3, column=0, sticky="ew")
-        self.statusbar = StatusBar(root)
+        self.statusbar = StatusBar(
+            root, on_rejected=lambda: self.open_office_screen("office_rejected")
+        )
         self.statusbar.grid(row=4, column=0, sticky="ew")
         self.navigator = Navigator(self.content, self.registry)
         self.dialogs = DialogHost(root)
@@ -99,6 +101,8 @@ class CounterWindow:
             dialogs=self.dialogs,
             notify=self.notify,
             wake_sync=self.wake_sync,
+            sync_link=lambda: self.sync,
+            refresh_status=self.refresh_status_now,
         )
         self.navigator.ctx = self.ctx
         self.navigator.listeners.append(self._screen_shown)
@@ -184,6 +188,10 @@ class CounterWindow:
         if handler is not None and self.session.signed_in and not self.session.locked:
             handler()
         self._after["status"] = self.root.after(self.config.status_refresh_ms, self._refresh_status)
+
+    def refresh_status_now(self) -> None:
+        """Read the sync state again now (after a sync or an acknowledgement)."""
+        self.tasks.submit(read_status, on_done=self.show_status, on_error=lambda _e: None)
 
     def show_status(self, snapshot: StatusSnapshot) -> None:
         """Show a sync snapshot in the status bar."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Callable
 from datetime import datetime
 
 import ttkbootstrap as ttk
@@ -52,11 +53,17 @@ def reader_text(view: ReaderView) -> str:
 class StatusBar(ttk.Frame):
     """One line at the bottom of the window."""
 
-    def __init__(self, master: tk.Misc) -> None:
+    def __init__(self, master: tk.Misc, on_rejected: Callable[[], None] | None = None) -> None:
+        """`on_rejected` is called when the count of rejected changes is clicked."""
         super().__init__(master, padding=(10, 4), bootstyle="secondary")
         self.sync = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
         self.as_of = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
         self.pending = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
+        if on_rejected is not None:
+            self.pending.bind(
+                "<Button-1>",
+                lambda _e: on_rejected() if self.snapshot and self.snapshot.rejected else None,
+            )
         self.reader = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
         self.clerk = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
         # packed in order of importance: the last ones are cut when space runs out
@@ -91,7 +98,7 @@ class StatusBar(ttk.Frame):
                     n=snapshot.rejected
                 )
             )
-        self.pending.configure(text=" · ".join(parts))
+        self.pending.configure(text=" · ".join(parts), cursor="hand2" if snapshot.rejected else "")
 
     def show_reader(self, view: ReaderView) -> None:
         """Show the reader's state."""

@@ -1,0 +1,86 @@
+"""What a rejected command was, and what to do about it, in plain words.
+
+The rejection codes are headquarters' (`hq.commands.RejectCode`, docs/sync-protocol.md):
+out_of_scope, unknown_person, unknown_card, card_state, invalid_payload, unknown_command,
+duplicate_number, and for staff commands not_allowed, unknown_staff, username_taken (a test
+checks that every code has its advice). Headquarters' own reason (English) is shown beside it.
+"""
+
+from __future__ import annotations
+
+from desktop.app.i18n import N_, _
+
+COMMANDS = {
+    "card.report_lost": N_("Card reported lost"),
+    "card.cancel_loss": N_("Card loss report cancelled"),
+    "query_password.reset": N_("Query password reset"),
+    "query_password.failed_attempt": N_("Wrong query password recorded"),
+    "query_password.unlocked": N_("Query password unlocked"),
+    "visit.record": N_("Visit recorded"),
+    "statement.issued": N_("Statement issued"),
+    "statement.printed": N_("Statement printed"),
+    "staff.add": N_("Member of staff added"),
+    "staff.disable": N_("Staff account disabled"),
+    "staff.password_set": N_("Staff password set"),
+}
+ADVICE = {
+    "card_state": N_(
+        "Headquarters already held this card in another state (for example cancelled or "
+        "replaced there), so the change was not made. The register here is corrected at the "
+        "next sync: check the card's state with the customer, and offer a replacement card if "
+        "they need one."
+    ),
+    "unknown_card": N_(
+        "Headquarters does not know this card number. Check the number printed on the card "
+        "with the customer; a card issued today reaches headquarters tomorrow."
+    ),
+    "unknown_person": N_(
+        "Headquarters has nobody with this ID number. Check the number against the customer's "
+        "ID card; someone registered elsewhere today reaches headquarters tomorrow."
+    ),
+    "out_of_scope": N_(
+        "The person or card belongs to a district this office does not serve: the customer "
+        "must go to an office of their own district (hotline 12333)."
+    ),
+    "invalid_payload": N_(
+        "Headquarters could not use what this office sent (for example, the card does not "
+        "belong to that person). Check the card and the person with the customer; if they were "
+        "right, call support with the command's number."
+    ),
+    "unknown_command": N_(
+        "Headquarters does not know this kind of change yet (its software is older than this "
+        "office's). Nothing is needed at the counter: call support."
+    ),
+    "duplicate_number": N_(
+        "This statement number was already used for another document. Stop printing "
+        "statements and call support: the office's statement numbering must be checked."
+    ),
+    "not_allowed": N_(
+        "Headquarters does not let this member of staff make this change (their role or "
+        "district does not allow it): a supervisor of the district, or headquarters' "
+        "administrator, must make it."
+    ),
+    "unknown_staff": N_(
+        "Headquarters has no such staff account (perhaps adding it was rejected first): see "
+        "that rejection, then add the account again if it is still needed."
+    ),
+    "username_taken": N_(
+        "This username is already used in the city: add the member of staff again under "
+        "another username."
+    ),
+}
+UNKNOWN_ADVICE = N_(
+    "Read headquarters' reason. If it does not say what to do, call support with the "
+    "command's number."
+)
+
+
+def command_label(command: str) -> str:
+    """The command in words (its name when unknown)."""
+    text = COMMANDS.get(command)
+    return _(text) if text else command
+
+
+def advice(code: str | None) -> str:
+    """What to do about a rejection with `code`, translated."""
+    return _(ADVICE.get(code or "", UNKNOWN_ADVICE))
