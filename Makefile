@@ -10,7 +10,8 @@ DEMO_SEED ?= 1
 # statements embed WenQuanYi Micro Hei; the tests read PDFs back with poppler (pdffonts, pdftoppm)
 # and scan their QR codes with zbarimg; the headquarters tests start PostgreSQL 15 themselves;
 # the desktop tests run the Tk application under Xvfb, drive it with xdotool and take
-# screenshots with imagemagick's import.
+# screenshots with imagemagick's import. sqlcipher3 is installed from its wheel only (it bundles
+# SQLCipher and OpenSSL; its source build would download OpenSSL).
 APT_PACKAGES := python3-venv python3-dev sqlite3 gcc swig libpcsclite-dev pcscd vsmartcard-vpcd \
 	fonts-wqy-microhei poppler-utils poppler-data zbar-tools postgresql-15 \
 	xvfb xdotool x11-utils imagemagick
@@ -45,7 +46,7 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: setup.cfg pyproject.toml | system
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q --only-binary=sqlcipher3 -e '.[test]'
 	touch $@
 
 lint: venv

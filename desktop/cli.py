@@ -25,12 +25,14 @@ from desktop.cli_common import (
     EXIT_USAGE,
     CliError,
 )
+from desktop.cli_db import add_db_commands
 from desktop.cli_demo_city import add_demo_city_commands
 from desktop.cli_office import add_office_commands
 from desktop.cli_people import add_people_commands
 from desktop.cli_reports import add_report_commands
 from desktop.cli_sync import add_sync_commands
 from hq.cli import add_hq_commands
+from models.cipher import DATABASE_ERRORS
 from models.db import classify_database_error, close_register
 from models.errors import (
     CredentialLocked,
@@ -60,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--home", help=f"office home folder (default ${HOME_ENV}, else the user data folder)"
     )
+    parser.add_argument(
+        "--passphrase-stdin",
+        action="store_true",
+        help="read the passphrase of an encrypted register as the first line of standard input",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     add_office_commands(sub)
@@ -68,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_sync_commands(sub)
     add_hq_commands(sub)
     add_app_commands(sub)
+    add_db_commands(sub)
     add_demo_city_commands(sub)
     return parser
 
@@ -99,7 +107,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"counterdesk: {exc}", file=sys.stderr)
         return exc.code
-    except peewee.DatabaseError as exc:
+    except (peewee.DatabaseError, *DATABASE_ERRORS) as exc:
         error = classify_database_error(exc, OfficeHome.resolve(args.home).register_path)
         code = EXIT_DAMAGED if isinstance(error, DamagedRegister) else EXIT_USAGE
         print(f"counterdesk: {error}", file=sys.stderr)

@@ -12,6 +12,7 @@ from desktop.app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from desktop.cli_common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, home_of, open_home
 from models.actor import Actor
 from models.enums import Role
+from models.home import OfficeHome
 from models.staff import WeakStaffPassword, set_password
 
 
@@ -100,12 +101,32 @@ def cmd_app(args: argparse.Namespace) -> int:
         printer=args.printer,
     )
     try:
-        run(home_of(args), config)
+        home = unlocked(home_of(args), args.lang, args.text_size)
+        if home is None:
+            return EXIT_OK
+        run(home, config)
     except tkinter.TclError as exc:
         raise CliError(
             EXIT_USAGE, f"cannot open the application's window ({exc}): is DISPLAY set?"
         ) from exc
     return EXIT_OK
+
+
+def unlocked(home: OfficeHome, lang: str, text_size: int = 14) -> OfficeHome | None:
+    """`home` with the passphrase of its encrypted register: known already (given, or in the
+    keyring), else typed by a supervisor in the passphrase window. None when they quit (Esc).
+    A plain register needs nothing."""
+    if not home.is_encrypted() or home.known_passphrase() is not None:
+        return home
+    from desktop.app.i18n import set_language
+    from desktop.app.unlock import ask_passphrase  # imports Tk only when needed
+
+    set_language(lang)
+    passphrase = ask_passphrase(home.register_path, str(home.path), text_size)
+    if passphrase is None:
+        print("The register stays locked: nothing was opened.", file=sys.stderr)
+        return None
+    return home.with_passphrase(passphrase)
 
 
 def add_kiosk_command(sub: argparse._SubParsersAction) -> None:
@@ -161,7 +182,10 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         reader=ReaderMode.NONE if args.no_reader else ReaderMode.PCSC,
     )
     try:
-        run_kiosk(home_of(args), config)
+        home = unlocked(home_of(args), args.lang)
+        if home is None:
+            return EXIT_OK
+        run_kiosk(home, config)
     except tkinter.TclError as exc:
         raise CliError(
             EXIT_USAGE, f"cannot open the kiosk's window ({exc}): is DISPLAY set?"

@@ -42,3 +42,15 @@ class InvalidRequest(RegisterError):
 
 class CredentialLocked(RegisterError):
     """The query password is locked after too many wrong attempts."""
+
+
+class KeyRequired(RegisterUnavailable):
+    """The register is encrypted and no passphrase was given or found in the keyring."""
+
+
+class WrongPassphrase(RegisterUnavailable):
+    """The passphrase given does not open the encrypted register (nothing was changed)."""
+
+
+class RegisterInUse(RegisterUnavailable):
+    """Another counterdesk program has the register open, so it cannot be converted now."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from models.db import open_register
-from models.errors import HomeNotWritable, InvalidRequest, RegisterUnavailable
+from models import keystore
+from models.db import current_passphrase, is_encrypted, open_register
+from models.errors import HomeNotWritable, InvalidRequest, KeyRequired, RegisterUnavailable
 from models.schema import OfficeSetting, write_transaction
 
 HOME_ENV = "COUNTERDESK_HOME"
@@ -21,15 +22,24 @@ SIGNING_KEY_FILE = "keys/statement-signing.key"
 
 @dataclass(frozen=True)
 class OfficeHome:
-    """A folder holding `register.db` (the local register) and, later, keys and backups."""
+    """A folder holding `register.db` (the local register), its keys and backups.
+
+    `passphrase` opens an encrypted register; it is kept out of repr and comparisons, and
+    travels with the home when the home is handed to a worker process (pickled).
+    """
 
     path: Path
+    passphrase: str | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def resolve(cls, explicit: str | os.PathLike[str] | None = None) -> OfficeHome:
         """The home named on the command line, else $COUNTERDESK_HOME, else the user data folder."""
         chosen = explicit or os.environ.get(HOME_ENV) or user_data_dir("counterdesk", False)
         return cls(Path(chosen).expanduser().absolute())
+
+    def with_passphrase(self, passphrase: str | None) -> OfficeHome:
+        """The same home, opened with `passphrase` when its register is encrypted."""
+        return replace(self, passphrase=passphrase)
 
     @property
     def register_path(self) -> Path:
@@ -78,15 +88,41 @@ class OfficeHome:
                 handle.write(secrets.token_hex(32) + "\n")
         return bytes.fromhex(path.read_text().strip())
 
+    def is_encrypted(self) -> bool:
+        """True if this home's register is encrypted (SQLCipher)."""
+        return is_encrypted(self.register_path)
+
+    def known_passphrase(self) -> str | None:
+        """The passphrase for an encrypted register without asking anyone: the one this home
+        carries, else the one this process already opened it with, else the keyring's."""
+        return (
+            self.passphrase
+            or current_passphrase(self.register_path)
+            or keystore.stored_passphrase(self.register_path)
+        )
+
     def open(self) -> None:
-        """Open this home's register (migrating an older schema), refusing damaged files."""
+        """Open this home's register (migrating an older schema), refusing damaged files.
+
+        An encrypted register is opened with `known_passphrase()`; without one it raises
+        KeyRequired, with a wrong one WrongPassphrase (nothing is changed either way).
+        """
         if not self.exists():
             raise RegisterUnavailable(
                 f"there is no office home at {self.path}: create one with "
                 f"`counterdesk --home {self.path} init`"
             )
         self.ensure_writable()
-        open_register(self.register_path)
+        passphrase = None
+        if self.is_encrypted():
+            passphrase = self.known_passphrase()
+            if passphrase is None:
+                raise KeyRequired(
+                    f"the register of the office home {self.path} is encrypted: a supervisor "
+                    "enters the office passphrase, or it is stored in this computer's keyring "
+                    "(`counterdesk db remember`)"
+                )
+        open_register(self.register_path, passphrase=passphrase)
 
 
 def setting(key: str, default: str | None = None) -> str | None:
