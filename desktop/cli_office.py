@@ -1,8 +1,10 @@
-"""The office: `init`, `demo`, `status`, `backup`, `restore` and `audit verify`."""
+"""The office: `init` (with its first admin), `demo`, `status`, `backup`, `restore` and
+`audit verify`."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from datetime import UTC, date, datetime
@@ -11,6 +13,7 @@ from pathlib import Path
 from desktop.cli_common import (
     EXIT_NOT_FOUND,
     EXIT_OK,
+    CliError,
     emit,
     home_of,
     month,
@@ -24,10 +27,20 @@ from models.backup import backup as backup_register
 from models.backup import restore as restore_register
 from models.demo.generator import DemoParams, generate
 from models.demo.vocabulary import JINAN_REGIONS
-from models.home import setting
+from models.enums import Role
+from models.errors import InvalidRequest
+from models.home import OfficeHome, setting
 from models.migrations import SCHEMA_VERSION
 from models.permissions import Permission, require
 from models.schema import Card, Person
+from models.staff import (
+    NO_ADMIN_HINT,
+    WeakStaffPassword,
+    check_new_account,
+    create_first_admin,
+    has_admin,
+    password_problem,
+)
 from models.sync_status import describe, freshness
 
 JINAN_DISTRICTS = tuple(JINAN_REGIONS)
@@ -37,8 +50,11 @@ def add_office_commands(sub: argparse._SubParsersAction) -> None:
     """Add init, demo, audit, backup, restore and status."""
     p = sub.add_parser(
         "init",
-        help="create a new office home with an empty register",
-        description="Create a new office home with an empty register.",
+        help="create a new office home with an empty register and its first admin",
+        description="Create a new office home with an empty register and its first admin "
+        "account: the username and the password (twice, without echo) are asked on a "
+        "terminal, else read as one line each from standard input (nothing there: no admin "
+        "yet). Run again on a home without any admin account to create one.",
     )
     p.add_argument(
         "--district",
@@ -47,6 +63,17 @@ def add_office_commands(sub: argparse._SubParsersAction) -> None:
         help="region code of the office's district (default 370102 历下区)",
     )
     p.add_argument("--office-name", default=None, help="the office's name")
+    admin = p.add_mutually_exclusive_group()
+    admin.add_argument(
+        "--admin",
+        metavar="NAME",
+        help="username of the first admin account (its password is read as for passwd)",
+    )
+    admin.add_argument(
+        "--no-admin",
+        action="store_true",
+        help="create no admin account now (scripts, demo districts: their roster has one)",
+    )
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser(
@@ -125,14 +152,79 @@ def add_office_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_status)
 
 
+def _line(prompt: str) -> str | None:
+    """One line: asked on a terminal, else read from standard input (None at its end)."""
+    if sys.stdin.isatty():
+        return input(prompt)
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n") if line else None
+
+
+def _admin_credentials(args: argparse.Namespace) -> tuple[str, str] | None:
+    """The first admin's username and password, checked; None when standard input (not a
+    terminal) holds nothing and no --admin was given."""
+    username = args.admin if args.admin is not None else _line("Username of the first admin: ")
+    if username is None:
+        return None
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {username.strip()}: ")
+        if getpass.getpass("The same password again: ") != password:
+            raise CliError(EXIT_NOT_FOUND, "the two passwords differ; nothing was created")
+    else:
+        password = _line("") or ""
+        if not password:
+            raise CliError(
+                EXIT_NOT_FOUND,
+                "no password for the first admin on standard input (the line after the "
+                "username, or the first with --admin); nothing was created",
+            )
+    try:
+        name, _shown, _role = check_new_account(username, username, Role.ADMIN.value)
+    except InvalidRequest as exc:
+        raise CliError(EXIT_NOT_FOUND, f"{exc}; nothing was created") from exc
+    problem = password_problem(name, password)
+    if problem is not None:
+        raise CliError(EXIT_NOT_FOUND, f"{WeakStaffPassword(problem)}; nothing was created")
+    return name, password
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     """counterdesk init."""
     home = home_of(args)
+    if home.exists():
+        return _first_admin_of_existing(args, home)
+    credentials = None if args.no_admin else _admin_credentials(args)
     name = args.office_name or f"济南市{JINAN_REGIONS[args.district]}社会保险服务中心"
     home.create(args.district, name)
     print(
         f"Created the office home {home.path} (district {args.district}, schema "
         f"v{SCHEMA_VERSION}).",
+        file=sys.stderr,
+    )
+    if credentials is not None:
+        create_first_admin(*credentials, Actor.command_line())
+        print(f"Created the first admin account {credentials[0]}.", file=sys.stderr)
+    else:
+        print(f"No admin account yet: {NO_ADMIN_HINT}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _first_admin_of_existing(args: argparse.Namespace, home: OfficeHome) -> int:
+    """init on an existing home: refused, unless it has no admin account (then one is made)."""
+    exists = f"{home.register_path} already exists; it was left as it is"
+    open_home(args)
+    if has_admin() or args.no_admin:
+        raise CliError(EXIT_NOT_FOUND, f"{exists} (use another --home for a new office)")
+    credentials = _admin_credentials(args)
+    if credentials is None:
+        raise CliError(
+            EXIT_NOT_FOUND,
+            f"{exists}, without any admin account: give the first admin's username and "
+            "password (one line each on standard input, or --admin NAME and the password)",
+        )
+    create_first_admin(*credentials, Actor.command_line())
+    print(
+        f"Created the first admin account {credentials[0]} of the office home {home.path}.",
         file=sys.stderr,
     )
     return EXIT_OK
@@ -224,6 +316,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         "demo_state": setting("demo_state"),
         "demo_samples": samples,
         "freshness": freshness_json(fresh),
+        "has_admin": has_admin(),
     }
     lines = [
         f"Office home: {home.path}",
@@ -232,6 +325,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         f"Register: {data['persons']:,} people, {data['cards']:,} cards",
         f"Data as of: {describe(fresh, datetime.now(UTC))}",
     ]
+    if not data["has_admin"]:
+        lines.append(f"No admin account: {NO_ADMIN_HINT}.")
     if data["demo_state"] == "incomplete":
         lines.append("WARNING: demo generation was interrupted; this register is incomplete.")
     if samples:

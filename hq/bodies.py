@@ -155,7 +155,7 @@ class TableRowsOut(BaseModel):
 
 
 class BootstrapOut(BaseModel):
-    phase: Literal["employer", "person"]
+    phase: Literal["employer", "person", "staff"]
     after: int
     next: int
     done: bool

@@ -2,9 +2,11 @@
 
 Phase `employer` pages through the city's employers; phase `person` through the persons of the
 office's districts, each page holding the persons with ids in (after, next] and all their rows
-in every person table. Each page is read in one snapshot, its `head_seq` read first: a change
-committed after that snapshot has a higher seq, so pulling the feed after the first page's
-head_seq brings whatever a later page missed (re-applying a row is harmless).
+in every person table; phase `staff` is one page: every staff account serving one of the
+office's districts (a city has thousands at most). Each page is read in one snapshot, its
+`head_seq` read first: a change committed after that snapshot has a higher seq, so pulling the
+feed after the first page's head_seq brings whatever a later page missed (re-applying a row is
+harmless).
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from hq import feed, store
+from hq import feed, staff, store
 from hq.wire import rows_of_persons, scope_filter, wire_row
-from models.replica import EMPLOYER, PERSON_TABLES, Table
+from models.replica import EMPLOYER, PERSON_TABLES, STAFF_USER, Table
 
 MAX_LIMIT = 2000
 DEFAULT_LIMIT = 500
@@ -27,6 +29,7 @@ class Phase(StrEnum):
 
     EMPLOYER = "employer"
     PERSON = "person"
+    STAFF = "staff"
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,14 @@ def person_page(districts: Sequence[str], after: int, limit: int = DEFAULT_LIMIT
             for t in PERSON_TABLES
         }
     return BootstrapPage(Phase.PERSON, after, following, done, head, _tables(found))
+
+
+def staff_page(districts: Sequence[str], after: int) -> BootstrapPage:
+    """Every staff account of the scope in one page (`done`; `next` is `after`)."""
+    with store.read_snapshot():
+        head = feed.head_seq()
+        rows = staff.scope_rows(districts)
+    return BootstrapPage(Phase.STAFF, after, after, True, head, _tables({STAFF_USER: rows}))
 
 
 def person_tables(person_ids: Sequence[int]) -> dict[str, dict[str, Any]]:

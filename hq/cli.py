@@ -1,4 +1,5 @@
-"""`counterdesk hq ...`: run headquarters, enrol offices, seed a demo city, support look-ups.
+"""`counterdesk hq ...`: run headquarters, enrol offices, seed a demo city, support look-ups,
+staff accounts (`hq/cli_staff.py`).
 
 Exit codes as for every counterdesk command: 0 ok; 1 not found or invalid input (also: a
 statement that is not genuine); 2 usage or environment error (database unreachable, missing
@@ -21,6 +22,7 @@ from typing import Any
 import peewee
 
 from hq import lookup, offices, persons, statements, store
+from hq.cli_staff import add_staff_command
 from hq.errors import HqError, InvalidInput, NotFound, SchemaTooNew, StoreUnavailable
 from models.fields import utc_now
 
@@ -210,7 +212,8 @@ def _with_db(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def add_hq_commands(sub: argparse._SubParsersAction) -> None:
-    """Add `hq serve`, `hq enrol-office`, `hq demo`, `hq lookup`, `hq verify-statement`."""
+    """Add `hq serve`, `hq enrol-office`, `hq demo`, `hq lookup`, `hq verify-statement` and
+    `hq staff`."""
     hq = sub.add_parser(
         "hq",
         help="headquarters: serve the sync API, enrol offices, demo city, support look-ups",
@@ -313,3 +316,5 @@ def add_hq_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("payload", metavar="PAYLOAD", help="the scanned code, CD1|...")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_verify_statement)
+
+    add_staff_command(commands, _with_db, _guarded)

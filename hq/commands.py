@@ -2,7 +2,9 @@
 (office, uuid), and answered accepted or rejected with a reason a person can act on.
 
 A card or credential command that is rejected re-publishes the current row in the change feed,
-so the office's optimistic local change is undone by its next pull.
+so the office's optimistic local change is undone by its next pull. The staff commands
+(`staff.add`, `staff.disable`, `staff.password_set`) are in `hq.staff_commands`; what handlers
+share (the item, its context, rejections) in `hq.command_types`.
 """
 
 from __future__ import annotations
@@ -10,25 +12,34 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, TypeVar
-
-from pydantic import ValidationError
+from typing import Any
 
 from hq import register, store
+from hq.command_types import (
+    Context,
+    Handler,
+    ItemResult,
+    Outcome,
+    PushItem,
+    RejectCode,
+    Rejected,
+    parse_payload,
+    utc,
+)
 from hq.offices import EnrolledOffice
 from hq.payloads import (
     CardPayload,
     FailedPayload,
     IssuedPayload,
-    Payload,
     PrintedPayload,
     ResetPayload,
     UnlockedPayload,
     VisitPayload,
 )
 from hq.schema import Command, Statement, Visit
+from hq.staff_commands import STAFF_HANDLERS
 from models.credentials import LOCK_HOURS
 from models.enums import CardStatus
 from models.fields import UtcDateTimeField
@@ -51,109 +62,9 @@ class CommandName(StrEnum):
     VISIT = "visit.record"
     STATEMENT_ISSUED = "statement.issued"
     STATEMENT_PRINTED = "statement.printed"
-
-
-class Outcome(StrEnum):
-    """Headquarters' answer to one command."""
-
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-
-
-class RejectCode(StrEnum):
-    """Why a command was rejected."""
-
-    OUT_OF_SCOPE = "out_of_scope"
-    UNKNOWN_PERSON = "unknown_person"
-    UNKNOWN_CARD = "unknown_card"
-    CARD_STATE = "card_state"
-    INVALID_PAYLOAD = "invalid_payload"
-    UNKNOWN_COMMAND = "unknown_command"
-    DUPLICATE_NUMBER = "duplicate_number"
-
-
-@dataclass(frozen=True)
-class PushItem:
-    """One command as the office queued it."""
-
-    uuid: str
-    command: str
-    payload: dict[str, Any]
-    created_at: datetime
-    actor: str
-
-
-@dataclass(frozen=True)
-class ItemResult:
-    """The answer to one command."""
-
-    uuid: str
-    outcome: Outcome
-    code: RejectCode | None = None
-    reason: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        """The contract's shape of a result."""
-        return {
-            "uuid": self.uuid,
-            "status": self.outcome.value,
-            "code": self.code.value if self.code else None,
-            "reason": self.reason,
-        }
-
-
-class Rejected(Exception):
-    """Raised by a handler: the command is refused (nothing it wrote is kept)."""
-
-    def __init__(
-        self,
-        code: RejectCode,
-        reason: str,
-        *,
-        person_id: int | None = None,
-        republish: tuple[str, list[Any]] | None = None,
-    ) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
-        self.person_id = person_id
-        self.republish = republish
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a handler knows: who sent the command, the command, headquarters' time."""
-
-    office: EnrolledOffice
-    item: PushItem
-    now: datetime
-
-    @property
-    def created_at(self) -> datetime:
-        """When the office applied the command (UTC)."""
-        return _utc(self.item.created_at)
-
-
-P = TypeVar("P", bound=Payload)
-
-
-def _parse(model: type[P], ctx: Context) -> P:
-    try:
-        return model.model_validate(ctx.item.payload)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}"
-            for e in exc.errors()[:3]
-        )
-        raise Rejected(
-            RejectCode.INVALID_PAYLOAD,
-            f"the {ctx.item.command} command's data is invalid ({problems}); the office's "
-            "counterdesk sent something headquarters cannot use: report it to support",
-        ) from None
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    STAFF_ADD = "staff.add"
+    STAFF_DISABLE = "staff.disable"
+    STAFF_PASSWORD = "staff.password_set"
 
 
 # -- lookups ----------------------------------------------------------------------------------
@@ -192,7 +103,7 @@ def _person(ctx: Context, ssn: str, *, in_scope: bool = True) -> _Person:
 
 
 def _card_change(ctx: Context, expected: CardStatus, new: CardStatus, action: str) -> int:
-    payload = _parse(CardPayload, ctx)
+    payload = parse_payload(CardPayload, ctx)
     number = payload.card_no.upper()
     row = store.execute(
         "SELECT c.id, c.status, p.id, p.ssn, p.district FROM card c "
@@ -231,7 +142,7 @@ def _card_change(ctx: Context, expected: CardStatus, new: CardStatus, action: st
         )
     store.execute(
         "UPDATE card SET status = ?, status_changed_at = ? WHERE id = ?",
-        (new.value, _TIME.db_value(_utc(payload.at)), card_id),
+        (new.value, _TIME.db_value(utc(payload.at)), card_id),
     )
     register.republish("card", [card_id], ctx.now)
     return person_id
@@ -254,7 +165,7 @@ def _credential(person_id: int) -> tuple[Any, ...] | None:
 
 
 def _password_reset(ctx: Context) -> int:
-    payload = _parse(ResetPayload, ctx)
+    payload = parse_payload(ResetPayload, ctx)
     person = _person(ctx, payload.ssn)
     if payload.to_initial and payload.password_hash is not None:
         raise Rejected(
@@ -269,7 +180,7 @@ def _password_reset(ctx: Context) -> int:
 
 
 def _password_failed(ctx: Context) -> int:
-    payload = _parse(FailedPayload, ctx)
+    payload = parse_payload(FailedPayload, ctx)
     person = _person(ctx, payload.ssn)
     current = _credential(person.id)
     locked_until = ctx.created_at + timedelta(hours=LOCK_HOURS) if payload.locked else None
@@ -285,7 +196,7 @@ def _password_failed(ctx: Context) -> int:
 
 
 def _password_unlocked(ctx: Context) -> int:
-    payload = _parse(UnlockedPayload, ctx)
+    payload = parse_payload(UnlockedPayload, ctx)
     person = _person(ctx, payload.ssn)
     current = _credential(person.id)
     if current is not None and (current[2] or current[3]):
@@ -296,7 +207,7 @@ def _password_unlocked(ctx: Context) -> int:
 
 
 def _visit(ctx: Context) -> int | None:
-    payload = _parse(VisitPayload, ctx)
+    payload = parse_payload(VisitPayload, ctx)
     if payload.channel not in CHANNELS:
         raise Rejected(
             RejectCode.INVALID_PAYLOAD,
@@ -311,7 +222,7 @@ def _visit(ctx: Context) -> int | None:
         channel=payload.channel,
         purpose=payload.purpose,
         staff=payload.staff,
-        at=_utc(payload.at),
+        at=utc(payload.at),
         note=payload.note,
         received_at=ctx.now,
     ).execute()
@@ -319,7 +230,7 @@ def _visit(ctx: Context) -> int | None:
 
 
 def _statement_issued(ctx: Context) -> int | None:
-    payload = _parse(IssuedPayload, ctx)
+    payload = parse_payload(IssuedPayload, ctx)
     district = payload.number.split("-")[0]
     if not ctx.office.serves(district):
         raise Rejected(
@@ -353,7 +264,7 @@ def _statement_issued(ctx: Context) -> int | None:
         person_id=person.id if person else None,
         sha256=sha256,
         pages=payload.pages,
-        printed_at=_utc(payload.printed_at),
+        printed_at=utc(payload.printed_at),
         offline=payload.offline,
         received_at=ctx.now,
     ).execute()
@@ -361,7 +272,7 @@ def _statement_issued(ctx: Context) -> int | None:
 
 
 def _statement_printed(ctx: Context) -> int | None:
-    payload = _parse(PrintedPayload, ctx)
+    payload = parse_payload(PrintedPayload, ctx)
     existing = Statement.get_or_none(Statement.number == payload.number)
     if existing is None:
         raise Rejected(
@@ -384,7 +295,7 @@ def _statement_printed(ctx: Context) -> int | None:
     return existing.person_id
 
 
-HANDLERS: dict[CommandName, Callable[[Context], int | None]] = {
+HANDLERS: dict[CommandName, Handler] = {
     CommandName.CARD_REPORT_LOST: _report_lost,
     CommandName.CARD_CANCEL_LOSS: _cancel_loss,
     CommandName.PASSWORD_RESET: _password_reset,
@@ -393,6 +304,7 @@ HANDLERS: dict[CommandName, Callable[[Context], int | None]] = {
     CommandName.VISIT: _visit,
     CommandName.STATEMENT_ISSUED: _statement_issued,
     CommandName.STATEMENT_PRINTED: _statement_printed,
+    **{CommandName(name): handler for name, handler in STAFF_HANDLERS.items()},
 }
 
 
@@ -424,7 +336,7 @@ def apply_item(office: EnrolledOffice, item: PushItem, now: datetime) -> ItemRes
                 person_id = _run(ctx)
             result = ItemResult(item.uuid, Outcome.ACCEPTED)
         except Rejected as exc:
-            if exc.republish is not None:
+            if exc.republish is not None:  # staff accounts go to each district they serve
                 register.republish(*exc.republish, now)
             person_id = exc.person_id
             result = ItemResult(item.uuid, Outcome.REJECTED, exc.code, exc.reason)
@@ -434,7 +346,7 @@ def apply_item(office: EnrolledOffice, item: PushItem, now: datetime) -> ItemRes
             command=item.command[:40],
             payload=json.dumps(item.payload, ensure_ascii=False, sort_keys=True),
             actor=item.actor[:60],
-            created_at=_utc(item.created_at),
+            created_at=utc(item.created_at),
             received_at=now,
             person_id=person_id,
             status=result.outcome.value,

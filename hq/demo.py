@@ -8,7 +8,9 @@ i * ID_STRIDE in every id column, foreign keys included, so districts never coll
 that must be unique (ID numbers, card numbers, unit codes) are checked across districts before
 anything is written, and a collision is refused, never skipped.
 
-Seeding is the initial load: it writes no change-feed entries. Offices receive the seeded rows
+The demo staff roster (the office demo's usernames and password) is loaded once for the city,
+each account serving every demo district. Seeding is the initial load: it writes no change-feed
+entries. Offices receive the seeded rows
 through their bootstrap, which reads the tables themselves.
 """
 
@@ -20,14 +22,15 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from hq import store
 from hq.errors import InvalidInput, SeedCollision
 from hq.offices import check_district
-from models.replica import PERSON, TABLES, Table
+from hq.schema import StaffAccount, StaffDistrict
+from models.replica import PERSON, STAFF_USER, TABLES, Table
 
 ID_STRIDE = 10_000_000
 # The id columns of each table: they are rebased by the district's offset.
@@ -132,6 +135,8 @@ def _check_unique(paths: Mapping[str, Path]) -> None:
 def _copy(path: Path, district: str, offset: int, counts: dict[str, int]) -> None:
     """Insert one generated district's rows (inside the caller's transaction)."""
     for t in TABLES:
+        if t.staff_scope:
+            continue  # the rosters are merged by `_copy_staff`
         columns = (*t.columns, "district") if t is PERSON else t.columns
         marks = ", ".join("?" * len(columns))
         statement = f"INSERT INTO {t.name} ({', '.join(columns)}) VALUES ({marks})"
@@ -140,6 +145,38 @@ def _copy(path: Path, district: str, offset: int, counts: dict[str, int]) -> Non
                 chunk = [(*row, district) for row in chunk]
             store.executemany(statement, chunk, page_size=5_000)
             counts[t.name] += len(chunk)
+
+
+def _copy_staff(paths: Mapping[str, Path], counts: dict[str, int]) -> None:
+    """Insert the staff of the generated districts (inside the caller's transaction).
+
+    Every district's generator makes the same roster of usernames (admin, supervisor01, ...,
+    clerk08, password DEMO_STAFF_PASSWORD), as the office demo does; usernames are unique in
+    the city, so each account is taken from the first district (in code order) and serves every
+    demo district. An office of any demo district thus signs in as with the office demo.
+    """
+    columns = ("username", "display_name", "role", "password_hash", "active", "created_at")
+    accounts: dict[str, tuple[Any, ...]] = {}
+    districts: dict[str, list[str]] = {}
+    for district, path in sorted(paths.items()):
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(
+                f"SELECT {', '.join(columns)} FROM staff_user ORDER BY id"
+            ).fetchall()
+        finally:
+            conn.close()
+        for row in rows:
+            accounts.setdefault(row[0], row)
+            districts.setdefault(row[0], []).append(district)
+    for username, row in accounts.items():
+        values = dict(zip(columns, row, strict=True))
+        values["created_at"] = values["updated_at"] = datetime.fromisoformat(row[-1])
+        account_id = StaffAccount.insert(**values).execute()
+        StaffDistrict.insert_many(
+            [{"staff": account_id, "district": d} for d in districts[username]]
+        ).execute()
+    counts[STAFF_USER.name] += len(accounts)
 
 
 def _reset_sequences() -> None:
@@ -166,9 +203,10 @@ def seed(
         raise InvalidInput("the demo needs at least one district")
     if any(districts[code] < 1 for code in codes):
         raise InvalidInput("each demo district needs at least one person")
-    if store.execute("SELECT 1 FROM person LIMIT 1").fetchone() or store.execute(
-        "SELECT 1 FROM employer LIMIT 1"
-    ).fetchone():
+    if (
+        store.execute("SELECT 1 FROM person LIMIT 1").fetchone()
+        or store.execute("SELECT 1 FROM employer LIMIT 1").fetchone()
+    ):
         raise InvalidInput(
             "headquarters' database already holds a register: the demo fills only an empty one "
             "(use another --db)"
@@ -187,6 +225,7 @@ def seed(
             for i, code in enumerate(codes):
                 say(f"loading district {code}")
                 _copy(paths[code], code, i * ID_STRIDE, counts)
+            _copy_staff(paths, counts)
             if store.is_postgres():
                 _reset_sequences()
         if store.is_postgres():

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from hq import feed, store
+from hq import feed, staff, store
 from hq.wire import person_condition, scope_filter
 from models.replica import TABLES
 
@@ -32,9 +32,7 @@ class TableDigest:
     checksum: int | None
 
 
-def scope_digest(
-    districts: Sequence[str], level: Level
-) -> tuple[int, dict[str, TableDigest]]:
+def scope_digest(districts: Sequence[str], level: Level) -> tuple[int, dict[str, TableDigest]]:
     """(head_seq, {table: digest}) over the scope, all read in one snapshot."""
     condition, scope = scope_filter(districts)
     persons = f"SELECT id FROM person WHERE {condition}"
@@ -45,6 +43,9 @@ def scope_digest(
             where, params = "", []
             if t.person_key is not None:
                 where, params = f" WHERE {person_condition(t, persons)}", scope
+            elif t.staff_scope:
+                condition_of_staff, params = staff.scope_condition(districts)
+                where = f" WHERE {condition_of_staff}"
             if level is Level.QUICK and t.large:
                 result[t.name] = TableDigest(None, None)
                 continue

@@ -19,9 +19,7 @@ RECENT = 20  # commands, visits and statements shown
 def _dicts(query: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
     cursor = store.execute(query, params)
     names = [d[0] for d in cursor.description]
-    return [
-        {n: _plain(v) for n, v in zip(names, row, strict=True)} for row in cursor.fetchall()
-    ]
+    return [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in cursor.fetchall()]
 
 
 def _plain(value: Any) -> Any:
@@ -111,9 +109,9 @@ def as_text(record: dict[str, Any]) -> str:
         for c in record["cards"]
     ] or ["  none"]
     lines.append("Accounts:")
-    lines += [
-        f"  {a['kind']:<8} {format_yuan(a['balance_fen'])}" for a in record["accounts"]
-    ] or ["  none"]
+    lines += [f"  {a['kind']:<8} {format_yuan(a['balance_fen'])}" for a in record["accounts"]] or [
+        "  none"
+    ]
     months = record["contributions"]
     lines.append(
         f"Contributions: {months['months']} monthly rows"

@@ -94,18 +94,14 @@ def enrol_office(
                 changes[Office.name] = name
             Office.update(changes).where(Office.id == office_id).execute()
             OfficeDistrict.delete().where(OfficeDistrict.office == office_id).execute()
-        OfficeDistrict.insert_many(
-            [{"office": office_id, "district": d} for d in codes]
-        ).execute()
+        OfficeDistrict.insert_many([{"office": office_id, "district": d} for d in codes]).execute()
     return f"{office_id}.{secret}"
 
 
 def revoke_office(office_id: str, now: datetime | None = None) -> None:
     """Revoke an office's token: its requests are refused from now on."""
     with store.write_transaction():
-        done = (
-            Office.update(revoked_at=now or utc_now()).where(Office.id == office_id).execute()
-        )
+        done = Office.update(revoked_at=now or utc_now()).where(Office.id == office_id).execute()
     if not done:
         raise NotFound(f"there is no office {office_id}")
 

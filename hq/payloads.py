@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from models.staff import ARGON2ID_HASH
+
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
@@ -130,3 +132,30 @@ class PrintedPayload(Payload):
 
     number: str = Field(min_length=1, max_length=32)
     printer: str = Field(min_length=1, max_length=100)
+
+
+# An argon2id hash (models.staff.ARGON2ID_HASH): the only form a staff password travels in.
+PASSWORD_HASH = ARGON2ID_HASH.pattern
+
+
+class StaffAddPayload(Payload):
+    """staff.add"""
+
+    username: str = Field(min_length=1, max_length=40)
+    display_name: str = Field(min_length=1, max_length=40)
+    role: str = Field(min_length=1, max_length=12)
+    password_hash: str = Field(max_length=200, pattern=PASSWORD_HASH)
+    district: str = Field(pattern=r"^\d{6}$")
+
+
+class StaffDisablePayload(Payload):
+    """staff.disable"""
+
+    username: str = Field(min_length=1, max_length=40)
+
+
+class StaffPasswordPayload(Payload):
+    """staff.password_set"""
+
+    username: str = Field(min_length=1, max_length=40)
+    password_hash: str = Field(max_length=200, pattern=PASSWORD_HASH)

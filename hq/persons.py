@@ -57,9 +57,7 @@ def find_person(kind: KeyKind, value: str) -> FoundPerson | None:
     return FoundPerson(*row) if row else None
 
 
-def log_access(
-    office_id: str | None, actor: str, person_id: int, kind: str, now: datetime
-) -> None:
+def log_access(office_id: str | None, actor: str, person_id: int, kind: str, now: datetime) -> None:
     """Record one read of a person's record."""
     with store.write_transaction():
         AccessLog.insert(
@@ -74,8 +72,10 @@ def read_person(
     with store.read_snapshot():
         person = find_person(kind, value)
         if person is None:
-            what = "ID number " + mask_id_number(value.strip()) if kind is KeyKind.SSN else (
-                "card " + value.strip()
+            what = (
+                "ID number " + mask_id_number(value.strip())
+                if kind is KeyKind.SSN
+                else ("card " + value.strip())
             )
             raise NotFound(f"headquarters has nobody with {what}: check the number")
         tables = bootstrap.person_tables([person.id])

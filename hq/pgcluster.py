@@ -98,8 +98,9 @@ class PostgresServer:
     def stop(self) -> None:
         """pg_ctl stop -m fast, then remove the folder."""
         try:
-            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast",
-                      "stop")
+            self._run(
+                str(self.bin_dir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "stop"
+            )
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -109,9 +110,7 @@ class PostgresServer:
 
     def admin(self, *statements: str) -> None:
         """Run statements on the `postgres` database, each on its own (autocommit)."""
-        conn = psycopg2.connect(
-            dbname="postgres", user=self.user, host="127.0.0.1", port=self.port
-        )
+        conn = psycopg2.connect(dbname="postgres", user=self.user, host="127.0.0.1", port=self.port)
         try:
             conn.autocommit = True
             with conn.cursor() as cursor:

@@ -49,8 +49,16 @@ def _lookup(query: str, ids: Iterable[Any]) -> dict[Any, Any]:
     return found
 
 
+def _not_staff(t: Table) -> None:
+    if t.staff_scope:
+        raise InvalidInput(
+            f"{t.name} rows serve several districts: write them through hq.staff, not as rows"
+        )
+
+
 def districts_of(t: Table, rows: Sequence[Sequence[Any]]) -> list[str | None]:
     """The district each wire row of `t` belongs to (None: city-wide)."""
+    _not_staff(t)
     if t.person_key is None:
         return [None] * len(rows)
     if t.person_key == "account_id":
@@ -118,6 +126,7 @@ def upsert_rows(
     the region code for a new one).
     """
     t = table(table_name)
+    _not_staff(t)
     values = _normalised(t, rows)
     if not values:
         with store.read_snapshot():
@@ -234,6 +243,7 @@ def delete_rows(
     Keys of rows that do not exist are ignored.
     """
     t = table(table_name)
+    _not_staff(t)
     try:
         with store.write_transaction():
             rows = [row for key in keys if (row := current_row(t.name, list(key))) is not None]
@@ -276,6 +286,10 @@ def republish(table_name: str, key: Sequence[Any], now: datetime) -> int:
     office's optimistic copy is corrected by its next pull.
     """
     t = table(table_name)
+    if t.staff_scope:
+        from hq import staff  # staff accounts are published to each district they serve
+
+        return staff.republish(str(key[0]), now)
     with store.write_transaction():
         row = current_row(t.name, key)
         if row is not None:
@@ -288,4 +302,3 @@ def republish(table_name: str, key: Sequence[Any], now: datetime) -> int:
                 district = _lookup(query, [person]).get(person)
             change = Change(t.name, Op.DELETE, district, list(key))
         return feed.append([change], now)
-

@@ -298,10 +298,12 @@ def bootstrap_page(
     after: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=bootstrap.MAX_LIMIT)] = bootstrap.DEFAULT_LIMIT,
 ) -> JSONResponse:
-    """A page of the whole copy of the office's scope (employers, then persons)."""
+    """A page of the whole copy of the office's scope (employers, persons, then staff)."""
     with store.session():
         if phase is bootstrap.Phase.EMPLOYER:
             page = bootstrap.employer_page(after, limit)
+        elif phase is bootstrap.Phase.STAFF:
+            page = bootstrap.staff_page(who.districts, after)
         else:
             page = bootstrap.person_page(who.districts, after, limit)
     return answer(

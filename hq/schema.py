@@ -6,7 +6,8 @@ order in `models.replica`), plus `person.district`: the district whose offices s
 Foreign keys are checked at commit (DEFERRABLE INITIALLY DEFERRED), so a transaction may write
 a batch of rows in any order.
 
-Headquarters' own tables: offices, their districts and signing keys, the change feed, commands
+Headquarters' own tables: offices, their districts and signing keys, the districts of staff
+accounts, the change feed, commands
 and audit events received from offices, visits, statements and the access log of person reads.
 """
 
@@ -191,6 +192,23 @@ class QueryCredential(HqModel):
         table_name = "query_credential"
 
 
+class StaffAccount(HqModel):
+    """A staff account (username unique city-wide); `active` is 0 or 1, as on the wire. The
+    districts it serves, its scope, are in StaffDistrict."""
+
+    id = BigAutoField()
+    username = CharField(max_length=40, unique=True)
+    display_name = CharField(max_length=40)
+    role = CharField(max_length=12)
+    password_hash = CharField(max_length=200, null=True)
+    active = IntegerField(default=1)
+    created_at = UtcDateTimeField(default=utc_now)
+    updated_at = UtcDateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "staff_user"
+
+
 REPLICATED_MODELS: tuple[type[HqModel], ...] = (
     Employer,
     Person,
@@ -201,6 +219,7 @@ REPLICATED_MODELS: tuple[type[HqModel], ...] = (
     Account,
     AccountEntry,
     QueryCredential,
+    StaffAccount,
 )
 
 
@@ -235,6 +254,16 @@ class OfficeDistrict(HqModel):
 
     class Meta:
         primary_key = CompositeKey("office", "district")
+
+
+class StaffDistrict(HqModel):
+    """A district a staff account serves: offices of the district receive the account."""
+
+    staff = ForeignKeyField(StaffAccount, backref="districts", deferrable=DEFERRED, index=False)
+    district = CharField(max_length=6, index=True)
+
+    class Meta:
+        primary_key = CompositeKey("staff", "district")
 
 
 class OfficeKey(HqModel):
@@ -353,6 +382,7 @@ OWN_MODELS: tuple[type[HqModel], ...] = (
     SchemaVersion,
     Office,
     OfficeDistrict,
+    StaffDistrict,
     OfficeKey,
     FeedChange,
     Command,

@@ -7,6 +7,7 @@ refused) by reading the file header, before anything is written.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -43,11 +44,36 @@ def _chain_existing_audit_events(database: Database) -> None:
     chain_all(database)
 
 
+def _move_staff_failures(database: Database) -> None:
+    """Sign-in failure counts and locks: from office settings into staff_user columns."""
+    prefix = "staff.failures."
+    rows = database.execute_sql(
+        'SELECT "key", "value" FROM "office_setting" WHERE substr("key", 1, ?) = ?',
+        (len(prefix), prefix),
+    ).fetchall()
+    for key, value in rows:
+        try:
+            data = json.loads(value)
+            count = int(data.get("count", 0))
+            until = data.get("locked_until") or None
+        except (ValueError, TypeError, AttributeError):
+            count, until = 0, None  # a damaged counter starts again from nothing
+        database.execute_sql(
+            'UPDATE "staff_user" SET "failed_attempts" = ?, "locked_until" = ? '
+            'WHERE "username" = ?',
+            (max(count, 0), until, key[len(prefix) :]),
+        )
+        database.execute_sql('DELETE FROM "office_setting" WHERE "key" = ?', (key,))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", "0001_initial.sql"),
     Migration(2, "printed statements", "0002_statements.sql"),
     Migration(3, "chained audit events", "0003_audit_chain.sql", _chain_existing_audit_events),
     Migration(4, "sync with headquarters", "0004_sync.sql"),
+    Migration(
+        5, "staff accounts from headquarters", "0005_staff_accounts.sql", _move_staff_failures
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

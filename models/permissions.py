@@ -1,8 +1,9 @@
 """Least privilege by role: which staff role may do what. Every service checks, not only screens.
 
 - clerk: look people up, read cards, verify and reset query passwords, card operations, visits;
-- supervisor: all a clerk may, plus statements, batches, office reports and the audit log;
-- admin: settings, enrolment and keys, and no access to personal data;
+- supervisor: all a clerk may, plus statements, batches, office reports, the audit log and the
+  staff accounts of the district (no admin accounts: see `models.staff.may_manage`);
+- admin: settings, enrolment and keys, staff accounts, and no access to personal data;
 - kiosk: the hall's self-service kiosk: look up the citizen at it, verify their query password,
   record the visit, print their own statement; no card operations, reports or audit log.
 """
@@ -27,6 +28,7 @@ class Permission(StrEnum):
     REPORTS = "print office reports"
     AUDIT = "read the audit log"
     SETTINGS = "change the office's settings and keys"
+    STAFF = "manage the staff accounts of the district"
 
 
 _CLERK = {
@@ -38,9 +40,9 @@ _CLERK = {
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset(_CLERK),
     Role.SUPERVISOR: frozenset(
-        _CLERK | {Permission.STATEMENTS, Permission.REPORTS, Permission.AUDIT}
+        _CLERK | {Permission.STATEMENTS, Permission.REPORTS, Permission.AUDIT, Permission.STAFF}
     ),
-    Role.ADMIN: frozenset({Permission.SETTINGS}),
+    Role.ADMIN: frozenset({Permission.SETTINGS, Permission.STAFF}),
     Role.KIOSK: frozenset(
         {Permission.LOOKUP, Permission.QUERY_PASSWORD, Permission.VISITS, Permission.STATEMENTS}
     ),

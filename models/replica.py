@@ -6,9 +6,11 @@ protocol version. Values on the wire are JSON: integers, text, null; dates as "Y
 times as UTC ISO 8601 with microseconds, "2026-11-28T03:04:05.000006+00:00" (exactly what the
 office register stores).
 
-Scope: an office receives the employers of the whole city (they hold no personal data) and
-every other table only for the persons of its districts. `person_key` names the column that
-leads to the person (directly, or through `account` for account entries).
+Scope: an office receives the employers of the whole city (they hold no personal data), the
+staff accounts serving one of its districts (`staff_scope`: headquarters keeps each account's
+districts in its own table), and every other table only for the persons of its districts.
+`person_key` names the column that leads to the person (directly, or through `account` for
+account entries).
 """
 
 from __future__ import annotations
@@ -33,9 +35,18 @@ class Table:
     name: str
     columns: tuple[str, ...]
     key: tuple[str, ...]
-    person_key: str | None  # None: city-wide (not scoped)
+    person_key: str | None  # None: not scoped by person (see `city_wide`)
     checksum: str
     large: bool = False  # summed only by the full check, counted by the quick one as well
+    staff_scope: bool = False  # scoped by the districts of a staff account
+    # The office's rows that are headquarters' copy (an SQL condition; None: every row). The
+    # office counts and sums only these; its own rows (e.g. a local staff account) stay out.
+    office_rows: str | None = None
+
+    @property
+    def city_wide(self) -> bool:
+        """True if every office receives every row (no scope)."""
+        return self.person_key is None and not self.staff_scope
 
     def key_of(self, row: list | tuple) -> tuple:
         """The key values of a row given in wire order."""
@@ -160,6 +171,17 @@ QUERY_CREDENTIAL = Table(
     "person_id + failed_attempts",
 )
 
+STAFF_USER = Table(
+    "staff_user",
+    ("username", "display_name", "role", "password_hash", "active", "created_at", "updated_at"),
+    ("username",),
+    None,
+    "length(username) + 3 * length(display_name) + 5 * length(role) + 7 * active "
+    "+ 11 * length(coalesce(password_hash, ''))",
+    staff_scope=True,
+    office_rows="origin = 'hq'",
+)
+
 # In an order that respects foreign keys: parents before children.
 TABLES: tuple[Table, ...] = (
     EMPLOYER,
@@ -171,6 +193,7 @@ TABLES: tuple[Table, ...] = (
     ACCOUNT,
     ACCOUNT_ENTRY,
     QUERY_CREDENTIAL,
+    STAFF_USER,
 )
 BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 # The tables of a person, in foreign-key order (everything but the city-wide employers).

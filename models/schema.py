@@ -195,7 +195,13 @@ class QueryCredential(BaseModel):
 
 
 class StaffUser(BaseModel):
-    """A member of the office staff."""
+    """A member of staff who may sign in at this office.
+
+    Headquarters manages the accounts of the district (schema v5): `origin` 'hq' marks its copy
+    (upserted by username, so `id` stays for the visits pointing at it), 'local' an account of
+    this office only (the first admin of `init`, the offline demo roster), 'pending' one added
+    here that headquarters has not confirmed yet. The failure count and lock stay local.
+    """
 
     id = AutoField()
     username = CharField(max_length=40, unique=True)
@@ -204,6 +210,10 @@ class StaffUser(BaseModel):
     password_hash = CharField(max_length=200, null=True)
     active = BooleanField(default=True)
     created_at = UtcDateTimeField(default=utc_now)
+    updated_at = UtcDateTimeField(null=True, default=utc_now)
+    origin = CharField(max_length=8, default="local", constraints=[SQL("DEFAULT 'local'")])
+    failed_attempts = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    locked_until = UtcDateTimeField(null=True)
 
 
 class ServiceVisit(BaseModel):

@@ -1,17 +1,23 @@
-"""Staff sign-in: argon2id password hashes, strength rules, and a lockout with a growing delay.
+"""Staff accounts: sign-in (argon2id, strength rules, a lockout with a growing delay) and the
+changes an office makes to the accounts headquarters manages.
 
-Sign-in works offline, against the office's own staff list. After MAX_FAILURES wrong passwords
-in a row the account is locked for LOCK_BASE_SECONDS, and every further failure after a lock
-doubles the wait (up to LOCK_MAX_SECONDS); a correct password resets the count.
+Sign-in works offline, against the office's copy of the district's staff. After MAX_FAILURES
+wrong passwords in a row the account is locked for LOCK_BASE_SECONDS, and every further failure
+after a lock doubles the wait (up to LOCK_MAX_SECONDS); a correct password resets the count.
+The count and the lock are this office's own (`staff_user.failed_attempts`, `locked_until`).
 
-The failure count lives in the office settings (key ``staff.failures.<username>``) until the
-schema gives `staff_user` columns for it. Sign-ins, failures and password changes are written
-to the audit log; staff passwords are the office's own and are not sent to headquarters.
+Headquarters owns the accounts of the district (`origin` 'hq'): a member of staff changing their
+own password, and a supervisor adding a clerk, disabling an account or resetting a password,
+change the local row at once and queue the command for headquarters in the same transaction
+(`staff.password_set`, `staff.add`, `staff.disable`); only argon2id hashes travel. Accounts of
+this office only (`origin` 'local': the first admin of `counterdesk init`, the offline demo
+roster) change locally and queue nothing. Sign-ins, failures and changes are audit events.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -20,19 +26,46 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from models import audit
+from models import audit, outbox
 from models.actor import Actor
-from models.enums import Role
-from models.errors import NotFound, RegisterError
+from models.enums import OutboxStatus, Role
+from models.errors import InvalidRequest, NotFound, RegisterError
 from models.fields import utc_now
-from models.permissions import Permission, PermissionDenied, allowed
-from models.schema import OfficeSetting, StaffUser, write_transaction
+from models.permissions import Permission, PermissionDenied, require
+from models.schema import OfficeSetting, Outbox, StaffUser, write_transaction
 
 MIN_LENGTH = 8
 MAX_FAILURES = 5
 LOCK_BASE_SECONDS = 30
 LOCK_MAX_SECONDS = 3600
-SETTING_PREFIX = "staff.failures."
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+MAX_DISPLAY_NAME = 40
+# An argon2id hash in PHC form, as argon2-cffi writes it: the only form a password travels in.
+ARGON2ID_HASH = re.compile(
+    r"^\$argon2id\$v=19\$m=\d{1,7},t=\d{1,3},p=\d{1,3}\$[A-Za-z0-9+/]{11,}\$[A-Za-z0-9+/]{16,}$"
+)
+
+# Where a staff_user row comes from (see models.schema.StaffUser).
+ORIGIN_HQ = "hq"
+ORIGIN_LOCAL = "local"
+ORIGIN_PENDING = "pending"
+MANAGED = (ORIGIN_HQ, ORIGIN_PENDING)
+
+# The outbox commands of staff accounts (docs/sync-protocol.md).
+ADD_COMMAND = "staff.add"
+DISABLE_COMMAND = "staff.disable"
+PASSWORD_COMMAND = "staff.password_set"
+STAFF_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
+# Whose accounts a role may manage: a supervisor never creates or changes an admin account.
+MANAGEABLE: dict[Role, frozenset[Role]] = {
+    Role.SUPERVISOR: frozenset({Role.CLERK, Role.SUPERVISOR}),
+    Role.ADMIN: frozenset(STAFF_ROLES),
+}
+# Said wherever a register without any admin account shows (after "No admin account: ").
+NO_ADMIN_HINT = (
+    "create the first one with `counterdesk init` on this office home (it asks for the "
+    "username and password)"
+)
 
 # argon2id with the library's defaults (RFC 9106 low-memory profile: 64 MiB, 3 passes).
 _HASHER = PasswordHasher()
@@ -156,22 +189,20 @@ def lock_delay(failures: int) -> timedelta | None:
 
 
 def _read_failures(username: str) -> _Failures:
-    row = OfficeSetting.get_or_none(OfficeSetting.key == SETTING_PREFIX + username)
+    row = (
+        StaffUser.select(StaffUser.failed_attempts, StaffUser.locked_until)
+        .where(StaffUser.username == username)
+        .first()
+    )
     if row is None:
         return _Failures()
-    data = json.loads(row.value)
-    until = data.get("locked_until")
-    return _Failures(int(data.get("count", 0)), datetime.fromisoformat(until) if until else None)
+    return _Failures(row.failed_attempts or 0, row.locked_until)
 
 
 def _write_failures(username: str, failures: _Failures) -> None:
-    key = SETTING_PREFIX + username
-    if failures.count == 0:
-        OfficeSetting.delete().where(OfficeSetting.key == key).execute()
-        return
-    until = failures.locked_until.isoformat() if failures.locked_until else None
-    value = json.dumps({"count": failures.count, "locked_until": until})
-    OfficeSetting.replace(key=key, value=value).execute()
+    StaffUser.update(failed_attempts=failures.count, locked_until=failures.locked_until).where(
+        StaffUser.username == username
+    ).execute()
 
 
 def staff_member(username: str) -> StaffMember:
@@ -208,7 +239,8 @@ def authenticate(username: str, password: str, now: datetime | None = None) -> A
         if ok:
             if failures.count:
                 _write_failures(row.username, _Failures())
-            if _HASHER.check_needs_rehash(row.password_hash):
+            # headquarters' hashes are its own: only an account of this office is rehashed
+            if row.origin == ORIGIN_LOCAL and _HASHER.check_needs_rehash(row.password_hash):
                 StaffUser.update(password_hash=hash_password(password)).where(
                     StaffUser.id == row.id
                 ).execute()
@@ -236,22 +268,258 @@ def _verify(stored: str, password: str) -> bool:
         return False
 
 
-def set_password(username: str, new_password: str, actor: Actor) -> None:
-    """Set the password of `username` (their own, or anyone's for a role with the SETTINGS
-    permission); lifts a lock. Raises WeakStaffPassword, NotFound or PermissionDenied."""
-    member = staff_member(username)
-    if actor.name != member.username and not allowed(actor, Permission.SETTINGS):
+def may_manage(role: Role, target: Role) -> bool:
+    """True if a member of staff with `role` may add, disable or reset an account of `target`."""
+    return target in MANAGEABLE.get(role, frozenset())
+
+
+def _require_manage(actor: Actor, target: Role, what: str) -> None:
+    require(actor, Permission.STAFF)
+    if not may_manage(actor.role, target):
         raise PermissionDenied(
-            f"{actor.name} ({actor.role.value}) may not set the password of {member.username}: "
-            "ask an administrator"
+            f"{actor.name} ({actor.role.value}) may not {what} an account of role "
+            f"{target.value}: an administrator does that at headquarters"
         )
-    problem = password_problem(member.username, new_password)
+
+
+def _is_command_line(actor: Actor) -> bool:
+    return actor.name.startswith("cli:")
+
+
+def _row(username: str) -> StaffUser:
+    row = StaffUser.get_or_none(StaffUser.username == username.strip())
+    if row is None:
+        raise NotFound(f"no member of staff named {username.strip()!r}")
+    return row
+
+
+def set_password(username: str, new_password: str, actor: Actor) -> None:
+    """Set the password of `username`: their own, or anyone's whose role the actor may manage
+    (Permission.STAFF); lifts a lock. An account headquarters manages queues
+    `staff.password_set` with the new hash in the same transaction.
+
+    Raises WeakStaffPassword, NotFound or PermissionDenied.
+    """
+    row = _row(username)
+    target = Role(row.role)
+    if actor.name != row.username:
+        _require_manage(actor, target, "set the password of")
+    if row.origin in MANAGED and _is_command_line(actor):
+        raise PermissionDenied(
+            f"the account {row.username} is managed by headquarters: change its password at "
+            f"headquarters (`counterdesk hq staff passwd {row.username}`), or sign in to the "
+            "application as its owner or as a supervisor"
+        )
+    problem = password_problem(row.username, new_password)
     if problem is not None:
         raise WeakStaffPassword(problem)
     hashed = hash_password(new_password)
     with write_transaction():
-        StaffUser.update(password_hash=hashed).where(
-            StaffUser.username == member.username
+        StaffUser.update(
+            password_hash=hashed, failed_attempts=0, locked_until=None, updated_at=utc_now()
+        ).where(StaffUser.id == row.id).execute()
+        if row.origin in MANAGED:
+            outbox.enqueue(
+                PASSWORD_COMMAND, {"username": row.username, "password_hash": hashed}, actor
+            )
+        audit.record(actor, "staff.password_set", None, username=row.username)
+
+
+def _office_district() -> str:
+    row = OfficeSetting.get_or_none(OfficeSetting.key == "district")
+    if row is None:
+        raise InvalidRequest("this register has no district setting: it was not made by init")
+    return row.value
+
+
+def check_new_account(username: str, display_name: str, role: str) -> tuple[str, str, Role]:
+    """The username, display name and role of a new account, checked (InvalidRequest)."""
+    name = username.strip()
+    if not USERNAME.match(name):
+        raise InvalidRequest(
+            f"{name!r} is not a username: 1-40 letters, digits, '.', '_' or '-', starting with "
+            "a letter or digit"
+        )
+    shown = " ".join(display_name.split())
+    if not shown or len(shown) > MAX_DISPLAY_NAME:
+        raise InvalidRequest(f"a display name has 1 to {MAX_DISPLAY_NAME} characters")
+    try:
+        kind = Role(role)
+    except ValueError:
+        kind = None
+    if kind not in STAFF_ROLES:
+        raise InvalidRequest(
+            f"{role!r} is not a staff role: one of {', '.join(r.value for r in STAFF_ROLES)}"
+        )
+    return name, shown, kind
+
+
+def add_staff(
+    username: str, display_name: str, role: str, password: str, actor: Actor
+) -> StaffMember:
+    """Add an account of this office's district (pending until headquarters confirms it).
+
+    The member of staff can sign in here at once; `staff.add` (with the password's hash and the
+    district) is queued in the same transaction. Raises PermissionDenied (the actor's role; a
+    supervisor adding an admin), InvalidRequest (bad or taken username) or WeakStaffPassword.
+    """
+    name, shown, kind = check_new_account(username, display_name, role)
+    _require_manage(actor, kind, "create")
+    problem = password_problem(name, password)
+    if problem is not None:
+        raise WeakStaffPassword(problem)
+    hashed = hash_password(password)
+    with write_transaction():
+        if StaffUser.select().where(StaffUser.username == name).exists():
+            raise InvalidRequest(f"the username {name} is taken: choose another one")
+        district = _office_district()
+        now = utc_now()
+        StaffUser.insert(
+            username=name,
+            display_name=shown,
+            role=kind.value,
+            password_hash=hashed,
+            active=True,
+            created_at=now,
+            updated_at=now,
+            origin=ORIGIN_PENDING,
         ).execute()
-        _write_failures(member.username, _Failures())
-        audit.record(actor, "staff.password_set", None, username=member.username)
+        payload = {
+            "username": name,
+            "display_name": shown,
+            "role": kind.value,
+            "password_hash": hashed,
+            "district": district,
+        }
+        outbox.enqueue(ADD_COMMAND, payload, actor)
+        audit.record(actor, "staff.add", None, username=name, role=kind.value)
+    return StaffMember(name, shown, kind)
+
+
+def disable_staff(username: str, actor: Actor) -> None:
+    """Switch an account off: it cannot sign in here from now on, nor at the other offices once
+    headquarters has applied the queued `staff.disable`. Disabling a disabled account does
+    nothing. Raises NotFound, PermissionDenied (own account, a role the actor may not manage)."""
+    row = _row(username)
+    if row.username == actor.name:
+        raise PermissionDenied("nobody disables their own account: ask another supervisor")
+    _require_manage(actor, Role(row.role), "disable")
+    if not row.active:
+        return
+    with write_transaction():
+        StaffUser.update(active=False, updated_at=utc_now()).where(StaffUser.id == row.id).execute()
+        if row.origin in MANAGED:
+            outbox.enqueue(DISABLE_COMMAND, {"username": row.username}, actor)
+        audit.record(actor, "staff.disable", None, username=row.username)
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    """An account as the staff screen shows it, with the commands headquarters has not
+    answered yet (`pending`) and the rejected ones nobody acknowledged (`rejected`: reasons)."""
+
+    username: str
+    display_name: str
+    role: Role
+    active: bool
+    origin: str
+    locked: bool
+    pending: tuple[str, ...]
+    rejected: tuple[str, ...]
+
+    @property
+    def confirmed(self) -> bool:
+        """True when headquarters holds the account as shown (nothing pending)."""
+        return self.origin == ORIGIN_HQ and not self.pending
+
+
+def _open_commands() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    pending: dict[str, list[str]] = {}
+    rejected: dict[str, list[str]] = {}
+    rows = (
+        Outbox.select(Outbox.command, Outbox.payload, Outbox.status, Outbox.reason)
+        .where(
+            Outbox.command.startswith("staff.")
+            & (
+                (Outbox.status == OutboxStatus.PENDING.value)
+                | (
+                    (Outbox.status == OutboxStatus.REJECTED.value)
+                    & Outbox.acknowledged_at.is_null()
+                )
+            )
+        )
+        .order_by(Outbox.seq)
+    )
+    for row in rows:
+        name = json.loads(row.payload).get("username", "")
+        if row.status == OutboxStatus.PENDING.value:
+            pending.setdefault(name, []).append(row.command)
+        else:
+            rejected.setdefault(name, []).append(row.reason or row.command)
+    return pending, rejected
+
+
+def list_staff(actor: Actor, now: datetime | None = None) -> list[StaffAccount]:
+    """Every account this office knows, by username, with its open commands (Permission.STAFF)."""
+    require(actor, Permission.STAFF)
+    now = now or utc_now()
+    pending, rejected = _open_commands()
+    return [
+        StaffAccount(
+            row.username,
+            row.display_name,
+            Role(row.role),
+            bool(row.active),
+            row.origin,
+            row.locked_until is not None and row.locked_until > now,
+            tuple(pending.get(row.username, ())),
+            tuple(rejected.get(row.username, ())),
+        )
+        for row in StaffUser.select().order_by(StaffUser.username)
+    ]
+
+
+def has_admin() -> bool:
+    """True if an active admin account with a password exists in the register."""
+    return (
+        StaffUser.select()
+        .where(
+            (StaffUser.role == Role.ADMIN.value)
+            & StaffUser.active
+            & StaffUser.password_hash.is_null(False)
+        )
+        .exists()
+    )
+
+
+def create_first_admin(username: str, password: str, actor: Actor) -> StaffMember:
+    """The office's first admin account (this office only, origin 'local'), for `init`.
+
+    Refused (InvalidRequest) when the register has an admin already; WeakStaffPassword for a
+    password that breaks the rules.
+    """
+    name, shown, _role = check_new_account(username, username, Role.ADMIN.value)
+    problem = password_problem(name, password)
+    if problem is not None:
+        raise WeakStaffPassword(problem)
+    hashed = hash_password(password)
+    with write_transaction():
+        if has_admin():
+            raise InvalidRequest(
+                "this register has an admin account already: that admin manages the others"
+            )
+        if StaffUser.select().where(StaffUser.username == name).exists():
+            raise InvalidRequest(f"the username {name} is taken: choose another one")
+        now = utc_now()
+        StaffUser.insert(
+            username=name,
+            display_name=shown,
+            role=Role.ADMIN.value,
+            password_hash=hashed,
+            active=True,
+            created_at=now,
+            updated_at=now,
+            origin=ORIGIN_LOCAL,
+        ).execute()
+        audit.record(actor, "staff.first_admin", None, username=name)
+    return StaffMember(name, shown, Role.ADMIN)

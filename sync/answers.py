@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
-from models.replica import EMPLOYER, PERSON_TABLES, TABLES, Table
+from models.replica import EMPLOYER, PERSON_TABLES, STAFF_USER, TABLES, Table
 from sync.errors import BadAnswer
 from sync.wire import (
     check_key,
@@ -265,7 +265,7 @@ def parse_bootstrap(data: Any, phase: str, after: int) -> BootstrapPage:
     data = obj(data, where)
     if req(data, "phase", str, where) != phase or req(data, "after", int, where) != after:
         raise_bad(f"{where}: the page is not the one asked for")
-    names = (EMPLOYER,) if phase == "employer" else PERSON_TABLES
+    names = {"employer": (EMPLOYER,), "staff": (STAFF_USER,)}.get(phase, PERSON_TABLES)
     page = BootstrapPage(
         phase,
         after,
@@ -282,7 +282,13 @@ def parse_bootstrap(data: Any, phase: str, after: int) -> BootstrapPage:
 
 
 def _check_page_range(page: BootstrapPage, where: str) -> None:
-    """Ids of the page's employers or persons lie in (after, next]; children belong to them."""
+    """Ids of the page's employers or persons lie in (after, next]; children belong to them.
+    The staff page (every account of the scope) has no range: its usernames are distinct."""
+    if page.phase == "staff":
+        names = [row[0] for row in page.tables[STAFF_USER.name]]
+        if len(set(names)) != len(names):
+            raise_bad(f"{where}: a staff account is listed twice")
+        return
     first = page.tables["employer" if page.phase == "employer" else "person"]
     ids = [row[0] for row in first]
     if ids and (min(ids) <= page.after or max(ids) > page.next or len(set(ids)) != len(ids)):

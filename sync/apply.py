@@ -5,9 +5,15 @@ Persons are upserted (INSERT ... ON CONFLICT(id) DO UPDATE), never deleted and r
 audit log, visits and statements point at them (ON DELETE SET NULL) and the audit chain's hashes
 cover `person_id`. Only persons headquarters no longer has are deleted.
 
-Reconciliation with the office's optimistic state: a card or query credential for which a
-command is still pending in the outbox keeps its local row (the pending command will be
-accepted, or rejected, and then headquarters publishes the row again).
+Staff accounts are upserted by username (the local id, which visits point at, stays) and marked
+as headquarters' copy (`origin` 'hq'); the local failure count and lock are kept, and cleared
+when the password changes. A staff tombstone deletes headquarters' copy, or, when visits point
+at it, keeps it disabled, without password, as this office's own row. The office's own accounts
+(`origin` 'local') are never touched by a tombstone.
+
+Reconciliation with the office's optimistic state: a card, query credential or staff account
+for which a command is still pending in the outbox keeps its local row (the pending command
+will be accepted, or rejected, and then headquarters publishes the row again).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from models.replica import (
     PERSON,
     PERSON_TABLES,
     QUERY_CREDENTIAL,
+    STAFF_USER,
     TABLES,
     Table,
 )
@@ -53,8 +60,47 @@ def delete_sql(table: Table) -> str:
     return f'DELETE FROM "{table.name}" WHERE {where}'
 
 
-UPSERT = {t.name: upsert_sql(t) for t in TABLES}
+def staff_upsert_sql() -> str:
+    """Upsert of a staff account by username, as headquarters' copy; a new password clears the
+    local failure count and lock (SET reads the row as it was before the update)."""
+    columns = (*STAFF_USER.columns, "origin")
+    marks = ", ".join("?" * len(STAFF_USER.columns))
+    changed = '"password_hash" IS NOT excluded."password_hash"'
+    sets = ", ".join(
+        [
+            f'"failed_attempts" = CASE WHEN {changed} THEN 0 ELSE "failed_attempts" END',
+            f'"locked_until" = CASE WHEN {changed} THEN NULL ELSE "locked_until" END',
+            *(f'"{c}" = excluded."{c}"' for c in STAFF_USER.columns if c not in STAFF_USER.key),
+            f"\"origin\" = '{HQ_ORIGIN}'",
+        ]
+    )
+    return (
+        f"INSERT INTO \"staff_user\" ({_names(columns)}) VALUES ({marks}, '{HQ_ORIGIN}') "
+        f'ON CONFLICT ("username") DO UPDATE SET {sets}'
+    )
+
+
+HQ_ORIGIN = "hq"  # models.staff.ORIGIN_HQ (sync reads the register's columns, not the service)
+UPSERT = {t.name: upsert_sql(t) for t in TABLES if t is not STAFF_USER}
+UPSERT[STAFF_USER.name] = staff_upsert_sql()
 DELETE = {t.name: delete_sql(t) for t in TABLES}
+_STAFF_DROP = (
+    'DELETE FROM "staff_user" WHERE "username" = ? AND "origin" = \'hq\' AND NOT EXISTS '
+    '(SELECT 1 FROM "service_visit" v WHERE v."staff_id" = "staff_user"."id")'
+)
+_STAFF_KEEP = (
+    'UPDATE "staff_user" SET "active" = 0, "password_hash" = NULL, "origin" = \'local\' '
+    'WHERE "username" = ? AND "origin" = \'hq\''
+)
+
+
+def delete_staff(conn: sqlite3.Connection, keys: Sequence[Sequence[Any]]) -> None:
+    """Apply staff tombstones: drop headquarters' copy, or keep it disabled if visits point
+    at it; the office's own accounts are left alone."""
+    conn.executemany(_STAFF_DROP, keys)
+    conn.executemany(_STAFF_KEEP, keys)
+
+
 _CARD_NO = CARD.columns.index("card_no")
 _CARD_COLUMNS = _names(CARD.columns)
 _CREDENTIAL_COLUMNS = _names(QUERY_CREDENTIAL.columns)
@@ -66,29 +112,37 @@ class Protected:
 
     card_nos: frozenset[str] = frozenset()
     credential_persons: frozenset[int] = frozenset()
+    staff_usernames: frozenset[str] = frozenset()
 
     def covers(self, table: Table, row: Sequence[Any]) -> bool:
-        """True if `row` (wire order) is one the office's pending command owns."""
+        """True if `row` (wire order, or a key) is one the office's pending command owns."""
         if table is CARD:
             return row[_CARD_NO] in self.card_nos
         if table is QUERY_CREDENTIAL:
             return row[0] in self.credential_persons
+        if table is STAFF_USER:
+            return row[0] in self.staff_usernames
         return False
 
     def __bool__(self) -> bool:
-        return bool(self.card_nos or self.credential_persons)
+        return bool(self.card_nos or self.credential_persons or self.staff_usernames)
 
 
 def protected_rows(conn: sqlite3.Connection) -> Protected:
-    """Cards and credentials named by pending card or query-password commands."""
+    """Cards, credentials and staff accounts named by pending commands."""
     card_nos: set[str] = set()
     ssns: set[str] = set()
+    usernames: set[str] = set()
     for command, payload in conn.execute(
         "SELECT command, payload FROM outbox WHERE status = 'pending' "
-        "AND (command LIKE 'card.%' OR command LIKE 'query\\_password.%' ESCAPE '\\')"
+        "AND (command LIKE 'card.%' OR command LIKE 'query\\_password.%' ESCAPE '\\' "
+        "OR command LIKE 'staff.%')"
     ):
         data = json.loads(payload)
-        if command.startswith("card.") and data.get("card_no"):
+        if command.startswith("staff."):
+            if data.get("username"):
+                usernames.add(data["username"])
+        elif command.startswith("card.") and data.get("card_no"):
             card_nos.add(data["card_no"])
         elif data.get("ssn"):
             ssns.add(data["ssn"])
@@ -97,7 +151,7 @@ def protected_rows(conn: sqlite3.Connection) -> Protected:
         found = conn.execute("SELECT id FROM person WHERE ssn = ?", (ssn,)).fetchone()
         if found:
             persons.add(found[0])
-    return Protected(frozenset(card_nos), frozenset(persons))
+    return Protected(frozenset(card_nos), frozenset(persons), frozenset(usernames))
 
 
 def defer_foreign_keys(conn: sqlite3.Connection) -> None:
@@ -110,10 +164,12 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], keep: Pro
     applied = 0
     for (table, op), group in groupby(changes, key=lambda c: (c.table, c.op)):
         values = [c.values for c in group]
+        if keep:
+            values = [v for v in values if not keep.covers(table, v)]
         if op == "upsert":
-            if keep:
-                values = [v for v in values if not keep.covers(table, v)]
             conn.executemany(UPSERT[table.name], values)
+        elif table is STAFF_USER:
+            delete_staff(conn, values)
         else:
             conn.executemany(DELETE[table.name], values)
         applied += len(values)
@@ -201,3 +257,15 @@ def _kept(
         (*values, *span),
     )
     return {row[0]: row for row in cursor}
+
+
+def apply_staff_page(conn: sqlite3.Connection, page: BootstrapPage, keep: Protected) -> None:
+    """Apply the staff page (every account of the scope): upsert them, and treat headquarters'
+    copies it no longer lists as tombstones. Accounts with a pending command keep their row."""
+    rows = [r for r in page.tables[STAFF_USER.name] if not keep.covers(STAFF_USER, r)]
+    conn.executemany(UPSERT[STAFF_USER.name], rows)
+    listed = {r[0] for r in page.tables[STAFF_USER.name]}
+    have = {r[0] for r in conn.execute("SELECT username FROM staff_user WHERE origin = 'hq'")}
+    gone = sorted(have - listed - keep.staff_usernames)
+    if gone:
+        delete_staff(conn, [(name,) for name in gone])

@@ -1,4 +1,5 @@
-"""A whole copy of the office's scope, page by page: employers, then persons with their rows.
+"""A whole copy of the office's scope, page by page: employers, persons with their rows, then the
+staff accounts of the districts (one page).
 
 Each page is applied in one transaction together with the bootstrap's progress
 (`sync_state.detail["bootstrap"]`: phase, after, snapshot): a bootstrap killed at any moment
@@ -22,12 +23,18 @@ import peewee
 from models.schema import db, write_transaction
 from sync import state
 from sync.answers import BootstrapPage
-from sync.apply import apply_employer_page, apply_person_page, defer_foreign_keys, protected_rows
+from sync.apply import (
+    apply_employer_page,
+    apply_person_page,
+    apply_staff_page,
+    defer_foreign_keys,
+    protected_rows,
+)
 from sync.client import HqClient, Sent
 from sync.errors import BadAnswer
 
 PAGE = 500  # persons (or employers) per page
-PHASES = ("employer", "person")
+PHASES = ("employer", "person", "staff")
 
 # Called after each committed page with the stored progress and "applied": the page's phase.
 Progress = Callable[[dict[str, Any]], None]
@@ -72,10 +79,11 @@ def bootstrap(
 
 
 def _following(phase: str, next_id: int, done: bool) -> tuple[str, int] | None:
-    """The page that comes after one (None after the last person page)."""
+    """The page that comes after one (None after the staff page, the last)."""
     if not done:
         return phase, next_id
-    return ("person", 0) if phase == "employer" else None
+    following = PHASES.index(phase) + 1
+    return (PHASES[following], 0) if following < len(PHASES) else None
 
 
 class _Prefetcher:
@@ -138,6 +146,8 @@ def _apply(
             defer_foreign_keys(conn)
             if page.phase == "employer":
                 apply_employer_page(conn, page)
+            elif page.phase == "staff":
+                apply_staff_page(conn, page, protected_rows(conn))
             else:
                 apply_person_page(conn, page, protected_rows(conn))
             at = _advance(at, page.next, page.done, page.head_seq, page.rows)
@@ -170,8 +180,9 @@ def _advance(at: dict[str, Any], next_id: int, done: bool, head: int, rows: int)
     moved = {**at, "snapshot": snapshot, "pages": at["pages"] + 1, "rows": at["rows"] + rows}
     if not done:
         return {**moved, "after": next_id}
-    if at["phase"] == "employer":
-        return {**moved, "phase": "person", "after": 0}
+    following = PHASES.index(at["phase"]) + 1
+    if following < len(PHASES):
+        return {**moved, "phase": PHASES[following], "after": 0}
     return {**moved, "phase": "finished", "after": next_id}
 
 

@@ -5,7 +5,9 @@ expression from `models.replica`); the quick level leaves the sums of the large 
 comparison is meaningful only at the same point of the change feed: when headquarters' head_seq
 is ahead of the office's cursor, the engine pulls once more and asks again; if it is still ahead,
 the check is deferred (not a mismatch). Cards and credentials that pending commands own are
-compared by count only. A real mismatch marks the register for a full resync.
+compared by count only, and so are staff accounts; of staff accounts only headquarters' copies
+count (`Table.office_rows`), not the office's own. A real mismatch marks the register for a
+full resync.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from models.replica import CARD, QUERY_CREDENTIAL, TABLES
+from models.replica import CARD, QUERY_CREDENTIAL, STAFF_USER, TABLES
 from models.schema import db, write_transaction
 from sync import state
 from sync.apply import protected_rows
@@ -54,6 +56,7 @@ def _sql(level: str) -> dict[str, str]:
     """The digest's statement per table (the quick level leaves the large tables out)."""
     return {
         t.name: f'SELECT count(*), coalesce(sum({t.checksum}), 0) FROM "{t.name}"'
+        + (f" WHERE {t.office_rows}" if t.office_rows else "")
         for t in TABLES
         if level == FULL or not t.large
     }
@@ -76,6 +79,8 @@ def local_digest(level: str) -> tuple[Counts, set[str]]:
         skip.add(CARD.name)
     if keep.credential_persons:
         skip.add(QUERY_CREDENTIAL.name)
+    if keep.staff_usernames:
+        skip.add(STAFF_USER.name)
     return counts, skip
 
 

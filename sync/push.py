@@ -8,9 +8,10 @@ applies it no second time. An item's outcome is stored only after headquarters a
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from models.schema import db, write_transaction
 from sync import state
@@ -31,6 +32,14 @@ _RESOLVE = (
 _FAILED = (
     "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, last_error = ? "
     "WHERE uuid = ? AND status = 'pending'"
+)
+# A staff account added here: headquarters' answer settles its origin. Accepted, it is
+# headquarters' copy now; rejected, it stays this office's own row, disabled and without a
+# password (headquarters holds nothing it could publish to undo it).
+_STAFF_ADDED = "UPDATE staff_user SET origin = 'hq' WHERE username = ? AND origin = 'pending'"
+_STAFF_REFUSED = (
+    "UPDATE staff_user SET origin = 'local', active = 0, password_hash = NULL "
+    "WHERE username = ? AND origin = 'pending'"
 )
 _EVENTS = (
     "SELECT id, at, actor, action, person_id, detail, prev_hash, hash FROM audit_event "
@@ -98,9 +107,20 @@ def push_outbox(client: HqClient, clock: Callable[[], datetime]) -> PushOutcome:
                 _RESOLVE,
                 [(r.status, _reason(r.code, r.reason), now, now, r.uuid) for r in answer.results],
             )
+            _settle_staff_added(items, answer.results)
         accepted += sum(r.status == "accepted" for r in answer.results)
         rejected += sum(r.status == "rejected" for r in answer.results)
         head = answer.head_seq
+
+
+def _settle_staff_added(items: list[dict[str, Any]], results: Sequence[Any]) -> None:
+    """Settle the local rows of the `staff.add` commands just answered."""
+    added = {i["uuid"]: i["payload"].get("username") for i in items if i["command"] == "staff.add"}
+    for result in results:
+        username = added.get(result.uuid)
+        if username:
+            statement = _STAFF_ADDED if result.status == "accepted" else _STAFF_REFUSED
+            db.execute_sql(statement, (username,))
 
 
 def _reason(code: str | None, reason: str | None) -> str | None:

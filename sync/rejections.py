@@ -24,7 +24,18 @@ from models.permissions import Permission, require
 from models.schema import Outbox, db, write_transaction
 
 ACKNOWLEDGE_PERMISSION = Permission.AUDIT
-_SHOWN = ("card_no", "number", "purpose", "channel", "kind", "printer", "locked", "to_initial")
+_SHOWN = (
+    "card_no",
+    "number",
+    "purpose",
+    "channel",
+    "kind",
+    "printer",
+    "locked",
+    "to_initial",
+    "username",
+    "role",
+)
 
 
 @dataclass(frozen=True)

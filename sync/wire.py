@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
-from peewee import ForeignKeyField, IntegerField
+from peewee import BooleanField, ForeignKeyField, IntegerField
 
 from models.replica import BY_NAME, TABLES, Table
 from models.schema import ALL_MODELS
@@ -27,7 +27,8 @@ def _column_types(table: Table) -> tuple[frozenset[type], ...]:
     kinds = []
     for name in table.columns:
         field = fields[name]
-        kind: type = int if isinstance(field, IntegerField | ForeignKeyField) else str
+        numeric = isinstance(field, IntegerField | ForeignKeyField | BooleanField)
+        kind: type = int if numeric else str  # booleans travel as 0 / 1
         nullable = field.null and not field.primary_key and name not in table.key
         kinds.append(frozenset({kind, NoneType}) if nullable else frozenset({kind}))
     return tuple(kinds)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from models.replica import EMPLOYER, PERSON_TABLES, TABLES, Table
+from models.replica import EMPLOYER, PERSON_TABLES, STAFF_USER, TABLES, Table
 from models.schema import db
 
 SERVER_NOW = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
@@ -125,11 +125,14 @@ def free_port() -> int:
 
 
 def wire_rows(table: Table) -> list[list[Any]]:
-    """Every row of a replicated table of the open register, in wire order and key order."""
+    """Every row of a replicated table of the open register (headquarters' copies only, see
+    `Table.office_rows`), in wire order and key order."""
     columns = ", ".join(f'"{c}"' for c in table.columns)
     order = ", ".join(f'"{c}"' for c in table.key)
+    where = f" WHERE {table.office_rows}" if table.office_rows else ""
     return [
-        list(r) for r in db.execute_sql(f'SELECT {columns} FROM "{table.name}" ORDER BY {order}')
+        list(r)
+        for r in db.execute_sql(f'SELECT {columns} FROM "{table.name}"{where} ORDER BY {order}')
     ]
 
 
@@ -181,6 +184,17 @@ def bootstrap_answers(
                 }
             )
             after = following
+    pages.append(
+        {
+            "phase": "staff",
+            "after": 0,
+            "next": 0,
+            "done": True,
+            "head_seq": head_seq,
+            "tables": {STAFF_USER.name: table_json(STAFF_USER, rows.get(STAFF_USER.name, []))},
+            "server_time": stamp(),
+        }
+    )
     return pages
 
 
@@ -189,7 +203,7 @@ def bootstrap_answers(
 
 def hq_scope_rows(districts: list[str]) -> dict[str, list[list[Any]]]:
     """Headquarters' rows of an office's scope (connected store), wire order, key order."""
-    from hq import store
+    from hq import staff, store
     from hq.wire import rows_of_persons, scope_filter, wire_row
 
     condition, params = scope_filter(districts)
@@ -206,6 +220,7 @@ def hq_scope_rows(districts: list[str]) -> dict[str, list[list[Any]]]:
             found[t.name] = [
                 wire_row(r) for r in store.execute(rows_of_persons(t, persons), params).fetchall()
             ]
+        found[STAFF_USER.name] = staff.scope_rows(districts)
     return found
 
 

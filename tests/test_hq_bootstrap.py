@@ -114,11 +114,16 @@ def apply_pages(path: Path, found: list[dict[str, Any]]) -> dict[str, tuple[int,
 def test_the_digest_equals_the_office_s_own_sums_over_its_bootstrapped_copy(
     demo_hq: DemoHq, tmp_path: Path
 ) -> None:
-    found = pages(demo_hq.lixia, "employer", 500) + pages(demo_hq.lixia, "person", 20)
+    found = (
+        pages(demo_hq.lixia, "employer", 500)
+        + pages(demo_hq.lixia, "person", 20)
+        + pages(demo_hq.lixia, "staff", 1)
+    )
     office = apply_pages(tmp_path / "register.db", found)
     full = demo_hq.lixia.get("/v1/scope/digest", level="full").json()
     assert {name: (d["count"], d["checksum"]) for name, d in full["tables"].items()} == office
     assert office["person"][0] == 60 and office["contribution"][0] > 1000
+    assert office["staff_user"][0] == 11  # the demo roster serves every demo district
 
 
 def test_the_quick_digest_covers_only_the_small_tables(demo_hq: DemoHq) -> None:

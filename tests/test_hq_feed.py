@@ -76,7 +76,9 @@ def test_rows_that_do_not_fit_the_register_are_refused_with_nothing_published(
 ) -> None:
     store.connect(hq_url)
     with pytest.raises(InvalidInput, match="not a replicated table"):
-        register.upsert_rows("staff_user", [[1]])
+        register.upsert_rows("outbox", [[1]])
+    with pytest.raises(InvalidInput, match="write them through"):
+        register.upsert_rows("staff_user", [["x", "x", "clerk", None, 1, "t", "t"]])
     with pytest.raises(InvalidInput, match="values"):
         register.upsert_rows("employer", [[1, "x"]])
     with pytest.raises(InvalidInput, match="no person"):

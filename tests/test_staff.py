@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from models.actor import Actor
-from models.db import close_register
+from models.db import close_register, open_register
 from models.demo.people import DEMO_STAFF_PASSWORD
 from models.enums import Role
-from models.errors import NotFound
+from models.errors import InvalidRequest, NotFound
 from models.home import OfficeHome
+from models.migrations import APPLICATION_ID, MIGRATIONS
 from models.permissions import PermissionDenied
-from models.schema import AuditEvent, StaffUser
+from models.schema import AuditEvent, OfficeSetting, Outbox, StaffUser
 from models.staff import (
     LOCK_BASE_SECONDS,
     LOCK_MAX_SECONDS,
@@ -25,7 +28,9 @@ from models.staff import (
     PasswordNotSet,
     PasswordProblem,
     WeakStaffPassword,
+    add_staff,
     authenticate,
+    hash_password,
     lock_delay,
     password_problem,
     set_password,
@@ -160,3 +165,88 @@ def test_staff_passwd_reads_the_new_password_from_stdin(demo_home: Path) -> None
     assert "must not be digits only; nothing was changed" in weak.stderr
     unknown = run("staff", "passwd", "nobody", home=demo_home, stdin="new-secret-9\n")
     assert unknown.returncode == 1 and "no member of staff named 'nobody'" in unknown.stderr
+
+
+def test_an_account_of_this_office_only_changes_without_a_command(clerk: str) -> None:
+    set_password(clerk, "another-pass", Actor(clerk, Role.CLERK))
+    assert Outbox.select().count() == 0
+
+
+def test_a_supervisor_resets_a_clerk_s_password_but_not_an_admin_s(clerk: str) -> None:
+    StaffUser.create(username="boss", display_name="老板", role="admin")
+    supervisor = Actor("sup", Role.SUPERVISOR)
+    set_password(clerk, "reset-by-sup-1", supervisor)
+    assert authenticate(clerk, "reset-by-sup-1", NOW).name == clerk
+    with pytest.raises(PermissionDenied, match="role admin"):
+        set_password("boss", "reset-by-sup-1", supervisor)
+
+
+def test_new_accounts_need_a_proper_username_and_a_staff_role(home) -> None:
+    supervisor = Actor("sup", Role.SUPERVISOR)
+    with pytest.raises(InvalidRequest, match="not a username"):
+        add_staff("wang fang", "王芳", "clerk", PASSWORD, supervisor)
+    with pytest.raises(InvalidRequest, match="not a staff role"):
+        add_staff("wang", "王芳", "kiosk", PASSWORD, supervisor)
+    with pytest.raises(PermissionDenied):
+        add_staff("wang", "王芳", "clerk", PASSWORD, Actor("clerk01", Role.CLERK))
+    add_staff("wang", "王芳", "clerk", PASSWORD, supervisor)
+    with pytest.raises(InvalidRequest, match="taken"):
+        add_staff("wang", "王芳", "clerk", PASSWORD, supervisor)
+    [queued] = Outbox.select()
+    payload = json.loads(queued.payload)
+    assert queued.command == "staff.add" and payload["district"] == "370102"
+    assert payload["password_hash"].startswith("$argon2id$") and PASSWORD not in queued.payload
+
+
+def _register_at_version_4(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute(
+        'CREATE TABLE "schema_migration" ("version" INTEGER NOT NULL PRIMARY KEY, '
+        '"name" TEXT NOT NULL, "applied_at" TEXT NOT NULL)'
+    )
+    for migration in MIGRATIONS[:4]:
+        for statement in migration.statements():
+            conn.execute(statement.rstrip(";"))
+        conn.execute(
+            "INSERT INTO schema_migration VALUES (?, ?, '2026-01-01')",
+            (migration.version, migration.name),
+        )
+    conn.execute("PRAGMA user_version = 4")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.executemany(
+        "INSERT INTO staff_user (username, display_name, role, password_hash, active, "
+        "created_at) VALUES (?, ?, 'clerk', ?, 1, '2026-01-02T00:00:00.000000+00:00')",
+        [("li.na", "李娜", hash_password(PASSWORD)), ("wang", "王芳", None)],
+    )
+    locked = (NOW + timedelta(seconds=60)).isoformat()
+    conn.executemany(
+        "INSERT INTO office_setting VALUES (?, ?)",
+        [
+            ("district", "370102"),
+            ("staff.failures.li.na", json.dumps({"count": 6, "locked_until": locked})),
+            ("staff.failures.gone", json.dumps({"count": 2, "locked_until": None})),
+        ],
+    )
+    conn.commit()
+    conn.close()
+
+
+def test_the_migration_moves_failure_counters_into_the_staff_columns(tmp_path: Path) -> None:
+    path = tmp_path / "register.db"
+    _register_at_version_4(path)
+    open_register(path)
+    try:
+        rows = {r.username: r for r in StaffUser.select()}
+        assert (rows["li.na"].failed_attempts, rows["li.na"].locked_until) == (
+            6,
+            NOW + timedelta(seconds=60),
+        )
+        assert (rows["wang"].failed_attempts, rows["wang"].locked_until) == (0, None)
+        assert {r.origin for r in rows.values()} == {"local"}
+        assert rows["li.na"].updated_at == rows["li.na"].created_at
+        keys = [r.key for r in OfficeSetting.select()]
+        assert keys == ["district"]
+        with pytest.raises(AccountLocked):  # the lock carried over
+            authenticate("li.na", "whatever-1", NOW)
+    finally:
+        close_register()

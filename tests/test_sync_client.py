@@ -163,7 +163,7 @@ def test_a_body_that_is_not_json_is_failing(server) -> None:
         ),
         (
             {
-                "changes": [{"seq": 1, "table": "staff_user", "op": "delete", "key": [1]}],
+                "changes": [{"seq": 1, "table": "outbox", "op": "delete", "key": [1]}],
                 "next": 1,
                 "head_seq": 1,
                 "more": False,

@@ -168,12 +168,15 @@ def _insert_people(conn: sqlite3.Connection, batch: Batch) -> None:
 
 def _insert_staff(maker: PeopleMaker) -> None:
     # Every demo account signs in with DEMO_STAFF_PASSWORD. The password is public, so one
-    # argon2id hash serves the whole roster (hashing costs about 0.1 s each).
+    # argon2id hash serves the whole roster (hashing costs about 0.1 s each). The roster is this
+    # office's own (origin 'local'); a username taken already (the first admin of `init`) keeps
+    # its account. Headquarters' demo (hq/demo.py) loads the same roster for the whole city.
     hashed = hash_password(DEMO_STAFF_PASSWORD)
+    now = utc_now().isoformat(timespec="microseconds")
     db.connection().executemany(
-        "INSERT INTO staff_user (username, display_name, role, password_hash, active, created_at)"
-        " VALUES (?, ?, ?, ?, 1, ?)",
-        [(*row, hashed, utc_now().isoformat()) for row in maker.staff_rows()],
+        "INSERT OR IGNORE INTO staff_user (username, display_name, role, password_hash, active, "
+        "created_at, updated_at, origin, failed_attempts) VALUES (?, ?, ?, ?, 1, ?, ?, 'local', 0)",
+        [(*row, hashed, now, now) for row in maker.staff_rows()],
     )
 
 
