@@ -25,13 +25,14 @@ def add_app_commands(sub: argparse._SubParsersAction) -> None:
         "sign in, then serve customers by ID number, card number, name or their card.",
     )
     p.add_argument(
-        "--lang", choices=list(LANGUAGES), default=DEFAULT_LANGUAGE, help="language (default zh)"
+        "--lang",
+        choices=list(LANGUAGES),
+        help="language (default: the office setting, else zh)",
     )
     p.add_argument(
         "--theme",
-        default=DEFAULT_THEME,
-        help=f"colour theme (default {DEFAULT_THEME}; contrast-light and contrast-dark are high "
-        "contrast; any ttkbootstrap theme name works)",
+        help=f"colour theme (default: the office setting, else {DEFAULT_THEME}; contrast-light "
+        "and contrast-dark are high contrast; any ttkbootstrap theme name works)",
     )
     p.add_argument(
         "--training",
@@ -53,8 +54,7 @@ def add_app_commands(sub: argparse._SubParsersAction) -> None:
         "--text-size",
         type=int,
         choices=TEXT_SIZES,
-        default=14,
-        help="text size in points (default 14)",
+        help="text size in points (default: the office setting, else 14)",
     )
     p.add_argument(
         "--scaling", type=float, help="Tk scaling in pixels per point (high-DPI screens)"
@@ -90,18 +90,18 @@ def cmd_app(args: argparse.Namespace) -> int:
 
     from desktop.app.root import run  # imports Tk only for this command
 
+    given = {"lang": args.lang, "theme": args.theme, "text_size": args.text_size}
     config = AppConfig(
-        lang=args.lang,
-        theme=args.theme,
         training=args.training,
         reader=ReaderMode.NONE if args.no_reader else ReaderMode.PCSC,
         idle_lock_seconds=args.lock_after * 60,
-        text_size=args.text_size,
         scaling=args.scaling,
         printer=args.printer,
+        use_stored=tuple(name for name, value in given.items() if value is None),
+        **{name: value for name, value in given.items() if value is not None},
     )
     try:
-        home = unlocked(home_of(args), args.lang, args.text_size)
+        home = unlocked(home_of(args), config.lang, config.text_size)
         if home is None:
             return EXIT_OK
         run(home, config)

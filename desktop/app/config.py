@@ -38,6 +38,9 @@ class AppConfig:
     # How often card events, the inactivity lock and published sync states are looked at: a card
     # waits for the next tick (at 1000 ms, half a second on average); a tick costs microseconds.
     tick_ms: int = 50
+    # Settings not given on the command line, taken from the office settings when stored there
+    # (names of fields among lang, theme and text_size).
+    use_stored: tuple[str, ...] = ()
 
     def with_(self, **changes: object) -> AppConfig:
         """A copy with some settings changed."""

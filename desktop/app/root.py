@@ -13,6 +13,7 @@ from collections.abc import Callable
 import ttkbootstrap as ttk
 
 from desktop.app import i18n, theme
+from desktop.app.admin import start_settings
 from desktop.app.cardreader import CardService
 from desktop.app.config import AppConfig, ReaderMode
 from desktop.app.context import OfficeInfo
@@ -36,6 +37,20 @@ def office_info(config: AppConfig) -> OfficeInfo:
     )
 
 
+def with_stored_settings(config: AppConfig) -> AppConfig:
+    """`config` with the stored language, theme and text size where the command line gave
+    none (the administrator's Settings screen stores them)."""
+    if not config.use_stored:
+        return config
+    stored = start_settings()
+    changes = {
+        name: getattr(stored, name)
+        for name in config.use_stored
+        if getattr(stored, name, None) is not None
+    }
+    return config.with_(**changes) if changes else config
+
+
 def build_app(
     home: OfficeHome,
     config: AppConfig,
@@ -51,6 +66,7 @@ def build_app(
     Raises InvalidRequest for training mode outside a demo district or an unknown theme.
     """
     home.open()
+    config = with_stored_settings(config)
     i18n.set_language(config.lang)
     office = office_info(config)
     if config.training and not office.demo:

@@ -9,7 +9,8 @@ from pathlib import Path
 from PIL import Image
 
 from desktop.app.i18n import LANGUAGES
-from models.schema import AuditEvent
+from models.home import OfficeHome
+from models.schema import AuditEvent, OfficeSetting, write_transaction
 from tests.app.driver import AppDriver
 
 TITLES = {  # the customer screen's title and tab, per language
@@ -67,3 +68,27 @@ def _ink(shot: Path, widget: object) -> int:
     counts = Image.open(shot).convert("L").crop(box).histogram()  # pixels per grey level
     background = max(level for level, count in enumerate(counts) if count)
     return sum(counts[: max(0, background - 100)])
+
+
+def test_the_stored_language_theme_and_size_are_used_when_the_command_line_gives_none(
+    make_app: Callable[..., AppDriver], demo: OfficeHome
+) -> None:
+    demo.open()
+    with write_transaction():
+        for key, value in (("language", "es"), ("theme", "contrast-dark"), ("text_size", "18")):
+            OfficeSetting.replace(key=key, value=value).execute()
+    app = make_app(use_stored=("lang", "theme", "text_size"))
+    assert app.window.config.lang == "es"
+    assert app.root.title().endswith("Iniciar sesión") or "counterdesk" in app.root.title()
+    assert app.window.theme == "contrast-dark"
+    assert app.window.text_size == 18
+
+
+def test_the_command_line_wins_over_the_stored_language(
+    make_app: Callable[..., AppDriver], demo: OfficeHome
+) -> None:
+    demo.open()
+    with write_transaction():
+        OfficeSetting.replace(key="language", value="es").execute()
+    app = make_app(lang="en", use_stored=("theme", "text_size"))
+    assert app.window.config.lang == "en"
