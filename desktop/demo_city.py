@@ -159,7 +159,7 @@ def _point_at(home: OfficeHome, url: str) -> None:
 
 def _mark_demo(home: OfficeHome) -> None:
     """Mark the copied district as a demo one (training mode), with people worth trying."""
-    from models.demo.generator import _samples as demo_samples
+    from models.demo.generator import demo_samples
 
     home.open()
     try:

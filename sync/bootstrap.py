@@ -12,7 +12,6 @@ register that already holds data.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 
 import peewee
 
+from models.cipher import INTEGRITY_ERRORS
 from models.schema import db, write_transaction
 from sync import state
 from sync.answers import BootstrapPage
@@ -165,7 +165,7 @@ def _apply(
                 )
             else:
                 state.update_detail(bootstrap=at)
-    except (sqlite3.IntegrityError, peewee.IntegrityError) as exc:
+    except (*INTEGRITY_ERRORS, peewee.IntegrityError) as exc:
         raise BadAnswer(
             f"a bootstrap page from headquarters ({page.phase} after {page.after}) does not "
             f"fit the register ({exc}); nothing of that page was applied"

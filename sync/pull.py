@@ -7,12 +7,12 @@ stored cursor, so an older page never overwrites newer data.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 import peewee
 
+from models.cipher import INTEGRITY_ERRORS
 from models.schema import db, write_transaction
 from sync import state
 from sync.apply import apply_changes, defer_foreign_keys, protected_rows
@@ -55,7 +55,7 @@ def pull(client: HqClient, *, limit: int = PAGE) -> PullOutcome:
                 changes += apply_changes(conn, page.changes, protected_rows(conn))
                 done = {} if page.more else {"data_as_of": page.server_time}
                 state.write(cursor=page.next, **done)
-        except (sqlite3.IntegrityError, peewee.IntegrityError) as exc:
+        except (*INTEGRITY_ERRORS, peewee.IntegrityError) as exc:
             raise BadAnswer(
                 f"changes after {cursor} from headquarters do not fit the register ({exc}); "
                 "nothing of that page was applied"

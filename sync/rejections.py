@@ -89,6 +89,17 @@ def _of(row: Outbox) -> RejectedCommand:
     )
 
 
+def rejected_acknowledged(limit: int = 200) -> list[RejectedCommand]:
+    """Rejected commands already acknowledged, newest acknowledgement first."""
+    rows = (
+        Outbox.select()
+        .where((Outbox.status == "rejected") & Outbox.acknowledged_at.is_null(False))
+        .order_by(Outbox.acknowledged_at.desc(), Outbox.seq.desc())
+        .limit(limit)
+    )
+    return [_of(row) for row in rows]
+
+
 def rejected_awaiting() -> list[RejectedCommand]:
     """Rejected commands no supervisor has acknowledged yet, oldest first."""
     rows = (

@@ -126,7 +126,7 @@ class SyncWorker:
 
     def _open(self) -> None:
         if db.database is None:
-            open_register(self.home.register_path)
+            open_register(self.home.register_path, passphrase=self.home.known_passphrase())
         else:
             db.connect(reuse_if_open=True)
 

@@ -23,7 +23,9 @@ from hq.offices import enrol_office
 from models import audit
 from models.actor import Actor
 from models.cardops import report_card_lost
+from models.cipher import FileKind, file_kind
 from models.db import close_register
+from models.encryption import encrypt_home
 from models.enums import Role
 from models.fields import utc_now
 from models.home import OfficeHome
@@ -342,4 +344,31 @@ def test_a_check_racing_with_new_changes_pulls_once_more_then_is_deferred(synced
 
     report = synced.sync()
     assert report.check is not None and report.check.outcome == "ok"
+    assert_in_step()
+
+
+def test_an_encrypted_office_register_bootstraps_pulls_and_pushes_like_a_plain_one(
+    world: World,
+) -> None:
+    passphrase = "correct horse battery 26"
+    close_register()
+    encrypt_home(world.home.path, world.home.register_path, passphrase)
+    world.home = world.home.with_passphrase(passphrase)
+    world.home.open()
+    assert file_kind(world.home.register_path) is FileKind.ENCRYPTED
+    enrol(world.home, world.client(), world.url, CLERK)
+    assert world.sync().completed
+    card_no, _ = hq_card("370102")
+    report_card_lost(card_no, CLERK)
+    assert world.sync().completed
+    assert_in_step()
+    pid = db.execute_sql("SELECT min(id) FROM person").fetchone()[0]
+    row = register.current_row("person", [pid])
+    assert row is not None
+    row[PERSON.columns.index("phone")] = "13900002222"
+    register.upsert_rows("person", [row])
+    assert world.sync().completed
+    assert db.execute_sql("SELECT phone FROM person WHERE id = ?", (pid,)).fetchone()[0] == (
+        "13900002222"
+    )
     assert_in_step()

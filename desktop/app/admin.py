@@ -25,7 +25,7 @@ from models.actor import Actor
 from models.errors import InvalidRequest
 from models.home import setting
 from models.permissions import Permission, require
-from models.schema import OfficeSetting, Outbox, write_transaction
+from models.schema import OfficeSetting, write_transaction
 from sync import rejections, settings
 from sync.client import HqClient
 from sync.engine import SyncEngine, SyncReport
@@ -76,13 +76,7 @@ def rejected_commands(actor: Actor) -> list[rejections.RejectedCommand]:
 def acknowledged_commands(actor: Actor, limit: int = 200) -> list[rejections.RejectedCommand]:
     """Rejected commands already acknowledged, newest acknowledgement first."""
     require(actor, REJECTIONS_PERMISSION)
-    rows = (
-        Outbox.select()
-        .where((Outbox.status == "rejected") & Outbox.acknowledged_at.is_null(False))
-        .order_by(Outbox.acknowledged_at.desc(), Outbox.seq.desc())
-        .limit(limit)
-    )
-    return [rejections._of(row) for row in rows]
+    return rejections.rejected_acknowledged(limit)
 
 
 def acknowledge(actor: Actor, uuid: str) -> rejections.RejectedCommand:

@@ -125,7 +125,7 @@ def _generate(
         say(f"{hi:,} of {params.persons:,} people")
     with db.atomic():
         _insert_staff(maker)
-        samples = _samples()
+        samples = demo_samples()
         for key, value in (
             ("demo_state", "complete"),
             ("demo_seed", str(params.seed)),
@@ -180,7 +180,7 @@ def _insert_staff(maker: PeopleMaker) -> None:
     )
 
 
-def _samples() -> list[dict[str, str]]:
+def demo_samples() -> list[dict[str, str]]:
     """A few people worth showing: an ordinary contributor, arrears, a retiree, a lost card."""
     picks = {
         "contributor": "p.status = 'insured' AND c.status = 'active' AND NOT EXISTS (SELECT 1 "
