@@ -19,20 +19,7 @@ APT_PACKAGES := python3-venv python3-dev sqlite3 gcc swig libpcsclite-dev pcscd 
 .PHONY: run test system venv lint bench clean card-demo
 
 run: venv
-	@if [ ! -e "$(CD_HOME)/register.db" ]; then \
-		$(BIN)/counterdesk --home "$(CD_HOME)" init --district 370102 && \
-		$(BIN)/counterdesk --home "$(CD_HOME)" demo --persons $(DEMO_PERSONS) --seed $(DEMO_SEED); \
-	fi
-	$(BIN)/counterdesk --home "$(CD_HOME)" status
-	@card=$$($(BIN)/counterdesk --home "$(CD_HOME)" status --json | $(BIN)/python -c \
-		'import json, sys; s = json.load(sys.stdin)["demo_samples"]; print(s[0]["card_no"] if s else "")'); \
-	if [ -n "$$card" ]; then echo; echo "$$ counterdesk lookup --card $$card"; \
-		$(BIN)/counterdesk --home "$(CD_HOME)" lookup --card "$$card"; fi
-	@if [ -n "$$DISPLAY" ]; then \
-		echo; echo "Opening the counter application (staff clerk01, password demo-2026)"; \
-		$(BIN)/counterdesk --home "$(CD_HOME)" app --training; \
-	else echo; echo "No display: open the application with" \
-		"'$(BIN)/counterdesk --home $(CD_HOME) app --training' on a desktop."; fi
+	$(BIN)/counterdesk --home "$(CD_HOME)" demo-city --persons $(DEMO_PERSONS) --seed $(DEMO_SEED)
 
 test: venv
 	$(BIN)/ruff check .
@@ -59,7 +46,8 @@ clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
 
 card-demo: venv
-	@test -e "$(CD_HOME)/register.db" || $(MAKE) --no-print-directory run
+	@test -e "$(CD_HOME)/register.db" || \
+		$(BIN)/counterdesk --home "$(CD_HOME)" demo-city --persons $(DEMO_PERSONS) --no-app
 	@pgrep -x pcscd >/dev/null || { echo "Starting pcscd"; (pcscd --foreground >/dev/null 2>&1 &); sleep 1; }
 	@$(BIN)/counterdesk --home "$(CD_HOME)" card emulate --person-from-home & \
 	emu=$$!; sleep 1; \

@@ -4,6 +4,7 @@ then the counter application in training mode (what `make run` does)."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -13,9 +14,11 @@ from desktop.cli_common import EXIT_OK, home_of
 from desktop.demo_city import DEFAULT_PORT, DemoCity, ensure_headquarters, ensure_office
 from desktop.demo_city import start_headquarters as start_hq
 from desktop.local_hq import counterdesk_command
+from models.db import close_register
 from models.demo.vocabulary import JINAN_REGIONS
+from models.home import OfficeHome, setting
 
-APP_HINT = "staff clerk01 (or supervisor01, admin01), password demo-2026"
+APP_HINT = "staff clerk01, supervisor01 or admin, password demo-2026"
 
 
 def _say(message: str) -> None:
@@ -27,6 +30,16 @@ def hq_folder_of(args: argparse.Namespace, home_path: Path) -> Path:
     if args.hq_folder:
         return Path(args.hq_folder).expanduser().absolute()
     return home_path.parent / f"{home_path.name}-hq"
+
+
+def _first_sample_card(home: OfficeHome) -> str | None:
+    """The card number of the first demo person worth trying, if the office lists any."""
+    home.open()
+    try:
+        samples = json.loads(setting("demo_samples", "[]") or "[]")
+    finally:
+        close_register()
+    return samples[0]["card_no"] if samples else None
 
 
 def cmd_demo_city(args: argparse.Namespace) -> int:
@@ -47,6 +60,10 @@ def cmd_demo_city(args: argparse.Namespace) -> int:
             )
         here = [*counterdesk_command(), "--home", str(home.path)]
         subprocess.run([*here, "status"], check=False)
+        card = _first_sample_card(home)
+        if card:
+            _say(f"\n$ counterdesk lookup --card {card}")
+            subprocess.run([*here, "lookup", "--card", card], check=False)
         app = [*here, "app", "--training"]
         if args.no_app:
             return EXIT_OK
