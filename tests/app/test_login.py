@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from desktop.app.i18n import _
 from models.demo.people import DEMO_STAFF_PASSWORD
-from models.schema import AuditEvent
+from models.home import OfficeHome
+from models.schema import AuditEvent, StaffUser
 from models.staff import MAX_FAILURES
 from tests.app.driver import AppDriver, FakeClock
 
@@ -81,3 +82,24 @@ def test_the_lock_key_locks_at_once(make_app: Callable[..., AppDriver]) -> None:
     app.screen.sign_out_button.invoke()
     app.wait_for_screen("login")
     assert app.window.session.member is None
+
+
+def test_an_administrator_lands_on_the_settings_not_on_the_customer_search(
+    make_app: Callable[..., AppDriver],
+) -> None:
+    app = make_app()
+    screen = app.screen
+    app.type_into(screen.username, "admin")
+    app.type_into(screen.password, DEMO_STAFF_PASSWORD)
+    app.press("Return", screen.password)
+    app.wait_for_screen("office_settings")
+
+
+def test_a_register_without_an_administrator_says_how_to_create_one(
+    make_app: Callable[..., AppDriver], demo: OfficeHome
+) -> None:
+    demo.open()
+    StaffUser.update(active=False).where(StaffUser.role == "admin").execute()
+    app = make_app()
+    assert "counterdesk init" in app.screen.no_admin.cget("text")
+    app.screenshot("login-no-admin")

@@ -12,7 +12,8 @@ from desktop.app.messages import error_message
 from desktop.app.registry import Screen, Shortcut
 from desktop.app.theme import BIG_FONT, TITLE_FONT
 from models.demo.people import DEMO_STAFF_PASSWORD
-from models.staff import StaffMember
+from models.enums import Role
+from models.staff import StaffMember, has_admin
 
 
 class LoginScreen(Screen):
@@ -55,6 +56,18 @@ class LoginScreen(Screen):
                 wraplength=520,
             )
             self.hint.grid(row=6, column=0, columnspan=2, sticky="w", pady=(20, 0))
+        if not has_admin():
+            self.no_admin = ttk.Label(
+                form,
+                text=_(
+                    "This office has no administrator account yet: create the first one with "
+                    "`counterdesk init` on this office home (it asks for a username and a "
+                    "password), or sync with headquarters."
+                ),
+                bootstyle="warning",
+                wraplength=520,
+            )
+            self.no_admin.grid(row=7, column=0, columnspan=2, sticky="w", pady=(20, 0))
         self.username.bind("<Return>", lambda _e: self.password.focus_set())
         self.password.bind("<Return>", lambda _e: self.submit())
 
@@ -94,7 +107,8 @@ class LoginScreen(Screen):
         self.message.configure(text="")
         self.button.configure(state="normal")
         self.ctx.session.sign_in(member)
-        self.ctx.show("waiting")
+        # an administrator keeps the office's settings and serves no customers
+        self.ctx.show("office_settings" if member.role is Role.ADMIN else "waiting")
 
     def _failed(self, error: BaseException) -> None:
         self.button.configure(state="normal")
