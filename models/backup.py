@@ -86,7 +86,9 @@ def backup(
         dest = sqlcipher.connect(str(partial))
         dest.execute(key_pragma(passphrase))
     try:
-        db.connection().backup(dest, pages=4096)
+        # One step: the copy is one read transaction, a snapshot of the register that writers
+        # of other connections (the counter, sync) do not restart (WAL lets them go on).
+        db.connection().backup(dest, pages=-1)
         dest.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
     finally:
         dest.close()

@@ -41,6 +41,9 @@ class AppConfig:
     # Settings not given on the command line, taken from the office settings when stored there
     # (names of fields among lang, theme and text_size).
     use_stored: tuple[str, ...] = ()
+    # The daily backup of the register (models.daily_backup), looked at on start and every hour.
+    daily_backup: bool = True
+    backup_check_ms: int = 3_600_000
 
     def with_(self, **changes: object) -> AppConfig:
         """A copy with some settings changed."""

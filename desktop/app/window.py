@@ -30,6 +30,7 @@ from desktop.app.widgets.dialogs import DialogHost
 from desktop.app.widgets.footer import KeyFooter
 from desktop.app.widgets.statusbar import StatusBar
 from desktop.app.widgets.training_dialog import TrainingControls
+from models.daily_backup import daily_backup
 from models.home import OfficeHome
 from models.permissions import allowed
 
@@ -122,6 +123,8 @@ class CounterWindow:
         self.statusbar.show_clerk(None)
         self._tick()
         self._refresh_status()
+        if self.config.daily_backup:
+            self._check_backup()
         self.navigator.show("login")
 
     # screens and keys ------------------------------------------------------------------------
@@ -192,6 +195,20 @@ class CounterWindow:
     def refresh_status_now(self) -> None:
         """Read the sync state again now (after a sync or an acknowledgement)."""
         self.tasks.submit(read_status, on_done=self.show_status, on_error=lambda _e: None)
+
+    def _check_backup(self) -> None:
+        """Make the daily backup on a worker when it is due (a failure is said, not fatal)."""
+        self.tasks.submit(daily_backup, self.home, on_error=self._backup_failed)
+        self._after["backup"] = self.root.after(self.config.backup_check_ms, self._check_backup)
+
+    def _backup_failed(self, error: BaseException) -> None:
+        self.notify(
+            _(
+                "The daily backup of the register could not be made ({detail}). The register "
+                "itself is fine: free some disk space or tell the administrator."
+            ).format(detail=error_message(error) if not isinstance(error, OSError) else error),
+            "danger",
+        )
 
     def show_status(self, snapshot: StatusSnapshot) -> None:
         """Show a sync snapshot in the status bar."""

@@ -131,7 +131,11 @@ def make_app(
     def make(
         home: OfficeHome | None = None, clock: FakeClock | None = None, **config: object
     ) -> AppDriver:
-        settings: dict[str, object] = {"lang": "en", "reader": ReaderMode.NONE}
+        settings: dict[str, object] = {
+            "lang": "en",
+            "reader": ReaderMode.NONE,
+            "daily_backup": False,  # tests/app/test_backup.py turns it on
+        }
         settings.update(config)
         config_ = AppConfig(**settings)  # type: ignore[arg-type]
         driver = AppDriver.build(home or demo, config_, shots, keep_screens, clock)
