@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -184,17 +185,37 @@ def cmd_statements_batch(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
 
-    summary = run_batch(
-        home,
-        Actor.command_line(),
-        ids,
-        args.year,
-        args.out,
-        args.lang,
-        args.workers,
-        progress,
-        failed,
-    )
+    interrupted: list[bool] = []
+
+    def on_interrupt(_signum: int, _frame: object) -> None:
+        if not interrupted:
+            print(
+                "Stopping after the statements in progress (they are finished and recorded)...",
+                file=sys.stderr,
+            )
+        interrupted.append(True)
+
+    before = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        summary = run_batch(
+            home,
+            Actor.command_line(),
+            ids,
+            args.year,
+            args.out,
+            args.lang,
+            args.workers,
+            progress,
+            failed,
+            should_stop=lambda: bool(interrupted),
+        )
+    finally:
+        signal.signal(signal.SIGINT, before)
+    if summary.cancelled:
+        print(
+            "Cancelled: run the same command again to make the remaining statements.",
+            file=sys.stderr,
+        )
     print(
         f"{summary.made:,} statement(s) made, {summary.skipped:,} already there, "
         f"{len(summary.failed):,} failed, in {summary.seconds:.1f} s "
@@ -202,4 +223,4 @@ def cmd_statements_batch(args: argparse.Namespace) -> int:
         f"{args.out / f'rights-{args.year}-failures.csv'}",
         file=sys.stderr,
     )
-    return 0 if not summary.failed else 1
+    return 0 if not summary.failed and not summary.cancelled else 1

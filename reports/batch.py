@@ -1,8 +1,13 @@
-"""Statements for a whole list of people, on every core, resumable, with a summary of failures.
+"""Statements for a whole list of people, on every core, resumable, cancellable, with a summary.
 
-Each person's PDF is `rights-YEAR-<person id>.pdf` in the output folder, written atomically, so
-a file that exists is complete: a second run skips it and so resumes where the first stopped.
-What could not be made is listed in `rights-YEAR-failures.csv` with the reason.
+Each person's PDF is `rights-YEAR-<person id>.pdf` in the output folder. Workers take the people
+in chunks; for each chunk they gather the data, number the statable documents in one register
+transaction, render and write each to a temporary file, make the chunk's files durable together
+(`reports.durable`: data synced, renamed into place, folder synced) and only then record the
+chunk as issued (hash, pages, outbox command) in one more transaction. So a file that exists is
+complete, and a file whose record a crash lost is recorded when the next run finds it; temporary
+files a crash left are removed by the next run. What could not be made is listed in
+`rights-YEAR-failures.csv` with the reason.
 """
 
 from __future__ import annotations
@@ -11,19 +16,31 @@ import csv
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from models.actor import Actor
 from models.db import close_register
-from models.errors import RegisterError
-from models.home import OfficeHome
+from models.errors import InvalidRequest, RegisterError
+from models.fields import utc_now
+from models.home import OfficeHome, setting
 from models.idnumber import InvalidIdNumber, mask_id_number
 from models.people import PersonSummary, find_by_ssn
 from models.schema import db
+from reports import records
+from reports.durable import make_durable, remove_leftovers, write_unsynced
+
+CHUNK = 16  # documents per register transaction and per fsync round
+POLL_SECONDS = 0.1  # how often the parent looks at results, cancellation and the clock
+PROGRESS_SECONDS = 0.8  # progress reports come at least this often (plus one poll)
+
+Outcome = tuple[int, str, str | None]  # (person id, who, None or why it failed)
 
 
 @dataclass
@@ -35,6 +52,8 @@ class BatchSummary:
     skipped: int = 0  # already there from an earlier run
     failed: list[tuple[str, str]] = field(default_factory=list)  # (who, why)
     seconds: float = 0.0
+    cancelled: bool = False  # stopped on request before every document was made
+    recorded_on_resume: int = 0  # files an interrupted run wrote but had not recorded yet
 
     @property
     def per_second(self) -> float:
@@ -78,42 +97,129 @@ def people_from_ids(lines: Iterable[str]) -> tuple[list[int], list[tuple[str, st
 
 # -- worker side ---------------------------------------------------------------------------------
 
-_worker: dict[str, object] = {}
+_worker: dict[str, Any] = {}
+_PERSON = (
+    "SELECT id, ssn, name, gender, birth_date, ethnicity, region_code, phone, address, status "
+    "FROM person WHERE id = ?"
+)
 
 
-def _init_worker(home: str, actor: Actor, year: int, out_dir: str, lang: str) -> None:
-    office = OfficeHome(Path(home))
-    office.open()
-    _worker.update(home=office, actor=actor, year=year, out_dir=Path(out_dir), lang=lang)
+def _init_worker(
+    home: OfficeHome, actor: Actor, year: int, out_dir: Path, lang: str, stop: Any
+) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop (should_stop)
+    home.open()
+    _worker.update(
+        key=home.signing_key(),
+        actor=actor,
+        year=year,
+        out_dir=out_dir,
+        lang=lang,
+        stop=stop,
+        font=setting("statement_font"),
+    )
 
 
-def _one(person_id: int) -> tuple[int, str | None]:
-    """Make one statement in a worker; (person id, None) or (person id, why it failed)."""
-    from reports.issue import issue
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, RegisterError | ValueError | OSError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
 
-    row = db.execute_sql(
-        "SELECT id, ssn, name, gender, birth_date, ethnicity, region_code, phone, address, "
-        "status FROM person WHERE id = ?",
-        (person_id,),
-    ).fetchone()
-    if row is None:
-        return person_id, "not in this office's register"
-    person = PersonSummary.from_row(row)
+
+def _gather(person_ids: list[int]) -> tuple[list[Outcome], list[tuple[PersonSummary, Any]]]:
+    """The chunk's documents, unnumbered; stops early (between people) when asked to."""
+    from reports import queries
+    from reports.issue import document_header
+
+    actor, lang, year = _worker["actor"], _worker["lang"], _worker["year"]
+    now = utc_now()
+    header = document_header(actor, "rights", lang, now)
+    today = now.astimezone().date()
+    failed: list[Outcome] = []
+    docs: list[tuple[PersonSummary, Any]] = []
+    for person_id in person_ids:
+        if _worker["stop"].is_set():
+            break
+        row = db.execute_sql(_PERSON, (person_id,)).fetchone()
+        if row is None:
+            failed.append((person_id, f"? #{person_id}", "not in this office's register"))
+            continue
+        person = PersonSummary.from_row(row)
+        try:
+            docs.append((person, queries.rights_record(header, person, year, today)))
+        except InvalidRequest as exc:
+            failed.append((person_id, f"{person.name} #{person_id}", str(exc)))
+    return failed, docs
+
+
+def _chunk(person_ids: list[int]) -> list[Outcome]:
+    """Make one chunk's statements in a worker; an outcome per person started."""
+    from reports.issue import pdf_facts, signed_pdf
+
     try:
-        issue(
-            _worker["home"],
-            _worker["actor"],
-            "rights",  # type: ignore[arg-type]
-            output_path(_worker["out_dir"], _worker["year"], person_id),  # type: ignore[arg-type]
-            person=person,
-            year=_worker["year"],
-            lang=_worker["lang"],
-        )  # type: ignore[arg-type]
-    except (RegisterError, ValueError, OSError) as exc:
-        return person_id, str(exc)
-    except Exception as exc:  # a document must not stop the batch; its reason is kept
-        return person_id, f"{type(exc).__name__}: {exc}"
-    return person_id, None
+        outcomes, docs = _gather(person_ids)
+        if not docs:
+            return outcomes
+        header = docs[0][1].header
+        actor, out_dir, year = _worker["actor"], _worker["out_dir"], _worker["year"]
+        numbers = records.allocate_numbers(
+            [p.id for p, _ in docs],
+            actor,
+            _worker["lang"],
+            header.district,
+            header.data_as_of,
+            header.offline,
+            header.printed_at,
+        )
+    except Exception as exc:  # the register failed: the whole chunk is reported
+        return [(p, f"#{p}", _why(exc)) for p in person_ids]
+    pending: list[tuple[Path, Path, records.Written, PersonSummary]] = []
+    try:
+        for (person, doc), number in zip(docs, numbers, strict=True):
+            who = f"{person.name} #{person.id}"
+            try:
+                pdf, _payload = signed_pdf(_worker["key"], doc, number, _worker["font"])
+                target = output_path(out_dir, year, person.id)
+                temporary = write_unsynced(target, pdf)
+            except Exception as exc:  # a document must not stop the batch; its reason is kept
+                outcomes.append((person.id, who, _why(exc)))
+                continue
+            digest, pages = pdf_facts(pdf)
+            written = records.Written(
+                number, digest, pages, person.ssn, header.printed_at, header.offline
+            )
+            pending.append((temporary, target, written, person))
+        make_durable([(t, p) for t, p, _, _ in pending], out_dir)
+        records.record_issued([w for _, _, w, _ in pending], actor)
+    except BaseException as exc:
+        for temporary, target, _, _ in pending:  # no document without its record
+            temporary.unlink(missing_ok=True)
+            target.unlink(missing_ok=True)
+        if not isinstance(exc, Exception):
+            raise
+        why = _why(exc)
+        return outcomes + [(p.id, f"{p.name} #{p.id}", why) for _, _, _, p in pending]
+    return outcomes + [(p.id, f"{p.name} #{p.id}", None) for _, _, _, p in pending]
+
+
+# -- parent side ---------------------------------------------------------------------------------
+
+
+def _record_leftovers(person_ids: list[int], out_dir: Path, year: int, actor: Actor) -> int:
+    """Record files a crashed run wrote but did not record; how many were recorded."""
+    from reports.issue import number_in, pdf_facts
+
+    present = [p for p in person_ids if output_path(out_dir, year, p).exists()]
+    waiting = records.unissued(present)
+    found = []
+    for person_id in sorted({person_id for person_id, _ in waiting.values()}):
+        pdf = output_path(out_dir, year, person_id).read_bytes()
+        entry = waiting.get(number_in(pdf) or "")
+        if entry is not None and entry[0] == person_id:
+            digest, pages = pdf_facts(pdf)
+            found.append(replace(entry[1], sha256=digest, pages=pages))
+    records.record_issued(found, actor)
+    return len(found)
 
 
 def run_batch(
@@ -126,40 +232,93 @@ def run_batch(
     workers: int | None = None,
     progress: Callable[[BatchSummary], None] | None = None,
     earlier_failures: list[tuple[str, str]] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> BatchSummary:
-    """Make the statements of `person_ids` for `year` in `out_dir`, skipping those already made."""
+    """Make the statements of `person_ids` for `year` in `out_dir`, skipping those already made.
+
+    `progress` is called with the summary so far at least every second; `should_stop` is asked
+    as often: once it returns True, no further document is started, the documents already
+    numbered are finished and recorded, the workers stop, and the summary says `cancelled`
+    (a later run resumes). A worker process that dies (killed, out of memory) ends the batch
+    with its unfinished people listed as failed, never a hang; a later run resumes.
+    """
     from reports.issue import check_writable
 
     check_writable(out_dir)
+    person_ids = list(dict.fromkeys(person_ids))  # one statement per person, even if listed twice
+    remove_leftovers(out_dir, f".rights-{year}-")
     summary = BatchSummary(total=len(person_ids) + len(earlier_failures or []))
     summary.failed.extend(earlier_failures or [])
+    summary.recorded_on_resume = _record_leftovers(person_ids, out_dir, year, actor)
     todo = [p for p in person_ids if not output_path(out_dir, year, p).exists()]
     summary.skipped = len(person_ids) - len(todo)
-    names = dict(db.execute_sql("SELECT id, name FROM person")) if todo else {}
+    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    if progress:
+        progress(summary)  # what is already there, before the workers start
+    home.signing_key()  # made here if new: workers starting together would race to create it
     close_register()  # each worker opens its own connection
     start = time.perf_counter()
-    last_report = 0.0
-    workers = workers or os.cpu_count() or 1
     method = "fork" if sys.platform.startswith("linux") else "spawn"
+    context = multiprocessing.get_context(method)
+    stop = context.Event()
     try:
-        with multiprocessing.get_context(method).Pool(
-            workers, _init_worker, (str(home.path), actor, year, str(out_dir), lang)
-        ) as pool:
-            for person_id, error in pool.imap_unordered(_one, todo, chunksize=4):
-                if error is None:
-                    summary.made += 1
-                else:
-                    summary.failed.append((f"{names.get(person_id, '?')} #{person_id}", error))
-                now = time.perf_counter()
-                if progress and now - last_report > 1.0:
-                    summary.seconds = now - start
-                    progress(summary)
-                    last_report = now
+        if chunks:
+            with ProcessPoolExecutor(
+                workers or os.cpu_count() or 1,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(home, actor, year, out_dir, lang, stop),
+            ) as pool:
+                pending = {pool.submit(_chunk, chunk): chunk for chunk in chunks}
+                _collect(pending, summary, start, progress, should_stop, stop)
     finally:
         summary.seconds = time.perf_counter() - start
         home.open()
         write_summary(summary, out_dir, year)
     return summary
+
+
+def _outcomes(future: Future, chunk: list[int]) -> list[Outcome]:
+    """A chunk's outcomes; every person of it failed when its worker process died."""
+    try:
+        return future.result()
+    except Exception as exc:  # BrokenProcessPool: killed, out of memory, ...
+        why = f"the worker process stopped ({type(exc).__name__}): run the batch again to resume"
+        return [(p, f"#{p}", why) for p in chunk]
+
+
+def _collect(
+    pending: dict[Future, list[int]],
+    summary: BatchSummary,
+    start: float,
+    progress: Callable[[BatchSummary], None] | None,
+    should_stop: Callable[[], bool] | None,
+    stop: Any,
+) -> None:
+    """Take the chunks' outcomes as they come; report progress and pass on a stop request
+    (chunks not started yet are dropped, those running stop between documents)."""
+    last_report = time.perf_counter()
+    while pending:
+        done, _running = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+        for future in done:
+            chunk = pending.pop(future)
+            if future.cancelled():
+                continue
+            for _person_id, who, error in _outcomes(future, chunk):
+                if error is None:
+                    summary.made += 1
+                else:
+                    summary.failed.append((who, error))
+        if should_stop is not None and not stop.is_set() and should_stop():
+            stop.set()
+            summary.cancelled = True
+            for future in pending:
+                future.cancel()  # not started yet
+        now = time.perf_counter()
+        if progress and now - last_report >= PROGRESS_SECONDS:
+            summary.seconds = now - start
+            progress(summary)
+            last_report = now
 
 
 def write_summary(summary: BatchSummary, out_dir: Path, year: int) -> None:

@@ -24,12 +24,13 @@ from models.home import OfficeHome, setting
 from models.people import PersonSummary
 from models.schema import StaffUser
 from models.signing import data_digest, sign
-from models.sync_status import freshness
+from models.sync_status import Freshness, freshness
 from reports import queries
 from reports.model import DocumentHeader
 
 LANGS = ("zh", "en")
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+_KEYWORDS = re.compile(rb"/Keywords\s*\(([0-9A-Za-z-]+)\)")
 
 
 class OutputNotWritable(RegisterUnavailable):
@@ -89,6 +90,49 @@ def _need(value: Any, what: str) -> Any:
     return value
 
 
+def document_header(
+    actor: Actor, kind: str, lang: str, now: datetime, fresh: Freshness | None = None
+) -> DocumentHeader:
+    """What a document about to be numbered carries: office, clerk, times, notices."""
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}")
+    fresh = fresh or freshness()
+    return DocumentHeader(
+        kind=kind,
+        statement_no="",
+        office_name=setting("office_name", "") or "",
+        district=setting("district", "000000") or "000000",
+        clerk=clerk_label(actor),
+        printed_at=now,
+        data_as_of=fresh.last_success_at,
+        offline=queries.is_offline(fresh, now),
+        demo=setting("demo_state") is not None,
+        qr_payload="",
+        lang=lang,
+    )
+
+
+def signed_pdf(key: bytes, doc: Any, number: str, font_path: str | None) -> tuple[bytes, str]:
+    """The PDF of `doc` numbered `number` with its signed QR payload; (bytes, payload)."""
+    from reports.pdf import render  # reportlab is loaded only when a document is made
+
+    header = doc.header
+    payload = sign(key, number, header.kind, header.printed_at, _body_digest(doc))
+    doc = replace(doc, header=replace(header, statement_no=number, qr_payload=payload))
+    return render(doc, font_path=font_path), payload
+
+
+def pdf_facts(pdf: bytes) -> tuple[str, int]:
+    """The SHA-256 (hex) and page count of a PDF as recorded for headquarters."""
+    return hashlib.sha256(pdf).hexdigest(), len(_PAGE.findall(pdf))
+
+
+def number_in(pdf: bytes) -> str | None:
+    """The statement number a document of ours carries in its metadata (keywords)."""
+    found = _KEYWORDS.search(pdf)
+    return found.group(1).decode("ascii") if found else None
+
+
 def issue(
     home: OfficeHome,
     actor: Actor,
@@ -103,29 +147,13 @@ def issue(
     now: datetime | None = None,
 ) -> IssuedDocument:
     """Make one statement or report (kinds: rights, medical, daily, audit) and write it to `out`."""
-    from reports.pdf import render  # reportlab is loaded only when a document is made
-
     if lang not in LANGS:
         raise ValueError(f"language must be one of {', '.join(LANGS)}")
     now = now or utc_now()
     out = out.absolute()
     check_writable(out.parent)
     fresh = freshness()
-    offline = queries.is_offline(fresh, now)
-    district = setting("district", "000000") or "000000"
-    header = DocumentHeader(
-        kind=kind,
-        statement_no="",
-        office_name=setting("office_name", "") or "",
-        district=district,
-        clerk=clerk_label(actor),
-        printed_at=now,
-        data_as_of=fresh.last_success_at,
-        offline=offline,
-        demo=setting("demo_state") is not None,
-        qr_payload="",
-        lang=lang,
-    )
+    header = document_header(actor, kind, lang, now, fresh)
     today = now.astimezone().date()
     if kind == "rights":
         doc: Any = queries.rights_record(
@@ -151,17 +179,14 @@ def issue(
         person.id if person else None,
         actor,
         lang,
-        district,
-        fresh.last_success_at,
-        offline,
+        header.district,
+        header.data_as_of,
+        header.offline,
         now,
     )
-    payload = sign(home.signing_key(), allocated.number, kind, now, _body_digest(doc))
-    doc = replace(doc, header=replace(header, statement_no=allocated.number, qr_payload=payload))
-    pdf = render(doc, font_path=setting("statement_font"))
+    pdf, payload = signed_pdf(home.signing_key(), doc, allocated.number, setting("statement_font"))
     write_atomically(out, pdf)
-    digest = hashlib.sha256(pdf).hexdigest()
-    pages = len(_PAGE.findall(pdf))
+    digest, pages = pdf_facts(pdf)
     try:
         statements.issued(allocated.number, digest, pages, actor)
     except BaseException:

@@ -1,15 +1,13 @@
-"""Parts shared by several documents: warning bands, section headings, the holder block."""
+"""Parts shared by the platypus documents (office reports): warning bands, section headings."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
-from reports.model import DocumentHeader, Holder
-from reports.pdf.formatting import day
+from reports.model import DocumentHeader
 from reports.pdf.kit import Kit
 from reports.pdf.notices import notices
 from reports.pdf.styles import (
@@ -19,7 +17,6 @@ from reports.pdf.styles import (
     OFFLINE_FILL,
     OFFLINE_INK,
 )
-from reports.pdf.tables import Cell, field_table
 
 HEADING_ROOM = 30 * mm  # a heading and a few rows of its table
 
@@ -56,19 +53,3 @@ def heading(kit: Kit, key: str, **values: object) -> list[Flowable]:
         CondPageBreak(HEADING_ROOM),
         Paragraph(escape(kit.labels.text(key, **values)), kit.styles.heading),
     ]
-
-
-def holder_block(kit: Kit, holder: Holder, extra: Sequence[tuple[str, Cell]] = ()) -> Table:
-    """Who the statement is about: name, ID number as given, ..., address, then `extra` pairs."""
-    term = kit.labels.term
-    pairs: list[tuple[str, Cell]] = [
-        ("name", kit.safe(holder.name)),
-        ("ssn", holder.ssn),
-        ("gender", term("gender", holder.gender)),
-        ("birth_date", day(holder.birth_date)),
-        ("ethnicity", kit.safe(holder.ethnicity)),
-        ("region", kit.safe(holder.region_code)),
-        ("status", term("person", holder.status)),
-        *extra,
-    ]
-    return field_table(kit, pairs, [("address", kit.para(holder.address, "body"))])

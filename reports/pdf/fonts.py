@@ -17,6 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from reports.errors import FontUnavailable
+from reports.pdf.fixedfont import labels_font
 
 # Searched in this order when no explicit path is given.
 DEFAULT_CANDIDATES: tuple[str, ...] = (
@@ -42,6 +43,7 @@ class CjkFont:
     name: str
     path: str
     codepoints: frozenset[int]
+    labels_name: str = ""  # the twin registration for fixed texts (reports.pdf.fixedfont)
 
     def missing_glyphs(self, text: str) -> set[str]:
         """The characters of `text` this font would draw as empty boxes (whitespace ignored)."""
@@ -61,13 +63,15 @@ def _register(path: str) -> CjkFont:
     stem = re.sub(r"[^A-Za-z0-9]+", "-", Path(path).stem)
     name = f"CJK-{stem}-{hashlib.sha1(path.encode()).hexdigest()[:6]}"
     try:
-        font = TTFont(name, path, subfontIndex=0)
+        # Register text only: ASCII need not take 96 codes of every document's subset.
+        font = TTFont(name, path, subfontIndex=0, asciiReadable=False)
     except Exception as exc:  # reportlab's parser raises many kinds on a damaged file
         raise FontUnavailable(f"cannot use the font {path} ({exc}): {INSTALL_HINT}") from exc
-    loaded = CjkFont(name, path, frozenset(font.face.charToGlyph))
+    loaded = CjkFont(name, path, frozenset(font.face.charToGlyph), f"{name}-labels")
     if loaded.missing_glyphs(_PROBE):
         raise FontUnavailable(f"the font {path} has no Chinese characters: {INSTALL_HINT}")
     pdfmetrics.registerFont(font)
+    pdfmetrics.registerFont(labels_font(font, loaded.labels_name))
     return loaded
 
 

@@ -1,7 +1,8 @@
 """The page frame of every document: header, footer with 'page x of y', QR code, metadata.
 
-Page numbers need the page count, known only once the story is laid out: `NumberedCanvas`
-keeps each finished page aside and draws the frame of all of them in `save()`.
+Page numbers need the page count. Documents laid out on a `Sheet` (the statements) know it
+before drawing (`draw_pdf`); platypus documents (the office reports) know it only once the story
+is laid out: `NumberedCanvas` keeps each finished page aside and frames them all in `save()`.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from reports.model import DocumentHeader
 from reports.pdf.formatting import local_time
+from reports.pdf.ink import Ink
 from reports.pdf.kit import Kit
 from reports.pdf.notices import as_of_text, notices
 from reports.pdf.qr import draw_qr
+from reports.pdf.sheet import Sheet
 from reports.pdf.styles import (
     ALERT_INK,
     CONTENT_WIDTH,
@@ -60,7 +63,7 @@ class PageFrame:
 
     def _text(
         self,
-        canv: Canvas,
+        ink: Ink,
         x: float,
         y: float,
         text: str,
@@ -68,69 +71,63 @@ class PageFrame:
         color: Color = INK,
         align: str = "left",
     ) -> None:
-        canv.setFont(self.kit.font.name, size)
-        canv.setFillColor(color)
-        if align == "right":
-            canv.drawRightString(x, y, text)
-        elif align == "centre":
-            canv.drawCentredString(x, y, text)
-        else:
-            canv.drawString(x, y, text)
+        ink.text(x, y, text, size, color, align)
 
     def _rule(self, canv: Canvas, y: float) -> None:
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.6)
         canv.line(MARGIN, y, PAGE_WIDTH - MARGIN, y)
 
-    def _first_header(self, canv: Canvas) -> None:
+    def _first_header(self, canv: Canvas, ink: Ink) -> None:
         labels, font = self.kit.labels, self.kit.font.name
         left_width = CONTENT_WIDTH - QR_SIZE - 6 * mm
         office = self.kit.safe(self.header.office_name)
         size = _fit(office, font, 9.5, left_width, 7)
-        self._text(canv, MARGIN, TOP - 4 * mm, office, size, color=MUTED)
+        self._text(ink, MARGIN, TOP - 4 * mm, office, size, color=MUTED)
         size = _fit(self.title, font, 18, left_width, 12)
-        self._text(canv, MARGIN, TOP - 13 * mm, self.title, size)
+        self._text(ink, MARGIN, TOP - 13 * mm, self.title, size)
         number = labels.field("statement_no", self.header.statement_no)
-        self._text(canv, MARGIN, TOP - 20 * mm, number, 9.5)
+        self._text(ink, MARGIN, TOP - 20 * mm, number, 9.5)
         as_of = labels.field("data_as_of", as_of_text(self.header, labels))
-        self._text(canv, MARGIN, TOP - 25.5 * mm, as_of, 9.5, color=MUTED)
+        self._text(ink, MARGIN, TOP - 25.5 * mm, as_of, 9.5, color=MUTED)
         if self.header.qr_payload:
             draw_qr(canv, self.header.qr_payload, QR_X, QR_Y, QR_SIZE)
         size = _fit(self.header.statement_no, font, 7.5, QR_SIZE + 8 * mm, 5)
         centre = QR_X + QR_SIZE / 2
-        self._text(canv, centre, QR_Y - 3 * mm, self.header.statement_no, size, align="centre")
+        self._text(ink, centre, QR_Y - 3 * mm, self.header.statement_no, size, align="centre")
         self._rule(canv, TOP - 35 * mm)
 
-    def _later_header(self, canv: Canvas) -> None:
+    def _later_header(self, canv: Canvas, ink: Ink) -> None:
         labels = self.kit.labels
         office = self.kit.safe(self.header.office_name)
-        self._text(canv, MARGIN, TOP - 4 * mm, f"{office}  {self.title}", 8.5, color=MUTED)
+        self._text(ink, MARGIN, TOP - 4 * mm, f"{office}  {self.title}", 8.5, color=MUTED)
         number = labels.field("statement_no", self.header.statement_no)
-        self._text(canv, PAGE_WIDTH - MARGIN, TOP - 4 * mm, number, 8.5, align="right")
+        self._text(ink, PAGE_WIDTH - MARGIN, TOP - 4 * mm, number, 8.5, align="right")
         self._rule(canv, TOP - 6 * mm)
 
-    def _footer(self, canv: Canvas, page: int, pages: int) -> None:
+    def _footer(self, canv: Canvas, ink: Ink, page: int, pages: int) -> None:
         labels = self.kit.labels
         self._rule(canv, MARGIN + 12.5 * mm)
         clerk = labels.field("clerk", self.kit.safe(self.header.clerk))
         printed = labels.field("printed_at", local_time(self.header.printed_at))
-        self._text(canv, MARGIN, MARGIN + 8.5 * mm, f"{clerk}    {printed}", 8, color=MUTED)
+        self._text(ink, MARGIN, MARGIN + 8.5 * mm, f"{clerk}    {printed}", 8, color=MUTED)
         number = labels.text("page", page=page, pages=pages)
-        self._text(canv, PAGE_WIDTH - MARGIN, MARGIN + 8.5 * mm, number, 8.5, align="right")
+        self._text(ink, PAGE_WIDTH - MARGIN, MARGIN + 8.5 * mm, number, 8.5, align="right")
         as_of = labels.field("data_as_of", as_of_text(self.header, labels))
-        self._text(canv, MARGIN, MARGIN + 4.5 * mm, as_of, 8, color=MUTED)
+        self._text(ink, MARGIN, MARGIN + 4.5 * mm, as_of, 8, color=MUTED)
         warning = labels.text("separator").join(n.text for n in notices(self.header, labels))
         if warning:
-            self._text(canv, MARGIN, MARGIN + 0.5 * mm, warning, 8, color=ALERT_INK)
+            self._text(ink, MARGIN, MARGIN + 0.5 * mm, warning, 8, color=ALERT_INK)
 
-    def draw(self, canv: Canvas, page: int, pages: int) -> None:
+    def draw(self, canv: Canvas, page: int, pages: int, ink: Ink | None = None) -> None:
         """Draw the header (the full one with the QR code on page 1) and the footer."""
+        ink = ink or Ink(canv, self.kit.font, self.kit.labels.lang)
         canv.saveState()
         if page == 1:
-            self._first_header(canv)
+            self._first_header(canv, ink)
         else:
-            self._later_header(canv)
-        self._footer(canv, page, pages)
+            self._later_header(canv, ink)
+        self._footer(canv, ink, page, pages)
         canv.restoreState()
 
 
@@ -150,11 +147,56 @@ class NumberedCanvas(Canvas):
     def save(self) -> None:
         """Frame every held page now that their number is known, then write the file."""
         pages = len(self._held_pages)
+        # Office reports are set in one font: the statements' fixed-text twin would only add
+        # its subset to each report.
+        ink = Ink(self, self._page_frame.kit.font, fixed_font=False)
         for number, state in enumerate(self._held_pages, start=1):
             self.__dict__.update(state)
-            self._page_frame.draw(self, number, pages)
+            self._page_frame.draw(self, number, pages, ink)
             super().showPage()
         super().save()
+
+
+def _metadata(header: DocumentHeader, title: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "author": header.office_name,
+        "subject": f"{title} {header.statement_no}",
+        "creator": CREATOR,
+        "keywords": header.statement_no,
+    }
+
+
+def new_sheet() -> Sheet:
+    """An empty sheet with the frame's content area (first page shorter: the big header)."""
+    return Sheet(FIRST_FRAME_TOP, LATER_FRAME_TOP, FRAME_BOTTOM)
+
+
+def draw_pdf(header: DocumentHeader, kit: Kit, title: str, sheet: Sheet) -> bytes:
+    """Draw a laid-out `sheet` on A4 pages framed for `header`; the PDF bytes (deterministic)."""
+    buffer = io.BytesIO()
+    canv = Canvas(
+        buffer,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        invariant=1,
+        initialFontName=kit.font.name,
+        lang="zh-CN" if header.lang == "zh" else "en",
+    )
+    meta = _metadata(header, title)
+    canv.setTitle(meta["title"])
+    canv.setAuthor(meta["author"])
+    canv.setSubject(meta["subject"])
+    canv.setCreator(meta["creator"])
+    canv.setKeywords(meta["keywords"])
+    ink = Ink(canv, kit.font, kit.labels.lang)
+    page_frame = PageFrame(header, title, kit)
+    pages = len(sheet.pages)
+    for index in range(pages):
+        page_frame.draw(canv, index + 1, pages, ink)
+        sheet.draw_page(ink, index)
+        canv.showPage()
+    canv.save()
+    return buffer.getvalue()
 
 
 def build_pdf(header: DocumentHeader, kit: Kit, title: str, story: list[Flowable]) -> bytes:
@@ -167,11 +209,7 @@ def build_pdf(header: DocumentHeader, kit: Kit, title: str, story: list[Flowable
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=title,
-        author=header.office_name,
-        subject=f"{title} {header.statement_no}",
-        creator=CREATOR,
-        keywords=header.statement_no,
+        **_metadata(header, title),
         invariant=1,
         initialFontName=kit.font.name,
         lang="zh-CN" if header.lang == "zh" else "en",

@@ -7,7 +7,8 @@ forgotten. Codes from the register (insurance types, statuses, ...) are translat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
 LANGS = ("zh", "en")
 
@@ -202,14 +203,12 @@ class Labels:
     """The fixed texts of one language."""
 
     lang: str
+    _index: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:
             raise ValueError(f"unknown document language {self.lang!r}: one of {LANGS}")
-
-    @property
-    def _index(self) -> int:
-        return LANGS.index(self.lang)
+        object.__setattr__(self, "_index", LANGS.index(self.lang))  # looked up for every cell
 
     def text(self, key: str, **values: object) -> str:
         """The text `key`, with `{placeholders}` filled from `values`."""
@@ -241,3 +240,47 @@ def all_texts() -> list[str]:
     """Every fixed text and term of both languages (for checking that the font has them)."""
     pairs = list(_TEXTS.values()) + [p for terms in _TERMS.values() for p in terms.values()]
     return [text for pair in pairs for text in pair]
+
+
+# Texts only the office reports print: left out of the statements' fixed-text font (they are
+# drawn with platypus in the register text's font, and would only make every statement bigger).
+_REPORT_ONLY_TEXTS = frozenset(
+    (
+        "title_daily",
+        "title_audit",
+        "day",
+        "sec_sync",
+        "last_sync",
+        "last_error",
+        "pending",
+        "sec_visits_purpose",
+        "sec_visits_clerk",
+        "sec_statements",
+        "sec_card_ops",
+        "sec_rejected",
+        "col_count",
+        "col_time",
+        "col_command",
+        "col_reason",
+        "entries_count",
+        "col_actor",
+        "col_action",
+        "col_subject",
+    )
+)
+_REPORT_ONLY_TERMS = frozenset(("purpose", "document", "action"))
+
+
+@cache
+def seed_text(lang: str) -> str:
+    """Every character beyond ASCII of the fixed texts statements print in `lang`, once each,
+    in code order (a text with any other character is simply set in the register text's font)."""
+    index = LANGS.index(lang)
+    pairs = [pair for key, pair in _TEXTS.items() if key not in _REPORT_ONLY_TEXTS]
+    pairs += [
+        pair
+        for group, terms in _TERMS.items()
+        if group not in _REPORT_ONLY_TERMS
+        for pair in terms.values()
+    ]
+    return "".join(sorted({ch for pair in pairs for ch in pair[index] if ord(ch) > 127}))

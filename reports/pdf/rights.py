@@ -1,16 +1,17 @@
-"""个人权益记录单: a person's registrations, contributions, arrears and accounts for a year."""
+"""个人权益记录单: a person's registrations, contributions, arrears and accounts for a year.
+
+Drawn straight on the canvas (`reports.pdf.grid`): statements are made by the thousand.
+"""
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable
-
 from reports.model import MonthRow, RightsRecord
-from reports.pdf.blocks import heading, holder_block, notice_bands
 from reports.pdf.fonts import require_glyphs
 from reports.pdf.formatting import day, money, period
-from reports.pdf.frame import build_pdf
-from reports.pdf.kit import Kit, make_kit
-from reports.pdf.tables import data_table
+from reports.pdf.frame import draw_pdf, new_sheet
+from reports.pdf.grid import ALERT, NOTE, Layout
+from reports.pdf.holder import holder_fields, notice_bands
+from reports.pdf.kit import make_kit
 
 _MONTH_HEAD = (
     "col_month",
@@ -23,7 +24,8 @@ _MONTH_HEAD = (
 )
 
 
-def _cards(doc: RightsRecord, kit: Kit) -> list[Flowable]:
+def _cards(doc: RightsRecord, out: Layout) -> None:
+    kit = out.kit
     rows = [
         [
             c.card_no,
@@ -35,15 +37,17 @@ def _cards(doc: RightsRecord, kit: Kit) -> list[Flowable]:
         for c in doc.cards
     ]
     head = ("col_card_no", "col_generation", "col_status", "col_issue_date", "col_expiry_date")
-    return [*heading(kit, "sec_cards"), data_table(kit, head, rows, (56, 22, 32, 35, 35))]
+    out.heading("sec_cards")
+    out.data_table(head, rows, (56, 22, 32, 35, 35))
 
 
-def _enrolments(doc: RightsRecord, kit: Kit) -> list[Flowable]:
+def _enrolments(doc: RightsRecord, out: Layout) -> None:
+    kit = out.kit
     term = kit.labels.term
     rows = [
         [
             term("insurance", e.insurance),
-            kit.para(e.employer_name),
+            kit.safe(e.employer_name),
             kit.safe(e.employer_code),
             day(e.start_date),
             day(e.end_date),
@@ -59,37 +63,39 @@ def _enrolments(doc: RightsRecord, kit: Kit) -> list[Flowable]:
         "col_end",
         "col_status",
     )
-    table = data_table(kit, head, rows, (22, 56, 36, 22, 22, 22))
-    return [*heading(kit, "sec_enrolments"), table]
+    out.heading("sec_enrolments")
+    out.data_table(head, rows, (22, 56, 36, 22, 22, 22))
 
 
-def _month_cells(row: MonthRow, kit: Kit) -> list[str]:
+def _month_cells(row: MonthRow, out: Layout) -> list[str]:
+    term = out.kit.labels.term
     return [
         period(row.period),
-        kit.labels.term("insurance", row.insurance),
+        term("insurance", row.insurance),
         money(row.base_fen),
         money(row.employer_fen),
         money(row.personal_fen),
-        kit.labels.term("contribution", row.status),
+        term("contribution", row.status),
         day(row.posted_date),
     ]
 
 
-def _months(doc: RightsRecord, kit: Kit) -> list[Flowable]:
-    flow: list[Flowable] = [*heading(kit, "sec_months", year=doc.year)]
+def _months(doc: RightsRecord, out: Layout) -> None:
+    text = out.kit.labels.text
+    out.heading("sec_months", year=doc.year)
     if not doc.months_complete:
-        flow.append(kit.para(kit.labels.text("months_incomplete"), "alert"))
+        out.paragraph(text("months_incomplete"), ALERT)
     if not doc.months:
-        flow.append(kit.para(kit.labels.text("no_months"), "note"))
-        return flow
-    rows = [_month_cells(m, kit) for m in doc.months]
+        out.paragraph(text("no_months"), NOTE)
+        return
+    rows = [_month_cells(m, out) for m in doc.months]
     alerts = [i for i, m in enumerate(doc.months) if m.status == "arrears"]
     widths = (20, 26, 28, 28, 28, 22, 28)
-    flow.append(data_table(kit, _MONTH_HEAD, rows, widths, numeric=(2, 3, 4), alert_rows=alerts))
-    return flow
+    out.data_table(_MONTH_HEAD, rows, widths, numeric=(2, 3, 4), alert_rows=alerts)
 
 
-def _year_totals(doc: RightsRecord, kit: Kit) -> list[Flowable]:
+def _year_totals(doc: RightsRecord, out: Layout) -> None:
+    kit = out.kit
     rows: list[list[str]] = [
         [
             kit.labels.term("insurance", y.insurance),
@@ -114,8 +120,8 @@ def _year_totals(doc: RightsRecord, kit: Kit) -> list[Flowable]:
         "col_employer_part",
         "col_personal_part",
     )
-    table = data_table(
-        kit,
+    out.heading("sec_year_totals", year=doc.year)
+    out.data_table(
         head,
         rows,
         (30, 24, 26, 34, 33, 33),
@@ -123,22 +129,24 @@ def _year_totals(doc: RightsRecord, kit: Kit) -> list[Flowable]:
         alert_rows=alerts,
         total_row=bool(rows),
     )
-    return [*heading(kit, "sec_year_totals", year=doc.year), table]
 
 
-def _contribution_time(doc: RightsRecord, kit: Kit) -> list[Flowable]:
+def _contribution_time(doc: RightsRecord, out: Layout) -> None:
+    kit = out.kit
     rows = [
         [kit.labels.term("insurance", insurance), kit.labels.duration(months)]
         for insurance, months in doc.months_paid_total.items()
     ]
-    table = data_table(kit, ("col_insurance", "col_contribution_time"), rows, (40, 50))
-    return [*heading(kit, "sec_contribution_time"), table]
+    out.heading("sec_contribution_time")
+    out.data_table(("col_insurance", "col_contribution_time"), rows, (40, 50))
 
 
-def _arrears(doc: RightsRecord, kit: Kit) -> list[Flowable]:
-    flow: list[Flowable] = [*heading(kit, "sec_arrears")]
+def _arrears(doc: RightsRecord, out: Layout) -> None:
+    kit = out.kit
+    out.heading("sec_arrears")
     if not doc.arrears:
-        return [*flow, kit.para(kit.labels.text("no_arrears"), "note")]
+        out.paragraph(kit.labels.text("no_arrears"), NOTE)
+        return
     rows = [
         [
             period(m.period),
@@ -151,29 +159,27 @@ def _arrears(doc: RightsRecord, kit: Kit) -> list[Flowable]:
     ]
     head = ("col_month", "col_insurance", "col_base", "col_employer_due", "col_personal_due")
     every = range(len(rows))
-    table = data_table(kit, head, rows, (24, 30, 34, 34, 34), numeric=(2, 3, 4), alert_rows=every)
-    return [*flow, table]
+    out.data_table(head, rows, (24, 30, 34, 34, 34), numeric=(2, 3, 4), alert_rows=every)
 
 
-def _accounts(doc: RightsRecord, kit: Kit) -> list[Flowable]:
-    rows = [[kit.labels.term("account", a.kind), money(a.balance_fen)] for a in doc.accounts]
-    table = data_table(kit, ("col_account", "col_balance"), rows, (60, 40), numeric=(1,))
-    return [*heading(kit, "sec_accounts"), table]
+def _accounts(doc: RightsRecord, out: Layout) -> None:
+    term = out.kit.labels.term
+    rows = [[term("account", a.kind), money(a.balance_fen)] for a in doc.accounts]
+    out.heading("sec_accounts")
+    out.data_table(("col_account", "col_balance"), rows, (60, 40), numeric=(1,))
 
 
-def rights_story(doc: RightsRecord, kit: Kit) -> list[Flowable]:
-    """The flowing content of a rights record, in the order of MOHRSS Order 14 art. 2."""
-    return [
-        *notice_bands(doc.header, kit),
-        holder_block(kit, doc.holder, [("year", str(doc.year))]),
-        *_cards(doc, kit),
-        *_enrolments(doc, kit),
-        *_months(doc, kit),
-        *_year_totals(doc, kit),
-        *_contribution_time(doc, kit),
-        *_arrears(doc, kit),
-        *_accounts(doc, kit),
-    ]
+def lay_out_rights(doc: RightsRecord, out: Layout) -> None:
+    """The content of a rights record, in the order of MOHRSS Order 14 art. 2."""
+    notice_bands(doc.header, out)
+    out.field_table(*holder_fields(out.kit, doc.holder, [("year", str(doc.year))]))
+    _cards(doc, out)
+    _enrolments(doc, out)
+    _months(doc, out)
+    _year_totals(doc, out)
+    _contribution_time(doc, out)
+    _arrears(doc, out)
+    _accounts(doc, out)
 
 
 def render_rights_record(doc: RightsRecord, font_path: str | None = None) -> bytes:
@@ -181,4 +187,6 @@ def render_rights_record(doc: RightsRecord, font_path: str | None = None) -> byt
     kit = make_kit(doc.header, font_path)
     require_glyphs(kit.font, "the holder's name", doc.holder.name)
     title = kit.labels.text("title_rights")
-    return build_pdf(doc.header, kit, title, rights_story(doc, kit))
+    sheet = new_sheet()
+    lay_out_rights(doc, Layout(kit, sheet))
+    return draw_pdf(doc.header, kit, title, sheet)

@@ -1,0 +1,169 @@
+"""Text, fills and rules written straight into a canvas's page stream: the statements' hot path.
+
+`Canvas.drawString` costs about 13 us a call (a text object, font state, subset mapping and
+escaping each time); a statement draws some 500 strings. `Ink` writes the same PDF operators
+(`BT ... Tm ... Tf (...) Tj ET`) itself and keeps each distinct text's encoded form for the
+rest of the document, so a repeated cell ("养老保险", "已缴", "8,500.00") is mapped to the
+font subset once. Text made only of fixed-text characters goes to the labels twin of the font,
+whose embedded subset is the same for every document (`reports.pdf.fixedfont`). The glyph
+mapping is reportlab's own (`TTFont.splitString`), so the embedded subsets, the text a PDF
+reader extracts and the look are those of `drawString`.
+
+It reaches into the canvas's current page code (`_code`) and document (`_doc`): both are stable
+in the reportlab versions setup.cfg allows, and the renderer tests read every page back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.colors import Color
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from reports.pdf.fixedfont import seed
+from reports.pdf.fonts import CjkFont
+from reports.pdf.labels import seed_text
+
+_ASCII = frozenset(chr(c) for c in range(32, 127))
+# Fixed texts encoded for the seeded labels font: the same in every document of a language in
+# which that font got the same internal name, so kept for the process (bounded: amounts vary).
+_SHARED: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+_SHARED_LIMIT = 20_000
+
+
+def _colour(color: Color, op: str) -> str:
+    return f"{color.red:.4g} {color.green:.4g} {color.blue:.4g} {op}"
+
+
+class Ink:
+    """Draws text in one CJK font, and filled or stroked rectangles, on a canvas."""
+
+    def __init__(
+        self, canv: Canvas, font: CjkFont, lang: str = "zh", fixed_font: bool = True
+    ) -> None:
+        """Ink for `canv`; with `fixed_font`, fixed texts go to the font's cached labels twin."""
+        self._canv = canv
+        self._face = pdfmetrics.getFont(font.name)
+        use_twin = fixed_font and font.labels_name
+        self._labels = pdfmetrics.getFont(font.labels_name) if use_twin else None
+        self._fixed: frozenset[str] = frozenset()
+        self._shared_key = ("", "")
+        if self._labels is not None:
+            fixed = seed_text(lang)
+            seed(self._labels, canv._doc, fixed)
+            self._fixed = _ASCII | frozenset(fixed)
+            self._shared_key = (lang, self._labels.getSubsetInternalName(0, canv._doc))
+        self._runs: dict[str, list[tuple[str, str]]] = {}
+        self._x_ops: dict[float, str] = {}
+        self._fills: dict[tuple[float, float, float], str] = {}
+        self._strokes: dict[tuple[float, float, float], str] = {}
+
+    def width(self, text: str, size: float) -> float:
+        """The width of `text` at `size` points."""
+        return self._face.stringWidth(text, size)
+
+    def _encoded(self, text: str) -> list[tuple[str, str]]:
+        """(subset font name, show operator) runs of `text`, mapped once per document."""
+        runs = self._runs.get(text)
+        if runs is None:
+            fixed = self._fixed.issuperset(text)
+            key = (*self._shared_key, text)
+            runs = _SHARED.get(key) if fixed else None
+            if runs is None:
+                runs = self._map(self._labels if fixed else self._face, text)
+                if fixed:
+                    if len(_SHARED) >= _SHARED_LIMIT:
+                        _SHARED.clear()
+                    _SHARED[key] = runs
+            self._runs[text] = runs
+        return runs
+
+    def _map(self, face: Any, text: str) -> list[tuple[str, str]]:
+        doc = self._canv._doc
+        escape = self._canv._escape
+        return [
+            (face.getSubsetInternalName(subset, doc), f"({escape(chunk)}) Tj")
+            for subset, chunk in face.splitString(text, doc)
+        ]
+
+    def fill_op(self, color: Color) -> str:
+        """The operator setting the fill colour to `color`."""
+        key = (color.red, color.green, color.blue)
+        op = self._fills.get(key)
+        if op is None:
+            op = self._fills[key] = _colour(color, "rg")
+        return op
+
+    def stroke_op(self, color: Color) -> str:
+        """The operator setting the stroke colour to `color`."""
+        key = (color.red, color.green, color.blue)
+        op = self._strokes.get(key)
+        if op is None:
+            op = self._strokes[key] = _colour(color, "RG")
+        return op
+
+    def text(
+        self, x: float, y: float, text: str, size: float, color: Color, align: str = "left"
+    ) -> None:
+        """Draw `text` with its baseline at `y`; `align` (left, right, centre) is about `x`."""
+        if not text:
+            return
+        if align == "right":
+            x -= self._face.stringWidth(text, size)
+        elif align == "centre":
+            x -= self._face.stringWidth(text, size) / 2
+        shows = " ".join(f"{name} {size:g} Tf {show}" for name, show in self._encoded(text))
+        self._canv._code.append(f"BT {self.fill_op(color)} 1 0 0 1 {x:.2f} {y:.2f} Tm {shows} ET")
+
+    def texts(self, items: list[tuple[float, float, str, float, Color, str]]) -> None:
+        """Draw many (x, y, text, size, colour, align) in one text object: the font and colour
+        are set only when they change (a table's cells, written compactly). An empty `align`
+        is 'left' with `x` already where the text starts."""
+        parts = ["BT"]
+        width = self._face.stringWidth
+        font = color_now = last_y = None
+        x_ops = self._x_ops  # columns repeat their x: each is formatted once per document
+        y_op = ""
+        for x, y, text, size, color, align in items:
+            if not text:
+                continue
+            if align and align != "left":
+                x -= width(text, size) if align == "right" else width(text, size) / 2
+            if color is not color_now:
+                parts.append(self.fill_op(color))
+                color_now = color
+            x_op = x_ops.get(x)
+            if x_op is None:
+                x_op = x_ops[x] = f"1 0 0 1 {x:.2f} "
+            if y != last_y:
+                y_op, last_y = f"{y:.2f} Tm", y
+            parts.append(x_op + y_op)
+            for name, show in self._encoded(text):
+                if font != (name, size):
+                    parts.append(f"{name} {size:g} Tf")
+                    font = (name, size)
+                parts.append(show)
+        parts.append("ET")
+        self._canv._code.append(" ".join(parts))
+
+    def fill_rect(self, x: float, y: float, width: float, height: float, color: Color) -> None:
+        """A filled rectangle without outline, lower left corner at x, y."""
+        self._canv._code.append(
+            f"{self.fill_op(color)} {x:.2f} {y:.2f} {width:.2f} {height:.2f} re f"
+        )
+
+    def stroke_path(self, path: list[str], width: float, color: Color) -> None:
+        """Stroke path segments (PDF 'm'/'l'/'re' operators) in one go."""
+        if path:
+            self._canv._code.append(f"{width:g} w {self.stroke_op(color)} {' '.join(path)} S")
+
+
+def line(x1: float, y1: float, x2: float, y2: float) -> str:
+    """A straight segment for `Ink.stroke_path`."""
+    return f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l"
+
+
+def box(x: float, y: float, width: float, height: float) -> str:
+    """A rectangle outline for `Ink.stroke_path`."""
+    return f"{x:.2f} {y:.2f} {width:.2f} {height:.2f} re"
