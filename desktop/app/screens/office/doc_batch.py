@@ -1,0 +1,360 @@
+"""Statements in a batch: the rights records of a year for the district or a file of ID numbers,
+with progress, cancel and a summary of what failed and why."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from datetime import date
+from typing import Any, ClassVar
+
+import ttkbootstrap as ttk
+
+from desktop.app import documents
+from desktop.app.i18n import N_, _
+from desktop.app.registry import Shortcut
+from desktop.app.screens.office.doc_common import DocumentScreen, document_message
+from desktop.app.widgets.office_fields import LanguageChoice, PathField, on_enter
+from desktop.app.widgets.progress_panel import ProgressPanel, duration
+from desktop.app.widgets.tables import Table
+from models.permissions import Permission
+
+POLL_MS = 200
+FAILURES_SHOWN = 1000  # a table of a district's worth of rows would stall the screen
+YEARS_BACK = 30
+REASONS = {
+    "invalid-id": N_("invalid ID number"),
+    "unknown": N_("not in this office's register"),
+    "nothing": N_("nothing recorded for this year"),
+}
+
+
+def reason_text(reason: str) -> str:
+    """A batch failure's reason in the language in use (other reasons as they were given)."""
+    kind = documents.reason_kind(reason)
+    return _(REASONS[kind]) if kind in REASONS else reason
+
+
+class BatchScreen(DocumentScreen):
+    """Rights records for many people, made in a process of their own."""
+
+    key = "statement_batch"
+    title_text = N_("Batch statements")
+    menu_label = N_("Statements in a batch…")
+    permission = Permission.STATEMENTS
+    # The running batch of each window, kept across the screen being made again (another
+    # language or theme): the new screen takes it over.
+    _jobs: ClassVar[dict[int, documents.BatchProcess]] = {}
+
+    def build(self) -> None:
+        """Who, the year, the language, the folder; the progress; the summary."""
+        row = self.build_header(
+            _("Statements in a batch"),
+            _(
+                "A personal rights record per person, made while the counter keeps working. "
+                "Statements already in the folder are kept: a second run resumes."
+            ),
+        )
+        self.rowconfigure(row + 3, weight=1)
+        self._build_form(row)
+        self.progress = ProgressPanel(self)
+        self.progress.grid(row=row + 1, column=0, sticky="ew", pady=(12, 0))
+        self.progress.grid_remove()
+        self.message = ttk.Label(self, text="", wraplength=1250, justify="left")
+        self.message.grid(row=row + 2, column=0, sticky="w", pady=(8, 0))
+        self.failures = Table(self, [(_("Who"), 320), (_("Why"), 800)], height=5)
+        self.failures.grid(row=row + 3, column=0, sticky="nsew", pady=(6, 0))
+        self.failures.grid_remove()
+        self.files = ttk.Label(self, text="", bootstyle="secondary", wraplength=1250)
+        self.files.grid(row=row + 4, column=0, sticky="w", pady=(6, 0))
+        self.outcome: documents.BatchOutcome | None = None
+        self._after_id: str | None = None
+        self._default_folder = ""
+
+    def _build_form(self, row: int) -> None:
+        form = ttk.Frame(self)
+        form.grid(row=row, column=0, sticky="ew")
+        form.columnconfigure(1, weight=1)
+        pad = {"padx": (0, 16), "pady": 4, "sticky": "w"}
+        ttk.Label(form, text=_("People")).grid(row=0, column=0, **pad)
+        self.source = tk.StringVar(self, value="district")
+        self.district_button = ttk.Radiobutton(
+            form,
+            text=_("Everyone of this office's district ({district})").format(
+                district=self.ctx.office.district
+            ),
+            value="district",
+            variable=self.source,
+        )
+        self.district_button.grid(row=0, column=1, sticky="w", pady=4)
+        file_line = ttk.Frame(form)
+        file_line.grid(row=1, column=1, sticky="ew", pady=4)
+        self.file_button = ttk.Radiobutton(
+            file_line,
+            text=_("ID numbers from a file (one per line):"),
+            value="file",
+            variable=self.source,
+        )
+        self.file_button.pack(side="left")
+        self.ids_file = PathField(file_line, folder=False, width=48)
+        self.ids_file.pack(side="left", fill="x", expand=True, padx=(8, 0))
+        self.ids_file.text.trace_add("write", lambda *_a: self.source.set("file"))
+        ttk.Label(form, text=_("Year")).grid(row=2, column=0, **pad)
+        line = ttk.Frame(form)
+        line.grid(row=2, column=1, sticky="w", pady=4)
+        this_year = date.today().year
+        self.year = tk.StringVar(self, value=str(this_year - 1))
+        self.year_box = ttk.Combobox(
+            line,
+            textvariable=self.year,
+            values=[str(y) for y in range(this_year, this_year - YEARS_BACK, -1)],
+            width=8,
+            state="readonly",
+        )
+        self.year_box.pack(side="left")
+        self.year_box.bind("<<ComboboxSelected>>", lambda _e: self._year_changed())
+        ttk.Label(line, text=_("Language")).pack(side="left", padx=(32, 16))
+        self.lang = LanguageChoice(line)
+        self.lang.pack(side="left")
+        ttk.Label(form, text=_("Folder")).grid(row=3, column=0, **pad)
+        self.folder = PathField(form, folder=True, width=64)
+        self.folder.grid(row=3, column=1, sticky="ew", pady=4)
+        buttons = ttk.Frame(form)
+        buttons.grid(row=4, column=1, sticky="w", pady=(8, 0))
+        self.start_button = ttk.Button(
+            buttons, text=_("Start the batch"), command=self.start, bootstyle="primary"
+        )
+        self.start_button.pack(side="left")
+        self.cancel_button = ttk.Button(
+            buttons, text=_("Esc Cancel the batch"), command=self.cancel, bootstyle="danger"
+        )
+        self.cancel_button.pack(side="left", padx=(12, 0))
+        self.cancel_button.configure(state="disabled")
+        on_enter(
+            [
+                self.district_button,
+                self.file_button,
+                self.ids_file.entry,
+                self.year_box,
+                self.lang,
+                self.folder.entry,
+                self.start_button,
+            ],
+            self.start,
+        )
+
+    # showing -------------------------------------------------------------------------------
+
+    @property
+    def job(self) -> documents.BatchProcess | None:
+        """The batch running for this window, if any."""
+        return self._jobs.get(id(self.ctx))
+
+    def on_show(self, **data: Any) -> None:
+        """The default folder; a batch still running is shown again."""
+        super().on_show(**data)
+        if not self.folder.text.get():
+            self._year_changed()
+        if self.job is not None:
+            self._running(True)
+            self._schedule()
+
+    def on_hide(self) -> None:
+        """A batch goes on while other screens are shown, but not after signing out."""
+        if self.job is not None and not self.ctx.session.signed_in:
+            self.job.cancel()
+
+    def destroy(self) -> None:
+        """Stop polling (a batch running is taken over by the screen made next)."""
+        if self._after_id is not None:
+            self.after_cancel(self._after_id)
+            self._after_id = None
+        super().destroy()
+
+    def focus_default(self) -> None:
+        """The cancel button while a batch runs, else the choice of people."""
+        if self.job is not None:
+            self.cancel_button.focus_set()
+        elif self.source.get() == "district":
+            self.district_button.focus_set()
+        else:
+            self.file_button.focus_set()
+
+    def _idle(self) -> bool:
+        return self.job is None
+
+    def shortcuts(self) -> list[Shortcut]:
+        """Enter starts, F3 / F4 choose the file / folder, Esc cancels a batch or goes back."""
+        return [
+            Shortcut("Return", N_("Start the batch"), self.start, self._idle),
+            Shortcut("F3", N_("Choose the file"), self.ids_file.choose, self._idle),
+            Shortcut("F4", N_("Choose the folder"), self.folder.choose, self._idle),
+            Shortcut(
+                "Escape",
+                N_("Cancel the batch") if self.job is not None else N_("Back"),
+                self.escape,
+            ),
+        ]
+
+    def escape(self) -> None:
+        """Esc: cancel the batch running, else go back to the next customer."""
+        if self.job is not None:
+            self.cancel()
+        else:
+            self.back()
+
+    def _year_changed(self) -> None:
+        shown = self.folder.text.get()
+        if not shown or shown == self._default_folder:
+            folder = documents.default_batch_folder(self.ctx.home, int(self.year.get()))
+            self._default_folder = str(folder)
+            self.folder.set(folder)
+
+    # running -------------------------------------------------------------------------------
+
+    def request(self) -> documents.BatchRequest | None:
+        """The batch asked for, or None (what is missing is said)."""
+        folder = self.folder.path()
+        if folder is None:
+            self.say(_("Choose the folder for the statements."), "danger")
+            self.folder.entry.focus_set()
+            return None
+        year, lang = int(self.year.get()), self.lang.code()
+        if self.source.get() == "file":
+            ids_file = self.ids_file.path()
+            if ids_file is None:
+                self.say(_("Choose the file of ID numbers (F3)."), "danger")
+                self.ids_file.entry.focus_set()
+                return None
+            return documents.BatchRequest(year, folder, lang, ids_file=ids_file)
+        return documents.BatchRequest(year, folder, lang, district=self.ctx.office.district)
+
+    def start(self) -> None:
+        """Enter: check the request and start the batch's process (on a worker)."""
+        if self.busy or self.job is not None:
+            return
+        request = self.request()
+        if request is None:
+            self.bell()
+            return
+        self.busy = True
+        self.start_button.configure(state="disabled")
+        self.outcome = None
+        self.failures.grid_remove()
+        self.files.configure(text="")
+        self.say(_("Finding the people…"), "secondary")
+        ctx, key = self.ctx, id(self.ctx)
+
+        def started(job: documents.BatchProcess) -> None:
+            # kept even if this screen was made again meanwhile (another language): the batch
+            # runs, and the screen shown (or the next one) takes it over
+            self._jobs[key] = job
+            shown = ctx.navigator.current
+            if isinstance(shown, BatchScreen):
+                shown._started(job)
+
+        def refused(error: BaseException) -> None:
+            shown = ctx.navigator.current
+            if isinstance(shown, BatchScreen):
+                shown.failed(error)
+            else:
+                ctx.notify(document_message(error), "danger")
+
+        ctx.tasks.submit(
+            documents.start_batch, ctx.home, self.actor, request, on_done=started, on_error=refused
+        )
+
+    def _started(self, job: documents.BatchProcess) -> None:
+        self.busy = False
+        self.progress.starting(job.plan.total)
+        self.say(_("Making the statements… (Esc cancels)"), "secondary")
+        self._running(True)
+        self._schedule()
+
+    def _running(self, running: bool) -> None:
+        self.progress.grid()
+        self.start_button.configure(state="disabled" if running else "normal")
+        self.cancel_button.configure(state="normal" if running else "disabled")
+        if self.ctx.navigator.current is self:  # never take the focus from another screen
+            self.ctx.navigator.refresh_listeners()
+            (self.cancel_button if running else self.start_button).focus_set()
+
+    def cancel(self) -> None:
+        """Esc: stop after the statements in hand; the summary follows."""
+        job = self.job
+        if job is None or job.cancel_requested:
+            return
+        job.cancel()
+        self.cancel_button.configure(state="disabled")
+        self.say(_("Cancelling: finishing the statements in hand…"), "warning")
+
+    def _schedule(self) -> None:
+        if self._after_id is None:
+            self._after_id = self.after(POLL_MS, self._poll)
+
+    def _poll(self) -> None:
+        self._after_id = None
+        job = self.job
+        if job is None:
+            return
+        if not self.ctx.session.signed_in and not job.cancel_requested:
+            job.cancel()  # signed out (perhaps from the lock screen): the batch stops too
+        for item in job.poll():
+            if isinstance(item, documents.BatchProgress):
+                self.progress.show(item)
+            elif isinstance(item, documents.BatchOutcome):
+                self._ended()
+                self._summary(item)
+            else:
+                self._ended()
+                self.say(document_message(item), "danger")
+        if not job.finished:
+            self._schedule()
+
+    def _ended(self) -> None:
+        self._jobs.pop(id(self.ctx), None)
+        self._running(False)
+
+    def _summary(self, outcome: documents.BatchOutcome) -> None:
+        self.outcome = outcome
+        p = outcome.progress
+        self.progress.show(p, final=True)
+        counts = {
+            "made": p.made,
+            "skipped": p.skipped,
+            "failed": p.failed,
+            "time": duration(p.seconds),
+        }
+        if outcome.cancelled:
+            text = _(
+                "Cancelled: {made} made, {skipped} already made, {failed} failed, {left} not "
+                "done (in {time}). Start the batch again to finish it."
+            ).format(left=max(0, p.total - p.done), **counts)
+            style = "primary"
+        else:
+            text = _(
+                "Done: {made} made, {skipped} already made (kept from an earlier run), {failed} "
+                "failed, in {time}."
+            ).format(**counts)
+            style = "primary" if p.failed else "success"
+        self.say(text, style)
+        if outcome.failures:
+            shown = outcome.failures[:FAILURES_SHOWN]
+            self.failures.set_rows([(who, reason_text(why)) for who, why in shown])
+            self.failures.grid()
+            if len(outcome.failures) > len(shown):
+                text += " " + _(
+                    "The first {n} failures are listed; all are in the CSV file."
+                ).format(n=len(shown))
+                self.say(text, style)
+        self.files.configure(
+            text=_("Statements in {folder}; what failed and why in {csv}; totals in {json}").format(
+                folder=outcome.failures_csv.parent,
+                csv=outcome.failures_csv.name,
+                json=outcome.summary_json.name,
+            )
+        )
+
+    def failed(self, error: BaseException) -> None:
+        """The batch could not start: say why."""
+        super().failed(error)
+        self.start_button.configure(state="normal")

@@ -1,0 +1,165 @@
+"""What the document screens share: title and "data as of", Esc back to the next customer,
+work on a worker with the outcome on a message line, and their error messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import ttkbootstrap as ttk
+
+from desktop.app.documents import (
+    BatchStopped,
+    EmptyBatch,
+    FolderNotWritable,
+    IdsFileUnreadable,
+    Issued,
+    NoMedicalAccount,
+    NothingToState,
+    PeriodBackwards,
+    UnknownPerson,
+)
+from desktop.app.freshness import data_as_of_text
+from desktop.app.i18n import _
+from desktop.app.messages import error_message, id_problem
+from desktop.app.registry import Screen
+from desktop.app.status import read_status
+from desktop.app.theme import TITLE_FONT
+from models.actor import Actor
+from models.fields import utc_now
+from models.idnumber import InvalidIdNumber
+from models.permissions import PermissionDenied
+from reports.errors import FontUnavailable
+
+
+def document_message(exc: BaseException) -> str:
+    """A translated message for what went wrong with a document, a batch or the audit log."""
+    if isinstance(exc, UnknownPerson):
+        return _(
+            "Nobody with this number is in this office's register. Check the number; a person "
+            "insured elsewhere arrives with the next sync."
+        )
+    if isinstance(exc, NoMedicalAccount):
+        return _("{name} has no medical personal account in this register.").format(name=exc.name)
+    if isinstance(exc, NothingToState):
+        return _(
+            "Nothing to state: {name} has nothing recorded for {span} in this office's "
+            "register. Choose another year or period."
+        ).format(name=exc.name, span=exc.span)
+    if isinstance(exc, PeriodBackwards):
+        return _("The period runs backwards: {first} is after {last}.").format(
+            first=exc.date_from, last=exc.date_to
+        )
+    if isinstance(exc, FolderNotWritable):
+        return _(
+            "Cannot write in the folder {folder}: choose another folder, or ask for write "
+            "access to it."
+        ).format(folder=exc.folder)
+    if isinstance(exc, EmptyBatch):
+        return _(
+            "Nobody to make statements for: the district has nobody in this register, or the "
+            "file holds no ID numbers."
+        )
+    if isinstance(exc, IdsFileUnreadable):
+        return _(
+            "Cannot read the file {path} ({reason}): choose a text file with one ID number per "
+            "line."
+        ).format(path=exc.path, reason=exc.reason)
+    if isinstance(exc, FontUnavailable):
+        return _(
+            "The PDF cannot be made: no font for Chinese text is installed, or a name has a "
+            "character the font lacks. Install fonts-wqy-microhei, or set the office setting "
+            "statement_font."
+        )
+    if isinstance(exc, PermissionDenied):
+        return _("Your role does not allow this: ask a supervisor.")
+    if isinstance(exc, InvalidIdNumber):
+        return id_problem(exc)
+    if isinstance(exc, BatchStopped):
+        return _(
+            "The batch stopped unexpectedly ({detail}). Start it again: the statements already "
+            "made are kept."
+        ).format(detail=exc)
+    return error_message(exc)
+
+
+def where_text(issued: Issued) -> str:
+    """'Saved as …' and, when it was, 'sent to the printer …'."""
+    text = _("Saved as {path}").format(path=issued.path)
+    if issued.printer:
+        printer = _("the default printer") if issued.printer == "default" else issued.printer
+        text += "\n" + _("and sent to {printer}").format(printer=printer)
+    if issued.print_error is not None:
+        text += "\n" + error_message(issued.print_error)
+    return text
+
+
+def printer_hint(printer: str | None, folder: Path) -> str:
+    """Where a document will go, said before it is made."""
+    text = _("Saved as a PDF in {folder}").format(folder=folder)
+    if printer:
+        text += "\n" + _("and printed on {printer}").format(
+            printer=_("the default printer") if printer == "default" else printer
+        )
+    else:
+        text += "\n" + _("(no printer is configured: the PDF is not printed)")
+    return text
+
+
+class DocumentScreen(Screen):
+    """Base of the document screens: call `build_header()` first in `build()`."""
+
+    def build_header(self, title: str, intro: str) -> int:
+        """Title, introduction and "data as of" in rows 0-1; return the next free row."""
+        self.columnconfigure(0, weight=1)
+        top = ttk.Frame(self)
+        top.grid(row=0, column=0, sticky="ew")
+        ttk.Label(top, text=title, font=TITLE_FONT).pack(side="left")
+        self.as_of = ttk.Label(top, text="", bootstyle="secondary")
+        self.as_of.pack(side="right")
+        ttk.Label(self, text=intro, bootstyle="secondary", wraplength=1250, justify="left").grid(
+            row=1, column=0, sticky="w", pady=(4, 12)
+        )
+        self.busy = False
+        return 2
+
+    @property
+    def actor(self) -> Actor:
+        """Who is signed in."""
+        return self.ctx.session.actor
+
+    def on_show(self, **data: Any) -> None:
+        """Ask how old the data is."""
+        self.ctx.tasks.submit(
+            read_status,
+            on_done=lambda snap: self.as_of.configure(text=data_as_of_text(snap, utc_now())),
+            on_error=lambda _e: None,
+            owner=self,
+        )
+
+    def back(self) -> None:
+        """Esc: back to the next customer."""
+        self.ctx.show("waiting")
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run `fn(*args)` on a worker; the outcome comes back on the main loop."""
+        self.ctx.tasks.submit(
+            fn, *args, on_done=on_done, on_error=on_error or self.failed, owner=self
+        )
+
+    def failed(self, error: BaseException) -> None:
+        """Say what went wrong (subclasses may also re-enable their buttons)."""
+        self.busy = False
+        self.say(document_message(error), "danger")
+
+    def say(self, text: str, style: str = "info") -> None:
+        """The screen's own message line (subclasses create `self.message`)."""
+        message: ttk.Label = self.message  # type: ignore[attr-defined]
+        message.configure(text=text, bootstyle=style)

@@ -1,0 +1,209 @@
+"""One person's statement: rights record of a year or medical account of a period, printed
+or saved."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from datetime import date
+from typing import Any
+
+import ttkbootstrap as ttk
+
+from desktop.app import documents
+from desktop.app.i18n import N_, _
+from desktop.app.registry import Shortcut
+from desktop.app.screens.office.doc_common import DocumentScreen, printer_hint, where_text
+from desktop.app.services import STATEMENTS_FOLDER
+from desktop.app.widgets.office_fields import DateField, LanguageChoice, PersonField, on_enter
+from models.permissions import Permission
+
+YEARS_BACK = 30
+
+
+def year_ago(day: date) -> date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+class StatementScreen(DocumentScreen):
+    """A statement for one person, by ID number or card number."""
+
+    key = "statement"
+    title_text = N_("Statements")
+    menu_label = N_("Statement for one person…")
+    permission = Permission.STATEMENTS
+
+    def build(self) -> None:
+        """The person, the kind, the year or period, the language, and the button."""
+        row = self.build_header(
+            _("Statement for one person"),
+            _(
+                "Type the person's ID number or card number, choose the statement, then press "
+                "Enter."
+            ),
+        )
+        form = ttk.Frame(self)
+        form.grid(row=row, column=0, sticky="w")
+        pad = {"padx": (0, 16), "pady": 6, "sticky": "nw"}
+        ttk.Label(form, text=_("ID number or card number")).grid(row=0, column=0, **pad)
+        self.person = PersonField(form)
+        self.person.grid(row=0, column=1, sticky="w", pady=6)
+        ttk.Label(form, text=_("Statement")).grid(row=1, column=0, **pad)
+        kinds = ttk.Frame(form)
+        kinds.grid(row=1, column=1, sticky="w", pady=6)
+        self.kind = tk.StringVar(self, value="rights")
+        self.rights_button = ttk.Radiobutton(
+            kinds,
+            text=_("F5 Personal rights record (a year)"),
+            value="rights",
+            variable=self.kind,
+            command=self._kind_changed,
+        )
+        self.rights_button.pack(side="left")
+        self.medical_button = ttk.Radiobutton(
+            kinds,
+            text=_("F6 Medical account statement (a period)"),
+            value="medical",
+            variable=self.kind,
+            command=self._kind_changed,
+        )
+        self.medical_button.pack(side="left", padx=(24, 0))
+        self.year_label = ttk.Label(form, text=_("Year"))
+        self.year_label.grid(row=2, column=0, **pad)
+        this_year = date.today().year
+        self.year = tk.StringVar(self, value=str(this_year - 1))
+        self.year_box = ttk.Combobox(
+            form,
+            textvariable=self.year,
+            values=[str(y) for y in range(this_year, this_year - YEARS_BACK, -1)],
+            width=8,
+            state="readonly",
+        )
+        self.year_box.grid(row=2, column=1, sticky="w", pady=6)
+        self.period_label = ttk.Label(form, text=_("Period"))
+        self.period_label.grid(row=3, column=0, **pad)
+        self.period = ttk.Frame(form)
+        self.period.grid(row=3, column=1, sticky="w", pady=6)
+        today = date.today()
+        self.date_from = DateField(self.period, year_ago(today))
+        self.date_from.pack(side="left")
+        ttk.Label(self.period, text=_("to")).pack(side="left", padx=12)
+        self.date_to = DateField(self.period, today)
+        self.date_to.pack(side="left")
+        ttk.Label(form, text=_("Language")).grid(row=4, column=0, **pad)
+        self.lang = LanguageChoice(form)
+        self.lang.grid(row=4, column=1, sticky="w", pady=6)
+        self.button = ttk.Button(
+            form, text=_("Make the statement"), command=self.submit, bootstyle="primary"
+        )
+        self.button.grid(row=5, column=1, sticky="w", pady=(12, 0))
+        self.hint = ttk.Label(self, text="", bootstyle="secondary", justify="left")
+        self.hint.grid(row=row + 1, column=0, sticky="w", pady=(16, 0))
+        self.message = ttk.Label(self, text="", wraplength=1250, justify="left")
+        self.message.grid(row=row + 2, column=0, sticky="w", pady=(16, 0))
+        on_enter(
+            [
+                self.person.entry,
+                self.rights_button,
+                self.medical_button,
+                self.year_box,
+                self.date_from.entry,
+                self.date_to.entry,
+                self.lang,
+                self.button,
+            ],
+            self.submit,
+        )
+        self._kind_changed()
+
+    def on_show(self, **data: Any) -> None:
+        """Where the PDF goes; the message of the last statement is kept."""
+        super().on_show(**data)
+        folder = self.ctx.home.path / STATEMENTS_FOLDER
+        self.hint.configure(text=printer_hint(self.ctx.office.printer, folder))
+
+    def focus_default(self) -> None:
+        """The person's number."""
+        self.person.entry.focus_set()
+
+    def shortcuts(self) -> list[Shortcut]:
+        """Enter makes the statement; F5 / F6 choose its kind; Esc goes back."""
+        return [
+            Shortcut("Return", N_("Make the statement"), self.submit),
+            Shortcut("F5", N_("Rights record"), lambda: self.choose("rights")),
+            Shortcut("F6", N_("Medical statement"), lambda: self.choose("medical")),
+            Shortcut("Escape", N_("Back"), self.back),
+        ]
+
+    def choose(self, kind: str) -> None:
+        """Choose the kind of statement."""
+        self.kind.set(kind)
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        rights = self.kind.get() == "rights"
+        for widget in (self.year_label, self.year_box):
+            widget.grid() if rights else widget.grid_remove()
+        for widget in (self.period_label, self.period):
+            widget.grid_remove() if rights else widget.grid()
+
+    def request(self) -> documents.StatementRequest | None:
+        """The statement asked for, or None (what is wrong is shown)."""
+        key = self.person.key()
+        if key is None:
+            self.say(_("Type a valid ID number or card number first."), "danger")
+            self.person.entry.focus_set()
+            return None
+        kind = self.kind.get()
+        if kind == "rights":
+            return documents.StatementRequest(
+                key[0], key[1], kind, year=int(self.year.get()), lang=self.lang.code()
+            )
+        first, last = self.date_from.value(), self.date_to.value()
+        if first is None or last is None:
+            self.say(_("Type the period's days like 2026-11-28."), "danger")
+            (self.date_from if first is None else self.date_to).entry.focus_set()
+            return None
+        return documents.StatementRequest(
+            key[0], key[1], kind, date_from=first, date_to=last, lang=self.lang.code()
+        )
+
+    def submit(self) -> None:
+        """Enter: make the statement on a worker."""
+        if self.busy:
+            return
+        request = self.request()
+        if request is None:
+            self.bell()
+            return
+        self.busy = True
+        self.button.configure(state="disabled")
+        self.say(_("Making the statement…"), "secondary")
+        self.run(
+            documents.make_statement,
+            self.ctx.home,
+            self.actor,
+            request,
+            self.ctx.office.printer,
+            on_done=self._made,
+        )
+
+    def _made(self, issued: documents.Issued) -> None:
+        self.busy = False
+        self.button.configure(state="normal")
+        self.say(
+            _("Statement {number} for {name}.").format(number=issued.number, name=issued.holder)
+            + "\n"
+            + where_text(issued),
+            "danger" if issued.print_error else "success",
+        )
+        self.person.entry.focus_set()
+
+    def failed(self, error: BaseException) -> None:
+        """Say why, and let the supervisor correct the request."""
+        super().failed(error)
+        self.button.configure(state="normal")
+        self.person.entry.focus_set()
