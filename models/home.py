@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import tempfile
@@ -82,10 +83,19 @@ class OfficeHome:
         """
         path = self.path / SIGNING_KEY_FILE
         if not path.exists():
+            # Written whole under a temporary name, then linked into place: a process racing
+            # this one (batch workers) finds either no key or the whole key, never half of it.
             path.parent.mkdir(mode=0o700, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32) + "\n")
+            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+            try:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_hex(32) + "\n")
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                with contextlib.suppress(FileExistsError):  # another process made it first
+                    os.link(temp, path)
+            finally:
+                os.unlink(temp)
         return bytes.fromhex(path.read_text().strip())
 
     def is_encrypted(self) -> bool:

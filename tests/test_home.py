@@ -44,3 +44,23 @@ def test_opening_a_home_without_register_says_how_to_create_it(tmp_path: Path) -
     with pytest.raises(RegisterUnavailable, match="init"):
         OfficeHome(tmp_path / "empty").open()
     assert not (tmp_path / "empty").exists()
+
+
+def _signing_key_of(path: str) -> bytes:
+    return OfficeHome(Path(path)).signing_key()
+
+
+def test_processes_making_the_signing_key_at_once_all_get_the_same_whole_key(
+    tmp_path: Path,
+) -> None:
+    import multiprocessing
+
+    for attempt in range(5):
+        folder = tmp_path / f"home-{attempt}"
+        folder.mkdir()
+        with multiprocessing.get_context("fork").Pool(6) as pool:
+            keys = pool.map(_signing_key_of, [str(folder)] * 12)
+        assert len(set(keys)) == 1 and len(keys[0]) == 32
+        key_file = folder / "keys" / "statement-signing.key"
+        assert key_file.stat().st_mode & 0o777 == 0o600
+        assert list(key_file.parent.iterdir()) == [key_file]  # no temporary file left
