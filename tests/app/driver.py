@@ -121,13 +121,19 @@ class AppDriver:
         target.event_generate(f"<KeyPress-{keysym}>")
         self.root.update()
 
-    def sign_in(self, username: str = "clerk01", password: str = DEMO_STAFF_PASSWORD) -> None:
-        """Sign in from the sign-in screen and wait for the waiting screen."""
+    def sign_in(
+        self,
+        username: str = "clerk01",
+        password: str = DEMO_STAFF_PASSWORD,
+        lands_on: str | None = None,
+    ) -> None:
+        """Sign in from the sign-in screen and wait for the first screen (the waiting screen,
+        the settings for an administrator)."""
         screen = self.screen
         self.type_into(screen.username, username)
         self.type_into(screen.password, password)
         self.press("Return", screen.password)
-        self.wait_for_screen("waiting")
+        self.wait_for_screen(lands_on or ("office_settings" if username == "admin" else "waiting"))
 
     def open_by_id(self, ssn: str) -> Screen:
         """Type an ID number on the waiting screen, press Enter, wait for the customer."""
