@@ -12,6 +12,7 @@ import pytest
 from models.db import close_register
 from models.demo.generator import DemoParams, generate
 from models.home import OfficeHome
+from tests.keyring_helpers import MemoryKeyring
 
 pytest_plugins = [
     "tests.pcsc_fixtures",
@@ -53,3 +54,15 @@ def demo(demo_template: Path, tmp_path: Path) -> Iterator[OfficeHome]:
     office.open()
     yield office
     close_register()
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """An empty in-memory keyring for one test (the user's real keyring is never touched)."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

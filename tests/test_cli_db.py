@@ -9,7 +9,6 @@ import io
 import json
 import sqlite3
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -20,22 +19,11 @@ from desktop import cli
 from desktop.cli_db import add_db_commands
 from models.cipher import FileKind, file_kind
 from tests.cli_helpers import run, sample
-from tests.test_encryption import MemoryKeyring
+from tests.keyring_helpers import NO_KEYRING, PASSPHRASE, MemoryKeyring
 
-PASSPHRASE = "泉城 office passphrase 2026"
+pytestmark = pytest.mark.usefixtures("memory_keyring")
+
 NEW = "a brand new office passphrase"
-# the installed command must never reach the user's keyring: the null backend holds nothing
-NO_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
-
-
-@pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """An empty in-memory keyring for the in-process commands."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 class Terminal(io.StringIO):

@@ -7,13 +7,9 @@ from __future__ import annotations
 import hashlib
 import pickle
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 
 from models import encryption, keystore
 from models.actor import Actor
@@ -33,40 +29,12 @@ from models.lookup import KeyKind, open_overview, search_people
 from models.reglock import RegisterLock
 from models.schema import Person, db
 from tests.conftest import DEMO_PERSONS
+from tests.keyring_helpers import PASSPHRASE, MemoryKeyring
 
-PASSPHRASE = "泉城 office passphrase 2026"
+pytestmark = pytest.mark.usefixtures("memory_keyring")
+
 OTHER = "another long passphrase!"
 ACTOR = Actor("clerk01", Role.CLERK)
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring in a dict: the tests never touch the user's real keyring."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("no such entry")
-
-
-@pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """An empty in-memory keyring for each test."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def _samples(limit: int = 40) -> tuple[list[bytes], list[bytes]]:

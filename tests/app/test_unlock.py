@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 import ttkbootstrap as ttk
 
@@ -19,21 +18,11 @@ from models.db import close_register, forget_passphrase
 from models.encryption import encrypt_home
 from models.home import OfficeHome
 from tests.cli_helpers import COUNTERDESK, cli_env
-from tests.test_encryption import MemoryKeyring
+from tests.keyring_helpers import NO_KEYRING, PASSPHRASE
 
-PASSPHRASE = "泉城 office passphrase 2026"
+pytestmark = pytest.mark.usefixtures("memory_keyring")
+
 TYPED_PASSPHRASE = "quancheng office passphrase"  # xdotool types ASCII reliably
-NO_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
-
-
-@pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """An empty in-memory keyring: the user's real one is never touched."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture
