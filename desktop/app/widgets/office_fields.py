@@ -156,6 +156,25 @@ class LanguageChoice(ttk.Combobox):
         self.var.set(STATEMENT_LANGUAGES[code])
 
 
+class YearChoice(ttk.Combobox):
+    """A year of the last `years_back`, newest first; last year chosen at first."""
+
+    def __init__(self, master: tk.Misc, years_back: int = 30) -> None:
+        this_year = date.today().year
+        self.var = tk.StringVar(master, value=str(this_year - 1))
+        super().__init__(
+            master,
+            textvariable=self.var,
+            values=[str(y) for y in range(this_year, this_year - years_back, -1)],
+            width=8,
+            state="readonly",
+        )
+
+    def year(self) -> int:
+        """The chosen year."""
+        return int(self.var.get())
+
+
 class PathField(ttk.Frame):
     """A file or folder path: typed, or chosen with the system's dialog."""
 

@@ -4,7 +4,6 @@ with progress, cancel and a summary of what failed and why."""
 from __future__ import annotations
 
 import tkinter as tk
-from datetime import date
 from typing import Any, ClassVar
 
 import ttkbootstrap as ttk
@@ -13,7 +12,7 @@ from desktop.app import documents
 from desktop.app.i18n import N_, _
 from desktop.app.registry import Shortcut
 from desktop.app.screens.office.doc_common import DocumentScreen, document_message
-from desktop.app.widgets.office_fields import LanguageChoice, PathField, on_enter
+from desktop.app.widgets.office_fields import LanguageChoice, PathField, YearChoice, on_enter
 from desktop.app.widgets.progress_panel import ProgressPanel, duration
 from desktop.app.widgets.tables import Table
 from models.permissions import Permission
@@ -101,15 +100,7 @@ class BatchScreen(DocumentScreen):
         ttk.Label(form, text=_("Year")).grid(row=2, column=0, **pad)
         line = ttk.Frame(form)
         line.grid(row=2, column=1, sticky="w", pady=4)
-        this_year = date.today().year
-        self.year = tk.StringVar(self, value=str(this_year - 1))
-        self.year_box = ttk.Combobox(
-            line,
-            textvariable=self.year,
-            values=[str(y) for y in range(this_year, this_year - YEARS_BACK, -1)],
-            width=8,
-            state="readonly",
-        )
+        self.year_box = YearChoice(line, YEARS_BACK)
         self.year_box.pack(side="left")
         self.year_box.bind("<<ComboboxSelected>>", lambda _e: self._year_changed())
         ttk.Label(line, text=_("Language")).pack(side="left", padx=(32, 16))
@@ -205,7 +196,7 @@ class BatchScreen(DocumentScreen):
     def _year_changed(self) -> None:
         shown = self.folder.text.get()
         if not shown or shown == self._default_folder:
-            folder = documents.default_batch_folder(self.ctx.home, int(self.year.get()))
+            folder = documents.default_batch_folder(self.ctx.home, self.year_box.year())
             self._default_folder = str(folder)
             self.folder.set(folder)
 
@@ -218,7 +209,7 @@ class BatchScreen(DocumentScreen):
             self.say(_("Choose the folder for the statements."), "danger")
             self.folder.entry.focus_set()
             return None
-        year, lang = int(self.year.get()), self.lang.code()
+        year, lang = self.year_box.year(), self.lang.code()
         if self.source.get() == "file":
             ids_file = self.ids_file.path()
             if ids_file is None:

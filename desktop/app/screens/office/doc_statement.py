@@ -14,7 +14,13 @@ from desktop.app.i18n import N_, _
 from desktop.app.registry import Shortcut
 from desktop.app.screens.office.doc_common import DocumentScreen, printer_hint, where_text
 from desktop.app.services import STATEMENTS_FOLDER
-from desktop.app.widgets.office_fields import DateField, LanguageChoice, PersonField, on_enter
+from desktop.app.widgets.office_fields import (
+    DateField,
+    LanguageChoice,
+    PersonField,
+    YearChoice,
+    on_enter,
+)
 from models.permissions import Permission
 
 YEARS_BACK = 30
@@ -73,15 +79,7 @@ class StatementScreen(DocumentScreen):
         self.medical_button.pack(side="left", padx=(24, 0))
         self.year_label = ttk.Label(form, text=_("Year"))
         self.year_label.grid(row=2, column=0, **pad)
-        this_year = date.today().year
-        self.year = tk.StringVar(self, value=str(this_year - 1))
-        self.year_box = ttk.Combobox(
-            form,
-            textvariable=self.year,
-            values=[str(y) for y in range(this_year, this_year - YEARS_BACK, -1)],
-            width=8,
-            state="readonly",
-        )
+        self.year_box = YearChoice(form, YEARS_BACK)
         self.year_box.grid(row=2, column=1, sticky="w", pady=6)
         self.period_label = ttk.Label(form, text=_("Period"))
         self.period_label.grid(row=3, column=0, **pad)
@@ -160,7 +158,7 @@ class StatementScreen(DocumentScreen):
         kind = self.kind.get()
         if kind == "rights":
             return documents.StatementRequest(
-                key[0], key[1], kind, year=int(self.year.get()), lang=self.lang.code()
+                key[0], key[1], kind, year=self.year_box.year(), lang=self.lang.code()
             )
         first, last = self.date_from.value(), self.date_to.value()
         if first is None or last is None:
