@@ -38,8 +38,16 @@ class ReaderView:
 class CardService:
     """Readers, cards in them, and the card operations of the counter."""
 
-    def __init__(self, mode: ReaderMode, open_backend: Callable[[], object] | None = None) -> None:
+    def __init__(
+        self,
+        mode: ReaderMode,
+        open_backend: Callable[[], object] | None = None,
+        preferred: str | None = None,
+    ) -> None:
+        """`preferred` names the PC/SC reader of this counter (the office setting
+        `card_reader`): the others are ignored. None: whichever reader holds a card."""
         self.mode = mode
+        self.preferred = preferred if mode is ReaderMode.PCSC else None
         self.events: queue.Queue[ReaderEvent] = queue.Queue()
         self._open_backend = open_backend
         self._monitor: ReaderMonitor | None = None
@@ -74,8 +82,16 @@ class CardService:
                 event = self.events.get_nowait()
             except queue.Empty:
                 return seen
+            if self._ignored(event):
+                continue
             self._apply(event)
             seen.append(event)
+
+    def _ignored(self, event: ReaderEvent) -> bool:
+        """Events of readers other than the chosen one (service events always count)."""
+        if self.preferred is None or event.kind in (EventKind.SERVICE_DOWN, EventKind.SERVICE_UP):
+            return False
+        return event.reader != self.preferred
 
     def _apply(self, event: ReaderEvent) -> None:
         kind = event.kind
@@ -96,7 +112,8 @@ class CardService:
 
     @property
     def view(self) -> ReaderView:
-        """The reader to show: the first holding a card, else the first attached."""
+        """The reader to show: the first holding a card, else the first attached (only the
+        chosen reader is ever attached when one is chosen)."""
         with_card = [name for name, present in self._readers.items() if present]
         reader = with_card[0] if with_card else next(iter(self._readers), None)
         return ReaderView(self.mode, reader, bool(with_card), self._service_up)

@@ -34,6 +34,7 @@ class AppConfig:
     text_size: int = 14
     scaling: float | None = None  # Tk scaling (pixels per point); None: as the display says
     printer: str | None = None  # None: the office setting `printer`; "" or unset: no printing
+    card_reader: str | None = None  # None: the office setting `card_reader`; "": any reader
     status_refresh_ms: int = 5000
     # How often card events, the inactivity lock and published sync states are looked at: a card
     # waits for the next tick (at 1000 ms, half a second on average); a tick costs microseconds.

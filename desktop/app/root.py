@@ -51,6 +51,13 @@ def with_stored_settings(config: AppConfig) -> AppConfig:
     return config.with_(**changes) if changes else config
 
 
+def chosen_reader(config: AppConfig) -> str | None:
+    """The PC/SC reader this counter uses: the configured one, else the office setting, else
+    None (any reader)."""
+    name = config.card_reader if config.card_reader is not None else start_settings().card_reader
+    return name or None
+
+
 def build_app(
     home: OfficeHome,
     config: AppConfig,
@@ -93,7 +100,7 @@ def build_app(
         config,
         home,
         office,
-        CardService(mode, open_backend),
+        CardService(mode, open_backend, chosen_reader(config)),
         StaffSession(config.idle_lock_seconds, clock),
         default_registry(),
         feed,
