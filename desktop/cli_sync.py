@@ -4,8 +4,9 @@ rejected commands, and ask headquarters for a customer of another district."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-import time
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -181,14 +182,19 @@ def _run_continuously(home: Any, actor: str) -> int:
             line += f"; next {s.next_attempt_at.astimezone():%H:%M:%S}"
         print(line, flush=True)
 
+    stop = threading.Event()
+    # Ctrl+C, and SIGTERM from a service manager; set explicitly, because a program started in
+    # the background by a shell inherits SIGINT ignored (Python then leaves it so)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     worker = SyncWorker(home, lambda: connect(actor=actor), listeners=[show]).start()
     worker.wake()
     print("Syncing with headquarters; press Ctrl+C to stop.", file=sys.stderr)
     try:
-        while worker.alive:
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        print("Stopping after the current step...", file=sys.stderr)
+        while worker.alive and not stop.wait(0.5):
+            pass
+        if stop.is_set():
+            print("Stopping after the current step...", file=sys.stderr)
     finally:
         worker.stop()
     return EXIT_OK
