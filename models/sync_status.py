@@ -17,7 +17,7 @@ FRESHNESS_SQL = (
     "(SELECT value FROM office_setting WHERE key = 'demo_generated_at'), "
     "s.status, s.data_as_of, "
     "(SELECT count(*) FROM outbox WHERE status = 'rejected' AND acknowledged_at IS NULL), "
-    "s.clock_skew_s, s.resync_required "
+    "s.clock_skew_s, s.resync_required, json_extract(s.detail, '$.error_kind') "
     "FROM (SELECT 1) LEFT JOIN sync_state s ON s.channel = ?"
 )
 
@@ -36,6 +36,7 @@ class Freshness:
     rejected_awaiting: int = 0  # commands headquarters rejected, not yet seen by a supervisor
     clock_skew_s: float | None = None  # this computer's clock minus headquarters'
     resync_required: bool = False
+    error_kind: str | None = None  # the type of the last error (sync.errors), for its translation
 
     @property
     def never_synced(self) -> bool:
@@ -61,6 +62,7 @@ def freshness() -> Freshness:
         rejected,
         skew,
         resync,
+        kind,
     ) = db.execute_sql(FRESHNESS_SQL, (HEADQUARTERS,)).fetchone()
     return Freshness(
         _time(success),
@@ -73,6 +75,7 @@ def freshness() -> Freshness:
         rejected,
         skew,
         bool(resync),
+        kind,
     )
 
 

@@ -165,3 +165,6 @@ class SyncEngine:
             )
         with write_transaction():
             state.write(**changes)
+            state.update_detail(
+                error_kind=None if report.error is None else type(report.error).__name__
+            )

@@ -25,6 +25,7 @@ class StatusSnapshot:
     districts: tuple[str, ...]
     status: str
     last_error: str | None
+    error_kind: str | None  # the type of the last error (sync.errors), for its translation
     last_success_at: datetime | None
     last_attempt_at: datetime | None
     data_as_of: datetime | None
@@ -68,6 +69,7 @@ class StatusSnapshot:
             "districts": list(self.districts),
             "status": self.status,
             "last_error": self.last_error,
+            "error_kind": self.error_kind,
             "last_success_at": iso(self.last_success_at),
             "last_attempt_at": iso(self.last_attempt_at),
             "data_as_of": iso(self.data_as_of),
@@ -152,6 +154,7 @@ def read_status() -> StatusSnapshot:
         districts=link.districts if link else (),
         status=hq.status,
         last_error=hq.last_error,
+        error_kind=hq.detail.get("error_kind"),
         last_success_at=hq.last_success_at,
         last_attempt_at=hq.last_attempt_at,
         data_as_of=hq.data_as_of,

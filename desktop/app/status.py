@@ -49,6 +49,7 @@ class StatusSnapshot:
     rejected: int | None  # None: not known
     checked_at: datetime
     clock_skew_s: float | None = None  # this computer's clock minus headquarters'
+    reason_kind: str | None = None  # the type of the error behind `reason` (sync.errors)
 
     @property
     def never_synced(self) -> bool:
@@ -97,6 +98,7 @@ def snapshot_from(
         rejected=_attr(obj, "rejected", "rejected_commands", "rejected_awaiting", default=rejected),
         checked_at=now,
         clock_skew_s=_attr(obj, "clock_skew_s"),
+        reason_kind=_attr(obj, "error_kind") if error else None,
     )
 
 

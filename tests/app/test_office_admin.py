@@ -316,7 +316,7 @@ def test_sync_now_with_headquarters_hanging_then_gone_keeps_the_window_working(
     driver.settle()
     assert screen.outcome.cget("text").startswith("Offline: headquarters cannot be reached.")
     assert screen.sync.text("state").startswith("Offline")
-    assert "Reason: the connection to headquarters" in screen.sync.text("state")
+    assert "Detail: the connection to headquarters" in screen.sync.text("state")
 
     free = free_port()  # and now a dead address: refused at once
     with write_transaction():
@@ -325,7 +325,7 @@ def test_sync_now_with_headquarters_hanging_then_gone_keeps_the_window_working(
     driver.pump(lambda: not screen.running, "the second sync to end")
     driver.settle()
     assert screen.outcome.cget("text").startswith("Offline: headquarters cannot be reached.")
-    assert "Reason: cannot reach headquarters" in screen.sync.text("state")
+    assert "Detail: cannot reach headquarters" in screen.sync.text("state")
     driver.screenshot("office-link-offline-en")
 
 

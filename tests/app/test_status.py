@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from desktop.app.freshness import data_as_of_text
+from desktop.app.i18n import set_language
 from desktop.app.status import StatusFeed, SyncState, read_status, snapshot_from
+from desktop.app.sync_words import sync_problem
+from models.sync_status import Freshness
 
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 
@@ -82,3 +85,16 @@ def test_the_register_status_counts_pending_and_unacknowledged_rejections(demo) 
     Outbox.update(status="rejected").where(Outbox.seq == 1).execute()
     snapshot = read_status()
     assert (snapshot.pending, snapshot.rejected) == (1, 1)
+
+
+def test_a_sync_problem_is_said_in_the_clerk_s_language_with_the_engine_s_words_as_detail() -> None:
+    set_language("zh")
+    assert (
+        sync_problem("ServerError", "headquarters failed (HTTP 500)")
+        == "总部发生故障：系统会自动重试同步。"
+    )
+    assert sync_problem("SomethingNewer", "an English sentence") == "an English sentence"
+    snapshot = snapshot_from(
+        Freshness(None, None, "cannot reach headquarters", 0, None, "offline", error_kind="Offline")
+    )
+    assert snapshot.reason_kind == "Offline"

@@ -14,6 +14,7 @@ from desktop.app.formatting import ROLE, label
 from desktop.app.freshness import data_as_of_text
 from desktop.app.i18n import _, ngettext
 from desktop.app.status import StatusSnapshot, SyncState
+from desktop.app.sync_words import sync_problem
 from desktop.app.theme import SMALL_FONT
 from models.fields import utc_now
 from models.staff import StaffMember
@@ -79,7 +80,8 @@ class StatusBar(ttk.Frame):
         self.snapshot = snapshot
         text = sync_state_text(snapshot.state)
         if snapshot.state is SyncState.FAILING and snapshot.reason:
-            text = _("{state}: {reason}").format(state=text, reason=_short(snapshot.reason))
+            reason = sync_problem(snapshot.reason_kind, snapshot.reason) or snapshot.reason
+            text = _("{state}: {reason}").format(state=text, reason=_short(reason))
         self.sync.configure(text="● " + text, bootstyle=f"@{SYNC_STYLES[snapshot.state]}")
         self.as_of.configure(text=data_as_of_text(snapshot, now or utc_now()))
         parts = [

@@ -21,6 +21,7 @@ from desktop.app.formatting import age_words, local_time
 from desktop.app.i18n import N_, _
 from desktop.app.messages import error_message
 from desktop.app.registry import Screen, Shortcut
+from desktop.app.sync_words import sync_problem
 from desktop.app.theme import TITLE_FONT
 from desktop.app.widgets.admin_fields import FieldBlock
 from models.fields import utc_now
@@ -48,6 +49,12 @@ def state_words(status: StatusSnapshot) -> str:
         "never": _("Never synced"),
     }.get(status.status, status.status)
     if status.last_error and status.status in ("offline", "failing"):
+        reason = sync_problem(status.error_kind, status.last_error)
+        if reason != status.last_error:  # translated: the engine's own words are the detail
+            short = _("Offline") if status.status == "offline" else _("Sync failing")
+            return _("{state}. {reason} (Detail: {detail})").format(
+                state=short, reason=reason, detail=status.last_error
+            )
         words = _("{state}. Reason: {reason}").format(state=words, reason=status.last_error)
     return words
 
