@@ -147,11 +147,7 @@ def _read_request(sock: socket.socket) -> bytes | None:
         if not chunk:
             return None
         body += chunk
-    lines = [
-        line
-        for line in head.split(b"\r\n")
-        if not line.lower().startswith(b"connection:")
-    ]
+    lines = [line for line in head.split(b"\r\n") if not line.lower().startswith(b"connection:")]
     return b"\r\n".join([*lines, b"Connection: close"]) + b"\r\n\r\n" + body
 
 

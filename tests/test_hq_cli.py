@@ -40,8 +40,19 @@ def test_enrol_office_prints_the_token_once_and_refuses_a_second_enrolment(
     tmp_path: Path,
 ) -> None:
     db = sqlite_url(tmp_path / "hq.db")
-    done = run("hq", "enrol-office", "--db", db, "--office", "lixia", "--district", "370102",
-               "370103", "--name", "历下区")
+    done = run(
+        "hq",
+        "enrol-office",
+        "--db",
+        db,
+        "--office",
+        "lixia",
+        "--district",
+        "370102",
+        "370103",
+        "--name",
+        "历下区",
+    )
     assert done.returncode == 0, done.stderr
     token = done.stdout.strip()
     assert token.startswith("lixia.") and "shown only this once" in done.stderr
@@ -103,15 +114,17 @@ def test_verify_statement_exits_0_for_a_genuine_code_and_1_for_a_forgery(demo_db
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("GENUINE: statement 370102-20261120-00001 (rights)")
     assert "not yet received" in done.stdout
-    forged = run("hq", "verify-statement", "--db", demo_db, genuine.replace("rights", "medical"),
-                 "--json")
+    forged = run(
+        "hq", "verify-statement", "--db", demo_db, genuine.replace("rights", "medical"), "--json"
+    )
     assert forged.returncode == 1
     assert json.loads(forged.stdout)["genuine"] is False
 
 
 def test_an_unreachable_database_is_an_environment_error() -> None:
-    done = run("hq", "lookup", "--db", f"postgresql://nobody@127.0.0.1:{free_port()}/hq",
-               "--card", "A1")
+    done = run(
+        "hq", "lookup", "--db", f"postgresql://nobody@127.0.0.1:{free_port()}/hq", "--card", "A1"
+    )
     assert done.returncode == 2
     assert "cannot open headquarters' database" in done.stderr and "Traceback" not in done.stderr
 
@@ -173,8 +186,12 @@ def test_serve_answers_over_http_from_several_workers_on_postgresql(
     with httpx.Client(base_url=base, headers=headers) as client:
         hello = client.get("/v1/hello").json()
         assert hello["office"] == {"id": "lixia", "districts": ["370102"]}
-        item = {"uuid": "u", "command": "visit.record", "created_at": "2026-11-20T00:00:00Z",
-                "payload": {"channel": "kiosk", "purpose": "lookup", "at": "2026-11-20T00:00:00Z"}}
+        item = {
+            "uuid": "u",
+            "command": "visit.record",
+            "created_at": "2026-11-20T00:00:00Z",
+            "payload": {"channel": "kiosk", "purpose": "lookup", "at": "2026-11-20T00:00:00Z"},
+        }
         pushed = [client.post("/v1/push", json={"items": [item]}).json() for _ in range(4)]
         assert {p["results"][0]["status"] for p in pushed} == {"accepted"}
         wrong = client.get("/v1/changes", headers={"Authorization": "Bearer lixia.x"})
@@ -190,10 +207,27 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
         pytest.skip("openssl is needed to make a test certificate")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True, timeout=60,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     return cert, key
 
@@ -204,8 +238,17 @@ def test_serve_speaks_tls_and_shows_a_skewed_clock_for_training(
     cert, key = self_signed(tmp_path)
     db = sqlite_url(tmp_path / "hq.db")
     port = free_port()
-    process = serve("--db", db, "--port", str(port), "--ssl-certfile", str(cert),
-                    "--ssl-keyfile", str(key), env={"COUNTERDESK_HQ_CLOCK_OFFSET_S": "-7200"})
+    process = serve(
+        "--db",
+        db,
+        "--port",
+        str(port),
+        "--ssl-certfile",
+        str(cert),
+        "--ssl-keyfile",
+        str(key),
+        env={"COUNTERDESK_HQ_CLOCK_OFFSET_S": "-7200"},
+    )
     stopped.append(process)
     base = f"https://127.0.0.1:{port}"
     trusted = ssl.create_default_context(cafile=str(cert))
@@ -222,7 +265,13 @@ def test_serve_speaks_tls_and_shows_a_skewed_clock_for_training(
 
 
 def test_serve_refuses_half_a_tls_configuration(tmp_path: Path) -> None:
-    done = run("hq", "serve", "--db", sqlite_url(tmp_path / "hq.db"), "--ssl-certfile",
-               str(tmp_path / "missing.pem"))
+    done = run(
+        "hq",
+        "serve",
+        "--db",
+        sqlite_url(tmp_path / "hq.db"),
+        "--ssl-certfile",
+        str(tmp_path / "missing.pem"),
+    )
     assert done.returncode == 2 and "both --ssl-certfile and --ssl-keyfile" in done.stderr
     assert not (tmp_path / "hq.db").exists()

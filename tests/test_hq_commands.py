@@ -133,9 +133,7 @@ def test_query_password_commands_update_the_credential_and_publish_it(demo_hq: D
     demo_hq.lixia.push(command("query_password.unlocked", {"ssn": ssn}))
     digest = "scrypt$16384$8$1$c2FsdA==$ZGlnZXN0"
     reset = demo_hq.lixia.push(
-        command(
-            "query_password.reset", {"ssn": ssn, "password_hash": digest, "to_initial": False}
-        )
+        command("query_password.reset", {"ssn": ssn, "password_hash": digest, "to_initial": False})
     )
     assert reset[0]["status"] == "accepted"
     changes = demo_hq.lixia.get("/v1/changes").json()["changes"]

@@ -296,7 +296,6 @@ def test_any_scanned_statement_code_is_answered_genuine_or_not(
         assert isinstance(response.json()["genuine"], bool)
 
 
-
 # -- what the fuzzers found (kept as plain regression tests) ----------------------------------
 
 
@@ -328,9 +327,7 @@ def test_an_audit_event_number_wider_than_64_bits_is_a_bad_request(
 def test_a_cursor_wider_than_64_bits_is_a_bad_request(demo_hq: DemoHq, path: str) -> None:
     """`after` beyond what the databases store is refused, not a 500."""
     separator = "&" if "?" in path else "?"
-    answer = demo_hq.client.get(
-        f"{path}{separator}after={2**63}", headers=demo_hq.lixia.headers()
-    )
+    answer = demo_hq.client.get(f"{path}{separator}after={2**63}", headers=demo_hq.lixia.headers())
     assert answer.status_code == 400
 
 

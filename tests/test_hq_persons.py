@@ -21,9 +21,12 @@ def test_an_office_reads_a_visitor_of_another_district_and_the_read_is_logged(
     assert set(body["tables"]) == {t.name for t in PERSON_TABLES}
     assert body["tables"]["person"]["rows"][0][:2] == [person_id, ssn]
     assert card in [row[1] for row in body["tables"]["card"]["rows"]]
-    assert len(body["tables"]["contribution"]["rows"]) == store.execute(
-        "SELECT count(*) FROM contribution WHERE person_id = ?", (person_id,)
-    ).fetchone()[0]
+    assert (
+        len(body["tables"]["contribution"]["rows"])
+        == store.execute(
+            "SELECT count(*) FROM contribution WHERE person_id = ?", (person_id,)
+        ).fetchone()[0]
+    )
     by_card = demo_hq.lixia.get("/v1/persons", card=card.lower())
     assert by_card.json()["tables"] == body["tables"]
     log = store.execute(

@@ -130,9 +130,12 @@ def watch(
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert process.poll() is None, "the sync finished before the moment to interrupt it"
-        with contextlib.closing(
-            sqlite3.connect(f"file:{home / 'register.db'}?mode=ro", uri=True, timeout=5)
-        ) as conn, contextlib.suppress(sqlite3.OperationalError):
+        with (
+            contextlib.closing(
+                sqlite3.connect(f"file:{home / 'register.db'}?mode=ro", uri=True, timeout=5)
+            ) as conn,
+            contextlib.suppress(sqlite3.OperationalError),
+        ):
             if ready(conn):
                 return
         time.sleep(0.01)
