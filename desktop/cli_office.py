@@ -13,6 +13,7 @@ from pathlib import Path
 from desktop.cli_common import (
     EXIT_NOT_FOUND,
     EXIT_OK,
+    EXIT_USAGE,
     CliError,
     emit,
     home_of,
@@ -20,8 +21,9 @@ from desktop.cli_common import (
     open_home,
     positive,
 )
+from desktop.cli_db import read_new_passphrase
 from desktop.render import freshness_json
-from models import audit
+from models import audit, keystore
 from models.actor import Actor
 from models.backup import backup as backup_register
 from models.backup import restore as restore_register
@@ -73,6 +75,17 @@ def add_office_commands(sub: argparse._SubParsersAction) -> None:
         "--no-admin",
         action="store_true",
         help="create no admin account now (scripts, demo districts: their roster has one)",
+    )
+    p.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="create the register encrypted (SQLCipher) with a new office passphrase, asked "
+        "first (twice without echo on a terminal, else the first line of standard input)",
+    )
+    p.add_argument(
+        "--remember",
+        action="store_true",
+        help="with --encrypt: store the passphrase in this computer's keyring",
     )
     p.set_defaults(func=cmd_init)
 
@@ -193,20 +206,38 @@ def cmd_init(args: argparse.Namespace) -> int:
     home = home_of(args)
     if home.exists():
         return _first_admin_of_existing(args, home)
+    if args.remember and not args.encrypt:
+        raise CliError(EXIT_USAGE, "--remember goes with --encrypt; nothing was created")
+    passphrase = _new_register_passphrase(args) if args.encrypt else None
     credentials = None if args.no_admin else _admin_credentials(args)
     name = args.office_name or f"济南市{JINAN_REGIONS[args.district]}社会保险服务中心"
-    home.create(args.district, name)
+    home.create(args.district, name, passphrase=passphrase)
+    state = "encrypted" if passphrase else "plain"
     print(
         f"Created the office home {home.path} (district {args.district}, schema "
-        f"v{SCHEMA_VERSION}).",
+        f"v{SCHEMA_VERSION}, {state} register).",
         file=sys.stderr,
     )
+    if passphrase is not None and args.remember:
+        keystore.remember(home.register_path, passphrase)
+        print("The passphrase is stored in this computer's keyring.", file=sys.stderr)
     if credentials is not None:
         create_first_admin(*credentials, Actor.command_line())
         print(f"Created the first admin account {credentials[0]}.", file=sys.stderr)
     else:
         print(f"No admin account yet: {NO_ADMIN_HINT}.", file=sys.stderr)
     return EXIT_OK
+
+
+def _new_register_passphrase(args: argparse.Namespace) -> str:
+    """The new register's passphrase (checked), before anything is created."""
+    if args.remember and not keystore.has_keyring():
+        raise CliError(
+            EXIT_USAGE,
+            "this computer has no usable keyring to remember the passphrase in: run without "
+            "--remember; nothing was created",
+        )
+    return read_new_passphrase()
 
 
 def _first_admin_of_existing(args: argparse.Namespace, home: OfficeHome) -> int:

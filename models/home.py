@@ -63,15 +63,16 @@ class OfficeHome:
                 f"folder with --home or {HOME_ENV}, or fix its permissions"
             ) from exc
 
-    def create(self, district: str, office_name: str) -> None:
-        """Create a new, empty register for the office of `district` (a 6-digit region code)."""
+    def create(self, district: str, office_name: str, passphrase: str | None = None) -> None:
+        """Create a new, empty register for the office of `district` (a 6-digit region code),
+        encrypted with `passphrase` when one is given."""
         self.ensure_writable()
         if self.exists():
             raise InvalidRequest(
                 f"{self.register_path} already exists; it was left as it is "
                 "(use another --home for a new office)"
             )
-        open_register(self.register_path, create=True)
+        open_register(self.register_path, create=True, passphrase=passphrase)
         with write_transaction():
             OfficeSetting.replace(key="district", value=district).execute()
             OfficeSetting.replace(key="office_name", value=office_name).execute()

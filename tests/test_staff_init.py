@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from models.cipher import FileKind, file_kind
 from models.db import close_register
 from models.home import OfficeHome
 from models.schema import StaffUser
 from models.staff import authenticate
 from tests.cli_helpers import run
+from tests.keyring_helpers import NO_KEYRING, PASSPHRASE
 
 PASSWORD = "first-admin-26"
 
@@ -62,3 +64,30 @@ def test_a_register_without_an_admin_says_how_to_create_one(tmp_path: Path) -> N
     refused = run("init", "--admin", "deputy", home=home, stdin=f"{PASSWORD}\n")
     assert refused.returncode == 1 and "already exists" in refused.stderr
     assert _accounts(home) == [("chief", "admin", "local")]
+
+
+def test_init_encrypt_creates_an_encrypted_register_that_opens_only_with_its_passphrase(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "office"
+    done = run(
+        "init", "--encrypt", home=home, stdin=f"{PASSPHRASE}\nchief\n{PASSWORD}\n", env=NO_KEYRING
+    )
+    assert done.returncode == 0, done.stderr
+    assert "encrypted register" in done.stderr
+    assert file_kind(home / "register.db") is FileKind.ENCRYPTED
+    assert b"chief" not in (home / "register.db").read_bytes()
+    locked = run("status", home=home, env=NO_KEYRING, stdin="")
+    assert locked.returncode == 2 and "passphrase" in locked.stderr
+    opened = run(
+        "--passphrase-stdin", "status", "--json", home=home, stdin=PASSPHRASE + "\n", env=NO_KEYRING
+    )
+    assert opened.returncode == 0, opened.stderr
+    assert json.loads(opened.stdout)["has_admin"] is True
+
+
+def test_init_encrypt_refuses_a_weak_passphrase_and_creates_nothing(tmp_path: Path) -> None:
+    home = tmp_path / "office"
+    done = run("init", "--encrypt", home=home, stdin=f"short\nchief\n{PASSWORD}\n")
+    assert done.returncode == 1 and "nothing was" in done.stderr
+    assert not (home / "register.db").exists()
