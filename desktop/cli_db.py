@@ -21,6 +21,7 @@ from desktop.cli_common import (
 )
 from models import keystore
 from models.cipher import FileKind, connect_encrypted, file_kind
+from models.db import close_register
 from models.encryption import (
     check_new_passphrase,
     encrypt_home,
@@ -28,7 +29,7 @@ from models.encryption import (
     plain_copies,
     rekey_register,
 )
-from models.home import OfficeHome
+from models.home import SIGNING_KEY_FILE, OfficeHome
 
 
 def add_db_commands(sub: argparse._SubParsersAction) -> None:
@@ -197,6 +198,11 @@ def cmd_db_encrypt(args: argparse.Namespace) -> int:
         done = encrypt_home(home.path, home.register_path, passphrase)
     for path in done.encrypted:
         print(f"Encrypted {path}", file=sys.stderr)
+    if _move_signing_key(home, passphrase):
+        print(
+            "The statement signing key moved from its file into the encrypted register.",
+            file=sys.stderr,
+        )
     if args.remember:
         keystore.remember(home.register_path, passphrase)
         print("The passphrase is stored in this computer's keyring.", file=sys.stderr)
@@ -207,6 +213,19 @@ def cmd_db_encrypt(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_OK
+
+
+def _move_signing_key(home: OfficeHome, passphrase: str) -> bool:
+    """Move a statement signing key file into the encrypted register; True if there was one."""
+    if not (home.path / SIGNING_KEY_FILE).exists():
+        return False
+    keyed = home.with_passphrase(passphrase)
+    keyed.open()
+    try:
+        keyed.signing_key()
+    finally:
+        close_register()
+    return True
 
 
 def cmd_db_rekey(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from models.schema import OfficeSetting, write_transaction
 HOME_ENV = "COUNTERDESK_HOME"
 REGISTER_FILE = "register.db"
 SIGNING_KEY_FILE = "keys/statement-signing.key"
+SIGNING_KEY_SETTING = "statement_signing_key"  # where the key lives in an encrypted register
 
 
 @dataclass(frozen=True)
@@ -78,10 +79,33 @@ class OfficeHome:
             OfficeSetting.replace(key="office_name", value=office_name).execute()
 
     def signing_key(self) -> bytes:
-        """The office's key for signing statements (made on first use, readable by owner only).
+        """The office's key for signing statements (made on first use). The register must be
+        open.
 
-        Headquarters holds a copy to verify the QR codes of printed statements.
+        Headquarters holds a copy to verify the QR codes of printed statements. Beside a plain
+        register it is a file readable by its owner only; with an encrypted register it lives
+        in the register itself (office setting), so a stolen laptop does not give it away: a
+        key file left from before the encryption is moved in and deleted.
         """
+        if self.is_encrypted():
+            return self._key_in_register()
+        return self._key_file()
+
+    def _key_in_register(self) -> bytes:
+        stored = setting(SIGNING_KEY_SETTING)
+        if stored:
+            return bytes.fromhex(stored)
+        path = self.path / SIGNING_KEY_FILE
+        with write_transaction():  # BEGIN IMMEDIATE: processes racing here make one key
+            stored = setting(SIGNING_KEY_SETTING)
+            if not stored:
+                stored = path.read_text().strip() if path.exists() else secrets.token_hex(32)
+                bytes.fromhex(stored)  # a damaged key file stops here, before it is adopted
+                OfficeSetting.replace(key=SIGNING_KEY_SETTING, value=stored).execute()
+        path.unlink(missing_ok=True)
+        return bytes.fromhex(stored)
+
+    def _key_file(self) -> bytes:
         path = self.path / SIGNING_KEY_FILE
         if not path.exists():
             # Written whole under a temporary name, then linked into place: a process racing

@@ -24,7 +24,7 @@ from models.errors import (
     RegisterInUse,
     WrongPassphrase,
 )
-from models.home import OfficeHome
+from models.home import SIGNING_KEY_FILE, SIGNING_KEY_SETTING, OfficeHome, setting
 from models.lookup import KeyKind, open_overview, search_people
 from models.reglock import RegisterLock
 from models.schema import Person, db
@@ -314,3 +314,22 @@ def test_copies_left_plain_by_an_interrupted_conversion_are_encrypted_by_the_nex
     assert check_backup(copy, PASSPHRASE).persons == DEMO_PERSONS
     with pytest.raises(InvalidRequest, match="no plain copy is left"):
         encrypt_leftovers(demo.path, demo.register_path, PASSPHRASE)
+
+
+def test_the_signing_key_moves_into_the_encrypted_register_and_stays_the_same(
+    demo: OfficeHome,
+) -> None:
+    before = demo.signing_key()
+    key_file = demo.path / SIGNING_KEY_FILE
+    assert key_file.exists()
+    home = _encrypted(demo)
+    assert home.signing_key() == before
+    assert not key_file.exists()
+    assert setting(SIGNING_KEY_SETTING) == before.hex()
+    assert home.signing_key() == before
+
+
+def test_an_encrypted_home_without_a_key_makes_one_inside_the_register(demo: OfficeHome) -> None:
+    home = _encrypted(demo)
+    key = home.signing_key()
+    assert len(key) == 32 and not (demo.path / SIGNING_KEY_FILE).exists()
