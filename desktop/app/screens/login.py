@@ -64,7 +64,7 @@ class LoginScreen(Screen):
                     "`counterdesk init` on this office home (it asks for a username and a "
                     "password), or sync with headquarters."
                 ),
-                bootstyle="warning",
+                bootstyle="danger",  # the light themes' warning yellow is unreadable on white
                 wraplength=520,
             )
             self.no_admin.grid(row=7, column=0, columnspan=2, sticky="w", pady=(20, 0))
