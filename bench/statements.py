@@ -7,7 +7,8 @@
   drawing one page of the same amount of text (the statement's table rows as lines) with the
   same embedded font;
 - batch: `reports.batch.run_batch` of N statements on all cores, statements per second; the
-  baseline is the same number of bare pages on the same number of processes.
+  baseline is the same number of bare pages on the same number of processes;
+- how many pages the statements (singles and batch) have.
 Goal: a single statement under 150 ms; batch throughput at least half of the baseline's.
 """
 
@@ -103,6 +104,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary = run_batch(
         home, actor, [p.id for p in batch_people], YEAR, work / "batch", workers=args.workers
     )
+    pages = {
+        str(count): documents
+        for count, documents in db.execute_sql(
+            "SELECT pages, count(*) FROM statement WHERE kind = 'rights' AND sha256 IS NOT NULL "
+            "GROUP BY pages ORDER BY pages"
+        )
+    }
     close_register()
     start = time.perf_counter()
     method = "fork" if sys.platform.startswith("linux") else "spawn"
@@ -122,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "per_second": summary.per_second,
         },
         "bare_batch_per_second": bare_rate,
+        "pages": pages,
         "workers": args.workers,
     }
     result["single_ratio"] = result["single_ms"]["median"] / result["bare_page_ms"]["median"]
@@ -139,6 +148,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"batch: {summary.made} statements ({len(summary.failed)} failed) in "
         f"{summary.seconds:.1f} s on {args.workers} processes = {summary.per_second:.1f}/s; "
         f"bare pages {bare_rate:.1f}/s; share {result['batch_share']:.2f}",
+        file=out,
+    )
+    print(
+        "pages per statement (singles and batch): "
+        + ", ".join(f"{count} page(s): {documents}" for count, documents in pages.items()),
         file=out,
     )
     print(

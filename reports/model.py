@@ -100,7 +100,7 @@ class RightsRecord:
     months_complete: bool  # False: some months of the year are only in the yearly summary
     year_totals: list[YearRow]  # the year, per insurance type
     months_paid_total: dict[str, int]  # all years: contribution time per insurance type
-    arrears: list[MonthRow]  # unpaid months (any year held)
+    arrears: list[MonthRow]  # unpaid months of the 36 months ending last month (any type)
     accounts: list[AccountRow]
 
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from models.enums import CONTRIBUTION_STATUS_CODES, ENTRY_KIND_CODES, EntryKind, Insurance
+from models.enums import (
+    CONTRIBUTION_STATUS_CODES,
+    ENTRY_KIND_CODES,
+    ContributionStatus,
+    EntryKind,
+    Insurance,
+)
 from models.errors import InvalidRequest, NotFound
 from models.idnumber import mask_id_number
-from models.overview import MonthView, Overview, person_overview
+from models.overview import month_window
 from models.people import PersonSummary
 from models.schema import db
 from models.sync_status import Freshness
@@ -55,79 +61,132 @@ def holder_of(person: PersonSummary) -> Holder:
     )
 
 
-def _ins(insurance: Insurance) -> str:
-    return insurance.name.lower()
+_INSURANCE_CODE = {i.value: i.name.lower() for i in Insurance}
+_STATUS_CODE = {s.value: code for s, code in _STATUS.items()}
+_ARREARS = ContributionStatus.ARREARS.value
+
+# The rights record reads only what it prints (the counter's overview reads more: recent account
+# entries, the freshness of the data). It keeps the overview's rules: monthly rows count within
+# the 36-month window ending last month, yearly summaries and window months are added together.
+_CARDS = (
+    "SELECT card_no, generation, status, issue_date, expiry_date FROM card WHERE person_id = ? "
+    "ORDER BY status != 'active', issue_date DESC"
+)
+_ENROLMENTS = (
+    "SELECT e.insurance, m.name, m.unit_code, e.start_date, e.end_date, e.status "
+    "FROM enrolment e LEFT JOIN employer m ON m.id = e.employer_id "
+    "WHERE e.person_id = ? ORDER BY e.insurance, e.start_date"
+)
+_WINDOW_MONTHS = (
+    "SELECT period, insurance, base_fen, employer_fen, personal_fen, status, posted_date "
+    "FROM contribution WHERE person_id = ? AND period BETWEEN ? AND ? "
+    "AND (period BETWEEN ? AND ? OR status = ?) ORDER BY period, insurance"
+)
+_WINDOW_PAID = (
+    "SELECT insurance, count(*) FROM contribution WHERE person_id = ? AND period BETWEEN ? AND ? "
+    "AND status != ? GROUP BY insurance"
+)
+_WINDOW_TYPES = (
+    "SELECT DISTINCT insurance FROM contribution WHERE person_id = ? AND period BETWEEN ? AND ?"
+)
+_SUMMARIES = (
+    "SELECT year, insurance, months_paid, base_total_fen, employer_fen, personal_fen "
+    "FROM contribution_year WHERE person_id = ?"
+)
+_BALANCES = "SELECT kind, balance_fen FROM account WHERE person_id = ? ORDER BY kind"
 
 
-def _month_row(m: MonthView) -> MonthRow:
-    """One month of the overview as a report row (arrears have no posted date)."""
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _month_row(row: tuple) -> MonthRow:
+    """A register row (period, insurance, base, employer, personal, status, posted) for the
+    report (arrears have no posted date)."""
+    period, insurance, base, employer, personal, status, posted = row
     return MonthRow(
-        m.period,
-        _ins(m.insurance),
-        m.base_fen,
-        m.employer_fen,
-        m.personal_fen,
-        _STATUS[m.status],
-        m.posted_date,
+        period,
+        _INSURANCE_CODE[insurance],
+        base,
+        employer,
+        personal,
+        _STATUS_CODE[status],
+        _day(posted),
     )
+
+
+def _year_totals(year: int, months: list[MonthRow], summaries: list[tuple]) -> list[YearRow]:
+    """The year per type, in type order: its summary row plus its monthly rows."""
+    sums: dict[int, list[int]] = {}  # insurance -> months paid, in arrears, base, parts
+    for y, insurance, months_paid, base, employer, personal in summaries:
+        if y == year:
+            sums[insurance] = [months_paid, 0, base, employer, personal]
+    codes = {code: value for value, code in _INSURANCE_CODE.items()}
+    for m in months:
+        acc = sums.setdefault(codes[m.insurance], [0, 0, 0, 0, 0])
+        if m.status == "arrears":
+            acc[1] += 1
+        else:
+            acc[0] += 1
+            acc[2] += m.base_fen
+            acc[3] += m.employer_fen
+            acc[4] += m.personal_fen
+    return [YearRow(_INSURANCE_CODE[i], *acc) for i, acc in sorted(sums.items())]
 
 
 def rights_record(
     header: DocumentHeader, person: PersonSummary, year: int, today: date
 ) -> RightsRecord:
     """The personal rights record of `person` for `year`; InvalidRequest if nothing to state."""
-    ov: Overview = person_overview(person, today)
-    months = [
-        _month_row(m)
-        for m in sorted(ov.months, key=lambda m: (m.period, m.insurance))
-        if m.period // 100 == year
-    ]
-    totals = [
-        YearRow(
-            _ins(y.insurance),
-            y.months_paid,
-            y.months_in_arrears,
-            y.base_total_fen,
-            y.employer_fen,
-            y.personal_fen,
-        )
-        for y in ov.years
-        if y.year == year
-    ]
+    start, end = month_window(today)
+    first, last = max(start, year * 100 + 1), min(end, year * 100 + 12)
+    pid = person.id
+    with db.atomic():
+        window = db.execute_sql(_WINDOW_MONTHS, (pid, start, end, first, last, _ARREARS)).fetchall()
+        summaries = db.execute_sql(_SUMMARIES, (pid,)).fetchall()
+        paid = dict(db.execute_sql(_WINDOW_PAID, (pid, start, end, _ARREARS)).fetchall())
+        window_types = [r[0] for r in db.execute_sql(_WINDOW_TYPES, (pid, start, end))]
+        cards = db.execute_sql(_CARDS, (pid,)).fetchall()
+        enrolments = db.execute_sql(_ENROLMENTS, (pid,)).fetchall()
+        balances = db.execute_sql(_BALANCES, (pid,)).fetchall()
+    rows = [_month_row(r) for r in window]
+    months = [m for m in rows if first <= m.period <= last]
+    totals = _year_totals(year, months, summaries)
     if not totals:
         raise InvalidRequest(
             f"nothing to state: {person.name} has no contributions recorded for {year} in this "
             "office's register"
         )
-    summarised = db.execute_sql(
-        "SELECT count(*) FROM contribution_year WHERE person_id = ? AND year = ?",
-        (person.id, year),
-    ).fetchone()[0]
+    time_paid = dict.fromkeys(window_types, 0)
+    for _, insurance, months_paid, *_ in summaries:
+        time_paid[insurance] = time_paid.get(insurance, 0) + months_paid
+    for insurance, count in paid.items():
+        time_paid[insurance] += count
     return RightsRecord(
         header=header,
         year=year,
         holder=holder_of(person),
         cards=[
-            CardRow(c.card_no, c.generation, c.status, c.issue_date, c.expiry_date)
-            for c in ov.cards
+            CardRow(no, generation, status, _day(issued), _day(expiry))  # type: ignore[arg-type]
+            for no, generation, status, issued, expiry in cards
         ],
         enrolments=[
             EnrolmentRow(
-                _ins(e.insurance),
-                e.employer_name,
-                e.employer_code,
-                e.start_date,
-                e.end_date,
-                e.status,
+                _INSURANCE_CODE[insurance],
+                name,
+                code,
+                _day(begin),  # type: ignore[arg-type]
+                _day(finish),
+                status,
             )
-            for e in ov.enrolments
+            for insurance, name, code, begin, finish, status in enrolments
         ],
         months=months,
-        months_complete=summarised == 0,
+        months_complete=not any(y == year for y, *_ in summaries),
         year_totals=totals,
-        months_paid_total={_ins(i): n for i, n in sorted(ov.totals.items())},
-        arrears=[_month_row(m) for m in sorted(ov.arrears, key=lambda m: (m.period, m.insurance))],
-        accounts=[AccountRow(a.kind, a.balance_fen) for a in ov.accounts],
+        months_paid_total={_INSURANCE_CODE[i]: n for i, n in sorted(time_paid.items())},
+        arrears=[m for m in rows if m.status == "arrears"],
+        accounts=[AccountRow(kind, balance) for kind, balance in balances],
     )
 
 

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from models.actor import Actor
-from models.enums import Role
+from models.enums import CONTRIBUTION_STATUS_CODES, ContributionStatus, Insurance, Role
 from models.errors import InvalidRequest
+from models.fields import utc_now
 from models.lookup import KeyKind, find_one
 from models.money import format_yuan
+from models.overview import MonthView, person_overview
+from models.people import PersonSummary
 from models.schema import OfficeSetting, Outbox, Statement, db
 from models.signing import verify
+from reports import queries
 from reports.errors import FontUnavailable
-from reports.issue import OutputNotWritable, issue
+from reports.issue import OutputNotWritable, document_header, issue
+from reports.model import AccountRow, MonthRow, YearRow
 from tests.conftest import AS_OF
 from tests.pdf_helpers import scan_qr
 
@@ -57,6 +62,134 @@ def test_a_rights_record_states_the_register_and_is_signed(demo, tmp_path: Path)
     row = Statement.get(Statement.number == doc.number)
     assert (row.sha256, row.pages, row.offline) == (doc.sha256, doc.pages, True)
     assert Outbox.get(Outbox.command == "statement.issued").status == "pending"
+
+
+def _yuan(fen: int) -> str:
+    return format_yuan(fen, symbol="")
+
+
+_STATUS_WORDS = {1: "已缴", 2: "欠缴", 3: "补缴"}
+_TYPE_NAMES = {1: "养老保险", 2: "医疗保险", 3: "失业保险", 4: "工伤保险", 5: "生育保险"}
+
+
+def test_every_figure_of_a_contributors_year_agrees_with_the_register(demo, tmp_path: Path) -> None:
+    person = _sample("contributor")
+    out = tmp_path / "rights.pdf"
+    doc = issue(demo, SUPERVISOR, "rights", out, person=person, year=2025)
+    lines = _text(out).splitlines()
+    assert doc.pages == 1  # an ordinary contributor's year is one page
+    months: dict[int, list[tuple]] = {}
+    for row in db.execute_sql(
+        "SELECT period, insurance, base_fen, employer_fen, personal_fen, status, posted_date "
+        "FROM contribution WHERE person_id = ? AND period BETWEEN 202501 AND 202512 "
+        "ORDER BY period, insurance",
+        (person.id,),
+    ):
+        months.setdefault(row[0], []).append(row)
+    assert len(months) == 12
+    for period, rows in months.items():
+        assert len({(r[2], r[5], r[6]) for r in rows}) == 1  # one line per month
+        _, _, base, _, _, status, posted = rows[0]
+        parts = [_yuan(fen) for r in rows for fen in (r[3], r[4])]
+        expected = [f"{period // 100}-{period % 100:02d}", _yuan(base), *parts]
+        expected += [_STATUS_WORDS[status], posted or ""]
+        assert " ".join(expected).strip() in lines, period
+    for insurance, name in _TYPE_NAMES.items():
+        rows = [r for rs in months.values() for r in rs if r[1] == insurance]
+        summary = db.execute_sql(
+            "SELECT coalesce(sum(months_paid), 0), coalesce(sum(base_total_fen), 0), "
+            "coalesce(sum(employer_fen), 0), coalesce(sum(personal_fen), 0) "
+            "FROM contribution_year WHERE person_id = ? AND insurance = ? AND year = 2025",
+            (person.id, insurance),
+        ).fetchone()
+        if not rows and not summary[0]:
+            continue
+        paid = [r for r in rows if r[5] != 2]
+        figures = [
+            str(summary[0] + len(paid)),
+            str(len(rows) - len(paid)),
+            _yuan(summary[1] + sum(r[2] for r in paid)),
+            _yuan(summary[2] + sum(r[3] for r in paid)),
+            _yuan(summary[3] + sum(r[4] for r in paid)),
+        ]
+        assert any(line.startswith(" ".join([name, *figures]) + " ") for line in lines), name
+    for kind, balance in db.execute_sql(
+        "SELECT kind, balance_fen FROM account WHERE person_id = ?", (person.id,)
+    ):
+        label = {"pension": "养老保险个人账户", "medical": "医疗保险个人账户"}[kind]
+        assert any(f"{label} {_yuan(balance)}" in line for line in lines), kind
+    for (card_no,) in db.execute_sql("SELECT card_no FROM card WHERE person_id = ?", (person.id,)):
+        assert any(line.startswith(f"社会保障卡 {card_no}") for line in lines), card_no
+
+
+def _from_overview(person: PersonSummary, year: int, today: date) -> dict:
+    """What the counter's overview shows of `person`'s year, in the rights record's terms."""
+    ov = person_overview(person, today)
+    name = {i: i.name.lower() for i in Insurance}
+
+    def month(m: MonthView) -> MonthRow:
+        status = CONTRIBUTION_STATUS_CODES[m.status]
+        return MonthRow(
+            m.period,
+            name[m.insurance],
+            m.base_fen,
+            m.employer_fen,
+            m.personal_fen,
+            status,
+            m.posted_date,
+        )
+
+    by_month = sorted(ov.months, key=lambda m: (m.period, m.insurance))
+    return {
+        "cards": [
+            (c.card_no, c.generation, c.status, c.issue_date, c.expiry_date) for c in ov.cards
+        ],
+        "enrolments": [
+            (
+                name[e.insurance],
+                e.employer_name,
+                e.employer_code,
+                e.start_date,
+                e.end_date,
+                e.status,
+            )
+            for e in ov.enrolments
+        ],
+        "months": [month(m) for m in by_month if m.period // 100 == year],
+        "year_totals": [YearRow(name[y.insurance], *y[2:]) for y in ov.years if y.year == year],
+        "months_paid_total": {name[i]: n for i, n in sorted(ov.totals.items())},
+        "arrears": [month(m) for m in by_month if m.status == ContributionStatus.ARREARS],
+        "accounts": [AccountRow(a.kind, a.balance_fen) for a in ov.accounts],
+    }
+
+
+def test_the_rights_records_query_states_what_the_counters_overview_shows(demo) -> None:
+    header = document_header(SUPERVISOR, "rights", "zh", utc_now())
+    today = AS_OF + timedelta(days=27)
+    compared = 0
+    for row in db.execute_sql(
+        "SELECT id, ssn, name, gender, birth_date, ethnicity, region_code, phone, address, "
+        "status FROM person ORDER BY id"
+    ).fetchall():
+        person = PersonSummary.from_row(row)
+        for year in (2023, 2024, 2025, 2026):
+            expected = _from_overview(person, year, today)
+            if not expected["year_totals"]:
+                with pytest.raises(InvalidRequest):
+                    queries.rights_record(header, person, year, today)
+                continue
+            doc = queries.rights_record(header, person, year, today)
+            got = {key: getattr(doc, key) for key in expected}
+            got["cards"] = [
+                (c.card_no, c.generation, c.status, c.issue_date, c.expiry_date) for c in doc.cards
+            ]
+            got["enrolments"] = [
+                (e.insurance, e.employer_name, e.employer_code, e.start_date, e.end_date, e.status)
+                for e in doc.enrolments
+            ]
+            assert got == expected, (person.id, year)
+            compared += 1
+    assert compared > 300
 
 
 def test_a_medical_statement_balances_open_and_close_with_the_entries(demo, tmp_path) -> None:

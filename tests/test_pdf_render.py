@@ -83,12 +83,13 @@ def make_holder(name: str = f"刘{HAS}", ssn: str = "37010219900307123X") -> Hol
     )
 
 
-def make_months(years: tuple[int, ...] = (2025,)) -> list[MonthRow]:
+def make_months(years: tuple[int, ...] = (2025,), *, arrears: bool = True) -> list[MonthRow]:
+    """Every month of `years` for the four types; the last December in arrears (`arrears`)."""
     rows = []
     for year in years:
         for month in range(1, 13):
             for insurance in TYPES:
-                arrears = year == years[-1] and month == 12
+                arrears_here = arrears and year == years[-1] and month == 12
                 rows.append(
                     MonthRow(
                         year * 100 + month,
@@ -96,8 +97,8 @@ def make_months(years: tuple[int, ...] = (2025,)) -> list[MonthRow]:
                         850_000,
                         136_000 if insurance == "pension" else 59_500,
                         68_000 if insurance == "pension" else 17_000,
-                        "arrears" if arrears else "paid",
-                        None if arrears else date(year, month, 15),
+                        "arrears" if arrears_here else "paid",
+                        None if arrears_here else date(year, month, 15),
                     )
                 )
     return rows
@@ -215,9 +216,12 @@ def rights_pdf() -> bytes:
     return render_rights_record(make_rights())
 
 
+LONG_YEARS = tuple(range(2018, 2026))  # 96 months: the monthly detail runs over 3 pages
+
+
 @pytest.fixture(scope="module")
 def long_pdf() -> bytes:
-    return render_rights_record(make_rights(make_months((2023, 2024, 2025))))
+    return render_rights_record(make_rights(make_months(LONG_YEARS)))
 
 
 @pytest.fixture
@@ -383,6 +387,156 @@ def test_rights_record_states_title_holder_id_and_totals(rights_pdf: bytes) -> N
         assert expected in text, expected
 
 
+def month_line(rows: list[MonthRow], status: str, types: tuple[str, ...] = TYPES) -> str:
+    """The text line of a month in the detail: month, base, each type's employer and personal
+    parts in `types` order (the types of `rows` only), status word and posting date."""
+    parts = {r.insurance: r for r in rows}
+    cells = [period(rows[0].period), money(rows[0].base_fen)]
+    for insurance in types:
+        if insurance in parts:
+            cells += [money(parts[insurance].employer_fen), money(parts[insurance].personal_fen)]
+    return " ".join([*cells, status, day(rows[0].posted_date)]).strip()
+
+
+def test_the_monthly_detail_is_one_row_per_month_with_every_types_parts(
+    rights_pdf: bytes,
+) -> None:
+    lines = all_text(rights_pdf).splitlines()
+    doc = make_rights()
+    for month in range(1, 13):
+        rows = [m for m in doc.months if m.period == 202500 + month]
+        status = "欠缴" if rows[0].status == "arrears" else "已缴"
+        assert month_line(rows, status) in lines, month
+    heading = (
+        "月份 缴费基数",
+        "养老保险 医疗保险 失业保险 工伤保险",
+        "单位 个人 " * 3 + "单位 个人",
+    )
+    assert all(h in lines for h in heading)
+    # the year's arrears month again under arrears, with what is due
+    assert " ".join(month_line(doc.arrears, "").split()) in lines
+
+
+def test_the_english_monthly_detail_states_the_same_figures() -> None:
+    doc = make_rights(lang="en")
+    lines = all_text(render_rights_record(doc)).splitlines()
+    for month in range(1, 13):
+        rows = [m for m in doc.months if m.period == 202500 + month]
+        status = "In arrears" if rows[0].status == "arrears" else "Paid"
+        assert month_line(rows, status) in lines, month
+    assert "Employer Personal " * 3 + "Employer Personal" in lines
+
+
+def test_a_month_whose_types_differ_in_base_has_a_row_per_base_and_says_why() -> None:
+    months = [
+        replace(m, base_fen=900_000, employer_fen=63_000, posted_date=date(2025, 3, 20))
+        if (m.period, m.insurance) == (202503, "medical")
+        else m
+        for m in make_months()
+    ]
+    lines = all_text(render_rights_record(make_rights(months))).splitlines()
+    march = [m for m in months if m.period == 202503]
+    same = [m for m in march if m.insurance != "medical"]
+    medical = [m for m in march if m.insurance == "medical"]
+    assert month_line(same, "已缴") in lines
+    assert month_line(medical, "已缴") == "2025-03 9,000.00 630.00 170.00 已缴 2025-03-20"
+    assert month_line(medical, "已缴") in lines
+    assert "同一月份各险种的缴费基数、状态或到账日期不同时，分行列示" in lines
+    assert "分行列示" not in all_text(render_rights_record(make_rights()))
+
+
+def _five_types(work_injury_personal: int) -> list[MonthRow]:
+    """A year of five types; work injury and maternity with the given personal part / none."""
+    return [
+        MonthRow(
+            202500 + month,
+            insurance,
+            850_000,
+            59_500,
+            {"work_injury": work_injury_personal, "maternity": 0}.get(insurance, 17_000),
+            "paid",
+            date(2025, month, 15),
+        )
+        for month in range(1, 13)
+        for insurance in (*TYPES, "maternity")
+    ]
+
+
+def test_a_grid_too_wide_leaves_out_personal_columns_of_zero_and_says_so() -> None:
+    lines = all_text(render_rights_record(make_rights(_five_types(0), lang="en"))).splitlines()
+    assert (
+        "Work injury, Maternity: the personal part is 0.00 in every month (no column for it)"
+        in lines
+    )
+    assert "2025-01 8,500.00" + " 595.00 170.00" * 3 + " 595.00 595.00 Paid 2025-01-15" in lines
+    zh = all_text(render_rights_record(make_rights(_five_types(0)))).splitlines()
+    assert "工伤、生育各月个人缴纳均为 0.00，未单列" in zh
+
+
+def test_a_personal_part_other_than_zero_always_has_its_column() -> None:
+    lines = all_text(render_rights_record(make_rights(_five_types(1_700)))).splitlines()
+    assert "生育各月个人缴纳均为 0.00，未单列" in lines  # work injury keeps its column
+    row = "2025-01 8,500.00" + " 595.00 170.00" * 3 + " 595.00 17.00 595.00 已缴 2025-01-15"
+    assert row in lines
+
+
+def test_four_types_keep_both_parts_even_when_one_is_always_zero() -> None:
+    months = [
+        replace(m, personal_fen=0) if m.insurance == "work_injury" else m for m in make_months()
+    ]
+    lines = all_text(render_rights_record(make_rights(months, lang="en"))).splitlines()
+    assert (
+        "2025-01 8,500.00"
+        + " 1,360.00 680.00"
+        + " 595.00 170.00" * 2
+        + " 595.00 0.00 Paid 2025-01-15"
+        in lines
+    )
+    assert not any("no column" in line for line in lines)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("offline", "demo"), [(False, False), (True, False), (False, True)])
+def test_an_ordinary_contributors_year_is_one_page(lang: str, offline: bool, demo: bool) -> None:
+    months = make_months(arrears=False)
+    doc = replace(
+        make_rights(months, lang=lang, offline=offline, demo=demo),
+        year_totals=[YearRow(t, 12, 0, 10_200_000, 714_000, 204_000) for t in TYPES],
+        arrears=[],
+    )
+    pages = pages_text(render_rights_record(doc))
+    assert len(pages) == 1
+    assert ("第 1 页 共 1 页" if lang == "zh" else "Page 1 of 1") in pages[0]
+
+
+def test_the_holder_block_lists_every_card_or_says_there_is_none() -> None:
+    doc = make_rights()
+    lost = CardRow("B87654321", 2, "lost", date(2015, 4, 4), date(2025, 4, 4))
+    lines = all_text(render_rights_record(replace(doc, cards=[*doc.cards, lost]))).splitlines()
+    assert "社会保障卡 A12345678　第 3 代　正常　发卡日期 2022-05-01　有效期至 2032-05-01" in lines
+    assert "社会保障卡 B87654321　第 2 代　挂失　发卡日期 2015-04-04　有效期至 2025-04-04" in lines
+    assert "社会保障卡 无记录" in all_text(render_rights_record(replace(doc, cards=[])))
+
+
+def test_registrations_with_one_employer_and_the_same_dates_share_a_row() -> None:
+    doc = make_rights()
+    earlier = EnrolmentRow(
+        "pension",
+        "济南历城机械厂",
+        "91370112MA3C654321",
+        date(2005, 1, 1),
+        date(2012, 6, 30),
+        "ended",
+    )
+    lines = all_text(render_rights_record(replace(doc, enrolments=[earlier, *doc.enrolments])))
+    lines = lines.splitlines()
+    shared = (
+        "养老、医疗、失业、工伤 济南泉城软件技术有限公司 91370102MA3C123456 2012-07-01 参保缴费"
+    )
+    assert shared in lines
+    assert "养老 济南历城机械厂 91370112MA3C654321 2005-01-01 2012-06-30 终止参保" in lines
+
+
 def test_a_masked_id_number_prints_as_given() -> None:
     doc = replace(make_rights(), holder=make_holder(ssn="370102********1234"))
     assert "370102********1234" in all_text(render_rights_record(doc))
@@ -403,10 +557,11 @@ def test_every_page_says_page_x_of_n(long_pdf: bytes) -> None:
         assert f"第 {number} 页 共 {len(texts)} 页" in text
 
 
-def test_a_long_table_repeats_its_heading_row_on_the_next_page(long_pdf: bytes) -> None:
+def test_a_long_table_repeats_its_heading_rows_on_the_next_page(long_pdf: bytes) -> None:
     texts = pages_text(long_pdf)
     continued = [t for t in texts[1:] if "2024-0" in t]
-    assert continued and all("到账日期" in t and "缴费基数" in t for t in continued)
+    heading = ("到账日期", "缴费基数", "养老保险", "工伤保险", "单位 个人")
+    assert continued and all(all(h in t for h in heading) for t in continued)
     assert all(NUMBER in t for t in texts)  # the header on every page
 
 
@@ -428,7 +583,7 @@ def test_a_note_says_when_some_months_are_only_in_the_yearly_summary() -> None:
 @pytest.mark.parametrize(("offline", "demo"), [(True, True), (True, False), (False, True)])
 def test_offline_and_demo_notices_appear_when_set(offline: bool, demo: bool) -> None:
     pages = pages_text(
-        render_rights_record(make_rights(make_months((2024, 2025)), offline=offline, demo=demo))
+        render_rights_record(make_rights(make_months(LONG_YEARS), offline=offline, demo=demo))
     )
     offline_note = "离线打印：数据截至 2026-11-27"
     demo_note = "演示数据，非真实记录"

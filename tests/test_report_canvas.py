@@ -1,4 +1,5 @@
-"""The canvas renderer's parts: fast QR encoding, text wrapping, the cached labels font."""
+"""The canvas renderer's parts: fast QR encoding, text wrapping, the cached labels font, the
+monthly detail's lines and highlighting."""
 
 from __future__ import annotations
 
@@ -6,18 +7,22 @@ import io
 import random
 import string
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
 from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from reports.model import EnrolmentRow
+from reports.model import EnrolmentRow, MonthRow
 from reports.pdf import load_font, render_rights_record
 from reports.pdf.frame import new_sheet
 from reports.pdf.grid import Layout
 from reports.pdf.kit import make_kit
+from reports.pdf.monthgrid import grid_columns, month_lines
 from reports.pdf.qr import MASK_PATTERN, qr_modules
+from reports.pdf.rights import lay_out_rights
+from reports.pdf.styles import ALERT_FILL, ALERT_INK, INK
 from tests.test_pdf_render import all_text, make_holder, make_rights
 
 
@@ -90,3 +95,83 @@ def test_the_fixed_texts_font_is_the_same_in_every_statement_and_names_have_thei
     assert _labels_programs(first) and _labels_programs(first) == _labels_programs(second)
     assert "欧阳娜娜" in all_text(second) and "个人权益记录单" in all_text(second)
     assert load_font().labels_name
+
+
+# --- the monthly detail as one row per month --------------------------------------------------
+
+
+def _row(insurance: str, base: int = 500_000, **changes: object) -> MonthRow:
+    row = MonthRow(202503, insurance, base, base // 10, base // 50, "paid", date(2025, 4, 15))
+    return replace(row, **changes)
+
+
+def test_a_month_whose_types_agree_is_one_line_in_the_usual_order() -> None:
+    rows = [_row("work_injury", personal_fen=0), _row("medical"), _row("pension")]
+    (line,) = month_lines(rows)
+    assert (line.period, line.base_fen, line.status, line.split) == (202503, 500_000, "paid", False)
+    assert list(line.parts) == ["pension", "medical", "work_injury"]
+    assert line.parts["work_injury"] == (50_000, 0)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"base_fen": 600_000}, {"status": "back-paid"}, {"posted_date": date(2025, 5, 2)}],
+)
+def test_a_month_whose_types_differ_gets_a_line_for_each_difference(change: dict) -> None:
+    rows = [_row("pension"), _row("medical", **change), _row("unemployment")]
+    first, second = month_lines(rows)
+    assert first.split and second.split
+    assert list(first.parts) == ["pension", "unemployment"] and list(second.parts) == ["medical"]
+    assert all(getattr(second, key) == value for key, value in change.items())
+
+
+def test_months_come_oldest_first_and_unknown_types_after_the_known_ones() -> None:
+    rows = [_row("long_term_care", period=202502), _row("pension", period=202502), _row("pension")]
+    lines = month_lines(rows)
+    assert [line.period for line in lines] == [202502, 202503]
+    assert list(lines[0].parts) == ["pension", "long_term_care"]
+
+
+def test_only_types_with_a_personal_part_need_its_column() -> None:
+    lines = month_lines([_row("pension"), _row("work_injury", personal_fen=0)])
+    columns = grid_columns(lines)
+    assert columns.types == ("pension", "work_injury")
+    assert columns.without_personal == ("work_injury",)
+    assert columns.every_part().without_personal == ()
+
+
+class _RecordingInk:
+    """Stands in for `Ink`: keeps what a sheet draws (texts with their colour, fills)."""
+
+    def __init__(self) -> None:
+        self.texts_drawn: list[tuple[str, object]] = []
+        self.fills: list[object] = []
+
+    def text(
+        self, x: float, y: float, text: str, size: float, color: object, align: str = "left"
+    ) -> None:
+        self.texts_drawn.append((text, color))
+
+    def texts(self, items: list[tuple]) -> None:
+        self.texts_drawn.extend((text, color) for _x, _y, text, _s, color, _a in items)
+
+    def fill_rect(self, x: float, y: float, width: float, height: float, color: object) -> None:
+        self.fills.append(color)
+
+    def stroke_path(self, path: list[str], width: float, color: object) -> None:
+        pass
+
+
+def test_an_arrears_month_is_highlighted_in_the_monthly_detail() -> None:
+    doc = make_rights()
+    sheet = new_sheet()
+    lay_out_rights(doc, Layout(make_kit(doc.header, None), sheet))
+    ink = _RecordingInk()
+    sheet.draw_page(ink, 0)  # type: ignore[arg-type]
+    colours: dict[str, set] = {}
+    for text, color in ink.texts_drawn:
+        colours.setdefault(text, set()).add(color)
+    assert colours["2025-12"] == {ALERT_INK}  # in the detail and under arrears
+    assert colours["2025-11"] == {INK}
+    assert colours["欠缴"] == {ALERT_INK}
+    assert ink.fills.count(ALERT_FILL) >= 2 + 2  # two arrears rows, two yearly rows

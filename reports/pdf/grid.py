@@ -1,8 +1,9 @@
 """Tables, bands, headings and notes laid out on a `Sheet` and drawn straight on the canvas.
 
-The look is that of the platypus tables (`reports.pdf.tables`): the same column widths,
-paddings, font sizes, shaded heading row, zebra stripes, grid lines, highlighted rows and total
-rows; a table that runs onto the next page repeats its heading row there. Text too wide for its
+The look is that of the platypus tables (`reports.pdf.tables`): the same paddings, font sizes,
+shaded heading row, zebra stripes, grid lines, highlighted rows and total rows; a table that runs
+onto the next page repeats its heading rows there. A heading may have a row of column groups
+above the column labels (a label outside any group then spans both rows). Text too wide for its
 column wraps inside it (by word for Latin text, by character for Chinese).
 """
 
@@ -42,6 +43,22 @@ FIELD_WIDTHS = (27 * mm, 63 * mm, 30 * mm, 60 * mm)
 _TOKENS = re.compile(r"\s+|[!-~]+|.")  # spaces, runs of printable ASCII, any other character
 
 
+def spread(
+    widths: Sequence[float], total: float = CONTENT_WIDTH / mm, flexible: int | None = None
+) -> list[float]:
+    """Column widths (mm) filling `total`: the room left shared out evenly; when they are too
+    wide, the `flexible` column gives up the excess (down to a third of its width), then all
+    are scaled down alike (their text wraps)."""
+    widths = list(widths)
+    excess = sum(widths) - total
+    if excess > 0 and flexible is not None:
+        widths[flexible] -= min(excess, widths[flexible] * 2 / 3)
+        excess = sum(widths) - total
+    if excess > 0:
+        return [w * total / (total + excess) for w in widths]
+    return [w - excess / len(widths) for w in widths]
+
+
 @dataclass(frozen=True)
 class TextStyle:
     """Size, line spacing and colour of a piece of text."""
@@ -56,10 +73,13 @@ CELL_ALERT = TextStyle(8, 10, ALERT_INK)
 HEAD = TextStyle(8, 10, ACCENT)
 LABEL = TextStyle(9, 11.5, MUTED)
 VALUE = TextStyle(9, 11.5, INK)
-HEADING = TextStyle(11.5, 15, ACCENT)
+HEADING = TextStyle(11, 14, ACCENT)
 NOTE = TextStyle(8.5, 12.5, MUTED)
 ALERT = TextStyle(9, 12.5, ALERT_INK)
-BAND = TextStyle(11, 15, INK)
+BAND = TextStyle(11, 14, INK)
+NOTE_HEIGHT = NOTE.leading + 3  # a one-line note with its space before
+HEADING_GAPS = (7.0, 3.0)  # space before and after a section heading
+HEADING_SPACE = HEADING.leading + sum(HEADING_GAPS)
 
 
 @dataclass(frozen=True)
@@ -71,15 +91,17 @@ class Padding:
     side: float
 
 
-DATA_PADDING = Padding(2.2, 2.2, 3)
-FIELD_PADDING = Padding(3, 3, 3)
-BAND_PADDING = Padding(4, 5, 6)
+DATA_PADDING = Padding(2, 2, 3)
+FIELD_PADDING = Padding(2.5, 2.5, 3)
+BAND_PADDING = Padding(3.5, 4.5, 6)
+FIELD_ROW = VALUE.leading + FIELD_PADDING.top + FIELD_PADDING.bottom  # a one-line field row
 
 
 @dataclass(slots=True)
 class Cell:
     """One laid-out cell: its offset and width in the row, its lines with where each starts
-    (offsets from the left margin, alignment applied), its style and fill."""
+    (offsets from the left margin, alignment applied), its style and fill. `down` extends the
+    cell into the row below (whose cell there is `covered`: no rule above it, no text)."""
 
     x: float
     width: float
@@ -87,6 +109,8 @@ class Cell:
     starts: list[float]
     style: TextStyle
     fill: Color | None = None
+    down: float = 0.0
+    covered: bool = False
 
 
 @dataclass(slots=True)
@@ -115,6 +139,29 @@ class Layout:
         if found is None:
             found = self._widths[key] = instanceStringWidthTTF(self._face, text, size)
         return found
+
+    def natural_widths(
+        self,
+        head_keys: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        groups: Sequence[tuple[str, int]] = (),
+    ) -> list[float]:
+        """Column widths in mm for `data_table` that fit every cell and label on one line (a
+        group's label over its columns too); see `spread` to fill a width with them."""
+        side = 2 * DATA_PADDING.side
+        text = self.kit.labels.text
+        natural = [self._width(text(key), HEAD.size) + side for key in head_keys]
+        for values in rows:
+            for i, value in enumerate(values):
+                if value:
+                    natural[i] = max(natural[i], self._width(value, CELL.size) + side)
+        first = 0
+        for label, span in groups:
+            short = self._width(label, HEAD.size) + side - sum(natural[first : first + span])
+            for i in range(first, first + span):
+                natural[i] += max(short, 0.0) / span
+            first += span
+        return [w / mm for w in natural]
 
     # -- text --------------------------------------------------------------------------------
 
@@ -153,11 +200,14 @@ class Layout:
 
         self.sheet.place(len(lines) * style.leading, draw, before=before, after=after)
 
-    def heading(self, key: str, **values: object) -> None:
-        """A section heading, on a new page when too little room is left for rows under it."""
-        if self.sheet.room < HEADING_ROOM and not self.sheet.at_top:
+    def heading(self, key: str, keep: float = HEADING_ROOM, **values: object) -> None:
+        """A section heading, on a new page when too little room is left under it for `keep`
+        (the block under it, or a few rows of it; at most `HEADING_ROOM` is asked for)."""
+        needed = min(HEADING_ROOM, HEADING_SPACE + keep)
+        if self.sheet.room < needed and not self.sheet.at_top:
             self.sheet.new_page()
-        self.paragraph(self.kit.labels.text(key, **values), HEADING, before=9, after=4)
+        before, after = HEADING_GAPS
+        self.paragraph(self.kit.labels.text(key, **values), HEADING, before=before, after=after)
 
     def band(self, text: str, fill: Color, color: Color) -> None:
         """A full-width coloured band with a centred warning, and a little space under it."""
@@ -174,7 +224,7 @@ class Layout:
                 ink.text(MARGIN + CONTENT_WIDTH / 2, y, text_line, BAND.size, color, "centre")
                 y -= BAND.leading
 
-        self.sheet.place(height, draw, after=2 * mm)
+        self.sheet.place(height, draw, after=1.5 * mm)
 
     # -- tables ------------------------------------------------------------------------------
 
@@ -192,12 +242,19 @@ class Layout:
             return Cell(x, width, [], [], style, fill)
         measured = self._width(text, style.size)
         if measured <= width - 2 * pad.side and "\n" not in text:  # one line, the usual case
-            start = x + width - pad.side - measured if align == "right" else x + pad.side
+            if align == "right":
+                start = x + width - pad.side - measured
+            elif align == "centre":
+                start = x + (width - measured) / 2
+            else:
+                start = x + pad.side
             return Cell(x, width, [text], [start], style, fill)
         lines = self.wrap(text, style.size, width - 2 * pad.side)
         if align == "right":
             right = x + width - pad.side
             starts = [right - self._width(line, style.size) for line in lines]
+        elif align == "centre":
+            starts = [x + (width - self._width(line, style.size)) / 2 for line in lines]
         else:
             starts = [x + pad.side] * len(lines)
         return Cell(x, width, lines, starts, style, fill)
@@ -217,11 +274,15 @@ class Layout:
         numeric: Sequence[int] = (),
         alert_rows: Iterable[int] = (),
         total_row: bool = False,
+        groups: Sequence[tuple[str, int]] = (),
     ) -> None:
-        """A table whose heading row is repeated on every page it runs onto.
+        """A table whose heading rows are repeated on every page it runs onto.
 
         `numeric` columns are right-aligned; `alert_rows` (indexes into `rows`) are highlighted;
-        `total_row` sets the last row apart as a total. No rows gives a 'none on record' line.
+        `total_row` sets the last row apart as a total. `groups` (text, number of columns), in
+        column order, make a row of column groups above the labels; a group with no text over
+        one column leaves that column's label spanning both rows. No rows gives a 'none on
+        record' line.
         """
         if not rows:
             self.paragraph(self.kit.labels.text("none_recorded"), NOTE)
@@ -230,15 +291,15 @@ class Layout:
         widths = [w * mm for w in widths_mm]
         offsets = [sum(widths[:i]) for i in range(len(widths))]
         aligns = ["right" if i in numeric else "left" for i in range(len(widths))]
-        labels = self.kit.labels
-        head = self._row(
-            [
-                self._cell(offsets[i], widths[i], labels.text(key), HEAD, pad, aligns[i])
-                for i, key in enumerate(head_keys)
-            ],
-            pad,
-            fill=HEAD_FILL,
-        )
+        labels = [self.kit.labels.text(key) for key in head_keys]
+        if groups:
+            head = self._grouped_head(labels, groups, offsets, widths, aligns)
+        else:
+            cells = [
+                self._cell(offsets[i], widths[i], label, HEAD, pad, aligns[i])
+                for i, label in enumerate(labels)
+            ]
+            head = [self._row(cells, pad, fill=HEAD_FILL)]
         alerts = set(alert_rows)
         last = len(rows) - 1
         body = []
@@ -257,35 +318,81 @@ class Layout:
             body.append(self._row(cells, pad, fill=fill, rule_above=total))
         self._place_rows(head, body, pad)
 
-    def field_table(
-        self, pairs: Sequence[tuple[str, str]], wide: Sequence[tuple[str, str]] = ()
-    ) -> None:
-        """Label/value pairs (label keys) two to a row, labels shaded; `wide` pairs span a row."""
-        pad = FIELD_PADDING
-        w0, w1, w2, w3 = FIELD_WIDTHS
-        text = self.kit.labels.text
-        rows = []
-        for i in range(0, len(pairs), 2):
-            (k1, v1), (k2, v2) = pairs[i], pairs[i + 1] if i + 1 < len(pairs) else ("", "")
-            cells = [
-                self._cell(0, w0, text(k1), LABEL, pad, fill=LABEL_FILL),
-                self._cell(w0, w1, v1, VALUE, pad),
-                self._cell(w0 + w1, w2, text(k2) if k2 else "", LABEL, pad, fill=LABEL_FILL),
-                self._cell(w0 + w1 + w2, w3, v2, VALUE, pad),
-            ]
-            rows.append(self._row(cells, pad))
-        for key, value in wide:
-            cells = [
-                self._cell(0, w0, text(key), LABEL, pad, fill=LABEL_FILL),
-                self._cell(w0, w1 + w2 + w3, value, VALUE, pad),
-            ]
-            rows.append(self._row(cells, pad))
-        self._place_rows(None, rows, pad)
+    def _grouped_head(
+        self,
+        labels: list[str],
+        groups: Sequence[tuple[str, int]],
+        offsets: list[float],
+        widths: list[float],
+        aligns: list[str],
+    ) -> list[Row]:
+        """Two heading rows: the groups (centred over their columns) above the labels."""
+        pad = DATA_PADDING
+        top: list[Cell] = []
+        under: list[Cell] = []
+        spanning: list[Cell] = []
+        first = 0
+        for text, span in groups:
+            x, width = offsets[first], sum(widths[first : first + span])
+            if not text and span == 1:
+                cell = self._cell(x, width, labels[first], HEAD, pad, aligns[first])
+                spanning.append(cell)
+                top.append(cell)
+                under.append(Cell(x, width, [], [], HEAD, covered=True))
+            else:
+                top.append(self._cell(x, width, text, HEAD, pad, "centre"))
+                under.extend(
+                    self._cell(offsets[i], widths[i], labels[i], HEAD, pad, aligns[i])
+                    for i in range(first, first + span)
+                )
+            first += span
+        grouped = [c for c in top if c not in spanning] or top
+        upper = self._row(grouped, pad)
+        lower = self._row([c for c in under if not c.covered] or under, pad)
+        tallest = max(len(c.lines) * HEAD.leading for c in spanning) if spanning else 0.0
+        below = max(lower.height, tallest + pad.top + pad.bottom - upper.height)
+        for cell in spanning:
+            cell.down = below
+        return [Row(upper.height, top, fill=HEAD_FILL), Row(below, under, fill=HEAD_FILL)]
 
-    def _place_rows(self, head: Row | None, rows: list[Row], pad: Padding) -> None:
-        """Place rows page by page, with the heading row on top of each page's part."""
+    def field_table(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        wide: Sequence[tuple[str, str]] = (),
+        *,
+        widths: Sequence[float] = FIELD_WIDTHS,
+        keys: bool = True,
+    ) -> None:
+        """Label/value pairs, labels shaded, as many to a row as `widths` has (label, value)
+        pairs of columns (points); `wide` pairs span a row. Labels are label keys unless
+        `keys` is False (then they are printed as given)."""
+        pad = FIELD_PADDING
+        per_row = len(widths) // 2
+        offsets = [sum(widths[:i]) for i in range(len(widths))]
+        text = self.kit.labels.text if keys else str
+        rows = []
+        for i in range(0, len(pairs), per_row):
+            cells = []
+            for j in range(per_row):
+                label, value = pairs[i + j] if i + j < len(pairs) else ("", "")
+                x, lw, vw = offsets[2 * j], widths[2 * j], widths[2 * j + 1]
+                name = text(label) if label else ""
+                cells.append(self._cell(x, lw, name, LABEL, pad, fill=LABEL_FILL))
+                cells.append(self._cell(x + lw, vw, value, VALUE, pad))
+            rows.append(self._row(cells, pad))
+        for label, value in wide:
+            w0 = widths[0]
+            cells = [
+                self._cell(0, w0, text(label), LABEL, pad, fill=LABEL_FILL),
+                self._cell(w0, sum(widths) - w0, value, VALUE, pad),
+            ]
+            rows.append(self._row(cells, pad))
+        self._place_rows([], rows, pad)
+
+    def _place_rows(self, head: list[Row], rows: list[Row], pad: Padding) -> None:
+        """Place rows page by page, with the heading rows on top of each page's part."""
         sheet = self.sheet
-        head_height = head.height if head else 0.0
+        head_height = sum(r.height for r in head)
         start = 0
         while start < len(rows):
             if not sheet.fits(head_height + rows[start].height) and not sheet.at_top:
@@ -296,7 +403,7 @@ class Layout:
                 used += rows[end].height
                 end += 1
             end = max(end, start + 1)  # a row taller than a page is drawn anyway
-            part = ([head] if head else []) + rows[start:end]
+            part = head + rows[start:end]
             height = head_height + sum(r.height for r in rows[start:end])
             sheet.place(height, lambda ink, top, part=part: _draw_rows(ink, top, part, pad))
             start = end
@@ -322,6 +429,23 @@ def _verticals(rows: list[Row], top: float) -> list[str]:
     return [line(MARGIN + x, a, MARGIN + x, b) for x, spans in runs.items() for a, b in spans]
 
 
+def _rule_over(row: Row, y: float) -> list[str]:
+    """The line above a row, left out above its covered cells (a cell from above runs on)."""
+    segments: list[str] = []
+    start: float | None = None
+    for cell in row.cells:
+        if cell.covered:
+            if start is not None:
+                segments.append(line(MARGIN + start, y, MARGIN + cell.x, y))
+                start = None
+        elif start is None:
+            start = cell.x
+    if start is not None:
+        end = row.cells[-1].x + row.cells[-1].width
+        segments.append(line(MARGIN + start, y, MARGIN + end, y))
+    return segments
+
+
 def _draw_rows(ink: Ink, top: float, rows: list[Row], pad: Padding) -> None:
     """Fills, then grid lines, then text of rows stacked down from `top` at the left margin."""
     right_edge = MARGIN + max(c.x + c.width for c in rows[0].cells)
@@ -334,7 +458,10 @@ def _draw_rows(ink: Ink, top: float, rows: list[Row], pad: Padding) -> None:
         bottom = y - row.height
         if row.fill is not None:
             ink.fill_rect(MARGIN, bottom, full_width, row.height, row.fill)
-        path.append(line(MARGIN, y, right_edge, y))
+        if any(cell.covered for cell in row.cells):
+            path.extend(_rule_over(row, y))
+        else:
+            path.append(line(MARGIN, y, right_edge, y))
         if row.rule_above:
             heavy.append(line(MARGIN, y, right_edge, y))
         for cell in row.cells:
@@ -344,7 +471,9 @@ def _draw_rows(ink: Ink, top: float, rows: list[Row], pad: Padding) -> None:
                 continue
             style = cell.style
             block = len(cell.lines) * style.leading
-            baseline = bottom + (pad.bottom + row.height - pad.top + block) / 2 - style.size
+            height = row.height + cell.down
+            baseline = bottom - cell.down + (pad.bottom + height - pad.top + block) / 2
+            baseline -= style.size
             for text_line, start in zip(cell.lines, cell.starts, strict=True):
                 texts.append((MARGIN + start, baseline, text_line, style.size, style.color, ""))
                 baseline -= style.leading

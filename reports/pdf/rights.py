@@ -1,59 +1,80 @@
 """个人权益记录单: a person's registrations, contributions, arrears and accounts for a year.
 
+Compact, as the bureau's own records are: the holder with their cards in one block, the
+registrations that share an employer and dates on one row, the monthly detail one row per month
+with the insurance types side by side (`reports.pdf.monthgrid`), the year's totals beside the
+contribution time in all. An ordinary contributor's year fits on one A4 page.
 Drawn straight on the canvas (`reports.pdf.grid`): statements are made by the thousand.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from reportlab.lib.units import mm
+
 from reports.model import MonthRow, RightsRecord
 from reports.pdf.fonts import require_glyphs
 from reports.pdf.formatting import day, money, period
 from reports.pdf.frame import draw_pdf, new_sheet
-from reports.pdf.grid import ALERT, NOTE, Layout
+from reports.pdf.grid import ALERT, FIELD_ROW, NOTE, NOTE_HEIGHT, Layout, spread
 from reports.pdf.holder import holder_fields, notice_bands
 from reports.pdf.kit import make_kit
+from reports.pdf.monthgrid import GridColumns, MonthLine, grid_columns, month_lines, type_order
 
-_MONTH_HEAD = (
-    "col_month",
-    "col_insurance",
-    "col_base",
-    "col_employer_part",
-    "col_personal_part",
-    "col_status",
-    "col_posted",
-)
+# Label/value column widths (points): the holder block, three pairs to a row; the accounts.
+HOLDER_WIDTHS = tuple(w * mm for w in (30, 30, 28, 36, 24, 32))
+ACCOUNT_WIDTHS = tuple(w * mm for w in (44, 46, 44, 46))
+# The month grid holds both parts of four types on A4 in either language (with a fifth type,
+# English labels and amounts no longer fit on one line).
+MAX_TYPES_WITH_EVERY_PART = 4
 
 
-def _cards(doc: RightsRecord, out: Layout) -> None:
+def _holder(doc: RightsRecord, out: Layout) -> None:
+    """Who the record is about, for which year, and their social security cards."""
     kit = out.kit
-    rows = [
-        [
-            c.card_no,
-            str(c.generation),
-            kit.labels.term("card", c.status),
-            day(c.issue_date),
-            day(c.expiry_date),
-        ]
+    labels = kit.labels
+    pairs, wide = holder_fields(kit, doc.holder, [("year", str(doc.year))])
+    cards = [
+        (
+            "card",
+            labels.text(
+                "card_line",
+                card_no=kit.safe(c.card_no),
+                generation=c.generation,
+                status=labels.term("card", c.status),
+                issued=day(c.issue_date),
+                expiry=day(c.expiry_date),
+            ),
+        )
         for c in doc.cards
-    ]
-    head = ("col_card_no", "col_generation", "col_status", "col_issue_date", "col_expiry_date")
-    out.heading("sec_cards")
-    out.data_table(head, rows, (56, 22, 32, 35, 35))
+    ] or [("card", labels.text("none_recorded"))]
+    out.field_table(pairs, [*wide, *cards], widths=HOLDER_WIDTHS)
+
+
+def _type_list(insurances: Sequence[str], out: Layout) -> str:
+    labels = out.kit.labels
+    return labels.text("list_separator").join(labels.term("insurance_short", i) for i in insurances)
 
 
 def _enrolments(doc: RightsRecord, out: Layout) -> None:
+    """Registrations; the types registered with one employer over the same dates share a row."""
     kit = out.kit
     term = kit.labels.term
+    merged: dict[tuple, list[str]] = {}
+    for e in doc.enrolments:
+        key = (e.employer_name, e.employer_code, e.start_date, e.end_date, e.status)
+        merged.setdefault(key, []).append(e.insurance)
     rows = [
         [
-            term("insurance", e.insurance),
-            kit.safe(e.employer_name),
-            kit.safe(e.employer_code),
-            day(e.start_date),
-            day(e.end_date),
-            term("enrolment", e.status),
+            _type_list(sorted(types, key=type_order), out),
+            kit.safe(name),
+            kit.safe(code),
+            day(start),
+            day(end),
+            term("enrolment", status),
         ]
-        for e in doc.enrolments
+        for (name, code, start, end, status), types in merged.items()
     ]
     head = (
         "col_insurance",
@@ -64,20 +85,63 @@ def _enrolments(doc: RightsRecord, out: Layout) -> None:
         "col_status",
     )
     out.heading("sec_enrolments")
-    out.data_table(head, rows, (22, 56, 36, 22, 22, 22))
+    out.data_table(head, rows, spread(out.natural_widths(head, rows), flexible=1))
 
 
-def _month_cells(row: MonthRow, out: Layout) -> list[str]:
-    term = out.kit.labels.term
-    return [
-        period(row.period),
-        term("insurance", row.insurance),
-        money(row.base_fen),
-        money(row.employer_fen),
-        money(row.personal_fen),
-        term("contribution", row.status),
-        day(row.posted_date),
-    ]
+def _grid_table(
+    lines: Sequence[MonthLine], columns: GridColumns, out: Layout, due: bool
+) -> tuple[list[str], list[tuple[str, int]], list[list[str]]]:
+    """The heading keys, column groups and cells of a month grid."""
+    labels = out.kit.labels
+    if due:
+        employer, personal = "col_employer_due", "col_personal_due"
+    else:
+        employer, personal = "col_employer_short", "col_personal_short"
+    head: list[str] = ["col_month", "col_base"]
+    groups: list[tuple[str, int]] = [("", 1), ("", 1)]
+    for insurance in columns.types:
+        both = insurance in columns.with_personal
+        head += [employer, personal] if both else [employer]
+        groups.append((labels.term("insurance", insurance), 2 if both else 1))
+    if not due:
+        head += ["col_status", "col_posted"]
+        groups += [("", 1), ("", 1)]
+    rows: list[list[str]] = []
+    for line in lines:
+        cells = [period(line.period), money(line.base_fen)]
+        for insurance in columns.types:
+            part = line.parts.get(insurance)
+            cells.append(money(part[0]) if part else "")
+            if insurance in columns.with_personal:
+                cells.append(money(part[1]) if part else "")
+        if not due:
+            cells += [labels.term("contribution", line.status), day(line.posted_date)]
+        rows.append(cells)
+    return head, groups, rows
+
+
+def _month_grid(months: Sequence[MonthRow], out: Layout, *, due: bool) -> None:
+    """Months as rows, the types as column groups of the employer and personal parts. With
+    more types than the page's width holds, a type whose personal part is zero in every month
+    loses that column (a note says so); the rule is the same in both languages, so that their
+    layout is the same. With `due` (arrears) there is no status or posting date: every row is
+    unpaid."""
+    labels = out.kit.labels
+    lines = month_lines(months)
+    columns = grid_columns(lines)
+    if len(columns.types) <= MAX_TYPES_WITH_EVERY_PART:
+        columns = columns.every_part()
+    head, groups, rows = _grid_table(lines, columns, out, due)
+    alerts = range(len(rows)) if due else [i for i, m in enumerate(lines) if m.status == "arrears"]
+    numeric = range(1, len(head) - (0 if due else 2))  # the base and every part
+    widths = spread(out.natural_widths(head, rows, groups))
+    out.data_table(head, rows, widths, numeric=numeric, alert_rows=alerts, groups=groups)
+    if columns.without_personal:
+        key = "no_personal_due" if due else "no_personal_part"
+        note = labels.text(key, types=_type_list(columns.without_personal, out))
+        out.paragraph(note, NOTE, before=2)
+    if any(line.split for line in lines):
+        out.paragraph(labels.text("months_split"), NOTE, before=2)
 
 
 def _months(doc: RightsRecord, out: Layout) -> None:
@@ -88,30 +152,38 @@ def _months(doc: RightsRecord, out: Layout) -> None:
     if not doc.months:
         out.paragraph(text("no_months"), NOTE)
         return
-    rows = [_month_cells(m, out) for m in doc.months]
-    alerts = [i for i, m in enumerate(doc.months) if m.status == "arrears"]
-    widths = (20, 26, 28, 28, 28, 22, 28)
-    out.data_table(_MONTH_HEAD, rows, widths, numeric=(2, 3, 4), alert_rows=alerts)
+    _month_grid(doc.months, out, due=False)
 
 
 def _year_totals(doc: RightsRecord, out: Layout) -> None:
+    """The year per type, with each type's contribution time in all (any year held)."""
     kit = out.kit
+    term = kit.labels.term
+    in_year = {y.insurance for y in doc.year_totals}
     rows: list[list[str]] = [
         [
-            kit.labels.term("insurance", y.insurance),
+            term("insurance", y.insurance),
             str(y.months_paid),
             str(y.months_in_arrears),
             money(y.base_total_fen),
             money(y.employer_fen),
             money(y.personal_fen),
+            kit.labels.duration(doc.months_paid_total[y.insurance])
+            if y.insurance in doc.months_paid_total
+            else "",
         ]
         for y in doc.year_totals
     ]
+    rows += [
+        [term("insurance", insurance), "", "", "", "", "", kit.labels.duration(months)]
+        for insurance, months in doc.months_paid_total.items()
+        if insurance not in in_year
+    ]
     alerts = [i for i, y in enumerate(doc.year_totals) if y.months_in_arrears]
-    if rows:
+    if doc.year_totals:
         employer = sum(y.employer_fen for y in doc.year_totals)
         personal = sum(y.personal_fen for y in doc.year_totals)
-        rows.append([kit.labels.text("total"), "", "", "", money(employer), money(personal)])
+        rows.append([kit.labels.text("total"), "", "", "", money(employer), money(personal), ""])
     head = (
         "col_insurance",
         "col_months_paid",
@@ -119,65 +191,45 @@ def _year_totals(doc: RightsRecord, out: Layout) -> None:
         "col_base_total",
         "col_employer_part",
         "col_personal_part",
+        "col_contribution_time",
     )
     out.heading("sec_year_totals", year=doc.year)
     out.data_table(
         head,
         rows,
-        (30, 24, 26, 34, 33, 33),
+        spread(out.natural_widths(head, rows)),
         numeric=(1, 2, 3, 4, 5),
         alert_rows=alerts,
-        total_row=bool(rows),
+        total_row=bool(doc.year_totals),
     )
 
 
-def _contribution_time(doc: RightsRecord, out: Layout) -> None:
-    kit = out.kit
-    rows = [
-        [kit.labels.term("insurance", insurance), kit.labels.duration(months)]
-        for insurance, months in doc.months_paid_total.items()
-    ]
-    out.heading("sec_contribution_time")
-    out.data_table(("col_insurance", "col_contribution_time"), rows, (40, 50))
-
-
 def _arrears(doc: RightsRecord, out: Layout) -> None:
-    kit = out.kit
-    out.heading("sec_arrears")
     if not doc.arrears:
-        out.paragraph(kit.labels.text("no_arrears"), NOTE)
+        out.heading("sec_arrears", keep=NOTE_HEIGHT)
+        out.paragraph(out.kit.labels.text("no_arrears"), NOTE)
         return
-    rows = [
-        [
-            period(m.period),
-            kit.labels.term("insurance", m.insurance),
-            money(m.base_fen),
-            money(m.employer_fen),
-            money(m.personal_fen),
-        ]
-        for m in doc.arrears
-    ]
-    head = ("col_month", "col_insurance", "col_base", "col_employer_due", "col_personal_due")
-    every = range(len(rows))
-    out.data_table(head, rows, (24, 30, 34, 34, 34), numeric=(2, 3, 4), alert_rows=every)
+    out.heading("sec_arrears")
+    _month_grid(doc.arrears, out, due=True)
 
 
 def _accounts(doc: RightsRecord, out: Layout) -> None:
     term = out.kit.labels.term
-    rows = [[term("account", a.kind), money(a.balance_fen)] for a in doc.accounts]
-    out.heading("sec_accounts")
-    out.data_table(("col_account", "col_balance"), rows, (60, 40), numeric=(1,))
+    pairs = [(term("account", a.kind), money(a.balance_fen)) for a in doc.accounts]
+    out.heading("sec_accounts", keep=FIELD_ROW * max(1, (len(pairs) + 1) // 2))
+    if not pairs:
+        out.paragraph(out.kit.labels.text("none_recorded"), NOTE)
+        return
+    out.field_table(pairs, widths=ACCOUNT_WIDTHS, keys=False)
 
 
 def lay_out_rights(doc: RightsRecord, out: Layout) -> None:
     """The content of a rights record, in the order of MOHRSS Order 14 art. 2."""
     notice_bands(doc.header, out)
-    out.field_table(*holder_fields(out.kit, doc.holder, [("year", str(doc.year))]))
-    _cards(doc, out)
+    _holder(doc, out)
     _enrolments(doc, out)
     _months(doc, out)
     _year_totals(doc, out)
-    _contribution_time(doc, out)
     _arrears(doc, out)
     _accounts(doc, out)
 
