@@ -171,3 +171,18 @@ class AppDriver:
             # free the dead window's Tk objects here, on the main thread: a collection
             # started later in a worker thread would run their __del__ (Tk calls) there
             gc.collect()
+
+
+def xdotool(*args: str, display: str) -> str:
+    """Run xdotool on `display` (for the application started as its own process); its output."""
+    from tests.cli_helpers import cli_env
+
+    result = subprocess.run(
+        ["xdotool", *args],
+        capture_output=True,
+        text=True,
+        env=cli_env({"DISPLAY": display}),
+        timeout=30,
+        check=True,
+    )
+    return result.stdout.strip()

@@ -9,25 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.app.driver import xdotool
 from tests.cli_helpers import COUNTERDESK, cli_env
-
-
-def _xdotool(*args: str, display: str) -> str:
-    result = subprocess.run(
-        ["xdotool", *args],
-        capture_output=True,
-        text=True,
-        env=cli_env({"DISPLAY": display}),
-        timeout=30,
-        check=True,
-    )
-    return result.stdout.strip()
 
 
 def _title_becomes(window: str, words: str, display: str) -> str:
     deadline = time.monotonic() + 20
     while True:
-        title = _xdotool("getwindowname", window, display=display)
+        title = xdotool("getwindowname", window, display=display)
         if words in title or time.monotonic() > deadline:
             return title
         time.sleep(0.05)
@@ -43,13 +32,13 @@ def test_the_app_command_opens_a_window_a_clerk_signs_in_to(
         argv, env=cli_env({"DISPLAY": display}), stderr=subprocess.PIPE, text=True
     )
     try:
-        window = _xdotool("search", "--sync", "--class", "Tk", display=display).split()[0]
+        window = xdotool("search", "--sync", "--class", "Tk", display=display).split()[0]
         assert _title_becomes(window, "Sign in", display).endswith("Sign in")
-        _xdotool("windowfocus", "--sync", window, display=display)
-        _xdotool("type", "--delay", "10", "clerk01", display=display)
-        _xdotool("key", "Return", display=display)
-        _xdotool("type", "--delay", "10", "demo-2026", display=display)
-        _xdotool("key", "Return", display=display)
+        xdotool("windowfocus", "--sync", window, display=display)
+        xdotool("type", "--delay", "10", "clerk01", display=display)
+        xdotool("key", "Return", display=display)
+        xdotool("type", "--delay", "10", "demo-2026", display=display)
+        xdotool("key", "Return", display=display)
         assert _title_becomes(window, "Next customer", display).endswith("Next customer")
         subprocess.run(
             ["import", "-window", "root", str(shots / "app-process.png")],

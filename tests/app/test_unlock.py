@@ -17,6 +17,7 @@ from models import keystore
 from models.db import close_register, forget_passphrase
 from models.encryption import encrypt_home
 from models.home import OfficeHome
+from tests.app.driver import xdotool
 from tests.cli_helpers import COUNTERDESK, cli_env
 from tests.keyring_helpers import NO_KEYRING, PASSPHRASE
 
@@ -83,18 +84,6 @@ def test_a_passphrase_in_the_keyring_opens_without_the_window(encrypted: OfficeH
     assert unlocked(encrypted, "en") == encrypted  # no Tk: no display is set up here
 
 
-def _xdotool(*args: str, display: str) -> str:
-    result = subprocess.run(
-        ["xdotool", *args],
-        capture_output=True,
-        text=True,
-        env=cli_env({"DISPLAY": display}),
-        timeout=30,
-        check=True,
-    )
-    return result.stdout.strip()
-
-
 def _window_titled(words: str, display: str) -> str | None:
     """The id of a Tk window whose title has `words` (waiting up to 20 s), else None."""
     env = cli_env({"DISPLAY": display})
@@ -139,14 +128,14 @@ def test_the_app_on_an_encrypted_register_asks_the_passphrase_before_the_sign_in
     try:
         window = _window_titled("unlock the register", display)
         assert window is not None
-        _xdotool("windowfocus", "--sync", window, display=display)
-        _xdotool("type", "--delay", "10", "not the passphrase", display=display)
-        _xdotool("key", "Return", display=display)
+        xdotool("windowfocus", "--sync", window, display=display)
+        xdotool("type", "--delay", "10", "not the passphrase", display=display)
+        xdotool("key", "Return", display=display)
         time.sleep(0.5)
         _screenshot(display, shots / "unlock-wrong.png", keep_screens)
         assert app.poll() is None  # still asking
-        _xdotool("type", "--delay", "10", TYPED_PASSPHRASE, display=display)
-        _xdotool("key", "Return", display=display)
+        xdotool("type", "--delay", "10", TYPED_PASSPHRASE, display=display)
+        xdotool("key", "Return", display=display)
         assert _window_titled("Sign in", display) is not None
     finally:
         app.terminate()
