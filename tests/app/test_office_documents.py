@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from desktop.app import documents
+from desktop.app import audit_log, documents, office_batch
 from desktop.app.screens.office.documents import SCREENS
 from models.actor import Actor
 from models.enums import Role
@@ -137,7 +137,7 @@ def test_with_an_office_printer_the_statement_is_also_printed(
     assert AuditEvent.select().where(AuditEvent.action == "statement.printed").count() == 1
 
 
-def _run_batch(app: AppDriver, screen: object) -> documents.BatchOutcome:
+def _run_batch(app: AppDriver, screen: object) -> office_batch.BatchOutcome:
     app.press("Return", screen.start_button)  # type: ignore[attr-defined]
     app.pump(lambda: screen.outcome is not None, "the batch's summary")  # type: ignore[attr-defined]
     app.settle()
@@ -254,7 +254,7 @@ def test_the_audit_log_lists_the_lookups_masked_pages_and_verifies_intact(
     samples: dict[str, Sample],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(documents, "AUDIT_PAGE_SIZE", 2)
+    monkeypatch.setattr(audit_log, "AUDIT_PAGE_SIZE", 2)
     app = make_app()
     app.sign_in("supervisor01")
     for sample in ("contributor", "retiree"):
@@ -348,11 +348,11 @@ def test_the_document_services_check_the_role_themselves(
     refused = [
         lambda: documents.make_statement(demo, clerk, request, None),
         lambda: documents.make_daily_report(demo, clerk, today, "zh", None),
-        lambda: documents.read_audit(clerk, documents.AuditQuery(today, today)),
-        lambda: documents.verify_audit(clerk),
+        lambda: audit_log.read_audit(clerk, audit_log.AuditQuery(today, today)),
+        lambda: audit_log.verify_audit(clerk),
         lambda: documents.export_audit(demo, clerk, today, today, "zh"),
-        lambda: documents.plan_batch(
-            demo, clerk, documents.BatchRequest(today.year - 1, tmp_path, district="370102")
+        lambda: office_batch.plan_batch(
+            demo, clerk, office_batch.BatchRequest(today.year - 1, tmp_path, district="370102")
         ),
     ]
     for call in refused:

@@ -8,7 +8,7 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app import documents
+from desktop.app import audit_log, documents
 from desktop.app.formatting import label, local_time
 from desktop.app.i18n import N_, _, language
 from desktop.app.registry import Shortcut
@@ -91,10 +91,10 @@ class AuditScreen(DocumentScreen):
         self.older_button.pack(side="left")
         self.message = ttk.Label(self, text="", wraplength=1250, justify="left")
         self.message.grid(row=row + 4, column=0, sticky="w", pady=(6, 0))
-        self.cursors: list[documents.Cursor | None] = []  # the cursor of each page shown so far
-        self.next_cursor: documents.Cursor | None = None
-        self.query: documents.AuditQuery | None = None
-        self.page: documents.AuditPage | None = None
+        self.cursors: list[audit_log.Cursor | None] = []  # the cursor of each page shown so far
+        self.next_cursor: audit_log.Cursor | None = None
+        self.query: audit_log.AuditQuery | None = None
+        self.page: audit_log.AuditPage | None = None
         self.verifying = False
 
     def _build_filters(self, row: int) -> None:
@@ -156,7 +156,7 @@ class AuditScreen(DocumentScreen):
     def on_show(self, **data: Any) -> None:
         """Fill the staff list and show today's events."""
         super().on_show(**data)
-        self.run(documents.staff_list, on_done=self._staff_listed, on_error=lambda _e: None)
+        self.run(audit_log.staff_list, on_done=self._staff_listed, on_error=lambda _e: None)
         if self.query is None:
             self.search()
 
@@ -187,7 +187,7 @@ class AuditScreen(DocumentScreen):
             return None
         return self._staff_names.get(shown, shown)  # typed: an actor as stored (kiosk:..., ...)
 
-    def _query(self) -> documents.AuditQuery | None:
+    def _query(self) -> audit_log.AuditQuery | None:
         first, last = self.date_from.value(), self.date_to.value()
         if first is None or last is None:
             self.say(_("Type the period's days like 2026-11-28."), "danger")
@@ -196,7 +196,7 @@ class AuditScreen(DocumentScreen):
         if ssn is None:
             self.say(_("Type a valid ID number, or leave the field empty for everyone."), "danger")
             return None
-        return documents.AuditQuery(first, last, self._staff_filter(), ssn or None)
+        return audit_log.AuditQuery(first, last, self._staff_filter(), ssn or None)
 
     def search(self) -> None:
         """Enter: the first page of the events asked for."""
@@ -221,20 +221,20 @@ class AuditScreen(DocumentScreen):
             self.cursors.pop()
             self._load(self.cursors.pop())
 
-    def _load(self, cursor: documents.Cursor | None) -> None:
+    def _load(self, cursor: audit_log.Cursor | None) -> None:
         assert self.query is not None
         self.busy = True
         self.say(_("Reading the log…"), "secondary")
         self.run(
-            documents.read_audit,
+            audit_log.read_audit,
             self.actor,
             self.query,
             cursor,
-            documents.AUDIT_PAGE_SIZE,
+            audit_log.AUDIT_PAGE_SIZE,
             on_done=lambda page: self._show(page, cursor),
         )
 
-    def _show(self, page: documents.AuditPage, cursor: documents.Cursor | None) -> None:
+    def _show(self, page: audit_log.AuditPage, cursor: audit_log.Cursor | None) -> None:
         self.busy = False
         self.page = page
         self.cursors.append(page.top_cursor if cursor is None else cursor)
@@ -274,7 +274,7 @@ class AuditScreen(DocumentScreen):
         self.chain.configure(text=_("Checking every event…"), bootstyle="secondary")
         self.ctx.navigator.refresh_listeners()
         self.run(
-            documents.verify_audit, self.actor, on_done=self._verified, on_error=self._not_verified
+            audit_log.verify_audit, self.actor, on_done=self._verified, on_error=self._not_verified
         )
 
     def _verified(self, report: ChainReport) -> None:

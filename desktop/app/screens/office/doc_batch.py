@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import ttkbootstrap as ttk
 
-from desktop.app import documents
+from desktop.app import office_batch
 from desktop.app.i18n import N_, _
 from desktop.app.registry import Shortcut
 from desktop.app.screens.office.doc_common import DocumentScreen, document_message
@@ -29,7 +29,7 @@ REASONS = {
 
 def reason_text(reason: str) -> str:
     """A batch failure's reason in the language in use (other reasons as they were given)."""
-    kind = documents.reason_kind(reason)
+    kind = office_batch.reason_kind(reason)
     return _(REASONS[kind]) if kind in REASONS else reason
 
 
@@ -42,7 +42,7 @@ class BatchScreen(DocumentScreen):
     permission = Permission.STATEMENTS
     # The running batch of each window, kept across the screen being made again (another
     # language or theme): the new screen takes it over.
-    _jobs: ClassVar[dict[int, documents.BatchProcess]] = {}
+    _jobs: ClassVar[dict[int, office_batch.BatchProcess]] = {}
 
     def build(self) -> None:
         """Who, the year, the language, the folder; the progress; the summary."""
@@ -65,7 +65,7 @@ class BatchScreen(DocumentScreen):
         self.failures.grid_remove()
         self.files = ttk.Label(self, text="", bootstyle="secondary", wraplength=1250)
         self.files.grid(row=row + 4, column=0, sticky="w", pady=(6, 0))
-        self.outcome: documents.BatchOutcome | None = None
+        self.outcome: office_batch.BatchOutcome | None = None
         self._after_id: str | None = None
         self._default_folder = ""
 
@@ -136,7 +136,7 @@ class BatchScreen(DocumentScreen):
     # showing -------------------------------------------------------------------------------
 
     @property
-    def job(self) -> documents.BatchProcess | None:
+    def job(self) -> office_batch.BatchProcess | None:
         """The batch running for this window, if any."""
         return self._jobs.get(id(self.ctx))
 
@@ -196,13 +196,13 @@ class BatchScreen(DocumentScreen):
     def _year_changed(self) -> None:
         shown = self.folder.text.get()
         if not shown or shown == self._default_folder:
-            folder = documents.default_batch_folder(self.ctx.home, self.year_box.year())
+            folder = office_batch.default_batch_folder(self.ctx.home, self.year_box.year())
             self._default_folder = str(folder)
             self.folder.set(folder)
 
     # running -------------------------------------------------------------------------------
 
-    def request(self) -> documents.BatchRequest | None:
+    def request(self) -> office_batch.BatchRequest | None:
         """The batch asked for, or None (what is missing is said)."""
         folder = self.folder.path()
         if folder is None:
@@ -216,8 +216,8 @@ class BatchScreen(DocumentScreen):
                 self.say(_("Choose the file of ID numbers (F3)."), "danger")
                 self.ids_file.entry.focus_set()
                 return None
-            return documents.BatchRequest(year, folder, lang, ids_file=ids_file)
-        return documents.BatchRequest(year, folder, lang, district=self.ctx.office.district)
+            return office_batch.BatchRequest(year, folder, lang, ids_file=ids_file)
+        return office_batch.BatchRequest(year, folder, lang, district=self.ctx.office.district)
 
     def start(self) -> None:
         """Enter: check the request and start the batch's process (on a worker)."""
@@ -235,7 +235,7 @@ class BatchScreen(DocumentScreen):
         self.say(_("Finding the people…"), "secondary")
         ctx, key = self.ctx, id(self.ctx)
 
-        def started(job: documents.BatchProcess) -> None:
+        def started(job: office_batch.BatchProcess) -> None:
             # kept even if this screen was made again meanwhile (another language): the batch
             # runs, and the screen shown (or the next one) takes it over
             self._jobs[key] = job
@@ -251,10 +251,15 @@ class BatchScreen(DocumentScreen):
                 ctx.notify(document_message(error), "danger")
 
         ctx.tasks.submit(
-            documents.start_batch, ctx.home, self.actor, request, on_done=started, on_error=refused
+            office_batch.start_batch,
+            ctx.home,
+            self.actor,
+            request,
+            on_done=started,
+            on_error=refused,
         )
 
-    def _started(self, job: documents.BatchProcess) -> None:
+    def _started(self, job: office_batch.BatchProcess) -> None:
         self.busy = False
         self.progress.starting(job.plan.total)
         self.say(_("Making the statements… (Esc cancels)"), "secondary")
@@ -290,9 +295,9 @@ class BatchScreen(DocumentScreen):
         if not self.ctx.session.signed_in and not job.cancel_requested:
             job.cancel()  # signed out (perhaps from the lock screen): the batch stops too
         for item in job.poll():
-            if isinstance(item, documents.BatchProgress):
+            if isinstance(item, office_batch.BatchProgress):
                 self.progress.show(item)
-            elif isinstance(item, documents.BatchOutcome):
+            elif isinstance(item, office_batch.BatchOutcome):
                 self._ended()
                 self._summary(item)
             else:
@@ -305,7 +310,7 @@ class BatchScreen(DocumentScreen):
         self._jobs.pop(id(self.ctx), None)
         self._running(False)
 
-    def _summary(self, outcome: documents.BatchOutcome) -> None:
+    def _summary(self, outcome: office_batch.BatchOutcome) -> None:
         self.outcome = outcome
         p = outcome.progress
         self.progress.show(p, final=True)
