@@ -246,7 +246,7 @@ class AuditEvent(BaseModel):
     hash = CharField(max_length=64, default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
-        indexes = ((("person", "at"), False),)
+        indexes = ((("person", "at"), False), (("actor", "at"), False))
 
 
 class Outbox(BaseModel):
