@@ -38,24 +38,18 @@ def office_info(config: AppConfig) -> OfficeInfo:
 
 
 def with_stored_settings(config: AppConfig) -> AppConfig:
-    """`config` with the stored language, theme and text size where the command line gave
-    none (the administrator's Settings screen stores them)."""
-    if not config.use_stored:
-        return config
+    """`config` completed from the office settings (the administrator's Settings screen stores
+    them), read once: the language, theme and text size where the command line gave none, and
+    the card reader when none was configured ("" then means any reader)."""
     stored = start_settings()
-    changes = {
+    changes: dict[str, object] = {
         name: getattr(stored, name)
         for name in config.use_stored
         if getattr(stored, name, None) is not None
     }
+    if config.card_reader is None:
+        changes["card_reader"] = stored.card_reader or ""
     return config.with_(**changes) if changes else config
-
-
-def chosen_reader(config: AppConfig) -> str | None:
-    """The PC/SC reader this counter uses: the configured one, else the office setting, else
-    None (any reader)."""
-    name = config.card_reader if config.card_reader is not None else start_settings().card_reader
-    return name or None
 
 
 def build_app(
@@ -100,7 +94,7 @@ def build_app(
         config,
         home,
         office,
-        CardService(mode, open_backend, chosen_reader(config)),
+        CardService(mode, open_backend, config.card_reader or None),
         StaffSession(config.idle_lock_seconds, clock),
         default_registry(),
         feed,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cards.monitor import EventKind, ReaderEvent
 from desktop.app.cardreader import CardService
 from desktop.app.config import AppConfig, ReaderMode
-from desktop.app.root import chosen_reader
+from desktop.app.root import with_stored_settings
 from models.home import OfficeHome
 from models.schema import OfficeSetting, write_transaction
 
@@ -42,9 +42,9 @@ def test_without_a_chosen_reader_any_reader_holding_a_card_is_used() -> None:
 
 def test_the_reader_comes_from_the_office_setting_unless_configured(demo: OfficeHome) -> None:
     demo.open()
-    assert chosen_reader(AppConfig()) is None
+    assert with_stored_settings(AppConfig()).card_reader == ""
     with write_transaction():
         OfficeSetting.replace(key="card_reader", value=COUNTER).execute()
-    assert chosen_reader(AppConfig()) == COUNTER
-    assert chosen_reader(AppConfig(card_reader="")) is None
-    assert chosen_reader(AppConfig(card_reader=OTHER)) == OTHER
+    assert with_stored_settings(AppConfig()).card_reader == COUNTER
+    assert with_stored_settings(AppConfig(card_reader="")).card_reader == ""
+    assert with_stored_settings(AppConfig(card_reader=OTHER)).card_reader == OTHER
