@@ -21,6 +21,19 @@ from models.home import OfficeHome
 WAIT_S = 20.0
 
 
+def pump_until(root: Any, until: Callable[[], bool], what: str, timeout: float = WAIT_S) -> None:
+    """Run `root`'s Tk loop until `until()` holds (fails after `timeout`: a hang, not a timing
+    assertion)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        root.update()
+        if until():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
+
+
 class FakeClock:
     """A monotonic clock the test moves by hand (the inactivity lock)."""
 
@@ -80,16 +93,8 @@ class AppDriver:
         return self.window.navigator.current_key
 
     def pump(self, until: Callable[[], bool], what: str, timeout: float = WAIT_S) -> None:
-        """Run the Tk loop until `until()` holds (fails after `timeout`: a hang, not a timing
-        assertion)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            self.root.update()
-            if until():
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}")
-            time.sleep(0.01)
+        """Run the Tk loop until `until()` holds (see `pump_until`)."""
+        pump_until(self.root, until, what, timeout)
 
     def settle(self) -> None:
         """Run the loop until no task is pending."""

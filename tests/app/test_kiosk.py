@@ -37,7 +37,7 @@ from models.lookup import KeyKind, find_one
 from models.overview import person_overview
 from models.schema import AuditEvent, ServiceVisit
 from tests.app.conftest import Sample
-from tests.app.driver import WAIT_S, FakeClock
+from tests.app.driver import FakeClock, pump_until
 from tests.cli_helpers import COUNTERDESK, cli_env
 
 CARD_PIN = "123456"
@@ -68,14 +68,7 @@ class KioskDriver:
 
     def pump(self, until: Callable[[], bool], what: str) -> None:
         """Run the Tk loop until `until()` holds (fails after a long wait: a hang)."""
-        deadline = time.monotonic() + WAIT_S
-        while True:
-            self.root.update()
-            if until():
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}")
-            time.sleep(0.01)
+        pump_until(self.root, until, what)
 
     def settle(self) -> None:
         """Run the loop until no task is pending."""
