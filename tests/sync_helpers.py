@@ -4,7 +4,6 @@ and answers of the shape headquarters sends."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +12,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from desktop.local_hq import free_port
 from models.replica import EMPLOYER, PERSON_TABLES, STAFF_USER, TABLES, Table
 from models.schema import db
 
@@ -115,13 +115,6 @@ def scripted_server() -> Iterator[ScriptedServer]:
         yield server
     finally:
         server.close()
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wire_rows(table: Table) -> list[list[Any]]:

@@ -3,19 +3,16 @@ against a real `counterdesk hq serve` are in test_sync_end_to_end.py)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import signal
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from desktop.cli_common import EXIT_NOT_FOUND, EXIT_SYNC_INCOMPLETE
+from desktop.local_hq import LocalHq, running_local_hq
 from hq import store
 from tests.cli_helpers import COUNTERDESK, cli_env, run
 from tests.sync_helpers import free_port
@@ -87,41 +84,11 @@ def test_asking_headquarters_without_a_connection_explains_why(tmp_path: Path) -
 # -- against a real `counterdesk hq serve` ----------------------------------------------------
 
 
-@dataclass
-class Served:
-    """A running `counterdesk hq serve`."""
-
-    address: str
-    db_url: str
-    process: subprocess.Popen[bytes]
-
-    def stop(self) -> None:
-        """Stop headquarters (as if the line or the server went down)."""
-        self.process.terminate()
-        self.process.wait(10)
-
-
 @pytest.fixture
-def hq_serve(hq_demo_url: str) -> Iterator[Served]:
+def hq_serve(hq_demo_url: str) -> Iterator[LocalHq]:
     """`counterdesk hq serve` on a free loopback port over the demo city."""
-    port = free_port()
-    server = subprocess.Popen(
-        [str(COUNTERDESK), "hq", "serve", "--db", hq_demo_url, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=cli_env(),
-    )
-    try:
-        for _ in range(300):
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
-            time.sleep(0.05)
-        yield Served(f"http://127.0.0.1:{port}", hq_demo_url, server)
-    finally:
-        if server.poll() is None:
-            server.terminate()
-            server.wait(10)
+    with running_local_hq(hq_demo_url) as server:
+        yield server
 
 
 def _ssn_of_district(url: str, district: str) -> str:
@@ -135,8 +102,8 @@ def _ssn_of_district(url: str, district: str) -> str:
 
 
 @pytest.mark.parametrize("hq_demo_url", ["sqlite"], indirect=True)
-def test_enrol_sync_and_status_against_hq_serve(hq_serve: Served, tmp_path: Path) -> None:
-    address, db_url = hq_serve.address, hq_serve.db_url
+def test_enrol_sync_and_status_against_hq_serve(hq_serve: LocalHq, tmp_path: Path) -> None:
+    address, db_url = hq_serve.url, hq_serve.db_url
     enrolled = run(
         "hq", "enrol-office", "--db", db_url, "--office", "lixia", "--district", "370102"
     )
@@ -182,16 +149,14 @@ def test_enrol_sync_and_status_against_hq_serve(hq_serve: Served, tmp_path: Path
 
 
 @pytest.mark.parametrize("hq_demo_url", ["sqlite"], indirect=True)
-def test_sync_once_exits_6_when_headquarters_went_away(hq_serve: Served, tmp_path: Path) -> None:
+def test_sync_once_exits_6_when_headquarters_went_away(hq_serve: LocalHq, tmp_path: Path) -> None:
     token = run(
         "hq", "enrol-office", "--db", hq_serve.db_url, "--office", "lixia", "--district", "370102"
     ).stdout.strip()
     home = _new_home(tmp_path)
-    wrong = run("sync", "enrol", "--hq", hq_serve.address, "--token", "lixia.wrong", home=home)
+    wrong = run("sync", "enrol", "--hq", hq_serve.url, "--token", "lixia.wrong", home=home)
     assert wrong.returncode == 2 and "refused this office's token" in wrong.stderr
-    assert (
-        run("sync", "enrol", "--hq", hq_serve.address, "--token", token, home=home).returncode == 0
-    )
+    assert run("sync", "enrol", "--hq", hq_serve.url, "--token", token, home=home).returncode == 0
 
     hq_serve.stop()
     done = run("sync", "--once", home=home)

@@ -12,7 +12,6 @@ import contextlib
 import json
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli_common import EXIT_SYNC_INCOMPLETE
+from desktop.local_hq import LocalHq, free_port, start_local_hq
 from hq import offices, store
 from hq.demo import seed
 from models.actor import Actor
@@ -34,7 +34,7 @@ from models.schema import db
 from models.visits import record_service_visit
 from tests.cli_helpers import COUNTERDESK, cli_env, run
 from tests.hq_fixtures import sqlite_url
-from tests.sync_helpers import free_port, hq_scope_rows, register_rows
+from tests.sync_helpers import hq_scope_rows, register_rows
 
 DISTRICT = "370102"
 PERSONS = 1_500  # three pages of persons: enough to be killed between and inside pages
@@ -61,29 +61,19 @@ class Headquarters:
         self.url = sqlite_url(db_path)
         self.port = free_port()
         self.address = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
+        self.server: LocalHq | None = None
 
     def start(self) -> None:
-        command = [str(COUNTERDESK), "hq", "serve", "--db", self.url, "--port", str(self.port)]
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=cli_env()
-        )
-        for _ in range(400):
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
-                return
-            assert self.process.poll() is None, self.process.stderr.read().decode()
-            time.sleep(0.05)
-        raise AssertionError("headquarters did not start")
+        self.server = start_local_hq(self.url, port=self.port)
 
     def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(10)
+        assert self.server is not None
+        self.server.process.send_signal(signal.SIGKILL)
+        self.server.process.wait(10)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
+        if self.server is not None:
+            self.server.stop()
 
 
 @pytest.fixture
