@@ -28,7 +28,7 @@ from models.actor import Actor
 from models.backup import backup as backup_register
 from models.backup import restore as restore_register
 from models.demo.generator import DemoParams, generate
-from models.demo.vocabulary import JINAN_REGIONS
+from models.demo.vocabulary import JINAN_REGIONS, office_name
 from models.enums import Role
 from models.errors import InvalidRequest
 from models.home import OfficeHome, setting
@@ -210,7 +210,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise CliError(EXIT_USAGE, "--remember goes with --encrypt; nothing was created")
     passphrase = _new_register_passphrase(args) if args.encrypt else None
     credentials = None if args.no_admin else _admin_credentials(args)
-    name = args.office_name or f"济南市{JINAN_REGIONS[args.district]}社会保险服务中心"
+    name = args.office_name or office_name(args.district)
     home.create(args.district, name, passphrase=passphrase)
     state = "encrypted" if passphrase else "plain"
     print(

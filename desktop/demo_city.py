@@ -18,7 +18,7 @@ from pathlib import Path
 
 from desktop.local_hq import LocalHq, counterdesk_command, port_is_free, start_local_hq
 from models.db import close_register
-from models.demo.vocabulary import JINAN_REGIONS
+from models.demo.vocabulary import office_name
 from models.errors import InvalidRequest
 from models.home import OfficeHome, setting
 from models.schema import OfficeSetting, Person, StaffUser, write_transaction
@@ -121,7 +121,7 @@ def ensure_office(city: DemoCity, hq: LocalHq, say: Say) -> bool:
     if state == "local-demo":
         return False
     if state == "none":
-        home.create(city.district, f"济南市{JINAN_REGIONS[city.district]}社会保险服务中心")
+        home.create(city.district, office_name(city.district))
         close_register()
         state = "empty"
     if state == "empty":
@@ -170,13 +170,7 @@ def _mark_demo(home: OfficeHome) -> None:
         with write_transaction():
             OfficeSetting.replace(key="demo_state", value="complete").execute()
             OfficeSetting.replace(key="demo_source", value="headquarters").execute()
-            OfficeSetting.replace(
-                key="demo_samples", value=demo_samples_json(demo_samples())
-            ).execute()
+            samples = json.dumps(demo_samples(), ensure_ascii=False)
+            OfficeSetting.replace(key="demo_samples", value=samples).execute()
     finally:
         close_register()
-
-
-def demo_samples_json(samples: list[dict[str, str]]) -> str:
-    """The samples as stored in the office settings."""
-    return json.dumps(samples, ensure_ascii=False)

@@ -191,6 +191,13 @@ JINAN_REGIONS: dict[str, str] = {
     "370124": "平阴县",
     "370126": "商河县",
 }
+
+
+def office_name(district: str) -> str:
+    """The default name of the social insurance office of a Jinan district."""
+    return f"济南市{JINAN_REGIONS[district]}社会保险服务中心"
+
+
 OTHER_REGIONS = ("370202", "370302", "370602", "370702", "370802", "371302", "371402", "371502")
 
 STREETS = (
