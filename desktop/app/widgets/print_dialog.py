@@ -14,6 +14,18 @@ from desktop.app.widgets.dialogs import Dialog, DialogHost
 STATEMENT_LANGUAGES = {"zh": "中文", "en": "English"}
 
 
+def printer_hint(printer: str | None, folder: Path) -> str:
+    """Where a document will go, said before it is made."""
+    text = _("Saved as a PDF in {folder}").format(folder=folder)
+    if printer:
+        text += "\n" + _("and printed on {printer}").format(
+            printer=_("the default printer") if printer == "default" else printer
+        )
+    else:
+        text += "\n" + _("(no printer is configured: the PDF is not printed)")
+    return text
+
+
 class PrintDialog(Dialog):
     """Ask for the year and language of a personal rights record."""
 
@@ -51,16 +63,9 @@ class PrintDialog(Dialog):
             state="readonly",
         )
         self.lang_box.grid(row=2, column=1, sticky="w", padx=(12, 0), pady=4)
-        where = _("Saved as a PDF in {folder}").format(folder=folder)
-        if printer:
-            where += "\n" + _("and printed on {printer}").format(
-                printer=_("the default printer") if printer == "default" else printer
-            )
-        else:
-            where += "\n" + _("(no printer is configured: the PDF is not printed)")
-        ttk.Label(self.body, text=where, bootstyle="secondary", wraplength=520).grid(
-            row=3, column=0, columnspan=2, sticky="w", pady=(12, 0)
-        )
+        ttk.Label(
+            self.body, text=printer_hint(printer, folder), bootstyle="secondary", wraplength=520
+        ).grid(row=3, column=0, columnspan=2, sticky="w", pady=(12, 0))
         self.add_button(_("Cancel"), self.cancel, style="secondary")
         self.ok_button = self.add_button(_("Print"), self.ok, default=True)
 

@@ -4,7 +4,6 @@ work on a worker with the outcome on a message line, and their error messages.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import ttkbootstrap as ttk
@@ -92,18 +91,6 @@ def where_text(issued: Issued) -> str:
         text += "\n" + _("and sent to {printer}").format(printer=printer)
     if issued.print_error is not None:
         text += "\n" + error_message(issued.print_error)
-    return text
-
-
-def printer_hint(printer: str | None, folder: Path) -> str:
-    """Where a document will go, said before it is made."""
-    text = _("Saved as a PDF in {folder}").format(folder=folder)
-    if printer:
-        text += "\n" + _("and printed on {printer}").format(
-            printer=_("the default printer") if printer == "default" else printer
-        )
-    else:
-        text += "\n" + _("(no printer is configured: the PDF is not printed)")
     return text
 
 

@@ -12,7 +12,7 @@ import ttkbootstrap as ttk
 from desktop.app import documents
 from desktop.app.i18n import N_, _
 from desktop.app.registry import Shortcut
-from desktop.app.screens.office.doc_common import DocumentScreen, printer_hint, where_text
+from desktop.app.screens.office.doc_common import DocumentScreen, where_text
 from desktop.app.services import STATEMENTS_FOLDER
 from desktop.app.widgets.office_fields import (
     DateField,
@@ -21,6 +21,7 @@ from desktop.app.widgets.office_fields import (
     YearChoice,
     on_enter,
 )
+from desktop.app.widgets.print_dialog import printer_hint
 from models.permissions import Permission
 
 YEARS_BACK = 30
