@@ -16,8 +16,9 @@ WRAP = 860  # pixels: long values (an error from headquarters) wrap instead of r
 class FieldBlock(ttk.Labelframe):
     """Rows of (name, value); `add` makes a row, `set` fills it."""
 
-    def __init__(self, master: tk.Misc, title: str) -> None:
+    def __init__(self, master: tk.Misc, title: str, wrap: int = WRAP) -> None:
         super().__init__(master, text=title, padding=(12, 6))
+        self.wrap = wrap
         self.columnconfigure(1, weight=1)
         self.values: dict[str, ttk.Label] = {}
         self.names: dict[str, ttk.Label] = {}
@@ -27,7 +28,7 @@ class FieldBlock(ttk.Labelframe):
         row = len(self.values)
         caption = ttk.Label(self, text=name, bootstyle="secondary")
         caption.grid(row=row, column=0, sticky="nw", padx=(0, 16), pady=2)
-        value = ttk.Label(self, text="", wraplength=WRAP, justify="left")
+        value = ttk.Label(self, text="", wraplength=self.wrap, justify="left")
         value.grid(row=row, column=1, sticky="w", pady=2)
         self.names[key] = caption
         self.values[key] = value

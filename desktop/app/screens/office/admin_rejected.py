@@ -15,6 +15,7 @@ from desktop.app.registry import Screen, Shortcut
 from desktop.app.screens.office.admin_advice import advice, command_label
 from desktop.app.screens.office.admin_link import refresh_status_bar
 from desktop.app.theme import TITLE_FONT
+from desktop.app.widgets.admin_fields import FieldBlock
 from desktop.app.widgets.tables import Table
 from sync.rejections import RejectedCommand
 
@@ -82,24 +83,17 @@ class RejectedScreen(Screen):
         self.busy = False
 
     def _build_detail(self) -> None:
-        detail = ttk.Labelframe(self, text=_("The selected command"), padding=(12, 6))
+        detail = FieldBlock(self, _("The selected command"), wrap=1080)
         detail.grid(row=4, column=0, sticky="ew", pady=(8, 0))
-        detail.columnconfigure(1, weight=1)
-        self.detail_lines: dict[str, ttk.Label] = {}
-        for row, (key, name) in enumerate(
-            (
+        self.detail_lines: dict[str, ttk.Label] = {
+            key: detail.add(key, name)
+            for key, name in (
                 ("what", _("What")),
                 ("reason", _("Headquarters says")),
                 ("advice", _("What to do")),
                 ("seen", _("Acknowledged")),
             )
-        ):
-            ttk.Label(detail, text=name, bootstyle="secondary").grid(
-                row=row, column=0, sticky="nw", padx=(0, 16), pady=2
-            )
-            value = ttk.Label(detail, text="", wraplength=1080, justify="left")
-            value.grid(row=row, column=1, sticky="w", pady=2)
-            self.detail_lines[key] = value
+        }
         self.detail_lines["advice"].configure(font="TkHeadingFont")
         buttons = ttk.Frame(self)
         buttons.grid(row=5, column=0, sticky="ew", pady=(8, 0))
