@@ -36,7 +36,9 @@ from models.schema import db
 from reports import records
 from reports.durable import make_durable, remove_leftovers, write_unsynced
 
-CHUNK = 16  # documents per register transaction and per fsync round
+MAX_CHUNK = 64  # documents per register transaction and per fsync round, at most
+MIN_CHUNK = 4
+CHUNKS_PER_WORKER = 4  # of what is left: chunks shrink towards the end, so workers end together
 POLL_SECONDS = 0.1  # how often the parent looks at results, cancellation and the clock
 PROGRESS_SECONDS = 0.8  # progress reports come at least this often (plus one poll)
 
@@ -64,6 +66,19 @@ class BatchSummary:
 def output_path(out_dir: Path, year: int, person_id: int) -> Path:
     """Where one person's statement goes."""
     return out_dir / f"rights-{year}-{person_id:07d}.pdf"
+
+
+def chunked(person_ids: list[int], workers: int) -> list[list[int]]:
+    """`person_ids` cut into chunks for `workers` processes: big enough that numbering,
+    recording and syncing the files are paid once for many documents, getting smaller as
+    fewer are left, so that no worker is still busy with a big chunk when the others are done."""
+    chunks, start = [], 0
+    while start < len(person_ids):
+        left = len(person_ids) - start
+        size = min(MAX_CHUNK, max(MIN_CHUNK, -(-left // (workers * CHUNKS_PER_WORKER))))
+        chunks.append(person_ids[start : start + size])
+        start += size
+    return chunks
 
 
 def people_of_district(district: str) -> list[int]:
@@ -252,7 +267,8 @@ def run_batch(
     summary.recorded_on_resume = _record_leftovers(person_ids, out_dir, year, actor)
     todo = [p for p in person_ids if not output_path(out_dir, year, p).exists()]
     summary.skipped = len(person_ids) - len(todo)
-    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    processes = workers or os.cpu_count() or 1
+    chunks = chunked(todo, processes)
     if progress:
         progress(summary)  # what is already there, before the workers start
     home.signing_key()  # made here if new: workers starting together would race to create it
@@ -264,7 +280,7 @@ def run_batch(
     try:
         if chunks:
             with ProcessPoolExecutor(
-                workers or os.cpu_count() or 1,
+                processes,
                 mp_context=context,
                 initializer=_init_worker,
                 initargs=(home, actor, year, out_dir, lang, stop),

@@ -213,3 +213,16 @@ def test_a_person_listed_twice_gets_one_statement(demo: OfficeHome, tmp_path: Pa
     summary = run_batch(demo, SUPERVISOR, [person, person], YEAR, tmp_path / "out", workers=2)
     assert (summary.total, summary.made) == (1, 1)
     assert len(_issued()) == 1
+
+
+@pytest.mark.parametrize("count", [0, 1, 7, 100, 2000, 10_001])
+@pytest.mark.parametrize("workers", [1, 2, 8])
+def test_chunks_cover_everyone_once_and_shrink_towards_the_end(count: int, workers: int) -> None:
+    people = list(range(count))
+    chunks = batch.chunked(people, workers)
+    assert [p for chunk in chunks for p in chunk] == people
+    sizes = [len(chunk) for chunk in chunks]
+    assert all(1 <= size <= batch.MAX_CHUNK for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)
+    if count >= 4 * workers * batch.MIN_CHUNK:
+        assert len(chunks) >= 4 * workers  # every worker gets several
