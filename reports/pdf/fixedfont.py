@@ -132,6 +132,34 @@ def labels_font(main: TTFont, name: str) -> TTFont:
     return twin
 
 
+class _Probe:
+    """A stand-in document (font states are kept in a weak dictionary by document)."""
+
+
+_SEEDED: dict[tuple[str, str], tuple[int, dict[int, int], list[list[int]], int]] = {}
+
+
 def seed(font: TTFont, doc: Any, text: str) -> None:
-    """Give `text`'s characters their codes in `font`'s subsets for `doc`, in this order."""
-    font.splitString(text, doc)
+    """Give `text`'s characters their codes in `font`'s subsets for `doc`, in this order.
+
+    The codes are found once per font and text (reportlab's own `splitString` on a fresh
+    state); later documents get a copy of that state: the same codes, several times faster."""
+    key = (font.fontName, text)
+    seeded = _SEEDED.get(key)
+    if seeded is None:
+        probe = _Probe()
+        fresh = font.state[probe] = font.State(font._asciiReadable, font)
+        first_code = fresh.nextCode
+        font.splitString(text, probe)
+        made = font.state.pop(probe)
+        seeded = _SEEDED[key] = (first_code, made.assignments, made.subsets, made.nextCode)
+    first_code, assignments, subsets, next_code = seeded
+    state = font.state.get(doc)
+    if state is None:
+        state = font.state[doc] = font.State(font._asciiReadable, font)
+    if state.nextCode != first_code:
+        font.splitString(text, doc)  # this document already used the font: seed it as it is
+        return
+    state.assignments = dict(assignments)
+    state.subsets = [list(subset) for subset in subsets]
+    state.nextCode = next_code
