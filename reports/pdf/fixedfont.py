@@ -12,6 +12,7 @@ Correctness never depends on the cache: a subset seen for the first time is simp
 from __future__ import annotations
 
 import copy
+import re
 import zlib
 from collections import OrderedDict
 from typing import Any
@@ -40,6 +41,45 @@ class _Formatted(pdfdoc.PDFObject):
         return self.data
 
 
+class _Slot(pdfdoc.PDFObject):
+    """Stands for the `index`-th reference while a template is formatted."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def format(self, document: Any) -> bytes:
+        """A marker no formatted PDF dictionary contains."""
+        return b"\x00slot%d\x00" % self.index
+
+
+class _Template(pdfdoc.PDFObject):
+    """A PDF object formatted once, but for the numbers of the objects it refers to, which
+    differ from document to document: those are formatted each time."""
+
+    __RefOnly__ = 1  # always written as an object of its own and referred to
+
+    def __init__(self, template: tuple[list[bytes], list[int]], refs: list[Any]) -> None:
+        self.parts, order = template
+        self.refs = [refs[i] for i in order]
+
+    def format(self, document: Any) -> bytes:
+        """The cached bytes with this document's references put in."""
+        out = [self.parts[0]]
+        for ref, part in zip(self.refs, self.parts[1:], strict=True):
+            out += (ref.format(document), part)
+        return b"".join(out)
+
+
+_SLOT = re.compile(rb"\x00slot(\d+)\x00")
+
+
+def _template_of(obj: Any, document: Any) -> tuple[list[bytes], list[int]]:
+    """`obj` (made with `_Slot(i)` where its references go) formatted and cut at the slots:
+    the bytes between them, and which reference goes in each gap."""
+    pieces = _SLOT.split(obj.format(document))
+    return pieces[::2], [int(i) for i in pieces[1::2]]
+
+
 def _lru(cache: OrderedDict, key: Any, make: Any) -> Any:
     value = cache.get(key)
     if value is None:
@@ -60,6 +100,7 @@ def labels_font(main: TTFont, name: str) -> TTFont:
     face = copy.copy(main.face)
     face.name = main.face.name + b"-Labels"  # its subsets get their own BaseFont names
     cache: OrderedDict[tuple[int, ...], tuple[bytes, int]] = OrderedDict()
+    descriptors: OrderedDict[str, tuple[list[bytes], list[int]]] = OrderedDict()
 
     def add_subset_objects(doc: Any, fontname: str, subset: list[int]) -> Any:
         """reportlab's `TTFontFace.addSubsetObjects`, with the font program made once."""
@@ -77,24 +118,30 @@ def labels_font(main: TTFont, name: str) -> TTFont:
         else:
             font_file.content = zlib.decompress(program[0])
         file_ref = doc.Reference(font_file, f"fontFile:{face.filename}({fontname})")
-        descriptor = pdfdoc.PDFDictionary(
-            {
-                "Type": "/FontDescriptor",
-                "Ascent": face.ascent,
-                "CapHeight": face.capHeight,
-                "Descent": face.descent,
-                "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
-                "FontBBox": pdfdoc.PDFArray(face.bbox),
-                "FontName": pdfdoc.PDFName(fontname),
-                "ItalicAngle": face.italicAngle,
-                "StemV": face.stemV,
-                "FontFile2": file_ref,
-                "MissingWidth": face.defaultWidth,
-            }
-        )
-        return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+        def make_descriptor() -> tuple[list[bytes], list[int]]:
+            descriptor = pdfdoc.PDFDictionary(
+                {
+                    "Type": "/FontDescriptor",
+                    "Ascent": face.ascent,
+                    "CapHeight": face.capHeight,
+                    "Descent": face.descent,
+                    "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+                    "FontBBox": pdfdoc.PDFArray(face.bbox),
+                    "FontName": pdfdoc.PDFName(fontname),
+                    "ItalicAngle": face.italicAngle,
+                    "StemV": face.stemV,
+                    "FontFile2": _Slot(0),
+                    "MissingWidth": face.defaultWidth,
+                }
+            )
+            return _template_of(descriptor, doc)
+
+        parts = _lru(descriptors, fontname, make_descriptor)
+        return doc.Reference(_Template(parts, [file_ref]), "fontDescriptor:" + fontname)
 
     parts: OrderedDict[tuple[Any, ...], tuple[bytes, bytes]] = OrderedDict()
+    fonts: OrderedDict[tuple[Any, ...], tuple[list[bytes], list[int]]] = OrderedDict()
 
     def add_objects(doc: Any) -> None:
         """reportlab's `TTFont.addObjects`, with each subset's widths and ToUnicode map made
@@ -111,17 +158,29 @@ def labels_font(main: TTFont, name: str) -> TTFont:
                 return widths.format(doc), cmap
 
             widths, cmap = _lru(parts, (base, tuple(subset)), make)
-            pdf_font = pdfdoc.PDFTrueTypeFont()
-            pdf_font.__Comment__ = f"Font {twin.fontName} subset {n}"
-            pdf_font.Name = internal
-            pdf_font.BaseFont = base
-            pdf_font.FirstChar = 0
-            pdf_font.LastChar = len(subset) - 1
-            pdf_font.Widths = _Formatted(widths)
             cmap_stream = pdfdoc.PDFStream(content=cmap)
             cmap_stream.dictionary["Filter"] = pdfdoc.PDFName("FlateDecode")
-            pdf_font.ToUnicode = doc.Reference(cmap_stream, "toUnicodeCMap:" + base)
-            pdf_font.FontDescriptor = face.addSubsetObjects(doc, base, subset)
+            cmap_ref = doc.Reference(cmap_stream, "toUnicodeCMap:" + base)
+            descriptor_ref = face.addSubsetObjects(doc, base, subset)
+
+            def make_font(
+                internal: str = internal,
+                base: str = base,
+                last: int = len(subset) - 1,
+                widths: bytes = widths,
+            ) -> tuple[list[bytes], list[int]]:
+                pdf_font = pdfdoc.PDFTrueTypeFont()
+                pdf_font.Name = internal
+                pdf_font.BaseFont = base
+                pdf_font.FirstChar = 0
+                pdf_font.LastChar = last
+                pdf_font.Widths = _Formatted(widths)
+                pdf_font.ToUnicode = _Slot(0)
+                pdf_font.FontDescriptor = _Slot(1)
+                return _template_of(pdf_font, doc)
+
+            font_parts = _lru(fonts, (internal, base, tuple(subset)), make_font)
+            pdf_font = _Template(font_parts, [cmap_ref, descriptor_ref])
             doc.Reference(pdf_font, internal)
             doc.idToObject["BasicFonts"].dict[internal] = pdf_font
         del twin.state[doc]
