@@ -4,8 +4,10 @@
 escaping each time); a statement draws some 500 strings. `Ink` writes the same PDF operators
 (`BT ... Tm ... Tf (...) Tj ET`) itself and keeps each distinct text's encoded form for the
 rest of the document, so a repeated cell ("养老保险", "已缴", "8,500.00") is mapped to the
-font subset once. Text made only of fixed-text characters goes to the labels twin of the font,
-whose embedded subset is the same for every document (`reports.pdf.fixedfont`). The glyph
+font subset once. Fixed-text characters (labels, terms, digits and ASCII) go to the labels twin
+of the font, whose embedded subset is the same for every document (`reports.pdf.fixedfont`),
+also inside register text (the digits of an address): the register font's own subset, made for
+each document, then holds only the glyphs of names, addresses and employers. The glyph
 mapping is reportlab's own (`TTFont.splitString`), so the embedded subsets, the text a PDF
 reader extracts and the look are those of `drawString`.
 
@@ -67,16 +69,32 @@ class Ink:
         """(subset font name, show operator) runs of `text`, mapped once per document."""
         runs = self._runs.get(text)
         if runs is None:
-            fixed = self._fixed.issuperset(text)
-            key = (*self._shared_key, text)
-            runs = _SHARED.get(key) if fixed else None
-            if runs is None:
-                runs = self._map(self._labels if fixed else self._face, text)
-                if fixed:
+            if self._fixed.issuperset(text):
+                key = (*self._shared_key, text)
+                runs = _SHARED.get(key)
+                if runs is None:
+                    runs = self._map(self._labels, text)
                     if len(_SHARED) >= _SHARED_LIMIT:
                         _SHARED.clear()
                     _SHARED[key] = runs
+            elif self._labels is None:
+                runs = self._map(self._face, text)
+            else:
+                runs = self._mixed(text)
             self._runs[text] = runs
+        return runs
+
+    def _mixed(self, text: str) -> list[tuple[str, str]]:
+        """Runs of register text: its fixed-text characters (digits, common words) in the
+        labels font, the others in the register font's own subset, which stays small."""
+        fixed = self._fixed
+        runs: list[tuple[str, str]] = []
+        start = 0
+        for end in range(1, len(text) + 1):
+            if end == len(text) or (text[end] in fixed) != (text[start] in fixed):
+                face = self._labels if text[start] in fixed else self._face
+                runs += self._map(face, text[start:end])
+                start = end
         return runs
 
     def _map(self, face: Any, text: str) -> list[tuple[str, str]]:
