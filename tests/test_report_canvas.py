@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import string
 from dataclasses import replace
 from datetime import date
@@ -95,6 +96,34 @@ def test_the_fixed_texts_font_is_the_same_in_every_statement_and_names_have_thei
     assert _labels_programs(first) and _labels_programs(first) == _labels_programs(second)
     assert "欧阳娜娜" in all_text(second) and "个人权益记录单" in all_text(second)
     assert load_font().labels_name
+
+
+def _own_subset_characters(pdf: bytes) -> set[str]:
+    """The characters of the document's own (not the labels) font subsets, by ToUnicode."""
+    found: set[str] = set()
+    for font in PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values():
+        font = font.get_object()
+        if "-Labels" not in str(font["/BaseFont"]):
+            cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+            for hex_code in re.findall(r"<[0-9A-F]{2}> <([0-9A-F]{4})>", cmap):
+                found.add(chr(int(hex_code, 16)))
+    return found
+
+
+def test_a_documents_own_font_subset_holds_only_the_register_texts_own_glyphs() -> None:
+    doc = make_rights()
+    address = "济南市历下区趵突泉北路12号3单元"
+    doc = replace(
+        doc,
+        holder=replace(make_holder(name="欧阳娜娜"), address=address),
+        header=replace(doc.header, office_name="历下区社保服务站", clerk="司马相如 (clerk07)"),
+    )
+    pdf = render_rights_record(doc)
+    own = _own_subset_characters(pdf)
+    assert {"欧", "趵", "突"} <= own  # the person's name and address
+    assert not own & set("0123456789()clerk")  # digits and ASCII: in the cached labels font
+    assert not own & set("司马相如站")  # the clerk and office: on every document, cached too
+    assert address in all_text(pdf) and "司马相如 (clerk07)" in all_text(pdf)
 
 
 # --- the monthly detail as one row per month --------------------------------------------------

@@ -188,7 +188,8 @@ def draw_pdf(header: DocumentHeader, kit: Kit, title: str, sheet: Sheet) -> byte
     canv.setSubject(meta["subject"])
     canv.setCreator(meta["creator"])
     canv.setKeywords(meta["keywords"])
-    ink = Ink(canv, kit.font, kit.labels.lang)
+    issuer = kit.safe(header.office_name) + kit.safe(header.clerk)
+    ink = Ink(canv, kit.font, kit.labels.lang, issuer=issuer)
     page_frame = PageFrame(header, title, kit)
     pages = len(sheet.pages)
     for index in range(pages):

@@ -28,7 +28,7 @@ from reports.pdf.fonts import CjkFont
 from reports.pdf.labels import seed_text
 
 _ASCII = frozenset(chr(c) for c in range(32, 127))
-# Fixed texts encoded for the seeded labels font: the same in every document of a language in
+# Fixed texts encoded for the seeded labels font: the same in every document seeded alike in
 # which that font got the same internal name, so kept for the process (bounded: amounts vary).
 _SHARED: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
 _SHARED_LIMIT = 20_000
@@ -42,9 +42,16 @@ class Ink:
     """Draws text in one CJK font, and filled or stroked rectangles, on a canvas."""
 
     def __init__(
-        self, canv: Canvas, font: CjkFont, lang: str = "zh", fixed_font: bool = True
+        self,
+        canv: Canvas,
+        font: CjkFont,
+        lang: str = "zh",
+        fixed_font: bool = True,
+        issuer: str = "",
     ) -> None:
-        """Ink for `canv`; with `fixed_font`, fixed texts go to the font's cached labels twin."""
+        """Ink for `canv`; with `fixed_font`, fixed texts go to the font's cached labels twin.
+        `issuer` is text every document of this office and clerk carries (their names): its
+        characters join the fixed texts', so they are not in each document's own subset."""
         self._canv = canv
         self._face = pdfmetrics.getFont(font.name)
         use_twin = fixed_font and font.labels_name
@@ -53,9 +60,11 @@ class Ink:
         self._shared_key = ("", "")
         if self._labels is not None:
             fixed = seed_text(lang)
+            known = _ASCII.union(fixed)
+            fixed += "".join(sorted({ch for ch in issuer if ch not in known and not ch.isspace()}))
             seed(self._labels, canv._doc, fixed)
             self._fixed = _ASCII | frozenset(fixed)
-            self._shared_key = (lang, self._labels.getSubsetInternalName(0, canv._doc))
+            self._shared_key = (fixed, self._labels.getSubsetInternalName(0, canv._doc))
         self._runs: dict[str, list[tuple[str, str]]] = {}
         self._x_ops: dict[float, str] = {}
         self._fills: dict[tuple[float, float, float], str] = {}
