@@ -151,10 +151,14 @@ class Layout:
         side = 2 * DATA_PADDING.side
         text = self.kit.labels.text
         natural = [self._width(text(key), HEAD.size) + side for key in head_keys]
+        measure = self._width
+        size = CELL.size
         for values in rows:
             for i, value in enumerate(values):
                 if value:
-                    natural[i] = max(natural[i], self._width(value, CELL.size) + side)
+                    wanted = measure(value, size) + side
+                    if wanted > natural[i]:
+                        natural[i] = wanted
         first = 0
         for label, span in groups:
             short = self._width(label, HEAD.size) + side - sum(natural[first : first + span])
@@ -259,6 +263,18 @@ class Layout:
             starts = [x + pad.side] * len(lines)
         return Cell(x, width, lines, starts, style, fill)
 
+    def _one_line(
+        self, x: float, width: float, text: str, style: TextStyle, right: bool, side: float
+    ) -> Cell | None:
+        """A data cell whose text fits on one line (left or right aligned); None otherwise.
+        The usual cell, made without `_cell`'s general steps (the same result)."""
+        if not text:
+            return Cell(x, width, [], [], style)
+        measured = self._width(text, style.size)
+        if measured > width - 2 * side or "\n" in text:
+            return None
+        return Cell(x, width, [text], [x + width - side - measured if right else x + side], style)
+
     @staticmethod
     def _row(cells: list[Cell], pad: Padding, **kwargs: object) -> Row:
         lines = max((len(c.lines) * c.style.leading for c in cells), default=0.0)
@@ -301,6 +317,7 @@ class Layout:
             ]
             head = [self._row(cells, pad, fill=HEAD_FILL)]
         alerts = set(alert_rows)
+        numeric_columns = [align == "right" for align in aligns]
         last = len(rows) - 1
         body = []
         for r, values in enumerate(rows):
@@ -312,8 +329,11 @@ class Layout:
             if total:
                 fill = HEAD_FILL
             cells = [
-                self._cell(offsets[i], widths[i], text, style, pad, aligns[i])
-                for i, text in enumerate(values)
+                self._one_line(x, width, text, style, right, pad.side)
+                or self._cell(x, width, text, style, pad, "right" if right else "left")
+                for x, width, text, right in zip(
+                    offsets, widths, values, numeric_columns, strict=False
+                )
             ]
             body.append(self._row(cells, pad, fill=fill, rule_above=total))
         self._place_rows(head, body, pad)
@@ -452,7 +472,8 @@ def _draw_rows(ink: Ink, top: float, rows: list[Row], pad: Padding) -> None:
     full_width = right_edge - MARGIN
     path = _verticals(rows, top)
     heavy: list[str] = []
-    texts = []
+    texts: list[tuple[float, float, str, float, Color, str]] = []
+    add = texts.append
     y = top
     for row in rows:
         bottom = y - row.height
@@ -464,18 +485,24 @@ def _draw_rows(ink: Ink, top: float, rows: list[Row], pad: Padding) -> None:
             path.append(line(MARGIN, y, right_edge, y))
         if row.rule_above:
             heavy.append(line(MARGIN, y, right_edge, y))
+        middle = bottom + (pad.bottom + row.height - pad.top) / 2  # of a one-line cell's text
         for cell in row.cells:
             if cell.fill is not None:
                 ink.fill_rect(MARGIN + cell.x, bottom, cell.width, row.height, cell.fill)
-            if not cell.lines:
+            lines = cell.lines
+            if not lines:
                 continue
             style = cell.style
-            block = len(cell.lines) * style.leading
+            if len(lines) == 1 and not cell.down:  # the usual cell: one line, in its own row
+                baseline = middle + style.leading / 2 - style.size
+                add((MARGIN + cell.starts[0], baseline, lines[0], style.size, style.color, ""))
+                continue
+            block = len(lines) * style.leading
             height = row.height + cell.down
             baseline = bottom - cell.down + (pad.bottom + height - pad.top + block) / 2
             baseline -= style.size
-            for text_line, start in zip(cell.lines, cell.starts, strict=True):
-                texts.append((MARGIN + start, baseline, text_line, style.size, style.color, ""))
+            for text_line, start in zip(lines, cell.starts, strict=True):
+                add((MARGIN + start, baseline, text_line, style.size, style.color, ""))
                 baseline -= style.leading
         y = bottom
     path.append(line(MARGIN, y, right_edge, y))

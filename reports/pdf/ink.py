@@ -148,9 +148,12 @@ class Ink:
         are set only when they change (a table's cells, written compactly). An empty `align`
         is 'left' with `x` already where the text starts."""
         parts = ["BT"]
+        add = parts.append
         width = self._face.stringWidth
-        font = color_now = last_y = None
+        font_now: str | None = None
+        size_now = color_now = last_y = None
         x_ops = self._x_ops  # columns repeat their x: each is formatted once per document
+        known = self._runs.get
         y_op = ""
         for x, y, text, size, color, align in items:
             if not text:
@@ -158,20 +161,20 @@ class Ink:
             if align and align != "left":
                 x -= width(text, size) if align == "right" else width(text, size) / 2
             if color is not color_now:
-                parts.append(self.fill_op(color))
+                add(self.fill_op(color))
                 color_now = color
             x_op = x_ops.get(x)
             if x_op is None:
                 x_op = x_ops[x] = f"1 0 0 1 {x:.2f} "
             if y != last_y:
                 y_op, last_y = f"{y:.2f} Tm", y
-            parts.append(x_op + y_op)
-            for name, show in self._encoded(text):
-                if font != (name, size):
-                    parts.append(f"{name} {size:g} Tf")
-                    font = (name, size)
-                parts.append(show)
-        parts.append("ET")
+            add(x_op + y_op)
+            for name, show in known(text) or self._encoded(text):
+                if name != font_now or size != size_now:
+                    add(f"{name} {size:g} Tf")
+                    font_now, size_now = name, size
+                add(show)
+        add("ET")
         self._canv._code.append(" ".join(parts))
 
     def fill_rect(self, x: float, y: float, width: float, height: float, color: Color) -> None:
