@@ -126,6 +126,20 @@ def test_a_documents_own_font_subset_holds_only_the_register_texts_own_glyphs() 
     assert address in all_text(pdf) and "司马相如 (clerk07)" in all_text(pdf)
 
 
+def test_every_stream_of_a_statement_is_flate_compressed_without_ascii85() -> None:
+    reader = PdfReader(io.BytesIO(render_rights_record(make_rights())), strict=True)
+    page = reader.pages[0]
+    contents = page["/Contents"].get_object()
+    assert contents["/Filter"] in ("/FlateDecode", ["/FlateDecode"])
+    assert b"Tj" in contents.get_data()
+    for font in page["/Resources"]["/Font"].values():
+        font = font.get_object()
+        program = font["/FontDescriptor"].get_object()["/FontFile2"].get_object()
+        for stream in (program, font["/ToUnicode"].get_object()):
+            assert stream["/Filter"] in ("/FlateDecode", ["/FlateDecode"])
+            assert stream.get_data()  # inflates
+
+
 # --- the monthly detail as one row per month --------------------------------------------------
 
 

@@ -112,11 +112,8 @@ def labels_font(main: TTFont, name: str) -> TTFont:
         program = _lru(cache, tuple(subset), make)
         font_file = pdfdoc.PDFStream()
         font_file.dictionary["Length1"] = program[1]
-        if doc.compression:
-            font_file.content = program[0]
-            font_file.dictionary["Filter"] = pdfdoc.PDFName("FlateDecode")
-        else:
-            font_file.content = zlib.decompress(program[0])
+        font_file.content = program[0]  # compressed once: the document's filters do not apply
+        font_file.dictionary["Filter"] = pdfdoc.PDFName("FlateDecode")
         file_ref = doc.Reference(font_file, f"fontFile:{face.filename}({fontname})")
 
         def make_descriptor() -> tuple[list[bytes], list[int]]:

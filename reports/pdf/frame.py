@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from reports.model import DocumentHeader
+from reports.pdf.compression import compress_fast
 from reports.pdf.formatting import local_time
 from reports.pdf.ink import Ink
 from reports.pdf.kit import Kit
@@ -182,6 +183,7 @@ def draw_pdf(header: DocumentHeader, kit: Kit, title: str, sheet: Sheet) -> byte
         initialFontName=kit.font.name,
         lang="zh-CN" if header.lang == "zh" else "en",
     )
+    compress_fast(canv)
     meta = _metadata(header, title)
     canv.setTitle(meta["title"])
     canv.setAuthor(meta["author"])
