@@ -7,6 +7,7 @@ refused, and so is anything that is not a font; both end in `FontUnavailable`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import threading
@@ -18,6 +19,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from reports.errors import FontUnavailable
 from reports.pdf.fixedfont import labels_font
+from reports.pdf.subset import Subsetter
 
 # Searched in this order when no explicit path is given.
 DEFAULT_CANDIDATES: tuple[str, ...] = (
@@ -70,6 +72,8 @@ def _register(path: str) -> CjkFont:
     loaded = CjkFont(name, path, frozenset(font.face.charToGlyph), f"{name}-labels")
     if loaded.missing_glyphs(_PROBE):
         raise FontUnavailable(f"the font {path} has no Chinese characters: {INSTALL_HINT}")
+    with contextlib.suppress(KeyError, IndexError):  # a table it reads is missing: reportlab's
+        font.face.makeSubset = Subsetter(font.face).make_subset  # the labels twin shares it
     pdfmetrics.registerFont(font)
     pdfmetrics.registerFont(labels_font(font, loaded.labels_name))
     return loaded
