@@ -32,7 +32,9 @@ from models.fields import UtcDateTimeField, utc_now
 # Initialised by `hq.store.connect` with a SQLite or PostgreSQL database.
 hq_db = DatabaseProxy()
 
-SCHEMA_VERSION = 1
+# Bump it whenever a table or an index is added: a database at this version gets no DDL when a
+# worker starts (`hq.store._migrate`). 2: staff accounts and their districts.
+SCHEMA_VERSION = 2
 DEFERRED = "INITIALLY DEFERRED"
 
 

@@ -139,8 +139,15 @@ def _redacted(url: str) -> str:
     return url
 
 
+VERSION_NAMES = {1: "headquarters register and feed", 2: "staff accounts at headquarters"}
+
+
 def _migrate() -> None:
-    """Create the missing tables and record the schema version, once, under a lock."""
+    """Create the missing tables and record the schema version, once, under a lock.
+
+    A database already at this version gets no DDL at all: `CREATE INDEX IF NOT EXISTS` locks
+    its table even when the index exists, and a worker starting beside others that already
+    serve (`hq serve --workers N` on PostgreSQL) could deadlock with their writes."""
     database = hq_db.obj
     if "schema_version" in database.get_tables():
         found = SchemaVersion.select(peewee.fn.MAX(SchemaVersion.version)).scalar() or 0
@@ -149,11 +156,13 @@ def _migrate() -> None:
                 f"headquarters' database has schema version {found}, but this counterdesk knows "
                 f"versions up to {SCHEMA_VERSION}: upgrade counterdesk (nothing was changed)"
             )
+        if found == SCHEMA_VERSION:
+            return
     with _serialised(MIGRATION_LOCK):
         database.create_tables(ALL_MODELS, safe=True)
         if not SchemaVersion.select().where(SchemaVersion.version == SCHEMA_VERSION).exists():
             SchemaVersion.insert(
-                version=SCHEMA_VERSION, name="headquarters register and feed", applied_at=utc_now()
+                version=SCHEMA_VERSION, name=VERSION_NAMES[SCHEMA_VERSION], applied_at=utc_now()
             ).execute()
 
 

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from hq import store
 from hq.api import create_app
 from hq.offices import enrol_office
+from hq.schema import SCHEMA_VERSION
 from models.replica import PROTOCOL_HEADER, SERVER_TIME_HEADER
 from tests.hq_fixtures import OfficeClient
 
@@ -45,7 +46,7 @@ def test_hello_names_the_protocol_range_and_the_office_of_a_valid_token(
         "service": "counterdesk-hq",
         "min_protocol": 1,
         "max_protocol": 1,
-        "schema_version": 1,
+        "schema_version": SCHEMA_VERSION,
         "server_time": FIXED_TEXT,
     }
     known = office.get("/v1/hello").json()

@@ -193,6 +193,7 @@ def test_serve_answers_over_http_from_several_workers_on_postgresql(
             "payload": {"channel": "kiosk", "purpose": "lookup", "at": "2026-11-20T00:00:00Z"},
         }
         pushed = [client.post("/v1/push", json={"items": [item]}).json() for _ in range(4)]
+        assert all("results" in p for p in pushed), pushed  # else headquarters' error body
         assert {p["results"][0]["status"] for p in pushed} == {"accepted"}
         wrong = client.get("/v1/changes", headers={"Authorization": "Bearer lixia.x"})
         assert wrong.status_code == 401 and SERVER_TIME_HEADER in wrong.headers

@@ -81,6 +81,26 @@ def test_connecting_creates_the_schema_once_and_records_its_version(hq_url: str)
     )
 
 
+def test_an_older_database_gets_the_new_tables_and_the_current_version(hq_url: str) -> None:
+    store.connect(hq_url)
+    store.execute("DROP TABLE staff_district")
+    store.execute("DELETE FROM schema_version")
+    store.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (1, 'x', 'y')")
+    store.close()
+    store.connect(hq_url)
+    assert "staff_district" in store.hq_db.get_tables()
+    versions = store.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
+    assert [v[0] for v in versions] == [1, SCHEMA_VERSION]
+
+
+def test_a_database_at_the_current_version_gets_no_ddl_when_a_worker_starts(hq_url: str) -> None:
+    store.connect(hq_url)
+    store.execute("DROP TABLE staff_district")  # stands for DDL a starting worker would redo
+    store.close()
+    store.connect(hq_url)
+    assert "staff_district" not in store.hq_db.get_tables()
+
+
 def test_a_database_of_a_newer_headquarters_is_refused_untouched(hq_url: str) -> None:
     store.connect(hq_url)
     store.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (99, 'x', 'y')")
