@@ -10,8 +10,11 @@ import sys
 from desktop.app.config import DEFAULT_THEME, TEXT_SIZES, AppConfig, ReaderMode
 from desktop.app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from desktop.cli_common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, home_of, open_home
+from models import keystore
 from models.actor import Actor
+from models.db import current_passphrase
 from models.enums import Role
+from models.errors import InvalidRequest
 from models.home import OfficeHome
 from models.staff import WeakStaffPassword, set_password
 
@@ -114,18 +117,31 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 def unlocked(home: OfficeHome, lang: str, text_size: int = 14) -> OfficeHome | None:
     """`home` with the passphrase of its encrypted register: known already (given, or in the
-    keyring), else typed by a supervisor in the passphrase window. None when they quit (Esc).
-    A plain register needs nothing."""
-    if not home.is_encrypted() or home.known_passphrase() is not None:
+    keyring and still opening it), else typed by a supervisor in the passphrase window; a
+    keyring entry that no longer opens the register is replaced by the typed passphrase.
+    None when they quit (Esc). A plain register needs nothing."""
+    if not home.is_encrypted():
+        return home
+    if home.passphrase is not None or current_passphrase(home.register_path) is not None:
         return home
     from desktop.app.i18n import set_language
-    from desktop.app.unlock import ask_passphrase  # imports Tk only when needed
+    from desktop.app.unlock import ask_passphrase, passphrase_opens, stale_keyring_notice
 
+    stored = keystore.stored_passphrase(home.register_path)
+    if stored is not None and passphrase_opens(home.register_path)(stored):
+        return home
     set_language(lang)
-    passphrase = ask_passphrase(home.register_path, str(home.path), text_size)
+    notice = stale_keyring_notice() if stored is not None else ""
+    passphrase = ask_passphrase(home.register_path, str(home.path), text_size, notice)
     if passphrase is None:
         print("The register stays locked: nothing was opened.", file=sys.stderr)
         return None
+    if stored is not None:
+        try:
+            keystore.remember(home.register_path, passphrase)
+            print("The keyring now holds the current passphrase.", file=sys.stderr)
+        except InvalidRequest as exc:
+            print(f"The keyring entry could not be replaced: {exc}", file=sys.stderr)
     return home.with_passphrase(passphrase)
 
 

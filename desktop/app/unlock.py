@@ -1,5 +1,6 @@
 """The passphrase window shown before the application when the register is encrypted and this
-computer's keyring does not hold its passphrase: a supervisor types the office passphrase.
+computer's keyring does not hold its passphrase (or holds one that no longer opens it): a
+supervisor types the office passphrase.
 
 Keyboard first: the entry has the focus, Enter unlocks, Esc quits. A wrong passphrase is said
 so and may be typed again; nothing of the register is changed by a try.
@@ -38,7 +39,9 @@ def passphrase_opens(register_path: Path) -> Check:
 class UnlockWindow:
     """The window's widgets and its outcome (`passphrase`: None until unlocked)."""
 
-    def __init__(self, root: tk.Tk, check: Check, office_label: str) -> None:
+    def __init__(self, root: tk.Tk, check: Check, office_label: str, notice: str = "") -> None:
+        """The window in `root`; `notice` says why it is shown although the keyring had a
+        passphrase (one that no longer opens the register)."""
         self.root = root
         self.check = check
         self.passphrase: str | None = None
@@ -65,7 +68,9 @@ class UnlockWindow:
         ttk.Button(buttons, text=_("Quit (Esc)"), command=self.quit, bootstyle="secondary").pack(
             side="right", padx=(0, 10)
         )
-        self.message = ttk.Label(frame, text="", bootstyle="danger", wraplength=520)
+        self.message = ttk.Label(
+            frame, text=notice, bootstyle="warning" if notice else "danger", wraplength=520
+        )
         self.message.pack(anchor="w", pady=(12, 0))
         self.entry.bind("<Return>", lambda _e: self.submit())
         root.bind("<Escape>", lambda _e: self.quit())
@@ -98,11 +103,22 @@ class UnlockWindow:
         self.root.destroy()
 
 
-def ask_passphrase(register_path: Path, office_label: str, text_size: int = 14) -> str | None:
+def stale_keyring_notice() -> str:
+    """Why the window is shown when the keyring's passphrase no longer opens the register."""
+    return _(
+        "The passphrase this computer's keyring holds no longer opens the register (it was "
+        "changed, or the register was restored from another computer). Type the current "
+        "office passphrase: it replaces the stored one."
+    )
+
+
+def ask_passphrase(
+    register_path: Path, office_label: str, text_size: int = 14, notice: str = ""
+) -> str | None:
     """Show the window until the right passphrase is typed (returned) or Esc (None)."""
     root = ttk.App(title="counterdesk", theme=theme.DEFAULT_THEME_NAME)
     theme.apply_fonts(root, text_size)
-    window = UnlockWindow(root, passphrase_opens(register_path), office_label)
+    window = UnlockWindow(root, passphrase_opens(register_path), office_label, notice)
     root.update_idletasks()
     root.geometry(f"+{max(0, (root.winfo_screenwidth() - root.winfo_reqwidth()) // 2)}+120")
     root.after_idle(window.entry.focus_force)  # the first window of the day: take the keyboard

@@ -84,6 +84,49 @@ def test_a_passphrase_in_the_keyring_opens_without_the_window(encrypted: OfficeH
     assert unlocked(encrypted, "en") == encrypted  # no Tk: no display is set up here
 
 
+def test_a_keyring_passphrase_that_no_longer_opens_asks_says_why_and_is_replaced(
+    encrypted: OfficeHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keystore.remember(encrypted.register_path, "the passphrase before a rekey")
+    asked: list[str] = []
+
+    def typed(_path: Path, _label: str, _size: int = 14, notice: str = "") -> str:
+        asked.append(notice)
+        return PASSPHRASE
+
+    monkeypatch.setattr("desktop.app.unlock.ask_passphrase", typed)
+    home = unlocked(encrypted, "en")
+    assert home is not None and home.passphrase == PASSPHRASE
+    assert asked and "no longer opens the register" in asked[0]
+    assert keystore.stored_passphrase(encrypted.register_path) == PASSPHRASE
+
+
+def test_without_a_keyring_entry_the_window_asks_without_a_notice(
+    encrypted: OfficeHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def quit_window(_path: Path, _label: str, _size: int = 14, notice: str = "") -> None:
+        asked.append(notice)
+
+    monkeypatch.setattr("desktop.app.unlock.ask_passphrase", quit_window)
+    assert unlocked(encrypted, "en") is None  # Esc: nothing opened
+    assert asked == [""]
+    assert keystore.stored_passphrase(encrypted.register_path) is None
+
+
+def test_the_window_shows_why_it_asks(display: str, encrypted: OfficeHome) -> None:
+    root = ttk.App(title="counterdesk")
+    unlock = UnlockWindow(
+        root, passphrase_opens(encrypted.register_path), str(encrypted.path), "stale keyring"
+    )
+    root.update()
+    try:
+        assert unlock.message.cget("text") == "stale keyring"
+    finally:
+        root.destroy()
+
+
 def _window_titled(words: str, display: str) -> str | None:
     """The id of a Tk window whose title has `words` (waiting up to 20 s), else None."""
     env = cli_env({"DISPLAY": display})
