@@ -114,13 +114,32 @@ class Cell:
 
 
 @dataclass(slots=True)
+class Line:
+    """A data row whose every text fits on one line: where each starts (from the left margin,
+    alignment applied) and the row's style. Drawn without cell objects: the usual row."""
+
+    starts: list[float]
+    texts: list[str]
+    style: TextStyle
+
+
+@dataclass(slots=True)
 class Row:
-    """One laid-out row of cells."""
+    """One laid-out row: its cells, or a `Line` of one-line texts over the column `edges`."""
 
     height: float
     cells: list[Cell]
     fill: Color | None = None
     rule_above: bool = False  # the heavier line that sets a total row apart
+    line: Line | None = None
+    edges: list[float] | None = None  # column edges of a `line` row, right edge last
+
+    def column_edges(self) -> list[float]:
+        """Where the row's columns start, and where the last one ends."""
+        if self.edges is not None:
+            return self.edges
+        cells = self.cells
+        return [*(cell.x for cell in cells), cells[-1].x + cells[-1].width]
 
 
 class Layout:
@@ -263,18 +282,6 @@ class Layout:
             starts = [x + pad.side] * len(lines)
         return Cell(x, width, lines, starts, style, fill)
 
-    def _one_line(
-        self, x: float, width: float, text: str, style: TextStyle, right: bool, side: float
-    ) -> Cell | None:
-        """A data cell whose text fits on one line (left or right aligned); None otherwise.
-        The usual cell, made without `_cell`'s general steps (the same result)."""
-        if not text:
-            return Cell(x, width, [], [], style)
-        measured = self._width(text, style.size)
-        if measured > width - 2 * side or "\n" in text:
-            return None
-        return Cell(x, width, [text], [x + width - side - measured if right else x + side], style)
-
     @staticmethod
     def _row(cells: list[Cell], pad: Padding, **kwargs: object) -> Row:
         lines = max((len(c.lines) * c.style.leading for c in cells), default=0.0)
@@ -317,7 +324,12 @@ class Layout:
             ]
             head = [self._row(cells, pad, fill=HEAD_FILL)]
         alerts = set(alert_rows)
-        numeric_columns = [align == "right" for align in aligns]
+        columns = [
+            (x, width, align == "right", width - 2 * pad.side)
+            for x, width, align in zip(offsets, widths, aligns, strict=True)
+        ]
+        edges = [*offsets, offsets[-1] + widths[-1]]
+        line_height = CELL.leading + pad.top + pad.bottom
         last = len(rows) - 1
         body = []
         for r, values in enumerate(rows):
@@ -328,15 +340,39 @@ class Layout:
             total = total_row and r == last
             if total:
                 fill = HEAD_FILL
+            line = self._line(columns, values, style, pad.side)
+            if line is not None:
+                body.append(Row(line_height, [], fill, total, line, edges))
+                continue
             cells = [
-                self._one_line(x, width, text, style, right, pad.side)
-                or self._cell(x, width, text, style, pad, "right" if right else "left")
-                for x, width, text, right in zip(
-                    offsets, widths, values, numeric_columns, strict=False
-                )
+                self._cell(x, width, text, style, pad, "right" if right else "left")
+                for (x, width, right, _room), text in zip(columns, values, strict=False)
             ]
             body.append(self._row(cells, pad, fill=fill, rule_above=total))
         self._place_rows(head, body, pad)
+
+    def _line(
+        self,
+        columns: list[tuple[float, float, bool, float]],
+        values: Sequence[str],
+        style: TextStyle,
+        side: float,
+    ) -> Line | None:
+        """The row as a `Line` when every value fits its column on one line, else None.
+        `columns` are (x, width, right-aligned, room for text)."""
+        starts: list[float] = []
+        texts: list[str] = []
+        measure = self._width
+        size = style.size
+        for (x, width, right, room), text in zip(columns, values, strict=False):
+            if not text:
+                continue
+            measured = measure(text, size)
+            if measured > room or "\n" in text:
+                return None
+            starts.append(x + width - side - measured if right else x + side)
+            texts.append(text)
+        return Line(starts, texts, style)
 
     def _grouped_head(
         self,
@@ -437,9 +473,7 @@ def _verticals(rows: list[Row], top: float) -> list[str]:
     y = top
     for row in rows:
         bottom = y - row.height
-        edges = [cell.x for cell in row.cells]
-        edges.append(row.cells[-1].x + row.cells[-1].width)
-        for x in edges:
+        for x in row.column_edges():
             spans = runs.setdefault(x, [])
             if spans and spans[-1][1] == y:
                 spans[-1][1] = bottom
@@ -468,7 +502,7 @@ def _rule_over(row: Row, y: float) -> list[str]:
 
 def _draw_rows(ink: Ink, top: float, rows: list[Row], pad: Padding) -> None:
     """Fills, then grid lines, then text of rows stacked down from `top` at the left margin."""
-    right_edge = MARGIN + max(c.x + c.width for c in rows[0].cells)
+    right_edge = MARGIN + rows[0].column_edges()[-1]
     full_width = right_edge - MARGIN
     path = _verticals(rows, top)
     heavy: list[str] = []
@@ -486,6 +520,13 @@ def _draw_rows(ink: Ink, top: float, rows: list[Row], pad: Padding) -> None:
         if row.rule_above:
             heavy.append(line(MARGIN, y, right_edge, y))
         middle = bottom + (pad.bottom + row.height - pad.top) / 2  # of a one-line cell's text
+        texts_line = row.line
+        if texts_line is not None:
+            style = texts_line.style
+            baseline = middle + style.leading / 2 - style.size
+            size, color = style.size, style.color
+            for start, text in zip(texts_line.starts, texts_line.texts, strict=True):
+                add((MARGIN + start, baseline, text, size, color, ""))
         for cell in row.cells:
             if cell.fill is not None:
                 ink.fill_rect(MARGIN + cell.x, bottom, cell.width, row.height, cell.fill)
