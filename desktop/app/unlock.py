@@ -58,6 +58,9 @@ class UnlockWindow:
             ),
             wraplength=520,
         ).pack(anchor="w")
+        self.notice = ttk.Label(frame, text=notice, bootstyle="warning", wraplength=520)
+        if notice:
+            self.notice.pack(anchor="w", pady=(8, 0))
         self.entry = ttk.Entry(frame, width=32, show="•", font=theme.BIG_FONT)
         self.entry.pack(anchor="w", fill="x", pady=(14, 6))
         buttons = ttk.Frame(frame)
@@ -68,9 +71,7 @@ class UnlockWindow:
         ttk.Button(buttons, text=_("Quit (Esc)"), command=self.quit, bootstyle="secondary").pack(
             side="right", padx=(0, 10)
         )
-        self.message = ttk.Label(
-            frame, text=notice, bootstyle="warning" if notice else "danger", wraplength=520
-        )
+        self.message = ttk.Label(frame, text="", bootstyle="danger", wraplength=520)
         self.message.pack(anchor="w", pady=(12, 0))
         self.entry.bind("<Return>", lambda _e: self.submit())
         root.bind("<Escape>", lambda _e: self.quit())

@@ -122,7 +122,8 @@ def test_the_window_shows_why_it_asks(display: str, encrypted: OfficeHome) -> No
     )
     root.update()
     try:
-        assert unlock.message.cget("text") == "stale keyring"
+        assert unlock.notice.cget("text") == "stale keyring" and unlock.notice.winfo_ismapped()
+        assert unlock.message.cget("text") == ""
     finally:
         root.destroy()
 
