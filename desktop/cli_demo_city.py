@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +49,7 @@ def cmd_demo_city(args: argparse.Namespace) -> int:
     city = DemoCity(
         home, hq_folder_of(args, home.path), args.district, args.persons, args.seed, args.port
     )
+    _stop_on_signals()
     ensure_headquarters(city, _say)
     hq = start_hq(city)
     _say(f"Headquarters: serving {city.hq_folder / 'hq.db'} at {hq.url}")
@@ -75,10 +77,38 @@ def cmd_demo_city(args: argparse.Namespace) -> int:
             return EXIT_OK
         _say(f"\nOpening the counter application in training mode ({APP_HINT}).")
         _say("Headquarters runs until the application is closed.")
-        return subprocess.run(app, check=False).returncode
+        return _run_until_closed(app)
     finally:
         hq.stop()
         _say("Headquarters stopped.")
+
+
+def _leave(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _stop_on_signals() -> None:
+    """Turn SIGTERM and SIGHUP (`kill`, a closed session) into SystemExit, so that the way out
+    (the application closed, headquarters stopped) is taken: headquarters runs in a session of
+    its own and would otherwise be left serving."""
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _leave)
+
+
+def _run_until_closed(argv: list[str]) -> int:
+    """Run the application; its exit status. Leaving early (a signal) closes it first."""
+    app = subprocess.Popen(argv)
+    try:
+        return app.wait()
+    finally:
+        if app.poll() is None:
+            app.terminate()
+            try:
+                app.wait(10)
+            except subprocess.TimeoutExpired:
+                app.kill()
+                app.wait()
 
 
 def add_demo_city_commands(sub: argparse._SubParsersAction) -> None:

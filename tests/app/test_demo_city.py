@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +24,19 @@ from desktop.app.config import ReaderMode
 from desktop.app.status import SyncState
 from desktop.app.sync_link import SyncLink
 from desktop.demo_city import DemoCity, ensure_headquarters, ensure_office, start_headquarters
-from desktop.local_hq import LocalHq, counterdesk_command, running_local_hq
+from desktop.local_hq import (
+    LocalHq,
+    counterdesk_command,
+    free_port,
+    port_is_free,
+    running_local_hq,
+)
 from models.db import close_register
 from models.enums import CardStatus
 from models.home import OfficeHome, setting
 from models.schema import Card, Outbox
 from tests.app.driver import AppDriver
+from tests.cli_helpers import cli_env
 
 FAST = {"status_refresh_ms": 100, "tick_ms": 50}
 PERSONS = 150
@@ -142,3 +151,38 @@ def test_a_card_reported_lost_during_an_outage_is_confirmed_when_the_line_is_bac
     assert Outbox.get(Outbox.command == "card.report_lost").status == "accepted"
     assert _hq_card_status(city.hq, card_no) == "lost"
     app.screenshot("demo-city-confirmed")
+
+
+def test_a_terminated_demo_city_closes_the_app_and_stops_headquarters(
+    city_template: DemoCity, tmp_path: Path, display: str
+) -> None:
+    office, hq_folder = tmp_path / "office", tmp_path / "office-hq"
+    shutil.copytree(city_template.home.path, office)
+    shutil.copytree(city_template.hq_folder, hq_folder)
+    port = free_port()
+    argv = [*counterdesk_command(), "--home", str(office), "demo-city"]
+    argv += ["--hq-folder", str(hq_folder), "--port", str(port), "--persons", str(PERSONS)]
+    log = tmp_path / "demo-city.log"
+    with log.open("w") as said:
+        demo = subprocess.Popen(
+            argv, env=cli_env({"DISPLAY": display}), stdout=said, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while "until the application is closed" not in log.read_text(errors="replace"):
+            assert demo.poll() is None, log.read_text(errors="replace")
+            assert time.monotonic() < deadline, "the application was never opened"
+            time.sleep(0.2)
+        assert not port_is_free(port)  # headquarters serves
+        demo.send_signal(signal.SIGTERM)
+        demo.wait(60)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+        left = subprocess.run(["pkill", "-f", str(hq_folder)], check=False)  # never leave any
+    assert demo.returncode == 128 + signal.SIGTERM
+    assert left.returncode == 1  # pkill found no headquarters left serving
+    assert "Headquarters stopped." in log.read_text(errors="replace")
+    assert port_is_free(port)
+    apps = subprocess.run(["pgrep", "-f", f"{office} app"], capture_output=True, text=True)
+    assert apps.stdout.strip() == ""  # the application was closed too
