@@ -12,6 +12,7 @@ import contextlib
 import re
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -134,11 +135,15 @@ _PHASES = {
 
 class _Watched:
     """An HqClient whose requests are reported as phases of the run (from the calling thread:
-    the callback must only queue)."""
+    the callback must only queue). Bootstrap pages are reported by the engine once applied,
+    with their rows, unless `pages_by_request` (then as requests, like the other phases)."""
 
-    def __init__(self, client: HqClient, progress: Progress) -> None:
+    def __init__(
+        self, client: HqClient, progress: Progress, pages_by_request: bool = False
+    ) -> None:
         self._client = client
         self._progress = progress
+        self._pages_by_request = pages_by_request
         self._counts: dict[str, int] = {}
 
     def __getattr__(self, name: str) -> Any:
@@ -150,11 +155,53 @@ class _Watched:
         def call(*args: Any, **kwargs: Any) -> Any:
             count = self._counts.get(phase, 0) + 1
             self._counts[phase] = count
-            if phase != "bootstrap":  # bootstrap pages are reported once applied, with rows
+            if phase != "bootstrap" or self._pages_by_request:
                 self._progress(SyncStep(phase, count))
             return value(*args, **kwargs)
 
         return call
+
+
+class StepFeed:
+    """The steps of sync runs made elsewhere (the application's background worker), for those
+    who listen at the moment (the link screen while it waits for "Sync now"). Listeners are
+    called on the worker's thread: they must only queue."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Progress] = []
+        self._lock = threading.Lock()
+
+    def add(self, listener: Progress) -> None:
+        """Start telling `listener` the steps."""
+        with self._lock:
+            self._listeners.append(listener)
+
+    def remove(self, listener: Progress) -> None:
+        """Stop telling `listener` (nothing if it was not listening)."""
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    @property
+    def listened(self) -> bool:
+        """True while someone listens."""
+        with self._lock:
+            return bool(self._listeners)
+
+    def report(self, step: SyncStep) -> None:
+        """Tell every listener of the moment about `step`."""
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(step)
+
+    def watch(self, connect_fn: Callable[[], HqClient]) -> Callable[[], HqClient]:
+        """`connect_fn` whose clients report their requests here as steps."""
+
+        def connect_() -> HqClient:
+            return _Watched(connect_fn(), self.report, pages_by_request=True)  # type: ignore[return-value]
+
+        return connect_
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The sync engine's background worker, plugged into the status bar when the office is enrolled.
 
 `sync.scheduler.SyncWorker` runs in its own thread and calls its listeners after every run;
+its requests are told as steps to whoever listens (`StepFeed`: the link screen's "Sync now");
 the status bar's `StatusFeed.publish` is one of them (it only queues the snapshot for the main
 loop). After a change at the counter, `wake` asks for a sync at once, so that headquarters
 confirms it sooner.
@@ -8,6 +9,7 @@ confirms it sooner.
 
 from __future__ import annotations
 
+from desktop.app.admin import StepFeed
 from desktop.app.outage import SimulatedOutage
 from desktop.app.status import StatusFeed
 from models.home import OfficeHome
@@ -20,10 +22,12 @@ SYNC_ACTOR = "counterdesk-app"
 
 
 class SyncLink:
-    """The worker (None while the office is not enrolled) and the calls the window needs."""
+    """The worker (None while the office is not enrolled), the steps of its runs, and the calls
+    the window needs."""
 
-    def __init__(self, worker: SyncWorker | None) -> None:
+    def __init__(self, worker: SyncWorker | None, steps: StepFeed | None = None) -> None:
         self.worker = worker
+        self.steps = steps or StepFeed()
 
     @classmethod
     def start(
@@ -40,8 +44,9 @@ class SyncLink:
             client = connect(actor=SYNC_ACTOR)
             return client if outage is None else outage.wrap(client)
 
-        worker = SyncWorker(home, connect_, listeners=[feed.publish])
-        return cls(worker.start())
+        steps = StepFeed()
+        worker = SyncWorker(home, steps.watch(connect_), listeners=[feed.publish])
+        return cls(worker.start(), steps)
 
     @property
     def enrolled(self) -> bool:

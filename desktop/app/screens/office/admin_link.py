@@ -38,6 +38,8 @@ PHASES = {
     "pull": N_("Receiving changes from headquarters: page {n}…"),
     "check": N_("Checking the data against headquarters…"),
 }
+# A bootstrap page seen as a request (the background worker's run): its rows are not known.
+BOOTSTRAP_REQUEST = N_("Copying the register: page {n}…")
 
 
 def state_words(status: StatusSnapshot) -> str:
@@ -127,6 +129,7 @@ class LinkScreen(Screen):
         self.steps: queue.SimpleQueue[admin.SyncStep] = queue.SimpleQueue()
         self.updates: queue.SimpleQueue[object] = queue.SimpleQueue()
         self.listening_to: object | None = None
+        self.step_feed: Any = None  # the worker's steps, listened to while "Sync now" waits
         self.running = False
         self.status: StatusSnapshot | None = None
         self.phases_seen: list[str] = []
@@ -246,11 +249,14 @@ class LinkScreen(Screen):
         self.sync_button.configure(state="normal" if self.can_sync() else "disabled")
         self.ctx.navigator.refresh_listeners()
 
+    def _link(self) -> Any:
+        """The application's SyncLink, when the context offers one."""
+        getter = getattr(self.ctx, "sync_link", None)
+        return getter() if callable(getter) else None
+
     def _worker(self) -> Any:
         """The application's running SyncWorker, when the context offers one."""
-        getter = getattr(self.ctx, "sync_link", None)
-        link = getter() if callable(getter) else None
-        worker = getattr(link, "worker", None)
+        worker = getattr(self._link(), "worker", None)
         return worker if worker is not None and getattr(worker, "alive", False) else None
 
     def sync_now(self) -> None:
@@ -270,6 +276,9 @@ class LinkScreen(Screen):
                 worker.add_listener(self._worker_update)
                 self.listening_to = worker
             self.phase.configure(text=_("The background sync is running now…"))
+            self.step_feed = getattr(self._link(), "steps", None)
+            if self.step_feed is not None:
+                self.step_feed.add(self.steps.put)  # its requests, shown as they go
             worker.wake()
             self._poll_later(self._poll_worker)
             return
@@ -294,6 +303,7 @@ class LinkScreen(Screen):
     def destroy(self) -> None:
         """Stop polling before the widgets go (another language rebuilds the screens)."""
         self.running = False
+        self._stop_listening_to_steps()
         if self._poll_id is not None:
             with contextlib.suppress(tk.TclError):
                 self.after_cancel(self._poll_id)
@@ -308,19 +318,27 @@ class LinkScreen(Screen):
             self.progress.stop()
             self.progress.pack_forget()
 
-    def _poll_steps(self) -> None:
+    def _show_steps(self) -> None:
+        """Show the steps queued so far (the last one's words stay)."""
         while True:
             try:
                 step = self.steps.get_nowait()
             except queue.Empty:
                 break
-            text = _(PHASES[step.phase]).format(n=step.count, rows=f"{step.rows or 0:,}")
+            words = PHASES[step.phase]
+            if step.phase == "bootstrap" and step.rows is None:
+                words = BOOTSTRAP_REQUEST
+            text = _(words).format(n=step.count, rows=f"{step.rows or 0:,}")
             self.phase.configure(text=text)
             self.phases_seen.append(step.phase)
+
+    def _poll_steps(self) -> None:
+        self._show_steps()
         if self.running:
             self._poll_later(self._poll_steps)
 
     def _poll_worker(self) -> None:
+        self._show_steps()
         try:
             update = self.updates.get_nowait()
         except queue.Empty:
@@ -342,8 +360,14 @@ class LinkScreen(Screen):
         self.outcome.configure(text=error_message(error), bootstyle="danger")
         self.refresh()
 
+    def _stop_listening_to_steps(self) -> None:
+        if self.step_feed is not None:
+            self.step_feed.remove(self.steps.put)
+            self.step_feed = None
+
     def _end(self, report: Any, problem: str | None, warnings: list[str] | None = None) -> None:
         self.running = False
+        self._stop_listening_to_steps()
         self._progress_shown(False)
         self.phase.configure(text="")
         if report is None:
