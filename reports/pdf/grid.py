@@ -519,11 +519,11 @@ def _draw_rows(ink: Ink, top: float, rows: list[Row], pad: Padding) -> None:
             path.append(line(MARGIN, y, right_edge, y))
         if row.rule_above:
             heavy.append(line(MARGIN, y, right_edge, y))
-        middle = bottom + (pad.bottom + row.height - pad.top) / 2  # of a one-line cell's text
         texts_line = row.line
-        if texts_line is not None:
+        if texts_line is not None:  # one line of text, centred in the row as a cell's would be
             style = texts_line.style
-            baseline = middle + style.leading / 2 - style.size
+            baseline = bottom + (pad.bottom + row.height - pad.top + style.leading) / 2
+            baseline -= style.size
             size, color = style.size, style.color
             for start, text in zip(texts_line.starts, texts_line.texts, strict=True):
                 add((MARGIN + start, baseline, text, size, color, ""))
@@ -534,10 +534,6 @@ def _draw_rows(ink: Ink, top: float, rows: list[Row], pad: Padding) -> None:
             if not lines:
                 continue
             style = cell.style
-            if len(lines) == 1 and not cell.down:  # the usual cell: one line, in its own row
-                baseline = middle + style.leading / 2 - style.size
-                add((MARGIN + cell.starts[0], baseline, lines[0], style.size, style.color, ""))
-                continue
             block = len(lines) * style.leading
             height = row.height + cell.down
             baseline = bottom - cell.down + (pad.bottom + height - pad.top + block) / 2
