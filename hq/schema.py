@@ -33,8 +33,9 @@ from models.fields import UtcDateTimeField, utc_now
 hq_db = DatabaseProxy()
 
 # Bump it whenever a table or an index is added: a database at this version gets no DDL when a
-# worker starts (`hq.store._migrate`). 2: staff accounts and their districts.
-SCHEMA_VERSION = 2
+# worker starts (`hq.store._migrate`). Each version's name is recorded in `schema_version`.
+VERSION_NAMES = {1: "headquarters register and feed", 2: "staff accounts at headquarters"}
+SCHEMA_VERSION = max(VERSION_NAMES)
 DEFERRED = "INITIALLY DEFERRED"
 
 

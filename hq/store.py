@@ -25,7 +25,7 @@ from playhouse.db_url import parseresult_to_dict
 from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
 
 from hq.errors import SchemaTooNew, StoreUnavailable
-from hq.schema import ALL_MODELS, SCHEMA_VERSION, SchemaVersion, hq_db
+from hq.schema import ALL_MODELS, SCHEMA_VERSION, VERSION_NAMES, SchemaVersion, hq_db
 from models.fields import utc_now
 
 __all__ = [
@@ -137,9 +137,6 @@ def _redacted(url: str) -> str:
     if parsed.password:
         return url.replace(f":{parsed.password}@", ":***@")
     return url
-
-
-VERSION_NAMES = {1: "headquarters register and feed", 2: "staff accounts at headquarters"}
 
 
 def _migrate() -> None:
