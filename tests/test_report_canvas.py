@@ -7,6 +7,8 @@ import io
 import random
 import re
 import string
+import sys
+import zlib
 from dataclasses import replace
 from datetime import date
 
@@ -16,7 +18,7 @@ from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from reports.model import EnrolmentRow, MonthRow
-from reports.pdf import load_font, render_rights_record
+from reports.pdf import compression, load_font, render_rights_record
 from reports.pdf.frame import new_sheet
 from reports.pdf.grid import Layout
 from reports.pdf.kit import make_kit
@@ -138,6 +140,21 @@ def test_every_stream_of_a_statement_is_flate_compressed_without_ascii85() -> No
         for stream in (program, font["/ToUnicode"].get_object()):
             assert stream["/Filter"] in ("/FlateDecode", ["/FlateDecode"])
             assert stream.get_data()  # inflates
+
+
+def test_statement_streams_use_isal_when_installed_and_inflate_with_zlib() -> None:
+    assert compression.ENGINE == "isal"  # a dependency: CI and offices get the fast one
+    page = bytes(range(256)) * 40 + "个人权益记录单".encode() * 100
+    assert zlib.decompress(compression.FastFlate().encode(page)) == page
+
+
+def test_statement_streams_fall_back_to_zlib_without_isal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "isal", None)  # import isal fails
+    engine, compress = compression._deflate()
+    assert engine == "zlib"
+    assert zlib.decompress(compress(b"BT (x) Tj ET" * 50)) == b"BT (x) Tj ET" * 50
 
 
 # --- the monthly detail as one row per month --------------------------------------------------
