@@ -2,7 +2,8 @@
 
     CD1|<number>|<kind>|<printed, UTC, YYYYMMDDTHHMMSSZ>|<digest>|<signature>
 
-`digest` is the first 16 hex digits of the SHA-256 of the document's data (what it states);
+`digest` is the first 16 hex digits of the SHA-256 of the document's data (what it states) as
+canonical JSON (`data_digest`);
 `signature` the first 32 hex digits of HMAC-SHA256(office key, everything before it).
 Headquarters, holding the office's key, verifies a scanned code with `verify`.
 """
@@ -11,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 VERSION = "CD1"
 
@@ -30,10 +32,11 @@ class SignedFacts:
 
 
 def data_digest(body: Any) -> str:
-    """16 hex digits of the SHA-256 of a document body (a dataclass or plain data)."""
-    data = asdict(body) if is_dataclass(body) and not isinstance(body, type) else body
-    text = json.dumps(data, default=str, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    """16 hex digits of the SHA-256 of a document body (a dataclass or plain data) as canonical
+    JSON: dataclasses as objects with their fields in declaration order, other keys sorted,
+    dates in ISO 8601, UTF-8, no spaces; anything JSON has no type for as its `str`."""
+    text = orjson.dumps(body, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    return hashlib.sha256(text).hexdigest()[:16]
 
 
 def _mac(key: bytes, message: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -43,6 +45,19 @@ def test_any_changed_character_breaks_the_signature(position: int, replacement: 
 def test_the_digest_follows_the_stated_data() -> None:
     assert data_digest({"total": 100}) == data_digest({"total": 100})
     assert data_digest({"total": 100}) != data_digest({"total": 101})
+
+
+@dataclass
+class _Row:
+    period: int
+    paid: date
+
+
+def test_the_digest_is_of_the_datas_canonical_json() -> None:
+    body = {"rows": [_Row(202501, date(2025, 2, 15))], "holder": "房泽天"}
+    text = '{"holder":"房泽天","rows":[{"period":202501,"paid":"2025-02-15"}]}'
+    assert data_digest(body) == hashlib.sha256(text.encode()).hexdigest()[:16]
+    assert data_digest(dict(reversed(body.items()))) == data_digest(body)
 
 
 def test_a_payload_with_characters_outside_ascii_is_simply_not_genuine() -> None:
