@@ -36,6 +36,7 @@ from reports.pdf.styles import (
     PAGE_WIDTH,
     RULE,
 )
+from reports.pdf.writer import write_fast
 
 TOP = PAGE_HEIGHT - MARGIN
 QR_SIZE = 28 * mm
@@ -137,6 +138,7 @@ class NumberedCanvas(Canvas):
 
     def __init__(self, *args: Any, page_frame: PageFrame, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        write_fast(self)
         self._page_frame = page_frame
         self._held_pages: list[dict[str, Any]] = []
 
@@ -184,6 +186,7 @@ def draw_pdf(header: DocumentHeader, kit: Kit, title: str, sheet: Sheet) -> byte
         lang="zh-CN" if header.lang == "zh" else "en",
     )
     compress_fast(canv)
+    write_fast(canv)
     meta = _metadata(header, title)
     canv.setTitle(meta["title"])
     canv.setAuthor(meta["author"])
