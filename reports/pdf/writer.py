@@ -28,6 +28,9 @@ _NOT_PDFDOC = re.compile("[\x18-\x1f]")
 _NAMES: dict[str, bytes] = {}  # PDF names by key: a few dozen, the same in every document
 _STRINGS: dict[tuple[str, Any, Any], bytes] = {}  # info strings: title, office, creator ...
 _STRINGS_LIMIT = 4096
+_DATES: dict[tuple, bytes] = {}  # the creation date: one for every invariant document
+# A string PDFString writes as it is between parentheses: printable ASCII but \ ( )
+_PLAIN_STRING = re.compile(r"[ -'*-\[\]-~]*\Z").match
 
 
 def write_fast(canv: Canvas) -> None:
@@ -60,6 +63,7 @@ class _Writer:
             pdfdoc.PDFObjectReference: self._reference,
             pdfdoc.PDFStream: self._stream,
             pdfdoc.PDFString: self._string,
+            pdfdoc.PDFDate: self._date,
             pdfdoc.PDFCatalog: self._catalog,
             pdfdoc.PDFPages: self._catalog,
             pdfdoc.PDFPage: self._catalog,
@@ -123,13 +127,25 @@ class _Writer:
     def _string(self, value: Any) -> bytes:
         if not self.plain:
             return value.format(self.doc)
-        key = (value.s, getattr(value, "escape", 1), getattr(value, "enc", "auto"))
+        text, escape, enc = value.s, getattr(value, "escape", 1), getattr(value, "enc", "auto")
+        if type(text) is str and escape == 1 and enc == "auto" and _PLAIN_STRING(text):
+            return b"(" + text.encode("ascii") + b")"  # nothing to escape or re-encode
+        key = (text, escape, enc)
         found = _STRINGS.get(key)
         if found is None:
             found = value.format(self.doc)
             if len(_STRINGS) >= _STRINGS_LIMIT:
                 _STRINGS.clear()
             _STRINGS[key] = found
+        return found
+
+    def _date(self, value: Any) -> bytes:
+        if value.dateFormatter is not None:
+            return value.format(self.doc)
+        key = (tuple(value.date), value.dhh, value.dmm)
+        found = _DATES.get(key)
+        if found is None:
+            found = _DATES[key] = value.format(self.doc)
         return found
 
     def _stream(self, stream: Any) -> bytes:
