@@ -41,24 +41,24 @@ def event_hash(
 def record(actor: Actor, action: str, person_id: int | None, **detail: Any) -> None:
     """Append one audit event (inside the caller's write transaction). Fixed SQL: every read
     logs, so this is on the counter's hot path."""
+    record_many(actor, action, [(person_id, detail)])
+
+
+def record_many(actor: Actor, action: str, events: list[tuple[int | None, dict[str, Any]]]) -> None:
+    """Append one event per (person id, detail), in order, chained, in one statement (inside
+    the caller's write transaction): a batch's statements log their reads together."""
     if not db.in_transaction():
         raise RuntimeError("audit.record must run inside the caller's write transaction")
     at = AuditEvent.at.db_value(utc_now())
-    text = json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None
     last = db.execute_sql(_LAST).fetchone()
     prev = last[0] if last else GENESIS
-    db.execute_sql(
-        _INSERT,
-        (
-            at,
-            actor.name,
-            action,
-            person_id,
-            text,
-            prev,
-            event_hash(prev, at, actor.name, action, person_id, text),
-        ),
-    )
+    rows = []
+    for person_id, detail in events:
+        text = json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None
+        own = event_hash(prev, at, actor.name, action, person_id, text)
+        rows.append((at, actor.name, action, person_id, text, prev, own))
+        prev = own
+    db.connection().executemany(_INSERT, rows)
 
 
 def _events(database: Database) -> Iterator[tuple]:

@@ -18,15 +18,29 @@ def enqueue(command: str, payload: dict[str, Any], actor: Actor) -> str:
     Must be called inside the transaction of the write it describes, so that the write and its
     outbox entry are committed (or lost) together.
     """
+    return enqueue_many(command, [payload], actor)[0]
+
+
+def enqueue_many(command: str, payloads: list[dict[str, Any]], actor: Actor) -> list[str]:
+    """Queue one `command` per payload, in order, in one statement (inside the transaction of
+    the writes they describe, as `enqueue`); their idempotency keys."""
     if not db.in_transaction():
         raise RuntimeError("outbox.enqueue must run inside the write's transaction")
-    key = str(uuid.uuid4())
-    Outbox.insert(
-        uuid=key,
-        created_at=utc_now(),
-        actor=actor.name,
-        command=command,
-        payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
-        status=OutboxStatus.PENDING.value,
+    if not payloads:
+        return []
+    now = utc_now()
+    keys = [str(uuid.uuid4()) for _ in payloads]
+    Outbox.insert_many(
+        [
+            {
+                "uuid": key,
+                "created_at": now,
+                "actor": actor.name,
+                "command": command,
+                "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                "status": OutboxStatus.PENDING.value,
+            }
+            for key, payload in zip(keys, payloads, strict=True)
+        ]
     ).execute()
-    return key
+    return keys

@@ -65,8 +65,14 @@ def allocate_numbers(
                 for number, person_id in zip(numbers, person_ids, strict=True)
             ]
         ).execute()
-        for number, person_id in zip(numbers, person_ids, strict=True):
-            audit.record(actor, "person.read", person_id, key="statement", number=number)
+        audit.record_many(
+            actor,
+            "person.read",
+            [
+                (person_id, {"key": "statement", "number": number})
+                for number, person_id in zip(numbers, person_ids, strict=True)
+            ],
+        )
     return numbers
 
 
@@ -75,22 +81,30 @@ def record_issued(documents: list[Written], actor: Actor) -> None:
     if not documents:
         return
     with write_transaction():
-        for doc in documents:
-            db.execute_sql(_ISSUED, (doc.sha256, doc.pages, doc.number))
-            printed = datetime.fromisoformat(Statement.printed_at.db_value(doc.printed_at))
-            outbox.enqueue(
-                "statement.issued",
+        db.connection().executemany(
+            _ISSUED, [(doc.sha256, doc.pages, doc.number) for doc in documents]
+        )
+        outbox.enqueue_many(
+            "statement.issued",
+            [
                 {
                     "number": doc.number,
                     "ssn": doc.ssn,
                     "kind": "rights",
                     "sha256": doc.sha256,
                     "pages": doc.pages,
-                    "printed_at": printed.isoformat(),
+                    "printed_at": _stored(doc.printed_at),
                     "offline": doc.offline,
-                },
-                actor,
-            )
+                }
+                for doc in documents
+            ],
+            actor,
+        )
+
+
+def _stored(printed_at: datetime) -> str:
+    """A printing time as the statement row stores it, in ISO 8601 (what `issued` sends)."""
+    return datetime.fromisoformat(Statement.printed_at.db_value(printed_at)).isoformat()
 
 
 def unissued(person_ids: list[int]) -> dict[str, tuple[int, Written]]:

@@ -45,6 +45,17 @@ def test_a_removed_event_is_found_at_the_next_one(home) -> None:
     assert report.broken_at == ids[2] and "removed" in report.reason
 
 
+def test_events_logged_together_chain_in_order_like_events_logged_one_by_one(home) -> None:
+    _log(2)
+    with write_transaction():
+        audit.record_many(CLERK, "person.read", [(None, {"n": 1}), (None, {}), (None, {"n": 3})])
+    _log(1)
+    report = audit.verify_chain()
+    assert report.intact and report.events == 6
+    rows = db.execute_sql("SELECT detail FROM audit_event ORDER BY id").fetchall()
+    assert rows[2:5] == [('{"n": 1}',), (None,), ('{"n": 3}',)]
+
+
 def test_recording_outside_a_transaction_is_refused(home) -> None:
     with pytest.raises(RuntimeError, match="write transaction"):
         audit.record(CLERK, "person.read", None)

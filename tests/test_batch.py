@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from models import audit
 from models.actor import Actor
 from models.enums import Role
 from models.home import OfficeHome
@@ -77,6 +78,7 @@ def test_every_statement_gets_its_number_record_outbox_command_and_audit_event(
     assert sorted(q["number"] for q in queued) == sorted(numbers)
     reads = AuditEvent.select().where(AuditEvent.action == "person.read")
     assert sorted(json.loads(e.detail)["number"] for e in reads) == sorted(numbers)
+    assert audit.verify_chain().intact  # the workers' events, logged a chunk at a time, chain
     text = PdfReader(output_path(out, YEAR, people[0])).pages[0].extract_text()
     name = db.execute_sql("SELECT name FROM person WHERE id = ?", (people[0],)).fetchone()[0]
     assert name in text and "个人权益记录单" in text
