@@ -40,6 +40,9 @@ GRID_WIDTH = 0.25
 TOTAL_RULE_WIDTH = 0.8
 BAND_RULE_WIDTH = 1.0
 FIELD_WIDTHS = (27 * mm, 63 * mm, 30 * mm, 60 * mm)
+# Text widths by font: labels, months and common amounts recur in every document of a batch.
+_WIDTHS: dict[str, dict[tuple[str, float], float]] = {}
+_WIDTHS_LIMIT = 50_000
 _TOKENS = re.compile(r"\s+|[!-~]+|.")  # spaces, runs of printable ASCII, any other character
 
 
@@ -149,10 +152,13 @@ class Layout:
         self.kit = kit
         self.sheet = sheet
         self._face = pdfmetrics.getFont(kit.font.name)
-        self._widths: dict[tuple[str, float], float] = {}
+        self._widths = _WIDTHS.setdefault(kit.font.name, {})
+        if len(self._widths) > _WIDTHS_LIMIT:
+            self._widths.clear()
 
     def _width(self, text: str, size: float) -> float:
-        """The width of `text` at `size` (cells repeat: each text is measured once)."""
+        """The width of `text` at `size` (cells repeat, within a document and across them:
+        each text is measured once in a process)."""
         key = (text, size)
         found = self._widths.get(key)
         if found is None:
