@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import lru_cache
 from types import MethodType
 from typing import Any
 
@@ -39,6 +40,10 @@ def write_fast(canv: Canvas) -> None:
     if rl_config.pdfComments and not rl_config.invariant:
         return  # comments between objects: left to reportlab
     doc.format = MethodType(_format_document, doc)
+
+
+# reportlab's PDFName (a Python loop over the characters) for values: font and filter names
+_pdf_name = lru_cache(maxsize=4096)(pdfdoc.PDFName)
 
 
 def _name(key: str) -> bytes:
@@ -160,7 +165,7 @@ class _Writer:
             names = []
             for f in reversed(list(filters)):
                 content = f.encode(content)
-                names.insert(0, pdfdoc.PDFName(f.pdfname))
+                names.insert(0, _pdf_name(f.pdfname))
             entries["Filter"] = pdfdoc.PDFArray(names)
         content = self.doc.encrypt.encode(content)
         body = self.element(content)
@@ -196,7 +201,7 @@ class _Writer:
             "Creator": pdfdoc.PDFString(info.creator),
             "Subject": pdfdoc.PDFString(info.subject),
             "Keywords": pdfdoc.PDFString(info.keywords),
-            "Trapped": pdfdoc.PDFName(info.trapped),
+            "Trapped": _pdf_name(info.trapped),
         }
         return self.dictionary(entries)
 
@@ -221,7 +226,7 @@ class _Writer:
         entries = {}
         for key in font.name_attributes:
             if hasattr(font, key):
-                entries[key] = pdfdoc.PDFName(getattr(font, key))
+                entries[key] = _pdf_name(getattr(font, key))
         for key in font.local_attributes:
             if hasattr(font, key):
                 entries[key] = getattr(font, key)
