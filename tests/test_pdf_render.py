@@ -261,6 +261,12 @@ def test_money_refuses_floats() -> None:
         money(12.5)  # type: ignore[arg-type]
 
 
+def test_money_refuses_a_float_equal_to_an_amount_already_printed() -> None:
+    assert money(100) == "1.00"  # printed amounts are cached: a float must not hit the cache
+    with pytest.raises(TypeError):
+        money(100.0)  # type: ignore[arg-type]
+
+
 def test_dates_and_periods_print_as_iso() -> None:
     assert day(date(2025, 3, 7)) == "2025-03-07"
     assert day(None) == ""

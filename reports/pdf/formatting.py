@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 
+@lru_cache(maxsize=65536, typed=True)  # amounts recur (a base for every type and month)
 def money(fen: int) -> str:
     """Integer fen as yuan with thousands separators: 123456 -> '1,234.56', -5 -> '-0.05'."""
     if not isinstance(fen, int):
