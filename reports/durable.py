@@ -8,25 +8,39 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import itertools
 import os
 import sys
-import tempfile
 from functools import cache
 from pathlib import Path
 
 SUFFIX = ".tmp"
+_SERIAL = itertools.count()  # temporary names: the process id and this serial number
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 
 def write_unsynced(path: Path, data: bytes) -> Path:
-    """Write `data` to a new temporary file beside `path` (not yet durable); its path."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=SUFFIX)
+    """Write `data` to a new temporary file beside `path` (not yet durable; readable by this
+    user only, as statements hold personal data); its path."""
+    for attempt in itertools.count():
+        tmp = path.with_name(f".{path.name}.{os.getpid()}-{next(_SERIAL)}{SUFFIX}")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
+        except FileExistsError:  # a leftover of a crashed process that had the same pid
+            if attempt < 100:
+                continue
+            raise
+        break
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
         raise
-    return Path(tmp)
+    os.close(fd)
+    return tmp
 
 
 def _fsync(path: Path, flags: int = os.O_RDONLY) -> None:

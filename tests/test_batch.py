@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -18,7 +19,7 @@ from models.actor import Actor
 from models.enums import Role
 from models.home import OfficeHome
 from models.schema import AuditEvent, Outbox, Statement, db
-from reports import batch, records
+from reports import batch, durable, records
 from reports.batch import output_path, people_of_district, run_batch
 from reports.durable import make_durable, remove_leftovers, write_unsynced
 from reports.issue import number_in
@@ -208,6 +209,23 @@ def test_files_appear_under_their_names_only_once_durable(tmp_path: Path, count:
     write_unsynced(finals[0], b"%PDF again")
     assert remove_leftovers(tmp_path, f".rights-{YEAR}-") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == [f.name for f in finals]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_statement_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    final = tmp_path / f"rights-{YEAR}-0000001.pdf"
+    make_durable([(write_unsynced(final, b"%PDF personal"), final)], tmp_path)
+    assert final.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_temporary_name_a_crashed_process_left_is_stepped_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    final = tmp_path / f"rights-{YEAR}-0000001.pdf"
+    monkeypatch.setattr(durable, "_SERIAL", itertools.count(5))
+    (tmp_path / f".{final.name}.{os.getpid()}-5.tmp").write_bytes(b"left by a crash")
+    temporary = write_unsynced(final, b"%PDF new")
+    assert temporary.name.endswith("-6.tmp") and temporary.read_bytes() == b"%PDF new"
 
 
 def test_a_person_listed_twice_gets_one_statement(demo: OfficeHome, tmp_path: Path) -> None:
