@@ -18,7 +18,7 @@ from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from reports.model import EnrolmentRow, MonthRow
-from reports.pdf import compression, load_font, render_rights_record
+from reports.pdf import compression, load_font, render, render_rights_record
 from reports.pdf.frame import new_sheet
 from reports.pdf.grid import Layout
 from reports.pdf.kit import make_kit
@@ -26,7 +26,7 @@ from reports.pdf.monthgrid import grid_columns, month_lines
 from reports.pdf.qr import MASK_PATTERN, qr_modules
 from reports.pdf.rights import lay_out_rights
 from reports.pdf.styles import ALERT_FILL, ALERT_INK, INK
-from tests.test_pdf_render import all_text, make_holder, make_rights
+from tests.test_pdf_render import all_text, make_holder, make_medical, make_rights
 
 
 def _reportlab_matrix(payload: str) -> list[list[bool]]:
@@ -98,6 +98,13 @@ def test_the_fixed_texts_font_is_the_same_in_every_statement_and_names_have_thei
     assert _labels_programs(first) and _labels_programs(first) == _labels_programs(second)
     assert "欧阳娜娜" in all_text(second) and "个人权益记录单" in all_text(second)
     assert load_font().labels_name
+
+
+@pytest.mark.parametrize("kind", ["rights", "medical"])
+def test_a_statements_fixed_texts_fit_one_font_subset(kind: str) -> None:
+    pdf = render_rights_record(make_rights()) if kind == "rights" else render(make_medical())
+    assert len(_labels_programs(pdf)) == 1  # both kinds' texts together needed two
+    assert ("个人权益记录单" if kind == "rights" else "期初余额") in all_text(pdf)
 
 
 def _own_subset_characters(pdf: bytes) -> set[str]:

@@ -194,7 +194,7 @@ def draw_pdf(header: DocumentHeader, kit: Kit, title: str, sheet: Sheet) -> byte
     canv.setCreator(meta["creator"])
     canv.setKeywords(meta["keywords"])
     issuer = kit.safe(header.office_name) + kit.safe(header.clerk)
-    ink = Ink(canv, kit.font, kit.labels.lang, issuer=issuer)
+    ink = Ink(canv, kit.font, kit.labels.lang, issuer=issuer, kind=header.kind)
     page_frame = PageFrame(header, title, kit)
     pages = len(sheet.pages)
     for index in range(pages):

@@ -48,10 +48,12 @@ class Ink:
         lang: str = "zh",
         fixed_font: bool = True,
         issuer: str = "",
+        kind: str | None = None,
     ) -> None:
-        """Ink for `canv`; with `fixed_font`, fixed texts go to the font's cached labels twin.
-        `issuer` is text every document of this office and clerk carries (their names): its
-        characters join the fixed texts', so they are not in each document's own subset."""
+        """Ink for `canv`; with `fixed_font`, fixed texts (of statements of `kind`, rights or
+        medical; None for both) go to the font's cached labels twin. `issuer` is text every
+        document of this office and clerk carries (their names): its characters join the fixed
+        texts', so they are not in each document's own subset."""
         self._canv = canv
         self._face = pdfmetrics.getFont(font.name)
         use_twin = fixed_font and font.labels_name
@@ -59,7 +61,7 @@ class Ink:
         self._fixed: frozenset[str] = frozenset()
         self._shared_key = ("", "")
         if self._labels is not None:
-            fixed = seed_text(lang)
+            fixed = seed_text(lang, kind)
             known = _ASCII.union(fixed)
             fixed += "".join(sorted({ch for ch in issuer if ch not in known and not ch.isspace()}))
             seed(self._labels, canv._doc, fixed)

@@ -293,16 +293,88 @@ _REPORT_ONLY_TEXTS = frozenset(
 _REPORT_ONLY_TERMS = frozenset(("purpose", "document", "action"))
 
 
+# Texts and terms only one kind of statement prints. A statement's fixed-text font leaves out
+# those of the other kind: with them, the texts of both overflow the first subset of 256 codes
+# (reportlab's; 95 of them are ASCII) and every document carried a second one, with its four
+# objects and 5 KB. A text left out is still printed, in the register text's font.
+_KIND_ONLY_TEXTS = {
+    "rights": frozenset(
+        (
+            "title_rights",
+            "year",
+            "card",
+            "card_line",
+            "duration",
+            "sec_enrolments",
+            "sec_months",
+            "sec_year_totals",
+            "sec_arrears",
+            "sec_accounts",
+            "months_incomplete",
+            "months_split",
+            "no_personal_part",
+            "no_personal_due",
+            "list_separator",
+            "no_months",
+            "no_arrears",
+            "col_status",
+            "col_insurance",
+            "col_employer",
+            "col_employer_code",
+            "col_start",
+            "col_end",
+            "col_month",
+            "col_base",
+            "col_employer_part",
+            "col_personal_part",
+            "col_employer_short",
+            "col_personal_short",
+            "col_posted",
+            "col_months_paid",
+            "col_months_arrears",
+            "col_base_total",
+            "col_employer_due",
+            "col_personal_due",
+            "col_contribution_time",
+        )
+    ),
+    "medical": frozenset(
+        (
+            "title_medical",
+            "period",
+            "period_range",
+            "opening",
+            "allocated",
+            "spent",
+            "closing",
+            "sec_summary",
+            "sec_entries",
+            "col_date",
+            "col_kind",
+            "col_amount",
+            "col_balance_after",
+            "col_counterparty",
+        )
+    ),
+}
+_KIND_ONLY_TERMS = {
+    "rights": frozenset(
+        ("insurance", "insurance_short", "contribution", "enrolment", "card", "account")
+    ),
+    "medical": frozenset(("entry",)),
+}
+
+
 @cache
-def seed_text(lang: str) -> str:
-    """Every character beyond ASCII of the fixed texts statements print in `lang`, once each,
-    in code order (a text with any other character is simply set in the register text's font)."""
+def seed_text(lang: str, kind: str | None = None) -> str:
+    """Every character beyond ASCII of the fixed texts statements (of `kind`: rights, medical;
+    None for both) print in `lang`, once each, in code order (a text with any other character
+    is simply set in the register text's font)."""
     index = LANGS.index(lang)
-    pairs = [pair for key, pair in _TEXTS.items() if key not in _REPORT_ONLY_TEXTS]
-    pairs += [
-        pair
-        for group, terms in _TERMS.items()
-        if group not in _REPORT_ONLY_TERMS
-        for pair in terms.values()
-    ]
+    others = [other for other in _KIND_ONLY_TEXTS if kind is not None and other != kind]
+    skip_texts = _REPORT_ONLY_TEXTS.union(*(_KIND_ONLY_TEXTS[k] for k in others))
+    skip_terms = _REPORT_ONLY_TERMS.union(*(_KIND_ONLY_TERMS[k] for k in others))
+    pairs = [pair for key, pair in _TEXTS.items() if key not in skip_texts]
+    groups = [terms for group, terms in _TERMS.items() if group not in skip_terms]
+    pairs += [pair for terms in groups for pair in terms.values()]
     return "".join(sorted({ch for pair in pairs for ch in pair[index] if ord(ch) > 127}))
