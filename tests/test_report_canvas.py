@@ -16,11 +16,13 @@ import pytest
 from pypdf import PdfReader
 from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 
 from reports.model import EnrolmentRow, MonthRow
 from reports.pdf import compression, load_font, render, render_rights_record
 from reports.pdf.frame import new_sheet
 from reports.pdf.grid import Layout
+from reports.pdf.ink import Ink
 from reports.pdf.kit import make_kit
 from reports.pdf.monthgrid import grid_columns, month_lines
 from reports.pdf.qr import MASK_PATTERN, qr_modules
@@ -105,6 +107,21 @@ def test_a_statements_fixed_texts_fit_one_font_subset(kind: str) -> None:
     pdf = render_rights_record(make_rights()) if kind == "rights" else render(make_medical())
     assert len(_labels_programs(pdf)) == 1  # both kinds' texts together needed two
     assert ("个人权益记录单" if kind == "rights" else "期初余额") in all_text(pdf)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["个人权益记录单", "2025-01  4,416.00", "合计：12", "a\xa0b", "已缴龘", "", "经办人" * 90],
+)
+def test_fixed_text_is_coded_as_reportlabs_split_string_codes_it(text: str) -> None:
+    canv = Canvas(io.BytesIO())
+    ink = Ink(canv, load_font(), "zh", kind="rights", issuer="历下区社会保险服务中心")
+    face, doc = ink._labels, canv._doc
+    expected = [
+        (face.getSubsetInternalName(subset, doc), f"({canv._escape(chunk)}) Tj")
+        for subset, chunk in face.splitString(text, doc)
+    ]
+    assert ink._map(face, text) == expected
 
 
 def _own_subset_characters(pdf: bytes) -> set[str]:

@@ -60,6 +60,7 @@ class Ink:
         self._labels = pdfmetrics.getFont(font.labels_name) if use_twin else None
         self._fixed: frozenset[str] = frozenset()
         self._shared_key = ("", "")
+        self._seeded: dict[int, int] = {}
         if self._labels is not None:
             fixed = seed_text(lang, kind)
             known = _ASCII.union(fixed)
@@ -67,6 +68,7 @@ class Ink:
             seed(self._labels, canv._doc, fixed)
             self._fixed = _ASCII | frozenset(fixed)
             self._shared_key = (fixed, self._labels.getSubsetInternalName(0, canv._doc))
+            self._seeded = self._labels.state[canv._doc].assignments
         self._runs: dict[str, list[tuple[str, str]]] = {}
         self._x_ops: dict[float, str] = {}
         self._fills: dict[tuple[float, float, float], str] = {}
@@ -109,6 +111,10 @@ class Ink:
         return runs
 
     def _map(self, face: Any, text: str) -> list[tuple[str, str]]:
+        if face is self._labels and text and "\xa0" not in text:
+            codes = [self._seeded.get(code, 256) for code in map(ord, text)]
+            if max(codes) < 256:  # all seeded in the first subset: what splitString would give
+                return [(self._shared_key[1], f"({self._canv._escape(bytes(codes))}) Tj")]
         doc = self._canv._doc
         escape = self._canv._escape
         return [
