@@ -53,8 +53,8 @@ class CjkFont:
 
     def printable(self, text: str) -> str:
         """`text` with every character the font lacks spelled out as [U+XXXX], never a box."""
-        if not self.missing_glyphs(text):
-            return text
+        if self.codepoints.issuperset(map(ord, text)) or not self.missing_glyphs(text):
+            return text  # the usual case, found without a Python loop
         return "".join(
             ch if ch.isspace() or ord(ch) in self.codepoints else f"[U+{ord(ch):04X}]"
             for ch in text

@@ -176,12 +176,12 @@ class Layout:
         side = 2 * DATA_PADDING.side
         text = self.kit.labels.text
         natural = [self._width(text(key), HEAD.size) + side for key in head_keys]
-        measure = self._width
+        measure, known = self._width, self._widths.get  # known: the call saved, hot loop
         size = CELL.size
         for values in rows:
             for i, value in enumerate(values):
                 if value:
-                    wanted = measure(value, size) + side
+                    wanted = (known((value, size)) or measure(value, size)) + side
                     if wanted > natural[i]:
                         natural[i] = wanted
         first = 0
@@ -368,12 +368,12 @@ class Layout:
         `columns` are (x, width, right-aligned, room for text)."""
         starts: list[float] = []
         texts: list[str] = []
-        measure = self._width
+        measure, known = self._width, self._widths.get
         size = style.size
         for (x, width, right, room), text in zip(columns, values, strict=False):
             if not text:
                 continue
-            measured = measure(text, size)
+            measured = known((text, size)) or measure(text, size)
             if measured > room or "\n" in text:
                 return None
             starts.append(x + width - side - measured if right else x + side)
