@@ -17,6 +17,7 @@ in the reportlab versions setup.cfg allows, and the renderer tests read every pa
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib.colors import Color
@@ -32,6 +33,16 @@ _ASCII = frozenset(chr(c) for c in range(32, 127))
 # which that font got the same internal name, so kept for the process (bounded: amounts vary).
 _SHARED: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
 _SHARED_LIMIT = 20_000
+
+
+@lru_cache(maxsize=64)
+def _fixed_texts(lang: str, kind: str | None, issuer: str) -> tuple[str, frozenset[str]]:
+    """The characters fixed texts of `kind` in `lang` and the `issuer` need, in the order they
+    are seeded, and all the characters that go to the labels font (those and ASCII)."""
+    fixed = seed_text(lang, kind)
+    known = _ASCII.union(fixed)
+    fixed += "".join(sorted({ch for ch in issuer if ch not in known and not ch.isspace()}))
+    return fixed, _ASCII | frozenset(fixed)
 
 
 def _colour(color: Color, op: str) -> str:
@@ -62,11 +73,8 @@ class Ink:
         self._shared_key = ("", "")
         self._seeded: dict[int, int] = {}
         if self._labels is not None:
-            fixed = seed_text(lang, kind)
-            known = _ASCII.union(fixed)
-            fixed += "".join(sorted({ch for ch in issuer if ch not in known and not ch.isspace()}))
+            fixed, self._fixed = _fixed_texts(lang, kind, issuer)
             seed(self._labels, canv._doc, fixed)
-            self._fixed = _ASCII | frozenset(fixed)
             self._shared_key = (fixed, self._labels.getSubsetInternalName(0, canv._doc))
             self._seeded = self._labels.state[canv._doc].assignments
         self._runs: dict[str, list[tuple[str, str]]] = {}
