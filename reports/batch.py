@@ -13,6 +13,7 @@ files a crash left are removed by the next run. What could not be made is listed
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import multiprocessing
 import os
@@ -133,6 +134,9 @@ def _init_worker(
         stop=stop,
         font=setting("statement_font"),
     )
+    # What the worker inherited (fonts, caches) lives as long as it does: kept out of the
+    # collector's full passes, which would walk it (and copy its pages) again and again.
+    gc.freeze()
 
 
 def _why(exc: BaseException) -> str:
