@@ -33,6 +33,10 @@ _ASCII = frozenset(chr(c) for c in range(32, 127))
 # which that font got the same internal name, so kept for the process (bounded: amounts vary).
 _SHARED: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
 _SHARED_LIMIT = 20_000
+# Text positions as operators, by coordinate (bounded like _SHARED)
+_X_OPS: dict[float, str] = {}
+_Y_OPS: dict[float, str] = {}
+_OPS_LIMIT = 20_000
 
 
 @lru_cache(maxsize=64)
@@ -78,7 +82,6 @@ class Ink:
             self._shared_key = (fixed, self._labels.getSubsetInternalName(0, canv._doc))
             self._seeded = self._labels.state[canv._doc].assignments
         self._runs: dict[str, list[tuple[str, str]]] = {}
-        self._x_ops: dict[float, str] = {}
         self._fills: dict[tuple[float, float, float], str] = {}
         self._strokes: dict[tuple[float, float, float], str] = {}
 
@@ -168,7 +171,8 @@ class Ink:
         width = self._face.stringWidth
         font_now: str | None = None
         size_now = color_now = last_y = None
-        x_ops = self._x_ops  # columns repeat their x: each is formatted once per document
+        x_ops = _X_OPS  # columns repeat their x and rows their y, in every document
+        y_ops = _Y_OPS
         known = self._runs.get
         y_op = ""
         for x, y, text, size, color, align in items:
@@ -181,9 +185,16 @@ class Ink:
                 color_now = color
             x_op = x_ops.get(x)
             if x_op is None:
+                if len(x_ops) > _OPS_LIMIT:
+                    x_ops.clear()
                 x_op = x_ops[x] = f"1 0 0 1 {x:.2f} "
             if y != last_y:
-                y_op, last_y = f"{y:.2f} Tm", y
+                last_y = y
+                y_op = y_ops.get(y)
+                if y_op is None:
+                    if len(y_ops) > _OPS_LIMIT:
+                        y_ops.clear()
+                    y_op = y_ops[y] = f"{y:.2f} Tm"
             add(x_op + y_op)
             for name, show in known(text) or self._encoded(text):
                 if name != font_now or size != size_now:
@@ -195,9 +206,7 @@ class Ink:
 
     def fill_rect(self, x: float, y: float, width: float, height: float, color: Color) -> None:
         """A filled rectangle without outline, lower left corner at x, y."""
-        self._canv._code.append(
-            f"{self.fill_op(color)} {x:.2f} {y:.2f} {width:.2f} {height:.2f} re f"
-        )
+        self._canv._code.append(f"{self.fill_op(color)} {box(x, y, width, height)} f")
 
     def stroke_path(self, path: list[str], width: float, color: Color) -> None:
         """Stroke path segments (PDF 'm'/'l'/'re' operators) in one go."""
@@ -205,11 +214,13 @@ class Ink:
             self._canv._code.append(f"{width:g} w {self.stroke_op(color)} {' '.join(path)} S")
 
 
+@lru_cache(maxsize=8192)  # grid lines fall in the same places in document after document
 def line(x1: float, y1: float, x2: float, y2: float) -> str:
     """A straight segment for `Ink.stroke_path`."""
     return f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l"
 
 
+@lru_cache(maxsize=8192)  # table stripes and fills too
 def box(x: float, y: float, width: float, height: float) -> str:
     """A rectangle outline for `Ink.stroke_path`."""
     return f"{x:.2f} {y:.2f} {width:.2f} {height:.2f} re"
