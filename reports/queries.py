@@ -82,12 +82,9 @@ _WINDOW_MONTHS = (
     "FROM contribution WHERE person_id = ? AND period BETWEEN ? AND ? "
     "AND (period BETWEEN ? AND ? OR status = ?) ORDER BY period, insurance"
 )
-_WINDOW_PAID = (
-    "SELECT insurance, count(*) FROM contribution WHERE person_id = ? AND period BETWEEN ? AND ? "
-    "AND status != ? GROUP BY insurance"
-)
-_WINDOW_TYPES = (
-    "SELECT DISTINCT insurance FROM contribution WHERE person_id = ? AND period BETWEEN ? AND ?"
+_WINDOW_PAID = (  # every type with rows in the window, and how many of them are not arrears
+    "SELECT insurance, sum(status != ?) FROM contribution WHERE person_id = ? "
+    "AND period BETWEEN ? AND ? GROUP BY insurance"
 )
 _SUMMARIES = (
     "SELECT year, insurance, months_paid, base_total_fen, employer_fen, personal_fen "
@@ -144,8 +141,7 @@ def rights_record(
     with db.atomic():
         window = db.execute_sql(_WINDOW_MONTHS, (pid, start, end, first, last, _ARREARS)).fetchall()
         summaries = db.execute_sql(_SUMMARIES, (pid,)).fetchall()
-        paid = dict(db.execute_sql(_WINDOW_PAID, (pid, start, end, _ARREARS)).fetchall())
-        window_types = [r[0] for r in db.execute_sql(_WINDOW_TYPES, (pid, start, end))]
+        paid = dict(db.execute_sql(_WINDOW_PAID, (_ARREARS, pid, start, end)).fetchall())
         cards = db.execute_sql(_CARDS, (pid,)).fetchall()
         enrolments = db.execute_sql(_ENROLMENTS, (pid,)).fetchall()
         balances = db.execute_sql(_BALANCES, (pid,)).fetchall()
@@ -157,11 +153,9 @@ def rights_record(
             f"nothing to state: {person.name} has no contributions recorded for {year} in this "
             "office's register"
         )
-    time_paid = dict.fromkeys(window_types, 0)
+    time_paid = dict(paid)
     for _, insurance, months_paid, *_ in summaries:
         time_paid[insurance] = time_paid.get(insurance, 0) + months_paid
-    for insurance, count in paid.items():
-        time_paid[insurance] += count
     return RightsRecord(
         header=header,
         year=year,
