@@ -49,6 +49,14 @@ def _fixed_texts(lang: str, kind: str | None, issuer: str) -> tuple[str, frozens
     return fixed, _ASCII | frozenset(fixed)
 
 
+def _remember(cache: dict[float, str], key: float, text: str) -> str:
+    """`text`, kept as `cache[key]` (the cache is emptied when it is full)."""
+    if len(cache) > _OPS_LIMIT:
+        cache.clear()
+    cache[key] = text
+    return text
+
+
 def _colour(color: Color, op: str) -> str:
     return f"{color.red:.4g} {color.green:.4g} {color.blue:.4g} {op}"
 
@@ -183,18 +191,10 @@ class Ink:
             if color is not color_now:
                 add(self.fill_op(color))
                 color_now = color
-            x_op = x_ops.get(x)
-            if x_op is None:
-                if len(x_ops) > _OPS_LIMIT:
-                    x_ops.clear()
-                x_op = x_ops[x] = f"1 0 0 1 {x:.2f} "
+            x_op = x_ops.get(x) or _remember(x_ops, x, f"1 0 0 1 {x:.2f} ")
             if y != last_y:
                 last_y = y
-                y_op = y_ops.get(y)
-                if y_op is None:
-                    if len(y_ops) > _OPS_LIMIT:
-                        y_ops.clear()
-                    y_op = y_ops[y] = f"{y:.2f} Tm"
+                y_op = y_ops.get(y) or _remember(y_ops, y, f"{y:.2f} Tm")
             add(x_op + y_op)
             for name, show in known(text) or self._encoded(text):
                 if name != font_now or size != size_now:
