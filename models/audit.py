@@ -49,6 +49,8 @@ def record_many(actor: Actor, action: str, events: list[tuple[int | None, dict[s
     the caller's write transaction): a batch's statements log their reads together."""
     if not db.in_transaction():
         raise RuntimeError("audit.record must run inside the caller's write transaction")
+    if not events:
+        return
     at = AuditEvent.at.db_value(utc_now())
     last = db.execute_sql(_LAST).fetchone()
     prev = last[0] if last else GENESIS

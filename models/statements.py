@@ -7,6 +7,7 @@ reused: a document that failed to render leaves its number allocated but not iss
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from models.actor import Actor
 from models.errors import NotFound
 from models.fields import utc_now
 from models.permissions import Permission, require
-from models.schema import Person, Statement, db, write_transaction
+from models.schema import Statement, db, write_transaction
 
 KINDS = ("rights", "medical", "daily", "audit")
 
@@ -46,56 +47,127 @@ def allocate(
     now: datetime | None = None,
 ) -> Allocated:
     """Reserve the next statement number of the office for today: DISTRICT-YYYYMMDD-NNNNN."""
+    return allocate_many(kind, [person_id], actor, lang, district, data_as_of, offline, now)[0]
+
+
+def allocate_many(
+    kind: str,
+    person_ids: Sequence[int | None],
+    actor: Actor,
+    lang: str,
+    district: str,
+    data_as_of: datetime | None,
+    offline: bool,
+    now: datetime | None = None,
+) -> list[Allocated]:
+    """Reserve consecutive numbers, one per person in order, in one transaction; each read of a
+    person's data is logged (a batch's chunk is numbered at once)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     require(actor, _permission(kind))
+    if not person_ids:
+        return []
     now = now or utc_now()
     prefix = f"{district}-{now.astimezone():%Y%m%d}-"
     with write_transaction():
         last = db.execute_sql(
             "SELECT max(number) FROM statement WHERE number LIKE ?", (prefix + "%",)
         ).fetchone()[0]
-        number = f"{prefix}{int(last[len(prefix) :]) + 1 if last else 1:05d}"
-        Statement.insert(
-            number=number,
-            kind=kind,
-            person=person_id,
-            actor=actor.name,
-            lang=lang,
-            printed_at=now,
-            data_as_of=data_as_of,
-            offline=offline,
+        first = int(last[len(prefix) :]) + 1 if last else 1
+        numbers = [f"{prefix}{first + i:05d}" for i in range(len(person_ids))]
+        Statement.insert_many(
+            [
+                {
+                    "number": number,
+                    "kind": kind,
+                    "person": person_id,
+                    "actor": actor.name,
+                    "lang": lang,
+                    "printed_at": now,
+                    "data_as_of": data_as_of,
+                    "offline": offline,
+                }
+                for number, person_id in zip(numbers, person_ids, strict=True)
+            ]
         ).execute()
-        if person_id is not None:
-            audit.record(actor, "person.read", person_id, key="statement", number=number)
-    return Allocated(number, kind, now, data_as_of, offline)
+        reads = [
+            (person_id, {"key": "statement", "number": number})
+            for number, person_id in zip(numbers, person_ids, strict=True)
+            if person_id is not None
+        ]
+        audit.record_many(actor, "person.read", reads)
+    return [Allocated(number, kind, now, data_as_of, offline) for number in numbers]
+
+
+@dataclass(frozen=True)
+class Written:
+    """A document written (durably) under its number: its SHA-256 (hex) and page count."""
+
+    number: str
+    sha256: str
+    pages: int
 
 
 def issued(number: str, sha256: str, pages: int, actor: Actor) -> None:
     """Record that the document was written (its hash and pages) and queue it for headquarters."""
+    issued_many([Written(number, sha256, pages)], actor)
+
+
+_FACTS = (
+    "SELECT s.number, s.kind, s.printed_at, s.offline, p.ssn FROM statement s "
+    "LEFT JOIN person p ON p.id = s.person_id WHERE s.number IN ({marks})"
+)
+_ISSUED = "UPDATE statement SET sha256 = ?, pages = ? WHERE number = ?"
+
+
+def issued_many(documents: Sequence[Written], actor: Actor) -> None:
+    """Record documents as written and queue each for headquarters, in one transaction (a
+    batch's chunk); NotFound, and nothing recorded, if a number was never allocated."""
+    if not documents:
+        return
     with write_transaction():
-        row = Statement.get_or_none(Statement.number == number)
-        if row is None:
-            raise NotFound(f"no statement {number}")
-        Statement.update(sha256=sha256, pages=pages).where(Statement.id == row.id).execute()
-        ssn = (
-            Person.select(Person.ssn).where(Person.id == row.person_id).scalar()
-            if row.person_id is not None
-            else None
+        facts = {}
+        for start in range(0, len(documents), 500):
+            part = [doc.number for doc in documents[start : start + 500]]
+            query = _FACTS.format(marks=",".join("?" * len(part)))
+            facts.update((row[0], row[1:]) for row in db.execute_sql(query, part))
+        missing = [doc.number for doc in documents if doc.number not in facts]
+        if missing:
+            raise NotFound(f"no statement {missing[0]}")
+        db.connection().executemany(
+            _ISSUED, [(doc.sha256, doc.pages, doc.number) for doc in documents]
         )
-        outbox.enqueue(
-            "statement.issued",
-            {
-                "number": number,
-                "ssn": ssn,
-                "kind": row.kind,
-                "sha256": sha256,
-                "pages": pages,
-                "printed_at": row.printed_at.isoformat(),
-                "offline": row.offline,
-            },
-            actor,
+        payloads = []
+        for doc in documents:
+            kind, printed_at, offline, ssn = facts[doc.number]
+            payloads.append(
+                {
+                    "number": doc.number,
+                    "ssn": ssn,
+                    "kind": kind,
+                    "sha256": doc.sha256,
+                    "pages": doc.pages,
+                    "printed_at": Statement.printed_at.python_value(printed_at).isoformat(),
+                    "offline": Statement.offline.python_value(offline),
+                }
+            )
+        outbox.enqueue_many("statement.issued", payloads, actor)
+
+
+def unissued(kind: str, person_ids: Sequence[int]) -> dict[str, int]:
+    """Numbers of `kind` allocated to these people but never recorded as written (a batch that
+    stopped between writing its files and recording them): number -> person id."""
+    found: dict[str, int] = {}
+    for start in range(0, len(person_ids), 500):
+        part = list(person_ids[start : start + 500])
+        marks = ",".join("?" * len(part))
+        rows = db.execute_sql(
+            f"SELECT number, person_id FROM statement WHERE kind = ? AND sha256 IS NULL "
+            f"AND person_id IN ({marks})",
+            [kind, *part],
         )
+        found.update(rows)
+    return found
 
 
 def printed(number: str, printer: str, actor: Actor) -> None:

@@ -22,10 +22,11 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models import statements
 from models.actor import Actor
 from models.db import close_register
 from models.errors import InvalidRequest, RegisterError
@@ -34,7 +35,6 @@ from models.home import OfficeHome, setting
 from models.idnumber import InvalidIdNumber, mask_id_number
 from models.people import PersonSummary, find_by_ssn
 from models.schema import db
-from reports import records
 from reports.durable import make_durable, remove_leftovers, write_unsynced
 
 MAX_CHUNK = 64  # documents per register transaction and per fsync round, at most
@@ -181,7 +181,8 @@ def _chunk(person_ids: list[int]) -> list[Outcome]:
             return outcomes
         header = docs[0][1].header
         actor, out_dir, year = _worker["actor"], _worker["out_dir"], _worker["year"]
-        numbers = records.allocate_numbers(
+        allocated = statements.allocate_many(
+            "rights",
             [p.id for p, _ in docs],
             actor,
             _worker["lang"],
@@ -192,9 +193,9 @@ def _chunk(person_ids: list[int]) -> list[Outcome]:
         )
     except Exception as exc:  # the register failed: the whole chunk is reported
         return [(p, f"#{p}", _why(exc)) for p in person_ids]
-    pending: list[tuple[Path, Path, records.Written, PersonSummary]] = []
+    pending: list[tuple[Path, Path, statements.Written, PersonSummary]] = []
     try:
-        for (person, doc), number in zip(docs, numbers, strict=True):
+        for (person, doc), number in zip(docs, (a.number for a in allocated), strict=True):
             who = f"{person.name} #{person.id}"
             try:
                 pdf, _payload = signed_pdf(_worker["key"], doc, number, _worker["font"])
@@ -203,13 +204,10 @@ def _chunk(person_ids: list[int]) -> list[Outcome]:
             except Exception as exc:  # a document must not stop the batch; its reason is kept
                 outcomes.append((person.id, who, _why(exc)))
                 continue
-            digest, pages = pdf_facts(pdf)
-            written = records.Written(
-                number, digest, pages, person.ssn, header.printed_at, header.offline
-            )
+            written = statements.Written(number, *pdf_facts(pdf))
             pending.append((temporary, target, written, person))
         make_durable([(t, p) for t, p, _, _ in pending], out_dir)
-        records.record_issued([w for _, _, w, _ in pending], actor)
+        statements.issued_many([w for _, _, w, _ in pending], actor)
     except BaseException as exc:
         for temporary, target, _, _ in pending:  # no document without its record
             temporary.unlink(missing_ok=True)
@@ -229,15 +227,14 @@ def _record_leftovers(person_ids: list[int], out_dir: Path, year: int, actor: Ac
     from reports.issue import number_in, pdf_facts
 
     present = [p for p in person_ids if output_path(out_dir, year, p).exists()]
-    waiting = records.unissued(present)
+    waiting = statements.unissued("rights", present)
     found = []
-    for person_id in sorted({person_id for person_id, _ in waiting.values()}):
+    for person_id in sorted(set(waiting.values())):
         pdf = output_path(out_dir, year, person_id).read_bytes()
-        entry = waiting.get(number_in(pdf) or "")
-        if entry is not None and entry[0] == person_id:
-            digest, pages = pdf_facts(pdf)
-            found.append(replace(entry[1], sha256=digest, pages=pages))
-    records.record_issued(found, actor)
+        number = number_in(pdf) or ""
+        if waiting.get(number) == person_id:
+            found.append(statements.Written(number, *pdf_facts(pdf)))
+    statements.issued_many(found, actor)
     return len(found)
 
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from models import audit
+from models import audit, statements
 from models.actor import Actor
 from models.enums import Role
 from models.home import OfficeHome
 from models.schema import AuditEvent, Outbox, Statement, db
-from reports import batch, durable, records
+from reports import batch, durable
 from reports.batch import output_path, people_of_district, run_batch
 from reports.durable import make_durable, remove_leftovers, write_unsynced
 from reports.issue import number_in
@@ -113,20 +113,20 @@ def test_a_worker_killed_before_recording_its_files_loses_no_record(
     people = _statable(40)
     out = tmp_path / "out"
     parent = os.getpid()
-    really_record = records.record_issued
+    really_record = statements.issued_many
 
-    def die_in_a_worker(documents: list[records.Written], actor: Actor) -> None:
+    def die_in_a_worker(documents: list[statements.Written], actor: Actor) -> None:
         if os.getpid() != parent:
             os._exit(9)  # killed between renaming its files and recording them
         really_record(documents, actor)
 
-    monkeypatch.setattr(records, "record_issued", die_in_a_worker)
+    monkeypatch.setattr(statements, "issued_many", die_in_a_worker)
     crashed = run_batch(demo, SUPERVISOR, people, YEAR, out, workers=2)
     assert crashed.made == 0 and len(crashed.failed) == 40
     assert all("run the batch again" in why for _who, why in crashed.failed)
     written = len(list(out.glob(f"rights-{YEAR}-*.pdf")))
     assert written > 0  # whole files, renamed into place; the rest at most temporary files
-    monkeypatch.setattr(records, "record_issued", really_record)
+    monkeypatch.setattr(statements, "issued_many", really_record)
     again = run_batch(demo, SUPERVISOR, people, YEAR, out, workers=2)
     assert (again.recorded_on_resume, again.skipped) == (written, written)
     assert again.made == 40 - written and again.failed == []

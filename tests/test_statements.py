@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from models import statements
 from models.actor import Actor
 from models.enums import Role
+from models.errors import NotFound
 from models.schema import AuditEvent, Outbox, Statement
 from tests.factories import add_person
 
@@ -41,6 +44,38 @@ def test_issuing_records_the_hash_and_queues_it(home) -> None:
     assert (row.sha256, row.pages, row.offline) == ("ab" * 32, 2, True)
     payload = json.loads(Outbox.get(Outbox.command == "statement.issued").payload)
     assert payload["number"] == allocated.number and payload["pages"] == 2
+
+
+def test_a_chunk_gets_consecutive_numbers_each_read_logged_and_recorded_together(home) -> None:
+    people = [add_person(sequence=22), add_person(name="李强", sequence=23)]
+    chunk = statements.allocate_many(
+        "rights", [p.id for p in people], SUPERVISOR, "zh", "370102", None, False, NOW
+    )
+    local_day = NOW.astimezone().strftime("%Y%m%d")
+    assert [a.number for a in chunk] == [f"370102-{local_day}-0000{i}" for i in (1, 2)]
+    reads = AuditEvent.select().where(AuditEvent.action == "person.read").order_by(AuditEvent.id)
+    assert [(e.person_id, json.loads(e.detail)["number"]) for e in reads] == [
+        (p.id, a.number) for p, a in zip(people, chunk, strict=True)
+    ]
+    statements.issued_many(
+        [statements.Written(a.number, f"{i:064x}", 1) for i, a in enumerate(chunk)], SUPERVISOR
+    )
+    queued = [json.loads(o.payload) for o in Outbox.select().order_by(Outbox.seq)]
+    assert [(q["number"], q["ssn"], q["offline"]) for q in queued] == [
+        (a.number, p.ssn, False) for p, a in zip(people, chunk, strict=True)
+    ]
+    assert queued[0]["printed_at"] == NOW.isoformat()
+
+
+def test_a_chunk_with_a_number_never_allocated_records_nothing(home) -> None:
+    allocated = statements.allocate("daily", None, SUPERVISOR, "zh", "370102", None, True, NOW)
+    chunk = [statements.Written(allocated.number, "ab" * 32, 1)]
+    with pytest.raises(NotFound, match="370102-20000101-00001"):
+        statements.issued_many(
+            [*chunk, statements.Written("370102-20000101-00001", "cd" * 32, 1)], SUPERVISOR
+        )
+    assert Statement.get(Statement.number == allocated.number).sha256 is None
+    assert Outbox.select().count() == 0
 
 
 def test_printing_is_audited_and_queued(home) -> None:
