@@ -18,7 +18,7 @@ in the reportlab versions setup.cfg allows, and the renderer tests read every pa
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
@@ -29,14 +29,15 @@ from reports.pdf.fonts import CjkFont
 from reports.pdf.labels import seed_text
 
 _ASCII = frozenset(chr(c) for c in range(32, 127))
+K = TypeVar("K")
+V = TypeVar("V")
 # Fixed texts encoded for the seeded labels font: the same in every document seeded alike in
 # which that font got the same internal name, so kept for the process (bounded: amounts vary).
 _SHARED: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
-_SHARED_LIMIT = 20_000
-# Text positions as operators, by coordinate (bounded like _SHARED)
+# Text positions as operators, by coordinate
 _X_OPS: dict[float, str] = {}
 _Y_OPS: dict[float, str] = {}
-_OPS_LIMIT = 20_000
+_LIMIT = 20_000  # entries in each of these caches, at most
 
 
 @lru_cache(maxsize=64)
@@ -49,12 +50,12 @@ def _fixed_texts(lang: str, kind: str | None, issuer: str) -> tuple[str, frozens
     return fixed, _ASCII | frozenset(fixed)
 
 
-def _remember(cache: dict[float, str], key: float, text: str) -> str:
-    """`text`, kept as `cache[key]` (the cache is emptied when it is full)."""
-    if len(cache) > _OPS_LIMIT:
+def _remember(cache: dict[K, V], key: K, value: V) -> V:
+    """`value`, kept as `cache[key]` (the cache is emptied when it is full)."""
+    if len(cache) >= _LIMIT:
         cache.clear()
-    cache[key] = text
-    return text
+    cache[key] = value
+    return value
 
 
 def _colour(color: Color, op: str) -> str:
@@ -103,12 +104,7 @@ class Ink:
         if runs is None:
             if self._fixed.issuperset(text):
                 key = (*self._shared_key, text)
-                runs = _SHARED.get(key)
-                if runs is None:
-                    runs = self._map(self._labels, text)
-                    if len(_SHARED) >= _SHARED_LIMIT:
-                        _SHARED.clear()
-                    _SHARED[key] = runs
+                runs = _SHARED.get(key) or _remember(_SHARED, key, self._map(self._labels, text))
             elif self._labels is None:
                 runs = self._map(self._face, text)
             else:
