@@ -26,7 +26,6 @@ from reportlab.pdfgen.canvas import Canvas
 
 # ASCII that PDFDocEncoding (reportlab's 'extpdfdoc' codec) does not keep as it is
 _NOT_PDFDOC = re.compile("[\x18-\x1f]")
-_NAMES: dict[str, bytes] = {}  # PDF names by key: a few dozen, the same in every document
 _STRINGS: dict[tuple[str, Any, Any], bytes] = {}  # info strings: title, office, creator ...
 _STRINGS_LIMIT = 4096
 _DATES: dict[tuple, bytes] = {}  # the creation date: one for every invariant document
@@ -42,16 +41,15 @@ def write_fast(canv: Canvas) -> None:
     doc.format = MethodType(_format_document, doc)
 
 
-# reportlab's PDFName (a Python loop over the characters) for values: font and filter names
+# reportlab's PDFName (a Python loop over the characters), kept: the same few dozen names
+# (dictionary keys, fonts, filters) recur in every document
 _pdf_name = lru_cache(maxsize=4096)(pdfdoc.PDFName)
 
 
+@lru_cache(maxsize=4096)
 def _name(key: str) -> bytes:
-    """`/key` as reportlab's PDFName writes it (escapes included), cached."""
-    found = _NAMES.get(key)
-    if found is None:
-        found = _NAMES[key] = pdfdoc.pdfdocEnc(pdfdoc.PDFName(key))
-    return found
+    """`/key` as reportlab's PDFName writes it (escapes included)."""
+    return pdfdoc.pdfdocEnc(_pdf_name(key))
 
 
 class _Writer:
@@ -61,22 +59,6 @@ class _Writer:
         self.doc = doc
         self.numbers = doc.idToObjectNumberAndVersion
         self.plain = isinstance(doc.encrypt, pdfdoc.NoEncryption)
-        self.rules: dict[type, Callable[[Any], bytes]] = {
-            pdfdoc.PDFDictionary: self._dictionary_object,
-            pdfdoc.PDFArray: self._array_object,
-            pdfdoc.PDFArrayCompact: self._array_object,
-            pdfdoc.PDFObjectReference: self._reference,
-            pdfdoc.PDFStream: self._stream,
-            pdfdoc.PDFString: self._string,
-            pdfdoc.PDFDate: self._date,
-            pdfdoc.PDFCatalog: self._catalog,
-            pdfdoc.PDFPages: self._catalog,
-            pdfdoc.PDFPage: self._catalog,
-            pdfdoc.PDFInfo: self._info,
-            pdfdoc.PDFResourceDictionary: self._resources,
-            pdfdoc.PDFType1Font: self._font,
-            pdfdoc.PDFTrueTypeFont: self._font,
-        }
 
     def element(self, value: Any, toplevel: bool = False) -> bytes:
         """What reportlab's `pdfdoc.format(value, doc, toplevel)` returns."""
@@ -92,8 +74,8 @@ class _Writer:
         if isinstance(value, pdfdoc.PDFObject):
             if not toplevel and hasattr(value, "__RefOnly__"):
                 return self._reference(self.doc.Reference(value))
-            rule = self.rules.get(kind)
-            return rule(value) if rule is not None else value.format(self.doc)
+            rule = _RULES.get(kind)
+            return rule(self, value) if rule is not None else value.format(self.doc)
         return pdfdoc.format(value, self.doc, toplevel)  # bytearray, subclasses of str ...
 
     def _reference(self, ref: Any) -> bytes:
@@ -239,6 +221,25 @@ class _Writer:
         content = self.element(obj, toplevel=True)
         end = b"endobj\n" if content.endswith(b"\n") else b"\nendobj\n"
         return b"%d %d obj\n" % (number, version) + content + end
+
+
+# How each kind of object is written; any other is formatted by reportlab itself.
+_RULES: dict[type, Callable[[_Writer, Any], bytes]] = {
+    pdfdoc.PDFDictionary: _Writer._dictionary_object,
+    pdfdoc.PDFArray: _Writer._array_object,
+    pdfdoc.PDFArrayCompact: _Writer._array_object,
+    pdfdoc.PDFObjectReference: _Writer._reference,
+    pdfdoc.PDFStream: _Writer._stream,
+    pdfdoc.PDFString: _Writer._string,
+    pdfdoc.PDFDate: _Writer._date,
+    pdfdoc.PDFCatalog: _Writer._catalog,
+    pdfdoc.PDFPages: _Writer._catalog,
+    pdfdoc.PDFPage: _Writer._catalog,
+    pdfdoc.PDFInfo: _Writer._info,
+    pdfdoc.PDFResourceDictionary: _Writer._resources,
+    pdfdoc.PDFType1Font: _Writer._font,
+    pdfdoc.PDFTrueTypeFont: _Writer._font,
+}
 
 
 def _format_document(doc: Any) -> bytes:
