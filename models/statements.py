@@ -7,9 +7,10 @@ reused: a document that failed to render leaves its number allocated but not iss
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from models import audit, outbox
 from models.actor import Actor
@@ -126,11 +127,8 @@ def issued_many(documents: Sequence[Written], actor: Actor) -> None:
     if not documents:
         return
     with write_transaction():
-        facts = {}
-        for start in range(0, len(documents), 500):
-            part = [doc.number for doc in documents[start : start + 500]]
-            query = _FACTS.format(marks=",".join("?" * len(part)))
-            facts.update((row[0], row[1:]) for row in db.execute_sql(query, part))
+        numbers = [doc.number for doc in documents]
+        facts = {row[0]: row[1:] for row in _rows_in(_FACTS, numbers)}
         missing = [doc.number for doc in documents if doc.number not in facts]
         if missing:
             raise NotFound(f"no statement {missing[0]}")
@@ -154,20 +152,24 @@ def issued_many(documents: Sequence[Written], actor: Actor) -> None:
         outbox.enqueue_many("statement.issued", payloads, actor)
 
 
+_UNISSUED = (
+    "SELECT number, person_id FROM statement WHERE kind = ? AND sha256 IS NULL "
+    "AND person_id IN ({marks})"
+)
+
+
 def unissued(kind: str, person_ids: Sequence[int]) -> dict[str, int]:
     """Numbers of `kind` allocated to these people but never recorded as written (a batch that
     stopped between writing its files and recording them): number -> person id."""
-    found: dict[str, int] = {}
-    for start in range(0, len(person_ids), 500):
-        part = list(person_ids[start : start + 500])
-        marks = ",".join("?" * len(part))
-        rows = db.execute_sql(
-            f"SELECT number, person_id FROM statement WHERE kind = ? AND sha256 IS NULL "
-            f"AND person_id IN ({marks})",
-            [kind, *part],
-        )
-        found.update(rows)
-    return found
+    return dict(_rows_in(_UNISSUED, person_ids, kind))
+
+
+def _rows_in(query: str, values: Sequence[Any], *first: Any) -> Iterator[tuple]:
+    """The rows of `query` for `values` in its `IN ({marks})`, 500 at a time (SQLite's limit
+    on parameters), with the parameters `first` before them."""
+    for start in range(0, len(values), 500):
+        part = list(values[start : start + 500])
+        yield from db.execute_sql(query.format(marks=",".join("?" * len(part))), [*first, *part])
 
 
 def printed(number: str, printer: str, actor: Actor) -> None:
