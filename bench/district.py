@@ -12,11 +12,11 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bench.errors import BenchError
+from models.clock import this_month
 from models.db import close_register
 from models.demo.generator import DemoParams, DemoReport, generate
 from models.home import REGISTER_FILE, OfficeHome, setting
@@ -132,7 +132,7 @@ def prepare_home(
         f"{free / 1e9:.1f} GB free at {probe}."
     )
     say(f"Generating {args.persons:,} persons (seed {args.seed}) into {home.path} ...")
-    as_of = date.today().replace(day=1)
+    as_of = this_month()
     started = time.perf_counter()
     home.create(DISTRICT, OFFICE_NAME)
     report = generate(

@@ -55,6 +55,7 @@ from bench.stats import Measurement, guarded, run_pairs, summarise
 from models import overview as overview_module
 from models import people as people_module
 from models.actor import Actor
+from models.clock import this_month
 from models.db import PRAGMAS, close_register
 from models.home import setting
 from models.lookup import KeyKind, open_overview
@@ -452,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         home, temp_dir, generation = prepare_home(args, say)
         as_of = setting("demo_as_of")
-        today = date.fromisoformat(as_of) if as_of else date.today().replace(day=1)
+        today = date.fromisoformat(as_of) if as_of else this_month()
         bench = LookupBench(home.register_path, args.seed, args.lookups, today, say)
         started = time.perf_counter()
         results = bench.run_all()

@@ -7,7 +7,6 @@ import argparse
 import getpass
 import json
 import sys
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 from desktop.cli_common import (
@@ -27,6 +26,7 @@ from models import audit, keystore
 from models.actor import Actor
 from models.backup import backup as backup_register
 from models.backup import restore as restore_register
+from models.clock import this_month, utc_now
 from models.demo.generator import DemoParams, generate
 from models.demo.vocabulary import JINAN_REGIONS, office_name
 from models.enums import Role
@@ -269,7 +269,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         args.persons,
         args.seed,
         district,
-        args.as_of or date.today().replace(day=1),
+        args.as_of or this_month(),
         chunk=args.chunk,
     )
 
@@ -354,7 +354,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         f"Office: {data['office_name']} (district {data['district']}), register schema "
         f"v{SCHEMA_VERSION}",
         f"Register: {data['persons']:,} people, {data['cards']:,} cards",
-        f"Data as of: {describe(fresh, datetime.now(UTC))}",
+        f"Data as of: {describe(fresh, utc_now())}",
     ]
     if not data["has_admin"]:
         lines.append(f"No admin account: {NO_ADMIN_HINT}.")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from desktop.cli_common import open_home
 from models.actor import Actor
+from models.clock import local_today
 from models.errors import InvalidRequest
 from models.lookup import KeyKind, find_one
 from reports.batch import BatchSummary, people_from_ids, people_of_district, run_batch
@@ -102,7 +103,7 @@ def cmd_statement(args: argparse.Namespace) -> int:
     home = open_home(args)
     kind, value = (KeyKind.ID_NUMBER, args.id) if args.id else (KeyKind.CARD, args.card)
     person = find_one(kind, value)
-    today = date.today()
+    today = local_today()
     if args.kind == "rights":
         if args.date_from or args.date_to:
             raise InvalidRequest("--from/--to go with --kind medical; use --year for rights")
@@ -144,7 +145,7 @@ def cmd_report_daily(args: argparse.Namespace) -> int:
             Actor.command_line(),
             "daily",
             args.out,
-            date_from=args.date or date.today(),
+            date_from=args.date or local_today(),
             lang=args.lang,
         )
     )

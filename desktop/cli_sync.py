@@ -7,7 +7,6 @@ import argparse
 import signal
 import sys
 import threading
-from datetime import UTC, datetime
 from typing import Any
 
 from desktop.cli_common import (
@@ -19,6 +18,7 @@ from desktop.cli_common import (
     open_home,
 )
 from models.actor import Actor
+from models.clock import local_now, utc_now
 from models.lookup import KeyKind
 from sync.engine import SyncEngine, SyncReport
 from sync.enrolment import connect, enrol, open_client
@@ -170,7 +170,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def _run_continuously(home: Any, actor: str) -> int:
     def show(update: WorkerUpdate) -> None:
         s = update.snapshot
-        now = datetime.now(UTC).astimezone()
+        now = local_now()
         line = f"{now:%Y-%m-%d %H:%M:%S} {s.status}"
         if update.report is not None:
             line += f": {_summary(update.report)}"
@@ -204,7 +204,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     """counterdesk sync status."""
     open_home(args)
     snapshot = read_status()
-    emit(args, snapshot.as_json(), "\n".join(snapshot.lines(datetime.now(UTC))))
+    emit(args, snapshot.as_json(), "\n".join(snapshot.lines(utc_now())))
     return EXIT_OK
 
 

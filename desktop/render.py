@@ -6,9 +6,10 @@ fields are only ever added within a version.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from models.clock import utc_now
 from models.enums import (
     CONTRIBUTION_STATUS_CODES,
     ENTRY_KIND_CODES,
@@ -162,7 +163,7 @@ def overview_json(ov: Overview, reveal: bool = False) -> dict[str, Any]:
 
 def overview_text(ov: Overview, reveal: bool = False, now: datetime | None = None) -> str:
     """The overview as a page of text for the terminal."""
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     p = ov.person
     out = [
         f"Data as of: {describe(ov.freshness, now)}",

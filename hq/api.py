@@ -26,7 +26,7 @@ from hq import store
 from hq.errors import ApiError, ErrorCode, HqError, InvalidInput, NotFound, StoreUnavailable
 from hq.ratelimit import RateLimiter
 from hq.routes import ServiceState, router, server_time
-from models.fields import utc_now
+from models.clock import utc_now
 from models.replica import SERVER_TIME_HEADER
 
 CLOCK_OFFSET_ENV = "COUNTERDESK_HQ_CLOCK_OFFSET_S"

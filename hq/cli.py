@@ -24,7 +24,7 @@ import peewee
 from hq import lookup, offices, persons, statements, store
 from hq.cli_staff import add_staff_command
 from hq.errors import HqError, InvalidInput, NotFound, SchemaTooNew, StoreUnavailable
-from models.fields import utc_now
+from models.clock import this_month, utc_now
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
@@ -156,7 +156,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Seed a demo city: several districts of generated people."""
     store.connect(args.db)
     codes = args.district or list(DEMO_DISTRICTS)
-    as_of = args.as_of or date.today().replace(day=1)
+    as_of = args.as_of or this_month()
     from hq.demo import seed
 
     counts = seed({code: args.persons for code in codes}, args.seed, as_of, _say)

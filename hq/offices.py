@@ -18,7 +18,7 @@ from typing import Any
 from hq import store
 from hq.errors import InvalidInput, NotFound
 from hq.schema import Office, OfficeDistrict, OfficeKey
-from models.fields import utc_now
+from models.clock import utc_now
 
 OFFICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 DISTRICT = re.compile(r"^\d{6}$")

@@ -19,8 +19,8 @@ from hq.errors import InvalidInput, NotFound
 from hq.feed import Change, Op
 from hq.schema import Card as CardModel
 from hq.wire import person_condition, placeholders, table, wire_row
+from models.clock import utc_now
 from models.enums import CardStatus
-from models.fields import utc_now
 from models.replica import ACCOUNT, ACCOUNT_ENTRY, CARD, PERSON, PERSON_TABLES, Table
 
 CHUNK = 900  # values per IN (...) list

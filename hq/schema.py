@@ -27,7 +27,8 @@ from peewee import (
     TextField,
 )
 
-from models.fields import UtcDateTimeField, utc_now
+from models.clock import utc_now
+from models.fields import UtcDateTimeField
 
 # Initialised by `hq.store.connect` with a SQLite or PostgreSQL database.
 hq_db = DatabaseProxy()

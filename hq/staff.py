@@ -20,8 +20,8 @@ from hq.feed import Change, Op
 from hq.offices import check_district
 from hq.schema import StaffAccount, StaffDistrict
 from hq.wire import placeholders, wire_row
+from models.clock import utc_now
 from models.errors import InvalidRequest
-from models.fields import utc_now
 from models.replica import STAFF_USER
 from models.staff import ARGON2ID_HASH, check_new_account
 

@@ -26,7 +26,7 @@ from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
 
 from hq.errors import SchemaTooNew, StoreUnavailable
 from hq.schema import ALL_MODELS, SCHEMA_VERSION, VERSION_NAMES, SchemaVersion, hq_db
-from models.fields import utc_now
+from models.clock import utc_now
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -17,7 +17,7 @@ from typing import Any
 from peewee import Database
 
 from models.actor import Actor
-from models.fields import utc_now
+from models.clock import utc_now
 from models.schema import AuditEvent, db
 
 GENESIS = "0" * 64

@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from models.cipher import DATABASE_ERRORS, connect_encrypted, key_pragma
+from models.clock import utc_now
 from models.db import close_register, current_passphrase, inspect_register, is_encrypted
 from models.encryption import encrypt_file
 from models.errors import DamagedRegister, KeyRequired, SchemaTooNew
@@ -74,7 +75,7 @@ def backup(
 
     The copy of an encrypted register is encrypted with the register's passphrase."""
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = (now or datetime.now()).astimezone().strftime("%Y%m%d-%H%M%S")
+    stamp = (now or utc_now()).astimezone().strftime("%Y%m%d-%H%M%S")
     district = setting("district", "office") or "office"
     target = folder / f"{PREFIX}{district}-{stamp}.db"
     partial = target.with_suffix(".db.partial")
@@ -137,7 +138,7 @@ def restore(
             f"backup {source} can be encrypted as it is restored"
         )
     close_register()
-    stamp = (now or datetime.now()).astimezone().strftime("%Y%m%d-%H%M%S")
+    stamp = (now or utc_now()).astimezone().strftime("%Y%m%d-%H%M%S")
     kept = home.register_path.with_name(f"{home.register_path.name}.before-restore-{stamp}")
     incoming = home.register_path.with_name(f"{home.register_path.name}.restoring")
     shutil.copyfile(info.path, incoming)

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from models import audit, outbox
 from models.actor import Actor
+from models.clock import utc_now
 from models.enums import CardStatus
 from models.errors import InvalidRequest, NotFound
-from models.fields import utc_now
 from models.people import normalise_card_number
 from models.permissions import Permission, require
 from models.schema import Card, Person, write_transaction

@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 
 from models import audit, outbox
 from models.actor import Actor
+from models.clock import utc_now
 from models.errors import CredentialLocked, NotFound
-from models.fields import utc_now
 from models.permissions import Permission, require
 from models.schema import Person, QueryCredential, write_transaction
 

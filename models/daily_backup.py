@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from models.backup import BackupInfo, backup
+from models.clock import utc_now
 from models.home import OfficeHome, setting
 from models.schema import OfficeSetting, write_transaction
 
@@ -44,7 +45,7 @@ def keep_count() -> int:
 def backup_due(now: datetime | None = None) -> bool:
     """True when no daily backup was made in the last day."""
     last = last_backup_at()
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     return last is None or now - last >= EVERY or last > now  # a clock set back: make one
 
 
@@ -54,7 +55,7 @@ def daily_backup(home: OfficeHome, now: datetime | None = None) -> BackupInfo | 
     Raises OSError (e.g. a full disk) or a RegisterError; nothing is recorded then, so the next
     try comes at the next check.
     """
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     if not backup_due(now):
         return None
     info = backup(home, home.path / FOLDER, keep_count(), now)

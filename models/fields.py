@@ -29,8 +29,3 @@ class UtcDateTimeField(Field):
         if value is None:
             return None
         return datetime.fromisoformat(value)
-
-
-def utc_now() -> datetime:
-    """The current instant, timezone-aware, in UTC."""
-    return datetime.now(UTC)

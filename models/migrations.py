@@ -14,8 +14,8 @@ from importlib import resources
 
 from peewee import Database
 
+from models.clock import utc_now
 from models.errors import SchemaTooNew
-from models.fields import utc_now
 
 # Identifies a counterdesk register in the SQLite header ("CDK1").
 APPLICATION_ID = 0x43444B31

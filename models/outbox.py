@@ -7,8 +7,8 @@ import uuid
 from typing import Any
 
 from models.actor import Actor
+from models.clock import utc_now
 from models.enums import OutboxStatus
-from models.fields import utc_now
 from models.schema import Outbox, db
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
+from models.clock import local_today
 from models.enums import ContributionStatus, Insurance
 from models.people import PersonSummary
 from models.schema import db
@@ -164,7 +165,7 @@ _ENTRIES = (
 
 def person_overview(person: PersonSummary, today: date | None = None) -> Overview:
     """Everything the counter shows about `person`, read in one transaction."""
-    start, end = month_window(today or date.today())
+    start, end = month_window(today or local_today())
     pid = person.id
     with db.atomic():
         cards = tuple(

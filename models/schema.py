@@ -24,7 +24,8 @@ from peewee import (
     TextField,
 )
 
-from models.fields import UtcDateTimeField, utc_now
+from models.clock import utc_now
+from models.fields import UtcDateTimeField
 
 # Created late: `models.db.open_register` calls `db.init(path, pragmas=...)`.
 db = SqliteDatabase(None)

@@ -28,9 +28,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from models import audit, outbox
 from models.actor import Actor
+from models.clock import utc_now
 from models.enums import OutboxStatus, Role
 from models.errors import InvalidRequest, NotFound, RegisterError
-from models.fields import utc_now
 from models.permissions import Permission, PermissionDenied, require
 from models.schema import OfficeSetting, Outbox, StaffUser, write_transaction
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from models import audit, outbox
 from models.actor import Actor
+from models.clock import utc_now
 from models.errors import NotFound
-from models.fields import utc_now
 from models.permissions import Permission, require
 from models.schema import Statement, db, write_transaction
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from models import audit, outbox
 from models.actor import Actor
-from models.fields import utc_now
+from models.clock import utc_now
 from models.permissions import Permission, require
 from models.schema import Person, ServiceVisit, StaffUser, write_transaction
 

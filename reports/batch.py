@@ -28,9 +28,9 @@ from typing import Any
 
 from models import statements
 from models.actor import Actor
+from models.clock import utc_now
 from models.db import close_register
 from models.errors import InvalidRequest, RegisterError
-from models.fields import utc_now
 from models.home import OfficeHome, setting
 from models.idnumber import InvalidIdNumber, mask_id_number
 from models.people import PersonSummary, find_by_ssn

@@ -18,8 +18,8 @@ from typing import Any
 
 from models import statements
 from models.actor import Actor
+from models.clock import utc_now
 from models.errors import RegisterUnavailable
-from models.fields import utc_now
 from models.home import OfficeHome, setting
 from models.people import PersonSummary
 from models.schema import StaffUser

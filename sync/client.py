@@ -20,7 +20,7 @@ from urllib.parse import quote
 import httpx
 import orjson
 
-from models.fields import utc_now
+from models.clock import utc_now
 from models.replica import ACTOR_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, SERVER_TIME_HEADER
 from sync import answers
 from sync.errors import (

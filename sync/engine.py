@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from models.fields import utc_now
+from models.clock import utc_now
 from models.schema import write_transaction
 from sync import state
 from sync.backoff import INTERVAL_S, next_attempt

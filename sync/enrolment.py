@@ -10,7 +10,7 @@ import httpx
 
 from models import audit
 from models.actor import Actor
-from models.fields import utc_now
+from models.clock import utc_now
 from models.home import OfficeHome, setting
 from models.schema import Person, write_transaction
 from sync import settings, state

@@ -17,8 +17,8 @@ from typing import Any
 
 from models import audit
 from models.actor import Actor
+from models.clock import utc_now
 from models.errors import InvalidRequest, NotFound
-from models.fields import utc_now
 from models.idnumber import mask_id_number
 from models.permissions import Permission, require
 from models.schema import Outbox, db, write_transaction

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from models.clock import utc_now
 from models.db import open_register
-from models.fields import utc_now
 from models.home import OfficeHome
 from models.schema import db
 from sync import state

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pinned_clock import AS_OF
+
 COUNTERDESK = Path(sys.executable).with_name("counterdesk")
 
 
@@ -51,7 +53,9 @@ def demo_home_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An office home with a 200-person demo district, made through the command line."""
     home = tmp_path_factory.mktemp("cli") / "home"
     assert run("init", "--district", "370102", home=home).returncode == 0
-    done = run("demo", "--persons", "200", "--seed", "3", "--as-of", "2026-11", home=home)
+    done = run(
+        "demo", "--persons", "200", "--seed", "3", "--as-of", AS_OF.strftime("%Y-%m"), home=home
+    )
     assert done.returncode == 0, done.stderr
     assert "200 people" in done.stderr
     return home

@@ -1,10 +1,12 @@
-"""Shared fixtures: a fresh register, and a small demo district copied per test."""
+"""Shared fixtures: a fresh register, and a small demo district copied per test.
+
+The whole suite runs on one pinned clock (tests.pinned_clock), never on the date it is run.
+"""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from models.db import close_register
 from models.demo.generator import DemoParams, generate
 from models.home import OfficeHome
 from tests.keyring_helpers import MemoryKeyring
+from tests.pinned_clock import AS_OF
 
 pytest_plugins = [
     "tests.pcsc_fixtures",
@@ -21,7 +24,6 @@ pytest_plugins = [
     "tests.hq_fixtures",
 ]
 
-AS_OF = date(2026, 11, 1)
 DEMO_PERSONS = 400
 DEMO_SEED = 7
 

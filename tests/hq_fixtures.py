@@ -1,8 +1,9 @@
 """Headquarters databases for tests, on SQLite and on PostgreSQL (parametrized).
 
 `hq_url` is a fresh, empty headquarters database; `hq_demo_url` one holding a small demo city
-(DEMO_DISTRICTS, seed 7, as of 2026-11). Each is made once per session as a template (a SQLite
-file, a PostgreSQL template database) and copied per test, so a test costs milliseconds.
+(DEMO_DISTRICTS, seed 7, as of the test clock's month). Each is made once per session as a
+template (a SQLite file, a PostgreSQL template database) and copied per test, so a test costs
+milliseconds.
 Neither fixture leaves the database connected: use `hq.store.connect(url)` or
 `hq.api.create_app(url)`.
 """
@@ -13,7 +14,6 @@ import itertools
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -27,10 +27,10 @@ from hq.api import create_app
 from hq.offices import enrol_office
 from hq.pgcluster import PostgresServer
 from models.replica import PROTOCOL_HEADER, PROTOCOL_VERSION
+from tests.pinned_clock import AS_OF as DEMO_AS_OF
 
 DEMO_DISTRICTS = {"370102": 60, "370103": 40}
 DEMO_SEED = 7
-DEMO_AS_OF = date(2026, 11, 1)
 BACKENDS = ["sqlite", "postgres"]
 
 _names = itertools.count(1)

@@ -18,7 +18,8 @@ from models.home import OfficeHome, setting
 from models.idnumber import parse_id_number
 from models.money import apply_rate, clamp_base
 from models.schema import db
-from tests.conftest import AS_OF, DEMO_PERSONS
+from tests.conftest import DEMO_PERSONS
+from tests.pinned_clock import AS_OF
 
 
 def _fingerprint(path: Path, seed: int) -> str:

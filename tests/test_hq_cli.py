@@ -20,7 +20,7 @@ from hq.commands import PushItem, apply_item
 from hq.offices import authenticate, enrol_office, register_key
 from hq.pgcluster import PostgresServer, free_port
 from models import signing
-from models.fields import utc_now
+from models.clock import utc_now
 from models.replica import PROTOCOL_HEADER, SERVER_TIME_HEADER
 from tests.cli_helpers import COUNTERDESK, cli_env, run
 from tests.hq_fixtures import sqlite_url

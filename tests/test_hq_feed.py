@@ -10,7 +10,7 @@ import pytest
 from hq import feed, register, store
 from hq.errors import InvalidInput, NotFound
 from hq.feed import Change, Op
-from models.fields import utc_now
+from models.clock import utc_now
 from tests.hq_fixtures import DemoHq, a_card, a_person
 
 PERSON_ROW = [

@@ -10,9 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from models.actor import Actor
+from models.clock import utc_now
 from models.enums import CONTRIBUTION_STATUS_CODES, ContributionStatus, Insurance, Role
 from models.errors import InvalidRequest
-from models.fields import utc_now
 from models.lookup import KeyKind, find_one
 from models.money import format_yuan
 from models.overview import MonthView, person_overview
@@ -23,8 +23,8 @@ from reports import queries
 from reports.errors import FontUnavailable
 from reports.issue import OutputNotWritable, document_header, issue
 from reports.model import AccountRow, MonthRow, YearRow
-from tests.conftest import AS_OF
 from tests.pdf_helpers import scan_qr
+from tests.pinned_clock import AS_OF
 
 SUPERVISOR = Actor("supervisor01", Role.SUPERVISOR)
 

@@ -8,7 +8,7 @@ from models.enums import ContributionStatus, Insurance
 from models.overview import month_window, person_overview
 from models.people import find_by_card
 from models.schema import db
-from tests.conftest import AS_OF
+from tests.pinned_clock import AS_OF
 
 
 def _holder(condition: str):

@@ -9,8 +9,8 @@ from desktop.render import mask_phone, overview_json, overview_text, search_json
 from models.overview import person_overview
 from models.people import find_by_card, search_by_name
 from models.schema import db
-from tests.conftest import AS_OF
 from tests.factories import add_card, add_person
+from tests.pinned_clock import AS_OF
 
 
 def _some_overview():

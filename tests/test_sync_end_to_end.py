@@ -24,10 +24,10 @@ from models import audit
 from models.actor import Actor
 from models.cardops import report_card_lost
 from models.cipher import FileKind, file_kind
+from models.clock import utc_now
 from models.db import close_register
 from models.encryption import encrypt_home
 from models.enums import Role
-from models.fields import utc_now
 from models.home import OfficeHome
 from models.lookup import KeyKind
 from models.replica import PERSON, PROTOCOL_VERSION

@@ -17,9 +17,9 @@ from hq.api import create_app
 from hq.offices import enrol_office
 from models.actor import Actor
 from models.cardops import report_card_lost
+from models.clock import utc_now
 from models.db import close_register
 from models.enums import Role
-from models.fields import utc_now
 from models.home import OfficeHome
 from models.replica import PERSON
 from models.schema import Outbox, db

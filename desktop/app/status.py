@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from models.fields import utc_now
+from models.clock import utc_now
 from models.schema import Outbox
 from models.sync_status import freshness
 

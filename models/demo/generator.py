@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from models.clock import this_month, utc_now
 from models.demo import expand
 from models.demo.people import (
     DEMO_STAFF_PASSWORD,
@@ -18,7 +19,6 @@ from models.demo.people import (
     month_start,
 )
 from models.errors import InvalidRequest
-from models.fields import utc_now
 from models.overview import WINDOW_MONTHS
 from models.schema import AccountEntry, Card, Contribution, OfficeSetting, Person, db
 from models.staff import hash_password
@@ -33,7 +33,7 @@ class DemoParams:
     persons: int
     seed: int
     district: str = "370102"
-    as_of: date = field(default_factory=lambda: date.today().replace(day=1))
+    as_of: date = field(default_factory=this_month)
     chunk: int = CHUNK  # people per transaction
 
 

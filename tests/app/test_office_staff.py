@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from models.fields import utc_now
+from models.clock import utc_now
 from models.schema import Outbox, StaffUser, write_transaction
 from models.staff import authenticate
 from tests.app.driver import AppDriver

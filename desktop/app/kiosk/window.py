@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import tkinter.font as tkfont
-from datetime import datetime
 from typing import Any
 
 import ttkbootstrap as ttk
@@ -29,7 +28,7 @@ from desktop.app.status import StatusFeed, StatusSnapshot, read_status, snapshot
 from desktop.app.sync_link import SyncLink
 from desktop.app.tasks import TaskRunner
 from models.actor import Actor
-from models.fields import utc_now
+from models.clock import local_now, utc_now
 from models.home import OfficeHome
 
 WELCOME = "welcome"
@@ -151,7 +150,7 @@ class KioskWindow:
         for event in self.cards.poll():
             self._card_event(event)
         self._check_idle()
-        self.time_label.configure(text=datetime.now().strftime("%H:%M"))
+        self.time_label.configure(text=local_now().strftime("%H:%M"))
         published = self.feed.latest()
         if published is not None:
             self._show_status(snapshot_from(published))

@@ -17,7 +17,7 @@ from desktop.app.widgets.card_panel import CardPanel
 from desktop.app.widgets.history import AccountsPanel, EnrolmentsTable, MonthsTable, YearsTable
 from desktop.app.widgets.person_header import PersonHeader
 from desktop.app.widgets.verification import VerificationPanel
-from models.fields import utc_now
+from models.clock import utc_now
 
 PURPOSES = {
     Purpose.LOOKUP: N_("Record lookup"),

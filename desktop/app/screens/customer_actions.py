@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,9 +15,9 @@ from desktop.app.messages import error_message
 from desktop.app.visit import ActionEntry, Purpose, Visit
 from desktop.app.widgets.print_dialog import PrintDialog
 from models.actor import Actor
+from models.clock import local_today, utc_now
 from models.credentials import VerifyResult
 from models.errors import CredentialLocked
-from models.fields import utc_now
 from models.permissions import Permission, allowed
 
 if TYPE_CHECKING:
@@ -252,7 +251,7 @@ class CustomerActions:
             )
             return
         visit = self.visit
-        this_year = date.today().year
+        this_year = local_today().year
         first = min((y.year for y in visit.overview.years), default=this_year - 1)
         years = list(range(this_year, min(first, this_year - 1) - 1, -1))
         folder = self.ctx.home.path / services.STATEMENTS_FOLDER

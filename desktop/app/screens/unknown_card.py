@@ -14,7 +14,7 @@ from desktop.app.messages import card_field
 from desktop.app.registry import Screen, Shortcut
 from desktop.app.status import read_status
 from desktop.app.theme import TITLE_FONT
-from models.fields import utc_now
+from models.clock import utc_now
 from models.idnumber import mask_id_number
 
 

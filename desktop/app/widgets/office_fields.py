@@ -15,6 +15,7 @@ from desktop.app.i18n import _
 from desktop.app.query import QueryKind, QueryReading, read_query
 from desktop.app.theme import BIG_FONT
 from desktop.app.widgets.print_dialog import STATEMENT_LANGUAGES
+from models.clock import local_today
 from models.lookup import KeyKind
 
 READING_STYLES = {True: "success", False: "danger"}
@@ -160,7 +161,7 @@ class YearChoice(ttk.Combobox):
     """A year of the last `years_back`, newest first; last year chosen at first."""
 
     def __init__(self, master: tk.Misc, years_back: int = 30) -> None:
-        this_year = date.today().year
+        this_year = local_today().year
         self.var = tk.StringVar(master, value=str(this_year - 1))
         super().__init__(
             master,

@@ -16,7 +16,7 @@ from desktop.app.i18n import _, ngettext
 from desktop.app.status import StatusSnapshot, SyncState
 from desktop.app.sync_words import sync_problem
 from desktop.app.theme import SMALL_FONT
-from models.fields import utc_now
+from models.clock import utc_now
 from models.staff import StaffMember
 
 CLOCK_SKEW_SHOWN_S = 300  # a clock more than 5 minutes off headquarters' is worth saying

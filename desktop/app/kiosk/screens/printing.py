@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import ttkbootstrap as ttk
@@ -11,6 +10,7 @@ from desktop.app.i18n import _, language
 from desktop.app.kiosk.screens.base import KioskScreen
 from desktop.app.kiosk.services import KioskPrint, print_statement
 from desktop.app.kiosk.style import HUGE_FONT
+from models.clock import local_today
 
 
 class PrintScreen(KioskScreen):
@@ -42,7 +42,7 @@ class PrintScreen(KioskScreen):
                 bootstyle="warning",
             )
             return
-        year = date.today().year
+        year = local_today().year
         self.message.configure(
             text=_("Printing your rights record of {year}…").format(year=year),
             bootstyle="secondary",

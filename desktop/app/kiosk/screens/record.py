@@ -14,7 +14,7 @@ from desktop.app.kiosk.style import HUGE_FONT, LARGE_FONT
 from desktop.app.kiosk.summary import balances, window_years
 from desktop.app.status import snapshot_from
 from desktop.app.widgets.tables import Table
-from models.fields import utc_now
+from models.clock import utc_now
 from models.overview import Overview
 
 

@@ -24,7 +24,7 @@ from desktop.app.registry import Screen, Shortcut
 from desktop.app.sync_words import sync_problem
 from desktop.app.theme import TITLE_FONT
 from desktop.app.widgets.admin_fields import FieldBlock
-from models.fields import utc_now
+from models.clock import utc_now
 from sync.status import StatusSnapshot
 
 POLL_MS = 100

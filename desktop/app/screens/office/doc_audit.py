@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tkinter as tk
-from datetime import date
 from typing import Any
 
 import ttkbootstrap as ttk
@@ -16,6 +15,7 @@ from desktop.app.screens.office.doc_common import DocumentScreen, where_text
 from desktop.app.widgets.office_fields import DateField, PersonField, on_enter
 from desktop.app.widgets.tables import Table
 from models.audit import ChainReport
+from models.clock import local_today
 from models.permissions import Permission
 
 ACTIONS = {
@@ -101,7 +101,7 @@ class AuditScreen(DocumentScreen):
         bar = ttk.Frame(self)
         bar.grid(row=row, column=0, sticky="w")
         pad = {"sticky": "w", "pady": 3}
-        today = date.today()
+        today = local_today()
         ttk.Label(bar, text=_("From")).grid(row=0, column=0, padx=(0, 8), **pad)
         period = ttk.Frame(bar)
         period.grid(row=0, column=1, **pad)

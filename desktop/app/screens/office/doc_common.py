@@ -26,7 +26,7 @@ from desktop.app.registry import Screen
 from desktop.app.status import read_status
 from desktop.app.theme import TITLE_FONT
 from models.actor import Actor
-from models.fields import utc_now
+from models.clock import utc_now
 from models.idnumber import InvalidIdNumber
 from models.permissions import PermissionDenied
 from reports.errors import FontUnavailable

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import ttkbootstrap as ttk
@@ -13,6 +12,7 @@ from desktop.app.registry import Shortcut
 from desktop.app.screens.office.doc_common import DocumentScreen, where_text
 from desktop.app.widgets.office_fields import DateField, LanguageChoice, on_enter
 from desktop.app.widgets.print_dialog import printer_hint
+from models.clock import local_today
 from models.permissions import Permission
 
 
@@ -37,7 +37,7 @@ class DailyReportScreen(DocumentScreen):
         form.grid(row=row, column=0, sticky="w")
         pad = {"padx": (0, 16), "pady": 6, "sticky": "w"}
         ttk.Label(form, text=_("Day")).grid(row=0, column=0, **pad)
-        self.day = DateField(form, date.today())
+        self.day = DateField(form, local_today())
         self.day.grid(row=0, column=1, sticky="w", pady=6)
         self.today_button = ttk.Button(
             form, text=_("F5 Today"), command=self.today, bootstyle="secondary-outline"
@@ -76,7 +76,7 @@ class DailyReportScreen(DocumentScreen):
 
     def today(self) -> None:
         """The report of today."""
-        self.day.set(date.today())
+        self.day.set(local_today())
         self.day.entry.focus_set()
 
     def submit(self) -> None:
@@ -89,7 +89,7 @@ class DailyReportScreen(DocumentScreen):
             self.bell()
             self.day.entry.focus_set()
             return
-        if day > date.today():
+        if day > local_today():
             self.say(_("That day has not come yet: choose today or an earlier day."), "danger")
             self.day.entry.focus_set()
             return

@@ -22,6 +22,7 @@ from desktop.app.widgets.office_fields import (
     on_enter,
 )
 from desktop.app.widgets.print_dialog import printer_hint
+from models.clock import local_today
 from models.permissions import Permission
 
 YEARS_BACK = 30
@@ -86,7 +87,7 @@ class StatementScreen(DocumentScreen):
         self.period_label.grid(row=3, column=0, **pad)
         self.period = ttk.Frame(form)
         self.period.grid(row=3, column=1, sticky="w", pady=6)
-        today = date.today()
+        today = local_today()
         self.date_from = DateField(self.period, year_ago(today))
         self.date_from.pack(side="left")
         ttk.Label(self.period, text=_("to")).pack(side="left", padx=12)
