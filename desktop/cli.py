@@ -1,8 +1,9 @@
 """The `counterdesk` command line: office home, demo district, lookups and card operations.
 
 Exit codes: 0 ok; 1 not found or invalid input; 2 usage or environment error (e.g. a home
-folder that cannot be written); 3 damaged register; 4 register of a newer schema; 5 not allowed
-for the role; 6 sync with headquarters did not complete.
+folder that cannot be written, a full disk); 3 damaged register (confirmed by SQLite's check);
+4 register of a newer schema; 5 not allowed for the role; 6 sync with headquarters did not
+complete; 7 register busy (try again); 8 disk I/O error.
 Messages for people go to stderr and say what to do.
 """
 
@@ -18,9 +19,12 @@ import peewee
 from cards.errors import CardError, ReaderError
 from desktop.cli_app import add_app_commands
 from desktop.cli_common import (
+    EXIT_BUSY,
     EXIT_DAMAGED,
     EXIT_DENIED,
+    EXIT_IO,
     EXIT_NOT_FOUND,
+    EXIT_OK,
     EXIT_TOO_NEW,
     EXIT_USAGE,
     CliError,
@@ -39,6 +43,8 @@ from models.errors import (
     DamagedRegister,
     InvalidRequest,
     NotFound,
+    RegisterBusy,
+    RegisterIOError,
     RegisterUnavailable,
     SchemaTooNew,
 )
@@ -57,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"The office home can also be set with ${HOME_ENV}. Exit codes: 0 ok, "
         "1 not found or invalid, 2 usage or environment error, 3 damaged register, "
         "4 register of a newer counterdesk, 5 not allowed for the role, "
-        "6 sync with headquarters did not complete.",
+        "6 sync with headquarters did not complete, 7 register busy (try again), "
+        "8 disk I/O error.",
     )
     parser.add_argument(
         "--home", help=f"office home folder (default ${HOME_ENV}, else the user data folder)"
@@ -87,6 +94,8 @@ HANDLED: tuple[tuple[type[BaseException], int], ...] = (
     (CardError, EXIT_NOT_FOUND),
     (SchemaTooNew, EXIT_TOO_NEW),
     (DamagedRegister, EXIT_DAMAGED),
+    (RegisterBusy, EXIT_BUSY),
+    (RegisterIOError, EXIT_IO),
     (RegisterUnavailable, EXIT_USAGE),
     (NotFound, EXIT_NOT_FOUND),
     (InvalidIdNumber, EXIT_NOT_FOUND),
@@ -109,9 +118,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except (peewee.DatabaseError, *DATABASE_ERRORS) as exc:
         error = classify_database_error(exc, OfficeHome.resolve(args.home).register_path)
-        code = EXIT_DAMAGED if isinstance(error, DamagedRegister) else EXIT_USAGE
         print(f"counterdesk: {error}", file=sys.stderr)
-        return code
+        return next(code for kind, code in HANDLED if isinstance(error, kind))
+    except BrokenPipeError:
+        return _reader_went_away()
     except OSError as exc:
         hint = "free some disk space" if exc.errno == errno.ENOSPC else "check the office home"
         print(
@@ -130,9 +140,24 @@ def run(argv: Sequence[str] | None = None) -> int:
         close_register()
 
 
+def _reader_went_away() -> int:
+    """The program reading our output (`| head`) stopped reading: not an error of ours. Python
+    would complain again when it flushes stdout at exit, so stdout is pointed at /dev/null."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_OK
+
+
 def main() -> None:
     """Console entry point."""
-    sys.exit(run())
+    try:
+        code = run()
+    except BrokenPipeError:
+        code = _reader_went_away()
+    sys.exit(code)
 
 
 if __name__ == "__main__":

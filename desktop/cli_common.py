@@ -29,6 +29,8 @@ EXIT_DAMAGED = 3
 EXIT_TOO_NEW = 4
 EXIT_DENIED = 5
 EXIT_SYNC_INCOMPLETE = 6
+EXIT_BUSY = 7  # another program held the register's write lock: try again
+EXIT_IO = 8  # the disk failed a read or write (not damage)
 
 
 class CliError(Exception):

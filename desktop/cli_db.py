@@ -10,8 +10,10 @@ import argparse
 import getpass
 import json
 import sys
+from pathlib import Path
 
 from desktop.cli_common import (
+    EXIT_DAMAGED,
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_USAGE,
@@ -20,8 +22,10 @@ from desktop.cli_common import (
     home_of,
 )
 from models import keystore
-from models.cipher import FileKind, connect_encrypted, file_kind
-from models.db import close_register
+from models.cipher import FileKind, connect_encrypted
+from models.clock import local_now
+from models.damage import SALVAGED_TABLES, salvage
+from models.db import close_register, register_facts
 from models.encryption import (
     check_new_passphrase,
     encrypt_home,
@@ -33,10 +37,10 @@ from models.home import SIGNING_KEY_FILE, OfficeHome
 
 
 def add_db_commands(sub: argparse._SubParsersAction) -> None:
-    """Add `db status`, `db encrypt`, `db rekey`, `db remember` and `db forget`."""
+    """Add `db status`, `db encrypt`, `db rekey`, `db remember`, `db forget`, `db salvage`."""
     p = sub.add_parser(
         "db",
-        help="encryption of the register at rest (status, encrypt, rekey, keyring)",
+        help="the register file: encryption at rest (status, encrypt, rekey, keyring), salvage",
         description="Encrypt the office register with SQLCipher and manage its passphrase. "
         + PASSPHRASE_HELP,
     )
@@ -93,6 +97,46 @@ def add_db_commands(sub: argparse._SubParsersAction) -> None:
         "on it is asked at each start.",
     )
     q.set_defaults(func=cmd_db_forget)
+    _add_salvage(db_sub)
+
+
+def _add_salvage(db_sub: argparse._SubParsersAction) -> None:
+    q = db_sub.add_parser(
+        "salvage",
+        help="save the unsent commands and the audit log of a damaged register",
+        description="Copy the commands not yet accepted by headquarters (the outbox), the audit "
+        "log and the statement records out of the register into JSON lines files, reading "
+        "whatever SQLite still can, row by row where a table is damaged. The register is only "
+        "read. Do this before restoring a backup or syncing a fresh register, and hand the "
+        "folder to support.",
+    )
+    q.add_argument(
+        "--out",
+        type=Path,
+        help="folder for the files (default: salvage-<time> in the office home)",
+    )
+    q.set_defaults(func=cmd_db_salvage)
+
+
+def cmd_db_salvage(args: argparse.Namespace) -> int:
+    """counterdesk db salvage."""
+    home = home_of(args)
+    kind = _existing_register(home)
+    key = None
+    if kind is FileKind.ENCRYPTED:
+        key = home.known_passphrase() or read_passphrase("Office passphrase: ")
+    stamp = local_now().strftime("%Y%m%d-%H%M%S")
+    folder = args.out or home.path / f"salvage-{stamp}"
+    done = salvage(home.register_path, folder, key)
+    for table in SALVAGED_TABLES:
+        if table in done.unreadable_tables:
+            print(f"{table}: could not be read at all", file=sys.stderr)
+        else:
+            lost = done.lost.get(table, 0)
+            tail = f", {lost} unreadable" if lost else ""
+            print(f"{table}: {done.saved.get(table, 0)} rows saved{tail}", file=sys.stderr)
+    print(f"Saved in {folder}. Keep it until headquarters has the commands.", file=sys.stderr)
+    return EXIT_OK if not done.unreadable_tables else EXIT_DAMAGED
 
 
 def read_passphrase(prompt: str) -> str:
@@ -125,7 +169,7 @@ def _keyring_for(args: argparse.Namespace) -> None:
 
 
 def _existing_register(home: OfficeHome) -> FileKind:
-    kind = file_kind(home.register_path)
+    kind = register_facts(home.register_path).kind
     if kind is FileKind.MISSING:
         raise CliError(
             EXIT_USAGE,
@@ -256,7 +300,7 @@ def cmd_db_remember(args: argparse.Namespace) -> int:
     if not keystore.has_keyring():
         raise CliError(EXIT_USAGE, "this computer has no usable keyring: nothing was stored")
     passphrase = home.passphrase or read_passphrase("Office passphrase: ")
-    connect_encrypted(home.register_path, passphrase, read_only=True).close()
+    connect_encrypted(home.register_path, passphrase).close()
     keystore.remember(home.register_path, passphrase)
     print("The passphrase is stored in this computer's keyring.", file=sys.stderr)
     return EXIT_OK

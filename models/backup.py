@@ -20,14 +20,23 @@ from pathlib import Path
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
+from models import audit
+from models.actor import Actor
 from models.cipher import DATABASE_ERRORS, connect_encrypted, key_pragma
 from models.clock import utc_now
-from models.db import close_register, current_passphrase, inspect_register, is_encrypted
+from models.db import (
+    close_register,
+    current_passphrase,
+    forget_facts,
+    inspect_register,
+    is_encrypted,
+)
 from models.encryption import encrypt_file
 from models.errors import DamagedRegister, KeyRequired, SchemaTooNew
 from models.home import OfficeHome, setting
 from models.migrations import SCHEMA_VERSION
-from models.schema import db
+from models.reglock import RegisterLock
+from models.schema import db, write_transaction
 
 PREFIX = "counterdesk-"
 
@@ -52,7 +61,7 @@ def check_backup(path: Path, passphrase: str | None = None) -> BackupInfo:
         raise SchemaTooNew(version, SCHEMA_VERSION, str(path))
     try:
         if is_encrypted(path):
-            conn = connect_encrypted(path, passphrase or "", read_only=True)
+            conn = connect_encrypted(path, passphrase or "", closed_file=True)
         else:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         try:
@@ -116,7 +125,11 @@ def prune(folder: Path, district: str, keep: int) -> list[Path]:
 
 
 def restore(
-    home: OfficeHome, source: Path, now: datetime | None = None, passphrase: str | None = None
+    home: OfficeHome,
+    source: Path,
+    now: datetime | None = None,
+    passphrase: str | None = None,
+    actor: Actor | None = None,
 ) -> Path:
     """Replace the home's register by a checked copy of `source`; return where the replaced
     register was kept. Nothing is touched if the backup does not pass the check.
@@ -124,6 +137,9 @@ def restore(
     An encrypted backup is opened with `passphrase`, else with the home's known passphrase
     (the one the backup was made with, unless it was changed since). A plain backup restored
     over an encrypted register is encrypted with the register's passphrase on the way in.
+    Refused (RegisterInUse, nothing changed) while another program has the register open. The
+    restore is written to the audit chain; statement numbers continue after the high-water mark
+    kept beside the register (models.number_mark), never from the backup's.
     """
     known = passphrase or (home.known_passphrase() if _has_encryption(home, source) else None)
     if is_encrypted(source) and known is None:
@@ -144,15 +160,28 @@ def restore(
     shutil.copyfile(info.path, incoming)
     if encrypt_on_the_way_in:
         encrypt_file(incoming, known or "")
-    if home.register_path.exists():
-        # moved aside exactly as it is, with its write-ahead log: even a damaged one is kept
-        os.replace(home.register_path, kept)
-        for side in ("-wal", "-shm"):
-            current = Path(str(home.register_path) + side)
-            if current.exists():
-                os.replace(current, Path(str(kept) + side))
-    os.replace(incoming, home.register_path)
+    # Alone with the register: a program that still had it open would go on writing into the
+    # file moved aside (and its write-ahead log) and lose those writes.
+    with RegisterLock(home.register_path, exclusive=True):
+        if home.register_path.exists():
+            # moved aside exactly as it is, with its write-ahead log: even a damaged one is kept
+            os.replace(home.register_path, kept)
+            for side in ("-wal", "-shm"):
+                current = Path(str(home.register_path) + side)
+                if current.exists():
+                    os.replace(current, Path(str(kept) + side))
+        os.replace(incoming, home.register_path)
+        forget_facts(home.register_path)
     home.with_passphrase(known or home.passphrase).open()
+    with write_transaction():
+        audit.record(
+            actor or Actor.command_line(),
+            "register.restored",
+            None,
+            backup=source.name,
+            backup_persons=info.persons,
+            kept=kept.name,
+        )
     return kept
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -47,24 +48,40 @@ class FileKind(StrEnum):
     NOT_A_DATABASE = "not_a_database"
 
 
-def file_kind(path: Path) -> FileKind:
-    """Whether `path` is missing, a plain SQLite file, an encrypted one, or neither.
+@dataclass(frozen=True)
+class FileFacts:
+    """What a register file's first bytes tell: its kind, and for an encrypted file its salt."""
 
-    Raises OSError when the file exists but cannot be read.
+    kind: FileKind
+    salt: bytes = b""
+
+
+def read_facts(path: Path) -> FileFacts:
+    """The kind of the file at `path` (and an encrypted file's salt), from its first bytes.
+
+    This opens the file outside SQLite: never call it on a register this process has open
+    (closing the descriptor would drop every lock SQLite holds on it; models.db remembers the
+    facts of the registers it opens). Raises OSError when the file exists but cannot be read.
     """
     try:
         with path.open("rb") as handle:
             header = handle.read(100)
             size = handle.seek(0, 2)
     except FileNotFoundError:
-        return FileKind.MISSING
+        return FileFacts(FileKind.MISSING)
     if header.startswith(SQLITE_HEADER):
-        return FileKind.PLAIN
+        return FileFacts(FileKind.PLAIN)
     if header[21:24] == PAYLOAD_FRACTIONS:  # the rest of a plain header: a damaged plain file
-        return FileKind.NOT_A_DATABASE
+        return FileFacts(FileKind.NOT_A_DATABASE)
     if size >= 2 * PAGE_MULTIPLE and size % PAGE_MULTIPLE == 0:
-        return FileKind.ENCRYPTED
-    return FileKind.NOT_A_DATABASE
+        return FileFacts(FileKind.ENCRYPTED, header[:SALT_BYTES])
+    return FileFacts(FileKind.NOT_A_DATABASE)
+
+
+def file_kind(path: Path) -> FileKind:
+    """Whether `path` is missing, a plain SQLite file, an encrypted one, or neither (see
+    `read_facts`: only for files this process has not open in SQLite)."""
+    return read_facts(path).kind
 
 
 def key_pragma(passphrase: str, pragma: str = "key") -> str:
@@ -74,40 +91,41 @@ def key_pragma(passphrase: str, pragma: str = "key") -> str:
     return f"PRAGMA {pragma} = '{quoted}'"
 
 
-def raw_key(path: Path, passphrase: str) -> str:
-    """The key SQLCipher derives from `passphrase` for the file `path`, in its raw-key form
-    (`x'...'`): connections opened with it skip the 0.1 s derivation."""
-    with path.open("rb") as handle:
-        salt = handle.read(SALT_BYTES)
+def raw_key(salt: bytes, passphrase: str) -> str:
+    """The key SQLCipher derives from `passphrase` for a file with `salt` (its first 16 bytes),
+    in its raw-key form (`x'...'`): connections opened with it skip the 0.1 s derivation."""
     key = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITERATIONS, KEY_BYTES)
     return f"x'{key.hex()}'"
 
 
-def proven_key(path: Path, passphrase: str) -> str:
-    """The key that opens the encrypted file `path` with `passphrase`: its raw key, derived once
-    here, or the passphrase itself for a file made with other cipher settings.
+def proven_key(path: Path, passphrase: str, salt: bytes, *, closed_file: bool = False) -> str:
+    """The key that opens the encrypted file `path` (whose first bytes are `salt`) with
+    `passphrase`: its raw key, derived once here, or the passphrase itself for a file made with
+    other cipher settings.
 
-    Raises WrongPassphrase (nothing was changed) when the passphrase does not open it.
+    closed_file: see `connect_encrypted`. Raises WrongPassphrase (nothing was changed) when the
+    passphrase does not open it.
     """
-    key = raw_key(path, passphrase)
+    key = raw_key(salt, passphrase)
     try:
-        connect_encrypted(path, key, read_only=True).close()
+        connect_encrypted(path, key, closed_file=closed_file).close()
     except WrongPassphrase:
-        connect_encrypted(path, passphrase, read_only=True).close()
+        connect_encrypted(path, passphrase, closed_file=closed_file).close()
         return passphrase
     return key
 
 
 def connect_encrypted(
-    path: Path, passphrase: str, *, read_only: bool = False
+    path: Path, passphrase: str, *, closed_file: bool = False
 ) -> sqlcipher.Connection:
     """A sqlcipher3 connection to the encrypted file `path`, its passphrase (or raw key) proven
     by a read.
 
-    read_only opens the file immutable: no lock, no -wal or -shm, nothing written.
+    closed_file opens it immutable (no lock, no -wal or -shm, nothing written): only for a file
+    no program can be writing (a backup, a partial copy); a live register is read with locks.
     Raises WrongPassphrase (nothing was changed) when the passphrase does not decrypt it.
     """
-    if read_only:
+    if closed_file:
         conn = sqlcipher.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     else:
         conn = sqlcipher.connect(str(path), isolation_level=None)

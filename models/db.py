@@ -7,24 +7,39 @@ opened with its passphrase, which is proven before anything else happens.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import peewee
 from peewee import SqliteDatabase
 from playhouse.sqlcipher_ext import SqlCipherDatabase, __sqlcipher_version__
 
-from models.cipher import DATABASE_ERRORS, FileKind, connect_encrypted, file_kind, proven_key
+from models.cipher import (
+    DATABASE_ERRORS,
+    FileFacts,
+    FileKind,
+    connect_encrypted,
+    proven_key,
+    read_facts,
+)
+from models.damage import SALVAGE_ADVICE, confirm_damage
 from models.errors import (
     DamagedRegister,
+    DiskFull,
     KeyRequired,
+    RegisterBusy,
     RegisterError,
+    RegisterIOError,
     RegisterUnavailable,
     SchemaTooNew,
 )
 from models.migrations import APPLICATION_ID, SCHEMA_VERSION, migrate
 from models.reglock import RegisterLock
 from models.schema import db
+from models.sqlite_failures import Failure, failure_of
 
 _PLAIN_CLASS = type(db)
 
@@ -39,6 +54,7 @@ class _CipherRegister(_PLAIN_CLASS):  # type: ignore[misc, valid-type]
 
 _lock: RegisterLock | None = None  # the shared lock while this process has the register open
 _passphrase: str | None = None  # the passphrase of the encrypted register `db` is set up for
+_facts: dict[str, FileFacts] = {}  # what each register this process opened was, learned before
 
 # WAL for concurrent readers; synchronous=FULL so that a committed write survives power loss.
 PRAGMAS = {
@@ -51,69 +67,112 @@ PRAGMAS = {
 }
 
 
-def inspect_register(path: Path, passphrase: str | None = None) -> int:
-    """Read an existing register's schema version without changing the file.
+def register_facts(path: Path) -> FileFacts:
+    """The kind (and salt) of the register file at `path`.
 
-    An encrypted register needs its `passphrase` (proven here). Raises DamagedRegister if the
-    file is not a readable counterdesk register, KeyRequired for an encrypted one without a
-    passphrase, WrongPassphrase when the passphrase does not open it.
+    Read from the file's first bytes only while this process has never opened it in SQLite;
+    afterwards the facts it learned then are given back, because opening the file outside
+    SQLite and closing it again would drop every lock SQLite holds on it (another program would
+    then delete the write-ahead log in use). Conversions and restores, which replace the file
+    while no connection is open, call `forget_facts`. Raises OSError if the file cannot be read.
     """
-    return _probe(path, passphrase)[0]
+    known = _facts.get(_key(path))
+    return known if known is not None else read_facts(path)
 
 
-def _probe(path: Path, passphrase: str | None) -> tuple[int, str | None]:
-    """The schema version, and for an encrypted register the key proven to open it."""
+def forget_facts(path: Path) -> None:
+    """Drop what this process learned about the register file at `path` (it was replaced)."""
+    _facts.pop(_key(path), None)
+
+
+def _key(path: Path) -> str:
+    return os.path.abspath(path)
+
+
+def is_encrypted(path: Path) -> bool:
+    """True if the register file at `path` is encrypted (see `register_facts`)."""
     try:
-        kind = file_kind(path)
-        header = _first_bytes(path, 100) if kind is FileKind.PLAIN else b""
-    except OSError as exc:
-        raise RegisterUnavailable(f"cannot read the register {path}: {exc.strerror}") from exc
-    if kind is FileKind.MISSING:
-        raise RegisterUnavailable(f"cannot read the register {path}: No such file or directory")
-    if kind is FileKind.ENCRYPTED:
-        return _inspect_encrypted(path, passphrase)
-    if kind is FileKind.NOT_A_DATABASE or len(header) < 100:
-        raise DamagedRegister(
-            f"{path} is not a SQLite database (damaged or replaced). It was left untouched: "
-            "restore it from a backup, or move it away and sync a fresh register"
-        )
-    # user_version and application_id live in the 100-byte header (offsets 60 and 68).
-    version = int.from_bytes(header[60:64], "big")
-    app_id = int.from_bytes(header[68:72], "big")
-    try:
-        # immutable=1: no locks, no -wal or -shm files created, nothing written at all
+        return register_facts(path).kind is FileKind.ENCRYPTED
+    except OSError:
+        return False
+
+
+def inspect_register(path: Path, passphrase: str | None = None) -> int:
+    """Read the schema version of a closed register file (a backup, a copy) without changing it.
+
+    Only for files no program can be writing: the file is read immutable, without locks. An
+    encrypted file needs its `passphrase` (proven here). Raises DamagedRegister if the file is
+    not a readable counterdesk register, KeyRequired for an encrypted one without a passphrase,
+    WrongPassphrase when the passphrase does not open it.
+    """
+    facts = _readable_facts(path, read_facts)
+    if facts.kind is FileKind.ENCRYPTED:
+        key = proven_key(path, _needed(path, passphrase), facts.salt, closed_file=True)
+        conn = connect_encrypted(path, key, closed_file=True)
+    else:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        version, app_id = _read_version(conn)
+    except DATABASE_ERRORS as exc:
+        raise _damaged(path, exc) from exc
+    finally:
+        conn.close()
+    return _checked_version(path, version, app_id)
+
+
+def _probe_live(path: Path, passphrase: str | None) -> tuple[int, str | None]:
+    """The schema version of the register at `path`, which other programs may be writing, and
+    for an encrypted register the key proven to open it. It is read through SQLite with its
+    locks (never immutable: that would read pages in the middle of another program's
+    checkpoint), and its facts are remembered before the first connection."""
+    facts = _readable_facts(path, register_facts)
+    _facts[_key(path)] = facts
+    key = None
+    try:
+        if facts.kind is FileKind.ENCRYPTED:
+            key = proven_key(path, _needed(path, passphrase), facts.salt)
+            conn = connect_encrypted(path, key)
+        else:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
         try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            version, app_id = _read_version(conn)
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise _damaged(path, exc) from exc
-    return _checked_version(path, version, app_id), None
+    except DATABASE_ERRORS as exc:
+        raise classify_database_error(exc, path) from exc
+    return _checked_version(path, version, app_id), key
 
 
-def _first_bytes(path: Path, count: int) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(count)
+def _readable_facts(path: Path, learn: Callable[[Path], FileFacts]) -> FileFacts:
+    try:
+        facts = learn(path)
+    except OSError as exc:
+        raise RegisterUnavailable(f"cannot read the register {path}: {exc.strerror}") from exc
+    if facts.kind is FileKind.MISSING:
+        raise RegisterUnavailable(f"cannot read the register {path}: No such file or directory")
+    if facts.kind is FileKind.NOT_A_DATABASE:
+        raise DamagedRegister(
+            f"{path} is not a SQLite database (damaged or replaced). It was left untouched: "
+            f"{SALVAGE_ADVICE}"
+        )
+    return facts
 
 
-def _inspect_encrypted(path: Path, passphrase: str | None) -> tuple[int, str]:
+def _read_version(conn: Any) -> tuple[int, int]:
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    return int(version), int(app_id)
+
+
+def _needed(path: Path, passphrase: str | None) -> str:
     if passphrase is None:
         raise KeyRequired(
             f"the register {path} is encrypted and no passphrase was given: a supervisor enters "
             "the office passphrase, or it is stored in this computer's keyring "
             "(`counterdesk db remember`)"
         )
-    key = proven_key(path, passphrase)
-    conn = connect_encrypted(path, key, read_only=True)
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    except DATABASE_ERRORS as exc:
-        raise _damaged(path, exc) from exc
-    finally:
-        conn.close()
-    return _checked_version(path, version, app_id), key
+    return passphrase
 
 
 def _checked_version(path: Path, version: int, app_id: int) -> int:
@@ -124,17 +183,8 @@ def _checked_version(path: Path, version: int, app_id: int) -> int:
 
 def _damaged(path: Path, exc: Exception) -> DamagedRegister:
     return DamagedRegister(
-        f"the register {path} is damaged ({exc}). It was left untouched: restore it from a "
-        "backup, or move it away and sync a fresh register"
+        f"the register {path} is damaged ({exc}). It was left untouched: {SALVAGE_ADVICE}"
     )
-
-
-def is_encrypted(path: Path) -> bool:
-    """True if the register file at `path` is encrypted (judged from its first bytes)."""
-    try:
-        return file_kind(path) is FileKind.ENCRYPTED
-    except OSError:
-        return False
 
 
 def open_register(
@@ -151,7 +201,7 @@ def open_register(
     """
     key = passphrase  # a new register: SQLCipher derives the key from the passphrase
     if path.exists():
-        version, key = _probe(path, passphrase)
+        version, key = _probe_live(path, passphrase)
         if version > SCHEMA_VERSION:
             raise SchemaTooNew(version, SCHEMA_VERSION, str(path))
     elif not create:
@@ -211,27 +261,39 @@ def current_passphrase(path: Path) -> str | None:
     return _passphrase
 
 
-def classify_database_error(exc: Exception, path: Path) -> RegisterUnavailable:
-    """Turn a SQLite failure into the register error a user can act on."""
+def classify_database_error(exc: BaseException, path: Path) -> RegisterUnavailable:
+    """Turn a SQLite failure into the register error a user can act on.
+
+    Busy, full, read-only and I/O failures each have their own error; "damaged" is said only
+    when SQLite's own check of the file confirms it (models.damage), never for a reader that
+    met another program's checkpoint or a write that failed for want of space.
+    """
+    failure = failure_of(exc)
     text = str(exc)
-    if any(s in text for s in ("unable to open", "readonly", "read-only", "disk I/O")):
+    if failure is Failure.BUSY:
+        return RegisterBusy(
+            f"the register {path} is busy (another counterdesk program is writing to it): "
+            "try again in a moment; nothing was changed"
+        )
+    if failure is Failure.FULL:
+        return DiskFull(f"the disk holding {path} is full: free some space; nothing was lost")
+    if failure is Failure.IO:
+        return RegisterIOError(
+            f"the computer could not read or write the register {path} (disk I/O error): check "
+            "the disk and try again; what was already stored was not lost"
+        )
+    if failure in (Failure.READ_ONLY, Failure.CANNOT_OPEN):
         return RegisterUnavailable(
             f"cannot write the register {path} ({text}): check the folder's permissions and "
             "free disk space"
         )
-    if "locked" in text or "busy" in text:
-        return RegisterUnavailable(
-            f"the register {path} is busy (another counterdesk program is writing to it): "
-            "try again in a moment"
-        )
-    if "database or disk is full" in text:
-        return RegisterUnavailable(
-            f"the disk holding {path} is full: free some space; nothing was lost"
-        )
-    return DamagedRegister(
-        f"the register {path} is damaged ({text}). It was left untouched: restore it from a "
-        "backup, or move it away and sync a fresh register"
-    )
+    return confirm_damage(path, exc, _current_key(path))
+
+
+def _current_key(path: Path) -> str | None:
+    if db.database == os.path.abspath(path) or db.database == str(path):
+        return db.connect_params.get("passphrase")
+    return None
 
 
 def close_register() -> None:

@@ -33,7 +33,7 @@ from models.cipher import (
     passphrase_problem,
     proven_key,
 )
-from models.db import close_register, forget_passphrase
+from models.db import close_register, forget_facts, forget_passphrase, register_facts
 from models.errors import DamagedRegister, InvalidRequest, RegisterInUse
 from models.reglock import RegisterLock
 
@@ -83,7 +83,7 @@ def encrypt_home(home_path: Path, register_path: Path, passphrase: str) -> Conve
     RegisterInUse while another program has it open, DamagedRegister if it cannot be read.
     """
     check_new_passphrase(passphrase)
-    kind = file_kind(register_path)
+    kind = register_facts(register_path).kind
     if kind is FileKind.ENCRYPTED:
         raise InvalidRequest(
             f"the register {register_path} is already encrypted: nothing was changed "
@@ -110,14 +110,15 @@ def encrypt_leftovers(home_path: Path, register_path: Path, passphrase: str) -> 
     Raises InvalidRequest when the register is not encrypted or nothing is left to encrypt,
     WrongPassphrase, RegisterInUse.
     """
-    if file_kind(register_path) is not FileKind.ENCRYPTED:
+    facts = register_facts(register_path)
+    if facts.kind is not FileKind.ENCRYPTED:
         raise InvalidRequest(f"the register {register_path} is not encrypted")
     if not plain_copies(home_path, register_path):
         raise InvalidRequest(
             f"the register {register_path} is already encrypted and no plain copy is left in "
             f"{home_path}: nothing was changed (`counterdesk db rekey` changes its passphrase)"
         )
-    proven_key(register_path, passphrase)
+    proven_key(register_path, passphrase, facts.salt)
     close_register()
     done = Conversion()
     with RegisterLock(register_path, exclusive=True):
@@ -139,6 +140,7 @@ def encrypt_file(path: Path, passphrase: str) -> None:
         for side in SIDE_FILES:  # nothing of the plain file may be read with the new one
             Path(str(path) + side).unlink(missing_ok=True)
         os.replace(partial, path)
+        forget_facts(path)  # replaced: the next opening learns the new file
         _fsync_folder(path.parent)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -203,19 +205,20 @@ def rekey_register(register_path: Path, old: str, new: str) -> None:
     InvalidRequest for a plain register.
     """
     check_new_passphrase(new)
-    if file_kind(register_path) is not FileKind.ENCRYPTED:
+    if register_facts(register_path).kind is not FileKind.ENCRYPTED:
         raise InvalidRequest(
             f"the register {register_path} is not encrypted: encrypt it first with "
             "`counterdesk db encrypt`"
         )
     forget_passphrase()  # the old one no longer opens it
+    forget_facts(register_path)
     with RegisterLock(register_path, exclusive=True):
         conn = connect_encrypted(register_path, old)
         try:
             conn.execute(key_pragma(new, "rekey"))
         finally:
             conn.close()
-        connect_encrypted(register_path, new, read_only=True).close()
+        connect_encrypted(register_path, new).close()
 
 
 def _fsync(path: Path) -> None:

@@ -19,6 +19,18 @@ class DamagedRegister(RegisterUnavailable):
     """The register file exists but is not a readable SQLite database of ours."""
 
 
+class RegisterBusy(RegisterUnavailable):
+    """Another program holds the register's write lock longer than the busy timeout."""
+
+
+class DiskFull(RegisterUnavailable):
+    """The disk holding the register (or a file being written) is full; nothing was lost."""
+
+
+class RegisterIOError(RegisterUnavailable):
+    """The operating system failed a read or write of the register (not SQLite's verdict)."""
+
+
 class SchemaTooNew(RegisterUnavailable):
     """The register was written by a newer counterdesk; it is refused, never modified."""
 

@@ -2,7 +2,8 @@
 
 A number is allocated before the document is drawn (it is printed on it and signed), in an
 IMMEDIATE transaction so that parallel batch workers never get the same one. Numbers are never
-reused: a document that failed to render leaves its number allocated but not issued.
+reused: a document that failed to render leaves its number allocated but not issued, and a
+restored older register continues after the high-water mark kept beside it (models.number_mark).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from models import audit, outbox
 from models.actor import Actor
 from models.clock import utc_now
 from models.errors import NotFound
+from models.number_mark import last_allocated, mark_path, raise_mark
 from models.permissions import Permission, require
 from models.schema import Statement, db, write_transaction
 
@@ -74,8 +76,11 @@ def allocate_many(
         last = db.execute_sql(
             "SELECT max(number) FROM statement WHERE number LIKE ?", (prefix + "%",)
         ).fetchone()[0]
-        first = int(last[len(prefix) :]) + 1 if last else 1
+        mark = mark_path(db.database)
+        in_register = int(last[len(prefix) :]) if last else 0
+        first = max(in_register, last_allocated(mark, prefix)) + 1
         numbers = [f"{prefix}{first + i:05d}" for i in range(len(person_ids))]
+        raise_mark(mark, prefix, first + len(person_ids) - 1)  # before the commit
         Statement.insert_many(
             [
                 {

@@ -151,7 +151,8 @@ def test_a_damaged_register_exits_3_and_is_left_untouched(demo_home: Path) -> No
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     result = run("lookup", "--card", "A12345678", home=demo_home)
     assert result.returncode == 3
-    assert "restore it from a backup" in result.stderr
+    assert "counterdesk db salvage" in result.stderr
+    assert "restore the register from a backup" in result.stderr
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 

@@ -15,7 +15,7 @@ from models import encryption, keystore
 from models.actor import Actor
 from models.backup import backup, check_backup, restore
 from models.cipher import SQLITE_HEADER, FileKind, file_kind, proven_key
-from models.db import close_register, forget_passphrase, open_register
+from models.db import close_register, forget_passphrase, open_register, register_facts
 from models.encryption import WeakPassphrase, encrypt_home, encrypt_leftovers, rekey_register
 from models.enums import Role
 from models.errors import (
@@ -97,9 +97,11 @@ def test_lookups_work_on_an_encrypted_register(demo: OfficeHome) -> None:
 
 def test_the_key_is_derived_once_and_opens_the_register_as_a_raw_key(demo: OfficeHome) -> None:
     _encrypted(demo)
-    assert proven_key(demo.register_path, PASSPHRASE).startswith("x'")
+    salt = register_facts(demo.register_path).salt
+    assert len(salt) == 16
+    assert proven_key(demo.register_path, PASSPHRASE, salt).startswith("x'")
     with pytest.raises(WrongPassphrase):
-        proven_key(demo.register_path, OTHER)
+        proven_key(demo.register_path, OTHER, salt)
 
 
 def test_an_encrypted_register_without_a_passphrase_says_how_to_give_one(

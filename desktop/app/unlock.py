@@ -28,7 +28,7 @@ def passphrase_opens(register_path: Path) -> Check:
 
     def check(passphrase: str) -> bool:
         try:
-            connect_encrypted(register_path, passphrase, read_only=True).close()
+            connect_encrypted(register_path, passphrase).close()
         except WrongPassphrase:
             return False
         return True
