@@ -12,11 +12,17 @@ DEMO_SEED ?= 1
 # the desktop tests run the Tk application under Xvfb, drive it with xdotool and take
 # screenshots with imagemagick's import. sqlcipher3 is installed from its wheel only (it bundles
 # SQLCipher and OpenSSL; its source build would download OpenSSL).
-APT_PACKAGES := python3-venv python3-dev sqlite3 gcc swig libpcsclite-dev pcscd vsmartcard-vpcd \
+APT_PACKAGES := python3-venv python3-dev sqlite3 tzdata gcc swig libpcsclite-dev pcscd vsmartcard-vpcd \
 	fonts-wqy-microhei poppler-utils poppler-data zbar-tools postgresql-15 \
 	xvfb xdotool x11-utils imagemagick
 
-.PHONY: run test system venv lint bench clean card-demo
+# The tests marked `dates` run again with the clock at the edges of months and years, in Jinan's
+# timezone (a month's first and last day, 29 February, 31 December, 1 January; some at hours
+# when the UTC date is another day).
+DATE_EDGES := 2027-03-01T00:30:00+08:00 2027-04-30T23:30:00+08:00 2028-02-29T12:00:00+08:00 \
+	2026-12-31T23:00:00+08:00 2027-01-01T07:00:00+08:00
+
+.PHONY: run test test-dates system venv lint bench clean card-demo
 
 run: venv
 	$(BIN)/counterdesk --home "$(CD_HOME)" demo-city --persons $(DEMO_PERSONS) --seed $(DEMO_SEED)
@@ -24,6 +30,13 @@ run: venv
 test: venv
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+	@$(MAKE) --no-print-directory test-dates
+
+test-dates: venv
+	@for instant in $(DATE_EDGES); do \
+		echo "Tests marked dates, the clock at $$instant (Asia/Shanghai)"; \
+		COUNTERDESK_TEST_NOW=$$instant TZ=Asia/Shanghai $(BIN)/pytest -q -m dates || exit 1; \
+	done
 
 system:
 	@scripts/system-packages.sh $(APT_PACKAGES)

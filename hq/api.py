@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hq import store
 from hq.errors import ApiError, ErrorCode, HqError, InvalidInput, NotFound, StoreUnavailable
+from hq.limits import BULK_BODY_LIMIT, MAX_IN_FLIGHT, RequestLimits
 from hq.ratelimit import RateLimiter
 from hq.routes import ServiceState, router, server_time
 from models.clock import utc_now
@@ -31,6 +32,7 @@ from models.replica import SERVER_TIME_HEADER
 
 CLOCK_OFFSET_ENV = "COUNTERDESK_HQ_CLOCK_OFFSET_S"
 RATE_ENV = "COUNTERDESK_HQ_RATE_LIMIT"
+MAX_BODY_ENV = "COUNTERDESK_HQ_MAX_BODY"  # bytes, for /v1/push and /v1/audit
 DEFAULT_RATE = 50.0  # requests per second per office (`hq serve`), bursts of 4 s worth
 log = logging.getLogger("counterdesk.hq")
 
@@ -39,6 +41,7 @@ _STATUS_CODES = {
     401: ErrorCode.UNAUTHORIZED,
     403: ErrorCode.OUT_OF_SCOPE,
     404: ErrorCode.NOT_FOUND,
+    413: ErrorCode.PAYLOAD_TOO_LARGE,
     426: ErrorCode.PROTOCOL_TOO_OLD,
     429: ErrorCode.RATE_LIMITED,
 }
@@ -111,7 +114,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         else:
             message = str(exc.detail)
         code = _STATUS_CODES.get(exc.status_code, ErrorCode.INVALID_REQUEST)
-        if exc.status_code >= 500:
+        if exc.status_code >= 500 and code is ErrorCode.INVALID_REQUEST:
             code = ErrorCode.SERVER_ERROR
         return _error(request, code, message, exc.status_code, dict(exc.headers or {}))
 
@@ -162,12 +165,16 @@ def create_app(
     *,
     clock: Callable[[], datetime] | None = None,
     rate_limit: float | None = None,
+    body_limits: dict[str, int] | None = None,
+    max_in_flight: int = MAX_IN_FLIGHT,
 ) -> FastAPI:
     """The headquarters API over the database at `database_url`.
 
-    `clock` gives headquarters' time (default: the system clock, UTC); `rate_limit` the
-    requests per second allowed per office (default: no limit). The database is opened at
-    startup, or at the first request that needs it.
+    `clock` gives headquarters' time (default: the clock of models.clock, UTC); `rate_limit`
+    the requests per second allowed per office (default: no limit); `body_limits` the largest
+    body per route path in bytes (hq.limits.BODY_LIMITS unless given); `max_in_flight` the
+    requests one process answers at once (503 beyond). The database is opened at startup, or
+    at the first request that needs it.
     """
     state = ServiceState(
         database_url,
@@ -198,17 +205,29 @@ def create_app(
     app.openapi = _openapi_without_422(app)  # type: ignore[method-assign]
     _install_error_handlers(app)
     app.add_middleware(ServerTimeHeader, clock=state.clock)
+    app.add_middleware(
+        RequestLimits,
+        server_time=lambda: server_time(state.clock),
+        limits=body_limits,
+        max_in_flight=max_in_flight,
+    )
     return app
 
 
 def app_from_env() -> FastAPI:
-    """The app `hq serve` runs in each worker: database, clock offset and rate from the
-    environment ($COUNTERDESK_HQ_DB, $COUNTERDESK_HQ_CLOCK_OFFSET_S, $COUNTERDESK_HQ_RATE_LIMIT).
-    """
+    """The app `hq serve` runs in each worker: database, clock offset, rate and the bulk routes'
+    body limit from the environment ($COUNTERDESK_HQ_DB, $COUNTERDESK_HQ_CLOCK_OFFSET_S,
+    $COUNTERDESK_HQ_RATE_LIMIT, $COUNTERDESK_HQ_MAX_BODY)."""
     offset = timedelta(seconds=float(os.environ.get(CLOCK_OFFSET_ENV) or 0))
     rate = float(os.environ.get(RATE_ENV) or DEFAULT_RATE)
+    bulk = int(os.environ.get(MAX_BODY_ENV) or BULK_BODY_LIMIT)
 
     def clock() -> datetime:
         return utc_now() + offset
 
-    return create_app(store.default_url(), clock=clock, rate_limit=rate or None)
+    return create_app(
+        store.default_url(),
+        clock=clock,
+        rate_limit=rate or None,
+        body_limits={"/v1/push": bulk, "/v1/audit": bulk},
+    )

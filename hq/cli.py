@@ -117,11 +117,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     store.close()
     import uvicorn
 
-    from hq.api import RATE_ENV
+    from hq.api import MAX_BODY_ENV, RATE_ENV
 
     os.environ[store.DB_ENV] = args.db
     if args.rate_limit is not None:
         os.environ[RATE_ENV] = str(args.rate_limit)
+    if args.max_body is not None:
+        os.environ[MAX_BODY_ENV] = str(args.max_body)
     scheme = "https" if args.ssl_certfile else "http"
     _say(f"serving on {scheme}://{args.host}:{args.port}/v1 (Ctrl+C stops)")
     uvicorn.run(
@@ -246,6 +248,13 @@ def add_hq_commands(sub: argparse._SubParsersAction) -> None:
         default=None,
         metavar="PER_S",
         help="requests per second allowed per office (default 50; 0: no limit)",
+    )
+    p.add_argument(
+        "--max-body",
+        type=_positive,
+        default=None,
+        metavar="BYTES",
+        help="largest body of a push or audit upload (default 8 MiB; larger ones get 413)",
     )
     p.set_defaults(func=cmd_serve)
 

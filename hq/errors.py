@@ -15,7 +15,9 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     PROTOCOL_TOO_OLD = "protocol_too_old"
     RATE_LIMITED = "rate_limited"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
     SERVER_ERROR = "server_error"
+    SERVER_BUSY = "server_busy"
 
 
 STATUS_OF: dict[ErrorCode, int] = {
@@ -26,7 +28,9 @@ STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.PROTOCOL_TOO_OLD: 426,
     ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.PAYLOAD_TOO_LARGE: 413,
     ErrorCode.SERVER_ERROR: 500,
+    ErrorCode.SERVER_BUSY: 503,
 }
 
 

@@ -3,7 +3,8 @@
 By default it is the computer's clock. It can be replaced for the whole process
 (`set_clock`, `use_clock`), or set for a process and its children through the environment:
 ``COUNTERDESK_CLOCK=2028-02-29T23:30:00+08:00`` starts the clock at that instant, and it runs on
-from there in real time (training, demonstrations, the tests' date runs). Nothing else in the
+from there in real time (training, demonstrations, the tests' date runs); with ``@EPOCH``
+appended, every process given it shares one timeline. Nothing else in the
 code may ask the computer for the date or time (a test reads the sources to make sure).
 
 Instants are timezone-aware and in UTC; "today" is the local calendar date of that instant
@@ -42,28 +43,37 @@ class SystemClock:
 
 
 class ShiftedClock:
-    """A clock that starts at a chosen instant and runs on in real time (or stands still with
-    ``running=False``)."""
+    """A clock that read `start` at the real moment `origin` (seconds since the epoch, default:
+    now) and runs on in real time from there, or stands still with ``running=False``.
 
-    def __init__(self, start: datetime, *, running: bool = True) -> None:
+    Processes given the same `start` and `origin` agree on the time, whenever they started.
+    """
+
+    def __init__(
+        self, start: datetime, *, origin: float | None = None, running: bool = True
+    ) -> None:
         if start.tzinfo is None:
             raise ValueError(f"the clock needs an aware instant, not {start!r}")
         self.start = start.astimezone(UTC)
+        self.origin = time.time() if origin is None else origin
         self.running = running
-        self._origin = time.monotonic()
 
     def now(self) -> datetime:
-        """The chosen instant plus the time that has passed since (when running)."""
+        """The chosen instant plus the real time that has passed since its origin."""
         if not self.running:
             return self.start
-        return self.start + timedelta(seconds=time.monotonic() - self._origin)
+        return self.start + timedelta(seconds=time.time() - self.origin)
 
     def advance(self, delta: timedelta) -> None:
         """Move the clock on by `delta`."""
         self.start += delta
 
+    def as_environment(self) -> str:
+        """The value of $COUNTERDESK_CLOCK that gives a child process this same clock."""
+        return f"{self.start.isoformat()}@{self.origin:.6f}"
+
     def __repr__(self) -> str:
-        return f"ShiftedClock({self.start.isoformat()}, running={self.running})"
+        return f"ShiftedClock({self.as_environment()}, running={self.running})"
 
 
 def parse_instant(text: str) -> datetime:
@@ -82,11 +92,21 @@ def parse_instant(text: str) -> datetime:
 
 
 def from_environment() -> Clock:
-    """The clock $COUNTERDESK_CLOCK asks for, else the system clock."""
+    """The clock $COUNTERDESK_CLOCK asks for, else the system clock.
+
+    ``INSTANT`` starts the clock at INSTANT when the process starts; ``INSTANT@EPOCH`` says the
+    clock read INSTANT at the real moment EPOCH (seconds), so that a parent and the programs it
+    starts share one timeline (see `ShiftedClock.as_environment`).
+    """
     text = os.environ.get(CLOCK_ENV, "").strip()
     if not text:
         return SystemClock()
-    return ShiftedClock(parse_instant(text))
+    instant, _, origin = text.partition("@")
+    try:
+        real = float(origin) if origin else None
+    except ValueError as exc:
+        raise ValueError(f"${CLOCK_ENV}: {origin!r} is not a number of seconds") from exc
+    return ShiftedClock(parse_instant(instant), origin=real)
 
 
 _clock: Clock | None = None

@@ -300,6 +300,11 @@ class HqClient:
                 f"headquarters asks this office to slow down; sync waits and tries again.{said}",
                 _retry_after(response),
             )
+        if status == 503 and code == "server_busy":
+            return RateLimited(
+                f"headquarters is busy answering other offices; sync waits and tries again.{said}",
+                _retry_after(response),
+            )
         if status >= 500:
             return ServerError(
                 f"headquarters failed while handling {path} (HTTP {status}); sync tries again "

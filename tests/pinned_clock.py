@@ -17,6 +17,7 @@ TEST_NOW_ENV = "COUNTERDESK_TEST_NOW"
 DEFAULT_TEST_NOW = "2026-11-16T10:00:00+08:00"
 
 TEST_NOW = clock.parse_instant(os.environ.get(TEST_NOW_ENV) or DEFAULT_TEST_NOW)
-os.environ[clock.CLOCK_ENV] = TEST_NOW.isoformat()
-clock.set_clock(clock.ShiftedClock(TEST_NOW))
+PINNED = clock.ShiftedClock(TEST_NOW)
+os.environ[clock.CLOCK_ENV] = PINNED.as_environment()  # children share this timeline
+clock.set_clock(PINNED)
 AS_OF = clock.this_month()

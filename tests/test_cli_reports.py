@@ -7,9 +7,12 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from tests.cli_helpers import run, sample
+
+pytestmark = pytest.mark.dates  # run again at the edges of months and years
 
 
 def _statements(home: Path) -> int:

@@ -6,6 +6,7 @@ import ast
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def test_no_product_code_reads_the_computer_clock_except_models_clock() -> None:
 
 def test_the_suite_runs_on_the_pinned_instant_not_on_the_computer_date() -> None:
     assert abs(clock.utc_now() - TEST_NOW) < timedelta(hours=1)
-    assert os.environ[clock.CLOCK_ENV] == TEST_NOW.isoformat()
+    assert os.environ[clock.CLOCK_ENV].startswith(TEST_NOW.isoformat() + "@")
 
 
 def test_a_shifted_clock_starts_at_its_instant_and_runs_on() -> None:
@@ -91,6 +92,18 @@ def test_use_clock_restores_the_previous_clock() -> None:
     with clock.use_clock(clock.SystemClock()):
         assert isinstance(clock.current(), clock.SystemClock)
     assert clock.current() is before
+
+
+def test_a_program_started_later_shares_the_parent_s_timeline() -> None:
+    code = "from models.clock import utc_now; print(utc_now().isoformat())"
+    started = clock.ShiftedClock(TEST_NOW, origin=time.time() - 3600)  # an hour ago
+    env = {**os.environ, clock.CLOCK_ENV: started.as_environment()}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    child = datetime.fromisoformat(done.stdout.strip())
+    assert abs(child - started.now()) < timedelta(seconds=30)
+    assert child - TEST_NOW > timedelta(minutes=59)
 
 
 def test_a_program_started_with_counterdesk_clock_lives_on_that_date() -> None:

@@ -21,6 +21,8 @@ from models.schema import db
 from tests.conftest import DEMO_PERSONS
 from tests.pinned_clock import AS_OF
 
+pytestmark = pytest.mark.dates  # run again at the edges of months and years
+
 
 def _fingerprint(path: Path, seed: int) -> str:
     office = OfficeHome(path)

@@ -21,6 +21,8 @@ from models.idnumber import (
     parse_id_number,
 )
 
+pytestmark = pytest.mark.dates  # run again at the edges of months and years
+
 TODAY = date(2024, 6, 1)
 # Published example number: Beijing Chaoyang, born 1949-12-31, sequence 002, check X.
 VALID_X = "11010519491231002X"

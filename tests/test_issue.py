@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from models.actor import Actor
-from models.clock import utc_now
+from models.clock import local_today, utc_now
 from models.enums import CONTRIBUTION_STATUS_CODES, ContributionStatus, Insurance, Role
 from models.errors import InvalidRequest
 from models.lookup import KeyKind, find_one
@@ -25,6 +25,8 @@ from reports.issue import OutputNotWritable, document_header, issue
 from reports.model import AccountRow, MonthRow, YearRow
 from tests.pdf_helpers import scan_qr
 from tests.pinned_clock import AS_OF
+
+pytestmark = pytest.mark.dates  # run again at the edges of months and years
 
 SUPERVISOR = Actor("supervisor01", Role.SUPERVISOR)
 
@@ -239,7 +241,7 @@ def test_a_missing_font_names_the_package_and_leaves_no_file(demo, tmp_path: Pat
 def test_the_daily_report_counts_the_days_statements(demo, tmp_path: Path) -> None:
     issue(demo, SUPERVISOR, "rights", tmp_path / "r.pdf", person=_sample("contributor"), year=2025)
     out = tmp_path / "daily.pdf"
-    issue(demo, SUPERVISOR, "daily", out, date_from=date.today())
+    issue(demo, SUPERVISOR, "daily", out, date_from=local_today())
     text = _text(out)
     assert "个人权益记录单" in text
 
@@ -248,7 +250,7 @@ def test_the_audit_extract_masks_id_numbers(demo, tmp_path: Path) -> None:
     person = _sample("contributor")
     issue(demo, SUPERVISOR, "rights", tmp_path / "r.pdf", person=person, year=2025)
     out = tmp_path / "audit.pdf"
-    today = date.today()
+    today = local_today()
     issue(demo, SUPERVISOR, "audit", out, date_from=today, date_to=today)
     text = _text(out)
     assert person.masked_ssn in text and person.ssn not in text

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from models.enums import ContributionStatus, Insurance
 from models.overview import month_window, person_overview
 from models.people import find_by_card
 from models.schema import db
 from tests.pinned_clock import AS_OF
+
+pytestmark = pytest.mark.dates  # run again at the edges of months and years
 
 
 def _holder(condition: str):
@@ -19,17 +23,26 @@ def _holder(condition: str):
     return find_by_card(card_no).person
 
 
+def _window_of(today: date) -> tuple[int, int]:
+    """The 36 months ending with the month before `today`, counted by hand."""
+    months = today.year * 12 + today.month - 1  # months since year 0, today's month
+    last, first = months - 1, months - 36
+    return (first // 12) * 100 + first % 12 + 1, (last // 12) * 100 + last % 12 + 1
+
+
 def test_window_is_the_36_months_ending_last_month() -> None:
     assert month_window(date(2026, 11, 28)) == (202311, 202610)
     assert month_window(date(2026, 1, 5)) == (202301, 202512)
+    assert month_window(date(2028, 2, 29)) == (202502, 202801) == _window_of(date(2028, 2, 29))
 
 
 def test_contributor_overview_has_36_months_of_four_insurance_types(demo) -> None:
     person = _holder("p.status = 'insured' AND p.birth_date < '1990-01-01'")
     ov = person_overview(person, AS_OF)
-    assert (ov.window_start, ov.window_end) == (202311, 202610)
+    first, last = _window_of(AS_OF)
+    assert (ov.window_start, ov.window_end) == (first, last)
     periods = {m.period for m in ov.months}
-    assert len(periods) == 36 and min(periods) == 202311 and max(periods) == 202610
+    assert len(periods) == 36 and min(periods) == first and max(periods) == last
     assert len(ov.months) == 36 * 4
     assert {m.insurance for m in ov.months} == {
         Insurance.PENSION,

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from desktop.render import mask_phone, overview_json, overview_text, search_json
 from models.overview import person_overview
 from models.people import find_by_card, search_by_name
 from models.schema import db
 from tests.factories import add_card, add_person
 from tests.pinned_clock import AS_OF
+
+pytestmark = pytest.mark.dates  # run again at the edges of months and years
 
 
 def _some_overview():

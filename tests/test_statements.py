@@ -14,6 +14,8 @@ from models.errors import NotFound
 from models.schema import AuditEvent, Outbox, Statement
 from tests.factories import add_person
 
+pytestmark = pytest.mark.dates  # run again at the edges of months and years
+
 SUPERVISOR = Actor("supervisor01", Role.SUPERVISOR)
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 

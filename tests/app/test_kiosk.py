@@ -40,6 +40,8 @@ from tests.app.conftest import Sample
 from tests.app.driver import FakeClock, pump_until
 from tests.cli_helpers import COUNTERDESK, cli_env
 
+pytestmark = pytest.mark.dates  # run again at the edges of months and years
+
 CARD_PIN = "123456"
 TRAINER = Actor("clerk01", Role.CLERK)
 FAST = {"tick_ms": 30, "status_refresh_ms": 200}

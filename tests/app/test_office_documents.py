@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from pypdf import PdfReader
 from desktop.app import audit_log, documents, office_batch
 from desktop.app.screens.office.documents import SCREENS
 from models.actor import Actor
+from models.clock import local_today
 from models.enums import Role
 from models.home import OfficeHome
 from models.lookup import KeyKind
@@ -23,6 +23,8 @@ from models.schema import AuditEvent, OfficeSetting, Statement
 from reports.printing import PrintFailed
 from tests.app.conftest import Sample
 from tests.app.driver import AppDriver
+
+pytestmark = pytest.mark.dates  # run again at the edges of months and years
 
 KEYS = [screen.key for screen in SCREENS]
 
@@ -162,7 +164,7 @@ def test_a_batch_of_an_ids_file_ends_with_a_summary_that_lists_the_failures(
     assert not outcome.cancelled
     assert _message(screen).startswith("Done: 2 made, 0 already made")
     assert screen.failures.rows() == [(f"{bad[:6]}********{bad[-4:]}", "invalid ID number")]
-    year = date.today().year - 1
+    year = local_today().year - 1
     assert len(list((tmp_path / "out").glob(f"rights-{year}-*.pdf"))) == 2
     assert (tmp_path / "out" / f"rights-{year}-failures.csv").exists()
     assert f"rights-{year}-summary.json" in screen.files.cget("text")
@@ -235,7 +237,7 @@ def test_the_daily_report_is_written_and_says_where(
     app = make_app()
     app.sign_in("supervisor01")
     screen = _open(app, "daily_report")
-    assert screen.day.text.get() == date.today().isoformat()
+    assert screen.day.text.get() == local_today().isoformat()
     app.type_into(screen.day.entry, "yesterday")
     app.press("Return", screen.day.entry)
     assert _message(screen) == "Type the day like 2026-11-28."
@@ -341,7 +343,7 @@ def test_the_document_services_check_the_role_themselves(
     demo: OfficeHome, samples: dict[str, Sample], tmp_path: Path
 ) -> None:
     clerk = Actor("clerk01", Role.CLERK)
-    today = date.today()
+    today = local_today()
     request = documents.StatementRequest(
         KeyKind.ID_NUMBER, samples["contributor"].ssn, "rights", year=today.year - 1
     )
@@ -372,7 +374,7 @@ def test_a_printer_that_refuses_still_leaves_the_saved_pdf_and_says_both(
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     issued = documents.make_daily_report(
-        demo, Actor("supervisor01", Role.SUPERVISOR), date.today(), "en", "nowhere"
+        demo, Actor("supervisor01", Role.SUPERVISOR), local_today(), "en", "nowhere"
     )
     assert issued.path.exists() and issued.printer is None
     assert isinstance(issued.print_error, PrintFailed)

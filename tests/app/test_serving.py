@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date
 from types import SimpleNamespace
 
+import pytest
+
 from desktop.app.visit import Purpose
+from models.clock import local_today
 from models.enums import CardStatus, OutboxStatus
 from models.home import OfficeHome
 from models.schema import AuditEvent, Card, Outbox, QueryCredential, ServiceVisit
 from tests.app.conftest import Sample
 from tests.app.driver import AppDriver
+
+pytestmark = pytest.mark.dates  # run again at the edges of months and years
 
 FAST = {"status_refresh_ms": 100, "tick_ms": 50}
 
@@ -157,7 +161,7 @@ def test_a_supervisor_prints_a_statement_to_a_pdf_in_the_statements_folder(
     customer = app.open_by_id(demo_ssn)
     app.press("F8", customer)
     dialog = app.window.dialogs.current
-    assert dialog is not None and dialog.year.get() == str(date.today().year - 1)
+    assert dialog is not None and dialog.year.get() == str(local_today().year - 1)
     app.screenshot("print-dialog")
     dialog.ok_button.invoke()
     app.settle()

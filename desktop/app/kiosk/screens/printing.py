@@ -10,7 +10,6 @@ from desktop.app.i18n import _, language
 from desktop.app.kiosk.screens.base import KioskScreen
 from desktop.app.kiosk.services import KioskPrint, print_statement
 from desktop.app.kiosk.style import HUGE_FONT
-from models.clock import local_today
 
 
 class PrintScreen(KioskScreen):
@@ -42,7 +41,9 @@ class PrintScreen(KioskScreen):
                 bootstyle="warning",
             )
             return
-        year = local_today().year
+        # The latest year with posted months: on 1 January that is last year's record, not an
+        # empty one for the new year.
+        year = customer.overview.window_end // 100
         self.message.configure(
             text=_("Printing your rights record of {year}…").format(year=year),
             bootstyle="secondary",
