@@ -44,6 +44,7 @@ from models.staff import (
     password_problem,
 )
 from models.sync_status import describe, freshness
+from sync import state as sync_state
 
 JINAN_DISTRICTS = tuple(JINAN_REGIONS)
 
@@ -313,15 +314,33 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     open_home(args)
     require(Actor.command_line(), Permission.AUDIT)
     report = audit.verify_chain()
+    confirmed = sync_state.read(sync_state.AUDIT).cursor or 0
+    local_only = max(0, report.last_id - confirmed)
     data = {
-        "format": "counterdesk.audit-verify/1",
+        "format": "counterdesk.audit-verify/2",
         "events": report.events,
         "intact": report.intact,
         "broken_at": report.broken_at,
         "reason": report.reason,
+        "signed_head_checked": report.head_checked,
+        "confirmed_by_headquarters_up_to": confirmed,
+        "checked_locally_only": local_only,
     }
+    coverage = [
+        "every link checked"
+        + (", and the end against the signed head" if report.head_checked else "")
+    ]
+    if not report.head_checked:
+        coverage.append(
+            "no signed head yet (a register from before heads): an emptied or cut log cannot be "
+            "seen here until the next event is logged"
+        )
+    if confirmed:
+        coverage.append(f"headquarters holds the events up to {confirmed:,}")
+    if local_only:
+        coverage.append(f"the {local_only:,} events after the last push are checked locally only")
     if report.intact:
-        text = f"Audit log intact: {report.events:,} events, every link checked."
+        text = f"Audit log intact: {report.events:,} events; " + "; ".join(coverage) + "."
     else:
         text = (
             f"Audit log BROKEN at event {report.broken_at} ({report.reason}); "

@@ -44,12 +44,23 @@ class IncomingEvent:
 
 
 @dataclass(frozen=True)
+class OfficeHead:
+    """The head of its chain an office sends with its events: its count, newest id and hash."""
+
+    count: int
+    last_id: int
+    hash: str
+
+
+@dataclass(frozen=True)
 class AuditReceipt:
-    """How many events were new, the highest id held for the office, the first broken one."""
+    """How many events were new, the highest id held for the office, the first broken one,
+    and what the office's head says is missing or rewritten."""
 
     accepted: int
     last_id: int
     broken_at: int | None
+    head_problem: str | None = None
 
 
 def _stored(office_id: str, ids: Sequence[int]) -> dict[int, str]:
@@ -76,8 +87,14 @@ def _hash_before(office_id: str, event_id: int) -> str | None:
     return row[0] if row else None
 
 
-def receive(office_id: str, events: Sequence[IncomingEvent], now: datetime) -> AuditReceipt:
-    """Keep the new events of an office's chain and check their links (one transaction)."""
+def receive(
+    office_id: str,
+    events: Sequence[IncomingEvent],
+    now: datetime,
+    head: OfficeHead | None = None,
+) -> AuditReceipt:
+    """Keep the new events of an office's chain and check their links, then compare the
+    office's `head` with the events held (one transaction)."""
     ordered = sorted({e.id: e for e in reversed(events)}.values(), key=lambda e: e.id)
     accepted, broken_at = 0, None
     with store.write_transaction():
@@ -125,4 +142,39 @@ def receive(office_id: str, events: Sequence[IncomingEvent], now: datetime) -> A
             "SELECT coalesce(max(event_id), 0) FROM office_audit_event WHERE office_id = ?",
             (office_id,),
         ).fetchone()[0]
-    return AuditReceipt(accepted, int(last), broken_at)
+        problem = None if head is None else _head_problem(office_id, head, int(last))
+    if problem is not None and broken_at is None:
+        broken_at = problem[0]
+    return AuditReceipt(accepted, int(last), broken_at, problem[1] if problem else None)
+
+
+def _head_problem(office_id: str, head: OfficeHead, held_last: int) -> tuple[int, str] | None:
+    """(the first event concerned, what is wrong) when the office's head contradicts the
+    events headquarters holds from it."""
+    if head.last_id < held_last:
+        return (
+            head.last_id + 1,
+            f"the office's audit log ends at event {head.last_id}, but headquarters holds its "
+            f"events up to {held_last}: the newest were removed at the office",
+        )
+    row = store.execute(
+        "SELECT hash FROM office_audit_event WHERE office_id = ? AND event_id = ?",
+        (office_id, head.last_id),
+    ).fetchone()
+    if row is not None and row[0] != head.hash:
+        return (
+            head.last_id,
+            f"event {head.last_id} at the office is not the one headquarters received "
+            "(rewritten or renumbered)",
+        )
+    held = store.execute(
+        "SELECT count(*) FROM office_audit_event WHERE office_id = ? AND event_id <= ?",
+        (office_id, head.last_id),
+    ).fetchone()[0]
+    if head.count < int(held):
+        return (
+            head.last_id,
+            f"the office counts {head.count:,} audit events, but headquarters holds {held:,} of "
+            "them: events were removed at the office",
+        )
+    return None

@@ -70,10 +70,20 @@ class AuditEventBody(_Body):
     hash: str = Field(max_length=64)
 
 
+class AuditHeadBody(_Body):
+    """The office's signed head of its chain: how many events it holds, the newest's id and
+    hash (headquarters compares it with the events it already holds)."""
+
+    count: int = Field(ge=0, le=INT64_MAX)
+    last_id: int = Field(ge=0, le=INT64_MAX)
+    hash: str = Field(max_length=64)
+
+
 class AuditBody(_Body):
-    """POST /v1/audit: audit events in id order."""
+    """POST /v1/audit: audit events in id order, and the office's head of the chain."""
 
     events: list[AuditEventBody] = Field(max_length=MAX_EVENTS)
+    head: AuditHeadBody | None = None
 
 
 class VerifyBody(_Body):
@@ -130,6 +140,7 @@ class AuditOut(BaseModel):
     accepted: int
     last_id: int
     broken_at: int | None
+    head_problem: str | None = None
     server_time: str
 
 

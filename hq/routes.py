@@ -266,11 +266,17 @@ def push(request: Request, who: Office, body: PushBody) -> JSONResponse:
 def push_audit(request: Request, who: Office, body: AuditBody) -> JSONResponse:
     """Keep the office's chained audit events and check their links."""
     events = [audit.IncomingEvent(**e.model_dump()) for e in body.events]
+    head = audit.OfficeHead(**body.head.model_dump()) if body.head else None
     with store.session():
-        receipt = audit.receive(who.id, events, state_of(request).clock())
+        receipt = audit.receive(who.id, events, state_of(request).clock(), head)
     return answer(
         request,
-        {"accepted": receipt.accepted, "last_id": receipt.last_id, "broken_at": receipt.broken_at},
+        {
+            "accepted": receipt.accepted,
+            "last_id": receipt.last_id,
+            "broken_at": receipt.broken_at,
+            "head_problem": receipt.head_problem,
+        },
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from peewee import Database
 
+from models import audit_head
 from models.actor import Actor
 from models.clock import utc_now
 from models.schema import AuditEvent, db
@@ -60,7 +61,10 @@ def record_many(actor: Actor, action: str, events: list[tuple[int | None, dict[s
         own = event_hash(prev, at, actor.name, action, person_id, text)
         rows.append((at, actor.name, action, person_id, text, prev, own))
         prev = own
-    db.connection().executemany(_INSERT, rows)
+    conn = db.connection()
+    conn.executemany(_INSERT, rows)
+    last_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+    audit_head.advance(len(rows), last_id, prev)
 
 
 def _events(database: Database) -> Iterator[tuple]:
@@ -88,24 +92,29 @@ def chain_all(database: Database) -> int:
 
 @dataclass(frozen=True)
 class ChainReport:
-    """The result of checking the chain: how many events, and the first broken one if any."""
+    """The result of checking the chain: how many events, the first broken one if any, and
+    what the check could and could not see."""
 
     events: int
     broken_at: int | None = None  # id of the first event whose link or hash is wrong
     reason: str = ""
+    head_checked: bool = False  # the signed head was there to compare with
+    last_id: int = 0
 
     @property
     def intact(self) -> bool:
-        """True if no stored event was changed or removed (behind the last one)."""
+        """True if no stored event was changed, removed, added or renumbered."""
         return self.broken_at is None
 
 
 def verify_chain(database: Database | None = None) -> ChainReport:
     """Walk the log oldest first; report the first event that was changed or whose
-    predecessor was removed. (Removing the newest events is seen only against headquarters'
-    copy of the chain.)"""
+    predecessor was removed; then compare the end of the log with the signed head (a log
+    emptied, cut at its newest end, renumbered or re-hashed). Headquarters' copy covers the
+    events it has received (`counterdesk sync`)."""
     prev = GENESIS
     count = 0
+    last_id = 0
     for event_id, at, actor, action, person_id, detail, stored_prev, stored in _events(
         database or db
     ):
@@ -115,4 +124,9 @@ def verify_chain(database: Database | None = None) -> ChainReport:
         if event_hash(prev, at, actor, action, person_id, detail) != stored:
             return ChainReport(count, event_id, "this event was changed")
         prev = stored
-    return ChainReport(count)
+        last_id = event_id
+    head = audit_head.read_head()
+    problem = audit_head.head_problem(head, count, last_id, prev)
+    if problem is not None:
+        return ChainReport(count, max(last_id, 1), problem, True, last_id)
+    return ChainReport(count, None, "", head is not None, last_id)

@@ -77,6 +77,7 @@ class AuditAnswer:
     last_id: int
     broken_at: int | None
     server_time: datetime
+    head_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,7 @@ def parse_audit(data: Any) -> AuditAnswer:
         non_negative(data, "last_id", where),
         req(data, "broken_at", int, where, null=True),
         _time(data, where),
+        data.get("head_problem") if isinstance(data.get("head_problem"), str) else None,
     )
 
 

@@ -131,9 +131,15 @@ class HqClient:
         data = self._call("POST", "/v1/push", body={"items": items})
         return answers.parse_push(data, [item["uuid"] for item in items])
 
-    def push_audit(self, events: list[dict[str, Any]]) -> answers.AuditAnswer:
-        """POST /v1/audit: chained audit events in id order (at most 1000)."""
-        return answers.parse_audit(self._call("POST", "/v1/audit", body={"events": events}))
+    def push_audit(
+        self, events: list[dict[str, Any]], head: dict[str, Any] | None = None
+    ) -> answers.AuditAnswer:
+        """POST /v1/audit: chained audit events in id order (at most 1000), with the office's
+        head of the chain when it has one."""
+        body: dict[str, Any] = {"events": events}
+        if head is not None:
+            body["head"] = head
+        return answers.parse_audit(self._call("POST", "/v1/audit", body=body))
 
     def changes(self, after: int, limit: int = 1000) -> answers.ChangesPage:
         """GET /v1/changes: the next page of the change feed after the cursor `after`."""

@@ -107,9 +107,11 @@ class SyncEngine:
         report.push = push_outbox(self.client, self.clock)
         report.audit = push_audit(self.client)
         if report.audit.broken_at is not None:
+            why = f" ({report.audit.head_problem})" if report.audit.head_problem else ""
             report.warnings.append(
                 f"headquarters found this office's audit log broken at event "
-                f"{report.audit.broken_at}: run `counterdesk audit verify` and tell headquarters"
+                f"{report.audit.broken_at}{why}: run `counterdesk audit verify` and tell "
+                "headquarters"
             )
         level = FULL if full_check_due(self.clock()) else QUICK
         if state.read().needs_bootstrap:

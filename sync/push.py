@@ -63,6 +63,7 @@ class AuditOutcome:
     sent: int = 0
     last_id: int = 0
     broken_at: int | None = None
+    head_problem: str | None = None
 
 
 def _stamp(value: datetime) -> str:
@@ -130,12 +131,20 @@ def _reason(code: str | None, reason: str | None) -> str | None:
 
 
 def push_audit(client: HqClient) -> AuditOutcome:
-    """Send the audit events headquarters has not accepted yet, in id order."""
+    """Send the audit events headquarters has not accepted yet, in id order, each batch with
+    the log's head (its count, newest id and hash, read in the same snapshot). With nothing new
+    to send, the head alone goes when the log now ends before what headquarters accepted:
+    headquarters then says what is missing."""
     cursor = state.read(state.AUDIT).cursor or 0
     sent = 0
     while True:
-        rows = db.execute_sql(_EVENTS, (cursor, AUDIT_BATCH)).fetchall()
+        with db.atomic():  # one snapshot: the events and the head that covers them
+            rows = db.execute_sql(_EVENTS, (cursor, AUDIT_BATCH)).fetchall()
+            head = _head_to_send()
         if not rows:
+            if cursor and int(head["last_id"]) < cursor:  # the log lost events already sent
+                answer = client.push_audit([], head)
+                return AuditOutcome(sent, cursor, answer.broken_at, answer.head_problem)
             return AuditOutcome(sent, cursor)
         events = [
             {
@@ -150,7 +159,7 @@ def push_audit(client: HqClient) -> AuditOutcome:
             }
             for event_id, at, actor, action, person_id, detail, prev_hash, own in rows
         ]
-        answer = client.push_audit(events)
+        answer = client.push_audit(events, head)
         last_id = min(answer.last_id, rows[-1][0])
         if last_id > cursor:
             with write_transaction():
@@ -158,4 +167,19 @@ def push_audit(client: HqClient) -> AuditOutcome:
             sent += sum(1 for row in rows if cursor < row[0] <= last_id)
             cursor = last_id
         if answer.broken_at is not None or last_id < rows[-1][0]:
-            return AuditOutcome(sent, cursor, answer.broken_at)
+            return AuditOutcome(sent, cursor, answer.broken_at, answer.head_problem)
+
+
+_LOG_END = (
+    "SELECT (SELECT count(*) FROM audit_event), e.id, e.hash FROM audit_event e "
+    "ORDER BY e.id DESC LIMIT 1"
+)
+
+
+def _head_to_send() -> dict[str, int | str]:
+    """The log as it is now: how many events, the newest's id and hash (headquarters compares
+    them with what it received; the signed head checks the same locally)."""
+    row = db.execute_sql(_LOG_END).fetchone()
+    if row is None:
+        return {"count": 0, "last_id": 0, "hash": ""}
+    return {"count": int(row[0]), "last_id": int(row[1]), "hash": str(row[2])}

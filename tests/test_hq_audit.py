@@ -104,3 +104,39 @@ def test_an_object_detail_is_checked_as_the_office_encodes_it(
 ) -> None:
     as_objects = [dict(e, detail=json.loads(e["detail"])) for e in office_events]
     assert push(lixia, as_objects)["broken_at"] is None
+
+
+def test_newest_events_removed_at_the_office_are_reported_by_its_head(
+    lixia: OfficeClient, office_events: list[dict[str, Any]]
+) -> None:
+    push(lixia, office_events)
+    cut = office_events[:5]  # the office deleted events 6-8 after sending them
+    head = {"count": 5, "last_id": 5, "hash": cut[-1]["hash"]}
+    answer = lixia.post("/v1/audit", {"events": [], "head": head}).json()
+    assert answer["broken_at"] == 6 and "newest were removed" in answer["head_problem"]
+
+
+def test_an_emptied_office_log_is_reported_by_its_head(
+    lixia: OfficeClient, office_events: list[dict[str, Any]]
+) -> None:
+    push(lixia, office_events)
+    empty = {"count": 0, "last_id": 0, "hash": ""}
+    answer = lixia.post("/v1/audit", {"events": [], "head": empty}).json()
+    assert answer["broken_at"] == 1 and answer["head_problem"]
+
+
+def test_a_rewritten_newest_event_is_reported_by_its_head(
+    lixia: OfficeClient, office_events: list[dict[str, Any]]
+) -> None:
+    push(lixia, office_events)
+    head = {"count": 8, "last_id": 8, "hash": "e" * 64}
+    answer = lixia.post("/v1/audit", {"events": [], "head": head}).json()
+    assert answer["broken_at"] == 8 and "rewritten" in answer["head_problem"]
+
+
+def test_a_head_that_agrees_is_not_a_problem(
+    lixia: OfficeClient, office_events: list[dict[str, Any]]
+) -> None:
+    head = {"count": 8, "last_id": 8, "hash": office_events[-1]["hash"]}
+    answer = lixia.post("/v1/audit", {"events": office_events, "head": head}).json()
+    assert answer["broken_at"] is None and answer["head_problem"] is None

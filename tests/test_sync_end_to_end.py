@@ -374,3 +374,19 @@ def test_an_encrypted_office_register_bootstraps_pulls_and_pushes_like_a_plain_o
         "13900002222"
     )
     assert_in_step()
+
+
+def test_audit_events_removed_after_they_were_sent_are_reported_by_headquarters(
+    synced: World,
+) -> None:
+    kept = db.execute_sql("SELECT min(id) FROM person").fetchone()[0]
+    for _ in range(3):
+        with write_transaction():
+            audit.record(CLERK, "person.read", kept, key="id")
+    assert synced.sync().audit.broken_at is None
+    newest = db.execute_sql("SELECT max(id) FROM audit_event").fetchone()[0]
+    db.execute_sql("DELETE FROM audit_event WHERE id > ?", (newest - 2,))  # cover one's tracks
+    report = synced.sync()
+    assert report.audit.broken_at == newest - 1
+    assert any("newest were removed" in w for w in report.warnings)
+    assert not audit.verify_chain().intact  # and the office's own check agrees
