@@ -6,15 +6,20 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+import peewee
 
 from desktop.app.config import DEFAULT_THEME, TEXT_SIZES, AppConfig, ReaderMode
 from desktop.app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from desktop.cli_common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, home_of, open_home
 from models import keystore
 from models.actor import Actor
-from models.db import current_passphrase
+from models.cipher import DATABASE_ERRORS
+from models.db import classify_database_error, current_passphrase
 from models.enums import Role
-from models.errors import InvalidRequest
+from models.errors import InvalidRequest, KeyRequired, RegisterUnavailable, WrongPassphrase
 from models.home import OfficeHome
 from models.staff import WeakStaffPassword, set_password
 
@@ -104,15 +109,37 @@ def cmd_app(args: argparse.Namespace) -> int:
         **{name: value for name, value in given.items() if value is not None},
     )
     try:
-        home = unlocked(home_of(args), config.lang, config.text_size)
-        if home is None:
-            return EXIT_OK
-        run(home, config)
+        with problems_on_screen(home_of(args), config.lang, config.text_size):
+            home = unlocked(home_of(args), config.lang, config.text_size)
+            if home is None:
+                return EXIT_OK
+            run(home, config)
     except tkinter.TclError as exc:
         raise CliError(
             EXIT_USAGE, f"cannot open the application's window ({exc}): is DISPLAY set?"
         ) from exc
     return EXIT_OK
+
+
+@contextmanager
+def problems_on_screen(home: OfficeHome, lang: str, text_size: int = 14) -> Iterator[None]:
+    """Show a register that cannot be opened in a window (a desktop icon has no terminal),
+    then let the error go on to the command line's message and exit code."""
+    try:
+        yield
+    except (KeyRequired, WrongPassphrase):
+        raise  # the passphrase window has already said so
+    except (RegisterUnavailable, peewee.DatabaseError, *DATABASE_ERRORS) as exc:
+        error = (
+            exc
+            if isinstance(exc, RegisterUnavailable)
+            else classify_database_error(exc, home.register_path)
+        )
+        from desktop.app.problem_window import show_problem
+
+        with suppress(Exception):  # no display: stderr alone says it
+            show_problem(error, lang, text_size)
+        raise error from exc
 
 
 def unlocked(home: OfficeHome, lang: str, text_size: int = 14) -> OfficeHome | None:
@@ -198,10 +225,11 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         reader=ReaderMode.NONE if args.no_reader else ReaderMode.PCSC,
     )
     try:
-        home = unlocked(home_of(args), args.lang)
-        if home is None:
-            return EXIT_OK
-        run_kiosk(home, config)
+        with problems_on_screen(home_of(args), args.lang):
+            home = unlocked(home_of(args), args.lang)
+            if home is None:
+                return EXIT_OK
+            run_kiosk(home, config)
     except tkinter.TclError as exc:
         raise CliError(
             EXIT_USAGE, f"cannot open the kiosk's window ({exc}): is DISPLAY set?"

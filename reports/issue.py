@@ -49,9 +49,13 @@ class IssuedDocument:
 
 
 def check_writable(folder: Path) -> None:
-    """Prove that a file can be created in `folder` (before anything is numbered)."""
+    """Prove that a file can be created in `folder` (before anything is numbered). The folder
+    itself is created if missing, but never its parents: a mistyped path is refused, not
+    built."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.parent.is_dir():
+            raise FileNotFoundError(2, "its parent folder does not exist", str(folder.parent))
+        folder.mkdir(exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
             pass
     except OSError as exc:
@@ -60,9 +64,45 @@ def check_writable(folder: Path) -> None:
         ) from exc
 
 
+def check_destination(out: Path) -> None:
+    """Refuse a PDF destination that cannot be written, before a number is allocated: a name
+    too long for the file system, a folder given instead of a file, a folder that does not exist
+    (none is created), or one that cannot be written in."""
+    folder = out.parent
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise OutputNotWritable(
+            f"the folder {folder} {what}: choose another folder for the PDF, or create it "
+            "first (nothing was numbered)"
+        )
+    try:
+        longest = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        longest = 255
+    if len(os.fsencode(out.name)) > longest:
+        raise OutputNotWritable(
+            f"the file name {out.name[:40]}… is longer than this disk allows ({longest} bytes): "
+            "choose a shorter one (nothing was numbered)"
+        )
+    if out.is_dir():
+        raise OutputNotWritable(
+            f"{out} is a folder: give the PDF's file name, e.g. {out / 'statement.pdf'} "
+            "(nothing was numbered)"
+        )
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
+            pass
+    except OSError as exc:
+        raise OutputNotWritable(
+            f"cannot write in {folder} ({exc.strerror}): choose another folder for the PDF "
+            "(nothing was numbered)"
+        ) from exc
+
+
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, then rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write `data` to `path` through a temporary file in the same folder (a short name, so a
+    long final name still fits), then rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pdf-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -151,7 +191,7 @@ def issue(
         raise ValueError(f"language must be one of {', '.join(LANGS)}")
     now = now or utc_now()
     out = out.absolute()
-    check_writable(out.parent)
+    check_destination(out)
     fresh = freshness()
     header = document_header(actor, kind, lang, now, fresh)
     today = now.astimezone().date()

@@ -155,3 +155,37 @@ def test_batch_from_a_file_lists_bad_and_unknown_ids(demo_home: Path, tmp_path: 
         "not in this office's register",
         "invalid ID number",
     ]
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        (lambda tmp: tmp / "nowhere" / "deeper" / "s.pdf", "does not exist"),
+        (lambda tmp: tmp, "is a folder"),
+        (lambda tmp: tmp / ("x" * 300 + ".pdf"), "longer than this disk allows"),
+    ],
+    ids=["missing-folder", "a-folder", "too-long"],
+)
+def test_a_destination_that_cannot_be_written_uses_no_number_and_creates_no_folder(
+    demo_home: Path, tmp_path: Path, where, said: str
+) -> None:
+    out = where(tmp_path)
+    card = sample(demo_home, "contributor")["card_no"]
+    result = run(
+        "statement", "--card", card, "--kind", "medical", "--out", str(out), home=demo_home
+    )
+    assert result.returncode == 2 and said in result.stderr, result.stderr
+    assert "office home" not in result.stderr and "nothing was numbered" in result.stderr
+    assert not (tmp_path / "nowhere").exists()
+    assert _statements(demo_home) == 0
+    ok = run(
+        "statement",
+        "--card",
+        card,
+        "--kind",
+        "medical",
+        "--out",
+        str(tmp_path / "m.pdf"),
+        home=demo_home,
+    )
+    assert ok.returncode == 0 and "-00001" in ok.stderr  # the first number is still free

@@ -132,13 +132,14 @@ def print_statement(
     """Write the rights record of `year` to the office's statements folder; print it with lp
     when a printer is configured ("default": the system's default printer)."""
     from models.home import OfficeHome
-    from reports.issue import issue
+    from reports.issue import check_writable, issue
     from reports.printing import send_to_printer
 
     home = OfficeHome(home_path)
     folder = home.path / STATEMENTS_FOLDER
 
     def work() -> Printed:
+        check_writable(folder)  # the office's own statements folder, made on first use
         draft = folder / f".rights-{year}-{person.id}-{uuid.uuid4().hex}.pdf"
         doc = issue(home, actor, "rights", draft, person=person, year=year, lang=lang)
         path = doc.path.with_name(f"{doc.number}-rights-{year}.pdf")

@@ -53,3 +53,38 @@ def test_the_app_command_opens_a_window_a_clerk_signs_in_to(
         app.terminate()
         _out, err = app.communicate(timeout=20)
     assert app.returncode == 0, err
+
+
+def test_a_damaged_register_opens_a_window_that_says_what_to_do_and_exits_3(
+    display: str, demo_home: Path, shots: Path, keep_screens: Path | None
+) -> None:
+    register = demo_home / "register.db"
+    data = bytearray(register.read_bytes())
+    data[:16] = b"garbage garbage!"
+    register.write_bytes(bytes(data))
+    argv = [str(COUNTERDESK), "--home", str(demo_home), "app", "--lang", "en", "--no-reader"]
+    app = subprocess.Popen(
+        argv, env=cli_env({"DISPLAY": display}), stderr=subprocess.PIPE, text=True
+    )
+    try:
+        window = xdotool("search", "--sync", "--class", "Tk", display=display).split()[0]
+        time.sleep(0.5)  # let it draw
+        shot = shots / "app-damaged-register.png"
+        subprocess.run(
+            ["import", "-window", "root", str(shot)],
+            env=cli_env({"DISPLAY": display}),
+            check=True,
+            timeout=30,
+        )
+        if keep_screens is not None:
+            keep_screens.mkdir(exist_ok=True)
+            shutil.copy2(shot, keep_screens / shot.name)
+        xdotool("windowfocus", "--sync", window, display=display)
+        xdotool("key", "Escape", display=display)
+        _out, err = app.communicate(timeout=20)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.communicate()
+    assert app.returncode == 3, err
+    assert "counterdesk db salvage" in err
