@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hq.errors import STATUS_OF, ErrorCode
+from models.replica import SERVER_TIME_HEADER
 
 KIB = 1024
 # The bulk routes carry up to 500 commands or 1,000 audit events; the others a few fields.
@@ -112,6 +113,7 @@ class RequestLimits:
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"),
+            (SERVER_TIME_HEADER.lower().encode(), now.encode()),
             *((k.encode(), v.encode()) for k, v in (headers or {}).items()),
         ]
         await send({"type": "http.response.start", "status": STATUS_OF[code], "headers": raw})

@@ -30,6 +30,7 @@ def served(tmp_path: Path) -> Iterator[ServedHq]:
 def _contract_error(response: httpx.Response, code: str) -> None:
     body = response.json()
     assert body["error"] == code and body["message"] and body["server_time"]
+    assert response.headers["counterdesk-server-time"] == body["server_time"]
 
 
 def test_a_huge_verify_body_is_refused_with_413_before_it_is_read(served: ServedHq) -> None:
