@@ -10,7 +10,7 @@ from pathlib import Path
 
 from desktop.cli_common import open_home
 from models.actor import Actor
-from models.clock import local_today
+from models.clock import local_today, year_ago
 from models.errors import InvalidRequest
 from models.lookup import KeyKind, find_one
 from reports.batch import BatchSummary, people_from_ids, people_of_district, run_batch
@@ -121,7 +121,7 @@ def cmd_statement(args: argparse.Namespace) -> int:
     if args.year:
         raise InvalidRequest("--year goes with --kind rights; use --from/--to for medical")
     date_to = args.date_to or today
-    date_from = args.date_from or date_to.replace(year=date_to.year - 1)
+    date_from = args.date_from or year_ago(date_to)
     return _done(
         issue(
             home,

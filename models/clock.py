@@ -156,3 +156,11 @@ def local_today() -> date:
 def this_month() -> date:
     """The first day of the current local month."""
     return local_today().replace(day=1)
+
+
+def year_ago(day: date) -> date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)

@@ -27,6 +27,7 @@ ALSO_ALLOWED: dict[str, set[str]] = {
     "bench/app.py": {"desktop"},
     "bench/app_child.py": {"desktop"},
     "bench/sync.py": {"desktop"},  # desktop.local_hq: `hq serve` as a child process
+    "bench/soak.py": {"desktop"},  # desktop.local_hq: the command line as child processes
 }
 TOOLKIT_EXCEPTIONS: dict[str, set[str]] = {
     "bench/app.py": {"tkinter", "ttkbootstrap"},

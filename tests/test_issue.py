@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from models.actor import Actor
-from models.clock import local_today, utc_now
+from models.clock import local_today, utc_now, year_ago
 from models.enums import CONTRIBUTION_STATUS_CODES, ContributionStatus, Insurance, Role
 from models.errors import InvalidRequest
 from models.lookup import KeyKind, find_one
@@ -25,6 +25,8 @@ from reports.issue import OutputNotWritable, document_header, issue
 from reports.model import AccountRow, MonthRow, YearRow
 from tests.pdf_helpers import scan_qr
 from tests.pinned_clock import AS_OF
+
+FULL_YEAR = AS_OF.year - 1  # the latest year wholly inside the 36 months
 
 pytestmark = pytest.mark.dates  # run again at the edges of months and years
 
@@ -44,18 +46,18 @@ def _sample(label: str):
 def test_a_rights_record_states_the_register_and_is_signed(demo, tmp_path: Path) -> None:
     person = _sample("contributor")
     out = tmp_path / "rights.pdf"
-    doc = issue(demo, SUPERVISOR, "rights", out, person=person, year=2025)
+    doc = issue(demo, SUPERVISOR, "rights", out, person=person, year=FULL_YEAR)
     text = _text(out)
     assert person.name in text and person.ssn in text
     assert doc.number in text and f"共 {doc.pages} 页" in text
     pension = db.execute_sql(
         "SELECT sum(personal_fen) FROM contribution WHERE person_id = ? AND insurance = 1 "
-        "AND period BETWEEN 202501 AND 202512 AND status != 2",
+        f"AND period BETWEEN {FULL_YEAR}01 AND {FULL_YEAR}12 AND status != 2",
         (person.id,),
     ).fetchone()[0]
     summary = db.execute_sql(
         "SELECT coalesce(sum(personal_fen), 0) FROM contribution_year WHERE person_id = ? "
-        "AND insurance = 1 AND year = 2025",
+        f"AND insurance = 1 AND year = {FULL_YEAR}",
         (person.id,),
     ).fetchone()[0]
     assert format_yuan(pension + summary, symbol="") in text
@@ -77,13 +79,14 @@ _TYPE_NAMES = {1: "养老保险", 2: "医疗保险", 3: "失业保险", 4: "工�
 def test_every_figure_of_a_contributors_year_agrees_with_the_register(demo, tmp_path: Path) -> None:
     person = _sample("contributor")
     out = tmp_path / "rights.pdf"
-    doc = issue(demo, SUPERVISOR, "rights", out, person=person, year=2025)
+    doc = issue(demo, SUPERVISOR, "rights", out, person=person, year=FULL_YEAR)
     lines = _text(out).splitlines()
     assert doc.pages == 1  # an ordinary contributor's year is one page
     months: dict[int, list[tuple]] = {}
     for row in db.execute_sql(
         "SELECT period, insurance, base_fen, employer_fen, personal_fen, status, posted_date "
-        "FROM contribution WHERE person_id = ? AND period BETWEEN 202501 AND 202512 "
+        "FROM contribution WHERE person_id = ? "
+        f"AND period BETWEEN {FULL_YEAR}01 AND {FULL_YEAR}12 "
         "ORDER BY period, insurance",
         (person.id,),
     ):
@@ -101,7 +104,8 @@ def test_every_figure_of_a_contributors_year_agrees_with_the_register(demo, tmp_
         summary = db.execute_sql(
             "SELECT coalesce(sum(months_paid), 0), coalesce(sum(base_total_fen), 0), "
             "coalesce(sum(employer_fen), 0), coalesce(sum(personal_fen), 0) "
-            "FROM contribution_year WHERE person_id = ? AND insurance = ? AND year = 2025",
+            "FROM contribution_year WHERE person_id = ? AND insurance = ? "
+            f"AND year = {FULL_YEAR}",
             (person.id, insurance),
         ).fetchone()
         if not rows and not summary[0]:
@@ -174,7 +178,7 @@ def test_the_rights_records_query_states_what_the_counters_overview_shows(demo) 
         "status FROM person ORDER BY id"
     ).fetchall():
         person = PersonSummary.from_row(row)
-        for year in (2023, 2024, 2025, 2026):
+        for year in range(AS_OF.year - 3, AS_OF.year + 1):
             expected = _from_overview(person, year, today)
             if not expected["year_totals"]:
                 with pytest.raises(InvalidRequest):
@@ -203,7 +207,7 @@ def test_a_medical_statement_balances_open_and_close_with_the_entries(demo, tmp_
         "medical",
         out,
         person=person,
-        date_from=AS_OF.replace(year=2025),
+        date_from=year_ago(AS_OF),
         date_to=AS_OF,
         lang="en",
     )
@@ -239,7 +243,14 @@ def test_a_missing_font_names_the_package_and_leaves_no_file(demo, tmp_path: Pat
 
 
 def test_the_daily_report_counts_the_days_statements(demo, tmp_path: Path) -> None:
-    issue(demo, SUPERVISOR, "rights", tmp_path / "r.pdf", person=_sample("contributor"), year=2025)
+    issue(
+        demo,
+        SUPERVISOR,
+        "rights",
+        tmp_path / "r.pdf",
+        person=_sample("contributor"),
+        year=FULL_YEAR,
+    )
     out = tmp_path / "daily.pdf"
     issue(demo, SUPERVISOR, "daily", out, date_from=local_today())
     text = _text(out)
@@ -248,7 +259,7 @@ def test_the_daily_report_counts_the_days_statements(demo, tmp_path: Path) -> No
 
 def test_the_audit_extract_masks_id_numbers(demo, tmp_path: Path) -> None:
     person = _sample("contributor")
-    issue(demo, SUPERVISOR, "rights", tmp_path / "r.pdf", person=person, year=2025)
+    issue(demo, SUPERVISOR, "rights", tmp_path / "r.pdf", person=person, year=FULL_YEAR)
     out = tmp_path / "audit.pdf"
     today = local_today()
     issue(demo, SUPERVISOR, "audit", out, date_from=today, date_to=today)
@@ -260,7 +271,7 @@ def test_the_printed_qr_code_scans_to_a_payload_the_office_key_verifies(
     demo, tmp_path: Path
 ) -> None:
     out = tmp_path / "rights.pdf"
-    doc = issue(demo, SUPERVISOR, "rights", out, person=_sample("arrears"), year=2026)
+    doc = issue(demo, SUPERVISOR, "rights", out, person=_sample("arrears"), year=FULL_YEAR)
     scanned = scan_qr(out, tmp_path)
     assert scanned == doc.qr_payload
     facts = verify(demo.signing_key(), scanned)

@@ -4,7 +4,6 @@ or saved."""
 from __future__ import annotations
 
 import tkinter as tk
-from datetime import date
 from typing import Any
 
 import ttkbootstrap as ttk
@@ -22,18 +21,10 @@ from desktop.app.widgets.office_fields import (
     on_enter,
 )
 from desktop.app.widgets.print_dialog import printer_hint
-from models.clock import local_today
+from models.clock import local_today, year_ago
 from models.permissions import Permission
 
 YEARS_BACK = 30
-
-
-def year_ago(day: date) -> date:
-    """The same day a year earlier (28 February for 29 February)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
 
 
 class StatementScreen(DocumentScreen):
