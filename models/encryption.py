@@ -33,8 +33,14 @@ from models.cipher import (
     passphrase_problem,
     proven_key,
 )
-from models.db import close_register, forget_facts, forget_passphrase, register_facts
-from models.errors import DamagedRegister, InvalidRequest, RegisterInUse
+from models.db import (
+    classify_database_error,
+    close_register,
+    forget_facts,
+    forget_passphrase,
+    register_facts,
+)
+from models.errors import InvalidRequest, RegisterInUse, RegisterUnavailable
 from models.reglock import RegisterLock
 
 PARTIAL_SUFFIX = ".encrypting"
@@ -165,9 +171,9 @@ def _export(path: Path, partial: Path, passphrase: str) -> dict[str, int]:
         conn.execute(f"PRAGMA encrypted.application_id = {app_id}")
         conn.execute("DETACH DATABASE encrypted")
     except DATABASE_ERRORS as exc:
-        raise DamagedRegister(
-            f"{path} could not be read for encryption ({exc}); it was left as it was"
-        ) from exc
+        # busy, a full disk or an I/O error are said as such; "damaged" only when SQLite's
+        # check of the file agrees (the file is left as it was either way)
+        raise classify_database_error(exc, path) from exc
     finally:
         conn.close()
     return counts
@@ -191,9 +197,9 @@ def _verify(partial: Path, passphrase: str, expected: dict[str, int]) -> None:
     finally:
         conn.close()
     if result != "ok" or counts != expected:
-        raise DamagedRegister(
+        raise RegisterUnavailable(
             f"the encrypted copy of {partial.with_suffix('')} did not check out "
-            f"({result}); the plain file was left as it was"
+            f"({result}); the plain file was left as it was: check the disk and try again"
         )
 
 

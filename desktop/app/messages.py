@@ -6,6 +6,10 @@ mapping show their English text inside a translated frame sentence.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import peewee
+
 from cards.errors import (
     FIELD_LABELS,
     CardError,
@@ -20,7 +24,9 @@ from cards.errors import (
     WrongPin,
 )
 from desktop.app.i18n import N_, _, ngettext
+from models.cipher import DATABASE_ERRORS
 from models.credentials import WeakPassword
+from models.db import classify_database_error
 from models.errors import (
     CredentialLocked,
     InvalidRequest,
@@ -28,9 +34,11 @@ from models.errors import (
     RegisterError,
     RegisterUnavailable,
 )
+from models.home import REGISTER_FILE
 from models.idnumber import IdProblem, InvalidIdNumber
 from models.people import InvalidCardNumber, InvalidNameQuery
 from models.permissions import PermissionDenied
+from models.schema import db
 from models.staff import (
     AccountDisabled,
     AccountLocked,
@@ -91,7 +99,10 @@ def id_problem(exc: InvalidIdNumber) -> str:
 
 
 def error_message(exc: BaseException) -> str:
-    """A translated message for `exc`, fit to show the clerk."""
+    """A translated message for `exc`, fit to show the clerk. A SQLite failure is first told
+    apart (busy, full disk, I/O, damage confirmed by SQLite's check) as the command line does."""
+    if isinstance(exc, (peewee.DatabaseError, *DATABASE_ERRORS)):
+        exc = classify_database_error(exc, Path(db.database or REGISTER_FILE))
     for kind, render in _RENDERERS:
         if isinstance(exc, kind):
             return render(exc)
