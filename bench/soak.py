@@ -62,6 +62,7 @@ class Tally:
     other_exits: list[str] = field(default_factory=list)
     deleted_while_open: list[str] = field(default_factory=list)
     hq_kills: int = 0
+    batch_statements: int = 0
     app_runs: int = 0
     app_cards: int = 0
     fd_scans: int = 0
@@ -187,10 +188,10 @@ class Soak:
         )
         try:
             rows = conn.execute(
-                "SELECT p.ssn FROM person p WHERE EXISTS (SELECT 1 FROM contribution_year y "
-                "WHERE y.person_id = p.id AND y.year = ? AND y.months_paid > 0) "
+                "SELECT p.ssn FROM person p WHERE EXISTS (SELECT 1 FROM contribution c "
+                "WHERE c.person_id = p.id AND c.period BETWEEN ? AND ?) "
                 "ORDER BY p.id DESC LIMIT ?",
-                (year, count),
+                (year * 100 + 1, year * 100 + 12, count),
             ).fetchall()
         finally:
             conn.close()
@@ -240,6 +241,11 @@ class Soak:
                 "2",
             )
             self.tally.record("batch", done)
+            summary = next(out.glob("*-summary.json"), None)
+            if summary is not None:
+                made = json.loads(summary.read_text())
+                with self.tally.lock:
+                    self.tally.batch_statements += int(made.get("made", 0))
 
     def backup_worker(self) -> None:
         """A checked backup every 10 s."""
@@ -318,6 +324,8 @@ class Soak:
         sample = self.sample(4 * 6)
         year = local_today().year - 1
         batch_ids = self.contributors(year, 60)
+        if not batch_ids:
+            raise RuntimeError(f"no one in the demo district paid contributions in {year}")
         sync = subprocess.Popen(
             [*counterdesk_command(), "--home", str(self.home), "sync"],
             stdout=subprocess.DEVNULL,
@@ -439,6 +447,7 @@ class Soak:
             "hq_kills": self.tally.hq_kills,
             "app_runs": self.tally.app_runs,
             "app_cards_served": self.tally.app_cards,
+            "batch_statements": self.tally.batch_statements,
             "fd_scans": self.tally.fd_scans,
             "checks": checks,
             "last_sync_exit": last_sync.returncode if last_sync else None,

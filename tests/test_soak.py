@@ -44,4 +44,5 @@ def test_a_busy_office_on_one_register_loses_nothing_and_never_says_damaged(
     for kind in ("statement", "card report-lost", "card cancel-loss", "lookup", "batch", "backup"):
         assert runs.get(f"{kind} exit 0", 0) > 0, (kind, runs)
     assert result["hq_kills"] >= 2 and result["app_cards_served"] > 0
+    assert result["batch_statements"] > 0
     assert checks["cards_touched"] > 0 and checks["outbox_items"] > 0

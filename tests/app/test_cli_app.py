@@ -22,6 +22,20 @@ def _title_becomes(window: str, words: str, display: str) -> str:
         time.sleep(0.05)
 
 
+def _screenshot(display: str, shots: Path, keep: Path | None, name: str) -> None:
+    """The whole screen into shots/NAME.png (and keep/ when screenshots are kept)."""
+    shot = shots / f"{name}.png"
+    subprocess.run(
+        ["import", "-window", "root", str(shot)],
+        env=cli_env({"DISPLAY": display}),
+        check=True,
+        timeout=30,
+    )
+    if keep is not None:
+        keep.mkdir(exist_ok=True)
+        shutil.copy2(shot, keep / shot.name)
+
+
 def test_the_app_command_opens_a_window_a_clerk_signs_in_to(
     display: str, demo_home: Path, shots: Path, keep_screens: Path | None
 ) -> None:
@@ -40,15 +54,7 @@ def test_the_app_command_opens_a_window_a_clerk_signs_in_to(
         xdotool("type", "--delay", "10", "demo-2026", display=display)
         xdotool("key", "Return", display=display)
         assert _title_becomes(window, "Next customer", display).endswith("Next customer")
-        subprocess.run(
-            ["import", "-window", "root", str(shots / "app-process.png")],
-            env=cli_env({"DISPLAY": display}),
-            check=True,
-            timeout=30,
-        )
-        if keep_screens is not None:
-            keep_screens.mkdir(exist_ok=True)
-            shutil.copy2(shots / "app-process.png", keep_screens / "app-process.png")
+        _screenshot(display, shots, keep_screens, "app-process")
     finally:
         app.terminate()
         _out, err = app.communicate(timeout=20)
@@ -69,16 +75,7 @@ def test_a_damaged_register_opens_a_window_that_says_what_to_do_and_exits_3(
     try:
         window = xdotool("search", "--sync", "--class", "Tk", display=display).split()[0]
         time.sleep(0.5)  # let it draw
-        shot = shots / "app-damaged-register.png"
-        subprocess.run(
-            ["import", "-window", "root", str(shot)],
-            env=cli_env({"DISPLAY": display}),
-            check=True,
-            timeout=30,
-        )
-        if keep_screens is not None:
-            keep_screens.mkdir(exist_ok=True)
-            shutil.copy2(shot, keep_screens / shot.name)
+        _screenshot(display, shots, keep_screens, "app-damaged-register")
         xdotool("windowfocus", "--sync", window, display=display)
         xdotool("key", "Escape", display=display)
         _out, err = app.communicate(timeout=20)
