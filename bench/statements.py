@@ -121,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     singles, batch_people = people[: args.singles], people[args.singles :]
     single_ms, bare_ms, own_ms, own_texts = [], [], [], []
+    (work / "single").mkdir()  # issue() writes into an existing folder only
     for person in singles:
         start = time.perf_counter()
         made = issue(
