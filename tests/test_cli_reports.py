@@ -12,8 +12,6 @@ from pypdf import PdfReader
 
 from tests.cli_helpers import run, sample
 
-pytestmark = pytest.mark.dates  # run again at the edges of months and years
-
 
 def _statements(home: Path) -> int:
     conn = sqlite3.connect(home / "register.db")
@@ -23,6 +21,7 @@ def _statements(home: Path) -> int:
         conn.close()
 
 
+@pytest.mark.dates
 def test_statement_writes_a_pdf_and_says_its_number(demo_home: Path, tmp_path: Path) -> None:
     card = sample(demo_home, "arrears")
     out = tmp_path / "s.pdf"
@@ -78,6 +77,7 @@ def test_statement_into_an_unwritable_folder_exits_2(demo_home: Path, tmp_path: 
     assert result.returncode == 2 and "choose another folder" in result.stderr
 
 
+@pytest.mark.dates
 def test_report_daily_and_audit(demo_home: Path, tmp_path: Path) -> None:
     assert run("report", "daily", "--out", str(tmp_path / "d.pdf"), home=demo_home).returncode == 0
     result = run(
@@ -97,6 +97,7 @@ def test_report_daily_and_audit(demo_home: Path, tmp_path: Path) -> None:
     assert "Audit" in PdfReader(tmp_path / "a.pdf").pages[0].extract_text()
 
 
+@pytest.mark.dates
 def test_batch_makes_one_pdf_per_person_and_resumes(demo_home: Path, tmp_path: Path) -> None:
     out = tmp_path / "batch"
     first = run(

@@ -40,8 +40,6 @@ from tests.app.conftest import Sample
 from tests.app.driver import FakeClock, pump_until
 from tests.cli_helpers import COUNTERDESK, cli_env
 
-pytestmark = pytest.mark.dates  # run again at the edges of months and years
-
 CARD_PIN = "123456"
 TRAINER = Actor("clerk01", Role.CLERK)
 FAST = {"tick_ms": 30, "status_refresh_ms": 200}
@@ -169,6 +167,7 @@ def _open_by_card(kiosk: KioskDriver, sample: Sample) -> Any:
 # the card ------------------------------------------------------------------------------------
 
 
+@pytest.mark.dates
 def test_a_card_and_its_pin_show_the_holders_own_record_as_the_register_adds_it_up(
     make_kiosk: Callable[..., KioskDriver], samples: dict[str, Sample]
 ) -> None:
@@ -378,6 +377,7 @@ def test_print_without_a_printer_says_to_ask_at_the_counter(
     kiosk.wait_for("record")
 
 
+@pytest.mark.dates
 def test_print_with_a_printer_writes_the_statement_and_hands_it_to_lp(
     make_kiosk: Callable[..., KioskDriver],
     samples: dict[str, Sample],

@@ -24,8 +24,6 @@ from reports.printing import PrintFailed
 from tests.app.conftest import Sample
 from tests.app.driver import AppDriver
 
-pytestmark = pytest.mark.dates  # run again at the edges of months and years
-
 KEYS = [screen.key for screen in SCREENS]
 
 
@@ -64,6 +62,7 @@ def test_a_clerk_is_refused_the_document_screens(make_app: Callable[..., AppDriv
         assert "cannot open" in app.window.notice.cget("text")
 
 
+@pytest.mark.dates
 def test_a_supervisor_makes_a_statement_and_the_pdf_names_the_person(
     make_app: Callable[..., AppDriver], demo: OfficeHome, samples: dict[str, Sample]
 ) -> None:
@@ -146,6 +145,7 @@ def _run_batch(app: AppDriver, screen: object) -> office_batch.BatchOutcome:
     return screen.outcome  # type: ignore[attr-defined]
 
 
+@pytest.mark.dates
 def test_a_batch_of_an_ids_file_ends_with_a_summary_that_lists_the_failures(
     make_app: Callable[..., AppDriver], samples: dict[str, Sample], tmp_path: Path
 ) -> None:
@@ -231,6 +231,7 @@ def test_a_batch_goes_on_when_the_language_changes_and_its_summary_follows(
     assert rebuilt.outcome.progress.made == 1 and rebuilt.job is None
 
 
+@pytest.mark.dates
 def test_the_daily_report_is_written_and_says_where(
     make_app: Callable[..., AppDriver], demo: OfficeHome
 ) -> None:
@@ -250,6 +251,7 @@ def test_the_daily_report_is_written_and_says_where(
     app.screenshot("docs-daily-en")
 
 
+@pytest.mark.dates
 def test_the_audit_log_lists_the_lookups_masked_pages_and_verifies_intact(
     make_app: Callable[..., AppDriver],
     demo: OfficeHome,

@@ -16,11 +16,10 @@ from models.schema import AuditEvent, Card, Outbox, QueryCredential, ServiceVisi
 from tests.app.conftest import Sample
 from tests.app.driver import AppDriver
 
-pytestmark = pytest.mark.dates  # run again at the edges of months and years
-
 FAST = {"status_refresh_ms": 100, "tick_ms": 50}
 
 
+@pytest.mark.dates
 def test_an_id_number_is_checked_as_typed_and_opens_the_customer(
     make_app: Callable[..., AppDriver], demo_ssn: str
 ) -> None:
@@ -69,6 +68,7 @@ def test_a_name_lists_the_matches_and_enter_opens_the_one_picked(
     assert AuditEvent.select().where(AuditEvent.action == "person.search").count() == 1
 
 
+@pytest.mark.dates
 def test_months_in_arrears_are_marked(
     make_app: Callable[..., AppDriver], samples: dict[str, Sample]
 ) -> None:
@@ -153,6 +153,7 @@ def test_a_wrong_query_password_shows_the_tries_left_and_a_reset_needs_confirmin
     assert panel.password_state.cget("text") == "✔ Query password correct"
 
 
+@pytest.mark.dates
 def test_a_supervisor_prints_a_statement_to_a_pdf_in_the_statements_folder(
     make_app: Callable[..., AppDriver], demo: OfficeHome, demo_ssn: str
 ) -> None:
