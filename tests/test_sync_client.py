@@ -227,6 +227,7 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
         (_error(403, "out_of_scope", "not your district"), OutOfScope, "not your district"),
         (_error(404, "not_found", "nobody"), NotFoundAtHeadquarters, "nobody"),
         (_error(429, "rate_limited", "slow down", {"Retry-After": "12"}), RateLimited, "slow"),
+        (_error(503, "server_busy", "busy", {"Retry-After": "12"}), RateLimited, "is busy"),
     ],
 )
 def test_each_refusal_has_its_own_error(server, reply, kind, words) -> None:
