@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from models import audit_head
 from models.schema import db, write_transaction
 from sync import state
 from sync.client import HqClient
@@ -170,16 +171,19 @@ def push_audit(client: HqClient) -> AuditOutcome:
             return AuditOutcome(sent, cursor, answer.broken_at, answer.head_problem)
 
 
-_LOG_END = (
-    "SELECT (SELECT count(*) FROM audit_event), e.id, e.hash FROM audit_event e "
-    "ORDER BY e.id DESC LIMIT 1"
-)
+_NEWEST = "SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1"
 
 
 def _head_to_send() -> dict[str, int | str]:
     """The log as it is now: how many events, the newest's id and hash (headquarters compares
-    them with what it received; the signed head checks the same locally)."""
-    row = db.execute_sql(_LOG_END).fetchone()
-    if row is None:
+    them with what it received; the signed head checks the same locally). The count is the
+    signed head's, kept as events are appended; the table is counted only without one."""
+    newest = db.execute_sql(_NEWEST).fetchone()
+    if newest is None:
         return {"count": 0, "last_id": 0, "hash": ""}
-    return {"count": int(row[0]), "last_id": int(row[1]), "hash": str(row[2])}
+    head = audit_head.read_head()
+    if head is not None and head.count >= 0:
+        count = head.count
+    else:
+        count = db.execute_sql("SELECT count(*) FROM audit_event").fetchone()[0]
+    return {"count": int(count), "last_id": int(newest[0]), "hash": str(newest[1])}
