@@ -215,6 +215,8 @@ def open_register(
     db.init(str(path), pragmas=PRAGMAS, timeout=5)
     try:
         db.connect()
+        if _key(path) not in _facts:  # created just now: ask the connection, not the file
+            _facts[_key(path)] = _facts_of_open(key)
         migrate(db)
     except (*DATABASE_ERRORS, peewee.DatabaseError) as exc:
         close_register()
@@ -223,6 +225,14 @@ def open_register(
         close_register()
         raise
     return db
+
+
+def _facts_of_open(key: str | None) -> FileFacts:
+    """The facts of the register `db` has just created (plain, or encrypted with its salt)."""
+    if key is None:
+        return FileFacts(FileKind.PLAIN)
+    salt = db.execute_sql("PRAGMA cipher_salt").fetchone()[0]
+    return FileFacts(FileKind.ENCRYPTED, bytes.fromhex(salt))
 
 
 def _use_driver(key: str | None, passphrase: str | None = None) -> None:

@@ -258,3 +258,24 @@ def test_output_cut_short_by_the_reader_is_not_an_error(demo_home: Path) -> None
     done = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True)
     assert "Broken pipe" not in done.stderr
     assert "check the office home" not in done.stderr
+
+
+def test_a_register_created_here_is_never_read_outside_sqlite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from models import cipher
+    from models import db as register_db
+
+    opened: list[Path] = []
+    real = cipher.read_facts
+    monkeypatch.setattr(register_db, "read_facts", lambda p: opened.append(p) or real(p))
+    for passphrase in (None, "泉城 office passphrase 2026"):
+        home = OfficeHome(tmp_path / f"home-{passphrase is None}", passphrase)
+        home.create("370102", "x", passphrase=passphrase)
+        assert home.is_encrypted() is (passphrase is not None)
+        home.signing_key()
+        close_register()
+        home.open()  # opened again: the facts learned at creation, with the salt, serve
+        assert home.is_encrypted() is (passphrase is not None)
+        close_register()
+    assert opened == []
