@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from models.schema import db
+from models.schema import beside_register, db
 
 HEAD_SETTING = "audit_head"
 KEY_FILE = "keys/audit-head.key"
@@ -37,13 +37,6 @@ class Head:
     last_id: int
     hash: str
     seal: str = ""
-
-
-def _key_path() -> Path | None:
-    name = db.database
-    if not name or name.startswith(":memory:") or name.startswith("file::memory:"):
-        return None
-    return Path(name).absolute().parent / KEY_FILE
 
 
 @lru_cache(maxsize=8)
@@ -68,7 +61,7 @@ def _key_at(path: Path) -> bytes:
 
 
 def _key() -> bytes | None:
-    path = _key_path()
+    path = beside_register(KEY_FILE)
     return None if path is None else _key_at(path)
 
 

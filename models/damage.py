@@ -22,6 +22,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from models.cipher import DATABASE_ERRORS, key_pragma
 from models.errors import DamagedRegister, RegisterUnavailable
+from models.sqlite_failures import Failure, failure_of
 
 SALVAGE_ADVICE = (
     "first save the commands not yet sent to headquarters and the audit log with "
@@ -40,12 +41,11 @@ def integrity_verdict(path: Path, key: str | None = None) -> str | None:
     try:
         conn = _connect(path, key)
     except DATABASE_ERRORS as exc:
-        return str(exc) if "not a database" in str(exc) else None
+        return str(exc) if failure_of(exc) is Failure.NOT_A_DATABASE else None
     try:
         return str(conn.execute("PRAGMA quick_check(1)").fetchone()[0])
     except DATABASE_ERRORS as exc:
-        text = str(exc)
-        return None if "locked" in text or "busy" in text else text
+        return None if failure_of(exc) is Failure.BUSY else str(exc)
     finally:
         conn.close()
 

@@ -19,16 +19,11 @@ MARK_FILE = "statement-numbers.mark"
 KEEP_PREFIXES = 62  # days of prefixes kept: a restore goes back days, not months
 
 
-def mark_path(register_file: str) -> Path | None:
-    """The mark file of the register at `register_file` (None for an in-memory register)."""
-    if not register_file or register_file.startswith(":memory:"):
-        return None
-    return Path(register_file).absolute().parent / MARK_FILE
-
-
-def read_marks(path: Path) -> dict[str, int]:
+def read_marks(path: Path | None) -> dict[str, int]:
     """Every day's last allocated number, by prefix; empty for a missing or unreadable file
-    (the register's own records still count: see `last_allocated`)."""
+    (the register's own records still count)."""
+    if path is None:
+        return {}
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
@@ -38,19 +33,12 @@ def read_marks(path: Path) -> dict[str, int]:
     return {str(k): int(v) for k, v in data.items() if isinstance(v, int)}
 
 
-def last_allocated(path: Path | None, prefix: str) -> int:
-    """The last number the mark file holds for `prefix` (0 when none)."""
-    return 0 if path is None else read_marks(path).get(prefix, 0)
-
-
-def raise_mark(path: Path | None, prefix: str, last: int) -> None:
-    """Record `last` as the last number allocated under `prefix` (never lowers the mark)."""
-    if path is None:
+def raise_mark(path: Path | None, marks: dict[str, int], prefix: str, last: int) -> None:
+    """Record `last` as the last number allocated under `prefix` in the file `path`, whose
+    content `marks` the caller read in the same write transaction (never lowers the mark)."""
+    if path is None or marks.get(prefix, 0) >= last:
         return
-    marks = read_marks(path)
-    if marks.get(prefix, 0) >= last:
-        return
-    marks[prefix] = last
+    marks = {**marks, prefix: last}
     kept = dict(sorted(marks.items(), key=lambda item: item[0][-9:])[-KEEP_PREFIXES:])
     temp = path.with_name(f".{path.name}.{os.getpid()}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -8,6 +8,7 @@ so a person's 36 months are one contiguous range on disk.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from pathlib import Path
 
 from peewee import (
     SQL,
@@ -29,6 +30,15 @@ from models.fields import UtcDateTimeField
 
 # Created late: `models.db.open_register` calls `db.init(path, pragmas=...)`.
 db = SqliteDatabase(None)
+
+
+def beside_register(name: str) -> Path | None:
+    """The path of the file `name` in the folder of the open register (None for an in-memory
+    register): the files that must outlive the register itself (marks, keys)."""
+    database = db.database
+    if not database or database.startswith((":memory:", "file::memory:")):
+        return None
+    return Path(database).absolute().parent / name
 
 
 def write_transaction() -> AbstractContextManager[object]:

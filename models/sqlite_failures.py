@@ -13,6 +13,7 @@ checkpoint, a full disk or a busy writer is never "damage".
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from enum import StrEnum
 
@@ -91,8 +92,6 @@ def _one(exc: BaseException) -> Failure:
 
 
 def _os_failure(exc: OSError) -> Failure:
-    import errno
-
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return Failure.FULL
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):

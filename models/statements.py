@@ -17,9 +17,9 @@ from models import audit, outbox
 from models.actor import Actor
 from models.clock import utc_now
 from models.errors import NotFound
-from models.number_mark import last_allocated, mark_path, raise_mark
+from models.number_mark import MARK_FILE, raise_mark, read_marks
 from models.permissions import Permission, require
-from models.schema import Statement, db, write_transaction
+from models.schema import Statement, beside_register, db, write_transaction
 
 KINDS = ("rights", "medical", "daily", "audit")
 
@@ -76,11 +76,12 @@ def allocate_many(
         last = db.execute_sql(
             "SELECT max(number) FROM statement WHERE number LIKE ?", (prefix + "%",)
         ).fetchone()[0]
-        mark = mark_path(db.database)
+        mark = beside_register(MARK_FILE)
+        marks = read_marks(mark)
         in_register = int(last[len(prefix) :]) if last else 0
-        first = max(in_register, last_allocated(mark, prefix)) + 1
+        first = max(in_register, marks.get(prefix, 0)) + 1
         numbers = [f"{prefix}{first + i:05d}" for i in range(len(person_ids))]
-        raise_mark(mark, prefix, first + len(person_ids) - 1)  # before the commit
+        raise_mark(mark, marks, prefix, first + len(person_ids) - 1)  # before the commit
         Statement.insert_many(
             [
                 {
