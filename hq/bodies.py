@@ -95,9 +95,16 @@ class VerifyBody(_Body):
 # -- answers (documentation) ------------------------------------------------------------------
 
 
+class WorkstationOut(BaseModel):
+    id: str
+    code: str | None
+    kind: str | None
+
+
 class OfficeOut(BaseModel):
     id: str
     districts: list[str]
+    workstation: WorkstationOut | None = None
 
 
 class ErrorOut(BaseModel):
@@ -195,6 +202,7 @@ class PersonOut(BaseModel):
 class StatementOut(BaseModel):
     number: str
     office: str
+    workstation: str | None = None
     kind: str
     printed_at: str
     person: str | None

@@ -143,13 +143,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_enrol_office(args: argparse.Namespace) -> int:
     """Enrol an office and print its token once."""
     store.connect(args.db)
-    token = offices.enrol_office(args.office, args.district, args.name, new_token=args.new_token)
+    token = offices.enrol_office(
+        args.office, args.district, args.name, new_token=args.new_token, kind=args.kind
+    )
+    found = offices.find_office(args.office)
     print(token)
     _say(
-        f"office {args.office} enrolled for {', '.join(sorted(set(args.district)))}. The token "
-        "above is shown only this once: give it to the office over a safe channel "
-        "(it is stored only as a hash)"
+        f"office {args.office} enrolled for {', '.join(sorted(set(args.district)))}; its own "
+        f"workstation is {found.code if found else '?'}. The token above is shown only this "
+        "once: give it to the office over a safe channel (it is stored only as a hash). More "
+        "workstations: `counterdesk hq enrol-workstation`"
     )
+    return EXIT_OK
+
+
+@_guarded
+def cmd_enrol_workstation(args: argparse.Namespace) -> int:
+    """Enrol a workstation of an office and print its token once."""
+    store.connect(args.db)
+    made = offices.enrol_workstation(args.office, args.kind, code=args.code, name=args.name)
+    print(made.token)
+    _say(
+        f"workstation {made.code} ({made.kind}) of office {args.office} enrolled as {made.id}. "
+        "The token above is shown only this once: enrol the workstation's home with it "
+        "(`counterdesk sync enrol`)"
+    )
+    return EXIT_OK
+
+
+@_guarded
+def cmd_offices(args: argparse.Namespace) -> int:
+    """List the enrolled offices and their workstations."""
+    store.connect(args.db)
+    rows = offices.listing()
+    lines = [
+        f"{r['office']:<16} {r['code'] or '-':<6} {r['kind'] or '-':<10} {r['id']:<24} "
+        f"{'revoked' if r['revoked'] else 'active':<8} {r['last_seen_at'] or 'never'}"
+        for r in rows
+    ]
+    _emit(args, {"workstations": rows}, "\n".join(lines) or "no office is enrolled")
     return EXIT_OK
 
 
@@ -280,7 +312,41 @@ def add_hq_commands(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="the office exists: give it a new token (the old one stops working)",
     )
+    p.add_argument(
+        "--kind",
+        choices=sorted(offices.KINDS),
+        default="counter",
+        help="what the office's own PC is (default counter)",
+    )
     p.set_defaults(func=cmd_enrol_office)
+
+    p = _with_db(
+        commands.add_parser(
+            "enrol-workstation",
+            help="enrol a workstation of an office and print its token once",
+            description="Enrol one more workstation (counter, kiosk, supervisor's desk, or the "
+            "office relay) of an enrolled office: its own token and code (statement numbers "
+            "carry it), the office's districts. The token is shown once.",
+        )
+    )
+    p.add_argument("--office", required=True, metavar="ID", help="the office's id")
+    p.add_argument("--kind", required=True, choices=sorted(offices.KINDS), help="what it is")
+    p.add_argument(
+        "--code", metavar="CODE", help="its code, a capital letter and 2-5 digits (default: next)"
+    )
+    p.add_argument("--name", help="a name people know it by (window 3, hall kiosk)")
+    p.set_defaults(func=cmd_enrol_workstation)
+
+    p = _with_db(
+        commands.add_parser(
+            "offices",
+            help="list the offices and their workstations",
+            description="List every enrolled office and workstation: code, kind, whether "
+            "revoked, last contact.",
+        )
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_offices)
 
     p = _with_db(
         commands.add_parser(

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from hq import register, store
+from hq import offices, register, store
 from hq.command_types import (
     Context,
     Handler,
@@ -92,7 +92,7 @@ def _person(ctx: Context, ssn: str, *, in_scope: bool = True) -> _Person:
         raise Rejected(
             RejectCode.OUT_OF_SCOPE,
             f"the person with ID number {mask_id_number(person.ssn)} belongs to district "
-            f"{person.district}, which office {ctx.office.id} does not serve: an office of "
+            f"{person.district}, which office {ctx.office.office_id} does not serve: an office of "
             f"district {person.district} must do this",
             person_id=person.id,
         )
@@ -121,7 +121,8 @@ def _card_change(ctx: Context, expected: CardStatus, new: CardStatus, action: st
         raise Rejected(
             RejectCode.OUT_OF_SCOPE,
             f"card {number} belongs to a person of district {district}, which office "
-            f"{ctx.office.id} does not serve: an office of district {district} must {action} it",
+            f"{ctx.office.office_id} does not serve: an office of district {district} must "
+            f"{action} it",
             person_id=person_id,
         )
     if normalise_id_number(payload.ssn) != ssn:
@@ -236,13 +237,21 @@ def _statement_issued(ctx: Context) -> int | None:
         raise Rejected(
             RejectCode.OUT_OF_SCOPE,
             f"statement number {payload.number} is of district {district}, which office "
-            f"{ctx.office.id} does not serve: check the office's district setting",
+            f"{ctx.office.office_id} does not serve: check the office's district setting",
         )
     if payload.kind not in KINDS:
         raise Rejected(
             RejectCode.INVALID_PAYLOAD,
             f"a statement's kind is one of {', '.join(KINDS)}, not {payload.kind!r}: "
             "report it to support",
+        )
+    parts = payload.number.split("-")
+    if len(parts) == 4 and parts[2] != ctx.office.code:
+        raise Rejected(
+            RejectCode.INVALID_PAYLOAD,
+            f"statement number {payload.number} carries workstation {parts[2]}, but this is "
+            f"workstation {ctx.office.code}: the workstation's code setting must be checked by "
+            "support before more statements are printed",
         )
     person = _person(ctx, payload.ssn) if payload.ssn else None
     sha256 = payload.sha256.lower() if payload.sha256 else None
@@ -280,11 +289,11 @@ def _statement_printed(ctx: Context) -> int | None:
             f"headquarters has no statement {payload.number} (its statement.issued command was "
             "not accepted): see that rejection first",
         )
-    if existing.office_id != ctx.office.id:
+    if not offices.same_office(existing.office_id, ctx.office):
         raise Rejected(
             RejectCode.OUT_OF_SCOPE,
             f"statement {payload.number} was issued by office {existing.office_id}, not by "
-            f"office {ctx.office.id}",
+            f"office {ctx.office.office_id}",
             person_id=existing.person_id,
         )
     Statement.update(

@@ -1,7 +1,10 @@
-"""Enrolled offices: tokens (stored hashed), their districts (the scope) and signing keys.
+"""Enrolled offices and their workstations: tokens (stored hashed), districts (the scope),
+short codes and signing keys.
 
-A token reads `<office id>.<secret>`; the secret is 32 random bytes in urlsafe base64 and only
-its SHA-256 is stored, compared in constant time.
+A token reads `<row id>.<secret>`, where the row is an office or one of its workstations; the
+secret is 32 random bytes in urlsafe base64 and only its SHA-256 is stored, compared in constant
+time. Every row has a code unique in the city (`C03`: a letter for its kind, then digits), which
+the statement numbers it issues carry, so two workstations never need to agree on a number.
 """
 
 from __future__ import annotations
@@ -15,12 +18,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import peewee
+
 from hq import store
 from hq.errors import InvalidInput, NotFound
 from hq.schema import Office, OfficeDistrict, OfficeKey
 from models.clock import utc_now
 
 OFFICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+CODE = re.compile(r"^[A-Z][0-9]{2,5}$")
+KINDS = {"counter": "C", "kiosk": "K", "supervisor": "S", "relay": "R"}
 DISTRICT = re.compile(r"^\d{6}$")
 SIGNING_KEY = re.compile(r"^[0-9a-fA-F]{64}$")
 _NO_HASH = "0" * 64  # compared against when the office is unknown, to take the same time
@@ -28,19 +35,37 @@ _NO_HASH = "0" * 64  # compared against when the office is unknown, to take the 
 
 @dataclass(frozen=True)
 class EnrolledOffice:
-    """An office as the API sees it: who it is and the districts it serves."""
+    """Who sent a request: a row (the office's own, or one of its workstations), the office it
+    belongs to, and the districts that office serves.
+
+    `id` is the row: commands, audit chains, keys and statements are kept under it. `office` is
+    the office (the row itself when it has no parent): the scope and what the office shares.
+    """
 
     id: str
     name: str | None
     districts: tuple[str, ...]
+    office: str = ""
+    code: str | None = None
+    kind: str | None = None
+
+    @property
+    def office_id(self) -> str:
+        """The office this row belongs to."""
+        return self.office or self.id
 
     def serves(self, district: str | None) -> bool:
         """True if `district` is one of the office's districts."""
         return district in self.districts
 
     def as_json(self) -> dict[str, Any]:
-        """`{"id", "districts"}` as the contract shows an office."""
-        return {"id": self.id, "districts": list(self.districts)}
+        """`{"id", "districts", "workstation"}` as the contract shows an office: the office's
+        id, and the workstation that asked (`{"id", "code", "kind"}`)."""
+        return {
+            "id": self.office_id,
+            "districts": list(self.districts),
+            "workstation": {"id": self.id, "code": self.code, "kind": self.kind},
+        }
 
 
 def _secret_hash(secret: str) -> str:
@@ -54,23 +79,55 @@ def check_district(code: str) -> str:
     return code
 
 
+def check_kind(kind: str) -> str:
+    """A workstation kind (counter, kiosk, supervisor, relay), else InvalidInput."""
+    if kind not in KINDS:
+        raise InvalidInput(f"{kind!r} is not a workstation kind: one of {', '.join(KINDS)}")
+    return kind
+
+
+def _next_code(kind: str, wanted: str | None) -> str:
+    """`wanted` if it is a free code, else the next free code of the kind's letter (C01, C02,
+    ... C99, C100, ...). Runs inside the enrolling transaction."""
+    if wanted is not None:
+        if not CODE.match(wanted):
+            raise InvalidInput(
+                f"{wanted!r} is not a workstation code: a capital letter and 2-5 digits (C03)"
+            )
+        if Office.select().where(Office.code == wanted).exists():
+            raise InvalidInput(f"code {wanted} is taken: choose another, or leave --code out")
+        return wanted
+    letter = KINDS[kind]
+    used = {
+        int(row.code[1:])
+        for row in Office.select(Office.code).where(Office.code.startswith(letter))
+        if row.code and CODE.match(row.code)
+    }
+    serial = max(used, default=0) + 1
+    return f"{letter}{serial:02d}"
+
+
 def enrol_office(
     office_id: str,
     districts: Sequence[str],
     name: str | None = None,
     *,
     new_token: bool = False,
+    kind: str = "counter",
     now: datetime | None = None,
 ) -> str:
     """Enrol an office for `districts` and return its token (shown once, stored hashed).
 
-    An office already enrolled is refused unless `new_token`: then its token is replaced (the
-    old one stops working at once) and its districts (and name, if given) are set anew.
+    The office's own row is a workstation of `kind` too (a one-PC office needs nothing else)
+    and gets its code. An office already enrolled is refused unless `new_token`: then its token
+    is replaced (the old one stops working at once) and its districts (and name, if given) are
+    set anew; its code stays.
     """
     if not OFFICE_ID.match(office_id):
         raise InvalidInput(
             f"{office_id!r} is not an office id: 1-40 letters, digits, '-' or '_' (no dots)"
         )
+    check_kind(kind)
     codes = sorted({check_district(d) for d in districts})
     if not codes:
         raise InvalidInput("an office serves at least one district (--district CODE)")
@@ -78,6 +135,10 @@ def enrol_office(
     now = now or utc_now()
     with store.write_transaction():
         existing = Office.get_or_none(Office.id == office_id)
+        if existing is not None and existing.parent_id is not None:
+            raise InvalidInput(
+                f"{office_id} is a workstation of office {existing.parent_id}, not an office"
+            )
         if existing is not None and not new_token:
             raise InvalidInput(
                 f"office {office_id} is already enrolled: use --new-token to give it a new "
@@ -85,51 +146,150 @@ def enrol_office(
             )
         if existing is None:
             Office.insert(
-                id=office_id, name=name, token_hash=_secret_hash(secret), created_at=now
+                id=office_id,
+                name=name,
+                token_hash=_secret_hash(secret),
+                created_at=now,
+                code=_next_code(kind, None),
+                kind=kind,
             ).execute()
         else:
             changes: dict[Any, Any] = {Office.token_hash: _secret_hash(secret)}
             changes[Office.revoked_at] = None
             if name is not None:
                 changes[Office.name] = name
+            if existing.code is None:
+                changes[Office.code] = _next_code(kind, None)
+                changes[Office.kind] = kind
             Office.update(changes).where(Office.id == office_id).execute()
             OfficeDistrict.delete().where(OfficeDistrict.office == office_id).execute()
         OfficeDistrict.insert_many([{"office": office_id, "district": d} for d in codes]).execute()
     return f"{office_id}.{secret}"
 
 
+@dataclass(frozen=True)
+class NewWorkstation:
+    """A workstation just enrolled: its row id, code, kind and token (shown once)."""
+
+    id: str
+    code: str
+    kind: str
+    token: str
+
+
+def enrol_workstation(
+    office_id: str,
+    kind: str,
+    *,
+    code: str | None = None,
+    name: str | None = None,
+    now: datetime | None = None,
+) -> NewWorkstation:
+    """Enrol a workstation of an office (its own token and code; the office's districts).
+
+    The row's id is `<office>-<code>`; its token works at headquarters and at the office's
+    relay. A revoked or unknown office is refused.
+    """
+    check_kind(kind)
+    secret = secrets.token_urlsafe(32)
+    now = now or utc_now()
+    with store.write_transaction():
+        office = Office.get_or_none(Office.id == office_id)
+        if office is None or office.revoked_at is not None:
+            raise NotFound(f"there is no enrolled office {office_id}: enrol the office first")
+        if office.parent_id is not None:
+            raise InvalidInput(
+                f"{office_id} is a workstation of office {office.parent_id}: name the office"
+            )
+        chosen = _next_code(kind, code)
+        row_id = f"{office_id}-{chosen}"
+        if len(row_id) > 40 or Office.select().where(Office.id == row_id).exists():
+            raise InvalidInput(f"cannot name the workstation {row_id}: choose another --code")
+        Office.insert(
+            id=row_id,
+            name=name,
+            token_hash=_secret_hash(secret),
+            created_at=now,
+            parent=office_id,
+            code=chosen,
+            kind=kind,
+        ).execute()
+    return NewWorkstation(row_id, chosen, kind, f"{row_id}.{secret}")
+
+
+def give_codes() -> None:
+    """Give a code to every office row that has none (enrolled before workstations existed)."""
+    for row in Office.select().where(Office.code.is_null()).order_by(Office.created_at, Office.id):
+        Office.update(code=_next_code("counter", None), kind="counter").where(
+            Office.id == row.id
+        ).execute()
+
+
 def revoke_office(office_id: str, now: datetime | None = None) -> None:
-    """Revoke an office's token: its requests are refused from now on."""
+    """Revoke the token of an office (and so of its workstations) or of one workstation: its
+    requests are refused from now on."""
     with store.write_transaction():
         done = Office.update(revoked_at=now or utc_now()).where(Office.id == office_id).execute()
     if not done:
-        raise NotFound(f"there is no office {office_id}")
+        raise NotFound(f"there is no office or workstation {office_id}")
 
 
 def find_office(office_id: str) -> EnrolledOffice | None:
-    """The office with this id (revoked or not), or None."""
+    """The office or workstation with this id (revoked or not), or None."""
     row = Office.get_or_none(Office.id == office_id)
     if row is None:
         return None
+    owner = row.parent_id or row.id
     districts = (
         OfficeDistrict.select(OfficeDistrict.district)
-        .where(OfficeDistrict.office == office_id)
+        .where(OfficeDistrict.office == owner)
         .order_by(OfficeDistrict.district)
     )
-    return EnrolledOffice(row.id, row.name, tuple(d.district for d in districts))
+    return EnrolledOffice(
+        row.id, row.name, tuple(d.district for d in districts), owner, row.code, row.kind
+    )
 
 
 def authenticate(token: str) -> EnrolledOffice | None:
-    """The office a bearer token belongs to; None for a malformed, unknown or revoked token."""
+    """The office or workstation a bearer token belongs to; None for a malformed, unknown or
+    revoked token (a workstation of a revoked office is refused too)."""
     office_id, dot, secret = token.partition(".")
     if not dot or not OFFICE_ID.match(office_id) or not secret:
         return None
-    row = Office.select(Office.token_hash, Office.revoked_at).where(Office.id == office_id).first()
+    row = (
+        Office.select(Office.token_hash, Office.revoked_at, Office.parent)
+        .where(Office.id == office_id)
+        .first()
+    )
     stored = row.token_hash if row is not None else _NO_HASH
     matches = hmac.compare_digest(stored, _secret_hash(secret))
     if row is None or not matches or row.revoked_at is not None:
         return None
+    if row.parent_id is not None:
+        parent = Office.select(Office.revoked_at).where(Office.id == row.parent_id).first()
+        if parent is None or parent.revoked_at is not None:
+            return None
     return find_office(office_id)
+
+
+def workstations(office_id: str) -> list[Office]:
+    """The rows of an office: its own first, then its workstations by code."""
+    return list(
+        Office.select()
+        .where((Office.id == office_id) | (Office.parent == office_id))
+        .order_by(Office.parent.is_null(False), Office.code)
+    )
+
+
+def row_of_code(code: str) -> Office | None:
+    """The office or workstation row that has this code, or None."""
+    return Office.get_or_none(Office.code == code)
+
+
+def same_office(row_id: str, office: EnrolledOffice) -> bool:
+    """True if the row `row_id` is `office`'s own or one of the same office's rows."""
+    row = Office.select(Office.id, Office.parent).where(Office.id == row_id).first()
+    return row is not None and (row.parent_id or row.id) == office.office_id
 
 
 def register_key(
@@ -166,10 +326,49 @@ def signing_keys(office_id: str) -> list[bytes]:
 
 
 def offices_serving(district: str) -> list[str]:
-    """The ids of the offices that serve `district`."""
+    """The ids of the offices that serve `district`, each followed by its workstations."""
     rows = (
         OfficeDistrict.select(OfficeDistrict.office)
         .where(OfficeDistrict.district == district)
         .order_by(OfficeDistrict.office)
     )
-    return [r.office_id for r in rows]
+    found: list[str] = []
+    for r in rows:
+        found.extend(w.id for w in workstations(r.office_id))
+    return found
+
+
+def listing() -> list[dict[str, Any]]:
+    """Every office and workstation: office, id, code, kind, name, revoked, last contact."""
+    rows = Office.select().order_by(
+        peewee.fn.COALESCE(Office.parent, Office.id), Office.parent.is_null(False), Office.code
+    )
+    return [
+        {
+            "office": r.parent_id or r.id,
+            "id": r.id,
+            "code": r.code,
+            "kind": r.kind,
+            "name": r.name,
+            "revoked": r.revoked_at is not None,
+            "last_seen_at": r.last_seen_at.isoformat() if r.last_seen_at else None,
+        }
+        for r in rows
+    ]
+
+
+_SEEN_EVERY_S = 60.0
+_last_seen: dict[str, datetime] = {}
+
+
+def seen(row_id: str, now: datetime) -> None:
+    """Note a request of `row_id`: written at most once a minute per row and API process (a
+    busy office must not turn every request into a write)."""
+    before = _last_seen.get(row_id)
+    if before is not None and abs((now - before).total_seconds()) < _SEEN_EVERY_S:
+        return
+    _last_seen[row_id] = now
+    try:
+        Office.update(last_seen_at=now).where(Office.id == row_id).execute()
+    except peewee.OperationalError:  # a busy database: the next minute's request notes it
+        _last_seen.pop(row_id, None)

@@ -118,7 +118,7 @@ class VisitPayload(Payload):
 class IssuedPayload(Payload):
     """statement.issued"""
 
-    number: str = Field(pattern=r"^\d{6}-\d{8}-\d{5}$")
+    number: str = Field(pattern=r"^\d{6}-\d{8}-(?:[A-Z][0-9]{2,5}-)?\d{5}$")
     ssn: str | None = Field(default=None, max_length=18)
     kind: str
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$")

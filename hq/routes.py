@@ -191,6 +191,8 @@ def office(
             f"too many requests from office {found.id}: wait {wait} s before the next one",
             {"Retry-After": str(wait)},
         )
+    with store.session():
+        offices.seen(found.id, state_of(request).clock())
     return found
 
 

@@ -35,7 +35,11 @@ hq_db = DatabaseProxy()
 
 # Bump it whenever a table or an index is added: a database at this version gets no DDL when a
 # worker starts (`hq.store._migrate`). Each version's name is recorded in `schema_version`.
-VERSION_NAMES = {1: "headquarters register and feed", 2: "staff accounts at headquarters"}
+VERSION_NAMES = {
+    1: "headquarters register and feed",
+    2: "staff accounts at headquarters",
+    3: "workstations of an office",
+}
 SCHEMA_VERSION = max(VERSION_NAMES)
 DEFERRED = "INITIALLY DEFERRED"
 
@@ -239,7 +243,15 @@ class SchemaVersion(HqModel):
 
 
 class Office(HqModel):
-    """An enrolled district office. Only the SHA-256 of its token's secret is stored."""
+    """An enrolled district office or one of its workstations (schema v3), each with its own
+    token: only the SHA-256 of the token's secret is stored.
+
+    An office's own row (`parent` null) holds its districts and is a workstation too (the PC of
+    a one-PC office); a workstation's row names its office in `parent`. Every row has a short
+    `code`, unique in the city, that statement numbers carry; `kind` is counter, kiosk,
+    supervisor or relay. Keys, commands, audit chains and statements belong to the row that
+    sent them; the scope (districts) to the office.
+    """
 
     id = CharField(max_length=40, primary_key=True)
     name = CharField(max_length=100, null=True)
@@ -248,6 +260,10 @@ class Office(HqModel):
     revoked_at = UtcDateTimeField(null=True)
     client_version = CharField(max_length=40, null=True)
     enrolled_at = UtcDateTimeField(null=True)  # last POST /v1/enrol
+    parent = ForeignKeyField("self", null=True, deferrable=DEFERRED, backref="workstations")
+    code = CharField(max_length=8, null=True, unique=True)
+    kind = CharField(max_length=12, null=True)
+    last_seen_at = UtcDateTimeField(null=True)
 
 
 class OfficeDistrict(HqModel):

@@ -31,9 +31,9 @@ def _actor(ctx: Context) -> Account:
     if found is None or not found.active or not found.serves_any(ctx.office.districts):
         raise Rejected(
             RejectCode.NOT_ALLOWED,
-            f"{name} is not an active staff account of office {ctx.office.id}'s districts at "
-            "headquarters, so headquarters does not take staff changes from them: a supervisor "
-            "of the district must make the change, or headquarters' administrator",
+            f"{name} is not an active staff account of office {ctx.office.office_id}'s "
+            "districts at headquarters, so headquarters does not take staff changes from them: "
+            "a supervisor of the district must make the change, or headquarters' administrator",
         )
     return found
 
@@ -64,7 +64,8 @@ def _target(ctx: Context, username: str) -> Account:
         raise Rejected(
             RejectCode.OUT_OF_SCOPE,
             f"the staff account {username} serves district {', '.join(found.districts)}, which "
-            f"office {ctx.office.id} does not serve: an office of that district must change it",
+            f"office {ctx.office.office_id} does not serve: an office of that district must "
+            "change it",
         )
     return found
 
@@ -74,8 +75,8 @@ def _add(ctx: Context) -> None:
     if not ctx.office.serves(payload.district):
         raise Rejected(
             RejectCode.OUT_OF_SCOPE,
-            f"office {ctx.office.id} does not serve district {payload.district}, so it cannot "
-            f"add staff to it: an office of district {payload.district} must do this",
+            f"office {ctx.office.office_id} does not serve district {payload.district}, so it "
+            f"cannot add staff to it: an office of district {payload.district} must do this",
         )
     if payload.role not in {r.value for r in STAFF_ROLES}:
         raise Rejected(

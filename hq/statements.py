@@ -1,10 +1,12 @@
 """Verifying a printed statement's QR code: genuine or not, and what it covered.
 
 The payload `CD1|number|kind|stamp|digest|hmac` (models.signing) is signed with the key of the
-office that printed it. The number starts with the district code, so headquarters tries the
-keys of the office that recorded the statement, then of every office serving that district
-(every key each office ever registered): a statement printed offline, not yet received, is
-still verifiable.
+workstation that printed it. A number reads DISTRICT-YYYYMMDD-CODE-NNNNN, CODE naming the
+workstation, so headquarters tries that workstation's keys (every key it ever registered). An
+older number (DISTRICT-YYYYMMDD-NNNNN, before workstations had codes) names only its district:
+headquarters tries the keys of the office that recorded the statement, then of every office
+serving that district and of their workstations. Either way a statement printed offline, not
+yet received, is still verifiable.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from models import signing
 from models.fields import UtcDateTimeField
 from models.idnumber import mask_id_number
 
-NUMBER = re.compile(r"^(\d{6})-\d{8}-\d{5}$")
+NUMBER = re.compile(r"^(\d{6})-\d{8}-(?:([A-Z][0-9]{2,5})-)?\d{5}$")
 _TIME = UtcDateTimeField()
 
 
@@ -32,9 +34,16 @@ class Verification:
     statement: dict[str, Any] | None = None
 
 
-def _candidate_keys(record: Statement | None, district: str) -> list[tuple[str, bytes]]:
-    """(office id, key) pairs to try, the recording office's first, without repeats."""
-    office_ids = ([record.office_id] if record else []) + offices.offices_serving(district)
+def _candidate_keys(
+    record: Statement | None, district: str, code: str | None
+) -> list[tuple[str, bytes]]:
+    """(row id, key) pairs to try, without repeats: the keys of the workstation a number names,
+    else the recording row's first, then those of the offices serving the district."""
+    if code is not None:
+        row = offices.row_of_code(code)
+        office_ids = [row.id] if row is not None else []
+    else:
+        office_ids = ([record.office_id] if record else []) + offices.offices_serving(district)
     seen: set[bytes] = set()
     candidates = []
     for office_id in dict.fromkeys(office_ids):
@@ -71,12 +80,19 @@ def verify_statement(payload: str) -> Verification:
     match = NUMBER.match(number)
     if not match:
         return Verification(
-            False, f"{number!r} is not a statement number (DISTRICT-YYYYMMDD-NNNNN): not genuine"
+            False,
+            f"{number!r} is not a statement number (DISTRICT-YYYYMMDD-CODE-NNNNN): not genuine",
         )
-    district = match.group(1)
+    district, code = match.group(1), match.group(2)
     with store.read_snapshot():
         record = Statement.get_or_none(Statement.number == number)
-        candidates = _candidate_keys(record, district)
+        candidates = _candidate_keys(record, district, code)
+        if not candidates and code is not None:
+            return Verification(
+                False,
+                f"headquarters knows no workstation {code} with a signing key: the statement "
+                "cannot be confirmed; treat it as not genuine until support checks it",
+            )
         if not candidates:
             return Verification(
                 False,
@@ -90,10 +106,18 @@ def verify_statement(payload: str) -> Verification:
                 signer = office_id
                 break
         if facts is None or signer is None:
+            whose = f"workstation {code}" if code else f"no office of district {district}"
             return Verification(
                 False,
-                f"the code's signature matches no office of district {district}: the statement "
-                "was altered or is not genuine",
+                f"the code's signature matches {whose}: the statement was altered or is not "
+                "genuine",
+            )
+        printer = offices.find_office(record.office_id if record else signer)
+        if printer is None or not printer.serves(district):
+            return Verification(
+                False,
+                f"the statement was signed by a workstation of an office that does not serve "
+                f"district {district}: treat it as not genuine and report it to support",
             )
         if record is not None and (
             record.kind != facts.kind
@@ -106,7 +130,8 @@ def verify_statement(payload: str) -> Verification:
             )
         statement = {
             "number": number,
-            "office": record.office_id if record else signer,
+            "office": printer.office_id,
+            "workstation": printer.code,
             "kind": facts.kind,
             "printed_at": _TIME.db_value(record.printed_at if record else facts.printed_at),
             "person": _masked_person(record.person_id) if record else None,

@@ -146,6 +146,7 @@ def _migrate() -> None:
     its table even when the index exists, and a worker starting beside others that already
     serve (`hq serve --workers N` on PostgreSQL) could deadlock with their writes."""
     database = hq_db.obj
+    found = 0
     if "schema_version" in database.get_tables():
         found = SchemaVersion.select(peewee.fn.MAX(SchemaVersion.version)).scalar() or 0
         if found > SCHEMA_VERSION:
@@ -156,11 +157,40 @@ def _migrate() -> None:
         if found == SCHEMA_VERSION:
             return
     with _serialised(MIGRATION_LOCK):
+        upgrading = "office" in database.get_tables() and found < 3
+        if upgrading:  # before create_tables makes the indexes of the new columns
+            _add_workstation_columns(database)
         database.create_tables(ALL_MODELS, safe=True)
+        if upgrading:
+            from hq.offices import give_codes  # the offices module reads the new columns
+
+            give_codes()
         if not SchemaVersion.select().where(SchemaVersion.version == SCHEMA_VERSION).exists():
             SchemaVersion.insert(
                 version=SCHEMA_VERSION, name=VERSION_NAMES[SCHEMA_VERSION], applied_at=utc_now()
             ).execute()
+
+
+def _add_workstation_columns(database: Database) -> None:
+    """Schema v3: an office's rows become workstations (parent, code, kind, last contact).
+    Each office enrolled before then gets its code (`give_codes`), so its numbers carry one."""
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    from hq.schema import Office
+
+    migrator = PostgresqlMigrator(database) if is_postgres() else SqliteMigrator(database)
+    present = {c.name for c in database.get_columns("office")}
+    steps = [
+        migrator.add_column("office", name, field)
+        for name, field in (
+            ("parent_id", Office.parent),
+            ("code", Office.code),
+            ("kind", Office.kind),
+            ("last_seen_at", Office.last_seen_at),
+        )
+        if name not in present
+    ]
+    migrate(*steps)
 
 
 def close() -> None:

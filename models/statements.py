@@ -1,5 +1,10 @@
 """Statement numbers and the record of every statement or report the office issues and prints.
 
+A number reads DISTRICT-YYYYMMDD-CODE-NNNNN: CODE is this workstation's code, given by
+headquarters at enrolment (setting `workstation_code`), so the workstations of an office (and of
+every office of the district) never print the same number without having to agree on one. A
+home that has no code yet (never enrolled) numbers DISTRICT-YYYYMMDD-NNNNN as before.
+
 A number is allocated before the document is drawn (it is printed on it and signed), in an
 IMMEDIATE transaction so that parallel batch workers never get the same one. Numbers are never
 reused: a document that failed to render leaves its number allocated but not issued, and a
@@ -19,9 +24,23 @@ from models.clock import utc_now
 from models.errors import NotFound
 from models.number_mark import MARK_FILE, raise_mark, read_marks
 from models.permissions import Permission, require
-from models.schema import Statement, beside_register, db, write_transaction
+from models.schema import OfficeSetting, Statement, beside_register, db, write_transaction
 
 KINDS = ("rights", "medical", "daily", "audit")
+WORKSTATION_CODE = "workstation_code"  # office setting: this workstation's code at headquarters
+
+
+def workstation_code() -> str | None:
+    """This workstation's code (C03) from headquarters, or None before its enrolment."""
+    row = OfficeSetting.get_or_none(OfficeSetting.key == WORKSTATION_CODE)
+    return row.value if row and row.value else None
+
+
+def number_prefix(district: str, day: datetime, code: str | None) -> str:
+    """`DISTRICT-YYYYMMDD-CODE-` (or without the code) for numbers printed on `day`'s local
+    date."""
+    middle = f"{code}-" if code else ""
+    return f"{district}-{day.astimezone():%Y%m%d}-{middle}"
 
 
 @dataclass(frozen=True)
@@ -49,7 +68,8 @@ def allocate(
     offline: bool,
     now: datetime | None = None,
 ) -> Allocated:
-    """Reserve the next statement number of the office for today: DISTRICT-YYYYMMDD-NNNNN."""
+    """Reserve the next statement number of this workstation for today:
+    DISTRICT-YYYYMMDD-CODE-NNNNN."""
     return allocate_many(kind, [person_id], actor, lang, district, data_as_of, offline, now)[0]
 
 
@@ -71,10 +91,10 @@ def allocate_many(
     if not person_ids:
         return []
     now = now or utc_now()
-    prefix = f"{district}-{now.astimezone():%Y%m%d}-"
     with write_transaction():
+        prefix = number_prefix(district, now, workstation_code())
         last = db.execute_sql(
-            "SELECT max(number) FROM statement WHERE number LIKE ?", (prefix + "%",)
+            "SELECT max(number) FROM statement WHERE number GLOB ?", (prefix + "[0-9]*",)
         ).fetchone()[0]
         mark = beside_register(MARK_FILE)
         marks = read_marks(mark)

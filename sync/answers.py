@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
@@ -20,6 +21,7 @@ from sync.wire import (
 )
 
 OUTCOMES = ("accepted", "rejected")
+WORKSTATION_CODE = re.compile(r"^[A-Z][0-9]{2,5}$")
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class OfficeInfo:
 
     id: str
     districts: tuple[str, ...]
+    workstation_code: str | None = None  # this workstation's code (a headquarters before
+    # workstations had codes sends none)
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,13 @@ def _office(data: Any, where: str) -> OfficeInfo:
     districts = req(office, "districts", list, f"{where}: office")
     if not all(type(d) is str for d in districts):
         raise_bad(f"{where}: office districts must be text")
-    return OfficeInfo(req(office, "id", str, f"{where}: office"), tuple(districts))
+    code = None
+    station = office.get("workstation")
+    if station is not None:
+        code = obj(station, f"{where}: workstation").get("code")
+        if code is not None and (type(code) is not str or not WORKSTATION_CODE.match(code)):
+            raise_bad(f"{where}: a workstation code is a capital letter and 2-5 digits")
+    return OfficeInfo(req(office, "id", str, f"{where}: office"), tuple(districts), code)
 
 
 def raise_bad(message: str) -> NoReturn:

@@ -22,6 +22,7 @@ from sync.backoff import INTERVAL_S, next_attempt
 from sync.bootstrap import BootstrapOutcome, Progress, bootstrap
 from sync.check import FULL, QUICK, CheckResult, full_check_due, sanity_check
 from sync.client import HqClient
+from sync.enrolment import learn_workstation_code
 from sync.errors import LinkStatus, RateLimited, SyncError
 from sync.pull import PullOutcome, pull
 from sync.push import AuditOutcome, PushOutcome, push_audit, push_outbox
@@ -104,6 +105,7 @@ class SyncEngine:
         return report
 
     def _steps(self, report: SyncReport) -> None:
+        learn_workstation_code(self.client)
         report.push = push_outbox(self.client, self.clock)
         report.audit = push_audit(self.client)
         if report.audit.broken_at is not None:

@@ -13,6 +13,7 @@ from models.actor import Actor
 from models.clock import utc_now
 from models.home import OfficeHome, setting
 from models.schema import Person, write_transaction
+from models.statements import workstation_code
 from sync import settings, state
 from sync.answers import Enrolled
 from sync.bootstrap import require_resync
@@ -112,6 +113,7 @@ def enrol(
             office.districts,
             (now or utc_now()).isoformat(),
         )
+        settings.store_workstation_code(office.workstation_code)
         changed = before is not None and (
             before.office_id != office.id or set(before.districts) != set(office.districts)
         )
@@ -119,5 +121,24 @@ def enrol(
         if changed and (synced.cursor is not None or synced.bootstrap is not None):
             require_resync({"enrolment": f"now office {office.id} of {list(office.districts)}"})
             resync = True
-        audit.record(actor, "sync.enrol", None, office=office.id, districts=list(office.districts))
+        audit.record(
+            actor,
+            "sync.enrol",
+            None,
+            office=office.id,
+            districts=list(office.districts),
+            workstation=office.workstation_code,
+        )
     return EnrolmentResult(answer, resync)
+
+
+def learn_workstation_code(client: HqClient) -> None:
+    """Ask headquarters for this workstation's code if the register has none (a home enrolled
+    before workstations had codes): its statement numbers carry the code from then on."""
+    if workstation_code() is not None or client.token is None:
+        return
+    hello = client.hello()
+    code = hello.office.workstation_code if hello.office is not None else None
+    if code is not None:
+        with write_transaction():
+            settings.store_workstation_code(code)

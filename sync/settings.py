@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 
 from models.schema import OfficeSetting
+from models.statements import WORKSTATION_CODE
 
 URL = "hq_url"
 TOKEN = "hq_token"
@@ -57,3 +58,10 @@ def store(url: str, token: str, office_id: str, districts: tuple[str, ...], at: 
         (ENROLLED_AT, at),
     ):
         OfficeSetting.replace(key=key, value=value).execute()
+
+
+def store_workstation_code(code: str | None) -> None:
+    """Store this workstation's code from headquarters (inside the caller's transaction); a
+    headquarters that gives none leaves the setting as it was."""
+    if code:
+        OfficeSetting.replace(key=WORKSTATION_CODE, value=code).execute()

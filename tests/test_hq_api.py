@@ -50,7 +50,11 @@ def test_hello_names_the_protocol_range_and_the_office_of_a_valid_token(
         "server_time": FIXED_TEXT,
     }
     known = office.get("/v1/hello").json()
-    assert known["office"] == {"id": "lixia", "districts": ["370102"]}
+    assert known["office"] == {
+        "id": "lixia",
+        "districts": ["370102"],
+        "workstation": {"id": "lixia", "code": "C01", "kind": "counter"},
+    }
 
 
 def test_an_invalid_token_at_hello_is_answered_without_an_office(office: OfficeClient) -> None:
@@ -168,7 +172,11 @@ def test_enrol_keeps_every_signing_key_and_is_idempotent(office: OfficeClient) -
     body = {"office_name": "历下区", "signing_key": KEY, "client_version": "0.1.0"}
     first = office.post("/v1/enrol", body)
     assert first.status_code == 200, first.text
-    assert first.json()["office"] == {"id": "lixia", "districts": ["370102"]}
+    assert first.json()["office"] == {
+        "id": "lixia",
+        "districts": ["370102"],
+        "workstation": {"id": "lixia", "code": "C01", "kind": "counter"},
+    }
     assert first.json()["head_seq"] == 0
     assert office.post("/v1/enrol", body).status_code == 200
     assert office.post("/v1/enrol", {**body, "signing_key": "cd" * 32}).status_code == 200

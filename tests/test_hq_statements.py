@@ -52,6 +52,7 @@ def test_a_recorded_statement_is_genuine_and_shows_what_it_covered(demo_hq: Demo
     assert answer["statement"] == {
         "number": NUMBER,
         "office": "lixia",
+        "workstation": "C01",
         "kind": "rights",
         "printed_at": "2026-11-20T01:02:03.456789+00:00",
         "person": ssn[:6] + "********" + ssn[-4:],

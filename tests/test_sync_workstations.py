@@ -1,0 +1,87 @@
+"""Several workstations of one office at headquarters: each numbers its statements with its own
+code, so two PCs of a district never print the same number (real headquarters in process)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hq import offices, store
+from hq.api import create_app
+from models import statements
+from models.actor import Actor
+from models.clock import utc_now
+from models.db import close_register
+from models.enums import Role
+from models.home import OfficeHome
+from models.schema import OfficeSetting, write_transaction
+from sync.client import HqClient
+from sync.enrolment import enrol, learn_workstation_code
+from sync.push import push_outbox
+
+SUPERVISOR = Actor("sup01", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def hq(hq_demo_url: str) -> Iterator[tuple[str, ExitStack]]:
+    store.connect(hq_demo_url)
+    with ExitStack() as stack:
+        yield hq_demo_url, stack
+    close_register()
+
+
+def client(hq: tuple[str, ExitStack], token: str) -> HqClient:
+    url, stack = hq
+    return HqClient(stack.enter_context(TestClient(create_app(url))), token, actor="sup01")
+
+
+def print_daily_report(home: OfficeHome, hq: tuple[str, ExitStack], token: str) -> str:
+    """Enrol `home` with `token`, number and record a daily report, push it: its number."""
+    close_register()
+    home.create("370102", "历下区社保服务中心")
+    office = client(hq, token)
+    enrol(home, office, hq[0], SUPERVISOR)
+    made = statements.allocate("daily", None, SUPERVISOR, "zh", "370102", None, False)
+    statements.issued(made.number, "ab" * 32, 1, SUPERVISOR)
+    outcome = push_outbox(office, utc_now)
+    assert (outcome.accepted, outcome.rejected) == (1, 0)
+    return made.number
+
+
+def test_two_workstations_of_one_office_both_print_the_first_number_of_the_day(
+    hq: tuple[str, ExitStack], tmp_path: Path
+) -> None:
+    office_token = offices.enrol_office("lixia", ["370102"])
+    window = offices.enrol_workstation("lixia", "counter", name="window 5")
+    first = print_daily_report(OfficeHome(tmp_path / "own"), hq, office_token)
+    second = print_daily_report(OfficeHome(tmp_path / "window5"), hq, window.token)
+    day = f"{utc_now().astimezone():%Y%m%d}"
+    assert first == f"370102-{day}-C01-00001"
+    assert second == f"370102-{day}-{window.code}-00001"
+    recorded = store.execute("SELECT number, office_id FROM statement ORDER BY number").fetchall()
+    assert recorded == [(first, "lixia"), (second, window.id)]
+
+
+def test_a_home_enrolled_before_codes_learns_its_code_and_numbers_with_it(
+    hq: tuple[str, ExitStack], tmp_path: Path
+) -> None:
+    token = offices.enrol_office("lixia", ["370102"])
+    home = OfficeHome(tmp_path / "old")
+    home.create("370102", "历下区社保服务中心")
+    enrol(home, client(hq, token), hq[0], SUPERVISOR)
+    with write_transaction():
+        OfficeSetting.delete().where(OfficeSetting.key == statements.WORKSTATION_CODE).execute()
+    before = statements.allocate("daily", None, SUPERVISOR, "zh", "370102", None, False)
+    assert before.number.endswith(f"{utc_now().astimezone():%Y%m%d}-00001")
+    learn_workstation_code(client(hq, token))
+    after = statements.allocate("daily", None, SUPERVISOR, "zh", "370102", None, False)
+    assert after.number.endswith("-C01-00001")
+    # the uncoded numbers of the day go on after the coded ones without mixing with them
+    with write_transaction():
+        OfficeSetting.delete().where(OfficeSetting.key == statements.WORKSTATION_CODE).execute()
+    again = statements.allocate("daily", None, SUPERVISOR, "zh", "370102", None, False)
+    assert again.number.endswith(f"{utc_now().astimezone():%Y%m%d}-00002")
