@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hq import store
+from hq import journal, store
+from hq.offices import EnrolledOffice
 from hq.schema import OfficeAuditEvent
 from models.audit import GENESIS, event_hash
 
@@ -88,13 +89,15 @@ def _hash_before(office_id: str, event_id: int) -> str | None:
 
 
 def receive(
-    office_id: str,
+    office: EnrolledOffice,
     events: Sequence[IncomingEvent],
     now: datetime,
     head: OfficeHead | None = None,
 ) -> AuditReceipt:
-    """Keep the new events of an office's chain and check their links, then compare the
-    office's `head` with the events held (one transaction)."""
+    """Keep the new events of a workstation's chain and check their links, then compare the
+    workstation's `head` with the events held (one transaction). The new events are shared
+    with the office's other workstations (the office's journal)."""
+    office_id = office.id
     ordered = sorted({e.id: e for e in reversed(events)}.values(), key=lambda e: e.id)
     accepted, broken_at = 0, None
     with store.write_transaction():
@@ -137,6 +140,7 @@ def receive(
                 prev = event.hash
             for start in range(0, len(rows), 200):
                 OfficeAuditEvent.insert_many(rows[start : start + 200]).execute()
+            journal.publish_events(office, rows, now)
             accepted = len(rows)
         last = store.execute(
             "SELECT coalesce(max(event_id), 0) FROM office_audit_event WHERE office_id = ?",

@@ -3,20 +3,22 @@
 Phase `employer` pages through the city's employers; phase `person` through the persons of the
 office's districts, each page holding the persons with ids in (after, next] and all their rows
 in every person table; phase `staff` is one page: every staff account serving one of the
-office's districts (a city has thousands at most). Each page is read in one snapshot, its
-`head_seq` read first: a change committed after that snapshot has a higher seq, so pulling the
-feed after the first page's head_seq brings whatever a later page missed (re-applying a row is
-harmless).
+office's districts (a city has thousands at most); phase `office` (protocol 2) is one page: the
+office's journal of the last `JOURNAL_DAYS` days (hq.journal). Each page is read in one
+snapshot, its `head_seq` read first: a change committed after that snapshot has a higher seq,
+so pulling the feed after the first page's head_seq brings whatever a later page missed
+(re-applying a row is harmless).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from hq import feed, staff, store
+from hq import feed, journal, staff, store
 from hq.wire import rows_of_persons, scope_filter, wire_row
 from models.replica import EMPLOYER, PERSON_TABLES, STAFF_USER, Table
 
@@ -25,11 +27,12 @@ DEFAULT_LIMIT = 500
 
 
 class Phase(StrEnum):
-    """The two phases of a bootstrap, in order."""
+    """The phases of a bootstrap, in order (`office`: protocol 2 and later)."""
 
     EMPLOYER = "employer"
     PERSON = "person"
     STAFF = "staff"
+    OFFICE = "office"
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,14 @@ def staff_page(districts: Sequence[str], after: int) -> BootstrapPage:
         head = feed.head_seq()
         rows = staff.scope_rows(districts)
     return BootstrapPage(Phase.STAFF, after, after, True, head, _tables({STAFF_USER: rows}))
+
+
+def office_page(office_id: str, after: int, now: datetime) -> BootstrapPage:
+    """The office's journal of the last days in one page (`done`; `next` is `after`)."""
+    with store.read_snapshot():
+        head = feed.head_seq()
+        found = journal.journal_tables(office_id, now)
+    return BootstrapPage(Phase.OFFICE, after, after, True, head, _tables(found))
 
 
 def person_tables(person_ids: Sequence[int]) -> dict[str, dict[str, Any]]:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from hq import offices, register, store
+from hq import journal, offices, register, store
 from hq.command_types import (
     Context,
     Handler,
@@ -216,18 +216,22 @@ def _visit(ctx: Context) -> int | None:
             "report it to support",
         )
     person = _person(ctx, payload.ssn, in_scope=False) if payload.ssn else None
-    Visit.insert(
+    person_id = person.id if person else None
+    at = utc(payload.at)
+    visit_id = Visit.insert(
         office=ctx.office.id,
-        person_id=person.id if person else None,
+        person_id=person_id,
         card_no=payload.card_no,
         channel=payload.channel,
         purpose=payload.purpose,
         staff=payload.staff,
-        at=utc(payload.at),
+        at=at,
         note=payload.note,
         received_at=ctx.now,
     ).execute()
-    return person.id if person else None
+    row = (person_id, payload.card_no, payload.channel, payload.purpose, payload.staff, at)
+    journal.publish_visit(ctx.office, visit_id, (*row, payload.note), ctx.now)
+    return person_id
 
 
 def _statement_issued(ctx: Context) -> int | None:
@@ -277,7 +281,10 @@ def _statement_issued(ctx: Context) -> int | None:
         offline=payload.offline,
         received_at=ctx.now,
     ).execute()
-    return person.id if person else None
+    person_id = person.id if person else None
+    facts = (payload.kind, person_id, utc(payload.printed_at), payload.offline, sha256)
+    journal.publish_statement(ctx.office, (payload.number, *facts, payload.pages), ctx.now)
+    return person_id
 
 
 def _statement_printed(ctx: Context) -> int | None:

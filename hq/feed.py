@@ -36,8 +36,9 @@ class Change:
 
     table: str
     op: Op
-    district: str | None  # None: city-wide
+    district: str | None  # None: city-wide (unless `office` is set)
     data: Sequence[Any]
+    office: str | None = None  # the office's journal: that office's workstations only
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ class Page:
 
 
 _INSERT = (
-    f"INSERT INTO {FeedChange._meta.table_name} (seq, table_name, op, district, data, at) "
-    "VALUES (?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO {FeedChange._meta.table_name} (seq, table_name, op, district, data, at, "
+    "office) VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -78,6 +79,7 @@ def append(changes: Sequence[Change], now: datetime) -> int:
             c.district,
             json.dumps(list(c.data), ensure_ascii=False, separators=(",", ":")),
             at,
+            c.office,
         )
         for i, c in enumerate(changes, start=1)
     ]
@@ -85,15 +87,24 @@ def append(changes: Sequence[Change], now: datetime) -> int:
     return head + len(rows)
 
 
-def pull(districts: Sequence[str], after: int, limit: int = DEFAULT_LIMIT) -> Page:
-    """The changes after `after` for a scope (city-wide changes included), at most `limit`."""
+def pull(
+    districts: Sequence[str],
+    after: int,
+    limit: int = DEFAULT_LIMIT,
+    *,
+    office: str | None = None,
+) -> Page:
+    """The changes after `after` for a scope (city-wide changes included), at most `limit`;
+    with `office`, that office's journal too (offices speaking protocol 2 and later)."""
     condition, params = scope_filter(districts)
+    journal = "OR office = ?" if office is not None else ""
     with store.read_snapshot():
         head = head_seq()
         found = store.execute(
             "SELECT seq, table_name, op, data FROM feed_change WHERE seq > ? AND seq <= ? "
-            f"AND (district IS NULL OR {condition}) ORDER BY seq LIMIT ?",
-            (after, head, *params, limit),
+            f"AND ((district IS NULL AND office IS NULL) OR {condition} {journal}) "
+            "ORDER BY seq LIMIT ?",
+            (after, head, *params, *([office] if office is not None else []), limit),
         ).fetchall()
     changes = []
     for seq, table, op, data in found:

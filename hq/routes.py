@@ -44,10 +44,10 @@ from hq.ratelimit import RateLimiter
 from hq.schema import SCHEMA_VERSION
 from hq.wire import wire_value
 from models.fields import UtcDateTimeField
-from models.replica import ACTOR_HEADER, PROTOCOL_HEADER, SERVER_TIME_HEADER
+from models.replica import ACTOR_HEADER, JOURNAL_PROTOCOL, PROTOCOL_HEADER, SERVER_TIME_HEADER
 
 MIN_PROTOCOL = 1
-MAX_PROTOCOL = 1
+MAX_PROTOCOL = 2  # 2: the office's journal (models.replica.JOURNAL_PROTOCOL)
 SERVICE = "counterdesk-hq"
 _TIME = UtcDateTimeField()
 
@@ -270,7 +270,7 @@ def push_audit(request: Request, who: Office, body: AuditBody) -> JSONResponse:
     events = [audit.IncomingEvent(**e.model_dump()) for e in body.events]
     head = audit.OfficeHead(**body.head.model_dump()) if body.head else None
     with store.session():
-        receipt = audit.receive(who.id, events, state_of(request).clock(), head)
+        receipt = audit.receive(who, events, state_of(request).clock(), head)
     return answer(
         request,
         {
@@ -286,12 +286,15 @@ def push_audit(request: Request, who: Office, body: AuditBody) -> JSONResponse:
 def changes(
     request: Request,
     who: Office,
+    version: Annotated[int, Depends(protocol)],
     after: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=feed.MAX_LIMIT)] = feed.DEFAULT_LIMIT,
 ) -> JSONResponse:
-    """The change feed of the office's scope after a cursor."""
+    """The change feed of the office's scope after a cursor (and, from protocol 2, the
+    office's journal)."""
+    journal = who.office_id if version >= JOURNAL_PROTOCOL else None
     with store.session():
-        page = feed.pull(who.districts, after, limit)
+        page = feed.pull(who.districts, after, limit, office=journal)
     return answer(
         request,
         {"changes": page.changes, "next": page.next, "head_seq": page.head_seq, "more": page.more},
@@ -306,12 +309,15 @@ def bootstrap_page(
     after: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=bootstrap.MAX_LIMIT)] = bootstrap.DEFAULT_LIMIT,
 ) -> JSONResponse:
-    """A page of the whole copy of the office's scope (employers, persons, then staff)."""
+    """A page of the whole copy of the office's scope (employers, persons, staff, and from
+    protocol 2 the office's journal)."""
     with store.session():
         if phase is bootstrap.Phase.EMPLOYER:
             page = bootstrap.employer_page(after, limit)
         elif phase is bootstrap.Phase.STAFF:
             page = bootstrap.staff_page(who.districts, after)
+        elif phase is bootstrap.Phase.OFFICE:
+            page = bootstrap.office_page(who.office_id, after, state_of(request).clock())
         else:
             page = bootstrap.person_page(who.districts, after, limit)
     return answer(

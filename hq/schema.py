@@ -302,7 +302,8 @@ class FeedChange(HqModel):
     """One change of the register: seq is strictly increasing and gapless, in commit order.
 
     `data` is the JSON list of the row's values in wire order (upsert) or of its key (delete);
-    `district` is the scope it belongs to (NULL: city-wide, every office).
+    `district` is the scope it belongs to (NULL: city-wide, every office), or `office` names
+    the one office whose journal it is (its workstations only).
     """
 
     seq = BigIntegerField(primary_key=True)
@@ -311,6 +312,7 @@ class FeedChange(HqModel):
     district = CharField(max_length=6, null=True)
     data = TextField()
     at = UtcDateTimeField(default=utc_now)
+    office = CharField(max_length=40, null=True)  # the office's journal (v3): that office only
 
 
 class Command(HqModel):

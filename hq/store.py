@@ -172,25 +172,31 @@ def _migrate() -> None:
 
 
 def _add_workstation_columns(database: Database) -> None:
-    """Schema v3: an office's rows become workstations (parent, code, kind, last contact).
+    """Schema v3: an office's rows become workstations (parent, code, kind, last contact), and
+    the feed carries the office's journal (`feed_change.office`).
     Each office enrolled before then gets its code (`give_codes`), so its numbers carry one."""
     from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
-    from hq.schema import Office
+    from hq.schema import FeedChange, Office
 
     migrator = PostgresqlMigrator(database) if is_postgres() else SqliteMigrator(database)
-    present = {c.name for c in database.get_columns("office")}
-    steps = [
-        migrator.add_column("office", name, field)
-        for name, field in (
-            ("parent_id", Office.parent),
-            ("code", Office.code),
-            ("kind", Office.kind),
-            ("last_seen_at", Office.last_seen_at),
+    added = (
+        ("office", "parent_id", Office.parent),
+        ("office", "code", Office.code),
+        ("office", "kind", Office.kind),
+        ("office", "last_seen_at", Office.last_seen_at),
+        ("feed_change", "office", FeedChange.office),
+    )
+    present = {
+        (table, c.name) for table in ("office", "feed_change") for c in database.get_columns(table)
+    }
+    migrate(
+        *(
+            migrator.add_column(table, name, field)
+            for table, name, field in added
+            if (table, name) not in present
         )
-        if name not in present
-    ]
-    migrate(*steps)
+    )
 
 
 def close() -> None:

@@ -75,6 +75,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         5, "staff accounts from headquarters", "0005_staff_accounts.sql", _move_staff_failures
     ),
     Migration(6, "the audit log by member of staff", "0006_audit_by_actor.sql"),
+    Migration(7, "the office's journal", "0007_office_journal.sql"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Version of the sync protocol this code speaks; headquarters states the range it accepts.
-PROTOCOL_VERSION = 1
+# Version 2 adds the office's journal (`OFFICE_TABLES`): offices speaking 1 never receive it.
+PROTOCOL_VERSION = 2
+JOURNAL_PROTOCOL = 2
 PROTOCOL_HEADER = "Counterdesk-Protocol"
 SERVER_TIME_HEADER = "Counterdesk-Server-Time"
 ACTOR_HEADER = "Counterdesk-Actor"
@@ -39,6 +41,7 @@ class Table:
     checksum: str
     large: bool = False  # summed only by the full check, counted by the quick one as well
     staff_scope: bool = False  # scoped by the districts of a staff account
+    office_scope: bool = False  # the office's journal: only the office's own workstations
     # The office's rows that are headquarters' copy (an SQL condition; None: every row). The
     # office counts and sums only these; its own rows (e.g. a local staff account) stay out.
     office_rows: str | None = None
@@ -46,7 +49,7 @@ class Table:
     @property
     def city_wide(self) -> bool:
         """True if every office receives every row (no scope)."""
-        return self.person_key is None and not self.staff_scope
+        return self.person_key is None and not self.staff_scope and not self.office_scope
 
     def key_of(self, row: list | tuple) -> tuple:
         """The key values of a row given in wire order."""
@@ -198,3 +201,37 @@ TABLES: tuple[Table, ...] = (
 BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 # The tables of a person, in foreign-key order (everything but the city-wide employers).
 PERSON_TABLES: tuple[Table, ...] = tuple(t for t in TABLES if t.person_key is not None)
+
+
+# -- the office's journal (protocol 2) --------------------------------------------------------
+# What the workstations of one office did, shared with the others through headquarters (or the
+# office relay): visits, statements and audit events. Each row names the workstation (its code)
+# that wrote it; a workstation keeps its own rows in its own tables and reads these for the
+# others'. Not in `TABLES`: they are not counted by the digest and not part of a person's rows.
+OFFICE_VISIT = Table(
+    "office_visit",
+    ("id", "workstation", "person_id", "card_no", "channel", "purpose", "staff", "at", "note"),
+    ("id",),
+    None,
+    "id",
+    office_scope=True,
+)
+OFFICE_STATEMENT = Table(
+    "office_statement",
+    ("number", "workstation", "kind", "person_id", "printed_at", "offline", "sha256", "pages"),
+    ("number",),
+    None,
+    "length(number)",
+    office_scope=True,
+)
+OFFICE_EVENT = Table(
+    "office_event",
+    ("workstation", "event_id", "at", "actor", "action", "person_id", "detail"),
+    ("workstation", "event_id"),
+    None,
+    "event_id",
+    office_scope=True,
+)
+OFFICE_TABLES: tuple[Table, ...] = (OFFICE_VISIT, OFFICE_STATEMENT, OFFICE_EVENT)
+JOURNAL_DAYS = 31  # how far back a workstation's bootstrap copies the office's journal
+BY_NAME.update({t.name: t for t in OFFICE_TABLES})

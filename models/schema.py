@@ -314,6 +314,48 @@ class Statement(BaseModel):
     pages = IntegerField(null=True)
 
 
+class OfficeVisit(BaseModel):
+    """A visit served at another workstation of the office (the office's journal, v7)."""
+
+    id = IntegerField(primary_key=True)  # headquarters' id of the visit
+    workstation = CharField(max_length=8, null=True)
+    person_id = IntegerField(null=True)
+    card_no = CharField(max_length=9, null=True)
+    channel = CharField(max_length=10)
+    purpose = CharField(max_length=40)
+    staff = CharField(max_length=60, null=True)
+    at = UtcDateTimeField(index=True)
+    note = TextField(null=True)
+
+
+class OfficeStatement(BaseModel):
+    """A statement issued at another workstation of the office (the office's journal, v7)."""
+
+    number = CharField(max_length=32, primary_key=True)
+    workstation = CharField(max_length=8, null=True)
+    kind = CharField(max_length=12)
+    person_id = IntegerField(null=True)
+    printed_at = UtcDateTimeField(index=True)
+    offline = BooleanField()
+    sha256 = CharField(max_length=64, null=True)
+    pages = IntegerField(null=True)
+
+
+class OfficeEvent(BaseModel):
+    """An audit event of another workstation of the office (the office's journal, v7)."""
+
+    workstation = CharField(max_length=8)
+    event_id = IntegerField()
+    at = TextField(index=True)
+    actor = CharField(max_length=60)
+    action = CharField(max_length=40)
+    person_id = IntegerField(null=True)
+    detail = TextField(null=True)
+
+    class Meta:
+        primary_key = CompositeKey("workstation", "event_id")
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     OfficeSetting,
     Person,
@@ -331,4 +373,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Outbox,
     SyncState,
     Statement,
+    OfficeVisit,
+    OfficeStatement,
+    OfficeEvent,
 )

@@ -16,6 +16,7 @@ from models.idnumber import mask_id_number
 from models.overview import month_window
 from models.people import PersonSummary
 from models.schema import db
+from models.statements import workstation_code
 from models.sync_status import Freshness
 from reports.model import (
     AccountRow,
@@ -237,10 +238,15 @@ def _counts(sql: str, args: tuple) -> list[CountRow]:
     return [CountRow(str(label), count) for label, count in db.execute_sql(sql, args)]
 
 
+_OTHERS = "workstation IS NOT ?"  # the office's journal, this workstation's own rows left out
+
+
 def daily_report(header: DocumentHeader, day: date, fresh: Freshness) -> DailyReport:
-    """The office's day, from visits, statements, the audit log and the outbox."""
+    """The office's day, from visits, statements and the audit log of this workstation and of
+    the office's other workstations (their journal), and this workstation's outbox."""
     start, end = _day_bounds(day)
-    span = (start, end)
+    own = workstation_code()
+    span = (start, end, start, end, own)
     rejected = [
         RejectedRow(datetime.fromisoformat(at), command, reason or "")
         for at, command, reason in db.execute_sql(
@@ -251,24 +257,31 @@ def daily_report(header: DocumentHeader, day: date, fresh: Freshness) -> DailyRe
         header=header,
         day=day,
         visits_by_purpose=_counts(
-            "SELECT purpose, count(*) FROM service_visit WHERE started_at >= ? AND started_at < ?"
-            " GROUP BY 1 ORDER BY 2 DESC, 1",
+            "SELECT purpose, count(*) FROM (SELECT purpose FROM service_visit WHERE "
+            "started_at >= ? AND started_at < ? UNION ALL SELECT purpose FROM office_visit "
+            f"WHERE at >= ? AND at < ? AND {_OTHERS}) GROUP BY 1 ORDER BY 2 DESC, 1",
             span,
         ),
         visits_by_clerk=_counts(
-            "SELECT COALESCE(s.display_name || ' (' || s.username || ')', '-'), count(*) "
-            "FROM service_visit v LEFT JOIN staff_user s ON s.id = v.staff_id "
-            "WHERE v.started_at >= ? AND v.started_at < ? GROUP BY 1 ORDER BY 2 DESC, 1",
+            "SELECT COALESCE(s.display_name || ' (' || s.username || ')', v.staff, '-'), "
+            "count(*) FROM (SELECT staff_id, NULL AS staff FROM service_visit WHERE "
+            "started_at >= ? AND started_at < ? UNION ALL SELECT u.id, o.staff FROM "
+            "office_visit o LEFT JOIN staff_user u ON u.username = o.staff WHERE o.at >= ? AND "
+            f"o.at < ? AND o.{_OTHERS}) v LEFT JOIN staff_user s ON s.id = v.staff_id "
+            "GROUP BY 1 ORDER BY 2 DESC, 1",
             span,
         ),
         statements_printed=_counts(
-            "SELECT kind, count(*) FROM statement WHERE printed_at >= ? AND printed_at < ? "
-            "AND sha256 IS NOT NULL GROUP BY 1 ORDER BY 1",
+            "SELECT kind, count(*) FROM (SELECT kind FROM statement WHERE printed_at >= ? AND "
+            "printed_at < ? AND sha256 IS NOT NULL UNION ALL SELECT kind FROM office_statement "
+            f"WHERE printed_at >= ? AND printed_at < ? AND sha256 IS NOT NULL AND {_OTHERS}) "
+            "GROUP BY 1 ORDER BY 1",
             span,
         ),
         card_operations=_counts(
-            "SELECT action, count(*) FROM audit_event WHERE at >= ? AND at < ? "
-            "AND action LIKE 'card.%' GROUP BY 1 ORDER BY 1",
+            "SELECT action, count(*) FROM (SELECT action FROM audit_event WHERE at >= ? AND "
+            "at < ? AND action LIKE 'card.%' UNION ALL SELECT action FROM office_event WHERE "
+            f"at >= ? AND at < ? AND action LIKE 'card.%' AND {_OTHERS}) GROUP BY 1 ORDER BY 1",
             span,
         ),
         last_sync=fresh.last_success_at,
@@ -279,7 +292,8 @@ def daily_report(header: DocumentHeader, day: date, fresh: Freshness) -> DailyRe
 
 
 def audit_extract(header: DocumentHeader, date_from: date, date_to: date) -> AuditExtract:
-    """Who looked at whom between two local dates (inclusive); ID numbers masked."""
+    """Who looked at whom between two local dates (inclusive), at this workstation and at the
+    office's others (their code after the name); ID numbers masked."""
     if date_from > date_to:
         raise InvalidRequest(f"the period runs backwards: {date_from} is after {date_to}")
     start, _ = _day_bounds(date_from)
@@ -292,10 +306,12 @@ def audit_extract(header: DocumentHeader, date_from: date, date_to: date) -> Aud
             f"{name} {mask_id_number(ssn)}" if ssn else "",
         )
         for at, actor, action, name, ssn in db.execute_sql(
-            "SELECT a.at, a.actor, a.action, p.name, p.ssn FROM audit_event a "
-            "LEFT JOIN person p ON p.id = a.person_id WHERE a.at >= ? AND a.at < ? "
-            "ORDER BY a.id",
-            (start, end),
+            "SELECT a.at, a.actor, a.action, p.name, p.ssn FROM (SELECT at, actor, action, "
+            "person_id, 0 AS other, id AS seq FROM audit_event WHERE at >= ? AND at < ? "
+            "UNION ALL SELECT at, actor || ' (' || workstation || ')', action, person_id, 1, "
+            f"event_id FROM office_event WHERE at >= ? AND at < ? AND {_OTHERS}) a "
+            "LEFT JOIN person p ON p.id = a.person_id ORDER BY a.at, a.other, a.seq",
+            (start, end, start, end, workstation_code()),
         )
     ]
     return AuditExtract(header, date_from, date_to, rows)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
-from models.replica import EMPLOYER, PERSON_TABLES, STAFF_USER, TABLES, Table
+from models.replica import EMPLOYER, OFFICE_TABLES, PERSON_TABLES, STAFF_USER, TABLES, Table
 from sync.errors import BadAnswer
 from sync.wire import (
     check_key,
@@ -277,7 +277,9 @@ def parse_bootstrap(data: Any, phase: str, after: int) -> BootstrapPage:
     data = obj(data, where)
     if req(data, "phase", str, where) != phase or req(data, "after", int, where) != after:
         raise_bad(f"{where}: the page is not the one asked for")
-    names = {"employer": (EMPLOYER,), "staff": (STAFF_USER,)}.get(phase, PERSON_TABLES)
+    names = {"employer": (EMPLOYER,), "staff": (STAFF_USER,), "office": OFFICE_TABLES}.get(
+        phase, PERSON_TABLES
+    )
     page = BootstrapPage(
         phase,
         after,
@@ -295,7 +297,10 @@ def parse_bootstrap(data: Any, phase: str, after: int) -> BootstrapPage:
 
 def _check_page_range(page: BootstrapPage, where: str) -> None:
     """Ids of the page's employers or persons lie in (after, next]; children belong to them.
-    The staff page (every account of the scope) has no range: its usernames are distinct."""
+    The staff page (every account of the scope) has no range: its usernames are distinct; nor
+    has the office's journal (keyed by its rows' own keys)."""
+    if page.phase == "office":
+        return
     if page.phase == "staff":
         names = [row[0] for row in page.tables[STAFF_USER.name]]
         if len(set(names)) != len(names):

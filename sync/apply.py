@@ -28,6 +28,7 @@ from typing import Any
 from models.replica import (
     CARD,
     EMPLOYER,
+    OFFICE_TABLES,
     PERSON,
     PERSON_TABLES,
     QUERY_CREDENTIAL,
@@ -81,9 +82,9 @@ def staff_upsert_sql() -> str:
 
 
 HQ_ORIGIN = "hq"  # models.staff.ORIGIN_HQ (sync reads the register's columns, not the service)
-UPSERT = {t.name: upsert_sql(t) for t in TABLES if t is not STAFF_USER}
+UPSERT = {t.name: upsert_sql(t) for t in (*TABLES, *OFFICE_TABLES) if t is not STAFF_USER}
 UPSERT[STAFF_USER.name] = staff_upsert_sql()
-DELETE = {t.name: delete_sql(t) for t in TABLES}
+DELETE = {t.name: delete_sql(t) for t in (*TABLES, *OFFICE_TABLES)}
 _STAFF_DROP = (
     'DELETE FROM "staff_user" WHERE "username" = ? AND "origin" = \'hq\' AND NOT EXISTS '
     '(SELECT 1 FROM "service_visit" v WHERE v."staff_id" = "staff_user"."id")'
@@ -257,6 +258,12 @@ def _kept(
         (*values, *span),
     )
     return {row[0]: row for row in cursor}
+
+
+def apply_office_page(conn: sqlite3.Connection, page: BootstrapPage) -> None:
+    """Apply the office's journal (visits, statements, audit events of its workstations)."""
+    for table in OFFICE_TABLES:
+        conn.executemany(UPSERT[table.name], page.tables[table.name])
 
 
 def apply_staff_page(conn: sqlite3.Connection, page: BootstrapPage, keep: Protected) -> None:

@@ -25,6 +25,7 @@ from sync import state
 from sync.answers import BootstrapPage
 from sync.apply import (
     apply_employer_page,
+    apply_office_page,
     apply_person_page,
     apply_staff_page,
     defer_foreign_keys,
@@ -34,7 +35,7 @@ from sync.client import HqClient, Sent
 from sync.errors import BadAnswer
 
 PAGE = 500  # persons (or employers) per page
-PHASES = ("employer", "person", "staff")
+PHASES = ("employer", "person", "staff", "office")
 
 # Called after each committed page with the stored progress and "applied": the page's phase.
 Progress = Callable[[dict[str, Any]], None]
@@ -148,6 +149,8 @@ def _apply(
                 apply_employer_page(conn, page)
             elif page.phase == "staff":
                 apply_staff_page(conn, page, protected_rows(conn))
+            elif page.phase == "office":
+                apply_office_page(conn, page)
             else:
                 apply_person_page(conn, page, protected_rows(conn))
             at = _advance(at, page.next, page.done, page.head_seq, page.rows)

@@ -13,7 +13,7 @@ from typing import Any
 
 from peewee import BooleanField, ForeignKeyField, IntegerField
 
-from models.replica import BY_NAME, TABLES, Table
+from models.replica import BY_NAME, OFFICE_TABLES, TABLES, Table
 from models.schema import ALL_MODELS
 from sync.errors import BadAnswer
 
@@ -34,7 +34,9 @@ def _column_types(table: Table) -> tuple[frozenset[type], ...]:
     return tuple(kinds)
 
 
-COLUMN_TYPES: dict[str, tuple[frozenset[type], ...]] = {t.name: _column_types(t) for t in TABLES}
+COLUMN_TYPES: dict[str, tuple[frozenset[type], ...]] = {
+    t.name: _column_types(t) for t in (*TABLES, *OFFICE_TABLES)
+}
 
 
 def check_rows(table: Table, rows: Any, where: str) -> list[list[Any]]:

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from desktop.local_hq import free_port
-from models.replica import EMPLOYER, PERSON_TABLES, STAFF_USER, TABLES, Table
+from models.replica import EMPLOYER, OFFICE_TABLES, PERSON_TABLES, STAFF_USER, TABLES, Table
 from models.schema import db
 
 SERVER_NOW = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
@@ -185,6 +185,17 @@ def bootstrap_answers(
             "done": True,
             "head_seq": head_seq,
             "tables": {STAFF_USER.name: table_json(STAFF_USER, rows.get(STAFF_USER.name, []))},
+            "server_time": stamp(),
+        }
+    )
+    pages.append(
+        {
+            "phase": "office",
+            "after": 0,
+            "next": 0,
+            "done": True,
+            "head_seq": head_seq,
+            "tables": {t.name: table_json(t, rows.get(t.name, [])) for t in OFFICE_TABLES},
             "server_time": stamp(),
         }
     )

@@ -8,6 +8,7 @@ from hq import offices, store
 from hq.errors import InvalidInput, NotFound
 from hq.schema import SCHEMA_VERSION
 from models import audit, signing
+from models.replica import PROTOCOL_HEADER
 from tests.hq_fixtures import DemoHq, OfficeClient, a_person, command
 from tests.test_hq_statements import PRINTED, enrol_key, verify
 
@@ -181,3 +182,32 @@ def test_offices_enrolled_before_workstations_get_a_code_and_keep_their_token(
     assert codes == {"lixia": "C01", "shizhong": "C02"}
     assert demo_hq.lixia.get("/v1/hello").json()["office"]["workstation"]["code"] == "C01"
     assert offices.enrol_workstation("lixia", "counter").code == "C03"
+
+
+def test_the_office_s_journal_reaches_its_workstations_speaking_protocol_2_only(
+    demo_hq: DemoHq,
+) -> None:
+    window = workstation(demo_hq)
+    visit = {
+        "ssn": None,
+        "card_no": None,
+        "channel": "counter",
+        "purpose": "lookup",
+        "staff": "clerk01",
+        "at": "2026-11-20T01:02:03.000000+00:00",
+        "note": None,
+    }
+    assert demo_hq.lixia.push(command("visit.record", visit))[0]["status"] == "accepted"
+
+    def journal(office: OfficeClient, protocol: str) -> list[list]:
+        headers = office.headers(**{PROTOCOL_HEADER: protocol})
+        page = office.client.get("/v1/changes", params={"after": 0}, headers=headers).json()
+        return [c["row"] for c in page["changes"] if c["table"] == "office_visit"]
+
+    shared = journal(window, "2")
+    assert len(shared) == 1 and shared[0][1:3] == ["C01", None] and shared[0][5] == "lookup"
+    assert journal(window, "1") == []  # an older counterdesk would not know the table
+    assert journal(demo_hq.shizhong, "2") == []  # another office's journal is not its own
+    bootstrap = window.get("/v1/bootstrap", phase="office", after=0).json()
+    assert bootstrap["done"] is True
+    assert bootstrap["tables"]["office_visit"]["rows"] == shared

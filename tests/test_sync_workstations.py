@@ -14,16 +14,23 @@ from hq import offices, store
 from hq.api import create_app
 from models import statements
 from models.actor import Actor
+from models.cardops import report_card_lost
 from models.clock import utc_now
 from models.db import close_register
 from models.enums import Role
 from models.home import OfficeHome
-from models.schema import OfficeSetting, write_transaction
+from models.schema import Card, OfficeSetting, write_transaction
+from models.sync_status import freshness
+from models.visits import record_service_visit
+from reports import queries
+from reports.model import DocumentHeader
 from sync.client import HqClient
+from sync.engine import SyncEngine
 from sync.enrolment import enrol, learn_workstation_code
 from sync.push import push_outbox
 
 SUPERVISOR = Actor("sup01", Role.SUPERVISOR)
+CLERK = Actor("clerk01", Role.CLERK)
 
 
 @pytest.fixture
@@ -85,3 +92,56 @@ def test_a_home_enrolled_before_codes_learns_its_code_and_numbers_with_it(
         OfficeSetting.delete().where(OfficeSetting.key == statements.WORKSTATION_CODE).execute()
     again = statements.allocate("daily", None, SUPERVISOR, "zh", "370102", None, False)
     assert again.number.endswith(f"{utc_now().astimezone():%Y%m%d}-00002")
+
+
+def header() -> DocumentHeader:
+    return DocumentHeader("daily", "x", "历下区", "370102", "-", utc_now(), None, False, False, "")
+
+
+def counts(rows: list) -> dict[str, int]:
+    return {row.label: row.count for row in rows}
+
+
+def sync(home: OfficeHome, hq: tuple[str, ExitStack], token: str) -> None:
+    close_register()
+    home.open()
+    report = SyncEngine(client(hq, token)).run_once()
+    assert report.completed, report.error
+
+
+def test_every_workstation_s_daily_report_and_audit_extract_cover_the_whole_office(
+    hq: tuple[str, ExitStack], tmp_path: Path
+) -> None:
+    office_token = offices.enrol_office("lixia", ["370102"])
+    window = offices.enrol_workstation("lixia", "counter")
+    first, second = OfficeHome(tmp_path / "own"), OfficeHome(tmp_path / "window")
+    for home, token in ((first, office_token), (second, window.token)):
+        close_register()
+        home.create("370102", "历下区社保服务中心")
+        enrol(home, client(hq, token), hq[0], SUPERVISOR)
+        sync(home, hq, token)
+    # window C01 serves a customer, reports a card lost and prints a statement
+    sync(first, hq, office_token)
+    card = Card.select().where(Card.status == "active").first()
+    record_service_visit(CLERK, "counter", "card_report_lost", card.person_id, card.card_no)
+    report_card_lost(card.card_no, CLERK)
+    made = statements.allocate("rights", card.person_id, SUPERVISOR, "zh", "370102", None, False)
+    statements.issued(made.number, "cd" * 32, 2, SUPERVISOR)
+    sync(first, hq, office_token)
+    # the other window serves one more and sees the office's day after its next sync
+    sync(second, hq, window.token)
+    record_service_visit(CLERK, "counter", "lookup")
+    day = utc_now().astimezone().date()
+    daily = queries.daily_report(header(), day, freshness())
+    assert counts(daily.visits_by_purpose) == {"card_report_lost": 1, "lookup": 1}
+    assert counts(daily.statements_printed) == {"rights": 1}
+    assert counts(daily.card_operations) == {"card.report_lost": 1}
+    extract = queries.audit_extract(header(), day, day)
+    others = [row for row in extract.rows if row.actor == "clerk01 (C01)"]
+    assert {row.action for row in others} >= {"card.report_lost", "visit.record"}
+    # the first window's own report counts its own rows once, not again from the journal
+    sync(second, hq, window.token)
+    sync(first, hq, office_token)
+    daily = queries.daily_report(header(), day, freshness())
+    assert counts(daily.visits_by_purpose) == {"card_report_lost": 1, "lookup": 1}
+    assert counts(daily.statements_printed) == {"rights": 1}
