@@ -35,12 +35,13 @@ from hq.payloads import (
     IssuedPayload,
     PrintedPayload,
     ResetPayload,
+    SignInStatePayload,
     UnlockedPayload,
     VisitPayload,
 )
 from hq.schema import Command, Statement, Visit
 from hq.staff_commands import STAFF_HANDLERS
-from models.credentials import LOCK_HOURS
+from models.credentials import LOCK_HOURS, MAX_ATTEMPTS
 from models.enums import CardStatus
 from models.fields import UtcDateTimeField
 from models.idnumber import mask_id_number, normalise_id_number
@@ -65,6 +66,7 @@ class CommandName(StrEnum):
     STAFF_ADD = "staff.add"
     STAFF_DISABLE = "staff.disable"
     STAFF_PASSWORD = "staff.password_set"
+    STAFF_SIGN_IN_STATE = "staff.sign_in_state"
 
 
 # -- lookups ----------------------------------------------------------------------------------
@@ -181,14 +183,27 @@ def _password_reset(ctx: Context) -> int:
 
 
 def _password_failed(ctx: Context) -> int:
+    """Wrong query passwords counted at one workstation, merged with what headquarters holds:
+    several workstations (and the online self-query) count for the same person, so the count
+    only grows (the highest count wins) and locks at MAX_ATTEMPTS whoever reached it; a count
+    made before the password's last change (a reset) is stale and changes nothing."""
     payload = parse_payload(FailedPayload, ctx)
     person = _person(ctx, payload.ssn)
     current = _credential(person.id)
-    locked_until = ctx.created_at + timedelta(hours=LOCK_HOURS) if payload.locked else None
+    changed_at = _TIME.python_value(current[4]) if current else None
+    if changed_at is not None and ctx.created_at < changed_at:
+        return person.id
+    held = current[2] if current else 0
+    held_lock = _TIME.python_value(current[3]) if current and current[3] else None
+    failed = max(held, payload.failed_attempts)
+    locked_until = held_lock
+    if payload.locked or failed >= MAX_ATTEMPTS:
+        mine = ctx.created_at + timedelta(hours=LOCK_HOURS)
+        locked_until = max(held_lock, mine) if held_lock else mine
     row = [
         person.id,
         current[1] if current else None,
-        payload.failed_attempts,
+        failed,
         _TIME.db_value(locked_until),
         current[4] if current else _TIME.db_value(ctx.created_at),
     ]
@@ -311,6 +326,16 @@ def _statement_printed(ctx: Context) -> int | None:
     return existing.person_id
 
 
+def _sign_in_state(ctx: Context) -> None:
+    """A member of staff's sign-in failures at one workstation: shared with the office's other
+    workstations (the office's journal); headquarters keeps nothing else of it."""
+    payload = parse_payload(SignInStatePayload, ctx)
+    until = utc(payload.locked_until) if payload.locked_until else None
+    row = (payload.username, payload.failed_attempts, until, utc(payload.at))
+    journal.publish_sign_in_state(ctx.office, row, ctx.now)
+    return None
+
+
 HANDLERS: dict[CommandName, Handler] = {
     CommandName.CARD_REPORT_LOST: _report_lost,
     CommandName.CARD_CANCEL_LOSS: _cancel_loss,
@@ -320,6 +345,7 @@ HANDLERS: dict[CommandName, Handler] = {
     CommandName.VISIT: _visit,
     CommandName.STATEMENT_ISSUED: _statement_issued,
     CommandName.STATEMENT_PRINTED: _statement_printed,
+    CommandName.STAFF_SIGN_IN_STATE: _sign_in_state,
     **{CommandName(name): handler for name, handler in STAFF_HANDLERS.items()},
 }
 

@@ -18,7 +18,14 @@ from hq.feed import Change, Op
 from hq.offices import EnrolledOffice
 from hq.wire import wire_row
 from models.fields import UtcDateTimeField
-from models.replica import JOURNAL_DAYS, OFFICE_EVENT, OFFICE_STATEMENT, OFFICE_VISIT, Table
+from models.replica import (
+    JOURNAL_DAYS,
+    OFFICE_EVENT,
+    OFFICE_STAFF_LOCK,
+    OFFICE_STATEMENT,
+    OFFICE_VISIT,
+    Table,
+)
 
 
 def _change(table: Table, office: EnrolledOffice, row: Sequence[Any]) -> Change:
@@ -64,6 +71,13 @@ def publish_events(office: EnrolledOffice, events: Sequence[dict[str, Any]], now
     )
 
 
+def publish_sign_in_state(office: EnrolledOffice, row: Sequence[Any], now: datetime) -> None:
+    """Share a member of staff's sign-in failure count (`row`: username, failed_attempts,
+    locked_until, at) with the office's workstations."""
+    username, *rest = row
+    feed.append([_change(OFFICE_STAFF_LOCK, office, [username, office.code, *rest])], now)
+
+
 _TIME = UtcDateTimeField()
 _ROWS_OF_OFFICE = "SELECT id FROM office WHERE id = ? OR parent_id = ?"
 
@@ -96,4 +110,5 @@ def journal_tables(office_id: str, now: datetime) -> dict[Table, list[list[Any]]
             [*wire_row(r[:5]), int(bool(r[5])), *wire_row(r[6:])] for r in statements
         ],
         OFFICE_EVENT: [wire_row(r) for r in events],
+        OFFICE_STAFF_LOCK: [],  # a count only matters as it happens: not kept, not copied
     }

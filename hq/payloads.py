@@ -159,3 +159,12 @@ class StaffPasswordPayload(Payload):
 
     username: str = Field(min_length=1, max_length=40)
     password_hash: str = Field(max_length=200, pattern=PASSWORD_HASH)
+
+
+class SignInStatePayload(Payload):
+    """staff.sign_in_state"""
+
+    username: str = Field(min_length=1, max_length=40)
+    failed_attempts: int = Field(ge=0, le=1_000_000)
+    locked_until: UtcTime | None = None
+    at: UtcTime

@@ -232,6 +232,22 @@ OFFICE_EVENT = Table(
     "event_id",
     office_scope=True,
 )
-OFFICE_TABLES: tuple[Table, ...] = (OFFICE_VISIT, OFFICE_STATEMENT, OFFICE_EVENT)
+# A member of staff's sign-in failures at one workstation: the others apply the count (the
+# highest wins, 0 clears it: a correct password somewhere), so a guesser cannot walk to the next
+# window. Only the latest state is kept, by username.
+OFFICE_STAFF_LOCK = Table(
+    "office_staff_lock",
+    ("username", "workstation", "failed_attempts", "locked_until", "at"),
+    ("username",),
+    None,
+    "failed_attempts",
+    office_scope=True,
+)
+OFFICE_TABLES: tuple[Table, ...] = (
+    OFFICE_VISIT,
+    OFFICE_STATEMENT,
+    OFFICE_EVENT,
+    OFFICE_STAFF_LOCK,
+)
 JOURNAL_DAYS = 31  # how far back a workstation's bootstrap copies the office's journal
 BY_NAME.update({t.name: t for t in OFFICE_TABLES})

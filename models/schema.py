@@ -356,6 +356,17 @@ class OfficeEvent(BaseModel):
         primary_key = CompositeKey("workstation", "event_id")
 
 
+class OfficeStaffLock(BaseModel):
+    """The latest sign-in failure count of a member of staff at a workstation of the office
+    (the office's journal, v7); applied to `staff_user` as it arrives."""
+
+    username = CharField(max_length=40, primary_key=True)
+    workstation = CharField(max_length=8, null=True)
+    failed_attempts = IntegerField()
+    locked_until = UtcDateTimeField(null=True)
+    at = UtcDateTimeField()
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     OfficeSetting,
     Person,
@@ -376,4 +387,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     OfficeVisit,
     OfficeStatement,
     OfficeEvent,
+    OfficeStaffLock,
 )

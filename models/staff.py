@@ -4,7 +4,8 @@ changes an office makes to the accounts headquarters manages.
 Sign-in works offline, against the office's copy of the district's staff. After MAX_FAILURES
 wrong passwords in a row the account is locked for LOCK_BASE_SECONDS, and every further failure
 after a lock doubles the wait (up to LOCK_MAX_SECONDS); a correct password resets the count.
-The count and the lock are this office's own (`staff_user.failed_attempts`, `locked_until`).
+The count and the lock are kept in `staff_user.failed_attempts` and `locked_until`, and shared
+with the office's other workstations (`staff.sign_in_state`, the office's journal).
 
 Headquarters owns the accounts of the district (`origin` 'hq'): a member of staff changing their
 own password, and a supervisor adding a clerk, disabling an account or resetting a password,
@@ -205,6 +206,22 @@ def _write_failures(username: str, failures: _Failures) -> None:
     ).execute()
 
 
+def _share_failures(actor: Actor, failures: _Failures, now: datetime) -> None:
+    """Queue the account's failure count for the office's other workstations (through
+    headquarters or the relay): a guesser cannot walk to the next window. 0 clears it."""
+    until = failures.locked_until.isoformat() if failures.locked_until else None
+    outbox.enqueue(
+        "staff.sign_in_state",
+        {
+            "username": actor.name,
+            "failed_attempts": failures.count,
+            "locked_until": until,
+            "at": now.isoformat(),
+        },
+        actor,
+    )
+
+
 def staff_member(username: str) -> StaffMember:
     """The active member of staff with this username; NotFound otherwise."""
     row = StaffUser.get_or_none(StaffUser.username == username.strip())
@@ -239,6 +256,7 @@ def authenticate(username: str, password: str, now: datetime | None = None) -> A
         if ok:
             if failures.count:
                 _write_failures(row.username, _Failures())
+                _share_failures(actor, _Failures(), now)
             # headquarters' hashes are its own: only an account of this office is rehashed
             if row.origin == ORIGIN_LOCAL and _HASHER.check_needs_rehash(row.password_hash):
                 StaffUser.update(password_hash=hash_password(password)).where(
@@ -250,6 +268,7 @@ def authenticate(username: str, password: str, now: datetime | None = None) -> A
         delay = lock_delay(count)
         locked_until = now + delay if delay else None
         _write_failures(row.username, _Failures(count, locked_until))
+        _share_failures(actor, _Failures(count, locked_until), now)
         audit.record(actor, "staff.sign_in_failed", None, failures=count)
     if locked_until is not None:
         raise AccountLocked(locked_until)

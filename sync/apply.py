@@ -28,6 +28,7 @@ from typing import Any
 from models.replica import (
     CARD,
     EMPLOYER,
+    OFFICE_STAFF_LOCK,
     OFFICE_TABLES,
     PERSON,
     PERSON_TABLES,
@@ -160,6 +161,23 @@ def defer_foreign_keys(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA defer_foreign_keys = ON")
 
 
+# Another workstation's sign-in failures for an account: the highest count and the latest lock
+# win; a count of 0 (a correct password there) clears both. This workstation's own are skipped.
+_STAFF_LOCK = (
+    'UPDATE "staff_user" SET '
+    '"failed_attempts" = CASE WHEN ?2 = 0 THEN 0 ELSE max("failed_attempts", ?2) END, '
+    '"locked_until" = CASE WHEN ?2 = 0 THEN NULL WHEN "locked_until" IS NULL THEN ?3 '
+    'WHEN ?3 IS NULL THEN "locked_until" ELSE max("locked_until", ?3) END '
+    'WHERE "username" = ?1 AND ?4 IS NOT (SELECT "value" FROM "office_setting" '
+    "WHERE \"key\" = 'workstation_code')"
+)
+
+
+def apply_staff_locks(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
+    """Apply the sign-in failure counts other workstations of the office shared."""
+    conn.executemany(_STAFF_LOCK, [(r[0], r[2], r[3], r[1]) for r in rows])
+
+
 def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], keep: Protected) -> int:
     """Apply a page of the change feed in order; return how many changes were applied."""
     applied = 0
@@ -167,7 +185,10 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], keep: Pro
         values = [c.values for c in group]
         if keep:
             values = [v for v in values if not keep.covers(table, v)]
-        if op == "upsert":
+        if op == "upsert" and table is OFFICE_STAFF_LOCK:
+            conn.executemany(UPSERT[table.name], values)
+            apply_staff_locks(conn, values)
+        elif op == "upsert":
             conn.executemany(UPSERT[table.name], values)
         elif table is STAFF_USER:
             delete_staff(conn, values)

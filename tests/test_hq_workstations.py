@@ -211,3 +211,32 @@ def test_the_office_s_journal_reaches_its_workstations_speaking_protocol_2_only(
     bootstrap = window.get("/v1/bootstrap", phase="office", after=0).json()
     assert bootstrap["done"] is True
     assert bootstrap["tables"]["office_visit"]["rows"] == shared
+
+
+def test_wrong_query_passwords_counted_at_several_workstations_add_up_to_one_lock(
+    demo_hq: DemoHq,
+) -> None:
+    window = workstation(demo_hq)
+    _, ssn = a_person("370102")
+
+    def failed(office: OfficeClient, count: int, at: str = "2026-11-20T02:00:00.000000+00:00"):
+        item = command(
+            "query_password.failed_attempt",
+            {"ssn": ssn, "failed_attempts": count, "locked": count >= 5},
+        )
+        assert office.push({**item, "created_at": at})[0]["status"] == "accepted"
+        return store.execute(
+            "SELECT failed_attempts, locked_until FROM query_credential c JOIN person p "
+            "ON p.id = c.person_id WHERE p.ssn = ?",
+            (ssn,),
+        ).fetchone()
+
+    assert failed(demo_hq.lixia, 3) == (3, None)
+    assert failed(window, 1) == (3, None)  # the window had not heard of the first three yet
+    count, locked_until = failed(window, 5)
+    assert count == 5 and locked_until is not None
+    reset = command("query_password.reset", {"ssn": ssn, "password_hash": None, "to_initial": True})
+    reset["created_at"] = "2026-11-20T03:00:00.000000+00:00"
+    assert demo_hq.lixia.push(reset)[0]["status"] == "accepted"
+    # a count made before the reset, arriving after it, is stale
+    assert failed(window, 4, "2026-11-20T02:30:00.000000+00:00") == (0, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,14 +13,14 @@ from fastapi.testclient import TestClient
 
 from hq import offices, store
 from hq.api import create_app
-from models import statements
+from models import staff, statements
 from models.actor import Actor
 from models.cardops import report_card_lost
 from models.clock import utc_now
 from models.db import close_register
 from models.enums import Role
 from models.home import OfficeHome
-from models.schema import Card, OfficeSetting, write_transaction
+from models.schema import Card, OfficeSetting, StaffUser, write_transaction
 from models.sync_status import freshness
 from models.visits import record_service_visit
 from reports import queries
@@ -145,3 +146,33 @@ def test_every_workstation_s_daily_report_and_audit_extract_cover_the_whole_offi
     daily = queries.daily_report(header(), day, freshness())
     assert counts(daily.visits_by_purpose) == {"card_report_lost": 1, "lookup": 1}
     assert counts(daily.statements_printed) == {"rights": 1}
+
+
+def test_a_staff_account_locked_at_one_window_is_locked_at_the_next_after_their_syncs(
+    hq: tuple[str, ExitStack], tmp_path: Path
+) -> None:
+    office_token = offices.enrol_office("lixia", ["370102"])
+    window = offices.enrol_workstation("lixia", "counter")
+    first, second = OfficeHome(tmp_path / "own"), OfficeHome(tmp_path / "window")
+    for home, token in ((first, office_token), (second, window.token)):
+        close_register()
+        home.create("370102", "历下区社保服务中心")
+        enrol(home, client(hq, token), hq[0], SUPERVISOR)
+        sync(home, hq, token)
+    sync(first, hq, office_token)
+    for _ in range(staff.MAX_FAILURES - 1):
+        with pytest.raises(staff.BadCredentials):
+            staff.authenticate("clerk01", "guess")
+    with pytest.raises(staff.AccountLocked):
+        staff.authenticate("clerk01", "guess")
+    sync(first, hq, office_token)
+    sync(second, hq, window.token)
+    with pytest.raises(staff.AccountLocked):
+        staff.authenticate("clerk01", "demo-2026")  # even the right password waits
+    # the lock over, a correct password at the second window clears the count at the first too
+    later = utc_now() + timedelta(hours=2)
+    assert staff.authenticate("clerk01", "demo-2026", now=later).name == "clerk01"
+    sync(second, hq, window.token)
+    sync(first, hq, office_token)
+    row = StaffUser.get(StaffUser.username == "clerk01")
+    assert (row.failed_attempts, row.locked_until) == (0, None)

@@ -1,8 +1,9 @@
 -- counterdesk register, schema version 7: the office's journal.
--- What the other workstations of the office did (visits, statements, audit events), as
--- headquarters or the office relay shares it (sync protocol 2), so the daily report, the audit
--- extract and "served today" cover the whole office. Each row names its workstation's code;
--- this workstation's own rows stay in service_visit, statement and audit_event.
+-- What the other workstations of the office did (visits, statements, audit events, staff
+-- sign-in failures), as headquarters or the office relay shares it (sync protocol 2), so the
+-- daily report and the audit extract cover the whole office and a locked account is locked at
+-- every window. Each row names its workstation's code; this workstation's own rows stay in
+-- service_visit, statement and audit_event.
 -- No foreign keys: a visitor of another district is not in this register.
 -- Frozen once released: later versions add migrations; never edit this file.
 CREATE TABLE "office_visit" (
@@ -39,3 +40,10 @@ CREATE TABLE "office_event" (
     PRIMARY KEY ("workstation", "event_id")
 );
 CREATE INDEX "office_event_at" ON "office_event" ("at");
+CREATE TABLE "office_staff_lock" (
+    "username" VARCHAR(40) NOT NULL PRIMARY KEY,
+    "workstation" VARCHAR(8),
+    "failed_attempts" INTEGER NOT NULL,
+    "locked_until" TEXT,
+    "at" TEXT NOT NULL
+);
