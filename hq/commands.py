@@ -233,8 +233,9 @@ def _visit(ctx: Context) -> int | None:
     person = _person(ctx, payload.ssn, in_scope=False) if payload.ssn else None
     person_id = person.id if person else None
     at = utc(payload.at)
-    visit_id = Visit.insert(
+    Visit.insert(
         office=ctx.office.id,
+        uuid=ctx.item.uuid,
         person_id=person_id,
         card_no=payload.card_no,
         channel=payload.channel,
@@ -245,7 +246,7 @@ def _visit(ctx: Context) -> int | None:
         received_at=ctx.now,
     ).execute()
     row = (person_id, payload.card_no, payload.channel, payload.purpose, payload.staff, at)
-    journal.publish_visit(ctx.office, visit_id, (*row, payload.note), ctx.now)
+    journal.publish_visit(ctx.office, ctx.item.uuid, (*row, payload.note), ctx.now)
     return person_id
 
 

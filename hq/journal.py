@@ -32,10 +32,10 @@ def _change(table: Table, office: EnrolledOffice, row: Sequence[Any]) -> Change:
     return Change(table.name, Op.UPSERT, None, wire_row(row), office=office.office_id)
 
 
-def publish_visit(office: EnrolledOffice, visit_id: int, row: Sequence[Any], now: datetime) -> None:
-    """Share a visit with the office (`row`: person_id .. note, as `office_visit` after its
-    id and workstation). Inside the command's transaction."""
-    feed.append([_change(OFFICE_VISIT, office, [visit_id, office.code, *row])], now)
+def publish_visit(office: EnrolledOffice, uuid: str, row: Sequence[Any], now: datetime) -> None:
+    """Share a visit with the office (`row`: person_id .. note, as `office_visit` after the
+    command's uuid and the workstation). Inside the command's transaction."""
+    feed.append([_change(OFFICE_VISIT, office, [uuid, office.code, *row])], now)
 
 
 def publish_statement(office: EnrolledOffice, row: Sequence[Any], now: datetime) -> None:
@@ -87,9 +87,9 @@ def journal_tables(office_id: str, now: datetime) -> dict[Table, list[list[Any]]
     since = _TIME.db_value(now - timedelta(days=JOURNAL_DAYS))  # times are stored as text
     params = (office_id, office_id, since)
     visits = store.execute(
-        "SELECT v.id, o.code, v.person_id, v.card_no, v.channel, v.purpose, v.staff, v.at, "
-        f"v.note FROM visit v JOIN office o ON o.id = v.office_id WHERE v.office_id IN "
-        f"({_ROWS_OF_OFFICE}) AND v.at >= ? ORDER BY v.id",
+        "SELECT coalesce(v.uuid, 'hq-' || v.id), o.code, v.person_id, v.card_no, v.channel, "
+        "v.purpose, v.staff, v.at, v.note FROM visit v JOIN office o ON o.id = v.office_id "
+        f"WHERE v.office_id IN ({_ROWS_OF_OFFICE}) AND v.at >= ? ORDER BY v.id",
         params,
     ).fetchall()
     statements = store.execute(

@@ -348,6 +348,7 @@ class Visit(HqModel):
     at = UtcDateTimeField()
     note = TextField(null=True)
     received_at = UtcDateTimeField(default=utc_now)
+    uuid = CharField(max_length=64, null=True)  # the command's (v3): the office's journal key
 
 
 class Statement(HqModel):

@@ -177,7 +177,7 @@ def _add_workstation_columns(database: Database) -> None:
     Each office enrolled before then gets its code (`give_codes`), so its numbers carry one."""
     from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
-    from hq.schema import FeedChange, Office
+    from hq.schema import FeedChange, Office, Visit
 
     migrator = PostgresqlMigrator(database) if is_postgres() else SqliteMigrator(database)
     added = (
@@ -186,9 +186,12 @@ def _add_workstation_columns(database: Database) -> None:
         ("office", "kind", Office.kind),
         ("office", "last_seen_at", Office.last_seen_at),
         ("feed_change", "office", FeedChange.office),
+        ("visit", "uuid", Visit.uuid),
     )
     present = {
-        (table, c.name) for table in ("office", "feed_change") for c in database.get_columns(table)
+        (table, c.name)
+        for table in ("office", "feed_change", "visit")
+        for c in database.get_columns(table)
     }
     migrate(
         *(

