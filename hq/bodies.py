@@ -37,6 +37,9 @@ class EnrolBody(_Body):
     office_name: str = Field(default="", max_length=100)
     signing_key: str = Field(pattern=r"^[0-9a-fA-F]{64}$", description="64 hex digits")
     client_version: str = Field(default="", max_length=40)
+    workstation: str | None = Field(
+        default=None, max_length=8, description="relay only: the workstation whose key it is"
+    )
 
 
 class PushItemBody(_Body):
@@ -47,6 +50,9 @@ class PushItemBody(_Body):
     payload: dict[str, Any]
     created_at: UtcTime
     actor: str = Field(default="", max_length=60)
+    workstation: str | None = Field(
+        default=None, max_length=8, description="relay only: the workstation that applied it"
+    )
 
 
 class PushBody(_Body):
@@ -84,6 +90,17 @@ class AuditBody(_Body):
 
     events: list[AuditEventBody] = Field(max_length=MAX_EVENTS)
     head: AuditHeadBody | None = None
+    workstation: str | None = Field(
+        default=None, max_length=8, description="relay only: the workstation whose chain it is"
+    )
+
+
+class NewWorkstationBody(_Body):
+    """POST /v1/office/workstations (relay only): a workstation to enrol."""
+
+    kind: str = Field(min_length=1, max_length=12)
+    code: str | None = Field(default=None, max_length=8)
+    name: str | None = Field(default=None, max_length=100)
 
 
 class VerifyBody(_Body):

@@ -399,6 +399,17 @@ def apply_item(office: EnrolledOffice, item: PushItem, now: datetime) -> ItemRes
         return result
 
 
+def not_for(item: PushItem, who: EnrolledOffice, code: str | None) -> ItemResult:
+    """The answer to an item a relay sent for a workstation it may not speak for."""
+    return ItemResult(
+        item.uuid,
+        Outcome.REJECTED,
+        RejectCode.OUT_OF_SCOPE,
+        f"{who.id} may not send commands of workstation {code}: it is not an active "
+        "workstation of the same office (revoked?); ask headquarters' support",
+    )
+
+
 def apply_push(
     office: EnrolledOffice, items: Sequence[PushItem], clock: Callable[[], datetime]
 ) -> list[ItemResult]:

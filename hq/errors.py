@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     PAYLOAD_TOO_LARGE = "payload_too_large"
     SERVER_ERROR = "server_error"
     SERVER_BUSY = "server_busy"
+    UPSTREAM_UNREACHABLE = "upstream_unreachable"  # the office relay cannot reach headquarters
 
 
 STATUS_OF: dict[ErrorCode, int] = {
@@ -25,6 +26,7 @@ STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.PROTOCOL_TOO_NEW: 400,
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.OUT_OF_SCOPE: 403,
+    ErrorCode.UPSTREAM_UNREACHABLE: 504,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.PROTOCOL_TOO_OLD: 426,
     ErrorCode.RATE_LIMITED: 429,

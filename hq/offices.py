@@ -372,3 +372,34 @@ def seen(row_id: str, now: datetime) -> None:
         Office.update(last_seen_at=now).where(Office.id == row_id).execute()
     except peewee.OperationalError:  # a busy database: the next minute's request notes it
         _last_seen.pop(row_id, None)
+
+
+def acting_for(who: EnrolledOffice, code: str | None) -> EnrolledOffice | None:
+    """The workstation a request speaks for: `who` itself without a code; with one, the
+    workstation of that code when `who` is its office's relay (None: not allowed, unknown,
+    another office's or revoked)."""
+    if code is None or code == who.code:
+        return who
+    if who.kind != "relay":
+        return None
+    row = row_of_code(code)
+    if row is None or row.revoked_at is not None:
+        return None
+    found = find_office(row.id)
+    return found if found is not None and found.office_id == who.office_id else None
+
+
+def workstation_rows(office_id: str) -> list[dict[str, Any]]:
+    """The rows of an office as its relay needs them to let the workstations in (token
+    hashes included: the relay checks the same tokens headquarters does)."""
+    return [
+        {
+            "id": r.id,
+            "code": r.code,
+            "kind": r.kind,
+            "name": r.name,
+            "token_hash": r.token_hash,
+            "revoked": r.revoked_at is not None,
+        }
+        for r in workstations(office_id)
+    ]

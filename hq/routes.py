@@ -30,6 +30,7 @@ from hq.bodies import (
     EnrolOut,
     ErrorOut,
     HelloOut,
+    NewWorkstationBody,
     PersonOut,
     PushBody,
     PushOut,
@@ -37,7 +38,7 @@ from hq.bodies import (
     VerifyOut,
 )
 from hq.digest import Level, scope_digest
-from hq.errors import ApiError, ErrorCode
+from hq.errors import ApiError, ErrorCode, InvalidInput, NotFound
 from hq.offices import EnrolledOffice
 from hq.payloads import storable
 from hq.ratelimit import RateLimiter
@@ -236,9 +237,24 @@ def hello(
     return answer(request, body)
 
 
+def speaking_for(who: EnrolledOffice, code: str | None) -> EnrolledOffice:
+    """The workstation a request (or a pushed item) is for: `who`, or, from the office's relay,
+    the workstation of `code`; 403 out_of_scope otherwise."""
+    with store.session():
+        found = offices.acting_for(who, code)
+    if found is None:
+        raise ApiError(
+            ErrorCode.OUT_OF_SCOPE,
+            f"{who.id} may not speak for workstation {code}: only the office's relay speaks "
+            "for the office's own (active) workstations",
+        )
+    return found
+
+
 @router.post("/enrol", response_model=EnrolOut)
 def enrol(request: Request, who: Office, body: EnrolBody) -> JSONResponse:
     """Register the office's statement signing key (earlier keys are kept). Idempotent."""
+    who = speaking_for(who, body.workstation)
     with store.session():
         offices.register_key(
             who,
@@ -255,11 +271,21 @@ def enrol(request: Request, who: Office, body: EnrolBody) -> JSONResponse:
 def push(request: Request, who: Office, body: PushBody) -> JSONResponse:
     """Apply the office's commands, each in its own transaction; one result per item."""
     items = [
-        commands.PushItem(i.uuid, i.command, i.payload, i.created_at, i.actor or "(not named)")
+        (
+            i.workstation,
+            commands.PushItem(i.uuid, i.command, i.payload, i.created_at, i.actor or "(not named)"),
+        )
         for i in body.items
     ]
+    clock = state_of(request).clock
     with store.session():
-        results = commands.apply_push(who, items, state_of(request).clock)
+        results = []
+        for code, item in items:
+            sender = offices.acting_for(who, code)
+            if sender is None:  # answered, not kept: the relay sees why at once
+                results.append(commands.not_for(item, who, code))
+            else:
+                results.append(commands.apply_item(sender, item, clock()))
         head = feed.head_seq()
     return answer(request, {"results": [r.as_json() for r in results], "head_seq": head})
 
@@ -267,6 +293,7 @@ def push(request: Request, who: Office, body: PushBody) -> JSONResponse:
 @router.post("/audit", response_model=AuditOut)
 def push_audit(request: Request, who: Office, body: AuditBody) -> JSONResponse:
     """Keep the office's chained audit events and check their links."""
+    who = speaking_for(who, body.workstation)
     events = [audit.IncomingEvent(**e.model_dump()) for e in body.events]
     head = audit.OfficeHead(**body.head.model_dump()) if body.head else None
     with store.session():
@@ -384,3 +411,36 @@ def verify_statement(
         request,
         {"genuine": result.genuine, "reason": result.reason, "statement": result.statement},
     )
+
+
+def _relay_only(who: EnrolledOffice) -> None:
+    if who.kind != "relay":
+        raise ApiError(
+            ErrorCode.OUT_OF_SCOPE,
+            f"{who.id} is not the office's relay: only the relay's token may manage the "
+            "office's workstations",
+        )
+
+
+@router.get("/office")
+def office_rows(request: Request, who: Office) -> JSONResponse:
+    """The office's workstations with their token hashes (the relay checks the same tokens)."""
+    _relay_only(who)
+    with store.session():
+        rows = offices.workstation_rows(who.office_id)
+    return answer(request, {"office": who.as_json(), "workstations": rows})
+
+
+@router.post("/office/workstations")
+def new_workstation(request: Request, who: Office, body: NewWorkstationBody) -> JSONResponse:
+    """Enrol one more workstation of the office (from the relay); its token, shown once."""
+    _relay_only(who)
+    with store.session():
+        try:
+            made = offices.enrol_workstation(
+                who.office_id, body.kind, code=body.code, name=body.name
+            )
+        except (InvalidInput, NotFound) as exc:
+            raise ApiError(ErrorCode.INVALID_REQUEST, str(exc)) from exc
+    workstation = {"id": made.id, "code": made.code, "kind": made.kind}
+    return answer(request, {"workstation": workstation, "token": made.token})

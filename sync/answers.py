@@ -20,7 +20,9 @@ from sync.wire import (
     timestamp,
 )
 
-OUTCOMES = ("accepted", "rejected")
+# "pending": the office relay holds the item and has forwarded it, headquarters has not
+# answered yet (the item stays pending here: only headquarters settles it).
+OUTCOMES = ("accepted", "rejected", "pending")
 WORKSTATION_CODE = re.compile(r"^[A-Z][0-9]{2,5}$")
 
 
@@ -103,6 +105,19 @@ class ChangesPage:
     head_seq: int
     more: bool
     server_time: datetime
+    feed: str | None = None  # an office relay's feed (None: headquarters' own)
+    upstream: Upstream | None = None  # an office relay's link to headquarters
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """What an office relay says of its link to headquarters."""
+
+    status: str  # online | offline | never
+    data_as_of: datetime | None  # headquarters' time of the relay's last complete pull
+    last_success_at: datetime | None
+    waiting: int  # commands held for headquarters
+    error: str | None
 
 
 @dataclass(frozen=True)
@@ -116,6 +131,7 @@ class BootstrapPage:
     head_seq: int
     tables: dict[str, list[list[Any]]]
     server_time: datetime
+    feed: str | None = None  # an office relay's feed (None: headquarters' own)
 
     @property
     def rows(self) -> int:
@@ -163,6 +179,33 @@ def _office(data: Any, where: str) -> OfficeInfo:
         if code is not None and (type(code) is not str or not WORKSTATION_CODE.match(code)):
             raise_bad(f"{where}: a workstation code is a capital letter and 2-5 digits")
     return OfficeInfo(req(office, "id", str, f"{where}: office"), tuple(districts), code)
+
+
+def _feed(data: dict[str, Any], where: str) -> str | None:
+    feed = data.get("feed")
+    if feed is not None and (type(feed) is not str or not 1 <= len(feed) <= 64):
+        raise_bad(f"{where}: feed must be short text")
+    return feed
+
+
+def parse_upstream(data: Any, where: str) -> Upstream:
+    """Check what an office relay says of its link to headquarters."""
+    data = obj(data, f"{where}: upstream")
+    status = req(data, "status", str, f"{where}: upstream")
+    if status not in ("online", "offline", "never"):
+        raise_bad(f"{where}: unknown upstream status {status[:20]!r}")
+    times = {}
+    for name in ("data_as_of", "last_success_at"):
+        value = data.get(name)
+        times[name] = timestamp(value, f"{where}: upstream {name}") if value else None
+    error = data.get("error")
+    return Upstream(
+        status,
+        times["data_as_of"],
+        times["last_success_at"],
+        non_negative(data, "waiting", f"{where}: upstream"),
+        error[:500] if type(error) is str else None,
+    )
 
 
 def raise_bad(message: str) -> NoReturn:
@@ -265,6 +308,8 @@ def parse_changes(data: Any, after: int) -> ChangesPage:
         non_negative(data, "head_seq", where),
         req(data, "more", bool, where),
         _time(data, where),
+        _feed(data, where),
+        parse_upstream(data.get("upstream"), where) if data.get("upstream") else None,
     )
     if page.next < after or (seqs and page.next < seqs[-1]):
         raise_bad(f"{where}: the next cursor {page.next} goes backwards")
@@ -288,6 +333,7 @@ def parse_bootstrap(data: Any, phase: str, after: int) -> BootstrapPage:
         non_negative(data, "head_seq", where),
         check_tables(data.get("tables"), names, where),
         _time(data, where),
+        _feed(data, where),
     )
     if page.next < after:
         raise_bad(f"{where}: next ({page.next}) is before after ({after})")

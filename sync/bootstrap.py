@@ -32,7 +32,7 @@ from sync.apply import (
     protected_rows,
 )
 from sync.client import HqClient, Sent
-from sync.errors import BadAnswer
+from sync.errors import BadAnswer, FeedChanged
 
 PAGE = 500  # persons (or employers) per page
 PHASES = ("employer", "person", "staff", "office")
@@ -138,11 +138,20 @@ def _apply(
     Returns the progress after it and True; or, when another process moved the stored progress
     on meanwhile, that stored progress and False (the page is not applied).
     """
+    if at["snapshot"] is not None and at.get("feed") != page.feed:
+        with write_transaction():  # the relay was rebuilt under the bootstrap: start again
+            state.update_detail(bootstrap=None)
+        raise FeedChanged(
+            "the office relay's feed changed during the copy of the register: the copy "
+            "starts again at the next sync"
+        )
     try:
         with write_transaction():
             stored = state.read().bootstrap or start_progress()
             if (stored["phase"], stored["after"]) != (at["phase"], at["after"]):
                 return stored, False
+            if at["snapshot"] is None:
+                at = {**at, "feed": page.feed}
             conn = db.connection()
             defer_foreign_keys(conn)
             if page.phase == "employer":
@@ -158,6 +167,7 @@ def _apply(
                 state.write(cursor=at["snapshot"], resync_required=False)
                 state.update_detail(
                     bootstrap=None,
+                    feed=at.get("feed"),
                     resync_reason=None,
                     last_bootstrap={
                         "snapshot": at["snapshot"],

@@ -63,6 +63,12 @@ class BadAnswer(Failing):
     """The answer is not JSON, or not of the shape and types the protocol promises."""
 
 
+class FeedChanged(Failing):
+    """The feed answering is not the one the register's cursor belongs to (an office relay
+    rebuilt, or the office now syncs with a relay instead of headquarters, or back): the
+    register is copied again at the next sync."""
+
+
 class RateLimited(Failing):
     """HTTP 429: too many requests from this office; wait `retry_after` seconds."""
 

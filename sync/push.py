@@ -2,7 +2,9 @@
 
 Each outbox item's UUID is its idempotency key: an item whose answer was lost (timeout, cut
 connection) stays pending and is sent again; headquarters answers it from its stored answer and
-applies it no second time. An item's outcome is stored only after headquarters answered.
+applies it no second time. An item's outcome is stored only after headquarters answered: an
+office relay answers `pending` while headquarters has not (the item stays pending and is sent
+again; the relay answers with headquarters' answer once it has it).
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ _RESOLVE = (
     "UPDATE outbox SET status = ?, reason = ?, resolved_at = ?, attempts = attempts + 1, "
     "last_attempt_at = ?, last_error = NULL WHERE uuid = ? AND status = 'pending'"
 )
+_WAITING = (
+    "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, last_error = NULL "
+    "WHERE uuid = ? AND status = 'pending'"
+)
 _FAILED = (
     "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, last_error = ? "
     "WHERE uuid = ? AND status = 'pending'"
@@ -55,6 +61,7 @@ class PushOutcome:
     accepted: int = 0
     rejected: int = 0
     head_seq: int | None = None
+    waiting: int = 0  # held by the office relay, headquarters' answer still to come
 
 
 @dataclass(frozen=True)
@@ -76,13 +83,13 @@ def push_outbox(client: HqClient, clock: Callable[[], datetime]) -> PushOutcome:
     last = db.execute_sql("SELECT max(seq) FROM outbox WHERE status = 'pending'").fetchone()[0]
     if last is None:
         return PushOutcome()
-    accepted = rejected = 0
+    accepted = rejected = waiting = 0
     head = None
     after = 0
     while True:
         rows = db.execute_sql(_PENDING, (after, last, BATCH)).fetchall()
         if not rows:
-            return PushOutcome(accepted, rejected, head)
+            return PushOutcome(accepted, rejected, head, waiting)
         after = rows[-1][0]
         items = [
             {
@@ -104,14 +111,19 @@ def push_outbox(client: HqClient, clock: Callable[[], datetime]) -> PushOutcome:
                 )
             raise
         now = _stamp(clock())
+        answered = [r for r in answer.results if r.status != "pending"]
         with write_transaction():
             db.connection().executemany(
                 _RESOLVE,
-                [(r.status, _reason(r.code, r.reason), now, now, r.uuid) for r in answer.results],
+                [(r.status, _reason(r.code, r.reason), now, now, r.uuid) for r in answered],
             )
-            _settle_staff_added(items, answer.results)
+            db.connection().executemany(
+                _WAITING, [(now, r.uuid) for r in answer.results if r.status == "pending"]
+            )
+            _settle_staff_added(items, answered)
         accepted += sum(r.status == "accepted" for r in answer.results)
         rejected += sum(r.status == "rejected" for r in answer.results)
+        waiting += sum(r.status == "pending" for r in answer.results)
         head = answer.head_seq
 
 
