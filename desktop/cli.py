@@ -52,6 +52,7 @@ from models.home import HOME_ENV, OfficeHome
 from models.idnumber import InvalidIdNumber
 from models.people import InvalidCardNumber, InvalidNameQuery
 from models.permissions import PermissionDenied
+from relay.cli import add_relay_commands
 from reports.errors import FontUnavailable
 
 
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_commands(sub)
     add_sync_commands(sub)
     add_hq_commands(sub)
+    add_relay_commands(sub)
     add_app_commands(sub)
     add_db_commands(sub)
     add_demo_city_commands(sub)

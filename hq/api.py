@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import anyio
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -160,6 +161,15 @@ def _openapi_without_422(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return openapi
 
 
+@dataclass(frozen=True)
+class RelayHooks:
+    """How an office relay's answers differ from headquarters' (see ServiceState)."""
+
+    service: str
+    extra: Callable[[], dict[str, Any]]
+    journal: Callable[[str, datetime], dict[str, list[list[Any]]]]
+
+
 def create_app(
     database_url: str,
     *,
@@ -167,6 +177,9 @@ def create_app(
     rate_limit: float | None = None,
     body_limits: dict[str, int] | None = None,
     max_in_flight: int = MAX_IN_FLIGHT,
+    before: Sequence[APIRouter] = (),
+    title: str = "counterdesk headquarters",
+    relay: RelayHooks | None = None,
 ) -> FastAPI:
     """The headquarters API over the database at `database_url`.
 
@@ -174,13 +187,17 @@ def create_app(
     the requests per second allowed per office (default: no limit); `body_limits` the largest
     body per route path in bytes (hq.limits.BODY_LIMITS unless given); `max_in_flight` the
     requests one process answers at once (503 beyond). The database is opened at startup, or
-    at the first request that needs it.
+    at the first request that needs it. Routes of the routers `before` answer in place of
+    headquarters' own for the same path and method, and `relay` says how an office relay's
+    answers differ (the relay serves this app over its own store).
     """
     state = ServiceState(
         database_url,
         clock or utc_now,
         RateLimiter(rate_limit, max(10, int(rate_limit * 4))) if rate_limit else None,
     )
+    if relay is not None:
+        state.service, state.extra, state.journal = relay.service, relay.extra, relay.journal
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -191,7 +208,7 @@ def create_app(
             await anyio.to_thread.run_sync(store.close)
 
     app = FastAPI(
-        title="counterdesk headquarters",
+        title=title,
         version="1",
         description="The register's owner: change feed, commands, audit chains, statements "
         "(docs/sync-protocol.md).",
@@ -201,6 +218,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.hq = state
+    for first in before:
+        app.include_router(first)
     app.include_router(router)
     app.openapi = _openapi_without_422(app)  # type: ignore[method-assign]
     _install_error_handlers(app)

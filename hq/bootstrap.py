@@ -12,7 +12,7 @@ so pulling the feed after the first page's head_seq brings whatever a later page
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -20,7 +20,7 @@ from typing import Any
 
 from hq import feed, journal, staff, store
 from hq.wire import rows_of_persons, scope_filter, wire_row
-from models.replica import EMPLOYER, PERSON_TABLES, STAFF_USER, Table
+from models.replica import EMPLOYER, OFFICE_TABLES, PERSON_TABLES, STAFF_USER, Table
 
 MAX_LIMIT = 2000
 DEFAULT_LIMIT = 500
@@ -108,11 +108,21 @@ def staff_page(districts: Sequence[str], after: int) -> BootstrapPage:
     return BootstrapPage(Phase.STAFF, after, after, True, head, _tables({STAFF_USER: rows}))
 
 
-def office_page(office_id: str, after: int, now: datetime) -> BootstrapPage:
-    """The office's journal of the last days in one page (`done`; `next` is `after`)."""
+def office_page(
+    office_id: str,
+    after: int,
+    now: datetime,
+    source: Callable[[str, datetime], dict[str, list[list[Any]]]] | None = None,
+) -> BootstrapPage:
+    """The office's journal of the last days in one page (`done`; `next` is `after`), from
+    headquarters' tables or from `source` (an office relay's feed)."""
     with store.read_snapshot():
         head = feed.head_seq()
-        found = journal.journal_tables(office_id, now)
+        if source is None:
+            found = journal.journal_tables(office_id, now)
+        else:
+            rows = source(office_id, now)
+            found = {t: rows.get(t.name, []) for t in OFFICE_TABLES}
     return BootstrapPage(Phase.OFFICE, after, after, True, head, _tables(found))
 
 

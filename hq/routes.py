@@ -61,6 +61,16 @@ class ServiceState:
     clock: Callable[[], datetime]
     limiter: RateLimiter | None = None
     _connect_lock: threading.Lock = field(default_factory=threading.Lock)
+    # An office relay serving the protocol from its own store: its name at hello, what it adds
+    # to hello, changes and bootstrap answers (its feed id, its link to headquarters), and
+    # where the office's journal comes from (its feed).
+    service: str = SERVICE
+    extra: Callable[[], dict[str, Any]] | None = None
+    journal: Callable[[str, datetime], dict[str, list[list[Any]]]] | None = None
+
+    def extra_fields(self) -> dict[str, Any]:
+        """What this service adds to hello, changes and bootstrap answers."""
+        return self.extra() if self.extra is not None else {}
 
     def ensure_connected(self) -> None:
         """Open the database (and its schema) if this process has not yet."""
@@ -227,13 +237,15 @@ def hello(
     """Headquarters' protocol range and schema version; with a valid token, the office."""
     found = _office_of(request, authorization)
     body: dict[str, Any] = {
-        "service": SERVICE,
+        "service": state_of(request).service,
         "min_protocol": MIN_PROTOCOL,
         "max_protocol": MAX_PROTOCOL,
         "schema_version": SCHEMA_VERSION,
     }
     if found is not None:
         body["office"] = found.as_json()
+    with store.session():
+        body.update(state_of(request).extra_fields())
     return answer(request, body)
 
 
@@ -322,9 +334,16 @@ def changes(
     journal = who.office_id if version >= JOURNAL_PROTOCOL else None
     with store.session():
         page = feed.pull(who.districts, after, limit, office=journal)
+        extra = state_of(request).extra_fields()
     return answer(
         request,
-        {"changes": page.changes, "next": page.next, "head_seq": page.head_seq, "more": page.more},
+        {
+            "changes": page.changes,
+            "next": page.next,
+            "head_seq": page.head_seq,
+            "more": page.more,
+            **extra,
+        },
     )
 
 
@@ -344,9 +363,11 @@ def bootstrap_page(
         elif phase is bootstrap.Phase.STAFF:
             page = bootstrap.staff_page(who.districts, after)
         elif phase is bootstrap.Phase.OFFICE:
-            page = bootstrap.office_page(who.office_id, after, state_of(request).clock())
+            state = state_of(request)
+            page = bootstrap.office_page(who.office_id, after, state.clock(), state.journal)
         else:
             page = bootstrap.person_page(who.districts, after, limit)
+        extra = state_of(request).extra_fields()
     return answer(
         request,
         {
@@ -356,6 +377,7 @@ def bootstrap_page(
             "done": page.done,
             "head_seq": page.head_seq,
             "tables": page.tables,
+            **extra,
         },
     )
 

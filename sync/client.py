@@ -175,6 +175,19 @@ class HqClient:
         data = self._call("POST", "/v1/statements/verify", body={"payload": payload}, auth=False)
         return answers.parse_verification(data)
 
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+        auth: bool = True,
+    ) -> dict[str, Any]:
+        """One request of the protocol, its JSON answer unparsed (an office relay passes some
+        answers through as they are); errors raise as for every call."""
+        return self._call(method, path, params=params, body=body, auth=auth)
+
     # -- one request -------------------------------------------------------------------------
 
     def _headers(self, auth: bool) -> dict[str, str]:
