@@ -123,6 +123,11 @@ def _summary(report: SyncReport) -> str:
     parts = []
     if report.push.accepted or report.push.rejected:
         parts.append(f"{report.push.accepted} command(s) accepted, {report.push.rejected} rejected")
+    if report.push.waiting:
+        parts.append(
+            f"{report.push.waiting} command(s) held by the office relay, waiting for "
+            "headquarters' answer"
+        )
     if report.audit.sent:
         parts.append(f"{report.audit.sent} audit event(s) sent")
     if report.bootstrap is not None:

@@ -168,6 +168,7 @@ class RelayHooks:
     service: str
     extra: Callable[[], dict[str, Any]]
     journal: Callable[[str, datetime], dict[str, list[list[Any]]]]
+    unknown_token: Callable[[str], None]
 
 
 def create_app(
@@ -198,6 +199,7 @@ def create_app(
     )
     if relay is not None:
         state.service, state.extra, state.journal = relay.service, relay.extra, relay.journal
+        state.unknown_token = relay.unknown_token
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -67,6 +67,7 @@ class ServiceState:
     service: str = SERVICE
     extra: Callable[[], dict[str, Any]] | None = None
     journal: Callable[[str, datetime], dict[str, list[list[Any]]]] | None = None
+    unknown_token: Callable[[str], None] | None = None  # learn of new workstations, once
 
     def extra_fields(self) -> dict[str, Any]:
         """What this service adds to hello, changes and bootstrap answers."""
@@ -178,7 +179,11 @@ def _office_of(request: Request, authorization: str | None) -> EnrolledOffice | 
     state = state_of(request)
     state.ensure_connected()
     with store.session():
-        return offices.authenticate(token)
+        found = offices.authenticate(token)
+        if found is None and state.unknown_token is not None:
+            state.unknown_token(token)  # a relay asks headquarters about the office's rows
+            found = offices.authenticate(token)
+        return found
 
 
 def office(

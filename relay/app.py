@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,7 @@ from relay.routes import Upstream, router
 from relay.schema import create_tables
 from sync.client import HqClient
 from sync.enrolment import open_client
+from sync.errors import SyncError
 
 log = logging.getLogger(__name__)
 SERVICE = "counterdesk-relay"
@@ -37,6 +39,31 @@ def _connect(actor: str | None) -> HqClient:
     return open_client(url, token, actor=actor or "relay", timeout=10.0)
 
 
+_REFRESH_EVERY_S = 5.0
+_tried: dict[str, float] = {}
+_refresh_lock = threading.Lock()
+
+
+def _unknown_token(token: str) -> None:
+    """A token the relay does not know: perhaps of a workstation enrolled at headquarters
+    since the relay last asked. Ask again (at most every few seconds for one workstation;
+    nothing when headquarters is unreachable)."""
+    row_id = token.partition(".")[0]
+    with _refresh_lock:
+        now = time.monotonic()
+        if now - _tried.get(row_id, float("-inf")) < _REFRESH_EVERY_S:
+            return
+        _tried[row_id] = now
+    try:
+        client = _connect(None)
+        try:
+            upstream.refresh_office(client)
+        finally:
+            client.http.close()
+    except SyncError:
+        return  # headquarters unreachable: the token stays unknown for now
+
+
 def open_store(url: str) -> None:
     """Open the relay's store (headquarters' schema and the relay's tables)."""
     store.connect(url)
@@ -53,7 +80,7 @@ def create_relay_app(url: str, *, clock: Callable[[], datetime] | None = None) -
         clock=clock,
         before=(router,),
         title="counterdesk office relay",
-        relay=RelayHooks(SERVICE, _extra, mirror.journal_tables),
+        relay=RelayHooks(SERVICE, _extra, mirror.journal_tables, _unknown_token),
     )
     app.state.relay = Upstream(_connect)
     return app

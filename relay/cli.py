@@ -28,6 +28,7 @@ import peewee
 
 from hq import offices, store
 from hq.errors import HqError
+from models.clock import utc_now
 from relay import settings, upstream
 from relay.app import POLL_S, Link, create_relay_app, open_store
 from sync.errors import InvalidRequest, SyncError
@@ -83,6 +84,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     settings.put(**{settings.HQ_URL: args.hq.rstrip("/"), settings.TOKEN: args.token})
     _say(f"relay {facts.code} of office {facts.id} ({', '.join(facts.districts)}): copying")
     rows = upstream.bootstrap(client, lambda phase, n: _say(f"{phase}: {n:,} rows so far"))
+    now = utc_now()
+    settings.put(**{settings.STATUS: "online", settings.LAST_SUCCESS: now, settings.ERROR: None})
     _say(f"the office's scope is here ({rows:,} rows copied); start it with `relay serve`")
     return EXIT_OK
 

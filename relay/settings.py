@@ -22,6 +22,7 @@ LAST_SUCCESS = "last_success_at"
 LAST_ATTEMPT = "last_attempt_at"
 STATUS = "status"  # never | online | offline
 ERROR = "error"
+OFFICE_REFRESHED = "office_refreshed_at"
 
 
 def get(key: str, default: str | None = None) -> str | None:

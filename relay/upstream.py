@@ -31,6 +31,7 @@ AUDIT_BATCH = 1000
 PAGE = 1000  # feed changes per pull
 BOOTSTRAP_PAGE = 500
 PHASES = ("employer", "person", "staff", "office")
+REFRESH_S = 60.0  # how often the relay asks headquarters for the office's workstations
 Progress = Callable[[str, int], None]
 
 
@@ -342,6 +343,10 @@ def run_once(client: HqClient, clock: Callable[[], datetime] = utc_now) -> LinkR
     try:
         if not bootstrapped():
             bootstrap(client)
+        last_refresh = settings.time_of(settings.OFFICE_REFRESHED)
+        if last_refresh is None or (clock() - last_refresh).total_seconds() > REFRESH_S:
+            refresh_office(client)  # new and revoked workstations
+            settings.put(**{settings.OFFICE_REFRESHED: clock()})
         report.forwarded = forward(client, clock)
         report.audit_events = forward_audit(client)
         report.pulled = pull(client)

@@ -22,6 +22,7 @@ pytest_plugins = [
     "tests.cli_helpers",
     "tests.pg_fixtures",
     "tests.hq_fixtures",
+    "tests.relay_fixtures",
 ]
 
 DEMO_PERSONS = 400

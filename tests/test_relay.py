@@ -1,0 +1,101 @@
+"""The office relay with headquarters, the relay and workstations as separate processes on
+loopback; the relay's link to headquarters (the WAN) goes through the fault proxy."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+from tests.cli_helpers import COUNTERDESK, cli_env
+from tests.pdf_helpers import scan_qr
+from tests.relay_fixtures import Office, Workstation
+
+
+def active_card(station: Workstation, skip: int = 0) -> str:
+    return station.query(
+        "SELECT card_no FROM card WHERE status = 'active' ORDER BY id LIMIT 1 OFFSET ?", skip
+    )[0][0]
+
+
+def card_status(station: Workstation, card_no: str) -> str:
+    return station.query("SELECT status FROM card WHERE card_no = ?", card_no)[0][0]
+
+
+def outbox(station: Workstation) -> dict[str, str]:
+    return dict(station.query("SELECT uuid, status FROM outbox"))
+
+
+NUMBERS = "SELECT number FROM statement"
+
+
+def batch(station: Workstation, out: Path, year: int) -> subprocess.Popen[str]:
+    """`statements batch` of the year of everyone with contributions in it, on a workstation,
+    started (not waited for)."""
+    ids = out.with_name(f"{out.name}-{year}.txt")
+    paid = station.query(
+        "SELECT DISTINCT p.ssn FROM person p JOIN contribution c ON c.person_id = p.id "
+        "WHERE c.period BETWEEN ? AND ? ORDER BY p.ssn",
+        year * 100 + 1,
+        year * 100 + 12,
+    )
+    ids.write_text("".join(f"{ssn}\n" for (ssn,) in paid), "utf-8")
+    args = ["statements", "batch", "--ids", str(ids), "--year", str(year), "--workers", "1"]
+    return subprocess.Popen(
+        [str(COUNTERDESK), "--home", str(station.home), *args, "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=cli_env(),
+    )
+
+
+def test_the_office_works_as_one_through_its_relay_while_the_wan_is_down(
+    office: Office, tmp_path: Path
+) -> None:
+    window, other, kiosk = (office.add_workstation(), office.add_workstation(),
+                            office.add_workstation("kiosk"))  # fmt: skip
+    office.cut_wan()
+    # a card reported lost at one window is refused at the next one and at the kiosk
+    lost = active_card(window)
+    window.cli("card", "report-lost", lost)
+    assert "held by the office relay" in window.sync().stdout
+    for station in (other, kiosk):
+        station.sync()
+        assert card_status(station, lost) == "lost"
+    refused = other.cli("card", "report-lost", lost, check=False)
+    assert refused.returncode != 0 and "lost" in refused.stderr
+    # three workstations print a batch of statements each, at the same time, offline
+    for year in (2023, 2024, 2025):
+        batches = [batch(s, tmp_path / s.code, year) for s in (window, other, kiosk)]
+        for started in batches:
+            assert started.wait(300) == 0, started.stderr.read() if started.stderr else ""
+    for station in (window, other, kiosk):
+        station.sync()
+    numbers = [n for s in (window, other, kiosk) for (n,) in s.query(NUMBERS)]
+    assert len(numbers) == len(set(numbers))
+    for station in (window, other, kiosk):
+        assert len(station.query(NUMBERS)) >= 100
+    # the WAN returns; the relay is killed while it forwards, and started again
+    office.restore_wan()
+    office.stop_relay(signal.SIGKILL)
+    office.start_relay()
+    office.wait_until_forwarded()
+    for station in (window, other, kiosk):
+        station.sync()
+        assert set(outbox(station).values()) == {"accepted"}, outbox(station)
+    # every command reached headquarters exactly once, under its own workstation
+    sent = [uuid for s in (window, other, kiosk) for uuid in outbox(s)]
+    at_hq = office.hq_query("SELECT uuid FROM command WHERE office_id LIKE 'lixia-%'")
+    assert Counter(u for (u,) in at_hq) == Counter(sent)
+    held = {n for (n,) in office.hq_query("SELECT number FROM statement")}
+    assert held >= set(numbers)
+    assert office.hq_query("SELECT status FROM card WHERE card_no = ?", lost) == [("lost",)]
+    # a statement of each workstation checks out at headquarters
+    for station in (window, other, kiosk):
+        pdf = next((tmp_path / station.code).glob("*.pdf"))
+        payload = scan_qr(pdf, tmp_path)
+        verdict = json.loads(office.hq_cli("verify-statement", payload, "--json"))
+        assert verdict["genuine"] is True and verdict["statement"]["workstation"] == station.code
