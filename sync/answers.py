@@ -45,6 +45,7 @@ class Hello:
     schema_version: int
     office: OfficeInfo | None
     server_time: datetime
+    service: str = "counterdesk-hq"  # or "counterdesk-relay": the office relay
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ def parse_hello(data: Any) -> Hello:
         req(data, "schema_version", int, where),
         _office(office, where) if office is not None else None,
         _time(data, where),
+        data["service"] if type(data.get("service")) is str else "counterdesk-hq",
     )
 
 

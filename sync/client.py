@@ -85,9 +85,13 @@ class HqClient:
         protocol: int = PROTOCOL_VERSION,
         actor: str | None = None,
         clock: Callable[[], datetime] = utc_now,
+        relay: bool = False,
     ) -> None:
         self.http = http
         self.token = token
+        # An office relay answers for headquarters: its link failing means the office's LAN
+        # (this workstation works alone), not the WAN; messages say so.
+        self.peer = "the office relay" if relay else "headquarters"
         self.protocol = protocol
         self.actor = actor
         self.clock = clock
@@ -266,16 +270,21 @@ class HqClient:
         self.last_skew_s = (sent_at - server).total_seconds() + round_trip / 2
 
     def _transport_error(self, exc: httpx.HTTPError, path: str) -> SyncError:
-        where = self.address
+        where, peer = self.address, self.peer
+        alone = (
+            "this workstation works alone meanwhile (the office link is down)"
+            if peer != "headquarters"
+            else "work continues offline"
+        )
         if isinstance(exc, httpx.TimeoutException):
             return Offline(
-                f"headquarters ({where}) did not answer in time ({path}): the network or "
-                "headquarters is slow or down; sync tries again by itself"
+                f"{peer} ({where}) did not answer in time ({path}): the network or {peer} is "
+                "slow or down; sync tries again by itself"
             )
         if isinstance(exc, httpx.ConnectError):
             return Offline(
-                f"cannot reach headquarters at {where} ({_short(exc)}): check the network "
-                "cable or Wi-Fi; work continues offline and sync tries again by itself"
+                f"cannot reach {peer} at {where} ({_short(exc)}): check the network cable or "
+                f"Wi-Fi; {alone} and sync tries again by itself"
             )
         if isinstance(exc, httpx.UnsupportedProtocol):
             return Failing(
@@ -287,7 +296,7 @@ class HqClient:
         if isinstance(exc, httpx.LocalProtocolError):
             return Failing(f"the request {path} could not be sent ({_short(exc)})")
         return Offline(
-            f"the connection to headquarters ({where}) broke during {path} ({_short(exc)}): "
+            f"the connection to {peer} ({where}) broke during {path} ({_short(exc)}): "
             "sync tries again by itself; nothing is lost"
         )
 

@@ -33,13 +33,19 @@ def client_version() -> str:
 
 
 def open_client(
-    url: str, token: str | None, *, actor: str | None = None, timeout: float = TIMEOUT_S
+    url: str,
+    token: str | None,
+    *,
+    actor: str | None = None,
+    timeout: float = TIMEOUT_S,
+    relay: bool = False,
 ) -> HqClient:
-    """A client of headquarters at `url` over a real HTTP connection."""
+    """A client of headquarters (or of the office relay: `relay`) at `url` over a real HTTP
+    connection."""
     http = httpx.Client(
         base_url=url, timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT_S))
     )
-    return HqClient(http, token, actor=actor)
+    return HqClient(http, token, actor=actor, relay=relay)
 
 
 def connect(*, actor: str | None = None, timeout: float = TIMEOUT_S) -> HqClient:
@@ -50,7 +56,9 @@ def connect(*, actor: str | None = None, timeout: float = TIMEOUT_S) -> HqClient
             "this office is not enrolled with headquarters yet: run "
             "`counterdesk sync enrol --hq URL --token TOKEN` with the token headquarters gave"
         )
-    return open_client(found.url, found.token, actor=actor, timeout=timeout)
+    return open_client(
+        found.url, found.token, actor=actor, timeout=timeout, relay=found.through_relay
+    )
 
 
 def check_enrollable() -> None:
@@ -114,6 +122,7 @@ def enrol(
             (now or utc_now()).isoformat(),
         )
         settings.store_workstation_code(office.workstation_code)
+        settings.store_service(hello.service)
         changed = before is not None and (
             before.office_id != office.id or set(before.districts) != set(office.districts)
         )

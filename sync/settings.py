@@ -16,6 +16,8 @@ TOKEN = "hq_token"
 OFFICE_ID = "hq_office_id"
 DISTRICTS = "hq_districts"
 ENROLLED_AT = "hq_enrolled_at"
+SERVICE = "hq_service"  # counterdesk-hq, or counterdesk-relay: the office relay
+RELAY_SERVICE = "counterdesk-relay"
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,12 @@ class HqSettings:
     office_id: str
     districts: tuple[str, ...]
     enrolled_at: str | None
+    service: str = "counterdesk-hq"
+
+    @property
+    def through_relay(self) -> bool:
+        """True if the office syncs with its relay (not headquarters directly)."""
+        return self.service == RELAY_SERVICE
 
 
 def hq_settings() -> HqSettings | None:
@@ -34,7 +42,7 @@ def hq_settings() -> HqSettings | None:
     values = {
         row.key: row.value
         for row in OfficeSetting.select().where(
-            OfficeSetting.key.in_((URL, TOKEN, OFFICE_ID, DISTRICTS, ENROLLED_AT))
+            OfficeSetting.key.in_((URL, TOKEN, OFFICE_ID, DISTRICTS, ENROLLED_AT, SERVICE))
         )
     }
     if not values.get(URL) or not values.get(TOKEN):
@@ -45,6 +53,7 @@ def hq_settings() -> HqSettings | None:
         values.get(OFFICE_ID, ""),
         tuple(json.loads(values.get(DISTRICTS) or "[]")),
         values.get(ENROLLED_AT),
+        values.get(SERVICE) or "counterdesk-hq",
     )
 
 
@@ -58,6 +67,11 @@ def store(url: str, token: str, office_id: str, districts: tuple[str, ...], at: 
         (ENROLLED_AT, at),
     ):
         OfficeSetting.replace(key=key, value=value).execute()
+
+
+def store_service(service: str) -> None:
+    """Store what answers at the enrolled address (inside the caller's transaction)."""
+    OfficeSetting.replace(key=SERVICE, value=service).execute()
 
 
 def store_workstation_code(code: str | None) -> None:

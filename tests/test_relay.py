@@ -9,9 +9,10 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-from tests.cli_helpers import COUNTERDESK, cli_env
+from tests.cli_helpers import COUNTERDESK, cli_env, run
+from tests.fault_proxy import Fault, FaultProxy
 from tests.pdf_helpers import scan_qr
-from tests.relay_fixtures import Office, Workstation
+from tests.relay_fixtures import FOREVER, Office, Workstation
 
 
 def active_card(station: Workstation, skip: int = 0) -> str:
@@ -99,3 +100,74 @@ def test_the_office_works_as_one_through_its_relay_while_the_wan_is_down(
         payload = scan_qr(pdf, tmp_path)
         verdict = json.loads(office.hq_cli("verify-statement", payload, "--json"))
         assert verdict["genuine"] is True and verdict["statement"]["workstation"] == station.code
+
+
+def test_a_rebuilt_relay_and_a_workstation_cut_from_the_lan_lose_nothing(office: Office) -> None:
+    window = office.add_workstation()
+    lan = FaultProxy(office.relay_port)  # the far workstation's LAN cable
+    try:
+        far = office.add_workstation(url=lan.url)
+        # the WAN is down: the window's command waits at the relay, which then dies for good
+        office.cut_wan()
+        first = active_card(window)
+        window.cli("card", "report-lost", first)
+        window.sync()
+        office.stop_relay(signal.SIGKILL)
+        for name in ("relay.db", "relay.db-wal", "relay.db-shm"):
+            (office.relay_home / name).unlink(missing_ok=True)
+        # the far workstation's LAN is cut too: it keeps serving alone
+        lan.arm(Fault.REFUSE, "/", FOREVER)
+        second = active_card(far, skip=3)
+        far.cli("card", "report-lost", second)
+        cut = far.sync(check=False)
+        assert cut.returncode == 6 and "the office relay" in cut.stderr
+        assert card_status(far, second) == "lost"
+        # a new relay is built from headquarters; the workstations copy it and send again
+        office.restore_wan()
+        office.init_relay()
+        office.start_relay()
+        lan.disarm()
+        for station in (window, far):
+            refused = station.sync(check=False)  # the feed changed: the register is copied again
+            assert refused.returncode == 6 and "copies the register again" in refused.stderr
+            station.sync()
+        office.wait_until_forwarded()
+        for station in (window, far):
+            station.sync()
+            assert set(outbox(station).values()) == {"accepted"}, outbox(station)
+            assert card_status(station, first) == card_status(station, second) == "lost"
+        sent = [uuid for s in (window, far) for uuid in outbox(s)]
+        at_hq = office.hq_query("SELECT uuid FROM command WHERE office_id LIKE 'lixia-%'")
+        assert Counter(u for (u,) in at_hq) == Counter(sent)
+    finally:
+        lan.close()
+
+
+def test_the_same_card_changed_at_two_offices_is_corrected_on_every_workstation(
+    office: Office,
+) -> None:
+    window, other = office.add_workstation(), office.add_workstation()
+    token = office.hq_cli("enrol-office", "--office", "east", "--district", "370102")
+    elsewhere = Workstation(office.root / "east", "", token)
+    run("init", "--district", "370102", "--no-admin", home=elsewhere.home)
+    elsewhere.cli("sync", "enrol", "--hq", office.hq_url, "--token", token)
+    elsewhere.sync()
+    card = active_card(window)
+    office.cut_wan()
+    window.cli("card", "report-lost", card)
+    window.sync()
+    other.sync()
+    elsewhere.cli("card", "report-lost", card)  # the other office reaches headquarters first
+    elsewhere.sync()
+    when = "SELECT status_changed_at FROM card WHERE card_no = ?"
+    assert other.query(when, card) != office.hq_query(when, card)  # the office's own view
+    office.restore_wan()
+    office.wait_until_forwarded()
+    window.sync()
+    other.sync()
+    rejected = window.query("SELECT status, reason FROM outbox WHERE command = 'card.report_lost'")
+    assert rejected[0][0] == "rejected" and "card_state" in rejected[0][1]
+    truth = office.hq_query("SELECT status, status_changed_at FROM card WHERE card_no = ?", card)
+    for station in (window, other, elsewhere):
+        row = station.query("SELECT status, status_changed_at FROM card WHERE card_no = ?", card)
+        assert row == truth
