@@ -17,9 +17,12 @@ FRESHNESS_SQL = (
     "(SELECT value FROM office_setting WHERE key = 'demo_generated_at'), "
     "s.status, s.data_as_of, "
     "(SELECT count(*) FROM outbox WHERE status = 'rejected' AND acknowledged_at IS NULL), "
-    "s.clock_skew_s, s.resync_required, json_extract(s.detail, '$.error_kind') "
+    "s.clock_skew_s, s.resync_required, json_extract(s.detail, '$.error_kind'), "
+    "(SELECT value FROM office_setting WHERE key = 'hq_service'), "
+    "json_extract(s.detail, '$.upstream.status'), json_extract(s.detail, '$.upstream.waiting') "
     "FROM (SELECT 1) LEFT JOIN sync_state s ON s.channel = ?"
 )
+RELAY_SERVICE = "counterdesk-relay"  # what an office relay answers at hello (sync.settings)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,11 @@ class Freshness:
     clock_skew_s: float | None = None  # this computer's clock minus headquarters'
     resync_required: bool = False
     error_kind: str | None = None  # the type of the last error (sync.errors), for its translation
+    # Through the office relay: the relay's own link to headquarters, as it last said (online,
+    # offline, never), and the commands it holds for headquarters.
+    through_relay: bool = False
+    upstream_status: str | None = None
+    waiting_at_relay: int = 0
 
     @property
     def never_synced(self) -> bool:
@@ -63,6 +71,9 @@ def freshness() -> Freshness:
         skew,
         resync,
         kind,
+        service,
+        upstream,
+        waiting,
     ) = db.execute_sql(FRESHNESS_SQL, (HEADQUARTERS,)).fetchone()
     return Freshness(
         _time(success),
@@ -76,6 +87,9 @@ def freshness() -> Freshness:
         skew,
         bool(resync),
         kind,
+        service == RELAY_SERVICE,
+        upstream,
+        int(waiting or 0),
     )
 
 
@@ -104,6 +118,10 @@ def describe(fresh: Freshness, now: datetime) -> str:
         age = now - when
         local = when.astimezone().strftime("%Y-%m-%d %H:%M")
         base = f"last synced {local} ({age_words(age.total_seconds())} ago)"
+    if fresh.through_relay and fresh.status == "offline":
+        base += "; the office relay cannot be reached: this workstation works alone"
+    elif fresh.through_relay and fresh.upstream_status == "offline":
+        base += "; the office relay cannot reach headquarters: the office works as one"
     if fresh.pending_commands:
         base += f"; {fresh.pending_commands} change(s) waiting to be sent"
     if fresh.rejected_awaiting:

@@ -374,4 +374,24 @@ def status() -> dict[str, Any]:
         "last_success_at": last.isoformat() if last else None,
         "waiting": waiting(),
         "error": settings.get(settings.ERROR),
+        "workstations": seen_workstations(),
     }
+
+
+def seen_workstations() -> list[dict[str, Any]]:
+    """The office's workstations as the relay knows them, with their last contact."""
+    facts = settings.office()
+    if facts is None:
+        return []
+    rows = Office.select().where(
+        ((Office.id == facts.id) | (Office.parent == facts.id)) & Office.revoked_at.is_null()
+    )
+    return [
+        {
+            "code": r.code,
+            "kind": r.kind,
+            "name": r.name,
+            "last_seen_at": r.last_seen_at.isoformat() if r.last_seen_at else None,
+        }
+        for r in sorted(rows, key=lambda r: r.code or "")
+    ]

@@ -119,6 +119,7 @@ class Upstream:
     last_success_at: datetime | None
     waiting: int  # commands held for headquarters
     error: str | None
+    workstations: tuple[dict[str, Any], ...] = ()  # the office's, with their last contact
 
 
 @dataclass(frozen=True)
@@ -200,13 +201,24 @@ def parse_upstream(data: Any, where: str) -> Upstream:
         value = data.get(name)
         times[name] = timestamp(value, f"{where}: upstream {name}") if value else None
     error = data.get("error")
+    stations = data.get("workstations")
     return Upstream(
         status,
         times["data_as_of"],
         times["last_success_at"],
         non_negative(data, "waiting", f"{where}: upstream"),
         error[:500] if type(error) is str else None,
+        tuple(_station(w) for w in stations[:200]) if type(stations) is list else (),
     )
+
+
+def _station(data: Any) -> dict[str, Any]:
+    """One workstation as the relay lists it: short texts only (shown on the link screen)."""
+    found = data if type(data) is dict else {}
+    return {
+        key: (found[key][:100] if type(found.get(key)) is str else None)
+        for key in ("code", "kind", "name", "last_seen_at")
+    }
 
 
 def raise_bad(message: str) -> NoReturn:

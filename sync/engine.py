@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from models.clock import utc_now
 from models.schema import write_transaction
 from sync import state
-from sync.backoff import INTERVAL_S, next_attempt
+from sync.backoff import CAP_S, INTERVAL_S, next_attempt
 from sync.bootstrap import BootstrapOutcome, Progress, bootstrap
 from sync.check import FULL, QUICK, CheckResult, full_check_due, sanity_check
 from sync.client import HqClient
@@ -78,6 +78,7 @@ class SyncEngine:
         bootstrap_limit: int = 500,
         rand: Callable[[float, float], float] = random.uniform,
         progress: Progress | None = None,
+        cap_s: float = CAP_S,
     ) -> None:
         self.client = client
         self.clock = clock
@@ -86,6 +87,7 @@ class SyncEngine:
         self.bootstrap_limit = bootstrap_limit
         self.rand = rand
         self.progress = progress
+        self.cap_s = cap_s
 
     def run_once(self) -> SyncReport:
         """One complete sync, or as far as it gets; the outcome is stored and returned."""
@@ -160,7 +162,9 @@ class SyncEngine:
                 report.error.retry_after if isinstance(report.error, RateLimited) else None
             )
             report.status = report.error.status
-            report.next_attempt_at = next_attempt(now, failures, retry_after, rand=self.rand)
+            report.next_attempt_at = next_attempt(
+                now, failures, retry_after, rand=self.rand, cap=self.cap_s
+            )
             changes.update(
                 status=report.status.value,
                 last_error=report.error.message,

@@ -106,4 +106,5 @@ def _upstream_detail(page: ChangesPage) -> dict[str, Any] | None:
         "waiting": up.waiting,
         "error": up.error,
         "seen_at": page.server_time.isoformat(),
+        "workstations": list(up.workstations),
     }

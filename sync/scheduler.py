@@ -21,7 +21,7 @@ from models.db import open_register
 from models.home import OfficeHome
 from models.schema import db
 from sync import state
-from sync.backoff import INTERVAL_S
+from sync.backoff import CAP_S, RELAY_CAP_S, interval_for
 from sync.client import HqClient
 from sync.engine import SyncEngine, SyncReport
 from sync.errors import SyncError
@@ -62,7 +62,7 @@ class SyncWorker:
         *,
         listeners: list[Listener] | None = None,
         clock: Callable[[], datetime] = utc_now,
-        interval_s: float = INTERVAL_S,
+        interval_s: float | None = None,
         poll_s: float = POLL_S,
         engine_options: dict[str, object] | None = None,
     ) -> None:
@@ -150,8 +150,13 @@ class SyncWorker:
         try:
             client = self.connect()
             try:
+                relay = getattr(client, "peer", "headquarters") != "headquarters"
                 engine = SyncEngine(
-                    client, clock=self.clock, interval_s=self.interval_s, **self.engine_options
+                    client,
+                    clock=self.clock,
+                    interval_s=self.interval_s or interval_for(relay),
+                    cap_s=RELAY_CAP_S if relay else CAP_S,
+                    **self.engine_options,
                 )
                 report = engine.run_once()
             finally:

@@ -39,6 +39,18 @@ class StatusSnapshot:
     bootstrap: dict[str, Any] | None
     last_check: dict[str, Any] | None
     audit_sent_up_to: int | None
+    through_relay: bool = False  # syncs with the office relay, not headquarters directly
+    upstream: dict[str, Any] | None = None  # what the relay last said of its own link
+
+    @property
+    def upstream_status(self) -> str | None:
+        """The relay's link to headquarters: online, offline or never (None: direct)."""
+        return self.upstream.get("status") if self.upstream else None
+
+    @property
+    def waiting_at_relay(self) -> int:
+        """Commands the relay holds for headquarters."""
+        return int(self.upstream.get("waiting") or 0) if self.upstream else 0
 
     @property
     def pending_commands(self) -> int:
@@ -84,6 +96,8 @@ class StatusSnapshot:
             "bootstrap": self.bootstrap,
             "last_check": self.last_check,
             "audit_sent_up_to": self.audit_sent_up_to,
+            "through_relay": self.through_relay,
+            "upstream": self.upstream,
         }
 
     def lines(self, now: datetime) -> list[str]:
@@ -102,7 +116,17 @@ class StatusSnapshot:
                 f"Headquarters: {self.hq_url} (office {self.office_id}, districts "
                 f"{', '.join(self.districts)})"
             )
+        if self.enrolled and self.through_relay:
+            head = head.replace("Headquarters:", "Office relay:", 1)
         out = [head, f"Status: {self.status}" + (f": {self.last_error}" if self.last_error else "")]
+        if self.through_relay and self.upstream:
+            up = self.upstream
+            out.append(
+                f"The relay's link to headquarters: {up.get('status')}; data as of "
+                f"{up.get('data_as_of') or 'never'}; {up.get('waiting', 0)} command(s) waiting "
+                "there for headquarters"
+                + (f"; {up['error']}" if up.get("error") and up.get("status") != "online" else "")
+            )
         out.append(f"Last success: {when(self.last_success_at)}")
         out.append(f"Data as of: {when(self.data_as_of)} (headquarters' time)")
         if self.next_attempt_at is not None and self.status in ("offline", "failing"):
@@ -168,4 +192,6 @@ def read_status() -> StatusSnapshot:
         bootstrap=hq.bootstrap,
         last_check=hq.detail.get("check"),
         audit_sent_up_to=audit_state.cursor,
+        through_relay=link.through_relay if link else False,
+        upstream=hq.detail.get("upstream"),
     )

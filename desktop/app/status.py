@@ -50,6 +50,19 @@ class StatusSnapshot:
     checked_at: datetime
     clock_skew_s: float | None = None  # this computer's clock minus headquarters'
     reason_kind: str | None = None  # the type of the error behind `reason` (sync.errors)
+    through_relay: bool = False  # syncs with the office relay, not headquarters directly
+    upstream: str | None = None  # the relay's link to headquarters: online, offline, never
+    waiting_at_relay: int = 0  # commands the relay holds for headquarters
+
+    @property
+    def office_link_down(self) -> bool:
+        """The office relay cannot be reached: this workstation works alone."""
+        return self.through_relay and self.state in (SyncState.OFFLINE, SyncState.FAILING)
+
+    @property
+    def headquarters_link_down(self) -> bool:
+        """The relay answers but cannot reach headquarters: the office works as one."""
+        return self.through_relay and self.state is SyncState.ONLINE and self.upstream == "offline"
 
     @property
     def never_synced(self) -> bool:
@@ -99,6 +112,9 @@ def snapshot_from(
         checked_at=now,
         clock_skew_s=_attr(obj, "clock_skew_s"),
         reason_kind=_attr(obj, "error_kind") if error else None,
+        through_relay=bool(_attr(obj, "through_relay", default=False)),
+        upstream=_attr(obj, "upstream_status"),
+        waiting_at_relay=int(_attr(obj, "waiting_at_relay", default=0)),
     )
 
 

@@ -98,3 +98,49 @@ def test_a_sync_problem_is_said_in_the_clerk_s_language_with_the_engine_s_words_
         Freshness(None, None, "cannot reach headquarters", 0, None, "offline", error_kind="Offline")
     )
     assert snapshot.reason_kind == "Offline"
+
+
+def test_through_the_office_relay_the_bar_says_which_link_is_down() -> None:
+    set_language("en")
+    ok = NOW - timedelta(seconds=10)
+    alone = snapshot_from(
+        SimpleNamespace(
+            status="offline", last_success_at=ok, last_error="no relay", through_relay=True
+        ),
+        NOW,
+    )
+    assert alone.office_link_down and not alone.headquarters_link_down
+    as_one = snapshot_from(
+        SimpleNamespace(
+            status="online",
+            last_success_at=ok,
+            data_as_of=NOW - timedelta(minutes=7),  # the relay's last pull from headquarters
+            through_relay=True,
+            upstream_status="offline",
+            waiting_at_relay=4,
+        ),
+        NOW,
+    )
+    assert as_one.headquarters_link_down and not as_one.office_link_down
+    assert as_one.waiting_at_relay == 4
+    assert data_as_of_text(as_one, NOW).endswith("(7 minutes ago)")
+    direct = snapshot_from(SimpleNamespace(status="offline", last_success_at=ok), NOW)
+    assert not direct.office_link_down and not direct.headquarters_link_down
+
+
+def test_the_register_knows_it_syncs_through_the_relay_and_how_the_relay_stands(demo) -> None:
+    from models.clock import utc_now
+    from models.schema import OfficeSetting, write_transaction
+    from models.schema import SyncState as StateRow
+
+    with write_transaction():
+        OfficeSetting.replace(key="hq_service", value="counterdesk-relay").execute()
+        StateRow.replace(
+            channel="headquarters",
+            status="online",
+            last_success_at=utc_now(),
+            detail='{"upstream": {"status": "offline", "waiting": 3}}',
+        ).execute()
+    snapshot = read_status()
+    assert snapshot.through_relay and snapshot.upstream == "offline"
+    assert snapshot.waiting_at_relay == 3 and snapshot.headquarters_link_down

@@ -76,13 +76,19 @@ class StatusBar(ttk.Frame):
         self.snapshot: StatusSnapshot | None = None
 
     def show_sync(self, snapshot: StatusSnapshot, now: datetime | None = None) -> None:
-        """Show a sync snapshot."""
+        """Show a sync snapshot (through the office relay: which link is down, if one is)."""
         self.snapshot = snapshot
         text = sync_state_text(snapshot.state)
-        if snapshot.state is SyncState.FAILING and snapshot.reason:
+        style = SYNC_STYLES[snapshot.state]
+        if snapshot.office_link_down:
+            text = _("Office link down: this PC works alone")
+        elif snapshot.headquarters_link_down:
+            text = _("Headquarters link down: the office works as one")
+            style = SYNC_STYLES[SyncState.OFFLINE]
+        elif snapshot.state is SyncState.FAILING and snapshot.reason:
             reason = sync_problem(snapshot.reason_kind, snapshot.reason) or snapshot.reason
             text = _("{state}: {reason}").format(state=text, reason=_short(reason))
-        self.sync.configure(text="● " + text, bootstyle=f"@{SYNC_STYLES[snapshot.state]}")
+        self.sync.configure(text="● " + text, bootstyle=f"@{style}")
         self.as_of.configure(text=data_as_of_text(snapshot, now or utc_now()))
         parts = [
             ngettext(
@@ -91,6 +97,14 @@ class StatusBar(ttk.Frame):
                 snapshot.pending,
             ).format(n=snapshot.pending)
         ]
+        if snapshot.waiting_at_relay:
+            parts.append(
+                ngettext(
+                    "{n} change waiting at the office relay",
+                    "{n} changes waiting at the office relay",
+                    snapshot.waiting_at_relay,
+                ).format(n=snapshot.waiting_at_relay)
+            )
         skew = snapshot.clock_skew_s
         if skew is not None and abs(skew) > CLOCK_SKEW_SHOWN_S:
             parts.append(_("clock off by {minutes} min").format(minutes=round(abs(skew) / 60)))

@@ -50,6 +50,13 @@ def state_words(status: StatusSnapshot) -> str:
         "failing": _("Sync failing"),
         "never": _("Never synced"),
     }.get(status.status, status.status)
+    if status.through_relay:
+        words = {
+            "online": _("Online: in step with the office relay"),
+            "offline": _(
+                "Office link down: the office relay cannot be reached; this PC works alone"
+            ),
+        }.get(status.status, words)
     if status.last_error and status.status in ("offline", "failing"):
         reason = sync_problem(status.error_kind, status.last_error)
         if reason != status.last_error:  # translated: the engine's own words are the detail
@@ -115,8 +122,15 @@ class LinkScreen(Screen):
             ("resync", _("Full copy")),
         ):
             self.sync.add(key, name)
+        self.relay = FieldBlock(self, _("Office relay"))
+        for key, name in (
+            ("link", _("Its link to headquarters")),
+            ("waiting", _("Changes waiting there for headquarters")),
+            ("stations", _("Workstations of the office")),
+        ):
+            self.relay.add(key, name)
         bar = ttk.Frame(self)
-        bar.grid(row=3, column=0, sticky="ew", pady=(12, 0))
+        bar.grid(row=4, column=0, sticky="ew", pady=(12, 0))
         self.sync_button = ttk.Button(
             bar, text=_("F5 Sync now"), command=self.sync_now, bootstyle="primary"
         )
@@ -164,6 +178,8 @@ class LinkScreen(Screen):
         self.status = status
         now = utc_now()
         e = self.enrolment
+        address = _("Office relay address") if status.through_relay else _("Headquarters address")
+        e.names["url"].configure(text=address)
         if status.enrolled:
             e.set("url", status.hq_url or "-")
             e.set("office", status.office_id or "-")
@@ -193,7 +209,44 @@ class LinkScreen(Screen):
         )
         s.set("clock", *self._clock_text(status))
         s.set("resync", *self._resync_text(status))
+        self._show_relay(status, now)
         self._update_button()
+
+    def _show_relay(self, status: StatusSnapshot, now: datetime) -> None:
+        """Through the office relay: its own link to headquarters and the workstations it has
+        seen (hidden for an office that syncs with headquarters directly)."""
+        if not status.through_relay:
+            self.relay.grid_remove()
+            return
+        self.relay.grid(row=3, column=0, sticky="ew", pady=(8, 0))
+        up = status.upstream or {}
+        state = up.get("status")
+        as_of = up.get("data_as_of")
+        words = {
+            "online": _("Online"),
+            "offline": _("Headquarters cannot be reached: the office works as one"),
+        }.get(state or "", _("Not known yet"))
+        when_text = when(datetime.fromisoformat(as_of), now) if as_of else _("never")
+        self.relay.set(
+            "link",
+            _("{state}; data as of {when}").format(state=words, when=when_text),
+            "success" if state == "online" else None,
+        )
+        self.relay.set("waiting", str(up.get("waiting") or 0))
+        lines = []
+        for station in up.get("workstations") or []:
+            seen = station.get("last_seen_at")
+            contact = when(datetime.fromisoformat(seen), now) if seen else _("never")
+            name = f" {station['name']}" if station.get("name") else ""
+            lines.append(
+                _("{code} ({kind}){name}: last contact {when}").format(
+                    code=station.get("code") or "-",
+                    kind=station.get("kind") or "-",
+                    name=name,
+                    when=contact,
+                )
+            )
+        self.relay.set("stations", "\n".join(lines) or "-")
 
     @staticmethod
     def _next_text(status: StatusSnapshot, now: datetime) -> str:
