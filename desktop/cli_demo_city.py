@@ -14,7 +14,8 @@ from pathlib import Path
 from desktop.cli_common import EXIT_OK, home_of
 from desktop.demo_city import DEFAULT_PORT, DemoCity, ensure_headquarters, ensure_office
 from desktop.demo_city import start_headquarters as start_hq
-from desktop.local_hq import counterdesk_command
+from desktop.demo_office import DemoOffice, ensure_relay, ensure_workstations
+from desktop.local_hq import LocalHq, counterdesk_command
 from models.db import close_register
 from models.demo.vocabulary import JINAN_REGIONS
 from models.home import OfficeHome, setting
@@ -66,6 +67,8 @@ def cmd_demo_city(args: argparse.Namespace) -> int:
         if card:
             _say(f"\n$ counterdesk lookup --card {card}")
             subprocess.run([*here, "lookup", "--card", card], check=False)
+        if args.workstations:
+            return _office_of_many(city, hq, args)
         app = [*here, "app", "--training"]
         if args.no_app:
             return EXIT_OK
@@ -81,6 +84,41 @@ def cmd_demo_city(args: argparse.Namespace) -> int:
     finally:
         hq.stop()
         _say("Headquarters stopped.")
+
+
+def _office_of_many(city: DemoCity, hq: LocalHq, args: argparse.Namespace) -> int:
+    """The relay and N workstations of the demo office; their applications, side by side."""
+    office = DemoOffice(city, args.workstations)
+    relay = ensure_relay(office, hq, _say)
+    _say(f"Office relay: serving {office.relay_home} at {relay.url}")
+    try:
+        homes = ensure_workstations(office, relay, _say)
+        for home in homes:
+            _say(f"  workstation {home.path}: counterdesk --home {home.path} app --training")
+        _say(
+            "Report a card lost at one window, then look the card up at another: the change "
+            "travels through the relay within seconds, even with the line to headquarters cut "
+            "(`kill` the `hq serve` process, or the Training menu's 'cut the line' on a window "
+            "cuts that window from the relay)."
+        )
+        if args.no_app or (not os.environ.get("DISPLAY") and sys.platform.startswith("linux")):
+            return EXIT_OK
+        apps = [
+            subprocess.Popen([*counterdesk_command(), "--home", str(h.path), "app", "--training"])
+            for h in homes
+        ]
+        _say(f"Opened {len(apps)} counter applications; everything stops when all are closed.")
+        try:
+            for app in apps:
+                app.wait()
+        finally:
+            for app in apps:
+                if app.poll() is None:
+                    app.terminate()
+        return EXIT_OK
+    finally:
+        relay.stop()
+        _say("Office relay stopped.")
 
 
 def _leave(signum: int, _frame: object) -> None:
@@ -141,5 +179,13 @@ def add_demo_city_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--no-app", action="store_true", help="prepare and sync only; do not open the app"
+    )
+    p.add_argument(
+        "--workstations",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also an office relay and N workstations enrolled with it, each opened in its "
+        "own window (default 0: one PC enrolled with headquarters directly)",
     )
     p.set_defaults(func=cmd_demo_city)

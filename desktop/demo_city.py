@@ -54,7 +54,7 @@ class DemoCity:
         return f"sqlite:///{(self.hq_folder / HQ_FILE).absolute()}"
 
 
-def _run(step: str, args: list[str], home: OfficeHome | None = None) -> str:
+def run_step(step: str, args: list[str], home: OfficeHome | None = None) -> str:
     command = [*counterdesk_command(), *(["--home", str(home.path)] if home else []), *args]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -76,7 +76,7 @@ def ensure_headquarters(city: DemoCity, say: Say) -> None:
     for leftover in (HQ_FILE, f"{HQ_FILE}-wal", f"{HQ_FILE}-shm"):
         (folder / leftover).unlink(missing_ok=True)
     say(f"Headquarters: making a demo district {city.district} of {city.persons:,} people")
-    _run(
+    run_step(
         "making headquarters' demo district",
         [
             "hq",
@@ -100,7 +100,7 @@ def start_headquarters(city: DemoCity) -> LocalHq:
     return start_local_hq(city.hq_db_url, port=port, log_path=city.hq_folder / HQ_LOG)
 
 
-def _office_state(home: OfficeHome) -> str:
+def office_state(home: OfficeHome) -> str:
     """ "none", "enrolled", "empty" (created, not enrolled) or "local-demo" (made offline)."""
     if not home.exists():
         return "none"
@@ -117,7 +117,7 @@ def ensure_office(city: DemoCity, hq: LocalHq, say: Say) -> bool:
     """Create, enrol and copy the office unless done; point it at `hq`. False for an office made
     before without headquarters (it is left alone and works offline)."""
     home = city.home
-    state = _office_state(home)
+    state = office_state(home)
     if state == "local-demo":
         return False
     if state == "none":
@@ -126,27 +126,27 @@ def ensure_office(city: DemoCity, hq: LocalHq, say: Say) -> bool:
         state = "empty"
     if state == "empty":
         say("Office: enrolling with headquarters")
-        token = _office_token(city)
-        _run("enrolling the office", ["sync", "enrol", "--hq", hq.url, "--token", token], home)
+        token = office_token(city)
+        run_step("enrolling the office", ["sync", "enrol", "--hq", hq.url, "--token", token], home)
     else:
-        _point_at(home, hq.url)
+        point_at(home, hq.url)
     say("Office: syncing with headquarters (the first sync copies the district)")
-    _run("syncing the office", ["sync", "--once"], home)
-    _mark_demo(home)
+    run_step("syncing the office", ["sync", "--once"], home)
+    mark_demo(home)
     return True
 
 
-def _office_token(city: DemoCity) -> str:
+def office_token(city: DemoCity) -> str:
     """Enrol the demo office at headquarters; a new token if an interrupted run enrolled it."""
     enrol = ["hq", "enrol-office", "--db", city.hq_db_url, "--office", DEMO_OFFICE_ID]
     enrol += ["--district", city.district]
     try:
-        return _run("enrolling the office at headquarters", enrol).strip()
+        return run_step("enrolling the office at headquarters", enrol).strip()
     except DemoCityFailed:
-        return _run("enrolling the office at headquarters", [*enrol, "--new-token"]).strip()
+        return run_step("enrolling the office at headquarters", [*enrol, "--new-token"]).strip()
 
 
-def _point_at(home: OfficeHome, url: str) -> None:
+def point_at(home: OfficeHome, url: str) -> None:
     """Headquarters came up on another port than last time: the office follows it."""
     home.open()
     try:
@@ -157,7 +157,7 @@ def _point_at(home: OfficeHome, url: str) -> None:
         close_register()
 
 
-def _mark_demo(home: OfficeHome) -> None:
+def mark_demo(home: OfficeHome) -> None:
     """Mark the copied district as a demo one (training mode), with people worth trying."""
     from models.demo.generator import demo_samples
 

@@ -92,13 +92,29 @@ def start_local_hq(
     `port` None picks a free one. The server's output goes to `log_path` (or is discarded).
     Raises LocalHqFailed with the server's last words if it exits or does not answer in time.
     """
+    return _start(["hq", "serve", "--db", db_url], db_url, port, log_path, env, args)
+
+
+def start_local_relay(
+    relay_home: Path, *, port: int | None = None, log_path: Path | None = None
+) -> LocalHq:
+    """Start `counterdesk relay serve --home RELAY_HOME` on loopback (as `start_local_hq`)."""
+    url = f"sqlite:///{(relay_home / 'relay.db').absolute()}"
+    return _start(["relay", "serve", "--home", str(relay_home)], url, port, log_path, None, ())
+
+
+def _start(
+    serve: list[str],
+    db_url: str,
+    port: int | None,
+    log_path: Path | None,
+    env: Mapping[str, str] | None,
+    args: tuple[str, ...],
+) -> LocalHq:
     chosen = port or free_port()
     command = [
         *counterdesk_command(),
-        "hq",
-        "serve",
-        "--db",
-        db_url,
+        *serve,
         "--host",
         "127.0.0.1",
         "--port",
@@ -128,14 +144,14 @@ def _wait_ready(server: LocalHq) -> None:
     while time.monotonic() < deadline:
         if not server.alive():
             raise LocalHqFailed(
-                f"headquarters stopped at start (exit status {server.process.returncode})"
+                f"the server stopped at start (exit status {server.process.returncode})"
                 f"{_last_words(server.log_path)}"
             )
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(f"{server.url}/v1/hello", timeout=1.0).status_code < 500:
                 return
         time.sleep(0.05)
-    raise LocalHqFailed(f"headquarters did not answer on {server.url} within {READY_TIMEOUT_S} s")
+    raise LocalHqFailed(f"the server did not answer on {server.url} within {READY_TIMEOUT_S} s")
 
 
 def _last_words(log_path: Path | None, lines: int = 5) -> str:

@@ -299,7 +299,8 @@ def register_key(
     client_version: str | None,
     now: datetime,
 ) -> None:
-    """Keep the office's statement signing key (with every earlier one) and its details."""
+    """Keep the workstation's statement signing key (with every earlier one) and its details
+    (the office's name is taken from its own PC only: a workstation's is given at enrolment)."""
     if not SIGNING_KEY.match(signing_key):
         raise InvalidInput("signing_key must be 64 hex digits")
     key = signing_key.lower()
@@ -310,7 +311,7 @@ def register_key(
         if not known.exists():
             OfficeKey.insert(office=office.id, key_hex=key, registered_at=now).execute()
         changes: dict[Any, Any] = {Office.enrolled_at: now, Office.client_version: client_version}
-        if office_name and office.name is None:
+        if office_name and office.name is None and office.id == office.office_id:
             changes[Office.name] = office_name
         Office.update(changes).where(Office.id == office.id).execute()
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from models.clock import utc_now
 from models.schema import write_transaction
 from sync import state
-from sync.backoff import CAP_S, INTERVAL_S, next_attempt
+from sync.backoff import CAP_S, RELAY_CAP_S, interval_for, next_attempt
 from sync.bootstrap import BootstrapOutcome, Progress, bootstrap
 from sync.check import FULL, QUICK, CheckResult, full_check_due, sanity_check
 from sync.client import HqClient
@@ -73,21 +73,23 @@ class SyncEngine:
         client: HqClient,
         *,
         clock: Callable[[], datetime] = utc_now,
-        interval_s: float = INTERVAL_S,
+        interval_s: float | None = None,
         page_limit: int = 1000,
         bootstrap_limit: int = 500,
         rand: Callable[[float, float], float] = random.uniform,
         progress: Progress | None = None,
-        cap_s: float = CAP_S,
+        cap_s: float | None = None,
     ) -> None:
         self.client = client
         self.clock = clock
-        self.interval_s = interval_s
+        # Through the office relay: every 2 s, backing off at most 30 s (sync.backoff)
+        relay = getattr(client, "peer", "headquarters") != "headquarters"
+        self.interval_s = interval_s if interval_s is not None else interval_for(relay)
         self.page_limit = page_limit
         self.bootstrap_limit = bootstrap_limit
         self.rand = rand
         self.progress = progress
-        self.cap_s = cap_s
+        self.cap_s = cap_s if cap_s is not None else (RELAY_CAP_S if relay else CAP_S)
 
     def run_once(self) -> SyncReport:
         """One complete sync, or as far as it gets; the outcome is stored and returned."""

@@ -21,7 +21,6 @@ from models.db import open_register
 from models.home import OfficeHome
 from models.schema import db
 from sync import state
-from sync.backoff import CAP_S, RELAY_CAP_S, interval_for
 from sync.client import HqClient
 from sync.engine import SyncEngine, SyncReport
 from sync.errors import SyncError
@@ -150,13 +149,8 @@ class SyncWorker:
         try:
             client = self.connect()
             try:
-                relay = getattr(client, "peer", "headquarters") != "headquarters"
                 engine = SyncEngine(
-                    client,
-                    clock=self.clock,
-                    interval_s=self.interval_s or interval_for(relay),
-                    cap_s=RELAY_CAP_S if relay else CAP_S,
-                    **self.engine_options,
+                    client, clock=self.clock, interval_s=self.interval_s, **self.engine_options
                 )
                 report = engine.run_once()
             finally:

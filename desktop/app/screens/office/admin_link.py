@@ -38,6 +38,12 @@ PHASES = {
     "pull": N_("Receiving changes from headquarters: page {n}…"),
     "check": N_("Checking the data against headquarters…"),
 }
+KINDS = {
+    "counter": N_("counter"),
+    "kiosk": N_("kiosk"),
+    "supervisor": N_("supervisor's desk"),
+    "relay": N_("relay"),
+}
 # A bootstrap page seen as a request (the background worker's run): its rows are not known.
 BOOTSTRAP_REQUEST = N_("Copying the register: page {n}…")
 
@@ -241,7 +247,7 @@ class LinkScreen(Screen):
             lines.append(
                 _("{code} ({kind}){name}: last contact {when}").format(
                     code=station.get("code") or "-",
-                    kind=station.get("kind") or "-",
+                    kind=_(KINDS[kind]) if (kind := station.get("kind")) in KINDS else "-",
                     name=name,
                     when=contact,
                 )
