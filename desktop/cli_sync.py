@@ -224,9 +224,11 @@ def cmd_enrol(args: argparse.Namespace) -> int:
             _say(f"enrolment failed: {exc.message}")
             return _code(exc)
     office = result.enrolled.office
+    where = "the office relay" if result.through_relay else "headquarters"
+    station = f", workstation {office.workstation_code}" if office.workstation_code else ""
     print(
-        f"Enrolled as office {office.id} (districts {', '.join(office.districts)}) with "
-        f"headquarters at {args.hq}. The token is stored in this office's register.",
+        f"Enrolled as office {office.id}{station} (districts {', '.join(office.districts)}) "
+        f"with {where} at {args.hq}. The token is stored in this office's register.",
         file=sys.stderr,
     )
     if result.resync_required:

@@ -163,10 +163,14 @@ def cmd_enrol_workstation(args: argparse.Namespace) -> int:
     store.connect(args.db)
     made = offices.enrol_workstation(args.office, args.kind, code=args.code, name=args.name)
     print(made.token)
+    how = (
+        "link the office relay with it (`counterdesk relay init --hq URL --token TOKEN`)"
+        if made.kind == "relay"
+        else "enrol the workstation's home with it (`counterdesk sync enrol`)"
+    )
     _say(
         f"workstation {made.code} ({made.kind}) of office {args.office} enrolled as {made.id}. "
-        "The token above is shown only this once: enrol the workstation's home with it "
-        "(`counterdesk sync enrol`)"
+        f"The token above is shown only this once: {how}"
     )
     return EXIT_OK
 

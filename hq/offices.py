@@ -344,18 +344,20 @@ def listing() -> list[dict[str, Any]]:
     rows = Office.select().order_by(
         peewee.fn.COALESCE(Office.parent, Office.id), Office.parent.is_null(False), Office.code
     )
-    return [
-        {
-            "office": r.parent_id or r.id,
-            "id": r.id,
-            "code": r.code,
-            "kind": r.kind,
-            "name": r.name,
-            "revoked": r.revoked_at is not None,
-            "last_seen_at": r.last_seen_at.isoformat() if r.last_seen_at else None,
-        }
-        for r in rows
-    ]
+    return [row_facts(r) for r in rows]
+
+
+def row_facts(row: Office) -> dict[str, Any]:
+    """An office's or workstation's row as listings show it (never its token hash)."""
+    return {
+        "office": row.parent_id or row.id,
+        "id": row.id,
+        "code": row.code,
+        "kind": row.kind,
+        "name": row.name,
+        "revoked": row.revoked_at is not None,
+        "last_seen_at": row.last_seen_at.isoformat() if row.last_seen_at else None,
+    }
 
 
 _SEEN_EVERY_S = 60.0

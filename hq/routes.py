@@ -249,8 +249,8 @@ def hello(
     }
     if found is not None:
         body["office"] = found.as_json()
-    with store.session():
-        body.update(state_of(request).extra_fields())
+        with store.session():  # an office relay's own state: for its workstations only
+            body.update(state_of(request).extra_fields())
     return answer(request, body)
 
 
@@ -307,14 +307,22 @@ def push(request: Request, who: Office, body: PushBody) -> JSONResponse:
     return answer(request, {"results": [r.as_json() for r in results], "head_seq": head})
 
 
-@router.post("/audit", response_model=AuditOut)
-def push_audit(request: Request, who: Office, body: AuditBody) -> JSONResponse:
-    """Keep the office's chained audit events and check their links."""
+def receive_audit(
+    request: Request, who: EnrolledOffice, body: AuditBody
+) -> tuple[EnrolledOffice, audit.AuditReceipt]:
+    """Keep and check a workstation's audit events (a relay's upload: the workstation it
+    names); the workstation and the receipt. Inside a session of its own."""
     who = speaking_for(who, body.workstation)
     events = [audit.IncomingEvent(**e.model_dump()) for e in body.events]
     head = audit.OfficeHead(**body.head.model_dump()) if body.head else None
     with store.session():
-        receipt = audit.receive(who, events, state_of(request).clock(), head)
+        return who, audit.receive(who, events, state_of(request).clock(), head)
+
+
+@router.post("/audit", response_model=AuditOut)
+def push_audit(request: Request, who: Office, body: AuditBody) -> JSONResponse:
+    """Keep the office's chained audit events and check their links."""
+    who, receipt = receive_audit(request, who, body)
     return answer(
         request,
         {

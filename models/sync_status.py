@@ -97,7 +97,7 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _synced_at(fresh: Freshness) -> datetime:
+def synced_at(fresh: Freshness) -> datetime:
     """When the data last matched headquarters, on this computer's clock: headquarters' time of
     the last complete pull corrected by the measured skew, else the last successful sync."""
     if fresh.data_as_of is not None:
@@ -114,7 +114,7 @@ def describe(fresh: Freshness, now: datetime) -> str:
             local = fresh.demo_generated_at.astimezone().strftime("%Y-%m-%d %H:%M")
             base += f"; demo data generated {local}"
     else:
-        when = _synced_at(fresh)
+        when = synced_at(fresh)
         age = now - when
         local = when.astimezone().strftime("%Y-%m-%d %H:%M")
         base = f"last synced {local} ({age_words(age.total_seconds())} ago)"

@@ -137,16 +137,7 @@ def relay_status() -> dict[str, Any]:
         "relay": facts.code if facts else None,
         "bootstrapped": upstream.bootstrapped(),
         "upstream": upstream.status(),
-        "workstations": [
-            {
-                "code": r.code,
-                "kind": r.kind,
-                "name": r.name,
-                "revoked": r.revoked_at is not None,
-                "last_seen_at": r.last_seen_at.isoformat() if r.last_seen_at else None,
-            }
-            for r in rows
-        ],
+        "workstations": [offices.row_facts(r) for r in rows],
     }
 
 

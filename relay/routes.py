@@ -24,11 +24,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
-from hq import audit, commands, feed, offices, register, store
+from hq import commands, feed, offices, register, store
 from hq import staff as hq_staff
 from hq.bodies import AuditBody, EnrolBody, PushBody, VerifyBody
 from hq.errors import ApiError, ErrorCode
-from hq.routes import Office, answer, optional_protocol, speaking_for, state_of
+from hq.routes import (
+    Office,
+    answer,
+    optional_protocol,
+    receive_audit,
+    speaking_for,
+    state_of,
+)
 from models.replica import ACTOR_HEADER
 from relay import upstream
 from relay.schema import RelayForward
@@ -136,11 +143,8 @@ def push(request: Request, who: Office, body: PushBody) -> JSONResponse:
 @router.post("/audit")
 def push_audit(request: Request, who: Office, body: AuditBody) -> JSONResponse:
     """Keep and check the workstation's audit events; `last_id` is what headquarters holds."""
-    who = speaking_for(who, body.workstation)
-    events = [audit.IncomingEvent(**e.model_dump()) for e in body.events]
-    head = audit.OfficeHead(**body.head.model_dump()) if body.head else None
+    who, receipt = receive_audit(request, who, body)
     with store.session():
-        receipt = audit.receive(who, events, state_of(request).clock(), head)
         upstream_last = upstream.audit_mark(who.code)
     return answer(
         request,

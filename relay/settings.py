@@ -39,7 +39,9 @@ def put(**values: Any) -> None:
                 RelaySetting.delete().where(RelaySetting.key == key).execute()
             else:
                 text = value.isoformat() if isinstance(value, datetime) else str(value)
-                RelaySetting.replace(key=key, value=text).execute()
+                RelaySetting.insert(key=key, value=text).on_conflict(
+                    conflict_target=[RelaySetting.key], update={RelaySetting.value: text}
+                ).execute()
 
 
 def feed_id() -> str:

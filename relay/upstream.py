@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from hq import store
+from hq import offices, store
 from hq.schema import Office, OfficeDistrict
 from models.clock import utc_now
 from relay import mirror, settings
@@ -386,12 +386,4 @@ def seen_workstations() -> list[dict[str, Any]]:
     rows = Office.select().where(
         ((Office.id == facts.id) | (Office.parent == facts.id)) & Office.revoked_at.is_null()
     )
-    return [
-        {
-            "code": r.code,
-            "kind": r.kind,
-            "name": r.name,
-            "last_seen_at": r.last_seen_at.isoformat() if r.last_seen_at else None,
-        }
-        for r in sorted(rows, key=lambda r: r.code or "")
-    ]
+    return [offices.row_facts(r) for r in sorted(rows, key=lambda r: r.code or "")]

@@ -144,7 +144,7 @@ def document_header(
         district=setting("district", "000000") or "000000",
         clerk=clerk_label(actor),
         printed_at=now,
-        data_as_of=fresh.last_success_at,
+        data_as_of=queries.data_as_of(fresh),
         offline=queries.is_offline(fresh, now),
         demo=setting("demo_state") is not None,
         qr_payload="",

@@ -17,7 +17,7 @@ from models.overview import month_window
 from models.people import PersonSummary
 from models.schema import db
 from models.statements import workstation_code
-from models.sync_status import Freshness
+from models.sync_status import Freshness, synced_at
 from reports.model import (
     AccountRow,
     AuditExtract,
@@ -41,11 +41,24 @@ _STATUS = CONTRIBUTION_STATUS_CODES
 _ENTRY = ENTRY_KIND_CODES
 
 
+def data_as_of(fresh: Freshness) -> datetime | None:
+    """The time a document's data is as of: the last successful sync; through the office relay
+    the time of the relay's last pull from headquarters (a sync with the relay during a WAN
+    outage brings nothing newer from headquarters)."""
+    if fresh.through_relay:
+        return fresh.data_as_of and synced_at(fresh)
+    return fresh.last_success_at
+
+
 def is_offline(fresh: Freshness, now: datetime) -> bool:
-    """True when a document must carry the offline notice: never synced, stale, or failing."""
-    if fresh.last_success_at is None or fresh.last_error:
+    """True when a document must carry the offline notice: never synced, stale, or failing;
+    through the office relay, also while the relay cannot reach headquarters."""
+    as_of = data_as_of(fresh)
+    if as_of is None or fresh.last_error:
         return True
-    return now - fresh.last_success_at > STALE_AFTER
+    if fresh.through_relay and fresh.upstream_status != "online":
+        return True
+    return now - as_of > STALE_AFTER
 
 
 def holder_of(person: PersonSummary) -> Holder:

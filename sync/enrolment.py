@@ -81,6 +81,7 @@ class EnrolmentResult:
 
     enrolled: Enrolled
     resync_required: bool
+    through_relay: bool = False  # the address is the office relay's
 
 
 def enrol(
@@ -138,7 +139,7 @@ def enrol(
             districts=list(office.districts),
             workstation=office.workstation_code,
         )
-    return EnrolmentResult(answer, resync)
+    return EnrolmentResult(answer, resync, hello.service == settings.RELAY_SERVICE)
 
 
 def learn_workstation_code(client: HqClient) -> None:
