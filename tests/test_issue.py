@@ -276,3 +276,29 @@ def test_the_printed_qr_code_scans_to_a_payload_the_office_key_verifies(
     assert scanned == doc.qr_payload
     facts = verify(demo.signing_key(), scanned)
     assert facts is not None and facts.number == doc.number
+
+
+def test_through_the_relay_a_document_is_as_old_as_the_relay_s_last_pull_from_headquarters() -> (
+    None
+):
+    from datetime import UTC, datetime, timedelta
+
+    from models.sync_status import Freshness
+    from reports.queries import data_as_of, is_offline
+
+    now = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+    pulled = now - timedelta(hours=5)  # the WAN went down five hours ago
+    fresh = Freshness(
+        last_success_at=now - timedelta(seconds=2),  # the relay answered two seconds ago
+        last_attempt_at=now,
+        last_error=None,
+        pending_commands=0,
+        demo_generated_at=None,
+        status="online",
+        data_as_of=pulled,
+        through_relay=True,
+        upstream_status="offline",
+    )
+    assert data_as_of(fresh) == pulled and is_offline(fresh, now)
+    online = Freshness(**{**fresh.__dict__, "upstream_status": "online", "data_as_of": now})
+    assert not is_offline(online, now)
