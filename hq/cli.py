@@ -176,6 +176,18 @@ def cmd_enrol_workstation(args: argparse.Namespace) -> int:
 
 
 @_guarded
+def cmd_revoke(args: argparse.Namespace) -> int:
+    """Revoke an office's token (and so its workstations') or one workstation's."""
+    store.connect(args.db)
+    offices.revoke_office(args.id)
+    _say(
+        f"{args.id} is revoked: its requests are refused from now on (an office relay learns "
+        "it within a minute while it reaches headquarters)"
+    )
+    return EXIT_OK
+
+
+@_guarded
 def cmd_offices(args: argparse.Namespace) -> int:
     """List the enrolled offices and their workstations."""
     store.connect(args.db)
@@ -340,6 +352,18 @@ def add_hq_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--name", help="a name people know it by (window 3, hall kiosk)")
     p.set_defaults(func=cmd_enrol_workstation)
+
+    p = _with_db(
+        commands.add_parser(
+            "revoke",
+            help="revoke an office's or a workstation's token",
+            description="Revoke the token of an office (its workstations stop too) or of one "
+            "workstation (its id, as `hq offices` lists it: lixia-C03). Enrolling again gives a "
+            "new token.",
+        )
+    )
+    p.add_argument("id", metavar="ID", help="the office's or workstation's id")
+    p.set_defaults(func=cmd_revoke)
 
     p = _with_db(
         commands.add_parser(

@@ -297,8 +297,11 @@ def push(request: Request, who: Office, body: PushBody) -> JSONResponse:
     clock = state_of(request).clock
     with store.session():
         results = []
+        senders: dict[str | None, EnrolledOffice | None] = {}  # one lookup per workstation
         for code, item in items:
-            sender = offices.acting_for(who, code)
+            if code not in senders:
+                senders[code] = offices.acting_for(who, code)
+            sender = senders[code]
             if sender is None:  # answered, not kept: the relay sees why at once
                 results.append(commands.not_for(item, who, code))
             else:

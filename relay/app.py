@@ -112,10 +112,12 @@ class Link(threading.Thread):
         self.clock = clock
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._kicked = False
         self.last: upstream.LinkReport | None = None
 
     def kick(self) -> None:
-        """Run soon (a workstation pushed a command)."""
+        """Run now, and forget the backoff (a workstation pushed a command)."""
+        self._kicked = True
         self._wake.set()
 
     def stop(self) -> None:
@@ -143,3 +145,6 @@ class Link(threading.Thread):
             wait = min(wait * 2, MAX_WAIT_S) if failed else self.poll_s
             self._wake.wait(wait)
             self._wake.clear()
+            if self._kicked:  # something new to forward: try at once, and soon again
+                self._kicked = False
+                wait = self.poll_s

@@ -101,6 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     app = create_relay_app(store_url(args))
     link = Link(args.poll)
+    app.state.relay.kick = link.kick
     link.start()
     _say(f"relay of office {facts.id} serving on http://{args.host}:{args.port}/v1 (Ctrl+C)")
     try:

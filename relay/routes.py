@@ -45,11 +45,14 @@ from sync.errors import InvalidRequest, SyncError
 router = APIRouter(prefix="/v1")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Upstream:
-    """How the relay's routes reach headquarters: a client, for one request's actor."""
+    """How the relay's routes reach headquarters: a client, for one request's actor; and the
+    link to wake when a workstation pushed something new (forwarded at once, not at the next
+    poll or after the link's backoff)."""
 
     connect: Callable[[str | None], HqClient]
+    kick: Callable[[], None] = lambda: None
 
 
 def _upstream(request: Request) -> Upstream:
@@ -103,6 +106,7 @@ def push(request: Request, who: Office, body: PushBody) -> JSONResponse:
     headquarters' answer when there is one, else `pending`."""
     clock = state_of(request).clock
     results = []
+    received = 0  # new commands: the link forwards them at once
     with store.session():
         for item in body.items:
             sender = speaking_for(who, item.workstation)
@@ -128,6 +132,7 @@ def push(request: Request, who: Office, body: PushBody) -> JSONResponse:
                         item.uuid, item.command, item.payload, item.created_at, item.actor or "-"
                     )
                     commands.apply_item(sender, pushed, clock())  # at once, for the office
+                    received += 1
                 elif held.status == "rejected":
                     _correct(data, clock())
             if held is None or held.status == "pending":
@@ -137,6 +142,8 @@ def push(request: Request, who: Office, body: PushBody) -> JSONResponse:
             else:
                 results.append(_final(held))
         head = feed.head_seq()
+    if received:
+        _upstream(request).kick()
     return answer(request, {"results": results, "head_seq": head})
 
 
@@ -173,7 +180,7 @@ def enrol(request: Request, who: Office, body: EnrolBody) -> JSONResponse:
             who, body.signing_key, body.office_name or None, body.client_version or None, now
         )
         with store.write_transaction():
-            uuid = f"enrol-{body.signing_key.lower()}"
+            uuid = f"enrol-{body.signing_key.lower()[:32]}"  # the column holds 64
             known = RelayForward.get_or_none(
                 (RelayForward.workstation == who.code) & (RelayForward.uuid == uuid)
             )

@@ -219,7 +219,9 @@ def _answer(
 def forward_audit(client: HqClient) -> int:
     """Forward the workstations' audit events headquarters does not hold yet; how many."""
     sent = 0
-    for row in Office.select(Office.id, Office.code).where(Office.code.is_null(False)):
+    # a list first: no read cursor may stay open while this loop writes (SQLite: "locked")
+    rows = list(Office.select(Office.id, Office.code).where(Office.code.is_null(False)))
+    for row in rows:
         mark = RelayAuditMark.get_or_none(RelayAuditMark.workstation == row.code)
         last = mark.upstream_last_id if mark else 0
         while True:

@@ -30,6 +30,7 @@ ALSO_ALLOWED: dict[str, set[str]] = {
     "bench/app_child.py": {"desktop"},
     "bench/sync.py": {"desktop"},  # desktop.local_hq: `hq serve` as a child process
     "bench/soak.py": {"desktop"},  # desktop.local_hq: the command line as child processes
+    "bench/relay_world.py": {"desktop"},  # desktop.local_hq: hq serve and relay serve
 }
 TOOLKIT_EXCEPTIONS: dict[str, set[str]] = {
     "bench/app.py": {"tkinter", "ttkbootstrap"},

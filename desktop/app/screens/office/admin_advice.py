@@ -22,6 +22,7 @@ COMMANDS = {
     "staff.add": N_("Member of staff added"),
     "staff.disable": N_("Staff account disabled"),
     "staff.password_set": N_("Staff password set"),
+    "staff.sign_in_state": N_("Staff sign-in failures shared with the office"),
 }
 ADVICE = {
     "card_state": N_(
