@@ -158,6 +158,7 @@ def push_audit(request: Request, who: Office, body: AuditBody) -> JSONResponse:
         {
             "accepted": receipt.accepted,
             "last_id": min(receipt.last_id, upstream_last),
+            "held_id": receipt.last_id,  # kept here: not sent again while this relay lives
             "broken_at": receipt.broken_at,
             "head_problem": receipt.head_problem,
         },

@@ -85,6 +85,7 @@ class AuditAnswer:
     broken_at: int | None
     server_time: datetime
     head_problem: str | None = None
+    held_id: int | None = None  # an office relay: the last event it holds (headquarters: None)
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,7 @@ def parse_audit(data: Any) -> AuditAnswer:
         req(data, "broken_at", int, where, null=True),
         _time(data, where),
         data.get("head_problem") if isinstance(data.get("head_problem"), str) else None,
+        non_negative(data, "held_id", where) if data.get("held_id") is not None else None,
     )
 
 

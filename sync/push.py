@@ -149,10 +149,11 @@ def push_audit(client: HqClient) -> AuditOutcome:
     to send, the head alone goes when the log now ends before what headquarters accepted:
     headquarters then says what is missing."""
     cursor = state.read(state.AUDIT).cursor or 0
+    relayed = _relayed_up_to()
     sent = 0
     while True:
         with db.atomic():  # one snapshot: the events and the head that covers them
-            rows = db.execute_sql(_EVENTS, (cursor, AUDIT_BATCH)).fetchall()
+            rows = db.execute_sql(_EVENTS, (max(cursor, relayed), AUDIT_BATCH)).fetchall()
             head = _head_to_send()
         if not rows:
             if cursor and int(head["last_id"]) < cursor:  # the log lost events already sent
@@ -179,8 +180,28 @@ def push_audit(client: HqClient) -> AuditOutcome:
                 state.write(state.AUDIT, cursor=last_id)
             sent += sum(1 for row in rows if cursor < row[0] <= last_id)
             cursor = last_id
-        if answer.broken_at is not None or last_id < rows[-1][0]:
+        if answer.held_id is not None:  # the office relay keeps them until headquarters has them
+            relayed = _note_relayed(min(answer.held_id, rows[-1][0]))
+        if answer.broken_at is not None or max(last_id, relayed) < rows[-1][0]:
             return AuditOutcome(sent, cursor, answer.broken_at, answer.head_problem)
+
+
+def _relayed_up_to() -> int:
+    """The last event the office relay said it holds, while the relay is the one whose feed
+    the register follows (a rebuilt relay holds nothing: everything headquarters lacks is sent
+    again); 0 otherwise."""
+    relayed = state.read(state.AUDIT).detail.get("relayed") or {}
+    if relayed.get("feed") is None or relayed.get("feed") != state.read().detail.get("feed"):
+        return 0
+    return int(relayed.get("up_to") or 0)
+
+
+def _note_relayed(up_to: int) -> int:
+    """Remember the last event the office relay holds (with the relay's feed); returns it."""
+    feed = state.read().detail.get("feed")
+    with write_transaction():
+        state.update_detail(state.AUDIT, relayed={"feed": feed, "up_to": up_to} if feed else None)
+    return up_to if feed else 0
 
 
 _NEWEST = "SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1"

@@ -63,6 +63,12 @@ def test_the_office_works_as_one_through_its_relay_while_the_wan_is_down(
     lost = active_card(window)
     window.cli("card", "report-lost", lost)
     assert "held by the office relay" in window.sync().stdout
+    # its audit events are held at the relay too: not sent again at every sync meanwhile
+    held = (
+        "SELECT cursor, json_extract(detail, '$.relayed.up_to') FROM sync_state WHERE channel = ?"
+    )
+    cursor, relayed = window.query(held, "audit")[0]
+    assert relayed > int(cursor or 0)
     for station in (other, kiosk):
         station.sync()
         assert card_status(station, lost) == "lost"
