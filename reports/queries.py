@@ -11,13 +11,13 @@ from models.enums import (
     EntryKind,
     Insurance,
 )
-from models.errors import InvalidRequest, NotFound
 from models.idnumber import mask_id_number
 from models.overview import month_window
 from models.people import PersonSummary
 from models.schema import db
 from models.statements import workstation_code
 from models.sync_status import Freshness, synced_at
+from reports.errors import EntriesDoNotAddUp, NoMedicalAccount, NothingToState, PeriodBackwards
 from reports.model import (
     AccountRow,
     AuditExtract,
@@ -148,7 +148,7 @@ def _year_totals(year: int, months: list[MonthRow], summaries: list[tuple]) -> l
 def rights_record(
     header: DocumentHeader, person: PersonSummary, year: int, today: date
 ) -> RightsRecord:
-    """The personal rights record of `person` for `year`; InvalidRequest if nothing to state."""
+    """The personal rights record of `person` for `year`; NothingToState if it holds nothing."""
     start, end = month_window(today)
     first, last = max(start, year * 100 + 1), min(end, year * 100 + 12)
     pid = person.id
@@ -163,9 +163,11 @@ def rights_record(
     months = [m for m in rows if first <= m.period <= last]
     totals = _year_totals(year, months, summaries)
     if not totals:
-        raise InvalidRequest(
+        raise NothingToState(
+            person.name,
+            str(year),
             f"nothing to state: {person.name} has no contributions recorded for {year} in this "
-            "office's register"
+            "office's register",
         )
     time_paid = dict(paid)
     for _, insurance, months_paid, *_ in summaries:
@@ -203,12 +205,12 @@ def medical_statement(
 ) -> MedicalStatement:
     """The medical account between two dates (inclusive); the balances must add up."""
     if date_from > date_to:
-        raise InvalidRequest(f"the period runs backwards: {date_from} is after {date_to}")
+        raise PeriodBackwards(date_from, date_to)
     account = db.execute_sql(
         "SELECT id FROM account WHERE person_id = ? AND kind = 'medical'", (person.id,)
     ).fetchone()
     if account is None:
-        raise NotFound(f"{person.name} has no medical personal account in this register")
+        raise NoMedicalAccount(person.name)
     rows = db.execute_sql(
         "SELECT posted_date, kind, amount_fen, balance_after_fen, counterparty FROM "
         "account_entry WHERE account_id = ? AND posted_date BETWEEN ? AND ? "
@@ -216,9 +218,11 @@ def medical_statement(
         (account[0], date_from.isoformat(), date_to.isoformat()),
     ).fetchall()
     if not rows:
-        raise InvalidRequest(
+        raise NothingToState(
+            person.name,
+            f"{date_from} – {date_to}",
             f"nothing to state: no movements on {person.name}'s medical account between "
-            f"{date_from} and {date_to}"
+            f"{date_from} and {date_to}",
         )
     entries = [
         EntryRow(date.fromisoformat(r[0]), _ENTRY[EntryKind(r[1])], r[2], r[3], r[4]) for r in rows
@@ -226,7 +230,7 @@ def medical_statement(
     opening = entries[0].balance_after_fen - entries[0].amount_fen
     closing = entries[-1].balance_after_fen
     if opening + sum(e.amount_fen for e in entries) != closing:
-        raise InvalidRequest("the medical account's entries do not add up: report to headquarters")
+        raise EntriesDoNotAddUp()
     return MedicalStatement(
         header=header,
         holder=holder_of(person),
@@ -308,7 +312,7 @@ def audit_extract(header: DocumentHeader, date_from: date, date_to: date) -> Aud
     """Who looked at whom between two local dates (inclusive), at this workstation and at the
     office's others (their code after the name); ID numbers masked."""
     if date_from > date_to:
-        raise InvalidRequest(f"the period runs backwards: {date_from} is after {date_to}")
+        raise PeriodBackwards(date_from, date_to)
     start, _ = _day_bounds(date_from)
     _, end = _day_bounds(date_to)
     rows = [

@@ -20,7 +20,7 @@ from models.people import PersonSummary
 from models.schema import OfficeSetting, Outbox, Statement, db
 from models.signing import verify
 from reports import queries
-from reports.errors import FontUnavailable
+from reports.errors import FontUnavailable, NothingToState, PeriodBackwards
 from reports.issue import OutputNotWritable, document_header, issue
 from reports.model import AccountRow, MonthRow, YearRow
 from tests.pdf_helpers import scan_qr
@@ -221,8 +221,41 @@ def test_a_medical_statement_balances_open_and_close_with_the_entries(demo, tmp_
 
 def test_a_year_without_contributions_numbers_nothing_and_writes_nothing(demo, tmp_path) -> None:
     out = tmp_path / "empty.pdf"
-    with pytest.raises(InvalidRequest, match="nothing to state"):
-        issue(demo, SUPERVISOR, "rights", out, person=_sample("contributor"), year=1970)
+    person = _sample("contributor")
+    with pytest.raises(NothingToState) as raised:
+        issue(demo, SUPERVISOR, "rights", out, person=person, year=1970)
+    assert isinstance(raised.value, InvalidRequest)  # the command line's exit code stays
+    assert (raised.value.name, raised.value.span) == (person.name, "1970")
+    assert not out.exists() and Statement.select().count() == 0
+
+
+def test_an_empty_or_backward_medical_period_says_so_by_type_and_numbers_nothing(
+    demo, tmp_path
+) -> None:
+    person = _sample("retiree")
+    out = tmp_path / "medical.pdf"
+    with pytest.raises(NothingToState) as raised:
+        issue(
+            demo,
+            SUPERVISOR,
+            "medical",
+            out,
+            person=person,
+            date_from=date(1971, 1, 1),
+            date_to=date(1971, 12, 31),
+        )
+    assert raised.value.span == "1971-01-01 – 1971-12-31"
+    with pytest.raises(PeriodBackwards) as backwards:
+        issue(
+            demo,
+            SUPERVISOR,
+            "medical",
+            out,
+            person=person,
+            date_from=AS_OF,
+            date_to=AS_OF - timedelta(days=1),
+        )
+    assert backwards.value.date_from == AS_OF
     assert not out.exists() and Statement.select().count() == 0
 
 

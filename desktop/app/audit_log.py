@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from desktop.app.documents import PeriodBackwards, UnknownPerson
+from desktop.app.documents import UnknownPerson
 from models import audit
 from models.actor import Actor
 from models.audit import ChainReport, verify_chain
@@ -18,6 +18,7 @@ from models.idnumber import mask_id_number
 from models.people import PersonSummary, find_by_ssn
 from models.permissions import Permission, require
 from models.schema import StaffUser, db, write_transaction
+from reports.errors import PeriodBackwards
 
 AUDIT_PAGE_SIZE = 50
 _ID_LIKE = re.compile(r"\b\d{17}[\dXx]\b")

@@ -23,6 +23,7 @@ from models.home import OfficeHome
 from models.lookup import KeyKind, find_one
 from models.people import PersonSummary
 from models.permissions import Permission, require
+from reports.errors import PeriodBackwards
 from reports.issue import OutputNotWritable, check_writable
 from reports.printing import PrintFailed
 
@@ -35,30 +36,6 @@ KINDS = ("rights", "medical")
 
 class UnknownPerson(NotFound):
     """No person with this ID or card number in the office's register."""
-
-
-class NoMedicalAccount(NotFound):
-    """The person has no medical personal account."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        super().__init__(f"{name} has no medical personal account in this register")
-
-
-class NothingToState(InvalidRequest):
-    """The year or period holds nothing for this person (nothing was numbered)."""
-
-    def __init__(self, name: str, span: str) -> None:
-        self.name, self.span = name, span
-        super().__init__(f"nothing to state for {name} in {span}")
-
-
-class PeriodBackwards(InvalidRequest):
-    """A period whose first day is after its last."""
-
-    def __init__(self, date_from: date, date_to: date) -> None:
-        self.date_from, self.date_to = date_from, date_to
-        super().__init__(f"the period runs backwards: {date_from} is after {date_to}")
 
 
 class FolderNotWritable(OutputNotWritable):
@@ -172,7 +149,9 @@ def make_statement(
     home: OfficeHome, actor: Actor, request: StatementRequest, printer: str | None
 ) -> Issued:
     """One person's statement in the office home's statements folder, printed when a printer is
-    set. The read of the person is logged with the statement's number (models.statements)."""
+    set. The read of the person is logged with the statement's number (models.statements).
+    An empty year or period raises `reports.errors.NothingToState`, a person without a medical
+    account `NoMedicalAccount`: nothing is numbered then."""
     require(actor, Permission.STATEMENTS)
     if request.kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
@@ -188,18 +167,7 @@ def make_statement(
     else:
         options.update(date_from=request.date_from, date_to=request.date_to)
     folder = home.path / STATEMENTS_FOLDER
-    try:
-        number, path, pages = _issue_named(
-            home, actor, request.kind, folder, request.span, **options
-        )
-    except InvalidRequest as exc:  # the reports layer's words for an empty year or period
-        if str(exc).startswith("nothing to state"):
-            raise NothingToState(person.name, request.span.replace("_", " – ")) from exc
-        raise
-    except NotFound as exc:
-        if request.kind == "medical" and "medical personal account" in str(exc):
-            raise NoMedicalAccount(person.name) from exc
-        raise
+    number, path, pages = _issue_named(home, actor, request.kind, folder, request.span, **options)
     job, error = _print(path, number, actor, printer)
     sent = printer if job is not None else None
     return Issued(number, path, pages, sent, job, person.name, error)

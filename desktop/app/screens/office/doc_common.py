@@ -14,9 +14,6 @@ from desktop.app.documents import (
     FolderNotWritable,
     IdsFileUnreadable,
     Issued,
-    NoMedicalAccount,
-    NothingToState,
-    PeriodBackwards,
     UnknownPerson,
 )
 from desktop.app.freshness import data_as_of_text
@@ -29,7 +26,7 @@ from models.actor import Actor
 from models.clock import utc_now
 from models.idnumber import InvalidIdNumber
 from models.permissions import PermissionDenied
-from reports.errors import FontUnavailable
+from reports.errors import FontUnavailable, NoMedicalAccount, NothingToState, PeriodBackwards
 
 
 def document_message(exc: BaseException) -> str:
