@@ -39,7 +39,7 @@ class Freshness:
     rejected_awaiting: int = 0  # commands headquarters rejected, not yet seen by a supervisor
     clock_skew_s: float | None = None  # this computer's clock minus headquarters'
     resync_required: bool = False
-    error_kind: str | None = None  # the type of the last error (sync.errors), for its translation
+    error_kind: str | None = None  # the code of the last error (sync.errors), for its translation
     # Through the office relay: the relay's own link to headquarters, as it last said (online,
     # offline, never), and the commands it holds for headquarters.
     through_relay: bool = False

@@ -38,6 +38,8 @@ Progress = Callable[[str, int], None]
 class NotInitialised(SyncError):
     """The relay has no link to headquarters yet: run `counterdesk relay init`."""
 
+    code = "relay_not_initialised"
+
 
 def connect(timeout: float = 30.0) -> HqClient:
     """A client of headquarters with the relay's own token."""

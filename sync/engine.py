@@ -191,6 +191,4 @@ class SyncEngine:
             )
         with write_transaction():
             state.write(**changes)
-            state.update_detail(
-                error_kind=None if report.error is None else type(report.error).__name__
-            )
+            state.update_detail(error_kind=None if report.error is None else report.error.code)

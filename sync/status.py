@@ -25,7 +25,7 @@ class StatusSnapshot:
     districts: tuple[str, ...]
     status: str
     last_error: str | None
-    error_kind: str | None  # the type of the last error (sync.errors), for its translation
+    error_kind: str | None  # the code of the last error (sync.errors), for its translation
     last_success_at: datetime | None
     last_attempt_at: datetime | None
     data_as_of: datetime | None

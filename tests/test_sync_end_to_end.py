@@ -221,7 +221,7 @@ def test_an_interrupted_bootstrap_resumes_and_catches_up_with_changes(world: Wor
     progress = state.read().bootstrap
     assert progress is not None and progress["phase"] == "person" and progress["after"] > 0
     assert state.read().cursor is None and state.read().consecutive_errors == 1
-    assert freshness().error_kind == "Offline" and read_status().error_kind == "Offline"
+    assert freshness().error_kind == "offline" and read_status().error_kind == "offline"
 
     copied = db.execute_sql("SELECT min(id) FROM person").fetchone()[0]
     row = register.current_row("person", [copied])

@@ -1,45 +1,63 @@
 """The sync engine's problems in the clerk's language.
 
-The engine stores its last error as English text and, beside it, the error's type
-(`sync.errors`); the type picks a translated sentence here. The English text stays available
-as the detail for support. A type without a sentence (a newer sync) shows the English text.
+The engine stores its last error as English text and, beside it, the error's stable code
+(`sync.errors`, `SyncError.code`); the code picks a translated sentence here. The English text
+stays available as the detail for support. Every error type has a sentence in every language
+(tests/app/test_catalogs.py); a code this version does not know (a newer sync) shows the English.
 """
 
 from __future__ import annotations
 
 from desktop.app.i18n import N_, _
+from sync.errors import error_type
 
 SYNC_PROBLEMS = {
-    "Offline": N_("Headquarters cannot be reached: work continues offline and sync tries again."),
-    "RemoteLookupOffline": N_(
+    "sync_error": N_("Sync failed: it tries again by itself; if it lasts, call support."),
+    "offline": N_("Headquarters cannot be reached: work continues offline and sync tries again."),
+    "remote_lookup_offline": N_(
         "Headquarters cannot be reached: customers of other districts cannot be looked up now."
     ),
-    "Failing": N_("Headquarters did not answer usefully: sync tries again by itself."),
-    "ServerError": N_("Headquarters had a failure: sync tries again by itself."),
-    "BadAnswer": N_(
+    "failing": N_("Headquarters did not answer usefully: sync tries again by itself."),
+    "server_error": N_("Headquarters had a failure: sync tries again by itself."),
+    "bad_answer": N_(
         "Headquarters' answer could not be used: sync tries again; if it lasts, call support."
     ),
-    "RateLimited": N_("Headquarters asked this office to slow down: sync waits, then tries again."),
-    "AuditRefused": N_(
+    "feed_changed": N_(
+        "The office's data now comes from another source (a rebuilt office relay, or "
+        "headquarters instead of the relay): the register is copied again at the next sync."
+    ),
+    "rate_limited": N_(
+        "Headquarters asked this office to slow down: sync waits, then tries again."
+    ),
+    "audit_refused": N_(
         "Headquarters found this office's audit log broken: call support before going on."
     ),
-    "ProtocolTooOld": N_("This counterdesk is too old for headquarters: install the update."),
-    "ProtocolTooNew": N_(
+    "protocol_too_old": N_("This counterdesk is too old for headquarters: install the update."),
+    "protocol_too_new": N_(
         "Headquarters is older than this counterdesk: sync waits until headquarters is updated."
     ),
-    "Unauthorized": N_(
+    "unauthorized": N_(
         "Headquarters does not accept this office's token: the administrator must enrol the "
         "office again."
     ),
-    "InvalidRequest": N_("Headquarters refused a request of this office: call support."),
-    "OutOfScope": N_("Headquarters says this is outside the office's districts."),
-    "NotEnrolled": N_("This office is not enrolled with headquarters."),
-    "EnrolmentRefused": N_("Headquarters refused to enrol this office."),
+    "invalid_request": N_("Headquarters refused a request of this office: call support."),
+    "out_of_scope": N_("Headquarters says this is outside the office's districts."),
+    "not_found_at_headquarters": N_(
+        "Headquarters has no record of this either: check the number with the customer."
+    ),
+    "not_enrolled": N_("This office is not enrolled with headquarters."),
+    "enrolment_refused": N_("Headquarters refused to enrol this office."),
+    "relay_not_initialised": N_(
+        "The office relay is not linked to headquarters yet: the administrator must run "
+        "`counterdesk relay init` on it."
+    ),
 }
 
 
 def sync_problem(kind: str | None, english: str | None) -> str | None:
-    """The translated sentence for an error of type `kind`, else the engine's English text."""
-    if kind in SYNC_PROBLEMS:
-        return _(SYNC_PROBLEMS[kind])
+    """The translated sentence for an error of code `kind` (or, as registers before codes
+    stored it, of type name `kind`), else the engine's English text."""
+    found = error_type(kind)
+    if found is not None and found.code in SYNC_PROBLEMS:
+        return _(SYNC_PROBLEMS[found.code])
     return english

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import pytest
@@ -53,3 +54,30 @@ def test_translations_keep_the_placeholders(lang: str) -> None:
             if set(PLACEHOLDER.findall(text)) != expected:
                 wrong.append((ids[0], text))
     assert wrong == []
+
+
+def _every_sync_error_type() -> list[type]:
+    """Every SyncError type of sync and of the office relay (their modules imported first)."""
+    import pkgutil
+
+    import relay
+    import sync
+    from sync.errors import error_types
+
+    for package in (sync, relay):
+        for module in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+            importlib.import_module(module.name)
+    return error_types()
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_every_sync_error_has_a_sentence_in_every_language(lang: str) -> None:
+    from desktop.app.sync_words import SYNC_PROBLEMS
+
+    types = _every_sync_error_type()
+    assert len(types) > 15
+    assert [t.__name__ for t in types if t.code not in SYNC_PROBLEMS] == []
+    catalog = catalogs.read_catalog(catalogs.po_path(lang), lang)
+    for code in (t.code for t in types):
+        message = catalog.get(SYNC_PROBLEMS[code])
+        assert message is not None and message.string and not message.fuzzy, (lang, code)

@@ -90,14 +90,18 @@ def test_the_register_status_counts_pending_and_unacknowledged_rejections(demo) 
 def test_a_sync_problem_is_said_in_the_clerk_s_language_with_the_engine_s_words_as_detail() -> None:
     set_language("zh")
     assert (
-        sync_problem("ServerError", "headquarters failed (HTTP 500)")
+        sync_problem("server_error", "headquarters failed (HTTP 500)")
+        == "总部发生故障：系统会自动重试同步。"
+    )
+    assert (
+        sync_problem("ServerError", "as stored before codes")
         == "总部发生故障：系统会自动重试同步。"
     )
     assert sync_problem("SomethingNewer", "an English sentence") == "an English sentence"
     snapshot = snapshot_from(
-        Freshness(None, None, "cannot reach headquarters", 0, None, "offline", error_kind="Offline")
+        Freshness(None, None, "cannot reach headquarters", 0, None, "offline", error_kind="offline")
     )
-    assert snapshot.reason_kind == "Offline"
+    assert snapshot.reason_kind == "offline"
 
 
 def test_through_the_office_relay_the_bar_says_which_link_is_down() -> None:
