@@ -13,7 +13,6 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from hq import journal, offices, register, store
@@ -41,6 +40,7 @@ from hq.payloads import (
 )
 from hq.schema import Command, Statement, Visit
 from hq.staff_commands import STAFF_HANDLERS
+from models.commands import CommandName
 from models.credentials import LOCK_HOURS, MAX_ATTEMPTS
 from models.enums import CardStatus
 from models.fields import UtcDateTimeField
@@ -50,23 +50,6 @@ from models.visits import CHANNELS
 
 MAX_ITEMS = 500
 _TIME = UtcDateTimeField()
-
-
-class CommandName(StrEnum):
-    """The commands headquarters applies."""
-
-    CARD_REPORT_LOST = "card.report_lost"
-    CARD_CANCEL_LOSS = "card.cancel_loss"
-    PASSWORD_RESET = "query_password.reset"
-    PASSWORD_FAILED = "query_password.failed_attempt"
-    PASSWORD_UNLOCKED = "query_password.unlocked"
-    VISIT = "visit.record"
-    STATEMENT_ISSUED = "statement.issued"
-    STATEMENT_PRINTED = "statement.printed"
-    STAFF_ADD = "staff.add"
-    STAFF_DISABLE = "staff.disable"
-    STAFF_PASSWORD = "staff.password_set"
-    STAFF_SIGN_IN_STATE = "staff.sign_in_state"
 
 
 # -- lookups ----------------------------------------------------------------------------------
@@ -347,7 +330,7 @@ HANDLERS: dict[CommandName, Handler] = {
     CommandName.STATEMENT_ISSUED: _statement_issued,
     CommandName.STATEMENT_PRINTED: _statement_printed,
     CommandName.STAFF_SIGN_IN_STATE: _sign_in_state,
-    **{CommandName(name): handler for name, handler in STAFF_HANDLERS.items()},
+    **STAFF_HANDLERS,
 }
 
 

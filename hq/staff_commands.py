@@ -19,6 +19,7 @@ from hq.errors import InvalidInput
 from hq.payloads import StaffAddPayload, StaffDisablePayload, StaffPasswordPayload
 from hq.staff import Account
 from models.actor import Actor
+from models.commands import CommandName
 from models.enums import Role
 from models.permissions import Permission, allowed
 from models.staff import STAFF_ROLES, may_manage
@@ -142,8 +143,8 @@ def _password(ctx: Context) -> None:
     staff.set_password_hash(target.username, payload.password_hash, now=ctx.now)
 
 
-STAFF_HANDLERS: dict[str, Handler] = {
-    "staff.add": _add,
-    "staff.disable": _disable,
-    "staff.password_set": _password,
+STAFF_HANDLERS: dict[CommandName, Handler] = {
+    CommandName.STAFF_ADD: _add,
+    CommandName.STAFF_DISABLE: _disable,
+    CommandName.STAFF_PASSWORD: _password,
 }

@@ -7,6 +7,7 @@ from datetime import datetime
 from models import audit, outbox
 from models.actor import Actor
 from models.clock import utc_now
+from models.commands import CommandName
 from models.enums import CardStatus
 from models.errors import InvalidRequest, NotFound
 from models.people import normalise_card_number
@@ -56,7 +57,7 @@ def report_card_lost(card_no: str, actor: Actor, now: datetime | None = None) ->
         actor,
         CardStatus.ACTIVE,
         CardStatus.LOST,
-        "card.report_lost",
+        CommandName.CARD_REPORT_LOST,
         now,
         "card {card} is {status}; only an active card can be reported lost",
     )
@@ -69,7 +70,7 @@ def cancel_card_loss(card_no: str, actor: Actor, now: datetime | None = None) ->
         actor,
         CardStatus.LOST,
         CardStatus.ACTIVE,
-        "card.cancel_loss",
+        CommandName.CARD_CANCEL_LOSS,
         now,
         "card {card} is {status}, not reported lost: there is no loss report to cancel",
     )

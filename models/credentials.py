@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from models import audit, outbox
 from models.actor import Actor
 from models.clock import utc_now
+from models.commands import CommandName
 from models.errors import CredentialLocked, NotFound
 from models.permissions import Permission, require
 from models.schema import Person, QueryCredential, write_transaction
@@ -105,7 +106,7 @@ def verify_query_password(
                 QueryCredential.update(failed_attempts=0, locked_until=None).where(
                     QueryCredential.person == person_id
                 ).execute()
-                outbox.enqueue("query_password.unlocked", {"ssn": person.ssn}, actor)
+                outbox.enqueue(CommandName.PASSWORD_UNLOCKED, {"ssn": person.ssn}, actor)
             audit.record(actor, "query_password.verified", person_id)
             return VerifyResult(True, MAX_ATTEMPTS)
         failed = failed_before + 1
@@ -123,7 +124,7 @@ def verify_query_password(
                 QueryCredential.person == person_id
             ).execute()
         outbox.enqueue(
-            "query_password.failed_attempt",
+            CommandName.PASSWORD_FAILED,
             {"ssn": person.ssn, "failed_attempts": failed, "locked": locked_until is not None},
             actor,
         )
@@ -155,8 +156,8 @@ def reset_query_password(
             changed_at=now,
         ).execute()
         outbox.enqueue(
-            "query_password.reset",
+            CommandName.PASSWORD_RESET,
             {"ssn": person.ssn, "password_hash": hashed, "to_initial": hashed is None},
             actor,
         )
-        audit.record(actor, "query_password.reset", person_id, to_initial=hashed is None)
+        audit.record(actor, CommandName.PASSWORD_RESET, person_id, to_initial=hashed is None)

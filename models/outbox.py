@@ -8,11 +8,12 @@ from typing import Any
 
 from models.actor import Actor
 from models.clock import utc_now
+from models.commands import CommandName
 from models.enums import OutboxStatus
 from models.schema import Outbox, db
 
 
-def enqueue(command: str, payload: dict[str, Any], actor: Actor) -> str:
+def enqueue(command: CommandName, payload: dict[str, Any], actor: Actor) -> str:
     """Queue `command` for headquarters; return its idempotency key (a UUID).
 
     Must be called inside the transaction of the write it describes, so that the write and its
@@ -21,7 +22,7 @@ def enqueue(command: str, payload: dict[str, Any], actor: Actor) -> str:
     return enqueue_many(command, [payload], actor)[0]
 
 
-def enqueue_many(command: str, payloads: list[dict[str, Any]], actor: Actor) -> list[str]:
+def enqueue_many(command: CommandName, payloads: list[dict[str, Any]], actor: Actor) -> list[str]:
     """Queue one `command` per payload, in order, in one statement (inside the transaction of
     the writes they describe, as `enqueue`); their idempotency keys."""
     if not db.in_transaction():

@@ -30,6 +30,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from models import audit, outbox
 from models.actor import Actor
 from models.clock import utc_now
+from models.commands import CommandName
 from models.enums import OutboxStatus, Role
 from models.errors import InvalidRequest, NotFound, RegisterError
 from models.permissions import Permission, PermissionDenied, require
@@ -53,9 +54,9 @@ ORIGIN_PENDING = "pending"
 MANAGED = (ORIGIN_HQ, ORIGIN_PENDING)
 
 # The outbox commands of staff accounts (docs/sync-protocol.md).
-ADD_COMMAND = "staff.add"
-DISABLE_COMMAND = "staff.disable"
-PASSWORD_COMMAND = "staff.password_set"
+ADD_COMMAND = CommandName.STAFF_ADD
+DISABLE_COMMAND = CommandName.STAFF_DISABLE
+PASSWORD_COMMAND = CommandName.STAFF_PASSWORD
 STAFF_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
 # Whose accounts a role may manage: a supervisor never creates or changes an admin account.
 MANAGEABLE: dict[Role, frozenset[Role]] = {
@@ -211,7 +212,7 @@ def _share_failures(actor: Actor, failures: _Failures, now: datetime) -> None:
     headquarters or the relay): a guesser cannot walk to the next window. 0 clears it."""
     until = failures.locked_until.isoformat() if failures.locked_until else None
     outbox.enqueue(
-        "staff.sign_in_state",
+        CommandName.STAFF_SIGN_IN_STATE,
         {
             "username": actor.name,
             "failed_attempts": failures.count,
@@ -341,7 +342,7 @@ def set_password(username: str, new_password: str, actor: Actor) -> None:
             outbox.enqueue(
                 PASSWORD_COMMAND, {"username": row.username, "password_hash": hashed}, actor
             )
-        audit.record(actor, "staff.password_set", None, username=row.username)
+        audit.record(actor, PASSWORD_COMMAND, None, username=row.username)
 
 
 def _office_district() -> str:
@@ -411,7 +412,7 @@ def add_staff(
             "district": district,
         }
         outbox.enqueue(ADD_COMMAND, payload, actor)
-        audit.record(actor, "staff.add", None, username=name, role=kind.value)
+        audit.record(actor, ADD_COMMAND, None, username=name, role=kind.value)
     return StaffMember(name, shown, kind)
 
 
@@ -429,7 +430,7 @@ def disable_staff(username: str, actor: Actor) -> None:
         StaffUser.update(active=False, updated_at=utc_now()).where(StaffUser.id == row.id).execute()
         if row.origin in MANAGED:
             outbox.enqueue(DISABLE_COMMAND, {"username": row.username}, actor)
-        audit.record(actor, "staff.disable", None, username=row.username)
+        audit.record(actor, DISABLE_COMMAND, None, username=row.username)
 
 
 @dataclass(frozen=True)

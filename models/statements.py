@@ -21,6 +21,7 @@ from typing import Any
 from models import audit, outbox
 from models.actor import Actor
 from models.clock import utc_now
+from models.commands import CommandName
 from models.errors import NotFound
 from models.number_mark import MARK_FILE, raise_mark, read_marks
 from models.permissions import Permission, require
@@ -175,7 +176,7 @@ def issued_many(documents: Sequence[Written], actor: Actor) -> None:
                     "offline": Statement.offline.python_value(offline),
                 }
             )
-        outbox.enqueue_many("statement.issued", payloads, actor)
+        outbox.enqueue_many(CommandName.STATEMENT_ISSUED, payloads, actor)
 
 
 _UNISSUED = (
@@ -205,5 +206,7 @@ def printed(number: str, printer: str, actor: Actor) -> None:
         if row is None:
             raise NotFound(f"no statement {number}")
         require(actor, _permission(row.kind))
-        audit.record(actor, "statement.printed", row.person_id, number=number, printer=printer)
-        outbox.enqueue("statement.printed", {"number": number, "printer": printer}, actor)
+        audit.record(
+            actor, CommandName.STATEMENT_PRINTED, row.person_id, number=number, printer=printer
+        )
+        outbox.enqueue(CommandName.STATEMENT_PRINTED, {"number": number, "printer": printer}, actor)

@@ -7,6 +7,7 @@ from datetime import datetime
 from models import audit, outbox
 from models.actor import Actor
 from models.clock import utc_now
+from models.commands import CommandName
 from models.permissions import Permission, require
 from models.schema import Person, ServiceVisit, StaffUser, write_transaction
 
@@ -44,7 +45,7 @@ def record_service_visit(
             note=note,
         ).execute()
         outbox.enqueue(
-            "visit.record",
+            CommandName.VISIT,
             {
                 "ssn": ssn,
                 "card_no": card_no,
@@ -56,5 +57,5 @@ def record_service_visit(
             },
             actor,
         )
-        audit.record(actor, "visit.record", person_id, purpose=purpose, channel=channel)
+        audit.record(actor, CommandName.VISIT, person_id, purpose=purpose, channel=channel)
     return visit_id

@@ -19,6 +19,7 @@ from typing import Any
 from hq import offices, store
 from hq.schema import Office, OfficeDistrict
 from models.clock import utc_now
+from models.commands import CommandName
 from relay import mirror, settings
 from relay.schema import RelayAuditMark, RelayForward
 from sync.answers import parse_audit
@@ -294,7 +295,7 @@ def protected() -> mirror.Protected:
             ssns.add(str(payload["ssn"]))
         elif (
             command.startswith("staff.")
-            and command != "staff.sign_in_state"
+            and command != CommandName.STAFF_SIGN_IN_STATE
             and (payload.get("username"))
         ):
             usernames.add(str(payload["username"]))

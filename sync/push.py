@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from models import audit_head
+from models.commands import CommandName
 from models.schema import db, write_transaction
 from sync import state
 from sync.client import HqClient
@@ -129,7 +130,11 @@ def push_outbox(client: HqClient, clock: Callable[[], datetime]) -> PushOutcome:
 
 def _settle_staff_added(items: list[dict[str, Any]], results: Sequence[Any]) -> None:
     """Settle the local rows of the `staff.add` commands just answered."""
-    added = {i["uuid"]: i["payload"].get("username") for i in items if i["command"] == "staff.add"}
+    added = {
+        i["uuid"]: i["payload"].get("username")
+        for i in items
+        if i["command"] == CommandName.STAFF_ADD
+    }
     for result in results:
         username = added.get(result.uuid)
         if username:

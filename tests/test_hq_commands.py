@@ -18,6 +18,13 @@ def card_row(card_no: str) -> list:
     )
 
 
+def test_headquarters_applies_every_command_an_office_can_queue() -> None:
+    from hq.commands import HANDLERS
+    from models.commands import CommandName
+
+    assert set(HANDLERS) == set(CommandName)
+
+
 def test_reporting_a_card_lost_is_accepted_applied_and_published(demo_hq: DemoHq) -> None:
     card, ssn, _ = a_card("370102")
     results = demo_hq.lixia.push(

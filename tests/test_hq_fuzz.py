@@ -36,8 +36,8 @@ from hypothesis import strategies as st
 
 from hq import store
 from hq.api import create_app
-from hq.commands import CommandName
 from hq.offices import enrol_office, find_office, register_key
+from models.commands import CommandName
 from models.replica import ACTOR_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, SERVER_TIME_HEADER
 from models.statements import KINDS
 from models.visits import CHANNELS

@@ -357,7 +357,8 @@ def test_sync_now_goes_through_the_applications_background_sync_worker_when_it_h
 
 
 def test_every_rejection_code_of_headquarters_has_advice_for_the_supervisor() -> None:
-    from hq.commands import CommandName, RejectCode
+    from hq.commands import RejectCode
+    from models.commands import CommandName
 
     assert {code.value for code in RejectCode} == set(ADVICE)
     assert {name.value for name in CommandName} == set(COMMANDS)

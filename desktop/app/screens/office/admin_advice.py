@@ -9,20 +9,21 @@ checks that every code has its advice). Headquarters' own reason (English) is sh
 from __future__ import annotations
 
 from desktop.app.i18n import N_, _
+from models.commands import CommandName
 
-COMMANDS = {
-    "card.report_lost": N_("Card reported lost"),
-    "card.cancel_loss": N_("Card loss report cancelled"),
-    "query_password.reset": N_("Query password reset"),
-    "query_password.failed_attempt": N_("Wrong query password recorded"),
-    "query_password.unlocked": N_("Query password unlocked"),
-    "visit.record": N_("Visit recorded"),
-    "statement.issued": N_("Statement issued"),
-    "statement.printed": N_("Statement printed"),
-    "staff.add": N_("Member of staff added"),
-    "staff.disable": N_("Staff account disabled"),
-    "staff.password_set": N_("Staff password set"),
-    "staff.sign_in_state": N_("Staff sign-in failures shared with the office"),
+COMMANDS: dict[str, str] = {  # by command (models.commands), every one (a test checks)
+    CommandName.CARD_REPORT_LOST: N_("Card reported lost"),
+    CommandName.CARD_CANCEL_LOSS: N_("Card loss report cancelled"),
+    CommandName.PASSWORD_RESET: N_("Query password reset"),
+    CommandName.PASSWORD_FAILED: N_("Wrong query password recorded"),
+    CommandName.PASSWORD_UNLOCKED: N_("Query password unlocked"),
+    CommandName.VISIT: N_("Visit recorded"),
+    CommandName.STATEMENT_ISSUED: N_("Statement issued"),
+    CommandName.STATEMENT_PRINTED: N_("Statement printed"),
+    CommandName.STAFF_ADD: N_("Member of staff added"),
+    CommandName.STAFF_DISABLE: N_("Staff account disabled"),
+    CommandName.STAFF_PASSWORD: N_("Staff password set"),
+    CommandName.STAFF_SIGN_IN_STATE: N_("Staff sign-in failures shared with the office"),
 }
 ADVICE = {
     "card_state": N_(
