@@ -39,13 +39,6 @@ class WorkerUpdate:
     report: SyncReport | None
     error: str | None = None  # a failure outside sync's own errors (e.g. the register)
 
-    def __getattr__(self, name: str) -> object:
-        # Readers that look for status attributes (status, last_error, pending, ...) find the
-        # snapshot's.
-        if name.startswith("__") or name == "snapshot":
-            raise AttributeError(name)
-        return getattr(self.snapshot, name)
-
 
 Connect = Callable[[], HqClient]
 Listener = Callable[[WorkerUpdate], None]

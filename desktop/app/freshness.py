@@ -6,10 +6,10 @@ from datetime import datetime
 
 from desktop.app.formatting import age_words, local_time
 from desktop.app.i18n import _
-from desktop.app.status import StatusSnapshot
+from desktop.app.status import BarStatus
 
 
-def data_as_of_text(snapshot: StatusSnapshot, now: datetime) -> str:
+def data_as_of_text(snapshot: BarStatus, now: datetime) -> str:
     """'Data as of 2026-11-28 10:02 (5 minutes ago)', or why there is no such time."""
     as_of = snapshot.as_of
     if as_of is None:

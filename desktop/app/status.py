@@ -1,14 +1,14 @@
 """What the status bar says about sync, and the seam where the sync engine's worker plugs in.
 
-Two sources feed the status bar:
-- every few seconds a task reads the register's sync state (`read_status`, on a worker);
-- the sync engine's background `SyncWorker` (sync/scheduler.py) may publish snapshots from its
-  own thread through `StatusFeed.publish`, the callback it is given. The feed only queues them;
-  the Tk main loop takes the newest with `StatusFeed.latest()`.
+Two sources feed the status bar, both typed:
+- every few seconds a task reads the register's sync state (`read_status`, on a worker):
+  `models.sync_status.Freshness`, through `from_freshness`;
+- the sync engine's background `SyncWorker` (sync/scheduler.py) publishes a
+  `sync.scheduler.WorkerUpdate` after each run from its own thread through
+  `StatusFeed.publish`, the callback it is given. The feed only queues them; the Tk main loop
+  takes the newest with `StatusFeed.latest()` and reads it through `from_update`.
 
-Snapshots are read defensively (`snapshot_from`): any object with some of the attributes of
-`models.sync_status.Freshness` (and the sync engine's `status`, `data_as_of`, `rejected`, ...)
-will do, so the two sides can grow independently.
+The link's states are sync's own (`sync.errors.LinkStatus`).
 """
 
 from __future__ import annotations
@@ -17,30 +17,21 @@ import queue
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from models.clock import utc_now
-from models.schema import Outbox
-from models.sync_status import freshness
+from models.sync_status import Freshness, freshness
+from sync.errors import LinkStatus
+from sync.scheduler import WorkerUpdate
 
 STALE_AFTER = timedelta(hours=24)
 
 
-class SyncState(StrEnum):
-    """How the office stands with headquarters."""
-
-    NEVER = "never"  # never synced: not enrolled yet, or its first sync has not run
-    ONLINE = "online"
-    OFFLINE = "offline"
-    FAILING = "failing"
-
-
 @dataclass(frozen=True)
-class StatusSnapshot:
+class BarStatus:
     """One reading of the sync state, as the status bar shows it."""
 
-    state: SyncState
+    state: LinkStatus
     reason: str | None  # the sync engine's own words (English), e.g. the last error
     last_success_at: datetime | None
     data_as_of: datetime | None  # headquarters' time of the data, when the engine knows it
@@ -49,7 +40,7 @@ class StatusSnapshot:
     rejected: int | None  # None: not known
     checked_at: datetime
     clock_skew_s: float | None = None  # this computer's clock minus headquarters'
-    reason_kind: str | None = None  # the type of the error behind `reason` (sync.errors)
+    error_code: str | None = None  # the code of the error behind `reason` (sync.errors)
     through_relay: bool = False  # syncs with the office relay, not headquarters directly
     upstream: str | None = None  # the relay's link to headquarters: online, offline, never
     waiting_at_relay: int = 0  # commands the relay holds for headquarters
@@ -57,12 +48,12 @@ class StatusSnapshot:
     @property
     def office_link_down(self) -> bool:
         """The office relay cannot be reached: this workstation works alone."""
-        return self.through_relay and self.state in (SyncState.OFFLINE, SyncState.FAILING)
+        return self.through_relay and self.state in (LinkStatus.OFFLINE, LinkStatus.FAILING)
 
     @property
     def headquarters_link_down(self) -> bool:
         """The relay answers but cannot reach headquarters: the office works as one."""
-        return self.through_relay and self.state is SyncState.ONLINE and self.upstream == "offline"
+        return self.through_relay and self.state is LinkStatus.ONLINE and self.upstream == "offline"
 
     @property
     def never_synced(self) -> bool:
@@ -76,85 +67,89 @@ class StatusSnapshot:
 
 
 class StatusSource(Protocol):
-    """What the sync engine's worker offers: listeners called with each status snapshot."""
+    """What the sync engine's worker offers: listeners called with each update."""
 
-    def add_listener(self, callback: Callable[[object], None]) -> None:
-        """Call `callback(snapshot)` (from the source's own thread) after every change."""
+    def add_listener(self, callback: Callable[[WorkerUpdate], None]) -> None:
+        """Call `callback(update)` (from the source's own thread) after every run."""
         ...
 
 
-def _attr(obj: object, *names: str, default: Any = None) -> Any:
-    for name in names:
-        value = getattr(obj, name, None)
-        if value is not None:
-            return value
-    return default
-
-
-def snapshot_from(
-    obj: object, now: datetime | None = None, rejected: int | None = None
-) -> StatusSnapshot:
-    """A StatusSnapshot from a Freshness or a sync engine snapshot, reading attributes
-    defensively (missing ones count as unknown)."""
+def from_freshness(fresh: Freshness, now: datetime | None = None) -> BarStatus:
+    """The bar's reading of the register's sync state."""
     now = now or utc_now()
-    last_success = _attr(obj, "last_success_at")
-    error = _attr(obj, "last_error", "error", "reason")
-    declared = _attr(obj, "status", "state")
-    state = _state(declared, last_success, error, now)
-    return StatusSnapshot(
-        state=state,
-        reason=str(error) if error else None,
-        last_success_at=last_success,
-        data_as_of=_attr(obj, "data_as_of"),
-        demo_generated_at=_attr(obj, "demo_generated_at"),
-        pending=int(_attr(obj, "pending_commands", "pending", default=0)),
-        rejected=_attr(obj, "rejected", "rejected_commands", "rejected_awaiting", default=rejected),
+    return BarStatus(
+        state=_state(fresh.status, fresh.last_success_at, fresh.last_error, now),
+        reason=fresh.last_error,
+        last_success_at=fresh.last_success_at,
+        data_as_of=fresh.data_as_of,
+        demo_generated_at=fresh.demo_generated_at,
+        pending=fresh.pending_commands,
+        rejected=fresh.rejected_awaiting,
         checked_at=now,
-        clock_skew_s=_attr(obj, "clock_skew_s"),
-        reason_kind=_attr(obj, "error_kind") if error else None,
-        through_relay=bool(_attr(obj, "through_relay", default=False)),
-        upstream=_attr(obj, "upstream_status"),
-        waiting_at_relay=int(_attr(obj, "waiting_at_relay", default=0)),
+        clock_skew_s=fresh.clock_skew_s,
+        error_code=fresh.error_kind if fresh.last_error else None,
+        through_relay=fresh.through_relay,
+        upstream=fresh.upstream_status,
+        waiting_at_relay=fresh.waiting_at_relay,
+    )
+
+
+def from_update(
+    update: WorkerUpdate, now: datetime | None = None, demo_generated_at: datetime | None = None
+) -> BarStatus:
+    """The bar's reading of what the sync worker published after a run (a failure outside
+    sync, such as the register's, is the reason when sync itself reported none). The worker
+    does not know when the demo data was made: `demo_generated_at` is the bar's last."""
+    now = now or utc_now()
+    status = update.snapshot
+    reason = status.last_error or update.error
+    return BarStatus(
+        state=_state(status.status, status.last_success_at, reason, now),
+        reason=reason,
+        last_success_at=status.last_success_at,
+        data_as_of=status.data_as_of,
+        demo_generated_at=demo_generated_at,
+        pending=status.pending,
+        rejected=status.rejected_awaiting,
+        checked_at=now,
+        clock_skew_s=status.clock_skew_s,
+        error_code=status.error_kind if status.last_error else None,
+        through_relay=status.through_relay,
+        upstream=status.upstream_status,
+        waiting_at_relay=status.waiting_at_relay,
     )
 
 
 def _state(
-    declared: object, last_success: datetime | None, error: object, now: datetime
-) -> SyncState:
+    declared: str | None, last_success: datetime | None, error: str | None, now: datetime
+) -> LinkStatus:
     stale = last_success is None or now - last_success > STALE_AFTER
-    if declared is not None:
-        text = str(getattr(declared, "value", declared)).lower()
-        if text == SyncState.ONLINE and stale:  # said when it last ran; it is not running now
-            return SyncState.OFFLINE
-        if text in SyncState.__members__.values():
-            return SyncState(text)
+    if declared in LinkStatus.__members__.values():
+        if declared == LinkStatus.ONLINE and stale:  # said when it last ran; not running now
+            return LinkStatus.OFFLINE
+        return LinkStatus(declared)
     if error:
-        return SyncState.FAILING
-    return SyncState.OFFLINE if stale else SyncState.ONLINE
+        return LinkStatus.FAILING
+    return LinkStatus.OFFLINE if stale else LinkStatus.ONLINE
 
 
-def read_status() -> StatusSnapshot:
+def read_status() -> BarStatus:
     """Read the register's sync state (on a worker)."""
-    rejected = (
-        Outbox.select()
-        .where((Outbox.status == "rejected") & Outbox.acknowledged_at.is_null())
-        .count()
-    )
-    return snapshot_from(freshness(), rejected=rejected)
+    return from_freshness(freshness())
 
 
 class StatusFeed:
-    """Thread-safe mailbox for snapshots published by the sync engine's worker."""
+    """Thread-safe mailbox for the updates published by the sync engine's worker."""
 
     def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[WorkerUpdate] = queue.SimpleQueue()
 
-    def publish(self, snapshot: object) -> None:
+    def publish(self, update: WorkerUpdate) -> None:
         """Called from any thread (the sync worker's callback); never touches a widget."""
-        self._queue.put(snapshot)
+        self._queue.put(update)
 
-    def latest(self) -> object | None:
-        """The newest published snapshot since the last call, or None (main loop)."""
+    def latest(self) -> WorkerUpdate | None:
+        """The newest published update since the last call, or None (main loop)."""
         newest = None
         while True:
             try:
@@ -163,5 +158,5 @@ class StatusFeed:
                 return newest
 
     def attach(self, source: StatusSource) -> None:
-        """Subscribe to a sync worker's status snapshots."""
+        """Subscribe to a sync worker's updates."""
         source.add_listener(self.publish)

@@ -23,7 +23,7 @@ from desktop.app.messages import error_message
 from desktop.app.outage import SimulatedOutage
 from desktop.app.registry import Navigator, Screen, ScreenRegistry
 from desktop.app.session import StaffSession
-from desktop.app.status import StatusFeed, StatusSnapshot, read_status, snapshot_from
+from desktop.app.status import BarStatus, StatusFeed, from_update, read_status
 from desktop.app.sync_link import SyncLink
 from desktop.app.tasks import TaskRunner
 from desktop.app.widgets.dialogs import DialogHost
@@ -62,7 +62,7 @@ class CounterWindow:
         self.feed = feed
         self.theme = config.theme
         self.text_size = config.text_size
-        self.snapshot: StatusSnapshot | None = None
+        self.snapshot: BarStatus | None = None
         self.training = TrainingControls(self)
         # training mode can cut the line to headquarters (the sync worker's connections)
         self.outage = SimulatedOutage() if config.training else None
@@ -182,7 +182,8 @@ class CounterWindow:
             self.lock()
         published = self.feed.latest()
         if published is not None:
-            self.show_status(snapshot_from(published))
+            demo = self.snapshot.demo_generated_at if self.snapshot else None
+            self.show_status(from_update(published, demo_generated_at=demo))
         self._after["tick"] = self.root.after(self.config.tick_ms, self._tick)
 
     def _refresh_status(self) -> None:
@@ -210,7 +211,7 @@ class CounterWindow:
             "danger",
         )
 
-    def show_status(self, snapshot: StatusSnapshot) -> None:
+    def show_status(self, snapshot: BarStatus) -> None:
         """Show a sync snapshot in the status bar."""
         self.snapshot = snapshot
         self.statusbar.show_sync(snapshot)

@@ -21,7 +21,6 @@ import httpx
 import pytest
 
 from desktop.app.config import ReaderMode
-from desktop.app.status import SyncState
 from desktop.app.sync_link import SyncLink
 from desktop.demo_city import DemoCity, ensure_headquarters, ensure_office, start_headquarters
 from desktop.local_hq import (
@@ -35,6 +34,7 @@ from models.db import close_register
 from models.enums import CardStatus
 from models.home import OfficeHome, setting
 from models.schema import Card, Outbox
+from sync.errors import LinkStatus
 from tests.app.driver import AppDriver
 from tests.cli_helpers import cli_env
 
@@ -111,7 +111,7 @@ def test_a_card_reported_lost_during_an_outage_is_confirmed_when_the_line_is_bac
     window = app.window
     window.sync = SyncLink.start(city.home, window.feed, window.outage)
     app.pump(
-        lambda: window.snapshot is not None and window.snapshot.state is SyncState.ONLINE,
+        lambda: window.snapshot is not None and window.snapshot.state is LinkStatus.ONLINE,
         "the office to be online",
     )
     app.sign_in()
@@ -122,7 +122,7 @@ def test_a_card_reported_lost_during_an_outage_is_confirmed_when_the_line_is_bac
     window.menus.outage_var.set(True)
     window.training.set_outage(True)
     app.pump(
-        lambda: window.snapshot is not None and window.snapshot.state is SyncState.OFFLINE,
+        lambda: window.snapshot is not None and window.snapshot.state is LinkStatus.OFFLINE,
         "the status bar to show the outage",
     )
     assert "simulated" in str(window.snapshot.reason)

@@ -24,7 +24,7 @@ from desktop.app.kiosk.screens import KIOSK_SCREENS, KioskScreen
 from desktop.app.kiosk.style import SMALL_FONT
 from desktop.app.kiosk.training_bar import TrainingBar
 from desktop.app.lifecycle import shut_down
-from desktop.app.status import StatusFeed, StatusSnapshot, read_status, snapshot_from
+from desktop.app.status import BarStatus, StatusFeed, from_update, read_status
 from desktop.app.sync_link import SyncLink
 from desktop.app.tasks import TaskRunner
 from models.actor import Actor
@@ -58,7 +58,7 @@ class KioskWindow:
         self.actor = actor
         self.fonts = fonts  # Tk deletes a named font when its Python object goes away
         self.feed = StatusFeed()
-        self.snapshot: StatusSnapshot | None = None
+        self.snapshot: BarStatus | None = None
         self.current: KioskScreen | None = None
         self.current_key: str | None = None
         self.sync: SyncLink | None = None
@@ -153,7 +153,8 @@ class KioskWindow:
         self.time_label.configure(text=local_now().strftime("%H:%M"))
         published = self.feed.latest()
         if published is not None:
-            self._show_status(snapshot_from(published))
+            demo = self.snapshot.demo_generated_at if self.snapshot else None
+            self._show_status(from_update(published, demo_generated_at=demo))
         self._after["tick"] = self.root.after(self.config.tick_ms, self._tick)
 
     def _card_event(self, event: ReaderEvent) -> None:
@@ -184,7 +185,7 @@ class KioskWindow:
         self.tasks.submit(read_status, on_done=self._show_status, on_error=lambda _e: None)
         self._after["status"] = self.root.after(self.config.status_refresh_ms, self._refresh_status)
 
-    def _show_status(self, snapshot: StatusSnapshot) -> None:
+    def _show_status(self, snapshot: BarStatus) -> None:
         self.snapshot = snapshot
         self.as_of.configure(text=self.data_as_of())
 

@@ -11,7 +11,7 @@ import ttkbootstrap as ttk
 from desktop.app.formatting import ACCOUNT_KIND, GENDER, PERSON_STATUS, label, yuan
 from desktop.app.freshness import data_as_of_text
 from desktop.app.i18n import _
-from desktop.app.status import snapshot_from
+from desktop.app.status import from_freshness
 from desktop.app.theme import BIG_FONT, TITLE_FONT
 from desktop.app.visit import Visit
 
@@ -76,4 +76,4 @@ class PersonHeader(ttk.Frame):
             f"{label(ACCOUNT_KIND, a.kind)} {yuan(a.balance_fen)}" for a in visit.overview.accounts
         ]
         self.balances.configure(text="   ".join(balances))
-        self.as_of.configure(text=data_as_of_text(snapshot_from(visit.overview.freshness), now))
+        self.as_of.configure(text=data_as_of_text(from_freshness(visit.overview.freshness), now))

@@ -13,28 +13,29 @@ from desktop.app.config import ReaderMode
 from desktop.app.formatting import ROLE, label
 from desktop.app.freshness import data_as_of_text
 from desktop.app.i18n import _, ngettext
-from desktop.app.status import StatusSnapshot, SyncState
+from desktop.app.status import BarStatus
 from desktop.app.sync_words import sync_problem
 from desktop.app.theme import SMALL_FONT
 from models.clock import utc_now
 from models.staff import StaffMember
+from sync.errors import LinkStatus
 
 CLOCK_SKEW_SHOWN_S = 300  # a clock more than 5 minutes off headquarters' is worth saying
 SYNC_STYLES = {
-    SyncState.NEVER: "secondary",
-    SyncState.ONLINE: "success",
-    SyncState.OFFLINE: "warning",
-    SyncState.FAILING: "danger",
+    LinkStatus.NEVER: "secondary",
+    LinkStatus.ONLINE: "success",
+    LinkStatus.OFFLINE: "warning",
+    LinkStatus.FAILING: "danger",
 }
 
 
-def sync_state_text(state: SyncState) -> str:
+def sync_state_text(state: LinkStatus) -> str:
     """The sync state in words."""
     return {
-        SyncState.NEVER: _("Not connected to headquarters"),
-        SyncState.ONLINE: _("Online"),
-        SyncState.OFFLINE: _("Offline"),
-        SyncState.FAILING: _("Sync failing"),
+        LinkStatus.NEVER: _("Not connected to headquarters"),
+        LinkStatus.ONLINE: _("Online"),
+        LinkStatus.OFFLINE: _("Offline"),
+        LinkStatus.FAILING: _("Sync failing"),
     }[state]
 
 
@@ -73,9 +74,9 @@ class StatusBar(ttk.Frame):
         self.sync.pack(side="left", padx=(0, 14))
         self.pending.pack(side="left", padx=(0, 14))
         self.as_of.pack(side="left")
-        self.snapshot: StatusSnapshot | None = None
+        self.snapshot: BarStatus | None = None
 
-    def show_sync(self, snapshot: StatusSnapshot, now: datetime | None = None) -> None:
+    def show_sync(self, snapshot: BarStatus, now: datetime | None = None) -> None:
         """Show a sync snapshot (through the office relay: which link is down, if one is)."""
         self.snapshot = snapshot
         text = sync_state_text(snapshot.state)
@@ -84,9 +85,9 @@ class StatusBar(ttk.Frame):
             text = _("Office link down: this PC works alone")
         elif snapshot.headquarters_link_down:
             text = _("Headquarters link down: the office works as one")
-            style = SYNC_STYLES[SyncState.OFFLINE]
-        elif snapshot.state is SyncState.FAILING and snapshot.reason:
-            reason = sync_problem(snapshot.reason_kind, snapshot.reason) or snapshot.reason
+            style = SYNC_STYLES[LinkStatus.OFFLINE]
+        elif snapshot.state is LinkStatus.FAILING and snapshot.reason:
+            reason = sync_problem(snapshot.error_code, snapshot.reason) or snapshot.reason
             text = _("{state}: {reason}").format(state=text, reason=_short(reason))
         self.sync.configure(text="● " + text, bootstyle=f"@{style}")
         self.as_of.configure(text=data_as_of_text(snapshot, now or utc_now()))

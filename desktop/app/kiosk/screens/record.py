@@ -12,7 +12,7 @@ from desktop.app.i18n import _
 from desktop.app.kiosk.screens.base import KioskScreen
 from desktop.app.kiosk.style import HUGE_FONT, LARGE_FONT
 from desktop.app.kiosk.summary import balances, window_years
-from desktop.app.status import snapshot_from
+from desktop.app.status import from_freshness
 from desktop.app.widgets.tables import Table
 from models.clock import utc_now
 from models.overview import Overview
@@ -47,7 +47,7 @@ class RecordScreen(KioskScreen):
             self.balances.append(amount)
         self.as_of = ttk.Label(
             left,
-            text=data_as_of_text(snapshot_from(overview.freshness), utc_now()),
+            text=data_as_of_text(from_freshness(overview.freshness), utc_now()),
             bootstyle="secondary",
             wraplength=360,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import tkinter as tk
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,9 @@ from desktop.app.sync_words import sync_problem
 from desktop.app.theme import TITLE_FONT
 from desktop.app.widgets.admin_fields import FieldBlock
 from models.clock import utc_now
+from sync.engine import SyncReport
+from sync.errors import LinkStatus
+from sync.scheduler import SyncWorker, WorkerUpdate
 from sync.status import StatusSnapshot
 
 POLL_MS = 100
@@ -84,14 +88,6 @@ def when(moment: datetime | None, now: datetime) -> str:
     return _("{time} ({age} ago)").format(time=local_time(moment), age=age_words(seconds))
 
 
-def refresh_status_bar(ctx: object) -> None:
-    """Have the status bar read the sync state now, when the context offers it (else it does
-    within its next refresh, a few seconds later)."""
-    refresh = getattr(ctx, "refresh_status", None)
-    if callable(refresh):
-        refresh()
-
-
 class LinkScreen(Screen):
     """The office's link to headquarters."""
 
@@ -147,9 +143,9 @@ class LinkScreen(Screen):
         self.outcome = ttk.Label(bar, text="", wraplength=1050, justify="left")
         self.outcome.pack(side="left", padx=(16, 0))
         self.steps: queue.SimpleQueue[admin.SyncStep] = queue.SimpleQueue()
-        self.updates: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self.listening_to: object | None = None
-        self.step_feed: Any = None  # the worker's steps, listened to while "Sync now" waits
+        self.updates: queue.SimpleQueue[WorkerUpdate] = queue.SimpleQueue()
+        self.listening_to: SyncWorker | None = None
+        self.step_feed: admin.StepFeed | None = None  # the worker's steps, while "Sync now" waits
         self.running = False
         self.status: StatusSnapshot | None = None
         self.phases_seen: list[str] = []
@@ -308,15 +304,11 @@ class LinkScreen(Screen):
         self.sync_button.configure(state="normal" if self.can_sync() else "disabled")
         self.ctx.navigator.refresh_listeners()
 
-    def _link(self) -> Any:
-        """The application's SyncLink, when the context offers one."""
-        getter = getattr(self.ctx, "sync_link", None)
-        return getter() if callable(getter) else None
-
-    def _worker(self) -> Any:
-        """The application's running SyncWorker, when the context offers one."""
-        worker = getattr(self._link(), "worker", None)
-        return worker if worker is not None and getattr(worker, "alive", False) else None
+    def _worker(self) -> SyncWorker | None:
+        """The application's running SyncWorker, if any."""
+        link = self.ctx.sync_link()
+        worker = link.worker if link is not None else None
+        return worker if worker is not None and worker.alive else None
 
     def sync_now(self) -> None:
         """F5: sync with headquarters now, showing the phases as they go."""
@@ -335,7 +327,8 @@ class LinkScreen(Screen):
                 worker.add_listener(self._worker_update)
                 self.listening_to = worker
             self.phase.configure(text=_("The background sync is running now…"))
-            self.step_feed = getattr(self._link(), "steps", None)
+            link = self.ctx.sync_link()
+            self.step_feed = link.steps if link is not None else None
             if self.step_feed is not None:
                 self.step_feed.add(self.steps.put)  # its requests, shown as they go
             worker.wake()
@@ -351,12 +344,12 @@ class LinkScreen(Screen):
         )
         self._poll_later(self._poll_steps)
 
-    def _worker_update(self, update: object) -> None:
+    def _worker_update(self, update: WorkerUpdate) -> None:
         """The worker's listener (its thread): keep the update only while this screen waits."""
         if self.running:
             self.updates.put(update)
 
-    def _poll_later(self, poll: Any) -> None:
+    def _poll_later(self, poll: Callable[[], None]) -> None:
         self._poll_id = self.after(POLL_MS, poll)
 
     def destroy(self) -> None:
@@ -404,9 +397,7 @@ class LinkScreen(Screen):
             if self.running:
                 self._poll_later(self._poll_worker)
             return
-        report = getattr(update, "report", None)
-        problem = getattr(update, "error", None)
-        self._end(report, problem)
+        self._end(update.report, update.error)
         self.refresh()
 
     def _finished(self, outcome: admin.SyncOutcome) -> None:
@@ -424,7 +415,9 @@ class LinkScreen(Screen):
             self.step_feed.remove(self.steps.put)
             self.step_feed = None
 
-    def _end(self, report: Any, problem: str | None, warnings: list[str] | None = None) -> None:
+    def _end(
+        self, report: SyncReport | None, problem: str | None, warnings: list[str] | None = None
+    ) -> None:
         self.running = False
         self._stop_listening_to_steps()
         self._progress_shown(False)
@@ -440,20 +433,20 @@ class LinkScreen(Screen):
             lines += [_("Note: {warning}").format(warning=w) for w in warnings or report.warnings]
             self.outcome.configure(text="\n".join(lines), bootstyle="success")
         else:
-            status = str(getattr(report.status, "value", report.status))
+            offline = report.status is LinkStatus.OFFLINE
             words = (
                 _("Offline: headquarters cannot be reached. Work goes on here; nothing is lost.")
-                if status == "offline"
+                if offline
                 else _("The sync failed.")
             )
             self.outcome.configure(  # the reason is in the state above
-                text=words, bootstyle="default" if status == "offline" else "danger"
+                text=words, bootstyle="default" if offline else "danger"
             )
         self._update_button()
-        refresh_status_bar(self.ctx)
+        self.ctx.refresh_status()
 
     @staticmethod
-    def _synced_text(report: Any) -> str:
+    def _synced_text(report: SyncReport) -> str:
         push, pull, boot = report.push, report.pull, report.bootstrap
         parts = [
             _("changes confirmed: {accepted}, rejected: {rejected}").format(

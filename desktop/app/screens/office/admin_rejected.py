@@ -13,7 +13,6 @@ from desktop.app.i18n import N_, _
 from desktop.app.messages import error_message
 from desktop.app.registry import Screen, Shortcut
 from desktop.app.screens.office.admin_advice import advice, command_label
-from desktop.app.screens.office.admin_link import refresh_status_bar
 from desktop.app.theme import TITLE_FONT
 from desktop.app.widgets.admin_fields import FieldBlock
 from desktop.app.widgets.tables import Table
@@ -236,7 +235,7 @@ class RejectedScreen(Screen):
                 bootstyle="success",
             )
             self.reload()
-            refresh_status_bar(self.ctx)
+            self.ctx.refresh_status()
 
         def failed(error: BaseException) -> None:
             self.busy = False
