@@ -11,6 +11,7 @@ from pathlib import Path
 from desktop.cli_common import open_home
 from models.actor import Actor
 from models.clock import local_today, year_ago
+from models.document_kinds import Span, document_kind, statement_kinds
 from models.errors import InvalidRequest
 from models.lookup import KeyKind, find_one
 from reports.batch import BatchSummary, people_from_ids, people_of_district, run_batch
@@ -40,10 +41,15 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--id", help="the person's ID number")
     who.add_argument("--card", help="the person's card number")
-    p.add_argument("--kind", choices=("rights", "medical"), required=True, help="which statement")
-    p.add_argument("--year", type=int, help="rights: the year (default: last year)")
-    p.add_argument("--from", dest="date_from", type=_day, help="medical: first day")
-    p.add_argument("--to", dest="date_to", type=_day, help="medical: last day (default today)")
+    p.add_argument(
+        "--kind",
+        choices=[k.name for k in statement_kinds()],
+        required=True,
+        help="which statement",
+    )
+    p.add_argument("--year", type=int, help="a statement of a year: the year (default: last year)")
+    p.add_argument("--from", dest="date_from", type=_day, help="a statement of a period: first day")
+    p.add_argument("--to", dest="date_to", type=_day, help="its last day (default today)")
     _add_output(p, "the PDF file to write")
     p.set_defaults(func=cmd_statement)
 
@@ -104,14 +110,16 @@ def cmd_statement(args: argparse.Namespace) -> int:
     kind, value = (KeyKind.ID_NUMBER, args.id) if args.id else (KeyKind.CARD, args.card)
     person = find_one(kind, value)
     today = local_today()
-    if args.kind == "rights":
+    if document_kind(args.kind).span is Span.YEAR:
         if args.date_from or args.date_to:
-            raise InvalidRequest("--from/--to go with --kind medical; use --year for rights")
+            raise InvalidRequest(
+                f"--from/--to go with a statement of a period; use --year for {args.kind}"
+            )
         return _done(
             issue(
                 home,
                 Actor.command_line(),
-                "rights",
+                args.kind,
                 args.out,
                 person=person,
                 year=args.year or today.year - 1,
@@ -119,14 +127,16 @@ def cmd_statement(args: argparse.Namespace) -> int:
             )
         )
     if args.year:
-        raise InvalidRequest("--year goes with --kind rights; use --from/--to for medical")
+        raise InvalidRequest(
+            f"--year goes with a statement of a year; use --from/--to for {args.kind}"
+        )
     date_to = args.date_to or today
     date_from = args.date_from or year_ago(date_to)
     return _done(
         issue(
             home,
             Actor.command_line(),
-            "medical",
+            args.kind,
             args.out,
             person=person,
             date_from=date_from,

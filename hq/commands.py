@@ -42,10 +42,10 @@ from hq.schema import Command, Statement, Visit
 from hq.staff_commands import STAFF_HANDLERS
 from models.commands import CommandName
 from models.credentials import LOCK_HOURS, MAX_ATTEMPTS
+from models.document_kinds import KINDS
 from models.enums import CardStatus
 from models.fields import UtcDateTimeField
 from models.idnumber import mask_id_number, normalise_id_number
-from models.statements import KINDS
 from models.visits import CHANNELS
 
 MAX_ITEMS = 500

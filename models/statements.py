@@ -22,12 +22,12 @@ from models import audit, outbox
 from models.actor import Actor
 from models.clock import utc_now
 from models.commands import CommandName
+from models.document_kinds import document_kind
 from models.errors import NotFound
 from models.number_mark import MARK_FILE, raise_mark, read_marks
 from models.permissions import Permission, require
 from models.schema import OfficeSetting, Statement, beside_register, db, write_transaction
 
-KINDS = ("rights", "medical", "daily", "audit")
 WORKSTATION_CODE = "workstation_code"  # office setting: this workstation's code at headquarters
 
 
@@ -56,7 +56,7 @@ class Allocated:
 
 
 def _permission(kind: str) -> Permission:
-    return Permission.STATEMENTS if kind in ("rights", "medical") else Permission.REPORTS
+    return document_kind(kind).permission
 
 
 def allocate(
@@ -86,8 +86,6 @@ def allocate_many(
 ) -> list[Allocated]:
     """Reserve consecutive numbers, one per person in order, in one transaction; each read of a
     person's data is logged (a batch's chunk is numbered at once)."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     require(actor, _permission(kind))
     if not person_ids:
         return []

@@ -26,6 +26,7 @@ from models.schema import StaffUser
 from models.signing import data_digest, sign
 from models.sync_status import Freshness, freshness
 from reports import queries
+from reports.kinds import DocumentRequest, spec
 from reports.model import DocumentHeader
 
 LANGS = ("zh", "en")
@@ -124,12 +125,6 @@ def _body_digest(doc: Any) -> str:
     return data_digest({f.name: getattr(doc, f.name) for f in fields(doc) if f.name != "header"})
 
 
-def _need(value: Any, what: str) -> Any:
-    if value is None:
-        raise ValueError(f"this document needs {what}")
-    return value
-
-
 def document_header(
     actor: Actor, kind: str, lang: str, now: datetime, fresh: Freshness | None = None
 ) -> DocumentHeader:
@@ -186,7 +181,9 @@ def issue(
     lang: str = "zh",
     now: datetime | None = None,
 ) -> IssuedDocument:
-    """Make one statement or report (kinds: rights, medical, daily, audit) and write it to `out`."""
+    """Make one document of `kind` (`models.document_kinds`: a statement for `person`, or an
+    office report) for `year`, the days `date_from`-`date_to`, or the day `date_from`, as the
+    kind needs, and write it to `out`."""
     if lang not in LANGS:
         raise ValueError(f"language must be one of {', '.join(LANGS)}")
     now = now or utc_now()
@@ -194,26 +191,10 @@ def issue(
     check_destination(out)
     fresh = freshness()
     header = document_header(actor, kind, lang, now, fresh)
-    today = now.astimezone().date()
-    if kind == "rights":
-        doc: Any = queries.rights_record(
-            header, _need(person, "a person"), _need(year, "a year"), today
-        )
-    elif kind == "medical":
-        doc = queries.medical_statement(
-            header,
-            _need(person, "a person"),
-            _need(date_from, "a first day"),
-            _need(date_to, "a last day"),
-        )
-    elif kind == "daily":
-        doc = queries.daily_report(header, _need(date_from, "a day"), fresh)
-    elif kind == "audit":
-        doc = queries.audit_extract(
-            header, _need(date_from, "a first day"), _need(date_to, "a last day")
-        )
-    else:
-        raise ValueError(f"unknown document kind {kind!r}")
+    request = spec(kind).checked(
+        DocumentRequest(person, year, date_from, date_to, now.astimezone().date(), fresh)
+    )
+    doc = spec(kind).gather(header, request)
     allocated = statements.allocate(
         kind,
         person.id if person else None,

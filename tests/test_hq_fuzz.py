@@ -38,8 +38,8 @@ from hq import store
 from hq.api import create_app
 from hq.offices import enrol_office, find_office, register_key
 from models.commands import CommandName
+from models.document_kinds import KINDS
 from models.replica import ACTOR_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, SERVER_TIME_HEADER
-from models.statements import KINDS
 from models.visits import CHANNELS
 from tests.hq_fixtures import DemoHq, a_card, command
 

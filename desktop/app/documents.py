@@ -18,6 +18,7 @@ from typing import Any
 
 from desktop.app.services import STATEMENTS_FOLDER
 from models.actor import Actor
+from models.document_kinds import Span, document_kind
 from models.errors import InvalidRequest, NotFound
 from models.home import OfficeHome
 from models.lookup import KeyKind, find_one
@@ -28,7 +29,6 @@ from reports.issue import OutputNotWritable, check_writable
 from reports.printing import PrintFailed
 
 REPORTS_FOLDER = "reports"
-KINDS = ("rights", "medical")
 
 
 # -- errors the screens explain ------------------------------------------------------------------
@@ -81,16 +81,21 @@ class StatementRequest:
 
     key_kind: KeyKind
     value: str
-    kind: str  # rights / medical
-    year: int | None = None  # rights
-    date_from: date | None = None  # medical
-    date_to: date | None = None  # medical
+    kind: str  # a kind made for one person (models.document_kinds)
+    year: int | None = None  # a kind of a year
+    date_from: date | None = None  # a kind of a period
+    date_to: date | None = None
     lang: str = "zh"
+
+    @property
+    def by_year(self) -> bool:
+        """True for a kind that states a year, False for one that states a period."""
+        return document_kind(self.kind).span is Span.YEAR
 
     @property
     def span(self) -> str:
         """The year, or the period as 'FROM_TO', as put in the file name."""
-        if self.kind == "rights":
+        if self.by_year:
             return str(self.year)
         return f"{self.date_from}_{self.date_to}"
 
@@ -152,17 +157,18 @@ def make_statement(
     set. The read of the person is logged with the statement's number (models.statements).
     An empty year or period raises `reports.errors.NothingToState`, a person without a medical
     account `NoMedicalAccount`: nothing is numbered then."""
-    require(actor, Permission.STATEMENTS)
-    if request.kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
-    if request.kind == "medical":
+    kind = document_kind(request.kind)
+    if not kind.about_person:
+        raise ValueError(f"{kind.name} is not a statement for one person")
+    require(actor, kind.permission)
+    if not request.by_year:
         if request.date_from is None or request.date_to is None:
-            raise ValueError("a medical statement needs a period")
+            raise ValueError("this statement needs a period")
         if request.date_from > request.date_to:
             raise PeriodBackwards(request.date_from, request.date_to)
     person = find_person(request.key_kind, request.value)
     options: dict[str, Any] = {"person": person, "lang": request.lang}
-    if request.kind == "rights":
+    if request.by_year:
         options["year"] = request.year
     else:
         options.update(date_from=request.date_from, date_to=request.date_to)

@@ -324,8 +324,7 @@ def test_tab_walks_the_statement_form_in_reading_order(
     for _ in range(5):
         order.append(order[-1].tk_focusNext())
     assert order[1:] == [
-        screen.rights_button,
-        screen.medical_button,
+        *screen.kind_buttons.values(),
         screen.year_box,
         screen.lang,
         screen.button,

@@ -1,5 +1,5 @@
-"""One person's statement: rights record of a year or medical account of a period, printed
-or saved."""
+"""One person's statement, of any kind made for one person (`models.document_kinds`): of a
+year or of a period, printed or saved."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from desktop.app import documents
+from desktop.app.doc_kinds import STATEMENT_WORDS
 from desktop.app.i18n import N_, _
 from desktop.app.registry import Shortcut
 from desktop.app.screens.office.doc_common import DocumentScreen, where_text
@@ -22,6 +23,7 @@ from desktop.app.widgets.office_fields import (
 )
 from desktop.app.widgets.print_dialog import printer_hint
 from models.clock import local_today, year_ago
+from models.document_kinds import Span, document_kind, statement_kinds
 from models.permissions import Permission
 
 YEARS_BACK = 30
@@ -53,23 +55,18 @@ class StatementScreen(DocumentScreen):
         ttk.Label(form, text=_("Statement")).grid(row=1, column=0, **pad)
         kinds = ttk.Frame(form)
         kinds.grid(row=1, column=1, sticky="w", pady=6)
-        self.kind = tk.StringVar(self, value="rights")
-        self.rights_button = ttk.Radiobutton(
-            kinds,
-            text=_("F5 Personal rights record (a year)"),
-            value="rights",
-            variable=self.kind,
-            command=self._kind_changed,
-        )
-        self.rights_button.pack(side="left")
-        self.medical_button = ttk.Radiobutton(
-            kinds,
-            text=_("F6 Medical account statement (a period)"),
-            value="medical",
-            variable=self.kind,
-            command=self._kind_changed,
-        )
-        self.medical_button.pack(side="left", padx=(24, 0))
+        self.kind = tk.StringVar(self, value=statement_kinds()[0].name)
+        self.kind_buttons: dict[str, ttk.Radiobutton] = {}
+        for kind in statement_kinds():
+            button = ttk.Radiobutton(
+                kinds,
+                text=_(STATEMENT_WORDS[kind.name].choice),
+                value=kind.name,
+                variable=self.kind,
+                command=self._kind_changed,
+            )
+            button.pack(side="left", padx=(24, 0) if self.kind_buttons else 0)
+            self.kind_buttons[kind.name] = button
         self.year_label = ttk.Label(form, text=_("Year"))
         self.year_label.grid(row=2, column=0, **pad)
         self.year_box = YearChoice(form, YEARS_BACK)
@@ -98,8 +95,7 @@ class StatementScreen(DocumentScreen):
         on_enter(
             [
                 self.person.entry,
-                self.rights_button,
-                self.medical_button,
+                *self.kind_buttons.values(),
                 self.year_box,
                 self.date_from.entry,
                 self.date_to.entry,
@@ -121,11 +117,13 @@ class StatementScreen(DocumentScreen):
         self.person.entry.focus_set()
 
     def shortcuts(self) -> list[Shortcut]:
-        """Enter makes the statement; F5 / F6 choose its kind; Esc goes back."""
+        """Enter makes the statement; a function key chooses its kind; Esc goes back."""
         return [
             Shortcut("Return", N_("Make the statement"), self.submit),
-            Shortcut("F5", N_("Rights record"), lambda: self.choose("rights")),
-            Shortcut("F6", N_("Medical statement"), lambda: self.choose("medical")),
+            *(
+                Shortcut(words.key, words.short, lambda kind=kind: self.choose(kind))
+                for kind, words in STATEMENT_WORDS.items()
+            ),
             Shortcut("Escape", N_("Back"), self.back),
         ]
 
@@ -135,11 +133,11 @@ class StatementScreen(DocumentScreen):
         self._kind_changed()
 
     def _kind_changed(self) -> None:
-        rights = self.kind.get() == "rights"
+        by_year = document_kind(self.kind.get()).span is Span.YEAR
         for widget in (self.year_label, self.year_box):
-            widget.grid() if rights else widget.grid_remove()
+            widget.grid() if by_year else widget.grid_remove()
         for widget in (self.period_label, self.period):
-            widget.grid_remove() if rights else widget.grid()
+            widget.grid_remove() if by_year else widget.grid()
 
     def request(self) -> documents.StatementRequest | None:
         """The statement asked for, or None (what is wrong is shown)."""
@@ -149,7 +147,7 @@ class StatementScreen(DocumentScreen):
             self.person.entry.focus_set()
             return None
         kind = self.kind.get()
-        if kind == "rights":
+        if document_kind(kind).span is Span.YEAR:
             return documents.StatementRequest(
                 key[0], key[1], kind, year=self.year_box.year(), lang=self.lang.code()
             )
