@@ -75,11 +75,12 @@ class Service:
             self.process.kill()
         self.process.wait()
 
-    def stop(self) -> None:
-        """Stop the server: `stop_signal`, then after `stop_timeout_s` SIGKILL to its whole
-        process group (also any worker it left behind); removes a temporary log."""
+    def stop(self, first: int | None = None) -> None:
+        """Stop the server: signal `first` (default `stop_signal`), then after `stop_timeout_s`
+        SIGKILL to its whole process group (also any worker it left behind); removes a
+        temporary log."""
         if self.process.poll() is None:
-            self.process.send_signal(self.stop_signal)
+            self.process.send_signal(self.stop_signal if first is None else first)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(self.stop_timeout_s)
         with contextlib.suppress(ProcessLookupError, PermissionError):
