@@ -11,7 +11,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -21,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from desktop.local_hq import counterdesk_command
 from testkit.ports import LOOPBACK, free_port
 
 READY_TIMEOUT_S = 30.0
@@ -28,11 +28,6 @@ READY_POLL_S = 0.05
 STOP_TIMEOUT_S = 10.0
 HELLO_PATH = "/v1/hello"
 TAIL_LINES = 30
-
-
-def counterdesk_program() -> list[str]:
-    """This interpreter's `counterdesk` command line (`python -m desktop.cli`)."""
-    return [sys.executable, "-m", "desktop.cli"]
 
 
 class ServiceFailed(RuntimeError):
@@ -122,7 +117,7 @@ def start_service(
         os.close(handle)
         log_path = Path(temporary)
     command = [
-        *(program or counterdesk_program()),
+        *(program or counterdesk_command()),
         *args,
         "--host",
         LOOPBACK,
