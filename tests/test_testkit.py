@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -42,6 +43,15 @@ def live_members(group: int) -> list[int]:
         state, process_group = fields[0], int(fields[2])
         if process_group == group and state != "Z":
             found.append(int(stat.parent.name))
+    return found
+
+
+def settled_members(group: int, patience_s: float = 10.0) -> list[int]:
+    """`live_members` once they are gone, or after `patience_s` (a SIGKILLed process takes a
+    moment to die)."""
+    deadline = time.monotonic() + patience_s
+    while (found := live_members(group)) and time.monotonic() < deadline:
+        time.sleep(0.05)
     return found
 
 
@@ -81,7 +91,7 @@ def test_hq_serve_answers_on_its_port_and_leaves_no_process_after_stop(tmp_path:
         group = hq.process.pid
         assert len(live_members(group)) >= 3  # the server and its two workers
     assert hq.process.returncode is not None
-    assert live_members(group) == []  # no worker left behind either
+    assert settled_members(group) == []  # no worker left behind either
     assert not hq.log_path.exists()  # its temporary log is removed
 
 
