@@ -53,6 +53,7 @@ from bench.district import prepare_home
 from bench.errors import BenchError
 from desktop.app.config import AppConfig
 from models.db import close_register
+from testkit import XVFB_MISSING, XvfbFailed, start_xvfb, xvfb_binary
 
 DEFAULT_PERSONS = 200_000
 DEFAULT_RUNS = 5
@@ -77,31 +78,17 @@ def display(say: Any) -> Iterator[str]:
         say(f"Using DISPLAY={os.environ['DISPLAY']}.")
         yield os.environ["DISPLAY"]
         return
-    binary = shutil.which("Xvfb")
-    if binary is None:
-        raise BenchError(2, "Xvfb is not installed (Debian package xvfb) and DISPLAY is not set")
-    read_end, write_end = os.pipe()
-    process = subprocess.Popen(
-        [binary, "-displayfd", str(write_end), "-screen", "0", SCREEN, "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
+    if xvfb_binary() is None:
+        raise BenchError(2, f"{XVFB_MISSING} and DISPLAY is not set")
     try:
-        with os.fdopen(read_end) as reader:
-            number = reader.readline().strip()
-        if not number:
-            raise BenchError(2, "Xvfb did not report a display")
-        say(f"Started Xvfb on :{number} ({SCREEN}).")
-        yield f":{number}"
+        screen = start_xvfb(SCREEN, stop_timeout_s=5)
+    except XvfbFailed as exc:
+        raise BenchError(2, str(exc)) from exc
+    try:
+        say(f"Started Xvfb on {screen.display} ({SCREEN}).")
+        yield screen.display
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        screen.stop()
 
 
 def run_child(screen: str, *args: str) -> tuple[dict[str, float], list[dict[str, Any]]]:

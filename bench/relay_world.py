@@ -43,11 +43,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-import httpx
-
 import sync.engine as engine_module
 from bench.sync import seed_into
-from desktop.local_hq import LocalHq, counterdesk_command, free_port, start_local_hq
+from desktop.local_hq import counterdesk_command
 from hq import offices, store
 from models.actor import Actor
 from models.cardops import cancel_card_loss, report_card_lost
@@ -60,6 +58,7 @@ from sync.engine import SyncEngine
 from sync.enrolment import connect, enrol, open_client
 from sync.push import push_outbox
 from sync.scheduler import SyncWorker
+from testkit import Service, free_port, start_service
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = "370102"
@@ -320,8 +319,8 @@ class World:
         self.hq_port = free_port()
         self.relay_port = free_port()
         self.relay_home = work / "relay"
-        self.hq: LocalHq | None = None
-        self.relay: subprocess.Popen[bytes] | None = None
+        self.hq: Service | None = None
+        self.relay: Service | None = None
         self.agents: list[Agent] = []
         self.tokens: dict[str, str] = {}
 
@@ -361,14 +360,12 @@ class World:
         relay_home, token = str(self.relay_home), self.tokens["relay"]
         self.cli("relay", "init", "--home", relay_home, "--hq", self.hq_address, "--token", token)
         self.setup_s["relay_init"] = time.perf_counter() - started
-        argv = [*counterdesk_command(), "relay", "serve", "--home", str(self.relay_home)]
-        argv += ["--host", "127.0.0.1", "--port", str(self.relay_port)]
-        argv += ["--poll", str(self.args.relay_poll)]
-        with (self.work / "relay-serve.log").open("ab") as log:
-            self.relay = subprocess.Popen(
-                argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        wait_for_hello(self.relay_address, self.relay)
+        self.relay = start_service(
+            ["relay", "serve", "--home", str(self.relay_home), "--poll", str(self.args.relay_poll)],
+            port=self.relay_port,
+            log_path=self.work / "relay-serve.log",
+            timeout_s=60,
+        )
 
     @property
     def hq_address(self) -> str:
@@ -384,11 +381,10 @@ class World:
 
     def start_hq(self) -> None:
         """`hq serve` on headquarters' port (the relay knows it by that address)."""
-        self.hq = start_local_hq(
-            self.hq_url,
+        self.hq = start_service(
+            ["hq", "serve", "--db", self.hq_url, "--rate-limit", "0"],
             port=self.hq_port,
             log_path=self.work / "hq-serve.log",
-            args=("--rate-limit", "0"),
         )
 
     def stop_hq(self) -> None:
@@ -409,29 +405,9 @@ class World:
         """Stop every agent, the relay and headquarters."""
         for agent in self.agents:
             agent.stop()
-        if self.relay is not None and self.relay.poll() is None:
-            self.relay.terminate()
-            try:
-                self.relay.wait(10)
-            except subprocess.TimeoutExpired:
-                self.relay.kill()
-                self.relay.wait()
+        if self.relay is not None:
+            self.relay.stop()
         self.stop_hq()
-
-
-def wait_for_hello(address: str, process: subprocess.Popen[bytes]) -> None:
-    """Wait until a server answers /v1/hello (RuntimeError if it stops or takes 60 s)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server for {address} stopped (exit {process.returncode})")
-        try:
-            if httpx.get(f"{address}/v1/hello", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"nothing answered at {address} within 60 s")
 
 
 class RelayStore:

@@ -44,8 +44,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.local_hq import counterdesk_command, free_port
+from desktop.local_hq import counterdesk_command
 from models.clock import local_today
+from testkit import Service, Xvfb, free_port, start_service, start_xvfb
 
 ALLOWED_EXITS = {0: "done", 1: "refused (not found or wrong state)", 7: "busy, try again"}
 SIDE_FILES = ("register.db", "register.db-wal", "register.db-shm")
@@ -92,10 +93,10 @@ class Soak:
         self.port = free_port()
         self.tally = Tally()
         self.stop = threading.Event()
-        self.hq: subprocess.Popen[str] | None = None
+        self.hq: Service | None = None
         self.children: list[subprocess.Popen[str]] = []
         self.display = ""
-        self.xvfb: subprocess.Popen[bytes] | None = None
+        self.xvfb: Xvfb | None = None
 
     # -- set-up --------------------------------------------------------------------------------
 
@@ -129,39 +130,17 @@ class Soak:
 
     def start_xvfb(self) -> None:
         """A virtual screen for the application."""
-        read_end, write_end = os.pipe()
-        self.xvfb = subprocess.Popen(
-            [
-                "Xvfb",
-                "-displayfd",
-                str(write_end),
-                "-screen",
-                "0",
-                "1366x768x24",
-                "-nolisten",
-                "tcp",
-            ],
-            pass_fds=(write_end,),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        os.close(write_end)
-        with os.fdopen(read_end) as reader:
-            self.display = ":" + reader.readline().strip()
+        self.xvfb = start_xvfb("1366x768x24", stop_timeout_s=30)
+        self.display = self.xvfb.display
 
     def start_hq(self) -> None:
-        """`hq serve` on the soak's port."""
-        argv = [
-            *counterdesk_command(),
-            "hq",
-            "serve",
-            "--db",
-            self.hq_url,
-            "--port",
-            str(self.port),
-        ]
-        log = (self.hq_folder / "hq-serve.log").open("a")
-        self.hq = subprocess.Popen(argv, stdout=log, stderr=log, text=True)
+        """`hq serve` on the soak's port (the office knows it by that address), answering."""
+        self.hq = start_service(
+            ["hq", "serve", "--db", self.hq_url],
+            port=self.port,
+            log_path=self.hq_folder / "hq-serve.log",
+            stop_timeout_s=30,
+        )
 
     # -- the workers ---------------------------------------------------------------------------
 
@@ -260,7 +239,6 @@ class Soak:
         while not self.stop.wait(rng.uniform(10, 20)):
             assert self.hq is not None
             self.hq.kill()
-            self.hq.wait()
             with self.tally.lock:
                 self.tally.hq_kills += 1
             if self.stop.wait(rng.uniform(2, 5)):
@@ -358,17 +336,15 @@ class Soak:
             except subprocess.TimeoutExpired:
                 sync.kill()
         ran_s = time.monotonic() - started
-        if self.hq is None or self.hq.poll() is not None:
+        if self.hq is None or not self.hq.alive():
             self.start_hq()
         try:
             return self.settle_and_check(ran_s)
         finally:
             assert self.hq is not None
-            self.hq.terminate()
-            self.hq.wait(timeout=30)
+            self.hq.stop()
             if self.xvfb is not None:
-                self.xvfb.terminate()
-                self.xvfb.wait(timeout=30)
+                self.xvfb.stop()
 
     def settle_and_check(self, ran_s: float) -> dict[str, Any]:
         """A last sync with headquarters up, then every check of the module docstring."""

@@ -26,10 +26,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from desktop.local_hq import running_local_hq
 from hq import offices, register, store
 from hq.demo import seed
-from hq.pgcluster import PostgresServer, find_pg_bin, free_port
+from hq.pgcluster import PostgresServer, find_pg_bin
 from hq.wire import rows_of_persons
 from models.actor import Actor
 from models.db import PRAGMAS, close_register, open_register
@@ -41,6 +40,7 @@ from models.visits import record_service_visit
 from sync.bootstrap import bootstrap
 from sync.engine import SyncEngine
 from sync.enrolment import enrol, open_client
+from testkit import free_port, running_service
 
 DISTRICT = "370102"
 AS_OF = date(2026, 11, 1)
@@ -133,7 +133,7 @@ def serving(url: str) -> Iterator[tuple[str, str]]:
         token = offices.enrol_office("bench-office", [DISTRICT], "bench")
     finally:
         store.close()
-    with running_local_hq(url, args=("--rate-limit", "0")) as server:
+    with running_service(["hq", "serve", "--db", url, "--rate-limit", "0"]) as server:
         yield server.url, token
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from hq.pgcluster import PG_PACKAGE, PostgresServer, find_pg_bin, free_port
+from hq.pgcluster import PG_PACKAGE, PostgresServer, find_pg_bin
+from testkit import free_port
 
 
 @pytest.fixture(scope="session")

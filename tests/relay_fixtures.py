@@ -13,10 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 
-from hq.pgcluster import free_port
+from testkit import Service, free_port, start_service
 from tests.cli_helpers import COUNTERDESK, cli_env, run
 from tests.fault_proxy import Fault, FaultProxy
 from tests.hq_fixtures import sqlite_url
@@ -25,42 +24,16 @@ DISTRICT = "370102"
 FOREVER = 10**9
 
 
-def _wait_for(url: str, process: subprocess.Popen[str], what: str) -> None:
-    for _ in range(300):
-        if process.poll() is not None:
-            raise AssertionError(
-                f"{what} stopped: {process.stderr.read() if process.stderr else ''}"
-            )
-        try:
-            if httpx.get(f"{url}/v1/hello", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not answer at {url}")
-
-
-def _start(args: list[str], url: str, what: str) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [str(COUNTERDESK), *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+def _start(args: list[str], port: int) -> Service:
+    return start_service(
+        args,
+        port=port,
+        program=[str(COUNTERDESK)],
         env=cli_env(),
+        timeout_s=30,
+        poll_s=0.1,
+        stop_timeout_s=15,
     )
-    _wait_for(url, process, what)
-    return process
-
-
-def _stop(process: subprocess.Popen[str] | None, sig: int = signal.SIGTERM) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(sig)
-    try:
-        process.wait(15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(5)
 
 
 @dataclass
@@ -96,8 +69,8 @@ class Office:
     hq_db: Path
     hq_port: int = field(default_factory=free_port)
     relay_port: int = field(default_factory=free_port)
-    hq: subprocess.Popen[str] | None = None
-    relay: subprocess.Popen[str] | None = None
+    hq: Service | None = None
+    relay: Service | None = None
     wan: FaultProxy | None = None
     relay_token: str = ""
     stations: list[Workstation] = field(default_factory=list)
@@ -126,8 +99,7 @@ class Office:
             return conn.execute(sql, params).fetchall()
 
     def start_hq(self) -> None:
-        args = ["hq", "serve", "--db", sqlite_url(self.hq_db), "--port", str(self.hq_port)]
-        self.hq = _start(args, self.hq_url, "headquarters")
+        self.hq = _start(["hq", "serve", "--db", sqlite_url(self.hq_db)], self.hq_port)
         if self.wan is None:
             self.wan = FaultProxy(self.hq_port)
 
@@ -142,13 +114,13 @@ class Office:
         assert done.returncode == 0, done.stderr
 
     def start_relay(self) -> None:
-        args = ["relay", "serve", "--home", str(self.relay_home), "--host", "127.0.0.1"]
-        args += ["--port", str(self.relay_port), "--poll", "0.3"]
-        self.relay = _start(args, self.relay_url, "the relay")
+        args = ["relay", "serve", "--home", str(self.relay_home), "--poll", "0.3"]
+        self.relay = _start(args, self.relay_port)
 
     def stop_relay(self, sig: int = signal.SIGTERM) -> None:
-        _stop(self.relay, sig)
-        self.relay = None
+        if self.relay is not None:
+            self.relay.stop(sig)
+            self.relay = None
 
     def relay_status(self) -> dict:
         done = run("relay", "status", "--json", "--home", str(self.relay_home))
@@ -188,7 +160,8 @@ class Office:
 
     def close(self) -> None:
         self.stop_relay()
-        _stop(self.hq)
+        if self.hq is not None:
+            self.hq.stop()
         if self.wan is not None:
             self.wan.close()
 

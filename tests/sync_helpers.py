@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from desktop.local_hq import free_port
 from models.replica import EMPLOYER, OFFICE_TABLES, PERSON_TABLES, STAFF_USER, TABLES, Table
 from models.schema import db
+from testkit import free_port
 
 SERVER_NOW = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
 

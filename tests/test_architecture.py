@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ast
+import configparser
 from pathlib import Path
 
+from setuptools import find_packages
+
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"models", "cards", "sync", "hq", "reports", "desktop", "bench", "relay"}
+PRODUCT = {"models", "cards", "sync", "hq", "reports", "desktop", "relay"}
+OURS = PRODUCT | {"bench", "testkit"}
 
 # package -> the packages of ours it may import (besides itself)
 ALLOWED: dict[str, set[str]] = {
@@ -16,7 +20,10 @@ ALLOWED: dict[str, set[str]] = {
     "hq": {"models"},
     "reports": {"models"},
     "desktop": {"sync", "reports", "cards", "models"},
-    "bench": {"models", "cards", "sync", "hq", "reports", "relay"},
+    "bench": {"models", "cards", "sync", "hq", "reports", "relay", "testkit"},
+    # the tests' and benchmarks' process kit: it may reach any product package; none of them,
+    # being shipped, may import it (their own rules above do not list it)
+    "testkit": set(PRODUCT),
     # the office tier: headquarters' API and store, run as the office, and sync's client
     "relay": {"hq", "sync", "models"},
 }
@@ -28,9 +35,10 @@ ALSO_ALLOWED: dict[str, set[str]] = {
     "desktop/cli.py": {"hq", "relay"},
     "bench/app.py": {"desktop"},
     "bench/app_child.py": {"desktop"},
-    "bench/sync.py": {"desktop"},  # desktop.local_hq: `hq serve` as a child process
-    "bench/soak.py": {"desktop"},  # desktop.local_hq: the command line as child processes
-    "bench/relay_world.py": {"desktop"},  # desktop.local_hq: hq serve and relay serve
+    # desktop.local_hq.counterdesk_command: the command line as child processes (servers are
+    # started by testkit)
+    "bench/soak.py": {"desktop"},
+    "bench/relay_world.py": {"desktop"},
 }
 TOOLKIT_EXCEPTIONS: dict[str, set[str]] = {
     "bench/app.py": {"tkinter", "ttkbootstrap"},
@@ -80,6 +88,24 @@ def test_toolkits_are_imported_only_by_their_own_package() -> None:
                 if module in imports_of(path) and package != owner and module not in excepted:
                     wrong.append(f"{path.relative_to(ROOT)} imports {module}")
     assert wrong == []
+
+
+def test_shipped_packages_never_import_the_test_kit() -> None:
+    wrong = [
+        str(path.relative_to(ROOT))
+        for package in PRODUCT
+        for path in sources(package)
+        if "testkit" in imports_of(path)
+    ]
+    assert wrong == []
+
+
+def test_only_the_product_packages_are_shipped() -> None:
+    setup = configparser.ConfigParser()
+    setup.read(ROOT / "setup.cfg", encoding="utf-8")
+    include = setup["options.packages.find"]["include"].split()
+    shipped = {name.split(".")[0] for name in find_packages(str(ROOT), include=include)}
+    assert shipped == PRODUCT  # never testkit, bench or tests
 
 
 def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:

@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 
 from desktop.cli_common import EXIT_NOT_FOUND, EXIT_SYNC_INCOMPLETE
-from desktop.local_hq import LocalHq, running_local_hq
 from hq import store
+from testkit import Service, free_port, running_service
 from tests.cli_helpers import COUNTERDESK, cli_env, run
-from tests.sync_helpers import free_port
 
 
 def _new_home(tmp_path: Path) -> Path:
@@ -85,9 +84,9 @@ def test_asking_headquarters_without_a_connection_explains_why(tmp_path: Path) -
 
 
 @pytest.fixture
-def hq_serve(hq_demo_url: str) -> Iterator[LocalHq]:
+def hq_serve(hq_demo_url: str) -> Iterator[Service]:
     """`counterdesk hq serve` on a free loopback port over the demo city."""
-    with running_local_hq(hq_demo_url) as server:
+    with running_service(["hq", "serve", "--db", hq_demo_url]) as server:
         yield server
 
 
@@ -102,8 +101,10 @@ def _ssn_of_district(url: str, district: str) -> str:
 
 
 @pytest.mark.parametrize("hq_demo_url", ["sqlite"], indirect=True)
-def test_enrol_sync_and_status_against_hq_serve(hq_serve: LocalHq, tmp_path: Path) -> None:
-    address, db_url = hq_serve.url, hq_serve.db_url
+def test_enrol_sync_and_status_against_hq_serve(
+    hq_serve: Service, hq_demo_url: str, tmp_path: Path
+) -> None:
+    address, db_url = hq_serve.url, hq_demo_url
     enrolled = run(
         "hq", "enrol-office", "--db", db_url, "--office", "lixia", "--district", "370102"
     )
@@ -149,9 +150,11 @@ def test_enrol_sync_and_status_against_hq_serve(hq_serve: LocalHq, tmp_path: Pat
 
 
 @pytest.mark.parametrize("hq_demo_url", ["sqlite"], indirect=True)
-def test_sync_once_exits_6_when_headquarters_went_away(hq_serve: LocalHq, tmp_path: Path) -> None:
+def test_sync_once_exits_6_when_headquarters_went_away(
+    hq_serve: Service, hq_demo_url: str, tmp_path: Path
+) -> None:
     token = run(
-        "hq", "enrol-office", "--db", hq_serve.db_url, "--office", "lixia", "--district", "370102"
+        "hq", "enrol-office", "--db", hq_demo_url, "--office", "lixia", "--district", "370102"
     ).stdout.strip()
     home = _new_home(tmp_path)
     wrong = run("sync", "enrol", "--hq", hq_serve.url, "--token", "lixia.wrong", home=home)

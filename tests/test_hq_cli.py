@@ -7,10 +7,10 @@ import shutil
 import signal
 import ssl
 import subprocess
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,10 +18,11 @@ import pytest
 from hq import store
 from hq.commands import PushItem, apply_item
 from hq.offices import authenticate, enrol_office, register_key
-from hq.pgcluster import PostgresServer, free_port
+from hq.pgcluster import PostgresServer
 from models import signing
 from models.clock import utc_now
 from models.replica import PROTOCOL_HEADER, SERVER_TIME_HEADER
+from testkit import Service, free_port, start_service
 from tests.cli_helpers import COUNTERDESK, cli_env, run
 from tests.hq_fixtures import sqlite_url
 
@@ -132,56 +133,38 @@ def test_an_unreachable_database_is_an_environment_error() -> None:
 # -- hq serve ---------------------------------------------------------------------------------
 
 
-def serve(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [str(COUNTERDESK), "hq", "serve", *args],
+def serve(*args: str, env: dict[str, str] | None = None, **options: Any) -> Service:
+    """`counterdesk hq serve ARGS` on a free port, answering; stopped with Ctrl+C (SIGINT)."""
+    return start_service(
+        ["hq", "serve", *args],
+        program=[str(COUNTERDESK)],
         env=cli_env(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        timeout_s=15,
+        stop_signal=signal.SIGINT,
+        stop_timeout_s=20,
+        **options,
     )
 
 
-def wait_until_up(base: str, process: subprocess.Popen[str], **client: object) -> None:
-    for _ in range(300):
-        if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise AssertionError(f"hq serve exited: {output}")
-        try:
-            httpx.get(f"{base}/v1/hello", timeout=1, **client)
-            return
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise AssertionError("hq serve did not start listening")
-
-
 @pytest.fixture
-def stopped() -> Iterator[list[subprocess.Popen[str]]]:
+def stopped() -> Iterator[list[Service]]:
     """Servers started by a test, stopped (Ctrl+C) at its end."""
-    started: list[subprocess.Popen[str]] = []
+    started: list[Service] = []
     yield started
-    for process in started:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    for server in started:
+        server.stop()
 
 
 def test_serve_answers_over_http_from_several_workers_on_postgresql(
-    postgres_server: PostgresServer, stopped: list[subprocess.Popen[str]]
+    postgres_server: PostgresServer, stopped: list[Service]
 ) -> None:
     db = postgres_server.create_database("hq_serve_test")
     store.connect(db)
     token = enrol_office("lixia", ["370102"])
     store.close()
-    port = free_port()
-    process = serve("--db", db, "--port", str(port), "--workers", "2")
-    stopped.append(process)
-    base = f"http://127.0.0.1:{port}"
-    wait_until_up(base, process)
+    server = serve("--db", db, "--workers", "2")
+    stopped.append(server)
+    base = server.url
     headers = {PROTOCOL_HEADER: "1", "Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base, headers=headers) as client:
         hello = client.get("/v1/hello").json()
@@ -198,8 +181,8 @@ def test_serve_answers_over_http_from_several_workers_on_postgresql(
         assert {p["results"][0]["status"] for p in pushed} == {"accepted"}
         wrong = client.get("/v1/changes", headers={"Authorization": "Bearer lixia.x"})
         assert wrong.status_code == 401 and SERVER_TIME_HEADER in wrong.headers
-    process.send_signal(signal.SIGINT)
-    assert process.wait(20) == 0
+    server.process.send_signal(signal.SIGINT)
+    assert server.process.wait(20) == 0
     store.connect(db)
     assert store.execute("SELECT count(*) FROM visit").fetchone()[0] == 1
 
@@ -235,26 +218,24 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 
 
 def test_serve_speaks_tls_and_shows_a_skewed_clock_for_training(
-    tmp_path: Path, stopped: list[subprocess.Popen[str]]
+    tmp_path: Path, stopped: list[Service]
 ) -> None:
     cert, key = self_signed(tmp_path)
     db = sqlite_url(tmp_path / "hq.db")
-    port = free_port()
-    process = serve(
+    trusted = ssl.create_default_context(cafile=str(cert))
+    server = serve(
         "--db",
         db,
-        "--port",
-        str(port),
         "--ssl-certfile",
         str(cert),
         "--ssl-keyfile",
         str(key),
         env={"COUNTERDESK_HQ_CLOCK_OFFSET_S": "-7200"},
+        scheme="https",
+        client={"verify": trusted},
     )
-    stopped.append(process)
-    base = f"https://127.0.0.1:{port}"
-    trusted = ssl.create_default_context(cafile=str(cert))
-    wait_until_up(base, process, verify=trusted)
+    stopped.append(server)
+    base, port = server.url, server.port
     answer = httpx.get(f"{base}/v1/hello", verify=trusted)
     assert answer.status_code == 200
     told = datetime.fromisoformat(answer.json()["server_time"])

@@ -9,22 +9,21 @@ and restarted, and backups, all on one office home at once (bench.soak; the long
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bench import soak
+from testkit import XVFB_MISSING, xvfb_binary
 
 
 def test_a_busy_office_on_one_register_loses_nothing_and_never_says_damaged(
     tmp_path: Path,
 ) -> None:
-    if shutil.which("Xvfb") is None:
-        message = "Xvfb is not installed (Debian package xvfb)"
+    if xvfb_binary() is None:
         if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+            pytest.fail(XVFB_MISSING, pytrace=False)
+        pytest.skip(XVFB_MISSING)
     result = soak.run(minutes=1.0, persons=300, work=tmp_path / "soak")
     checks = result["checks"]
     assert result["problems"] == []

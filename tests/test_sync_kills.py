@@ -23,7 +23,6 @@ from pathlib import Path
 import pytest
 
 from desktop.cli_common import EXIT_SYNC_INCOMPLETE
-from desktop.local_hq import LocalHq, free_port, start_local_hq
 from hq import offices, store
 from hq.demo import seed
 from models.actor import Actor
@@ -32,6 +31,7 @@ from models.enums import Role
 from models.home import OfficeHome
 from models.schema import db
 from models.visits import record_service_visit
+from testkit import Service, free_port, start_service
 from tests.cli_helpers import COUNTERDESK, cli_env, run
 from tests.hq_fixtures import sqlite_url
 from tests.sync_helpers import hq_scope_rows, register_rows
@@ -61,15 +61,15 @@ class Headquarters:
         self.url = sqlite_url(db_path)
         self.port = free_port()
         self.address = f"http://127.0.0.1:{self.port}"
-        self.server: LocalHq | None = None
+        self.server: Service | None = None
 
     def start(self) -> None:
-        self.server = start_local_hq(self.url, port=self.port)
+        self.server = start_service(["hq", "serve", "--db", self.url], port=self.port)
 
     def kill(self) -> None:
         assert self.server is not None
-        self.server.process.send_signal(signal.SIGKILL)
-        self.server.process.wait(10)
+        self.server.kill()
+        self.server.stop()  # nothing is left running; its log is removed
 
     def stop(self) -> None:
         if self.server is not None:

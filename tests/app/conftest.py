@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from desktop.app.config import AppConfig, ReaderMode
 from desktop.app.i18n import set_language
 from models.home import OfficeHome, setting
 from models.people import find_by_card
+from testkit import XVFB_MISSING, XvfbFailed, start_xvfb, xvfb_binary
 from tests.app.driver import AppDriver, FakeClock
 
 SCREEN = "1366x768x24"
@@ -39,35 +38,18 @@ def english() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def xvfb() -> Iterator[str]:
     """A running Xvfb; yields its DISPLAY (":N")."""
-    binary = shutil.which("Xvfb")
-    if binary is None:
-        message = "Xvfb is not installed (Debian package xvfb)"
+    if xvfb_binary() is None:
         if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    read_end, write_end = os.pipe()
-    process = subprocess.Popen(
-        [binary, "-displayfd", str(write_end), "-screen", "0", SCREEN, "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as reader:
-        number = reader.readline().strip()
-    if not number:
-        process.kill()
-        process.wait()
-        pytest.fail("Xvfb did not report a display", pytrace=False)
+            pytest.fail(XVFB_MISSING, pytrace=False)
+        pytest.skip(XVFB_MISSING)
     try:
-        yield f":{number}"
+        screen = start_xvfb(SCREEN)
+    except XvfbFailed as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield screen.display
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        screen.stop()
 
 
 @pytest.fixture

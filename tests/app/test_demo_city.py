@@ -23,18 +23,13 @@ import pytest
 from desktop.app.config import ReaderMode
 from desktop.app.sync_link import SyncLink
 from desktop.demo_city import DemoCity, ensure_headquarters, ensure_office, start_headquarters
-from desktop.local_hq import (
-    LocalHq,
-    counterdesk_command,
-    free_port,
-    port_is_free,
-    running_local_hq,
-)
+from desktop.local_hq import LocalHq, counterdesk_command, port_is_free, running_local_hq
 from models.db import close_register
 from models.enums import CardStatus
 from models.home import OfficeHome, setting
 from models.schema import Card, Outbox
 from sync.errors import LinkStatus
+from testkit import free_port
 from tests.app.driver import AppDriver
 from tests.cli_helpers import cli_env
 
