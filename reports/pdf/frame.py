@@ -56,7 +56,8 @@ STOCK_CREATOR = "counterdesk (stock PDF writer)"  # the mode, readable in the fi
 
 
 def write_fast(canv: Canvas) -> None:
-    """Make `canv`'s document write itself with the fast path's writer (`reports.pdf.writer`)."""
+    """Make `canv`'s document write itself with the fast path's writer (`reports.pdf.writer`,
+    imported here, on first use; tests swap this name for reportlab's own writer)."""
     from reports.pdf.writer import write_fast as install
 
     install(canv)
