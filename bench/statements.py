@@ -1,7 +1,7 @@
 """Statement benchmark: one statement, and a batch on every core, against a bare canvas.
 
     python -m bench.statements [--persons 6000] [--singles 50] [--batch 2000] [--rounds 3]
-                               [--json]
+                               [--writer auto|fast|stock] [--json]
 
 - single: `reports.issue.issue` of one rights record (query, number, sign, render, write,
   record), median over many people; the baseline in the same run is a bare reportlab canvas
@@ -13,7 +13,8 @@
   each time) and the median round's share is the result: a burst of other work on a shared
   machine during one run moves one round, not the verdict;
 - how many pages the statements (singles and batch) have.
-Goal: a single statement under 150 ms; batch throughput at least half of the baseline's.
+Goal: a single statement under 150 ms; batch throughput at least half of the baseline's (the
+fast writer's goal: `--writer stock` measures reportlab's stock writer, `reports.pdf.mode`).
 
 For information beside the goal's baseline, a second one: the bare canvas drawing the
 statement's own text (what a PDF reader extracts from the single statements, line by line):
@@ -46,6 +47,7 @@ from reports.batch import run_batch
 from reports.issue import issue
 from reports.pdf.bare import bare_page
 from reports.pdf.fonts import load_font
+from reports.pdf.mode import ENV_VAR, current_choice
 
 YEAR = 2025
 AS_OF = date(2026, 11, 1)
@@ -106,9 +108,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=3, help="batch and baseline runs, in turn (median share)"
     )
+    parser.add_argument(
+        "--writer",
+        choices=("auto", "fast", "stock"),
+        default=os.environ.get(ENV_VAR, "auto"),
+        help=f"PDF writer of the statements (sets {ENV_VAR} for this run and its workers)",
+    )
     parser.add_argument("--json", action="store_true", help="JSON on stdout, table on stderr")
     args = parser.parse_args(argv)
     out = sys.stderr if args.json else sys.stdout
+    os.environ[ENV_VAR] = args.writer
+    writer = current_choice().describe()
+    print(writer, file=out)
     work = Path(tempfile.mkdtemp(prefix="bench-statements-"))
     home = OfficeHome(work / "home")
     home.create("370102", "历下区性能测试中心")
@@ -182,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
         "pages": pages,
         "workers": args.workers,
+        "writer": writer,
     }
     result["single_ratio"] = result["single_ms"]["median"] / result["bare_page_ms"]["median"]
     result["batch_share"] = middle["share"]

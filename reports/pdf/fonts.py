@@ -3,6 +3,10 @@
 The font is embedded (as a subset) in each PDF, so a citizen's viewer needs no Chinese font of
 its own. reportlab reads TrueType outlines only: a CFF-flavoured OpenType font (Noto CJK) is
 refused, and so is anything that is not a font; both end in `FontUnavailable`.
+
+Each writer mode (`reports.pdf.mode`) registers the file under a name of its own: the fast
+mode's registration gets our subsetter and a twin for the fixed texts (`reports.pdf.fixedfont`,
+`reports.pdf.subset`, imported only then), the stock mode's is reportlab's `TTFont` as it comes.
 """
 
 from __future__ import annotations
@@ -18,8 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from reports.errors import FontUnavailable
-from reports.pdf.fixedfont import labels_font
-from reports.pdf.subset import Subsetter
+from reports.pdf.mode import Mode, current_mode
 
 # Searched in this order when no explicit path is given.
 DEFAULT_CANDIDATES: tuple[str, ...] = (
@@ -35,7 +38,7 @@ INSTALL_HINT = (
 _PROBE = "个人权益记录单医疗保险社保服务中心第页共"
 
 _lock = threading.Lock()
-_loaded: dict[str, CjkFont] = {}
+_loaded: dict[tuple[str, Mode], CjkFont] = {}
 
 
 @dataclass(frozen=True)
@@ -61,17 +64,26 @@ class CjkFont:
         )
 
 
-def _register(path: str) -> CjkFont:
+def _register(path: str, mode: Mode) -> CjkFont:
     stem = re.sub(r"[^A-Za-z0-9]+", "-", Path(path).stem)
     name = f"CJK-{stem}-{hashlib.sha1(path.encode()).hexdigest()[:6]}"
+    if mode is Mode.STOCK:
+        name += "-stock"
     try:
         # Register text only: ASCII need not take 96 codes of every document's subset.
         font = TTFont(name, path, subfontIndex=0, asciiReadable=False)
     except Exception as exc:  # reportlab's parser raises many kinds on a damaged file
         raise FontUnavailable(f"cannot use the font {path} ({exc}): {INSTALL_HINT}") from exc
-    loaded = CjkFont(name, path, frozenset(font.face.charToGlyph), f"{name}-labels")
+    twin = f"{name}-labels" if mode is Mode.FAST else ""
+    loaded = CjkFont(name, path, frozenset(font.face.charToGlyph), twin)
     if loaded.missing_glyphs(_PROBE):
         raise FontUnavailable(f"the font {path} has no Chinese characters: {INSTALL_HINT}")
+    if mode is Mode.STOCK:
+        pdfmetrics.registerFont(font)
+        return loaded
+    from reports.pdf.fixedfont import labels_font
+    from reports.pdf.subset import Subsetter
+
     with contextlib.suppress(KeyError, IndexError):  # a table it reads is missing: reportlab's
         font.face.makeSubset = Subsetter(font.face).make_subset  # the labels twin shares it
     pdfmetrics.registerFont(font)
@@ -79,26 +91,30 @@ def _register(path: str) -> CjkFont:
     return loaded
 
 
-def _load(path: str) -> CjkFont:
+def _load(path: str, mode: Mode) -> CjkFont:
     with _lock:
-        if path not in _loaded:
-            _loaded[path] = _register(path)
-        return _loaded[path]
+        if (path, mode) not in _loaded:
+            _loaded[path, mode] = _register(path, mode)
+        return _loaded[path, mode]
 
 
 def load_font(
-    font_path: str | None = None, candidates: tuple[str, ...] = DEFAULT_CANDIDATES
+    font_path: str | None = None,
+    candidates: tuple[str, ...] = DEFAULT_CANDIDATES,
+    mode: Mode | None = None,
 ) -> CjkFont:
-    """The CJK font to set documents in, registered once per process.
+    """The CJK font to set documents in, registered once per process for each writer mode
+    (None: the mode `reports.pdf.mode` chooses now).
 
     An explicit `font_path` (the office setting) is used alone: a wrong setting is reported,
     never silently replaced. Without one, the first existing file of `candidates` is used.
     """
+    mode = mode or current_mode()
     if font_path:
-        return _load(str(Path(font_path).expanduser()))
+        return _load(str(Path(font_path).expanduser()), mode)
     for candidate in candidates:
         if Path(candidate).is_file():
-            return _load(candidate)
+            return _load(candidate, mode)
     raise FontUnavailable(f"no Chinese TrueType font found: {INSTALL_HINT}")
 
 

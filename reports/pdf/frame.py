@@ -2,12 +2,17 @@
 
 Page numbers need the page count. Documents laid out on a `Sheet` (the statements) know it
 before drawing (`draw_pdf`); platypus documents (the office reports) know it only once the story
-is laid out: `NumberedCanvas` keeps each finished page aside and frames them all in `save()`.
+is laid out: in the fast mode `NumberedCanvas` keeps each finished page aside and frames them all
+in `save()`; in the stock mode (`reports.pdf.mode`) the story is laid out twice, once to count
+its pages, with reportlab's public page callbacks. The fast path's modules (`writer`, `ink`,
+`qr`, `compression`) are imported only when a fast document is made.
 """
 
 from __future__ import annotations
 
+import copy
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -19,13 +24,15 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from reports.model import DocumentHeader
-from reports.pdf.compression import compress_fast
+from reports.pdf.fonts import CjkFont
 from reports.pdf.formatting import local_time
-from reports.pdf.ink import Ink
 from reports.pdf.kit import Kit
+from reports.pdf.mode import Mode
 from reports.pdf.notices import as_of_text, notices
-from reports.pdf.qr import draw_qr
+from reports.pdf.pen import Pen
 from reports.pdf.sheet import Sheet
+from reports.pdf.stockink import StockInk
+from reports.pdf.stockqr import draw_stock_qr
 from reports.pdf.styles import (
     ALERT_INK,
     CONTENT_WIDTH,
@@ -36,7 +43,6 @@ from reports.pdf.styles import (
     PAGE_WIDTH,
     RULE,
 )
-from reports.pdf.writer import write_fast
 
 TOP = PAGE_HEIGHT - MARGIN
 QR_SIZE = 28 * mm
@@ -46,6 +52,31 @@ FIRST_FRAME_TOP = TOP - 37 * mm
 LATER_FRAME_TOP = TOP - 9 * mm
 FRAME_BOTTOM = MARGIN + 15 * mm
 CREATOR = "counterdesk"
+STOCK_CREATOR = "counterdesk (stock PDF writer)"  # the mode, readable in the file's metadata
+
+
+def write_fast(canv: Canvas) -> None:
+    """Make `canv`'s document write itself with the fast path's writer (`reports.pdf.writer`,
+    imported here, on first use; tests swap this name for reportlab's own writer)."""
+    from reports.pdf.writer import write_fast as install
+
+    install(canv)
+
+
+def _fast_ink(canv: Canvas, font: CjkFont, *args: Any, **kwargs: Any) -> Pen:
+    """The fast path's `reports.pdf.ink.Ink` for `canv` (arguments as `Ink` takes them)."""
+    from reports.pdf.ink import Ink
+
+    return Ink(canv, font, *args, **kwargs)
+
+
+def _qr_drawer(mode: Mode) -> Callable[[Canvas, str, float, float, float], None]:
+    """How the QR code is drawn in `mode`."""
+    if mode is Mode.STOCK:
+        return draw_stock_qr
+    from reports.pdf.qr import draw_qr
+
+    return draw_qr
 
 
 def _fit(text: str, font: str, size: float, width: float, smallest: float) -> float:
@@ -65,7 +96,7 @@ class PageFrame:
 
     def _text(
         self,
-        ink: Ink,
+        ink: Pen,
         x: float,
         y: float,
         text: str,
@@ -80,7 +111,7 @@ class PageFrame:
         canv.setLineWidth(0.6)
         canv.line(MARGIN, y, PAGE_WIDTH - MARGIN, y)
 
-    def _first_header(self, canv: Canvas, ink: Ink) -> None:
+    def _first_header(self, canv: Canvas, ink: Pen) -> None:
         labels, font = self.kit.labels, self.kit.font.name
         left_width = CONTENT_WIDTH - QR_SIZE - 6 * mm
         office = self.kit.safe(self.header.office_name)
@@ -93,13 +124,14 @@ class PageFrame:
         as_of = labels.field("data_as_of", as_of_text(self.header, labels))
         self._text(ink, MARGIN, TOP - 25.5 * mm, as_of, 9.5, color=MUTED)
         if self.header.qr_payload:
-            draw_qr(canv, self.header.qr_payload, QR_X, QR_Y, QR_SIZE)
+            draw = _qr_drawer(self.kit.mode)
+            draw(canv, self.header.qr_payload, QR_X, QR_Y, QR_SIZE)
         size = _fit(self.header.statement_no, font, 7.5, QR_SIZE + 8 * mm, 5)
         centre = QR_X + QR_SIZE / 2
         self._text(ink, centre, QR_Y - 3 * mm, self.header.statement_no, size, align="centre")
         self._rule(canv, TOP - 35 * mm)
 
-    def _later_header(self, canv: Canvas, ink: Ink) -> None:
+    def _later_header(self, canv: Canvas, ink: Pen) -> None:
         labels = self.kit.labels
         office = self.kit.safe(self.header.office_name)
         self._text(ink, MARGIN, TOP - 4 * mm, f"{office}  {self.title}", 8.5, color=MUTED)
@@ -107,7 +139,7 @@ class PageFrame:
         self._text(ink, PAGE_WIDTH - MARGIN, TOP - 4 * mm, number, 8.5, align="right")
         self._rule(canv, TOP - 6 * mm)
 
-    def _footer(self, canv: Canvas, ink: Ink, page: int, pages: int) -> None:
+    def _footer(self, canv: Canvas, ink: Pen, page: int, pages: int) -> None:
         labels = self.kit.labels
         self._rule(canv, MARGIN + 12.5 * mm)
         clerk = labels.field("clerk", self.kit.safe(self.header.clerk))
@@ -121,9 +153,12 @@ class PageFrame:
         if warning:
             self._text(ink, MARGIN, MARGIN + 0.5 * mm, warning, 8, color=ALERT_INK)
 
-    def draw(self, canv: Canvas, page: int, pages: int, ink: Ink | None = None) -> None:
+    def draw(self, canv: Canvas, page: int, pages: int, ink: Pen | None = None) -> None:
         """Draw the header (the full one with the QR code on page 1) and the footer."""
-        ink = ink or Ink(canv, self.kit.font, self.kit.labels.lang)
+        if ink is None:
+            kit = self.kit
+            stock = kit.mode is Mode.STOCK
+            ink = StockInk(canv, kit.font) if stock else _fast_ink(canv, kit.font, kit.labels.lang)
         canv.saveState()
         if page == 1:
             self._first_header(canv, ink)
@@ -134,7 +169,8 @@ class PageFrame:
 
 
 class NumberedCanvas(Canvas):
-    """A canvas that holds pages back until the end, then frames each with 'x of y'."""
+    """A canvas that holds pages back until the end, then frames each with 'x of y' (the
+    fast mode: it reaches into the canvas's private page state)."""
 
     def __init__(self, *args: Any, page_frame: PageFrame, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -152,7 +188,7 @@ class NumberedCanvas(Canvas):
         pages = len(self._held_pages)
         # Office reports are set in one font: the statements' fixed-text twin would only add
         # its subset to each report.
-        ink = Ink(self, self._page_frame.kit.font, fixed_font=False)
+        ink = _fast_ink(self, self._page_frame.kit.font, fixed_font=False)
         for number, state in enumerate(self._held_pages, start=1):
             self.__dict__.update(state)
             self._page_frame.draw(self, number, pages, ink)
@@ -160,12 +196,12 @@ class NumberedCanvas(Canvas):
         super().save()
 
 
-def _metadata(header: DocumentHeader, title: str) -> dict[str, Any]:
+def _metadata(header: DocumentHeader, title: str, mode: Mode) -> dict[str, Any]:
     return {
         "title": title,
         "author": header.office_name,
         "subject": f"{title} {header.statement_no}",
-        "creator": CREATOR,
+        "creator": STOCK_CREATOR if mode is Mode.STOCK else CREATOR,
         "keywords": header.statement_no,
     }
 
@@ -177,6 +213,7 @@ def new_sheet() -> Sheet:
 
 def draw_pdf(header: DocumentHeader, kit: Kit, title: str, sheet: Sheet) -> bytes:
     """Draw a laid-out `sheet` on A4 pages framed for `header`; the PDF bytes (deterministic)."""
+    stock = kit.mode is Mode.STOCK
     buffer = io.BytesIO()
     canv = Canvas(
         buffer,
@@ -184,17 +221,24 @@ def draw_pdf(header: DocumentHeader, kit: Kit, title: str, sheet: Sheet) -> byte
         invariant=1,
         initialFontName=kit.font.name,
         lang="zh-CN" if header.lang == "zh" else "en",
+        **({"pageCompression": 1} if stock else {}),
     )
-    compress_fast(canv)
-    write_fast(canv)
-    meta = _metadata(header, title)
+    if not stock:
+        from reports.pdf.compression import compress_fast
+
+        compress_fast(canv)
+        write_fast(canv)
+    meta = _metadata(header, title, kit.mode)
     canv.setTitle(meta["title"])
     canv.setAuthor(meta["author"])
     canv.setSubject(meta["subject"])
     canv.setCreator(meta["creator"])
     canv.setKeywords(meta["keywords"])
-    issuer = kit.safe(header.office_name) + kit.safe(header.clerk)
-    ink = Ink(canv, kit.font, kit.labels.lang, issuer=issuer, kind=header.kind)
+    if stock:
+        ink: Pen = StockInk(canv, kit.font)
+    else:
+        issuer = kit.safe(header.office_name) + kit.safe(header.clerk)
+        ink = _fast_ink(canv, kit.font, kit.labels.lang, issuer=issuer, kind=header.kind)
     page_frame = PageFrame(header, title, kit)
     pages = len(sheet.pages)
     for index in range(pages):
@@ -205,9 +249,15 @@ def draw_pdf(header: DocumentHeader, kit: Kit, title: str, sheet: Sheet) -> byte
     return buffer.getvalue()
 
 
-def build_pdf(header: DocumentHeader, kit: Kit, title: str, story: list[Flowable]) -> bytes:
-    """Lay `story` out on A4 pages framed for `header`; the PDF bytes (same input, same bytes)."""
-    buffer = io.BytesIO()
+def _doc_template(
+    buffer: io.BytesIO,
+    header: DocumentHeader,
+    kit: Kit,
+    title: str,
+    on_page: Callable[[Canvas, BaseDocTemplate], None] | None = None,
+) -> BaseDocTemplate:
+    """A4 with the frame's content areas (the first page's shorter); `on_page` draws on each
+    page before its content."""
     doc = BaseDocTemplate(
         buffer,
         pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
@@ -215,7 +265,7 @@ def build_pdf(header: DocumentHeader, kit: Kit, title: str, story: list[Flowable
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        **_metadata(header, title),
+        **_metadata(header, title, kit.mode),
         invariant=1,
         initialFontName=kit.font.name,
         lang="zh-CN" if header.lang == "zh" else "en",
@@ -224,12 +274,38 @@ def build_pdf(header: DocumentHeader, kit: Kit, title: str, story: list[Flowable
     no_padding = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
     first = frame(FIRST_FRAME_TOP - FRAME_BOTTOM, id="first", **no_padding)
     later = frame(LATER_FRAME_TOP - FRAME_BOTTOM, id="later", **no_padding)
+    callbacks = {} if on_page is None else {"onPage": on_page}
     doc.addPageTemplates(
         [
-            PageTemplate("first", [first], autoNextPageTemplate="later"),
-            PageTemplate("later", [later]),
+            PageTemplate("first", [first], autoNextPageTemplate="later", **callbacks),
+            PageTemplate("later", [later], **callbacks),
         ]
     )
+    return doc
+
+
+def _build_stock(header: DocumentHeader, kit: Kit, title: str, story: list[Flowable]) -> bytes:
+    """`build_pdf` with reportlab's public API: the story laid out once (on a copy) to count
+    its pages, then again with each page framed by a page callback."""
+    counting = _doc_template(io.BytesIO(), header, kit, title)
+    counting.build(copy.deepcopy(story))
+    pages = counting.page
+    page_frame = PageFrame(header, title, kit)
+
+    def frame_page(canv: Canvas, doc: BaseDocTemplate) -> None:
+        page_frame.draw(canv, doc.page, pages, StockInk(canv, kit.font))
+
+    buffer = io.BytesIO()
+    _doc_template(buffer, header, kit, title, on_page=frame_page).build(story)
+    return buffer.getvalue()
+
+
+def build_pdf(header: DocumentHeader, kit: Kit, title: str, story: list[Flowable]) -> bytes:
+    """Lay `story` out on A4 pages framed for `header`; the PDF bytes (same input, same bytes)."""
+    if kit.mode is Mode.STOCK:
+        return _build_stock(header, kit, title, story)
+    buffer = io.BytesIO()
+    doc = _doc_template(buffer, header, kit, title)
     page_frame = PageFrame(header, title, kit)
     doc.build(story, canvasmaker=partial(NumberedCanvas, page_frame=page_frame))
     return buffer.getvalue()

@@ -10,16 +10,18 @@ column wraps inside it (by word for Latin text, by character for Chinese).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from reportlab.lib.colors import Color
-from reportlab.lib.rl_accel import instanceStringWidthTTF
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 
-from reports.pdf.ink import Ink, box, line
 from reports.pdf.kit import Kit
+from reports.pdf.mode import Mode
+from reports.pdf.pen import Pen, box, line
 from reports.pdf.sheet import Sheet
 from reports.pdf.styles import (
     ACCENT,
@@ -60,6 +62,16 @@ def spread(
     if excess > 0:
         return [w * total / (total + excess) for w in widths]
     return [w - excess / len(widths) for w in widths]
+
+
+def _measure(face: Any, mode: Mode) -> Callable[[str, float], float]:
+    """How text is measured in `face`: reportlab's public `stringWidth`, or in the fast mode
+    the accelerator function it calls, without the Python call around it."""
+    if mode is Mode.FAST:
+        from reportlab.lib.rl_accel import instanceStringWidthTTF
+
+        return partial(instanceStringWidthTTF, face)
+    return face.stringWidth
 
 
 @dataclass(frozen=True)
@@ -152,6 +164,7 @@ class Layout:
         self.kit = kit
         self.sheet = sheet
         self._face = pdfmetrics.getFont(kit.font.name)
+        self._measure = _measure(self._face, kit.mode)
         self._widths = _WIDTHS.setdefault(kit.font.name, {})
         if len(self._widths) > _WIDTHS_LIMIT:
             self._widths.clear()
@@ -162,7 +175,7 @@ class Layout:
         key = (text, size)
         found = self._widths.get(key)
         if found is None:
-            found = self._widths[key] = instanceStringWidthTTF(self._face, text, size)
+            found = self._widths[key] = self._measure(text, size)
         return found
 
     def natural_widths(
@@ -221,7 +234,7 @@ class Layout:
         """A paragraph of text across the content width."""
         lines = self.wrap(text, style.size, CONTENT_WIDTH)
 
-        def draw(ink: Ink, top: float) -> None:
+        def draw(ink: Pen, top: float) -> None:
             y = top - style.size
             for text_line in lines:
                 ink.text(MARGIN, y, text_line, style.size, style.color)
@@ -244,7 +257,7 @@ class Layout:
         lines = self.wrap(text, BAND.size, CONTENT_WIDTH - 2 * pad.side)
         height = len(lines) * BAND.leading + pad.top + pad.bottom
 
-        def draw(ink: Ink, top: float) -> None:
+        def draw(ink: Pen, top: float) -> None:
             bottom = top - height
             ink.fill_rect(MARGIN, bottom, CONTENT_WIDTH, height, fill)
             ink.stroke_path([box(MARGIN, bottom, CONTENT_WIDTH, height)], BAND_RULE_WIDTH, color)
@@ -506,7 +519,7 @@ def _rule_over(row: Row, y: float) -> list[str]:
     return segments
 
 
-def _draw_rows(ink: Ink, top: float, rows: list[Row], pad: Padding) -> None:
+def _draw_rows(ink: Pen, top: float, rows: list[Row], pad: Padding) -> None:
     """Fills, then grid lines, then text of rows stacked down from `top` at the left margin."""
     right_edge = MARGIN + rows[0].column_edges()[-1]
     full_width = right_edge - MARGIN

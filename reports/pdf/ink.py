@@ -12,7 +12,8 @@ mapping is reportlab's own (`TTFont.splitString`), so the embedded subsets, the 
 reader extracts and the look are those of `drawString`.
 
 It reaches into the canvas's current page code (`_code`) and document (`_doc`): both are stable
-in the reportlab versions setup.cfg allows, and the renderer tests read every page back.
+in the reportlab versions `reports.pdf.mode.VERIFIED_REPORTLAB` lists, and the renderer tests
+read every page back. With any other version the stock mode draws with `StockInk` instead.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reports.pdf.fixedfont import seed
 from reports.pdf.fonts import CjkFont
 from reports.pdf.labels import seed_text
+from reports.pdf.pen import box
 
 _ASCII = frozenset(chr(c) for c in range(32, 127))
 K = TypeVar("K")
@@ -208,15 +210,3 @@ class Ink:
         """Stroke path segments (PDF 'm'/'l'/'re' operators) in one go."""
         if path:
             self._canv._code.append(f"{width:g} w {self.stroke_op(color)} {' '.join(path)} S")
-
-
-@lru_cache(maxsize=8192)  # grid lines fall in the same places in document after document
-def line(x1: float, y1: float, x2: float, y2: float) -> str:
-    """A straight segment for `Ink.stroke_path`."""
-    return f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l"
-
-
-@lru_cache(maxsize=8192)  # table stripes and fills too
-def box(x: float, y: float, width: float, height: float) -> str:
-    """A rectangle outline for `Ink.stroke_path`."""
-    return f"{x:.2f} {y:.2f} {width:.2f} {height:.2f} re"

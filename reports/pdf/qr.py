@@ -1,4 +1,8 @@
-"""The QR code that lets headquarters verify a printed document."""
+"""The QR code that lets headquarters verify a printed document, fast (the fast mode's).
+
+reportlab's own encoder with a fixed mask and table-driven codewords, drawn as one inline
+image; `reports.pdf.stockqr` defines the code and draws it the stock way.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,8 @@ from reportlab.graphics.barcode.qrencoder import (
 )
 from reportlab.pdfgen.canvas import Canvas
 
-ERROR_CORRECTION = "M"  # survives a fold or a stain better than the default "L"
-QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
+from reports.pdf.stockqr import ERROR_CORRECTION, QUIET_ZONE
+
 # A fixed data mask. Every mask gives a valid code; choosing "the best" one means encoding all
 # eight and scoring them in pure Python, which was two thirds of a statement's QR cost.
 MASK_PATTERN = 0

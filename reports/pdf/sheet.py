@@ -1,18 +1,19 @@
 """Pages laid out before anything is drawn, so that every page knows it is 'page x of y'.
 
 A `Sheet` is the list of pages of one document; each page holds drawing steps, each a function
-called with the `Ink` and the top of its block. Blocks are placed top-down with the spacing rules
-of reportlab's frames (space before a block is dropped at the top of a page and reduced by the
-space after the block above), so the canvas documents keep the platypus documents' rhythm.
+called with the ink (a `reports.pdf.pen.Pen`) and the top of its block. Blocks are placed
+top-down with the spacing rules of reportlab's frames (space before a block is dropped at the
+top of a page and reduced by the space after the block above), so the canvas documents keep the
+platypus documents' rhythm.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from reports.pdf.ink import Ink
+from reports.pdf.pen import Pen
 
-Draw = Callable[[Ink, float], None]  # (ink, top of the block)
+Draw = Callable[[Pen, float], None]  # (pen, top of the block)
 
 
 class Sheet:
@@ -61,7 +62,7 @@ class Sheet:
         self._after = after
         self._at_top = False
 
-    def draw_page(self, ink: Ink, index: int) -> None:
+    def draw_page(self, ink: Pen, index: int) -> None:
         """Run the drawing steps of page `index` (0-based)."""
         for draw, top in self.pages[index]:
             draw(ink, top)
