@@ -355,6 +355,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     """counterdesk status."""
     home = open_home(args)
     fresh = freshness()
+    from reports.pdf.mode import current_choice  # reportlab only when asked
+
+    pdf_choice = current_choice()
     samples = json.loads(setting("demo_samples", "[]") or "[]")
     data = {
         "home": str(home.path),
@@ -367,6 +370,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         "demo_samples": samples,
         "freshness": freshness_json(fresh),
         "has_admin": has_admin(),
+        "pdf_writer": pdf_choice.mode.value,
     }
     lines = [
         f"Office home: {home.path}",
@@ -374,6 +378,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         f"v{SCHEMA_VERSION}",
         f"Register: {data['persons']:,} people, {data['cards']:,} cards",
         f"Data as of: {describe(fresh, utc_now())}",
+        pdf_choice.describe(),
     ]
     if not data["has_admin"]:
         lines.append(f"No admin account: {NO_ADMIN_HINT}.")
