@@ -37,6 +37,7 @@ class DocumentKind:
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("rights", Permission.STATEMENTS, True, Span.YEAR),  # 个人权益记录单
     DocumentKind("medical", Permission.STATEMENTS, True, Span.PERIOD),  # 医保个人账户对账单
+    DocumentKind("certificate", Permission.STATEMENTS, True, Span.PERIOD),  # 参保缴费证明
     DocumentKind("daily", Permission.REPORTS, False, Span.DAY),  # the office's daily report
     DocumentKind("audit", Permission.REPORTS, False, Span.PERIOD),  # who looked at whom
 )

@@ -173,3 +173,21 @@ class AuditExtract:
     date_from: date
     date_to: date
     rows: list[AuditRow]
+
+
+@dataclass(frozen=True)
+class ContributionCertificate:
+    """参保缴费证明 of one person over a period of months: what employers and banks ask for."""
+
+    header: DocumentHeader
+    holder: Holder
+    date_from: date  # the period asked for; its months are stated
+    date_to: date
+    first_period: int  # YYYYMM: the first month stated (the period's, or the first held)
+    last_period: int  # YYYYMM: the last month stated (never after last month: not yet due)
+    insured_since: date | None  # the earliest registration
+    enrolments: list[EnrolmentRow]
+    months: list[MonthRow]  # the months of the period held in detail, oldest first
+    months_complete: bool  # False: part of the period lies before the months held in detail
+    period_totals: list[YearRow]  # the period per insurance type
+    months_paid_total: dict[str, int]  # all years: contribution time per insurance type

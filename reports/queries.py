@@ -145,6 +145,37 @@ def _year_totals(year: int, months: list[MonthRow], summaries: list[tuple]) -> l
     return [YearRow(_INSURANCE_CODE[i], *acc) for i, acc in sorted(sums.items())]
 
 
+def enrolments_of(person_id: int) -> list[EnrolmentRow]:
+    """The person's registrations, by insurance type and start."""
+    return [
+        EnrolmentRow(_INSURANCE_CODE[insurance], name, code, _day(begin), _day(finish), status)  # type: ignore[arg-type]
+        for insurance, name, code, begin, finish, status in db.execute_sql(
+            _ENROLMENTS, (person_id,)
+        ).fetchall()
+    ]
+
+
+def months_of(person_id: int, first: int, last: int) -> list[MonthRow]:
+    """The person's monthly rows from period `first` to `last` (YYYYMM), oldest first."""
+    rows = db.execute_sql(_WINDOW_MONTHS, (person_id, first, last, first, last, -1)).fetchall()
+    return [_month_row(r) for r in rows]
+
+
+def contribution_time(person_id: int, today: date) -> dict[str, int]:
+    """Months paid in all, per insurance type: the yearly summaries and the months held in
+    detail (the 36 months ending last month), as the rights record counts them."""
+    start, end = month_window(today)
+    time_paid = dict(db.execute_sql(_WINDOW_PAID, (_ARREARS, person_id, start, end)).fetchall())
+    for _, insurance, months_paid, *_ in db.execute_sql(_SUMMARIES, (person_id,)).fetchall():
+        time_paid[insurance] = time_paid.get(insurance, 0) + months_paid
+    return {_INSURANCE_CODE[i]: n for i, n in sorted(time_paid.items())}
+
+
+def type_totals(months: list[MonthRow]) -> list[YearRow]:
+    """Months paid, in arrears, base and both parts per insurance type, in type order."""
+    return _year_totals(0, months, [])
+
+
 def rights_record(
     header: DocumentHeader, person: PersonSummary, year: int, today: date
 ) -> RightsRecord:

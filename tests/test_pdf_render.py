@@ -22,6 +22,7 @@ from reports.model import (
     AuditExtract,
     AuditRow,
     CardRow,
+    ContributionCertificate,
     CountRow,
     DailyReport,
     DocumentHeader,
@@ -154,6 +155,27 @@ def make_medical(**header: object) -> MedicalStatement:
         entries=entries,
         allocated_fen=334_000,
         spent_fen=17_350,
+    )
+
+
+def make_certificate(*, complete: bool = True, **header: object) -> ContributionCertificate:
+    months = make_months((2024, 2025))
+    return ContributionCertificate(
+        header=make_header(kind="certificate", **header),
+        holder=make_holder(),
+        date_from=date(2024, 1, 1),
+        date_to=date(2025, 12, 31),
+        first_period=202401,
+        last_period=202512,
+        insured_since=date(2012, 7, 1),
+        enrolments=make_rights().enrolments,
+        months=months,
+        months_complete=complete,
+        period_totals=[
+            YearRow("pension", 23, 1, 19_550_000, 3_128_000, 1_564_000),
+            YearRow("medical", 23, 1, 19_550_000, 1_368_500, 391_000),
+        ],
+        months_paid_total={"pension": 161, "medical": 160},
     )
 
 

@@ -9,12 +9,14 @@ import pytest
 
 from reports.pdf import frame
 from reports.pdf.audit import render_audit_extract
+from reports.pdf.certificate import render_certificate
 from reports.pdf.daily import render_daily_report
 from reports.pdf.medical import render_medical_statement
 from reports.pdf.rights import render_rights_record
 from tests.test_pdf_render import (
     LONG_YEARS,
     make_audit,
+    make_certificate,
     make_daily,
     make_holder,
     make_medical,
@@ -34,6 +36,11 @@ DOCUMENTS: dict[str, tuple[Callable[[Any], bytes], Callable[[], Any]]] = {
     "rights over 3 pages": (render_rights_record, lambda: make_rights(make_months(LONG_YEARS))),
     "rights, offline, rare name": (render_rights_record, _rare_name_rights),
     "medical": (render_medical_statement, make_medical),
+    "certificate": (render_certificate, make_certificate),
+    "certificate, en, incomplete": (
+        render_certificate,
+        lambda: make_certificate(complete=False, lang="en"),
+    ),
     "daily report (platypus)": (render_daily_report, make_daily),
     "audit extract (platypus)": (render_audit_extract, lambda: make_audit(rows=60)),
 }

@@ -23,4 +23,7 @@ STATEMENT_WORDS: dict[str, KindWords] = {
     "medical": KindWords(
         N_("F6 Medical account statement (a period)"), N_("Medical statement"), "F6"
     ),
+    "certificate": KindWords(
+        N_("F7 Certificate of contributions (a period)"), N_("Certificate"), "F7"
+    ),
 }

@@ -5,17 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from reports.model import AuditExtract, DailyReport, MedicalStatement, RightsRecord
+from reports.model import (
+    AuditExtract,
+    ContributionCertificate,
+    DailyReport,
+    MedicalStatement,
+    RightsRecord,
+)
 from reports.pdf.audit import render_audit_extract
+from reports.pdf.certificate import render_certificate
 from reports.pdf.daily import render_daily_report
 from reports.pdf.medical import render_medical_statement
 from reports.pdf.rights import render_rights_record
 
-Document = RightsRecord | MedicalStatement | DailyReport | AuditExtract
+Document = RightsRecord | MedicalStatement | ContributionCertificate | DailyReport | AuditExtract
 
 _RENDERERS: dict[type, Callable[[Any, str | None], bytes]] = {
     RightsRecord: render_rights_record,
     MedicalStatement: render_medical_statement,
+    ContributionCertificate: render_certificate,
     DailyReport: render_daily_report,
     AuditExtract: render_audit_extract,
 }

@@ -16,6 +16,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     # titles
     "title_rights": ("个人权益记录单", "Personal Rights Record"),
     "title_medical": ("医疗保险个人账户对账单", "Medical Insurance Personal Account Statement"),
+    "title_certificate": ("参保缴费证明", "Certificate of Social Insurance Contributions"),
     "title_daily": ("社保服务中心日报", "Office Daily Report"),
     "title_audit": ("查询记录摘录", "Audit Extract (who looked at whom)"),
     # page frame
@@ -116,6 +117,35 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "col_amount": ("金额", "Amount"),
     "col_balance_after": ("余额", "Balance after"),
     "col_counterparty": ("医院 / 药店", "Hospital / pharmacy"),
+    # contribution certificate
+    "certify": (
+        "兹证明 {name} 自 {since} 起在本市参加社会保险，{start} 至 {end} 期间的缴费情况如下。",
+        "This certifies that {name} has been insured in this city since {since}; their "
+        "contributions from {start} to {end} are stated below.",
+    ),
+    "certify_unregistered": (
+        "兹证明 {name} 在 {start} 至 {end} 期间的缴费情况如下（无参保登记记录）。",
+        "This certifies the contributions of {name} from {start} to {end}, stated below (no "
+        "registration on record).",
+    ),
+    "sec_period_months": (
+        "{start} 至 {end} 逐月缴费明细",
+        "Contributions from {start} to {end}, month by month",
+    ),
+    "sec_period_totals": (
+        "上列月份缴费合计及累计缴费时间",
+        "Totals of the months above and contribution time in all",
+    ),
+    "period_incomplete": (
+        "所选期间早于本网点保存的逐月明细，较早月份仅有年度汇总，请向中心查询",
+        "Part of the period lies before the months held in detail here: earlier months are held "
+        "only as yearly totals (ask headquarters)",
+    ),
+    "certificate_check": (
+        "本证明仅证明上述期间的缴费记录。扫描二维码或凭编号在社会保险中心核验真伪。",
+        "This certificate states the contributions of the period above only. Scan the QR code, "
+        "or give its number to headquarters, to check that it is genuine.",
+    ),
     # daily report
     "day": ("日期", "Day"),
     "sec_sync": ("与中心同步", "Sync with headquarters"),
@@ -198,6 +228,7 @@ _TERMS: dict[str, dict[str, tuple[str, str]]] = {
     "document": {
         "rights": _TEXTS["title_rights"],
         "medical": _TEXTS["title_medical"],
+        "certificate": _TEXTS["title_certificate"],
         "daily": _TEXTS["title_daily"],
         "audit": _TEXTS["title_audit"],
     },
@@ -357,23 +388,64 @@ _KIND_ONLY_TEXTS = {
         )
     ),
 }
+_KIND_ONLY_TEXTS["certificate"] = frozenset(
+    (
+        "title_certificate",
+        "period",
+        "period_range",
+        "duration",
+        "certify",
+        "certify_unregistered",
+        "sec_enrolments",
+        "sec_period_months",
+        "sec_period_totals",
+        "period_incomplete",
+        "certificate_check",
+        "months_split",
+        "no_personal_part",
+        "list_separator",
+        "col_status",
+        "col_insurance",
+        "col_employer",
+        "col_employer_code",
+        "col_start",
+        "col_end",
+        "col_month",
+        "col_base",
+        "col_employer_part",
+        "col_personal_part",
+        "col_employer_short",
+        "col_personal_short",
+        "col_posted",
+        "col_months_paid",
+        "col_months_arrears",
+        "col_contribution_time",
+    )
+)
 _KIND_ONLY_TERMS = {
     "rights": frozenset(
         ("insurance", "insurance_short", "contribution", "enrolment", "card", "account")
     ),
     "medical": frozenset(("entry",)),
+    "certificate": frozenset(("insurance", "insurance_short", "contribution", "enrolment")),
 }
+# The page frame of the office reports (no kind) is seeded with the texts of these two, as it
+# always was: seeding it otherwise changes every report's bytes.
+_FRAME_KINDS = ("rights", "medical")
 
 
 @cache
 def seed_text(lang: str, kind: str | None = None) -> str:
-    """Every character beyond ASCII of the fixed texts statements (of `kind`: rights, medical;
-    None for both) print in `lang`, once each, in code order (a text with any other character
-    is simply set in the register text's font)."""
+    """Every character beyond ASCII of the fixed texts statements of `kind` print in `lang`
+    (None: the page frame of the office reports, seeded as the rights record and the medical
+    statement together), once each, in code order (a text with any other character is simply
+    set in the register text's font). A text only other kinds print is left out."""
     index = LANGS.index(lang)
-    others = [other for other in _KIND_ONLY_TEXTS if kind is not None and other != kind]
-    skip_texts = _REPORT_ONLY_TEXTS.union(*(_KIND_ONLY_TEXTS[k] for k in others))
-    skip_terms = _REPORT_ONLY_TERMS.union(*(_KIND_ONLY_TERMS[k] for k in others))
+    kinds = _FRAME_KINDS if kind is None else (kind,)
+    own_texts = frozenset().union(*(_KIND_ONLY_TEXTS.get(k, frozenset()) for k in kinds))
+    own_terms = frozenset().union(*(_KIND_ONLY_TERMS.get(k, frozenset()) for k in kinds))
+    skip_texts = _REPORT_ONLY_TEXTS.union(*_KIND_ONLY_TEXTS.values()) - own_texts
+    skip_terms = _REPORT_ONLY_TERMS.union(*_KIND_ONLY_TERMS.values()) - own_terms
     pairs = [pair for key, pair in _TEXTS.items() if key not in skip_texts]
     groups = [terms for group, terms in _TERMS.items() if group not in skip_terms]
     pairs += [pair for terms in groups for pair in terms.values()]

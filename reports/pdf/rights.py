@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from reportlab.lib.units import mm
 
-from reports.model import MonthRow, RightsRecord
+from reports.model import EnrolmentRow, MonthRow, RightsRecord
 from reports.pdf.fonts import require_glyphs
 from reports.pdf.formatting import day, money, period
 from reports.pdf.frame import draw_pdf, new_sheet
@@ -57,12 +57,13 @@ def _type_list(insurances: Sequence[str], out: Layout) -> str:
     return labels.text("list_separator").join(labels.term("insurance_short", i) for i in insurances)
 
 
-def _enrolments(doc: RightsRecord, out: Layout) -> None:
-    """Registrations; the types registered with one employer over the same dates share a row."""
+def enrolment_table(enrolments: Sequence[EnrolmentRow], out: Layout) -> None:
+    """Registrations; the types registered with one employer over the same dates share a row
+    (also on the contribution certificate)."""
     kit = out.kit
     term = kit.labels.term
     merged: dict[tuple, list[str]] = {}
-    for e in doc.enrolments:
+    for e in enrolments:
         key = (e.employer_name, e.employer_code, e.start_date, e.end_date, e.status)
         merged.setdefault(key, []).append(e.insurance)
     rows = [
@@ -120,7 +121,7 @@ def _grid_table(
     return head, groups, rows
 
 
-def _month_grid(months: Sequence[MonthRow], out: Layout, *, due: bool) -> None:
+def month_grid(months: Sequence[MonthRow], out: Layout, *, due: bool) -> None:
     """Months as rows, the types as column groups of the employer and personal parts. With
     more types than the page's width holds, a type whose personal part is zero in every month
     loses that column (a note says so); the rule is the same in both languages, so that their
@@ -152,7 +153,7 @@ def _months(doc: RightsRecord, out: Layout) -> None:
     if not doc.months:
         out.paragraph(text("no_months"), NOTE)
         return
-    _month_grid(doc.months, out, due=False)
+    month_grid(doc.months, out, due=False)
 
 
 def _year_totals(doc: RightsRecord, out: Layout) -> None:
@@ -210,7 +211,7 @@ def _arrears(doc: RightsRecord, out: Layout) -> None:
         out.paragraph(out.kit.labels.text("no_arrears"), NOTE)
         return
     out.heading("sec_arrears")
-    _month_grid(doc.arrears, out, due=True)
+    month_grid(doc.arrears, out, due=True)
 
 
 def _accounts(doc: RightsRecord, out: Layout) -> None:
@@ -227,7 +228,7 @@ def lay_out_rights(doc: RightsRecord, out: Layout) -> None:
     """The content of a rights record, in the order of MOHRSS Order 14 art. 2."""
     notice_bands(doc.header, out)
     _holder(doc, out)
-    _enrolments(doc, out)
+    enrolment_table(doc.enrolments, out)
     _months(doc, out)
     _year_totals(doc, out)
     _arrears(doc, out)

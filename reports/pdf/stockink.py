@@ -57,6 +57,7 @@ class StockInk:
         canv = self._canv
         canv.setFont(self._font, size)
         canv.setFillColor(color)
+        y = round(y, 2)  # the fast ink's precision: both modes rasterise a row alike
         if align == "right":
             canv.drawRightString(x, y, text)
         elif align == "centre":

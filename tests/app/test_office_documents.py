@@ -93,6 +93,27 @@ def test_a_supervisor_makes_a_statement_and_the_pdf_names_the_person(
     app.screenshot("docs-statement-en")
 
 
+def test_f7_makes_a_certificate_of_contributions_for_the_period(
+    make_app: Callable[..., AppDriver], demo: OfficeHome, samples: dict[str, Sample]
+) -> None:
+    person = samples["arrears"]
+    app = make_app()
+    app.sign_in("supervisor01")
+    screen = _open(app, "statement")
+    app.type_into(screen.person.entry, person.card_no)
+    app.press("F7", screen)
+    assert screen.kind.get() == "certificate"
+    assert screen.period.winfo_ismapped() and not screen.year_box.winfo_ismapped()
+    app.press("Return", screen.person.entry)
+    app.settle()
+    pdfs = list((demo.path / "statements").glob("*-certificate-*.pdf"))
+    assert len(pdfs) == 1, _message(screen)
+    assert person.name in _message(screen)
+    text = _pdf_text(pdfs[0])
+    assert "参保缴费证明" in text and person.name in text
+    app.screenshot("docs-certificate-en")
+
+
 def test_an_empty_period_and_a_backwards_period_are_explained(
     make_app: Callable[..., AppDriver], samples: dict[str, Sample]
 ) -> None:
@@ -320,15 +341,11 @@ def test_tab_walks_the_statement_form_in_reading_order(
     app.sign_in("supervisor01")
     screen = _open(app, "statement")
     assert app.focused() == screen.person.entry
+    expected = [*screen.kind_buttons.values(), screen.year_box, screen.lang, screen.button]
     order = [screen.person.entry]
-    for _ in range(5):
+    for _ in expected:
         order.append(order[-1].tk_focusNext())
-    assert order[1:] == [
-        *screen.kind_buttons.values(),
-        screen.year_box,
-        screen.lang,
-        screen.button,
-    ]
+    assert order[1:] == expected
 
 
 def test_the_document_screens_in_chinese(make_app: Callable[..., AppDriver]) -> None:

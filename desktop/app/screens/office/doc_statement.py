@@ -65,7 +65,7 @@ class StatementScreen(DocumentScreen):
                 variable=self.kind,
                 command=self._kind_changed,
             )
-            button.pack(side="left", padx=(24, 0) if self.kind_buttons else 0)
+            button.pack(anchor="w", pady=(0, 4))  # one a line: their names are long
             self.kind_buttons[kind.name] = button
         self.year_label = ttk.Label(form, text=_("Year"))
         self.year_label.grid(row=2, column=0, **pad)
