@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import tkinter as tk
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import ttkbootstrap as ttk
 
+from desktop.app.cardreader import CardService
 from desktop.app.config import MENU_THEMES, TEXT_SIZES, ReaderMode
 from desktop.app.i18n import LANGUAGES, N_, _, language
-
-if TYPE_CHECKING:
-    from desktop.app.window import CounterWindow
+from desktop.app.outage import SimulatedOutage
+from desktop.app.registry import Navigator
+from desktop.app.widgets.training_dialog import TrainingControls
 
 THEME_NAMES = {
     "bootstrap-light": N_("Light"),
@@ -23,10 +24,50 @@ THEME_NAMES = {
 SIZE_NAMES = {12: N_("Normal"), 14: N_("Large"), 16: N_("Larger"), 18: N_("Largest")}
 
 
+class MenuHost(Protocol):
+    """What the menu bar uses of the counter window (desktop.app.window)."""
+
+    root: tk.Misc
+    theme: str
+    text_size: int
+    navigator: Navigator
+    cards: CardService
+    training: TrainingControls
+    outage: SimulatedOutage | None
+
+    def lock(self) -> None:
+        """Lock the session."""
+        ...
+
+    def sign_out(self) -> None:
+        """Sign out."""
+        ...
+
+    def quit(self) -> None:
+        """Close the application."""
+        ...
+
+    def set_language(self, lang: str) -> None:
+        """Rebuild in another language."""
+        ...
+
+    def set_theme(self, name: str) -> None:
+        """Another theme."""
+        ...
+
+    def set_text_size(self, size: int) -> None:
+        """Another text size."""
+        ...
+
+    def open_office_screen(self, key: str) -> None:
+        """Open a screen of the Office menu."""
+        ...
+
+
 class Menus:
     """Builds the menu bar in the language in use (built again when it changes)."""
 
-    def __init__(self, window: CounterWindow) -> None:
+    def __init__(self, window: MenuHost) -> None:
         self.window = window
         root = window.root
         self.language_var = tk.StringVar(root, value=language())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from types import SimpleNamespace
 
 import pytest
 
@@ -225,7 +224,15 @@ def test_the_status_bar_shows_what_the_sync_worker_publishes(
     make_app: Callable[..., AppDriver],
 ) -> None:
     app = make_app(tick_ms=20, status_refresh_ms=600_000)  # only the worker speaks
-    update = SimpleNamespace(status="failing", last_error="headquarters unreachable", pending=4)
+    from dataclasses import replace
+
+    from sync.scheduler import WorkerUpdate
+    from sync.status import read_status
+
+    snapshot = replace(
+        read_status(), status="failing", last_error="headquarters unreachable", pending=4
+    )
+    update = WorkerUpdate(snapshot, None)
     threading.Thread(target=app.window.feed.publish, args=(update,)).start()
     bar = app.window.statusbar
     app.pump(lambda: "unreachable" in bar.sync.cget("text"), "the published status")

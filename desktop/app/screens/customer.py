@@ -44,7 +44,7 @@ class CustomerScreen(Screen):
 
     def build(self) -> None:
         """Header, notice, the action bar, then the panels and the record's tabs."""
-        self.actions = CustomerActions(self)
+        self.actions = CustomerActions(self, owner=self)
         self.columnconfigure(1, weight=1)
         self.rowconfigure(3, weight=1)
         self.header = PersonHeader(self, on_reveal=self.actions.reveal)

@@ -2,33 +2,60 @@
 
 from __future__ import annotations
 
+import tkinter as tk
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from cards.errors import PinBlocked, WrongPin
 from cards.record import CardRecord
 from desktop.app import services
+from desktop.app.context import AppContext
 from desktop.app.i18n import _
 from desktop.app.messages import error_message
 from desktop.app.visit import ActionEntry, Purpose, Visit
+from desktop.app.widgets.action_log import ActionLog
 from desktop.app.widgets.print_dialog import PrintDialog
+from desktop.app.widgets.verification import VerificationPanel
 from models.actor import Actor
 from models.clock import local_today, utc_now
 from models.credentials import VerifyResult
 from models.errors import CredentialLocked
 from models.permissions import Permission, allowed
 
-if TYPE_CHECKING:
-    from desktop.app.screens.customer import CustomerScreen
+
+class CustomerView(Protocol):
+    """What the actions use of the customer screen (desktop.app.screens.customer)."""
+
+    ctx: AppContext
+    verification: VerificationPanel
+    log: ActionLog
+
+    def refresh(self) -> None:
+        """Show the visit again."""
+        ...
+
+    def show_verification(self) -> None:
+        """Show how the customer is verified."""
+        ...
+
+    def pin_possible(self) -> bool:
+        """True while the customer's card is in a reader."""
+        ...
+
+    def focus_default(self) -> None:
+        """Focus where the clerk types next."""
+        ...
 
 
 class CustomerActions:
     """The actions of the customer screen, run for `screen.ctx.visit`."""
 
-    def __init__(self, screen: CustomerScreen) -> None:
+    def __init__(self, screen: CustomerView, owner: tk.Misc) -> None:
+        """`owner`: the screen's widget; answers arriving after it is gone are dropped."""
         self.screen = screen
+        self.owner = owner
         self.ctx = screen.ctx
         self.last_statement: Path | None = None
 
@@ -41,7 +68,7 @@ class CustomerActions:
         return visit
 
     def _run(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None]) -> None:
-        self.ctx.tasks.submit(fn, *args, on_done=on_done, on_error=self._failed, owner=self.screen)
+        self.ctx.tasks.submit(fn, *args, on_done=on_done, on_error=self._failed, owner=self.owner)
 
     def _failed(self, error: BaseException) -> None:
         self.ctx.notify(error_message(error), "danger")
@@ -104,7 +131,7 @@ class CustomerActions:
             pin,
             on_done=verified,
             on_error=failed,
-            owner=self.screen,
+            owner=self.owner,
         )
 
     def check_password(self, password: str) -> None:
@@ -133,7 +160,7 @@ class CustomerActions:
             self.ctx.session.actor,
             on_done=checked,
             on_error=failed,
-            owner=self.screen,
+            owner=self.owner,
         )
 
     def id_checked(self, checked: bool) -> None:
@@ -343,7 +370,7 @@ class CustomerActions:
             if changed:
                 self.screen.log.show(visit.actions)
 
-        self.ctx.tasks.submit(services.outbox_states, seqs, on_done=update, owner=self.screen)
+        self.ctx.tasks.submit(services.outbox_states, seqs, on_done=update, owner=self.owner)
 
     def read_inserted_card(self, reader: str) -> None:
         """Read a card inserted during the visit: this person's card allows the PIN check."""
@@ -363,7 +390,7 @@ class CustomerActions:
                 )
 
         self.ctx.tasks.submit(
-            self.ctx.cards.read, reader, on_done=read, on_error=self._failed, owner=self.screen
+            self.ctx.cards.read, reader, on_done=read, on_error=self._failed, owner=self.owner
         )
 
 

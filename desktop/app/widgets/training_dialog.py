@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import ttkbootstrap as ttk
 
 from desktop.app import training
+from desktop.app.cardreader import CardService
 from desktop.app.formatting import CARD_STATUS, label
 from desktop.app.i18n import N_, _
 from desktop.app.messages import error_message
+from desktop.app.outage import SimulatedOutage
+from desktop.app.session import StaffSession
+from desktop.app.sync_link import SyncLink
+from desktop.app.tasks import TaskRunner
 from desktop.app.training import CardKind, DemoHolder
 from desktop.app.widgets.dialogs import Dialog, DialogHost
 from desktop.app.widgets.tables import Table
-
-if TYPE_CHECKING:
-    from desktop.app.window import CounterWindow
 
 SAMPLE_LABELS = {
     "contributor": N_("contributor"),
@@ -88,10 +90,34 @@ class TrainingDialog(Dialog):
         self._on_insert(card_no, kind)
 
 
+class _OutageSwitch(Protocol):
+    outage_var: tk.BooleanVar  # the Training menu's check mark
+
+
+class TrainingHost(Protocol):
+    """What the training commands use of the counter window (desktop.app.window)."""
+
+    session: StaffSession
+    cards: CardService
+    tasks: TaskRunner
+    dialogs: DialogHost
+    outage: SimulatedOutage | None
+    sync: SyncLink | None
+    menus: _OutageSwitch
+
+    def notify(self, text: str, style: str = "info") -> None:
+        """A one-line notice."""
+        ...
+
+    def wake_sync(self) -> None:
+        """Sync now."""
+        ...
+
+
 class TrainingControls:
     """The Training menu's commands."""
 
-    def __init__(self, window: CounterWindow) -> None:
+    def __init__(self, window: TrainingHost) -> None:
         self.window = window
 
     def _signed_in(self) -> bool:
