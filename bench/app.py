@@ -51,7 +51,7 @@ from typing import Any, TextIO
 
 from bench.district import prepare_home
 from bench.errors import BenchError
-from desktop.app.config import AppConfig
+from desktop.core.config import AppConfig
 from models.db import close_register
 from testkit import XVFB_MISSING, XvfbFailed, start_xvfb, xvfb_binary
 

@@ -70,8 +70,8 @@ def baseline() -> None:
 
 def _open_app(home_path: str, **config: Any) -> Any:
     """Build and start the application on the office home at `home_path`."""
-    from desktop.app.config import AppConfig
     from desktop.app.root import build_app
+    from desktop.core.config import AppConfig
     from models.home import OfficeHome
 
     mark("imported")
@@ -110,7 +110,7 @@ def _sign_in(window: Any) -> None:
 
 def login(home_path: str) -> None:
     """Cold start to the sign-in screen, then sign in and reach the waiting screen."""
-    from desktop.app.config import ReaderMode
+    from desktop.core.config import ReaderMode
 
     window = _open_app(home_path, reader=ReaderMode.NONE)
     root = window.root
@@ -213,8 +213,8 @@ def cards(home_path: str, via: str, tick_ms: int, count: int, seed: int) -> None
 
 def _cards(home_path: str, via: str, tick_ms: int, count: int, seed: int) -> None:
     from cards.monitor import EventKind
-    from desktop.app.config import ReaderMode
-    from desktop.app.training import CardKind, holder_profile
+    from desktop.core.config import ReaderMode
+    from desktop.core.training import CardKind, holder_profile
     from models.people import find_by_card
 
     if via == "pcsc":

@@ -11,9 +11,9 @@ from contextlib import contextmanager, suppress
 
 import peewee
 
-from desktop.app.config import DEFAULT_THEME, TEXT_SIZES, AppConfig, ReaderMode
-from desktop.app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from desktop.cli_common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, home_of, open_home
+from desktop.core.config import DEFAULT_THEME, TEXT_SIZES, AppConfig, ReaderMode
+from desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from models import keystore
 from models.actor import Actor
 from models.cipher import DATABASE_ERRORS
@@ -151,8 +151,8 @@ def unlocked(home: OfficeHome, lang: str, text_size: int = 14) -> OfficeHome | N
         return home
     if home.passphrase is not None or current_passphrase(home.register_path) is not None:
         return home
-    from desktop.app.i18n import set_language
     from desktop.app.unlock import ask_passphrase, passphrase_opens, stale_keyring_notice
+    from desktop.core.i18n import set_language
 
     stored = keystore.stored_passphrase(home.register_path)
     if stored is not None and passphrase_opens(home.register_path)(stored):

@@ -3,7 +3,7 @@
 This table drives everything about a document's kind the way `models.replica.TABLES` drives
 sync: who may make it, whether it is about one person, and what it covers (a year, a period of
 days, one day). The report side of each kind (its query and its renderer) is one module of
-`reports.kinds`; the application's words for it are in `desktop.app.doc_kinds`. Tests check
+`reports.kinds`; the application's words for it are in `desktop.core.doc_kinds`. Tests check
 that the three agree. A kind's name is part of the sync protocol (`statement.issued`): never
 rename one.
 """

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import configparser
+import subprocess
+import sys
 from pathlib import Path
 
 from setuptools import find_packages
@@ -51,6 +53,14 @@ EXCLUSIVE: dict[str, str] = {
     "reportlab": "reports",
     "smartcard": "cards",
 }
+
+
+# third-party modules only some files may import, within their package
+ONLY_IN: dict[str, tuple[str, ...]] = {
+    "smartcard": ("cards/pcsc.py",),  # pyscard: the one PC/SC seam
+    "reportlab": ("reports/pdf/",),  # the PDF renderers and their baseline
+}
+HTTP_CLIENTS = {"httpx", "requests", "urllib3", "aiohttp"}  # plus urllib.request, http.client
 
 
 def imports_of(path: Path) -> set[str]:
@@ -117,3 +127,62 @@ def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
 def test_the_packages_that_exist_are_all_known() -> None:
     packages = {p.parent.name for p in ROOT.glob("*/__init__.py")}
     assert packages - {"tests"} <= set(ALLOWED)
+
+
+def _full_imports(path: Path) -> set[str]:
+    """Dotted names of every module a source file imports (relative imports excluded)."""
+    tree = ast.parse(path.read_text("utf-8"), str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_pyscard_and_reportlab_are_imported_only_by_their_seams() -> None:
+    wrong = []
+    for path in (p for package in OURS for p in sources(package)):
+        where = str(path.relative_to(ROOT))
+        for module, places in ONLY_IN.items():
+            if module in imports_of(path) and not where.startswith(places):
+                wrong.append(f"{where} imports {module}")
+    assert wrong == []
+
+
+def test_the_register_makes_no_http_requests() -> None:
+    wrong = []
+    for path in sources("models"):
+        found = imports_of(path) & HTTP_CLIENTS
+        found |= _full_imports(path) & {"urllib.request", "http.client"}
+        wrong += [f"{path.relative_to(ROOT)} imports {name}" for name in sorted(found)]
+    assert wrong == []
+
+
+def test_the_application_s_core_never_imports_its_screens() -> None:
+    wrong = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sources("desktop/core")
+        for name in _full_imports(path)
+        if name == "desktop.app" or name.startswith("desktop.app.")
+    ]
+    assert wrong == []
+
+
+_IMPORT_EVERY_CORE_MODULE = """
+import importlib, pkgutil, sys
+import desktop.core as core
+for found in pkgutil.iter_modules(core.__path__):
+    importlib.import_module("desktop.core." + found.name)
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("tkinter", "_tkinter", "ttkbootstrap")
+             or m.startswith("desktop.app")))
+"""
+
+
+def test_the_application_s_core_loads_no_toolkit_even_through_other_packages() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_EVERY_CORE_MODULE],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )  # fmt: skip
+    assert done.stdout.strip() == "[]"

@@ -29,7 +29,7 @@ def test_every_kind_s_document_has_a_renderer_and_a_title_in_both_languages() ->
 
 
 def test_every_statement_kind_has_words_and_its_own_key_on_the_statement_screen() -> None:
-    from desktop.app.doc_kinds import STATEMENT_WORDS
+    from desktop.core.doc_kinds import STATEMENT_WORDS
 
     assert list(STATEMENT_WORDS) == [k.name for k in statement_kinds()]
     keys = [w.key for w in STATEMENT_WORDS.values()]

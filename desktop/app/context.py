@@ -7,17 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from desktop.app.cardreader import CardService
-from desktop.app.config import AppConfig
 from desktop.app.registry import Navigator
-from desktop.app.session import StaffSession
 from desktop.app.tasks import TaskRunner
-from desktop.app.visit import Visit
+from desktop.core.cardreader import CardService
+from desktop.core.config import AppConfig
+from desktop.core.session import StaffSession
+from desktop.core.visit import Visit
 from models.home import OfficeHome
 
 if TYPE_CHECKING:
-    from desktop.app.sync_link import SyncLink
     from desktop.app.widgets.dialogs import DialogHost
+    from desktop.core.sync_link import SyncLink
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ import tkinter as tk
 from collections.abc import Iterable
 from typing import Protocol
 
-from desktop.app.cardreader import CardService
-from desktop.app.status import StatusFeed
-from desktop.app.sync_link import SyncLink
 from desktop.app.tasks import TaskRunner
+from desktop.core.cardreader import CardService
+from desktop.core.status import StatusFeed
+from desktop.core.sync_link import SyncLink
 from models.home import OfficeHome
 
 

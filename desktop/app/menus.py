@@ -7,12 +7,12 @@ from typing import Protocol
 
 import ttkbootstrap as ttk
 
-from desktop.app.cardreader import CardService
-from desktop.app.config import MENU_THEMES, TEXT_SIZES, ReaderMode
-from desktop.app.i18n import LANGUAGES, N_, _, language
-from desktop.app.outage import SimulatedOutage
 from desktop.app.registry import Navigator
 from desktop.app.widgets.training_dialog import TrainingControls
+from desktop.core.cardreader import CardService
+from desktop.core.config import MENU_THEMES, TEXT_SIZES, ReaderMode
+from desktop.core.i18n import LANGUAGES, N_, _, language
+from desktop.core.outage import SimulatedOutage
 
 THEME_NAMES = {
     "bootstrap-light": N_("Light"),

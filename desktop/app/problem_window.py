@@ -13,7 +13,7 @@ import tkinter as tk
 import ttkbootstrap as ttk
 
 from desktop.app import theme
-from desktop.app.i18n import _, set_language
+from desktop.core.i18n import _, set_language
 from models.errors import (
     DamagedRegister,
     DiskFull,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import ttkbootstrap as ttk
 
-from desktop.app.i18n import _
+from desktop.core.i18n import _
 from models.permissions import Permission
 
 if TYPE_CHECKING:

@@ -12,16 +12,17 @@ from collections.abc import Callable
 
 import ttkbootstrap as ttk
 
-from desktop.app import i18n, theme
-from desktop.app.admin import start_settings
-from desktop.app.cardreader import CardService
-from desktop.app.config import AppConfig, ReaderMode
+from desktop.app import theme
 from desktop.app.context import OfficeInfo
 from desktop.app.lifecycle import run_until_closed
 from desktop.app.screens import default_registry
-from desktop.app.session import StaffSession
-from desktop.app.status import StatusFeed, StatusSource
 from desktop.app.window import CounterWindow
+from desktop.core import i18n
+from desktop.core.admin import start_settings
+from desktop.core.cardreader import CardService
+from desktop.core.config import AppConfig, ReaderMode
+from desktop.core.session import StaffSession
+from desktop.core.status import StatusFeed, StatusSource
 from models.errors import InvalidRequest
 from models.home import OfficeHome, setting
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import ttkbootstrap as ttk
 
 from desktop.app import theme
-from desktop.app.i18n import _
+from desktop.core.i18n import _
 from models.cipher import connect_encrypted
 from models.errors import WrongPassphrase
 

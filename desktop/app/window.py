@@ -12,24 +12,25 @@ import tkinter as tk
 
 import ttkbootstrap as ttk
 
-from desktop.app import i18n, theme
-from desktop.app.cardreader import CardService
-from desktop.app.config import AppConfig
+from desktop.app import theme
 from desktop.app.context import AppContext, OfficeInfo
-from desktop.app.i18n import _
 from desktop.app.lifecycle import shut_down
 from desktop.app.menus import Menus
-from desktop.app.messages import error_message
-from desktop.app.outage import SimulatedOutage
 from desktop.app.registry import Navigator, Screen, ScreenRegistry
-from desktop.app.session import StaffSession
-from desktop.app.status import BarStatus, StatusFeed, from_update, read_status
-from desktop.app.sync_link import SyncLink
 from desktop.app.tasks import TaskRunner
 from desktop.app.widgets.dialogs import DialogHost
 from desktop.app.widgets.footer import KeyFooter
 from desktop.app.widgets.statusbar import StatusBar
 from desktop.app.widgets.training_dialog import TrainingControls
+from desktop.core import i18n
+from desktop.core.cardreader import CardService
+from desktop.core.config import AppConfig
+from desktop.core.i18n import _
+from desktop.core.messages import error_message
+from desktop.core.outage import SimulatedOutage
+from desktop.core.session import StaffSession
+from desktop.core.status import BarStatus, StatusFeed, from_update, read_status
+from desktop.core.sync_link import SyncLink
 from models.daily_backup import daily_backup
 from models.home import OfficeHome
 from models.permissions import allowed

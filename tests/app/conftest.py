@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.app.config import AppConfig, ReaderMode
-from desktop.app.i18n import set_language
+from desktop.core.config import AppConfig, ReaderMode
+from desktop.core.i18n import set_language
 from models.home import OfficeHome, setting
 from models.people import find_by_card
 from testkit import XVFB_MISSING, XvfbFailed, start_xvfb, xvfb_binary

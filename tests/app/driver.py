@@ -11,10 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop.app.config import AppConfig
 from desktop.app.registry import Screen
 from desktop.app.root import build_app
 from desktop.app.window import CounterWindow
+from desktop.core.config import AppConfig
 from models.demo.people import DEMO_STAFF_PASSWORD
 from models.home import OfficeHome
 

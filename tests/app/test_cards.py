@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from cards.virtual import CardProfile, VirtualCard, VpcdLink
 from cards.virtual.service import wait_until_empty
-from desktop.app.config import ReaderMode
-from desktop.app.training import CardKind, holder_profile
+from desktop.core.config import ReaderMode
+from desktop.core.training import CardKind, holder_profile
 from models.actor import Actor
 from models.enums import Role
 from tests.app.conftest import Sample

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from desktop.app import catalogs
-from desktop.app.i18n import LANGUAGES
+from desktop.core import catalogs
+from desktop.core.i18n import LANGUAGES
 
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
@@ -21,7 +21,7 @@ def _ids(catalog: object) -> set[object]:
 def test_the_committed_mo_file_is_the_compiled_po_file(lang: str) -> None:
     compiled = catalogs.compile_catalog(catalogs.read_catalog(catalogs.po_path(lang), lang))
     assert catalogs.mo_path(lang).read_bytes() == compiled, (
-        f"{catalogs.mo_path(lang)} is stale: run `python -m desktop.app.catalogs`"
+        f"{catalogs.mo_path(lang)} is stale: run `python -m desktop.core.catalogs`"
     )
 
 
@@ -72,7 +72,7 @@ def _every_sync_error_type() -> list[type]:
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_every_sync_error_has_a_sentence_in_every_language(lang: str) -> None:
-    from desktop.app.sync_words import SYNC_PROBLEMS
+    from desktop.core.sync_words import SYNC_PROBLEMS
 
     types = _every_sync_error_type()
     assert len(types) > 15

@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from desktop.app.config import ReaderMode
-from desktop.app.sync_link import SyncLink
+from desktop.core.config import ReaderMode
+from desktop.core.sync_link import SyncLink
 from desktop.demo_city import DemoCity, ensure_headquarters, ensure_office, start_headquarters
 from desktop.local_hq import LocalHq, counterdesk_command, port_is_free, running_local_hq
 from models.db import close_register

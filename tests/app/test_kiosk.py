@@ -21,14 +21,14 @@ import pytest
 from PIL import Image
 
 from cards.virtual import VirtualCard, VpcdLink
-from desktop.app.config import ReaderMode
-from desktop.app.formatting import yuan
 from desktop.app.kiosk.config import KioskConfig
 from desktop.app.kiosk.root import build_kiosk
 from desktop.app.kiosk.summary import window_years
 from desktop.app.kiosk.window import KioskWindow
 from desktop.app.theme import CJK_FAMILIES
-from desktop.app.training import holder_profile
+from desktop.core.config import ReaderMode
+from desktop.core.formatting import yuan
+from desktop.core.training import holder_profile
 from models.actor import Actor
 from models.enums import Role
 from models.home import OfficeHome

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from desktop.app.i18n import LANGUAGES
+from desktop.core.i18n import LANGUAGES
 from models.home import OfficeHome
 from models.schema import AuditEvent, OfficeSetting, write_transaction
 from tests.app.driver import AppDriver

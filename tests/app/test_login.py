@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from desktop.app.i18n import _
+from desktop.core.i18n import _
 from models.demo.people import DEMO_STAFF_PASSWORD
 from models.home import OfficeHome
 from models.schema import AuditEvent, StaffUser

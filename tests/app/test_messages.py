@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import peewee
 
-from desktop.app.i18n import set_language
-from desktop.app.messages import error_message
+from desktop.core.i18n import set_language
+from desktop.core.messages import error_message
 from models.home import OfficeHome
 
 

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from desktop.app import admin
-from desktop.app.admin import StepFeed
-from desktop.app.config import AppConfig, ReaderMode
-from desktop.app.i18n import set_language
 from desktop.app.screens.office.admin_advice import ADVICE, COMMANDS
-from desktop.app.sync_link import SyncLink
+from desktop.core import admin
+from desktop.core.admin import StepFeed
+from desktop.core.config import AppConfig, ReaderMode
+from desktop.core.i18n import set_language
+from desktop.core.sync_link import SyncLink
 from hq import register, store
 from hq.api import create_app
 from hq.offices import enrol_office

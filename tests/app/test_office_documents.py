@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from desktop.app import audit_log, documents, office_batch
 from desktop.app.screens.office.documents import SCREENS
+from desktop.core import audit_log, documents, office_batch
 from models.actor import Actor
 from models.clock import local_today
 from models.enums import Role

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from desktop.app.query import QueryKind, read_query
+from desktop.core.query import QueryKind, read_query
 
 TODAY = date(2026, 11, 28)
 VALID = "11010519491231002X"

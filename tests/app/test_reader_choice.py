@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from cards.monitor import EventKind, ReaderEvent
-from desktop.app.cardreader import CardService
-from desktop.app.config import AppConfig, ReaderMode
 from desktop.app.root import with_stored_settings
+from desktop.core.cardreader import CardService
+from desktop.core.config import AppConfig, ReaderMode
 from models.home import OfficeHome
 from models.schema import OfficeSetting, write_transaction
 

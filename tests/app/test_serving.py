@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from desktop.app.visit import Purpose
+from desktop.core.visit import Purpose
 from models.clock import local_today
 from models.enums import CardStatus, OutboxStatus
 from models.home import OfficeHome

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
-from desktop.app.freshness import data_as_of_text
-from desktop.app.i18n import set_language
-from desktop.app.status import StatusFeed, from_freshness, from_update, read_status
-from desktop.app.sync_words import sync_problem
+from desktop.core.freshness import data_as_of_text
+from desktop.core.i18n import set_language
+from desktop.core.status import StatusFeed, from_freshness, from_update, read_status
+from desktop.core.sync_words import sync_problem
 from models.sync_status import Freshness
 from sync.errors import LinkStatus
 from sync.scheduler import WorkerUpdate

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tkinter.font as tkfont
 from collections.abc import Callable
 
-from desktop.app.config import MENU_THEMES, TEXT_SIZES
+from desktop.core.config import MENU_THEMES, TEXT_SIZES
 from tests.app.driver import AppDriver
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.app.config import ReaderMode
-from desktop.app.i18n import DEFAULT_LANGUAGE
+from desktop.core.config import ReaderMode
+from desktop.core.i18n import DEFAULT_LANGUAGE
 
 KIOSK_THEME = "contrast-light"
 KIOSK_TEXT_SIZE = 22  # points: read standing, at arm's length

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.app.cardreader import CardService
 from desktop.app.context import OfficeInfo
 from desktop.app.kiosk.config import KioskConfig
 from desktop.app.kiosk.customer import KioskSession
 from desktop.app.tasks import TaskRunner
+from desktop.core.cardreader import CardService
 from models.actor import Actor
 from models.home import OfficeHome
 

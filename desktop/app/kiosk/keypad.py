@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import ttkbootstrap as ttk
 
-from desktop.app.i18n import _
+from desktop.core.i18n import _
 
 KEYS = (("1", "2", "3"), ("4", "5", "6"), ("7", "8", "9"), ("X", "0", "⌫"))
 KEY_PADDING = 16  # inner padding (px) on each side: keys are well over 48 px square

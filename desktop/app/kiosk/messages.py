@@ -6,8 +6,8 @@ Unlike the counter's messages these never show the register's own (English) word
 from __future__ import annotations
 
 from cards.errors import CardRemoved, DamagedData, NoCard, NotASocialSecurityCard, PinBlocked
-from desktop.app.i18n import _, ngettext
 from desktop.app.kiosk.services import UnknownHolder
+from desktop.core.i18n import _, ngettext
 from models.errors import CredentialLocked, NotFound
 from models.idnumber import InvalidIdNumber
 

@@ -7,9 +7,7 @@ from collections.abc import Callable
 
 import ttkbootstrap as ttk
 
-from desktop.app import i18n, theme
-from desktop.app.cardreader import CardService
-from desktop.app.config import AppConfig, ReaderMode
+from desktop.app import theme
 from desktop.app.kiosk import style
 from desktop.app.kiosk.config import KIOSK_TEXT_SIZE, KIOSK_THEME, KioskConfig
 from desktop.app.kiosk.customer import KioskSession
@@ -17,6 +15,9 @@ from desktop.app.kiosk.services import kiosk_actor
 from desktop.app.kiosk.window import KioskWindow
 from desktop.app.lifecycle import run_until_closed
 from desktop.app.root import office_info
+from desktop.core import i18n
+from desktop.core.cardreader import CardService
+from desktop.core.config import AppConfig, ReaderMode
 from models.errors import InvalidRequest
 from models.home import OfficeHome
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.app import services
-from desktop.app.card_flow import resolve_card
-from desktop.app.cardreader import CardService
 from desktop.app.kiosk.customer import Customer
+from desktop.core import services
+from desktop.core.card_flow import resolve_card
+from desktop.core.cardreader import CardService
 from models import lookup, visits
 from models.actor import Actor
 from models.credentials import VerifyResult

@@ -9,9 +9,9 @@ import tkinter as tk
 
 import ttkbootstrap as ttk
 
-from desktop.app.i18n import _
 from desktop.app.kiosk.context import KioskContext
-from desktop.app.training import DemoHolder, demo_holders, holder_profile
+from desktop.core.i18n import _
+from desktop.core.training import DemoHolder, demo_holders, holder_profile
 
 
 class TrainingBar(ttk.Frame):

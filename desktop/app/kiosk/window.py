@@ -14,9 +14,7 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from cards.monitor import EventKind, ReaderEvent
-from desktop.app.cardreader import CardService
 from desktop.app.context import OfficeInfo
-from desktop.app.freshness import data_as_of_text
 from desktop.app.kiosk.config import KioskConfig
 from desktop.app.kiosk.context import KioskContext
 from desktop.app.kiosk.customer import KioskSession
@@ -24,9 +22,11 @@ from desktop.app.kiosk.screens import KIOSK_SCREENS, KioskScreen
 from desktop.app.kiosk.style import SMALL_FONT
 from desktop.app.kiosk.training_bar import TrainingBar
 from desktop.app.lifecycle import shut_down
-from desktop.app.status import BarStatus, StatusFeed, from_update, read_status
-from desktop.app.sync_link import SyncLink
 from desktop.app.tasks import TaskRunner
+from desktop.core.cardreader import CardService
+from desktop.core.freshness import data_as_of_text
+from desktop.core.status import BarStatus, StatusFeed, from_update, read_status
+from desktop.core.sync_link import SyncLink
 from models.actor import Actor
 from models.clock import local_now, utc_now
 from models.home import OfficeHome

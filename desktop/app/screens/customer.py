@@ -8,15 +8,15 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from cards.monitor import EventKind, ReaderEvent
-from desktop.app.i18n import N_, _
 from desktop.app.registry import Screen, Shortcut
 from desktop.app.screens.customer_actions import CustomerActions
-from desktop.app.visit import Purpose, Visit
 from desktop.app.widgets.action_log import ActionLog
 from desktop.app.widgets.card_panel import CardPanel
 from desktop.app.widgets.history import AccountsPanel, EnrolmentsTable, MonthsTable, YearsTable
 from desktop.app.widgets.person_header import PersonHeader
 from desktop.app.widgets.verification import VerificationPanel
+from desktop.core.i18n import N_, _
+from desktop.core.visit import Purpose, Visit
 from models.clock import utc_now
 
 PURPOSES = {

@@ -10,14 +10,14 @@ from typing import Any, Protocol
 
 from cards.errors import PinBlocked, WrongPin
 from cards.record import CardRecord
-from desktop.app import services
 from desktop.app.context import AppContext
-from desktop.app.i18n import _
-from desktop.app.messages import error_message
-from desktop.app.visit import ActionEntry, Purpose, Visit
 from desktop.app.widgets.action_log import ActionLog
 from desktop.app.widgets.print_dialog import PrintDialog
 from desktop.app.widgets.verification import VerificationPanel
+from desktop.core import services
+from desktop.core.i18n import _
+from desktop.core.messages import error_message
+from desktop.core.visit import ActionEntry, Purpose, Visit
 from models.actor import Actor
 from models.clock import local_today, utc_now
 from models.credentials import VerifyResult

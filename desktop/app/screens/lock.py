@@ -6,11 +6,11 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app import services
-from desktop.app.i18n import N_, _
-from desktop.app.messages import error_message
 from desktop.app.registry import Screen, Shortcut
 from desktop.app.theme import BIG_FONT, TITLE_FONT
+from desktop.core import services
+from desktop.core.i18n import N_, _
+from desktop.core.messages import error_message
 from models.staff import StaffMember
 
 

@@ -6,14 +6,14 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app.card_flow import CardOutcome
-from desktop.app.formatting import GENDER, day, label
-from desktop.app.freshness import data_as_of_text
-from desktop.app.i18n import N_, _
-from desktop.app.messages import card_field
 from desktop.app.registry import Screen, Shortcut
-from desktop.app.status import read_status
 from desktop.app.theme import TITLE_FONT
+from desktop.core.card_flow import CardOutcome
+from desktop.core.formatting import GENDER, day, label
+from desktop.core.freshness import data_as_of_text
+from desktop.core.i18n import N_, _
+from desktop.core.messages import card_field
+from desktop.core.status import read_status
 from models.clock import utc_now
 from models.idnumber import mask_id_number
 

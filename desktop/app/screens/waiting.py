@@ -9,16 +9,16 @@ import ttkbootstrap as ttk
 
 from cards.monitor import EventKind, ReaderEvent
 from cards.record import CardRecord
-from desktop.app import services
-from desktop.app.card_flow import CardOutcome, resolve_card
-from desktop.app.formatting import GENDER, PERSON_STATUS, label
-from desktop.app.i18n import N_, _
-from desktop.app.messages import error_message
-from desktop.app.query import QueryKind, QueryReading, read_query
 from desktop.app.registry import Screen, Shortcut
 from desktop.app.theme import BIG_FONT, TITLE_FONT
-from desktop.app.visit import Visit
 from desktop.app.widgets.tables import Table
+from desktop.core import services
+from desktop.core.card_flow import CardOutcome, resolve_card
+from desktop.core.formatting import GENDER, PERSON_STATUS, label
+from desktop.core.i18n import N_, _
+from desktop.core.messages import error_message
+from desktop.core.query import QueryKind, QueryReading, read_query
+from desktop.core.visit import Visit
 from models.lookup import KeyKind
 from models.overview import Overview
 from models.people import PersonSummary

@@ -6,9 +6,9 @@ import tkinter as tk
 
 import ttkbootstrap as ttk
 
-from desktop.app.formatting import OUTBOX_STATUS, label
-from desktop.app.i18n import _
-from desktop.app.visit import ActionEntry
+from desktop.core.formatting import OUTBOX_STATUS, label
+from desktop.core.i18n import _
+from desktop.core.visit import ActionEntry
 
 VISIBLE = 2  # the newest actions; older ones stay in the visit
 STATE_STYLES = {"pending": "warning", "accepted": "success", "rejected": "danger", "local": "info"}

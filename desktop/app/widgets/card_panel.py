@@ -6,9 +6,9 @@ import tkinter as tk
 
 import ttkbootstrap as ttk
 
-from desktop.app.formatting import CARD_STATUS, day, label
-from desktop.app.i18n import _
-from desktop.app.visit import Visit
+from desktop.core.formatting import CARD_STATUS, day, label
+from desktop.core.i18n import _
+from desktop.core.visit import Visit
 
 STATUS_STYLES = {"active": "success", "lost": "danger", "frozen": "warning"}
 

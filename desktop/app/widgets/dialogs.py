@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import ttkbootstrap as ttk
 
-from desktop.app.i18n import _
+from desktop.core.i18n import _
 
 
 class Dialog(ttk.Toplevel):

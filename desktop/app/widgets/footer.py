@@ -6,8 +6,8 @@ import tkinter as tk
 
 import ttkbootstrap as ttk
 
-from desktop.app.i18n import _
 from desktop.app.registry import Shortcut
+from desktop.core.i18n import _
 
 KEY_NAMES = {"Escape": "Esc", "Return": "Enter"}
 

@@ -6,7 +6,8 @@ import tkinter as tk
 
 import ttkbootstrap as ttk
 
-from desktop.app.formatting import (
+from desktop.app.widgets.tables import Table
+from desktop.core.formatting import (
     ACCOUNT_KIND,
     CONTRIBUTION_STATUS,
     ENROLMENT_STATUS,
@@ -17,8 +18,7 @@ from desktop.app.formatting import (
     period,
     yuan,
 )
-from desktop.app.i18n import _
-from desktop.app.widgets.tables import Table
+from desktop.core.i18n import _
 from models.enums import ContributionStatus
 from models.overview import Overview
 

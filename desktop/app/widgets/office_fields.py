@@ -11,10 +11,10 @@ from tkinter import filedialog
 
 import ttkbootstrap as ttk
 
-from desktop.app.i18n import _
-from desktop.app.query import QueryKind, QueryReading, read_query
 from desktop.app.theme import BIG_FONT
 from desktop.app.widgets.print_dialog import STATEMENT_LANGUAGES
+from desktop.core.i18n import _
+from desktop.core.query import QueryKind, QueryReading, read_query
 from models.clock import local_today
 from models.lookup import KeyKind
 

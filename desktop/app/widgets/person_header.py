@@ -8,12 +8,12 @@ from datetime import datetime
 
 import ttkbootstrap as ttk
 
-from desktop.app.formatting import ACCOUNT_KIND, GENDER, PERSON_STATUS, label, yuan
-from desktop.app.freshness import data_as_of_text
-from desktop.app.i18n import _
-from desktop.app.status import from_freshness
 from desktop.app.theme import BIG_FONT, TITLE_FONT
-from desktop.app.visit import Visit
+from desktop.core.formatting import ACCOUNT_KIND, GENDER, PERSON_STATUS, label, yuan
+from desktop.core.freshness import data_as_of_text
+from desktop.core.i18n import _
+from desktop.core.status import from_freshness
+from desktop.core.visit import Visit
 
 
 def mask_phone(phone: str | None) -> str:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import ttkbootstrap as ttk
 
-from desktop.app.i18n import _
 from desktop.app.widgets.dialogs import Dialog, DialogHost
+from desktop.core.i18n import _
 
 STATEMENT_LANGUAGES = {"zh": "中文", "en": "English"}
 

@@ -6,8 +6,8 @@ import tkinter as tk
 
 import ttkbootstrap as ttk
 
-from desktop.app.i18n import _
-from desktop.app.office_batch import BatchProgress
+from desktop.core.i18n import _
+from desktop.core.office_batch import BatchProgress
 
 
 def duration(seconds: float) -> str:

@@ -8,14 +8,14 @@ from datetime import datetime
 
 import ttkbootstrap as ttk
 
-from desktop.app.cardreader import ReaderView
-from desktop.app.config import ReaderMode
-from desktop.app.formatting import ROLE, label
-from desktop.app.freshness import data_as_of_text
-from desktop.app.i18n import _, ngettext
-from desktop.app.status import BarStatus
-from desktop.app.sync_words import sync_problem
 from desktop.app.theme import SMALL_FONT
+from desktop.core.cardreader import ReaderView
+from desktop.core.config import ReaderMode
+from desktop.core.formatting import ROLE, label
+from desktop.core.freshness import data_as_of_text
+from desktop.core.i18n import _, ngettext
+from desktop.core.status import BarStatus
+from desktop.core.sync_words import sync_problem
 from models.clock import utc_now
 from models.staff import StaffMember
 from sync.errors import LinkStatus

@@ -8,18 +8,18 @@ from typing import Protocol
 
 import ttkbootstrap as ttk
 
-from desktop.app import training
-from desktop.app.cardreader import CardService
-from desktop.app.formatting import CARD_STATUS, label
-from desktop.app.i18n import N_, _
-from desktop.app.messages import error_message
-from desktop.app.outage import SimulatedOutage
-from desktop.app.session import StaffSession
-from desktop.app.sync_link import SyncLink
 from desktop.app.tasks import TaskRunner
-from desktop.app.training import CardKind, DemoHolder
 from desktop.app.widgets.dialogs import Dialog, DialogHost
 from desktop.app.widgets.tables import Table
+from desktop.core import training
+from desktop.core.cardreader import CardService
+from desktop.core.formatting import CARD_STATUS, label
+from desktop.core.i18n import N_, _
+from desktop.core.messages import error_message
+from desktop.core.outage import SimulatedOutage
+from desktop.core.session import StaffSession
+from desktop.core.sync_link import SyncLink
+from desktop.core.training import CardKind, DemoHolder
 
 SAMPLE_LABELS = {
     "contributor": N_("contributor"),

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import ttkbootstrap as ttk
 
-from desktop.app.i18n import _, ngettext
-from desktop.app.visit import Verification
+from desktop.core.i18n import _, ngettext
+from desktop.core.visit import Verification
 
 
 class VerificationPanel(ttk.Labelframe):

@@ -7,9 +7,9 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from cards.monitor import EventKind, ReaderEvent
-from desktop.app.i18n import _
 from desktop.app.kiosk.screens.base import KioskScreen
 from desktop.app.kiosk.style import HUGE_FONT
+from desktop.core.i18n import _
 
 
 class GoodbyeScreen(KioskScreen):

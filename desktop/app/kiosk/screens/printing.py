@@ -6,10 +6,10 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app.i18n import _, language
 from desktop.app.kiosk.screens.base import KioskScreen
 from desktop.app.kiosk.services import KioskPrint, print_statement
 from desktop.app.kiosk.style import HUGE_FONT
+from desktop.core.i18n import _, language
 
 
 class PrintScreen(KioskScreen):

@@ -6,14 +6,14 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app.formatting import ACCOUNT_KIND, INSURANCE, label, yuan
-from desktop.app.freshness import data_as_of_text
-from desktop.app.i18n import _
 from desktop.app.kiosk.screens.base import KioskScreen
 from desktop.app.kiosk.style import HUGE_FONT, LARGE_FONT
 from desktop.app.kiosk.summary import balances, window_years
-from desktop.app.status import from_freshness
 from desktop.app.widgets.tables import Table
+from desktop.core.formatting import ACCOUNT_KIND, INSURANCE, label, yuan
+from desktop.core.freshness import data_as_of_text
+from desktop.core.i18n import _
+from desktop.core.status import from_freshness
 from models.clock import utc_now
 from models.overview import Overview
 

@@ -8,7 +8,6 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from cards.errors import PinBlocked, WrongPin
-from desktop.app.i18n import _
 from desktop.app.kiosk.customer import Customer
 from desktop.app.kiosk.keypad import Keypad
 from desktop.app.kiosk.messages import (
@@ -21,6 +20,7 @@ from desktop.app.kiosk.messages import (
 from desktop.app.kiosk.screens.base import KioskScreen
 from desktop.app.kiosk.services import check_password, open_record
 from desktop.app.kiosk.style import HUGE_FONT, KEY_FONT
+from desktop.core.i18n import _
 from models.credentials import VerifyResult
 from models.errors import CredentialLocked
 from models.overview import Overview

@@ -8,14 +8,14 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from cards.monitor import EventKind, ReaderEvent
-from desktop.app.i18n import _
 from desktop.app.kiosk.customer import Customer
 from desktop.app.kiosk.keypad import Keypad
 from desktop.app.kiosk.messages import kiosk_error
 from desktop.app.kiosk.screens.base import KioskScreen
 from desktop.app.kiosk.services import identify_card, identify_typed
 from desktop.app.kiosk.style import HUGE_FONT, KEY_FONT
-from desktop.app.messages import id_problem
+from desktop.core.i18n import _
+from desktop.core.messages import id_problem
 from models.idnumber import ID_LENGTH, InvalidIdNumber, parse_id_number
 from models.lookup import KeyKind
 from models.people import CARD_NUMBER

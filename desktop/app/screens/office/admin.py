@@ -1,7 +1,7 @@
 """Screens of the "Office" menu: rejected commands, the headquarters link, and settings.
 
 Each lives in its own module (admin_rejected, admin_link, admin_settings); their work on the
-register is in `desktop.app.admin`.
+register is in `desktop.core.admin`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ checks that every code has its advice). Headquarters' own reason (English) is sh
 
 from __future__ import annotations
 
-from desktop.app.i18n import N_, _
+from desktop.core.i18n import N_, _
 from models.commands import CommandName
 
 COMMANDS: dict[str, str] = {  # by command (models.commands), every one (a test checks)

@@ -17,14 +17,14 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app import admin
-from desktop.app.formatting import age_words, local_time
-from desktop.app.i18n import N_, _
-from desktop.app.messages import error_message
 from desktop.app.registry import Screen, Shortcut
-from desktop.app.sync_words import sync_problem
 from desktop.app.theme import TITLE_FONT
 from desktop.app.widgets.admin_fields import FieldBlock
+from desktop.core import admin
+from desktop.core.formatting import age_words, local_time
+from desktop.core.i18n import N_, _
+from desktop.core.messages import error_message
+from desktop.core.sync_words import sync_problem
 from models.clock import utc_now
 from sync.engine import SyncReport
 from sync.errors import LinkStatus

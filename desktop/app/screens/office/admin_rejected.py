@@ -7,15 +7,15 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app import admin
-from desktop.app.formatting import local_time
-from desktop.app.i18n import N_, _
-from desktop.app.messages import error_message
 from desktop.app.registry import Screen, Shortcut
 from desktop.app.screens.office.admin_advice import advice, command_label
 from desktop.app.theme import TITLE_FONT
 from desktop.app.widgets.admin_fields import FieldBlock
 from desktop.app.widgets.tables import Table
+from desktop.core import admin
+from desktop.core.formatting import local_time
+from desktop.core.i18n import N_, _
+from desktop.core.messages import error_message
 from sync.rejections import RejectedCommand
 
 AWAITING, ACKNOWLEDGED = "awaiting", "acknowledged"

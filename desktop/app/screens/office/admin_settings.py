@@ -13,12 +13,12 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app import admin
-from desktop.app.i18n import LANGUAGES, N_, _
 from desktop.app.menus import SIZE_NAMES, THEME_NAMES
-from desktop.app.messages import error_message
 from desktop.app.registry import Screen, Shortcut
 from desktop.app.theme import TITLE_FONT
+from desktop.core import admin
+from desktop.core.i18n import LANGUAGES, N_, _
+from desktop.core.messages import error_message
 from models.errors import InvalidRequest
 
 FIELDS = (  # key, label, when it applies

@@ -7,13 +7,13 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app import audit_log, documents
-from desktop.app.formatting import label, local_time
-from desktop.app.i18n import N_, _, language
 from desktop.app.registry import Shortcut
 from desktop.app.screens.office.doc_common import DocumentScreen, where_text
 from desktop.app.widgets.office_fields import DateField, PersonField, on_enter
 from desktop.app.widgets.tables import Table
+from desktop.core import audit_log, documents
+from desktop.core.formatting import label, local_time
+from desktop.core.i18n import N_, _, language
 from models.audit import ChainReport
 from models.clock import local_today
 from models.permissions import Permission

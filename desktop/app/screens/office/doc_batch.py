@@ -8,13 +8,13 @@ from typing import Any, ClassVar
 
 import ttkbootstrap as ttk
 
-from desktop.app import office_batch
-from desktop.app.i18n import N_, _
 from desktop.app.registry import Shortcut
 from desktop.app.screens.office.doc_common import DocumentScreen, document_message
 from desktop.app.widgets.office_fields import LanguageChoice, PathField, YearChoice, on_enter
 from desktop.app.widgets.progress_panel import ProgressPanel, duration
 from desktop.app.widgets.tables import Table
+from desktop.core import office_batch
+from desktop.core.i18n import N_, _
 from models.permissions import Permission
 
 POLL_MS = 200

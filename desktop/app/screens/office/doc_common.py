@@ -8,7 +8,9 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app.documents import (
+from desktop.app.registry import Screen
+from desktop.app.theme import TITLE_FONT
+from desktop.core.documents import (
     BatchStopped,
     EmptyBatch,
     FolderNotWritable,
@@ -16,12 +18,10 @@ from desktop.app.documents import (
     Issued,
     UnknownPerson,
 )
-from desktop.app.freshness import data_as_of_text
-from desktop.app.i18n import _
-from desktop.app.messages import error_message, id_problem
-from desktop.app.registry import Screen
-from desktop.app.status import read_status
-from desktop.app.theme import TITLE_FONT
+from desktop.core.freshness import data_as_of_text
+from desktop.core.i18n import _
+from desktop.core.messages import error_message, id_problem
+from desktop.core.status import read_status
 from models.actor import Actor
 from models.clock import utc_now
 from models.idnumber import InvalidIdNumber

@@ -6,12 +6,12 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app import documents
-from desktop.app.i18n import N_, _
 from desktop.app.registry import Shortcut
 from desktop.app.screens.office.doc_common import DocumentScreen, where_text
 from desktop.app.widgets.office_fields import DateField, LanguageChoice, on_enter
 from desktop.app.widgets.print_dialog import printer_hint
+from desktop.core import documents
+from desktop.core.i18n import N_, _
 from models.clock import local_today
 from models.permissions import Permission
 

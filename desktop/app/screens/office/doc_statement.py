@@ -8,12 +8,8 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app import documents
-from desktop.app.doc_kinds import STATEMENT_WORDS
-from desktop.app.i18n import N_, _
 from desktop.app.registry import Shortcut
 from desktop.app.screens.office.doc_common import DocumentScreen, where_text
-from desktop.app.services import STATEMENTS_FOLDER
 from desktop.app.widgets.office_fields import (
     DateField,
     LanguageChoice,
@@ -22,6 +18,10 @@ from desktop.app.widgets.office_fields import (
     on_enter,
 )
 from desktop.app.widgets.print_dialog import printer_hint
+from desktop.core import documents
+from desktop.core.doc_kinds import STATEMENT_WORDS
+from desktop.core.i18n import N_, _
+from desktop.core.services import STATEMENTS_FOLDER
 from models.clock import local_today, year_ago
 from models.document_kinds import Span, document_kind, statement_kinds
 from models.permissions import Permission

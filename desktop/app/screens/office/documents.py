@@ -1,7 +1,7 @@
 """Screens of the "Office" menu: the supervisor's documents.
 
 One person's statement, statements in a batch, the daily report and the audit log; each screen
-lives in its own `doc_*` module, their work in `desktop.app.documents`.
+lives in its own `doc_*` module, their work in `desktop.core.documents`.
 """
 
 from __future__ import annotations

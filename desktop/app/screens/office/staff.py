@@ -3,7 +3,7 @@
 Every account this office holds, with its role, whether it is active, and whether headquarters
 has confirmed it (or still has a change of this office to answer, or refused one). A supervisor
 adds a member of staff, disables an account or resets a password; each asks for confirmation,
-applies here at once, and goes to headquarters with the next sync (`desktop.app.staff_admin`).
+applies here at once, and goes to headquarters with the next sync (`desktop.core.staff_admin`).
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app import staff_admin
-from desktop.app.formatting import ROLE
-from desktop.app.i18n import N_, _
-from desktop.app.messages import error_message
 from desktop.app.registry import Screen, Shortcut
 from desktop.app.theme import TITLE_FONT
 from desktop.app.widgets.tables import Table
+from desktop.core import staff_admin
+from desktop.core.formatting import ROLE
+from desktop.core.i18n import N_, _
+from desktop.core.messages import error_message
 from models.enums import Role
 from models.staff import ORIGIN_HQ, ORIGIN_LOCAL, StaffAccount, may_manage
 

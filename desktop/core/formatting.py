@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from desktop.app.i18n import N_, _, ngettext
+from desktop.core.i18n import N_, _, ngettext
 from models.enums import ContributionStatus, EntryKind, Insurance
 from models.money import format_yuan
 

@@ -9,9 +9,9 @@ confirms it sooner.
 
 from __future__ import annotations
 
-from desktop.app.admin import StepFeed
-from desktop.app.outage import SimulatedOutage
-from desktop.app.status import StatusFeed
+from desktop.core.admin import StepFeed
+from desktop.core.outage import SimulatedOutage
+from desktop.core.status import StatusFeed
 from models.home import OfficeHome
 from sync.client import HqClient
 from sync.enrolment import connect

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop.app.services import STATEMENTS_FOLDER
+from desktop.core.services import STATEMENTS_FOLDER
 from models.actor import Actor
 from models.document_kinds import Span, document_kind
 from models.errors import InvalidRequest, NotFound

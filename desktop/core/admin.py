@@ -19,8 +19,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from desktop.app.config import MENU_THEMES, TEXT_SIZES
-from desktop.app.i18n import LANGUAGES
+from desktop.core.config import MENU_THEMES, TEXT_SIZES
+from desktop.core.i18n import LANGUAGES
 from models import audit
 from models.actor import Actor
 from models.errors import InvalidRequest

@@ -1,10 +1,10 @@
 """The message catalogs: extract the application's strings, update each language, compile.
 
-Run ``python -m desktop.app.catalogs`` after changing user-visible strings of desktop/app: it
-writes the template desktop/locale/counterdesk.pot, merges it into each language's
+Run ``python -m desktop.core.catalogs`` after changing user-visible strings of desktop/app or
+desktop/core: it writes the template desktop/locale/counterdesk.pot, merges it into each language's
 desktop/locale/<lang>/LC_MESSAGES/counterdesk.po (new strings arrive untranslated; translate
 them there), and compiles every .po into its .mo. The tests check that the committed .mo files
-are the compiled .po files and that every string of desktop/app is in every catalog.
+are the compiled .po files and that every string of both is in every catalog.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from desktop.app.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
+from desktop.core.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
-APP_DIR = Path(__file__).resolve().parent
+DESKTOP_DIR = Path(__file__).resolve().parent.parent
+SOURCE_DIRS = ("app", "core")  # the Tk application and its Tk-free part
 PROJECT = "counterdesk"
 HEADER = {
     "project": PROJECT,
@@ -45,16 +46,18 @@ def mo_path(lang: str) -> Path:
 
 
 def extract() -> Catalog:
-    """Every translatable string of desktop/app (`_`, `N_`, `ngettext` with literal text)."""
+    """Every translatable string of desktop/app and desktop/core (`_`, `N_`, `ngettext` with
+    literal text)."""
     template = Catalog(**HEADER)
-    for filename, lineno, message, comments, context in extract_from_dir(
-        APP_DIR,
-        method_map=[("**.py", "python")],
-        keywords=DEFAULT_KEYWORDS,
-        comment_tags=("Translators:",),
-    ):
-        location = (f"desktop/app/{filename}", lineno)
-        template.add(message, None, [location], auto_comments=comments, context=context)
+    for folder in SOURCE_DIRS:
+        for filename, lineno, message, comments, context in extract_from_dir(
+            DESKTOP_DIR / folder,
+            method_map=[("**.py", "python")],
+            keywords=DEFAULT_KEYWORDS,
+            comment_tags=("Translators:",),
+        ):
+            location = (f"desktop/{folder}/{filename}", lineno)
+            template.add(message, None, [location], auto_comments=comments, context=context)
     return template
 
 

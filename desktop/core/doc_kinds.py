@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.app.i18n import N_
+from desktop.core.i18n import N_
 
 
 @dataclass(frozen=True)

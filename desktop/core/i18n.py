@@ -3,7 +3,7 @@
 Every user-visible string of the application goes through `_()` (or `ngettext()`); strings
 defined before a language is chosen are marked with `N_()` and translated where shown. The
 catalogs live in desktop/locale/<lang>/LC_MESSAGES/counterdesk.po (compiled to .mo); see
-`desktop.app.catalogs` for how they are extracted, updated and compiled.
+`desktop.core.catalogs` for how they are extracted, updated and compiled.
 """
 
 from __future__ import annotations

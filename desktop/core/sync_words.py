@@ -8,7 +8,7 @@ stays available as the detail for support. Every error type has a sentence in ev
 
 from __future__ import annotations
 
-from desktop.app.i18n import N_, _
+from desktop.core.i18n import N_, _
 from sync.errors import error_type
 
 SYNC_PROBLEMS = {

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from desktop.app.formatting import GENDER, label
-from desktop.app.i18n import _
-from desktop.app.messages import id_problem
+from desktop.core.formatting import GENDER, label
+from desktop.core.i18n import _
+from desktop.core.messages import id_problem
 from models.idnumber import ID_LENGTH, InvalidIdNumber, parse_id_number
 from models.people import CARD_NUMBER
 

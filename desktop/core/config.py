@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from desktop.app.i18n import DEFAULT_LANGUAGE
+from desktop.core.i18n import DEFAULT_LANGUAGE
 
 DEFAULT_THEME = "bootstrap-light"
 HIGH_CONTRAST_THEMES = ("contrast-light", "contrast-dark")

@@ -23,7 +23,7 @@ from cards.errors import (
     ServiceUnavailable,
     WrongPin,
 )
-from desktop.app.i18n import N_, _, ngettext
+from desktop.core.i18n import N_, _, ngettext
 from models.cipher import DATABASE_ERRORS
 from models.credentials import WeakPassword
 from models.db import classify_database_error

@@ -20,7 +20,7 @@ from cards.monitor import EventKind, ReaderEvent, ReaderMonitor
 from cards.record import CardRecord
 from cards.session import SocialSecurityCardSession
 from cards.virtual import CardProfile, InProcessTransport, VirtualCard
-from desktop.app.config import ReaderMode
+from desktop.core.config import ReaderMode
 
 TRAINING_READER = "Training reader"
 

@@ -14,8 +14,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from desktop.app.documents import BatchStopped, EmptyBatch, IdsFileUnreadable, writable_folder
-from desktop.app.services import STATEMENTS_FOLDER
+from desktop.core.documents import BatchStopped, EmptyBatch, IdsFileUnreadable, writable_folder
+from desktop.core.services import STATEMENTS_FOLDER
 from models.actor import Actor
 from models.db import close_register
 from models.home import OfficeHome

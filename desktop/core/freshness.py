@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from desktop.app.formatting import age_words, local_time
-from desktop.app.i18n import _
-from desktop.app.status import BarStatus
+from desktop.core.formatting import age_words, local_time
+from desktop.core.i18n import _
+from desktop.core.status import BarStatus
 
 
 def data_as_of_text(snapshot: BarStatus, now: datetime) -> str:

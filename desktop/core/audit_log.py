@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from desktop.app.documents import UnknownPerson
+from desktop.core.documents import UnknownPerson
 from models import audit
 from models.actor import Actor
 from models.audit import ChainReport, verify_chain
