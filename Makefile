@@ -43,10 +43,11 @@ system:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: setup.cfg pyproject.toml | system
+# Everything (`test` pulls the `office`, `hq` and `pg` extras), at the versions of constraints.txt.
+$(VENV)/.installed: setup.cfg pyproject.toml constraints.txt | system
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q --only-binary=sqlcipher3 -e '.[test]'
+	$(BIN)/python -m pip install -q --only-binary=sqlcipher3 -c constraints.txt -e '.[test]'
 	touch $@
 
 lint: venv
