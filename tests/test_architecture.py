@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 OURS = {"models", "cards", "sync", "hq", "reports", "desktop", "bench", "relay"}
 
@@ -71,6 +73,7 @@ def test_every_package_imports_only_what_the_design_allows() -> None:
     assert wrong == []
 
 
+@pytest.mark.slow
 def test_toolkits_are_imported_only_by_their_own_package() -> None:
     wrong = []
     for package in ALLOWED:

@@ -24,6 +24,7 @@ def _new_home(tmp_path: Path) -> Path:
     return home
 
 
+@pytest.mark.slow
 def test_status_of_a_new_office_says_not_enrolled_and_never_synced(tmp_path: Path) -> None:
     home = _new_home(tmp_path)
     done = run("sync", "status", "--json", home=home)
@@ -36,6 +37,7 @@ def test_status_of_a_new_office_says_not_enrolled_and_never_synced(tmp_path: Pat
     assert "not enrolled" in text and "Pending commands: 0" in text
 
 
+@pytest.mark.slow
 def test_sync_once_without_enrolment_exits_6_and_says_what_to_do(tmp_path: Path) -> None:
     done = run("sync", "--once", home=_new_home(tmp_path))
     assert done.returncode == EXIT_SYNC_INCOMPLETE
@@ -51,6 +53,7 @@ def test_enrolling_a_demo_register_is_refused_before_any_request(demo_home: Path
     assert "counterdesk --home DIR init" in done.stderr
 
 
+@pytest.mark.slow
 def test_enrolling_while_headquarters_is_unreachable_exits_6(tmp_path: Path) -> None:
     done = run(
         "sync",
@@ -65,6 +68,7 @@ def test_enrolling_while_headquarters_is_unreachable_exits_6(tmp_path: Path) -> 
     assert "cannot reach headquarters" in done.stderr
 
 
+@pytest.mark.slow
 def test_rejected_lists_nothing_and_acknowledging_an_unknown_command_fails(
     tmp_path: Path,
 ) -> None:
@@ -75,6 +79,7 @@ def test_rejected_lists_nothing_and_acknowledging_an_unknown_command_fails(
     assert done.returncode == EXIT_NOT_FOUND and "no queued command" in done.stderr
 
 
+@pytest.mark.slow
 def test_asking_headquarters_without_a_connection_explains_why(tmp_path: Path) -> None:
     done = run("sync", "ask-hq", "--id", "37010319850314022X", home=_new_home(tmp_path))
     assert done.returncode == EXIT_SYNC_INCOMPLETE
@@ -102,6 +107,7 @@ def _ssn_of_district(url: str, district: str) -> str:
 
 
 @pytest.mark.parametrize("hq_demo_url", ["sqlite"], indirect=True)
+@pytest.mark.slow
 def test_enrol_sync_and_status_against_hq_serve(hq_serve: LocalHq, tmp_path: Path) -> None:
     address, db_url = hq_serve.url, hq_serve.db_url
     enrolled = run(
@@ -149,6 +155,7 @@ def test_enrol_sync_and_status_against_hq_serve(hq_serve: LocalHq, tmp_path: Pat
 
 
 @pytest.mark.parametrize("hq_demo_url", ["sqlite"], indirect=True)
+@pytest.mark.slow
 def test_sync_once_exits_6_when_headquarters_went_away(hq_serve: LocalHq, tmp_path: Path) -> None:
     token = run(
         "hq", "enrol-office", "--db", hq_serve.db_url, "--office", "lixia", "--district", "370102"
