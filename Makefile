@@ -62,15 +62,28 @@ lint: venv
 bench: venv
 	$(BIN)/python -m bench.lookup
 
+# The default demo homes only (`demo-city` puts headquarters, the relay and the workstations
+# beside the office home); a home chosen with CD_HOME=... is left alone.
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis .screens
+	rm -rf .demo-home .demo-home-hq .demo-home-relay .demo-home-ws*
 
+# Stops the pcscd it started (pcscd is one per machine: one already running is reused and left
+# alone) and the emulator, also when a step fails or on Ctrl-C.
 card-demo: venv
 	@test -e "$(CD_HOME)/register.db" || \
 		$(BIN)/counterdesk --home "$(CD_HOME)" demo-city --persons $(DEMO_PERSONS) --no-app
-	@pgrep -x pcscd >/dev/null || { echo "Starting pcscd"; (pcscd --foreground >/dev/null 2>&1 &); sleep 1; }
-	@$(BIN)/counterdesk --home "$(CD_HOME)" card emulate --person-from-home & \
-	emu=$$!; sleep 1; \
-	$(BIN)/counterdesk card read --wait 5; \
-	$(BIN)/counterdesk --home "$(CD_HOME)" lookup --from-card --wait 5 | head -20; \
-	kill -INT $$emu; wait $$emu
+	@pcscd_pid=; emu=; \
+	stop() { \
+		test -z "$$emu" || { kill -INT $$emu 2>/dev/null; wait $$emu 2>/dev/null; }; \
+		test -z "$$pcscd_pid" || { echo "Stopping pcscd"; kill $$pcscd_pid 2>/dev/null; \
+			wait $$pcscd_pid 2>/dev/null; }; \
+	}; \
+	trap 'stop' EXIT; trap 'exit 130' INT TERM; \
+	if ! pgrep -x pcscd >/dev/null; then \
+		echo "Starting pcscd"; pcscd --foreground >/dev/null 2>&1 & pcscd_pid=$$!; sleep 1; \
+	fi; \
+	$(BIN)/counterdesk --home "$(CD_HOME)" card emulate --person-from-home & emu=$$!; \
+	sleep 1; \
+	$(BIN)/counterdesk card read --wait 5 && \
+	$(BIN)/counterdesk --home "$(CD_HOME)" lookup --from-card --wait 5 | head -20
