@@ -57,7 +57,7 @@ from reports.errors import FontUnavailable
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command (also used to check the README documents them)."""
+    """The argument parser of every command (also used to check docs/commands.md documents them)."""
     parser = argparse.ArgumentParser(
         prog="counterdesk",
         description="Counter client of a district social insurance office.",

@@ -51,7 +51,7 @@ def add_card_commands(card_sub: argparse._SubParsersAction) -> None:
         metavar="SECONDS",
         help="wait this long for a card to be inserted (default: read at once)",
     )
-    p.add_argument("--json", action="store_true", help="print JSON (see README)")
+    p.add_argument("--json", action="store_true", help="print JSON (see docs/formats.md)")
     p.add_argument("--reveal", action="store_true", help="show the full ID number")
     p.add_argument(
         "--verify-pin",

@@ -49,7 +49,7 @@ def add_people_commands(sub: argparse._SubParsersAction) -> None:
         help="with --from-card: wait this long for a card to be inserted",
     )
     p.add_argument("--pick", type=positive, help="with --name: open the N-th match")
-    p.add_argument("--json", action="store_true", help="print JSON (see README)")
+    p.add_argument("--json", action="store_true", help="print JSON (see docs/formats.md)")
     p.add_argument(
         "--reveal",
         action="store_true",

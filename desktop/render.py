@@ -1,6 +1,6 @@
 """Turning register results into text for people and JSON for scripts (the command line's view).
 
-The JSON layout is documented in README.md ("JSON output") and versioned by its `format` key:
+The JSON layout is documented in docs/formats.md and versioned by its `format` key:
 fields are only ever added within a version.
 """
 

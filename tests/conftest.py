@@ -1,6 +1,8 @@
 """Shared fixtures: a fresh register, and a small demo district copied per test.
 
 The whole suite runs on one pinned clock (tests.pinned_clock), never on the date it is run.
+Tests that need a real component are marked by the fixture that provides it (see
+`pytest_collection_modifyitems`), so `make test-fast` can leave them out.
 """
 
 from __future__ import annotations
@@ -25,8 +27,27 @@ pytest_plugins = [
     "tests.relay_fixtures",
 ]
 
+# fixture -> the marker of every test that uses it, directly or through another fixture
+COMPONENT_MARKS = {"xvfb": "xvfb", "pcscd": "pcsc", "postgres_server": "pg"}
+# a parametrised backend fixture (tests.hq_fixtures.BACKENDS) asks for PostgreSQL with this value
+POSTGRES_PARAM = "postgres"
+
 DEMO_PERSONS = 400
 DEMO_SEED = 7
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the real components it uses: xvfb, pcsc, pg."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for fixture, mark in COMPONENT_MARKS.items():
+            if fixture in used:
+                item.add_marker(mark)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and POSTGRES_PARAM in [
+            value for value in callspec.params.values() if isinstance(value, str)
+        ]:
+            item.add_marker("pg")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from setuptools import find_packages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +90,7 @@ def test_every_package_imports_only_what_the_design_allows() -> None:
     assert wrong == []
 
 
+@pytest.mark.slow
 def test_toolkits_are_imported_only_by_their_own_package() -> None:
     wrong = []
     for package in ALLOWED:

@@ -67,6 +67,7 @@ def test_recording_outside_a_transaction_is_refused(home) -> None:
         audit.record(CLERK, "person.read", None)
 
 
+@pytest.mark.slow
 def test_audit_verify_on_the_command_line(demo_home: Path, tmp_path: Path) -> None:
     card = run("status", "--json", home=demo_home)
     assert card.returncode == 0

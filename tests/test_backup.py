@@ -67,6 +67,7 @@ def test_a_backup_from_a_newer_counterdesk_is_refused(demo, tmp_path: Path) -> N
         restore(demo, info.path)
 
 
+@pytest.mark.slow
 def test_backup_and_restore_on_the_command_line(demo_home: Path, tmp_path: Path) -> None:
     made = run("backup", "--dir", str(tmp_path / "b"), "--keep", "3", home=demo_home)
     assert made.returncode == 0, made.stderr

@@ -146,6 +146,7 @@ def test_temporary_files_of_an_interrupted_run_are_removed(
     assert not leftover.exists()
 
 
+@pytest.mark.slow
 def test_a_stop_request_cancels_cleanly_and_a_later_run_resumes(
     demo: OfficeHome, tmp_path: Path
 ) -> None:

@@ -54,6 +54,7 @@ def test_impossible_bcd_dates_are_damaged(hex_value: str) -> None:
 
 
 @given(st.text(st.characters(codec="gb18030", categories=("Lo",)), min_size=1, max_size=10))
+@pytest.mark.slow
 def test_names_round_trip_through_gb18030_padding(name: str) -> None:
     raw = name.encode("gb18030")
     padded = encode_an(raw, len(raw) + 5)

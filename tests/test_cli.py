@@ -23,6 +23,7 @@ def test_the_console_script_is_installed() -> None:
     assert COUNTERDESK.exists()
 
 
+@pytest.mark.slow
 def test_init_refuses_to_overwrite_an_existing_home(demo_home: Path) -> None:
     before = (demo_home / "register.db").stat().st_size
     result = run("init", home=demo_home)
@@ -31,6 +32,7 @@ def test_init_refuses_to_overwrite_an_existing_home(demo_home: Path) -> None:
     assert (demo_home / "register.db").stat().st_size == before
 
 
+@pytest.mark.slow
 def test_lookup_by_card_prints_the_overview_with_masked_id_and_freshness(demo_home: Path) -> None:
     sample = _sample(demo_home, "arrears")
     result = run("lookup", "--card", sample["card_no"], home=demo_home)
@@ -42,6 +44,7 @@ def test_lookup_by_card_prints_the_overview_with_masked_id_and_freshness(demo_ho
     assert "ARREARS" in out
 
 
+@pytest.mark.slow
 def test_lookup_json_is_stable_and_masks_unless_revealed(demo_home: Path) -> None:
     sample = _sample(demo_home, "retiree")
     data = json.loads(run("lookup", "--card", sample["card_no"], "--json", home=demo_home).stdout)
@@ -69,6 +72,7 @@ def test_lookup_json_is_stable_and_masks_unless_revealed(demo_home: Path) -> Non
     assert by_id["person"] == data["person"]
 
 
+@pytest.mark.slow
 def test_every_lookup_and_every_reveal_is_in_the_audit_log(demo_home: Path) -> None:
     card = _sample(demo_home, "contributor")["card_no"]
     run("lookup", "--card", card, home=demo_home)
@@ -79,6 +83,7 @@ def test_every_lookup_and_every_reveal_is_in_the_audit_log(demo_home: Path) -> N
     assert actions == ["person.read", "person.read", "person.reveal_id"]
 
 
+@pytest.mark.slow
 def test_name_search_lists_candidates_and_pick_opens_one(demo_home: Path) -> None:
     name = _sample(demo_home, "contributor")["name"]
     listing = run("lookup", "--name", name[0], "--json", home=demo_home)
@@ -109,6 +114,7 @@ def test_lookup_failures_exit_1_with_a_reason(demo_home: Path, args, message: st
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_check_id_says_valid_or_why_not() -> None:
     ok = run("check-id", "11010519491231002x")
     assert ok.returncode == 0 and "1949-12-31" in ok.stdout and "female" in ok.stdout
@@ -116,6 +122,7 @@ def test_check_id_says_valid_or_why_not() -> None:
     assert bad.returncode == 1 and "not a real date" in bad.stderr
 
 
+@pytest.mark.slow
 def test_card_report_lost_then_cancel_loss(demo_home: Path) -> None:
     card = _sample(demo_home, "contributor")["card_no"]
     assert run("card", "report-lost", card, home=demo_home).returncode == 0
@@ -169,6 +176,7 @@ def test_a_register_from_a_newer_version_exits_4_and_is_left_untouched(demo_home
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 
+@pytest.mark.slow
 def test_usage_errors_exit_2() -> None:
     assert run().returncode == 2
     assert run("lookup").returncode == 2
@@ -189,6 +197,7 @@ def test_status_shows_counts_freshness_and_samples(demo_home: Path) -> None:
     assert "lookup --card" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_killed_demo_run_leaves_a_consistent_register_marked_incomplete(tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert run("init", home=home).returncode == 0

@@ -71,6 +71,7 @@ def _with_file(path: Path) -> dict[str, str]:
     return {**NO_KEYRING, "COUNTERDESK_PASSPHRASE_FILE": str(path)}
 
 
+@pytest.mark.slow
 def test_encrypt_then_other_commands_open_the_register_with_the_passphrase_file(
     counterdesk, demo_home: Path, passphrase_file: Path
 ) -> None:
@@ -88,6 +89,7 @@ def test_encrypt_then_other_commands_open_the_register_with_the_passphrase_file(
     assert "is encrypted" in refused.stderr and "COUNTERDESK_PASSPHRASE_FILE" in refused.stderr
 
 
+@pytest.mark.slow
 def test_a_wrong_passphrase_is_refused_with_a_clear_message(
     counterdesk, demo_home: Path, tmp_path: Path
 ) -> None:
@@ -101,6 +103,7 @@ def test_a_wrong_passphrase_is_refused_with_a_clear_message(
     assert "nothing was changed" in refused.stderr
 
 
+@pytest.mark.slow
 def test_a_passphrase_file_others_may_read_is_refused(
     counterdesk, demo_home: Path, passphrase_file: Path
 ) -> None:
@@ -133,6 +136,7 @@ def test_encrypt_refuses_an_already_encrypted_register(counterdesk, demo_home: P
     assert code == 1 and "already encrypted" in err
 
 
+@pytest.mark.slow
 def test_encrypt_on_an_encrypted_register_encrypts_the_plain_copies_left(
     counterdesk, demo_home: Path
 ) -> None:
@@ -169,6 +173,7 @@ def test_on_a_terminal_the_new_passphrase_is_asked_twice_without_echo(
     assert file_kind(demo_home / "register.db") is FileKind.PLAIN
 
 
+@pytest.mark.slow
 def test_rekey_asks_the_current_and_the_new_passphrase_and_updates_the_keyring(
     counterdesk, demo_home: Path, memory_keyring: MemoryKeyring, passphrase_file: Path
 ) -> None:
@@ -183,6 +188,7 @@ def test_rekey_asks_the_current_and_the_new_passphrase_and_updates_the_keyring(
     assert old.returncode == 2 and "does not open" in old.stderr
 
 
+@pytest.mark.slow
 def test_remember_checks_the_passphrase_and_forget_removes_it(
     counterdesk, demo_home: Path, memory_keyring: MemoryKeyring
 ) -> None:
@@ -200,6 +206,7 @@ def test_remember_checks_the_passphrase_and_forget_removes_it(
     assert counterdesk(demo_home, "db", "forget")[0] == 1
 
 
+@pytest.mark.slow
 def test_backup_and_restore_of_an_encrypted_home_on_the_command_line(
     counterdesk, demo_home: Path, passphrase_file: Path, tmp_path: Path
 ) -> None:
@@ -215,6 +222,7 @@ def test_backup_and_restore_of_an_encrypted_home_on_the_command_line(
     assert refused.returncode == 2 and "encrypted" in refused.stderr
 
 
+@pytest.mark.slow
 def test_the_statements_batch_workers_open_the_encrypted_register(
     counterdesk, demo_home: Path, passphrase_file: Path, tmp_path: Path
 ) -> None:

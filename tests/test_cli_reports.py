@@ -22,6 +22,7 @@ def _statements(home: Path) -> int:
 
 
 @pytest.mark.dates
+@pytest.mark.slow
 def test_statement_writes_a_pdf_and_says_its_number(demo_home: Path, tmp_path: Path) -> None:
     card = sample(demo_home, "arrears")
     out = tmp_path / "s.pdf"
@@ -43,6 +44,7 @@ def test_statement_writes_a_pdf_and_says_its_number(demo_home: Path, tmp_path: P
     assert card["name"] in text and "个人权益记录单" in text
 
 
+@pytest.mark.slow
 def test_statement_for_an_unknown_person_exits_1_and_writes_nothing(
     demo_home: Path, tmp_path: Path
 ) -> None:
@@ -61,6 +63,7 @@ def test_statement_for_an_unknown_person_exits_1_and_writes_nothing(
     assert not out.exists() and _statements(demo_home) == 0
 
 
+@pytest.mark.slow
 def test_statement_into_an_unwritable_folder_exits_2(demo_home: Path, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     card = sample(demo_home, "contributor")["card_no"]
@@ -78,6 +81,7 @@ def test_statement_into_an_unwritable_folder_exits_2(demo_home: Path, tmp_path: 
 
 
 @pytest.mark.dates
+@pytest.mark.slow
 def test_report_daily_and_audit(demo_home: Path, tmp_path: Path) -> None:
     assert run("report", "daily", "--out", str(tmp_path / "d.pdf"), home=demo_home).returncode == 0
     result = run(
@@ -98,6 +102,7 @@ def test_report_daily_and_audit(demo_home: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.dates
+@pytest.mark.slow
 def test_batch_makes_one_pdf_per_person_and_resumes(demo_home: Path, tmp_path: Path) -> None:
     out = tmp_path / "batch"
     first = run(
@@ -167,6 +172,7 @@ def test_batch_from_a_file_lists_bad_and_unknown_ids(demo_home: Path, tmp_path: 
     ],
     ids=["missing-folder", "a-folder", "too-long"],
 )
+@pytest.mark.slow
 def test_a_destination_that_cannot_be_written_uses_no_number_and_creates_no_folder(
     demo_home: Path, tmp_path: Path, where, said: str
 ) -> None:

@@ -23,6 +23,7 @@ def _new_home(tmp_path: Path) -> Path:
     return home
 
 
+@pytest.mark.slow
 def test_status_of_a_new_office_says_not_enrolled_and_never_synced(tmp_path: Path) -> None:
     home = _new_home(tmp_path)
     done = run("sync", "status", "--json", home=home)
@@ -35,6 +36,7 @@ def test_status_of_a_new_office_says_not_enrolled_and_never_synced(tmp_path: Pat
     assert "not enrolled" in text and "Pending commands: 0" in text
 
 
+@pytest.mark.slow
 def test_sync_once_without_enrolment_exits_6_and_says_what_to_do(tmp_path: Path) -> None:
     done = run("sync", "--once", home=_new_home(tmp_path))
     assert done.returncode == EXIT_SYNC_INCOMPLETE
@@ -50,6 +52,7 @@ def test_enrolling_a_demo_register_is_refused_before_any_request(demo_home: Path
     assert "counterdesk --home DIR init" in done.stderr
 
 
+@pytest.mark.slow
 def test_enrolling_while_headquarters_is_unreachable_exits_6(tmp_path: Path) -> None:
     done = run(
         "sync",
@@ -64,6 +67,7 @@ def test_enrolling_while_headquarters_is_unreachable_exits_6(tmp_path: Path) -> 
     assert "cannot reach headquarters" in done.stderr
 
 
+@pytest.mark.slow
 def test_rejected_lists_nothing_and_acknowledging_an_unknown_command_fails(
     tmp_path: Path,
 ) -> None:
@@ -74,6 +78,7 @@ def test_rejected_lists_nothing_and_acknowledging_an_unknown_command_fails(
     assert done.returncode == EXIT_NOT_FOUND and "no queued command" in done.stderr
 
 
+@pytest.mark.slow
 def test_asking_headquarters_without_a_connection_explains_why(tmp_path: Path) -> None:
     done = run("sync", "ask-hq", "--id", "37010319850314022X", home=_new_home(tmp_path))
     assert done.returncode == EXIT_SYNC_INCOMPLETE
@@ -101,6 +106,7 @@ def _ssn_of_district(url: str, district: str) -> str:
 
 
 @pytest.mark.parametrize("hq_demo_url", ["sqlite"], indirect=True)
+@pytest.mark.slow
 def test_enrol_sync_and_status_against_hq_serve(
     hq_serve: Service, hq_demo_url: str, tmp_path: Path
 ) -> None:
@@ -150,6 +156,7 @@ def test_enrol_sync_and_status_against_hq_serve(
 
 
 @pytest.mark.parametrize("hq_demo_url", ["sqlite"], indirect=True)
+@pytest.mark.slow
 def test_sync_once_exits_6_when_headquarters_went_away(
     hq_serve: Service, hq_demo_url: str, tmp_path: Path
 ) -> None:

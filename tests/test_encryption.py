@@ -65,6 +65,7 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_no_name_or_id_number_is_left_readable_in_any_file_of_the_office_home(
     demo: OfficeHome, tmp_path: Path
 ) -> None:
@@ -199,6 +200,7 @@ def test_a_register_being_converted_is_not_opened(demo: OfficeHome) -> None:
         open_register(demo.register_path)
 
 
+@pytest.mark.slow
 def test_the_backup_of_an_encrypted_register_is_encrypted_and_restores_with_the_key(
     demo: OfficeHome, tmp_path: Path
 ) -> None:
@@ -288,6 +290,7 @@ def test_a_conversion_that_fails_after_the_rename_leaves_the_encrypted_register_
     assert Person.select().count() == DEMO_PERSONS
 
 
+@pytest.mark.slow
 def test_copies_left_plain_by_an_interrupted_conversion_are_encrypted_by_the_next_run(
     demo: OfficeHome, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -66,6 +66,7 @@ def test_enrol_office_prints_the_token_once_and_refuses_a_second_enrolment(
     assert office is not None and office.districts == ("370102", "370103")
 
 
+@pytest.mark.slow
 def test_demo_seeds_the_districts_once(tmp_path: Path) -> None:
     db = sqlite_url(tmp_path / "hq.db")
     args = ("hq", "demo", "--db", db, "--persons", "5", "--district", "370102", "370103")

@@ -136,6 +136,7 @@ def assert_within_contract(response: Any) -> None:
 
 @schema.parametrize()
 @FUZZ_SETTINGS
+@pytest.mark.slow
 def test_any_request_as_an_enrolled_office_is_answered_within_the_contract(
     case: schemathesis.Case, fuzz_hq: FuzzHq
 ) -> None:

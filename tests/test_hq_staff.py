@@ -145,6 +145,7 @@ def test_a_password_that_is_not_an_argon2id_hash_is_an_invalid_payload(demo_hq: 
     assert demo_hq.lixia.push(item)[0]["code"] == "invalid_payload"
 
 
+@pytest.mark.slow
 def test_hq_staff_commands_add_disable_enable_passwd_and_list(tmp_path: Path) -> None:
     db = ["--db", sqlite_url(tmp_path / "hq.db")]
     added = run(

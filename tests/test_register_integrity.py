@@ -39,6 +39,7 @@ def _write(value: str) -> None:
         OfficeSetting.replace(key="integrity_probe", value=value).execute()
 
 
+@pytest.mark.slow
 def test_asking_whether_the_register_is_encrypted_keeps_its_locks(demo: OfficeHome) -> None:
     _write("before")
     before = _side_files(demo.register_path)
@@ -85,6 +86,7 @@ print(n, flush=True)
 """
 
 
+@pytest.mark.slow
 def test_opening_the_register_while_another_program_checkpoints_never_says_damaged(
     home: OfficeHome,
 ) -> None:
@@ -174,6 +176,7 @@ def _scribble(register: Path, page: int) -> None:
         handle.write(os.urandom(size - 100))
 
 
+@pytest.mark.slow
 def test_salvage_saves_the_outbox_and_audit_log_of_a_damaged_register(
     demo_home: Path, tmp_path: Path
 ) -> None:
@@ -196,6 +199,7 @@ def _card(home: Path) -> str:
     return sample(home, "contributor")["card_no"]
 
 
+@pytest.mark.slow
 def test_restoring_an_older_backup_never_reissues_a_statement_number(
     demo_home: Path, tmp_path: Path
 ) -> None:
@@ -235,6 +239,7 @@ def test_restoring_an_older_backup_never_reissues_a_statement_number(
         close_register()
 
 
+@pytest.mark.slow
 def test_a_restore_is_refused_while_another_program_has_the_register_open(
     demo_home: Path, tmp_path: Path
 ) -> None:
@@ -251,6 +256,7 @@ def test_a_restore_is_refused_while_another_program_has_the_register_open(
         close_register()
 
 
+@pytest.mark.slow
 def test_output_cut_short_by_the_reader_is_not_an_error(demo_home: Path) -> None:
     argv = [str(Path(sys.executable).with_name("counterdesk")), "--home", str(demo_home)]
     card = _card(demo_home)

@@ -9,6 +9,8 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.cli_helpers import COUNTERDESK, cli_env, run
 from tests.fault_proxy import Fault, FaultProxy
 from tests.pdf_helpers import scan_qr
@@ -53,6 +55,7 @@ def batch(station: Workstation, out: Path, year: int) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_the_office_works_as_one_through_its_relay_while_the_wan_is_down(
     office: Office, tmp_path: Path
 ) -> None:
@@ -108,6 +111,7 @@ def test_the_office_works_as_one_through_its_relay_while_the_wan_is_down(
         assert verdict["genuine"] is True and verdict["statement"]["workstation"] == station.code
 
 
+@pytest.mark.slow
 def test_a_rebuilt_relay_and_a_workstation_cut_from_the_lan_lose_nothing(office: Office) -> None:
     window = office.add_workstation()
     lan = FaultProxy(office.relay_port)  # the far workstation's LAN cable
@@ -149,6 +153,7 @@ def test_a_rebuilt_relay_and_a_workstation_cut_from_the_lan_lose_nothing(office:
         lan.close()
 
 
+@pytest.mark.slow
 def test_the_same_card_changed_at_two_offices_is_corrected_on_every_workstation(
     office: Office,
 ) -> None:

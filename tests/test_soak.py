@@ -17,6 +17,7 @@ from bench import soak
 from testkit import XVFB_MISSING, xvfb_binary
 
 
+@pytest.mark.slow
 def test_a_busy_office_on_one_register_loses_nothing_and_never_says_damaged(
     tmp_path: Path,
 ) -> None:

@@ -151,6 +151,7 @@ def test_the_demo_roster_signs_in_with_the_demo_password(demo) -> None:
         assert authenticate(username, DEMO_STAFF_PASSWORD).name == username
 
 
+@pytest.mark.slow
 def test_staff_passwd_reads_the_new_password_from_stdin(demo_home: Path) -> None:
     done = run("staff", "passwd", "clerk01", home=demo_home, stdin="new-secret-9\n")
     assert done.returncode == 0, done.stderr

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from models.cipher import FileKind, file_kind
 from models.db import close_register
 from models.home import OfficeHome
@@ -25,6 +27,7 @@ def _accounts(home: Path) -> list[tuple[str, str, str]]:
         close_register()
 
 
+@pytest.mark.slow
 def test_init_creates_the_first_admin_from_one_line_each_of_standard_input(tmp_path: Path) -> None:
     home = tmp_path / "office"
     done = run("init", home=home, stdin=f"chief\n{PASSWORD}\n")
@@ -51,6 +54,7 @@ def test_init_refuses_a_weak_admin_password_and_creates_nothing(tmp_path: Path) 
     assert not home.exists()
 
 
+@pytest.mark.slow
 def test_a_register_without_an_admin_says_how_to_create_one(tmp_path: Path) -> None:
     home = tmp_path / "office"
     done = run("init", home=home, stdin="")
@@ -66,6 +70,7 @@ def test_a_register_without_an_admin_says_how_to_create_one(tmp_path: Path) -> N
     assert _accounts(home) == [("chief", "admin", "local")]
 
 
+@pytest.mark.slow
 def test_init_encrypt_creates_an_encrypted_register_that_opens_only_with_its_passphrase(
     tmp_path: Path,
 ) -> None:

@@ -162,6 +162,7 @@ def assert_in_step(home: Path, hq: Headquarters) -> None:
         close_register()
 
 
+@pytest.mark.slow
 def test_an_office_killed_while_applying_bootstrap_pages_resumes_after_a_restart(
     hq: Headquarters, office: Path
 ) -> None:
@@ -181,6 +182,7 @@ def test_an_office_killed_while_applying_bootstrap_pages_resumes_after_a_restart
     assert_in_step(office, hq)
 
 
+@pytest.mark.slow
 def test_headquarters_killed_mid_bootstrap_leaves_the_office_offline_then_it_catches_up(
     hq: Headquarters, office: Path
 ) -> None:
@@ -196,6 +198,7 @@ def test_headquarters_killed_mid_bootstrap_leaves_the_office_offline_then_it_cat
     assert_in_step(office, hq)
 
 
+@pytest.mark.slow
 def test_headquarters_killed_mid_push_applies_every_command_once_after_a_restart(
     hq: Headquarters, office: Path
 ) -> None:

@@ -89,6 +89,7 @@ def _hq_card_status(hq: LocalHq, card_no: str) -> str:
     return next(c["status"] for c in cards if c["card_no"] == card_no)
 
 
+@pytest.mark.slow
 def test_the_demo_city_office_is_a_training_district_with_staff_and_people(
     city: City,
 ) -> None:
