@@ -50,7 +50,7 @@ from typing import Any
 
 from bench.relay_world import DISTRICT, SLOW_S, Agent, RelayStore, World
 from bench.stats import summarise
-from relay.app import POLL_S as RELAY_POLL_S
+from relay.storage import POLL_S as RELAY_POLL_S
 from sync.backoff import RELAY_INTERVAL_S
 
 PATHS = ("relay_poll", "relay_now", "hq_now")

@@ -108,6 +108,21 @@ HANDLED: tuple[tuple[type[BaseException], int], ...] = (
 )
 
 
+# The third-party modules of each product's extra (setup.cfg): a command that needs one the
+# installation lacks says which extra to install (an office PC has no headquarters server...).
+EXTRAS = {
+    "fastapi": "hq",
+    "uvicorn": "hq",
+    "starlette": "hq",
+    "psycopg2": "pg",
+    "smartcard": "office",
+    "ttkbootstrap": "office",
+    "reportlab": "office",
+    "keyring": "office",
+    "isal": "office",
+}
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse `argv`, run the command, and turn known failures into messages and exit codes."""
     parser = build_parser()
@@ -124,6 +139,16 @@ def run(argv: Sequence[str] | None = None) -> int:
         return next(code for kind, code in HANDLED if isinstance(error, kind))
     except BrokenPipeError:
         return _reader_went_away()
+    except ModuleNotFoundError as exc:
+        extra = EXTRAS.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(
+            f"counterdesk: this command needs {exc.name}, which this installation lacks: "
+            f"install counterdesk's '{extra}' extra (pip install 'counterdesk[{extra}]')",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except OSError as exc:
         hint = "free some disk space" if exc.errno == errno.ENOSPC else "check the office home"
         print(

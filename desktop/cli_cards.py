@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from cards.errors import FIELD_LABELS, InvalidPin
-from cards.pcsc import PcscContext
 from cards.record import CardRecord
 from cards.session import SocialSecurityCardSession
 from cards.virtual import (
@@ -136,6 +135,8 @@ def read_card(
     reader: str | None, pin: str | None = None, wait_s: float = 0
 ) -> tuple[str, CardRecord]:
     """Read the card in `reader` (or the first reader with a card); verify `pin` if given."""
+    from cards.pcsc import PcscContext  # pyscard (the office extra), for card commands only
+
     with PcscContext() as context, context.connect(reader, int(wait_s * 1000)) as transport:
         session = SocialSecurityCardSession(transport)
         record = session.read()
@@ -146,6 +147,8 @@ def read_card(
 
 def cmd_card_readers(args: argparse.Namespace) -> int:
     """counterdesk card readers."""
+    from cards.pcsc import PcscContext
+
     with PcscContext() as context:
         states = context.states()
     if args.json:

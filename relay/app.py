@@ -4,12 +4,10 @@ own answers (relay.routes), and the background link to headquarters."""
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -19,15 +17,13 @@ from hq.api import RelayHooks, create_app
 from models.clock import utc_now
 from relay import mirror, settings, upstream
 from relay.routes import Upstream, router
-from relay.schema import create_tables
+from relay.storage import MAX_WAIT_S, POLL_S, open_store
 from sync.client import HqClient
 from sync.enrolment import open_client
 from sync.errors import SyncError
 
 log = logging.getLogger(__name__)
 SERVICE = "counterdesk-relay"
-POLL_S = 2.0  # how often the link forwards and pulls while headquarters answers
-MAX_WAIT_S = 30.0  # the longest wait between tries while headquarters does not answer
 
 
 def _extra() -> dict[str, Any]:
@@ -64,27 +60,6 @@ def _unknown_token(token: str) -> None:
             client.http.close()
     except SyncError:
         return  # headquarters unreachable: the token stays unknown for now
-
-
-def open_store(url: str) -> None:
-    """Open the relay's store (headquarters' schema and the relay's tables). A SQLite store
-    holds the office's personal data and the relay's token: only its owner may read it."""
-    path = _sqlite_path(url)
-    if path is not None and not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    store.connect(url)
-    with store.session():
-        create_tables()
-        settings.feed_id()
-
-
-def _sqlite_path(url: str) -> Path | None:
-    """The file of a sqlite:/// URL (None for another database)."""
-    if not url.startswith("sqlite:///"):
-        return None
-    path = url[len("sqlite:///") :]
-    return Path(path if path.startswith("/") else "/" + path) if path else None
 
 
 def create_relay_app(url: str, *, clock: Callable[[], datetime] | None = None) -> FastAPI:

@@ -30,7 +30,7 @@ from hq import offices, store
 from hq.errors import HqError
 from models.clock import utc_now
 from relay import settings, upstream
-from relay.app import POLL_S, Link, create_relay_app, open_store
+from relay.storage import POLL_S, open_store
 from sync.errors import InvalidRequest, SyncError
 
 EXIT_OK = 0
@@ -94,6 +94,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the office's workstations and keep the link to headquarters."""
     import uvicorn
+
+    from relay.app import Link, create_relay_app  # the hq extra's fastapi, for this one
 
     facts = settings.office()
     if facts is None or not upstream.bootstrapped():

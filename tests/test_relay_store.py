@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hq import store
 from relay import settings
-from relay.app import open_store
+from relay.storage import open_store
 
 
 def test_the_relay_keeps_its_settings_and_feed_id_on_either_database(hq_url: str) -> None:
