@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.app.cardreader import CardService
 from desktop.app.config import AppConfig
-from desktop.app.registry import Navigator
+from desktop.app.registry import Navigator, Screen
 from desktop.app.session import StaffSession
 from desktop.app.tasks import TaskRunner
 from desktop.app.visit import Visit
@@ -41,7 +41,7 @@ class AppContext:
     tasks: TaskRunner
     session: StaffSession
     cards: CardService
-    navigator: Navigator
+    navigator: Navigator[Screen]
     dialogs: DialogHost
     notify: Callable[[str, str], None]  # (translated text, bootstyle: info/success/danger...)
     wake_sync: Callable[[], None]  # a command was queued: sync soon

@@ -7,7 +7,6 @@ the register's sync state on a worker.
 
 from __future__ import annotations
 
-import gc
 import tkinter as tk
 
 import ttkbootstrap as ttk
@@ -49,7 +48,7 @@ class CounterWindow:
         office: OfficeInfo,
         cards: CardService,
         session: StaffSession,
-        registry: ScreenRegistry,
+        registry: ScreenRegistry[Screen],
         feed: StatusFeed,
     ) -> None:
         self.root = root
@@ -87,7 +86,7 @@ class CounterWindow:
             root, on_rejected=lambda: self.open_office_screen("office_rejected")
         )
         self.statusbar.grid(row=4, column=0, sticky="ew")
-        self.navigator = Navigator(self.content, self.registry)
+        self.navigator: Navigator[Screen] = Navigator(self.content, self.registry)
         self.dialogs = DialogHost(root)
         self.tasks = TaskRunner(root, default_error=self._task_failed)
         self.ctx = AppContext(
@@ -273,9 +272,8 @@ class CounterWindow:
         i18n.set_language(lang)
         self.dialogs.close_all()
         self.menus.build()
-        self.navigator.rebuild()
+        self.navigator.rebuild()  # also frees the old menus' Tk objects, here on the main thread
         self._refresh_texts()
-        _collect_here()
 
     def set_theme(self, name: str) -> None:
         """Switch the colour theme (screens are made again for their row colours)."""
@@ -286,7 +284,6 @@ class CounterWindow:
         theme.readable_disabled(self.root)
         self.navigator.rebuild()
         self._refresh_texts()
-        _collect_here()
 
     def set_text_size(self, size: int) -> None:
         """Switch the text size."""
@@ -299,9 +296,3 @@ class CounterWindow:
         self.statusbar.show_reader(self.cards.view)
         self.statusbar.show_clerk(self.session.member, self.session.locked)
         self.notify("")
-
-
-def _collect_here() -> None:
-    """Free the destroyed screens' Tk objects now, on the main thread: a garbage collection
-    that happened to start in a worker thread would run their Tk calls there."""
-    gc.collect()
