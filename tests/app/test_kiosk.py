@@ -58,13 +58,13 @@ class KioskDriver:
     @property
     def key(self) -> str | None:
         """The key of the screen shown."""
-        return self.window.current_key
+        return self.window.navigator.current_key
 
     @property
     def screen(self) -> Any:
         """The screen shown."""
-        assert self.window.current is not None
-        return self.window.current
+        assert self.window.navigator.current is not None
+        return self.window.navigator.current
 
     def pump(self, until: Callable[[], bool], what: str) -> None:
         """Run the Tk loop until `until()` holds (fails after a long wait: a hang)."""
