@@ -21,13 +21,12 @@ from typing import Any
 import peewee
 
 from hq import store
+from hq.codes import KINDS, next_code
 from hq.errors import InvalidInput, NotFound
 from hq.schema import Office, OfficeDistrict, OfficeKey
 from models.clock import utc_now
 
 OFFICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-CODE = re.compile(r"^[A-Z][0-9]{2,5}$")
-KINDS = {"counter": "C", "kiosk": "K", "supervisor": "S", "relay": "R"}
 DISTRICT = re.compile(r"^\d{6}$")
 SIGNING_KEY = re.compile(r"^[0-9a-fA-F]{64}$")
 _NO_HASH = "0" * 64  # compared against when the office is unknown, to take the same time
@@ -86,27 +85,6 @@ def check_kind(kind: str) -> str:
     return kind
 
 
-def _next_code(kind: str, wanted: str | None) -> str:
-    """`wanted` if it is a free code, else the next free code of the kind's letter (C01, C02,
-    ... C99, C100, ...). Runs inside the enrolling transaction."""
-    if wanted is not None:
-        if not CODE.match(wanted):
-            raise InvalidInput(
-                f"{wanted!r} is not a workstation code: a capital letter and 2-5 digits (C03)"
-            )
-        if Office.select().where(Office.code == wanted).exists():
-            raise InvalidInput(f"code {wanted} is taken: choose another, or leave --code out")
-        return wanted
-    letter = KINDS[kind]
-    used = {
-        int(row.code[1:])
-        for row in Office.select(Office.code).where(Office.code.startswith(letter))
-        if row.code and CODE.match(row.code)
-    }
-    serial = max(used, default=0) + 1
-    return f"{letter}{serial:02d}"
-
-
 def enrol_office(
     office_id: str,
     districts: Sequence[str],
@@ -150,7 +128,7 @@ def enrol_office(
                 name=name,
                 token_hash=_secret_hash(secret),
                 created_at=now,
-                code=_next_code(kind, None),
+                code=next_code(kind, None),
                 kind=kind,
             ).execute()
         else:
@@ -159,7 +137,7 @@ def enrol_office(
             if name is not None:
                 changes[Office.name] = name
             if existing.code is None:
-                changes[Office.code] = _next_code(kind, None)
+                changes[Office.code] = next_code(kind, None)
                 changes[Office.kind] = kind
             Office.update(changes).where(Office.id == office_id).execute()
             OfficeDistrict.delete().where(OfficeDistrict.office == office_id).execute()
@@ -201,7 +179,7 @@ def enrol_workstation(
             raise InvalidInput(
                 f"{office_id} is a workstation of office {office.parent_id}: name the office"
             )
-        chosen = _next_code(kind, code)
+        chosen = next_code(kind, code)
         row_id = f"{office_id}-{chosen}"
         if len(row_id) > 40 or Office.select().where(Office.id == row_id).exists():
             raise InvalidInput(f"cannot name the workstation {row_id}: choose another --code")
@@ -215,14 +193,6 @@ def enrol_workstation(
             kind=kind,
         ).execute()
     return NewWorkstation(row_id, chosen, kind, f"{row_id}.{secret}")
-
-
-def give_codes() -> None:
-    """Give a code to every office row that has none (enrolled before workstations existed)."""
-    for row in Office.select().where(Office.code.is_null()).order_by(Office.created_at, Office.id):
-        Office.update(code=_next_code("counter", None), kind="counter").where(
-            Office.id == row.id
-        ).execute()
 
 
 def revoke_office(office_id: str, now: datetime | None = None) -> None:

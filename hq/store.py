@@ -162,7 +162,7 @@ def _migrate() -> None:
             _add_workstation_columns(database)
         database.create_tables(ALL_MODELS, safe=True)
         if upgrading:
-            from hq.offices import give_codes  # the offices module reads the new columns
+            from hq.codes import give_codes  # it reads the new columns
 
             give_codes()
         if not SchemaVersion.select().where(SchemaVersion.version == SCHEMA_VERSION).exists():

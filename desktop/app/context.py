@@ -1,19 +1,23 @@
-"""What screens are given: the services of the running application, passed in, never global."""
+"""The counter's screens: their base class (`Screen`, on the navigator's `BaseScreen`) and what
+they are given (`AppContext`: the services of the running application, passed in, never
+global)."""
 
 from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from desktop.app.registry import Navigator
+from desktop.app.registry import BaseScreen, Navigator, ScreenRegistry, Shortcut
 from desktop.app.tasks import TaskRunner
 from desktop.core.cardreader import CardService
 from desktop.core.config import AppConfig
+from desktop.core.i18n import _
 from desktop.core.session import StaffSession
 from desktop.core.visit import Visit
 from models.home import OfficeHome
+from models.permissions import Permission
 
 if TYPE_CHECKING:
     from desktop.app.widgets.dialogs import DialogHost
@@ -41,7 +45,7 @@ class AppContext:
     tasks: TaskRunner
     session: StaffSession
     cards: CardService
-    navigator: Navigator
+    navigator: Navigator[Screen]
     dialogs: DialogHost
     notify: Callable[[str, str], None]  # (translated text, bootstyle: info/success/danger...)
     wake_sync: Callable[[], None]  # a command was queued: sync soon
@@ -52,3 +56,26 @@ class AppContext:
     def show(self, key: str, **data: Any) -> None:
         """Navigate to the screen of `key` with `data`."""
         self.navigator.show(key, **data)
+
+
+class Screen(BaseScreen[AppContext]):
+    """One screen of the counter application. Subclasses set `key` and `title_text`."""
+
+    title_text: ClassVar[str] = ""  # msgid
+    # Screens opened from the "Office" menu set a label (msgid) and the permission they need;
+    # the window opens them only for a signed-in member of staff who has it.
+    menu_label: ClassVar[str] = ""
+    permission: ClassVar[Permission | None] = None
+
+    def title(self) -> str:
+        """The screen's translated title."""
+        return _(self.title_text)
+
+    def shortcuts(self) -> list[Shortcut]:
+        """The keys of this screen (also listed in the footer)."""
+        return []
+
+
+def office_menu_screens(registry: ScreenRegistry[Screen]) -> list[type[Screen]]:
+    """The counter's screens of the "Office" menu, in registration order."""
+    return [cls for cls in registry.classes() if cls.menu_label]

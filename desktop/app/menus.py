@@ -7,6 +7,7 @@ from typing import Protocol
 
 import ttkbootstrap as ttk
 
+from desktop.app.context import Screen, office_menu_screens
 from desktop.app.registry import Navigator
 from desktop.app.widgets.training_dialog import TrainingControls
 from desktop.core.cardreader import CardService
@@ -30,7 +31,7 @@ class MenuHost(Protocol):
     root: tk.Misc
     theme: str
     text_size: int
-    navigator: Navigator
+    navigator: Navigator[Screen]
     cards: CardService
     training: TrainingControls
     outage: SimulatedOutage | None
@@ -127,7 +128,7 @@ class Menus:
         view.add_cascade(label=_("Text size"), menu=self.sizes)
         bar.add_cascade(label=_("View"), menu=view)
         self.office = None
-        office_screens = w.navigator.registry.menu_screens()
+        office_screens = office_menu_screens(w.navigator.registry)
         if office_screens:
             self.office = ttk.Menu(bar, tearoff=False)
             for screen_class in office_screens:

@@ -7,16 +7,15 @@ the register's sync state on a worker.
 
 from __future__ import annotations
 
-import gc
 import tkinter as tk
 
 import ttkbootstrap as ttk
 
 from desktop.app import theme
-from desktop.app.context import AppContext, OfficeInfo
+from desktop.app.context import AppContext, OfficeInfo, Screen
 from desktop.app.lifecycle import shut_down
 from desktop.app.menus import Menus
-from desktop.app.registry import Navigator, Screen, ScreenRegistry
+from desktop.app.registry import Navigator, ScreenRegistry
 from desktop.app.tasks import TaskRunner
 from desktop.app.widgets.dialogs import DialogHost
 from desktop.app.widgets.footer import KeyFooter
@@ -50,7 +49,7 @@ class CounterWindow:
         office: OfficeInfo,
         cards: CardService,
         session: StaffSession,
-        registry: ScreenRegistry,
+        registry: ScreenRegistry[Screen],
         feed: StatusFeed,
     ) -> None:
         self.root = root
@@ -88,7 +87,7 @@ class CounterWindow:
             root, on_rejected=lambda: self.open_office_screen("office_rejected")
         )
         self.statusbar.grid(row=4, column=0, sticky="ew")
-        self.navigator = Navigator(self.content, self.registry)
+        self.navigator: Navigator[Screen] = Navigator(self.content, self.registry)
         self.dialogs = DialogHost(root)
         self.tasks = TaskRunner(root, default_error=self._task_failed)
         self.ctx = AppContext(
@@ -274,9 +273,8 @@ class CounterWindow:
         i18n.set_language(lang)
         self.dialogs.close_all()
         self.menus.build()
-        self.navigator.rebuild()
+        self.navigator.rebuild()  # also frees the old menus' Tk objects, here on the main thread
         self._refresh_texts()
-        _collect_here()
 
     def set_theme(self, name: str) -> None:
         """Switch the colour theme (screens are made again for their row colours)."""
@@ -287,7 +285,6 @@ class CounterWindow:
         theme.readable_disabled(self.root)
         self.navigator.rebuild()
         self._refresh_texts()
-        _collect_here()
 
     def set_text_size(self, size: int) -> None:
         """Switch the text size."""
@@ -300,9 +297,3 @@ class CounterWindow:
         self.statusbar.show_reader(self.cards.view)
         self.statusbar.show_clerk(self.session.member, self.session.locked)
         self.notify("")
-
-
-def _collect_here() -> None:
-    """Free the destroyed screens' Tk objects now, on the main thread: a garbage collection
-    that happened to start in a worker thread would run their Tk calls there."""
-    gc.collect()

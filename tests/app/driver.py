@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop.app.registry import Screen
+from desktop.app.context import Screen
 from desktop.app.root import build_app
 from desktop.app.window import CounterWindow
 from desktop.core.config import AppConfig

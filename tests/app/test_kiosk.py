@@ -58,13 +58,13 @@ class KioskDriver:
     @property
     def key(self) -> str | None:
         """The key of the screen shown."""
-        return self.window.current_key
+        return self.window.navigator.current_key
 
     @property
     def screen(self) -> Any:
         """The screen shown."""
-        assert self.window.current is not None
-        return self.window.current
+        assert self.window.navigator.current is not None
+        return self.window.navigator.current
 
     def pump(self, until: Callable[[], bool], what: str) -> None:
         """Run the Tk loop until `until()` holds (fails after a long wait: a hang)."""
@@ -219,6 +219,23 @@ def test_taking_the_card_out_at_the_pin_ends_the_session(
     kiosk.wait_for("welcome")
     assert kiosk.window.session.customer is None
     assert _leftovers(kiosk, sample) == []
+
+
+def test_finishing_with_the_card_in_says_to_take_it_and_taking_it_brings_the_welcome(
+    make_kiosk: Callable[..., KioskDriver], samples: dict[str, Sample]
+) -> None:
+    kiosk = make_kiosk(training=True)
+    sample = samples["contributor"]
+    record = _open_by_card(kiosk, sample)
+    record.finish.invoke()
+    goodbye = kiosk.wait_for("goodbye")
+    assert goodbye.reminder.cget("text") == "Please take your card."
+    assert not record.winfo_exists()
+    assert _leftovers(kiosk, sample) == []
+    kiosk.screenshot("goodbye-take-card")
+    kiosk.window.cards.remove_training_card()
+    kiosk.wait_for("welcome")
+    assert not goodbye.winfo_exists()
 
 
 def test_a_card_in_a_real_pcsc_reader_opens_the_record_after_its_pin(

@@ -28,10 +28,11 @@ class KioskContext:
     cards: CardService
     session: KioskSession
     actor: Actor
-    navigate: Callable[..., None]  # (key, **data): a new screen replaces the old one
+    navigate: Callable[..., object]  # (key, **data): the navigator's show
     end_session: Callable[[], None]  # drop the citizen and go back to the welcome
     data_as_of: Callable[[], str]  # the "data as of" line, translated
 
     def show(self, key: str, **data: Any) -> None:
-        """Show a new screen of `key` with `data` (the screen shown before is destroyed)."""
+        """Show a new screen of `key` with `data` (kiosk screens are not kept: the screen shown
+        before is destroyed)."""
         self.navigate(key, **data)

@@ -1,15 +1,15 @@
 """The kiosk window: a slim top bar (office, "data as of", time) and one screen at a time.
 
-Each screen is made new when shown and destroyed when left, so that nothing of a citizen
-survives the end of their session: the idle timeout, the card taken out, or "Finish" all end
-it the same way (`end_session`). The window's tick reads reader events and the idle time.
+Screens are shown by the navigator the counter application uses too (desktop.app.registry);
+kiosk screens are not kept: each is made new when shown and destroyed when left, so that
+nothing of a citizen survives the end of their session. The idle timeout, the card taken out,
+or "Finish" all end it the same way (`end_session`). The window's tick reads reader events and
+the idle time.
 """
 
 from __future__ import annotations
 
-import gc
 import tkinter.font as tkfont
-from typing import Any
 
 import ttkbootstrap as ttk
 
@@ -18,10 +18,11 @@ from desktop.app.context import OfficeInfo
 from desktop.app.kiosk.config import KioskConfig
 from desktop.app.kiosk.context import KioskContext
 from desktop.app.kiosk.customer import KioskSession
-from desktop.app.kiosk.screens import KIOSK_SCREENS, KioskScreen
+from desktop.app.kiosk.screens import KioskScreen, kiosk_registry
 from desktop.app.kiosk.style import SMALL_FONT
 from desktop.app.kiosk.training_bar import TrainingBar
 from desktop.app.lifecycle import shut_down
+from desktop.app.registry import Navigator
 from desktop.app.tasks import TaskRunner
 from desktop.core.cardreader import CardService
 from desktop.core.freshness import data_as_of_text
@@ -59,8 +60,6 @@ class KioskWindow:
         self.fonts = fonts  # Tk deletes a named font when its Python object goes away
         self.feed = StatusFeed()
         self.snapshot: BarStatus | None = None
-        self.current: KioskScreen | None = None
-        self.current_key: str | None = None
         self.sync: SyncLink | None = None
         self._after: dict[str, str] = {}
 
@@ -82,8 +81,7 @@ class KioskWindow:
         self.time_label.grid(row=0, column=2, sticky="e")
         self.content = ttk.Frame(root)
         self.content.grid(row=1, column=0, sticky="nsew")
-        self.content.rowconfigure(0, weight=1)
-        self.content.columnconfigure(0, weight=1)
+        self.navigator: Navigator[KioskScreen] = Navigator(self.content, kiosk_registry())
         self.tasks = TaskRunner(root, default_error=lambda _e: None)
         self.ctx = KioskContext(
             root=root,
@@ -94,10 +92,12 @@ class KioskWindow:
             cards=self.cards,
             session=self.session,
             actor=self.actor,
-            navigate=self.show,
+            navigate=self.navigator.show,
             end_session=self.end_session,
             data_as_of=self.data_as_of,
         )
+        self.navigator.ctx = self.ctx
+        self.navigator.listeners.append(lambda _screen: self.session.touch())
         self.training: TrainingBar | None = None
         if self.config.training:
             self.training = TrainingBar(root, self.ctx)
@@ -112,31 +112,16 @@ class KioskWindow:
         self.cards.start()
         if self.training is not None:
             self.training.load()
-        self.show(WELCOME)
+        self.navigator.show(WELCOME)
         self._tick()
         self._refresh_status()
 
     # screens ---------------------------------------------------------------------------------
 
-    def show(self, key: str, **data: Any) -> KioskScreen:
-        """Destroy the screen shown and make the screen of `key` for `data`."""
-        if self.current is not None:
-            self.current.destroy()
-            self.current = None
-            # free the destroyed screen's Tk objects (its variables) here, on the main thread:
-            # a collection that started in a worker thread would make their Tk calls there
-            gc.collect()
-        screen = KIOSK_SCREENS[key](self.content, self.ctx)
-        screen.build(**data)
-        screen.grid(row=0, column=0, sticky="nsew")
-        self.current, self.current_key = screen, key
-        self.session.touch()
-        return screen
-
     def end_session(self) -> None:
         """Drop the citizen and every widget that showed them; back to the welcome."""
         self.session.end()
-        self.show(WELCOME)
+        self.navigator.show(WELCOME)
 
     def data_as_of(self) -> str:
         """'Data as of …' for the bar and the record screen."""
@@ -165,19 +150,19 @@ class KioskWindow:
             self.end_session()  # the card taken out ends the session
             return
         inserted = event.kind is EventKind.CARD_INSERTED
-        if inserted and customer is None and self.current_key != WELCOME:
-            self.show(WELCOME)  # a card at the goodbye starts the next session
-        if self.current is not None:
-            self.current.on_card_event(event)
+        if inserted and customer is None and self.navigator.current_key != WELCOME:
+            self.navigator.show(WELCOME)  # a card at the goodbye starts the next session
+        if self.navigator.current is not None:
+            self.navigator.current.on_card_event(event)
 
     def _check_idle(self) -> None:
-        if self.current is None:
+        screen, key = self.navigator.current, self.navigator.current_key
+        if screen is None:
             return
-        limit = self.config.goodbye_seconds if self.current_key == GOODBYE else None
-        limit = limit if limit is not None else self.config.idle_seconds
+        limit = self.config.goodbye_seconds if key == GOODBYE else self.config.idle_seconds
         if self.session.idle_for() < limit:
             return
-        if self.current_key == WELCOME and self.current.pristine():
+        if key == WELCOME and screen.pristine():
             return
         self.end_session()
 

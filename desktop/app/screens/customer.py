@@ -8,7 +8,8 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from cards.monitor import EventKind, ReaderEvent
-from desktop.app.registry import Screen, Shortcut
+from desktop.app.context import Screen
+from desktop.app.registry import Shortcut
 from desktop.app.screens.customer_actions import CustomerActions
 from desktop.app.widgets.action_log import ActionLog
 from desktop.app.widgets.card_panel import CardPanel

@@ -6,7 +6,8 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app.registry import Screen, Shortcut
+from desktop.app.context import Screen
+from desktop.app.registry import Shortcut
 from desktop.app.theme import BIG_FONT, TITLE_FONT
 from desktop.core import services
 from desktop.core.i18n import N_, _

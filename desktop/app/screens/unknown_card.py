@@ -6,7 +6,8 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app.registry import Screen, Shortcut
+from desktop.app.context import Screen
+from desktop.app.registry import Shortcut
 from desktop.app.theme import TITLE_FONT
 from desktop.core.card_flow import CardOutcome
 from desktop.core.formatting import GENDER, day, label

@@ -9,7 +9,8 @@ import ttkbootstrap as ttk
 
 from cards.monitor import EventKind, ReaderEvent
 from cards.record import CardRecord
-from desktop.app.registry import Screen, Shortcut
+from desktop.app.context import Screen
+from desktop.app.registry import Shortcut
 from desktop.app.theme import BIG_FONT, TITLE_FONT
 from desktop.app.widgets.tables import Table
 from desktop.core import services

@@ -8,8 +8,14 @@ from desktop.app.kiosk.screens.printing import PrintScreen
 from desktop.app.kiosk.screens.record import RecordScreen
 from desktop.app.kiosk.screens.verify import VerifyScreen
 from desktop.app.kiosk.screens.welcome import WelcomeScreen
+from desktop.app.registry import ScreenRegistry
 
-KIOSK_SCREENS: dict[str, type[KioskScreen]] = {
-    screen.key: screen
-    for screen in (WelcomeScreen, VerifyScreen, RecordScreen, PrintScreen, GoodbyeScreen)
-}
+KIOSK_SCREENS = (WelcomeScreen, VerifyScreen, RecordScreen, PrintScreen, GoodbyeScreen)
+
+
+def kiosk_registry() -> ScreenRegistry[KioskScreen]:
+    """A registry holding every screen of the kiosk."""
+    registry: ScreenRegistry[KioskScreen] = ScreenRegistry()
+    for screen in KIOSK_SCREENS:
+        registry.register(screen)
+    return registry

@@ -1,4 +1,8 @@
-"""The kiosk's screen base: made new each time it is shown, destroyed when left."""
+"""The kiosk's screen base: the shared screen (desktop.app.registry), not kept, in large type.
+
+A kiosk screen is made new each time it is shown and destroyed when left (`keep = False`), so
+nothing of a citizen outlives the screen that showed it.
+"""
 
 from __future__ import annotations
 
@@ -10,21 +14,15 @@ import ttkbootstrap as ttk
 from cards.monitor import ReaderEvent
 from desktop.app.kiosk.context import KioskContext
 from desktop.app.kiosk.style import LARGE_FONT, button_style
+from desktop.app.registry import BaseScreen
 
 
-class KioskScreen(ttk.Frame):
-    """One kiosk screen. Subclasses set `key` and implement `build(**data)`; `__init__` only
-    remembers the context."""
+class KioskScreen(BaseScreen[KioskContext]):
+    """One kiosk screen. Subclasses set `key` and implement `build()` (the citizen and the
+    kiosk's state are in the context) and, when shown with data, `on_show(**data)`."""
 
-    key: ClassVar[str] = ""
-
-    def __init__(self, master: tk.Misc, ctx: KioskContext) -> None:
-        super().__init__(master, padding=(48, 24))
-        self.ctx = ctx
-
-    def build(self, **data: Any) -> None:
-        """Create the screen's widgets for `data`."""
-        raise NotImplementedError
+    keep: ClassVar[bool] = False
+    frame_padding: ClassVar[int | tuple[int, int]] = (48, 24)
 
     def pristine(self) -> bool:
         """True when the screen holds nothing a citizen typed or was shown (the idle timeout

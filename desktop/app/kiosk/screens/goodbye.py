@@ -17,19 +17,19 @@ class GoodbyeScreen(KioskScreen):
 
     key = "goodbye"
 
-    def build(self, **data: Any) -> None:
-        """The thanks; `card=True` adds the reminder to take the card."""
+    def build(self) -> None:
+        """The thanks, a place for the reminder, and "Start again"."""
         ttk.Label(self, text=_("Thank you. Goodbye."), font=HUGE_FONT, bootstyle="primary").pack(
             anchor="center", pady=(120, 24)
         )
-        self.reminder = self.line(
-            self,
-            _("Please take your card.") if data.get("card") else "",
-            bootstyle="danger",
-        )
+        self.reminder = self.line(self, "", bootstyle="danger")
         self.reminder.pack(anchor="center")
         self.again = self.big_button(self, _("Start again"), self.ctx.end_session)
         self.again.pack(anchor="center", pady=(48, 0))
+
+    def on_show(self, **data: Any) -> None:
+        """`card=True`: the citizen came with their card; remind them to take it."""
+        self.reminder.configure(text=_("Please take your card.") if data.get("card") else "")
 
     def pristine(self) -> bool:
         """Nothing of anyone is on it."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import ttkbootstrap as ttk
 
 from desktop.app.kiosk.screens.base import KioskScreen
@@ -17,7 +15,7 @@ class PrintScreen(KioskScreen):
 
     key = "print"
 
-    def build(self, **data: Any) -> None:
+    def build(self) -> None:
         """The outcome line and the way back to the record."""
         customer = self.ctx.session.customer
         if customer is None or not customer.verified or customer.overview is None:

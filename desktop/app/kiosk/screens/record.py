@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import ttkbootstrap as ttk
 
 from desktop.app.kiosk.screens.base import KioskScreen
@@ -23,7 +21,7 @@ class RecordScreen(KioskScreen):
 
     key = "record"
 
-    def build(self, **data: Any) -> None:
+    def build(self) -> None:
         """Who, the balances, the yearly totals, and the buttons."""
         customer = self.ctx.session.customer
         if customer is None or not customer.verified or customer.overview is None:

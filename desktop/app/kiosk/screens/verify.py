@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tkinter as tk
-from typing import Any
 
 import ttkbootstrap as ttk
 
@@ -33,7 +32,7 @@ class VerifyScreen(KioskScreen):
 
     key = "verify"
 
-    def build(self, **data: Any) -> None:
+    def build(self) -> None:
         """The question on the left, the hidden digits and the keypad on the right."""
         customer = self.ctx.session.customer
         self.by_card = bool(customer and customer.by_card)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tkinter as tk
-from typing import Any
 
 import ttkbootstrap as ttk
 
@@ -26,7 +25,7 @@ class WelcomeScreen(KioskScreen):
 
     key = "welcome"
 
-    def build(self, **data: Any) -> None:
+    def build(self) -> None:
         """Title and instruction on the left, the typed number and the keypad on the right."""
         self.columnconfigure(0, weight=1)
         self.columnconfigure(1, weight=1)

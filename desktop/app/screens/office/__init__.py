@@ -6,7 +6,7 @@ concatenation, in the order the menu shows them.
 
 from __future__ import annotations
 
-from desktop.app.registry import Screen
+from desktop.app.context import Screen
 from desktop.app.screens.office import admin, documents, staff
 
 OFFICE_SCREENS: tuple[type[Screen], ...] = (*documents.SCREENS, *admin.SCREENS, *staff.SCREENS)

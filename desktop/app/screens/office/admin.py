@@ -6,7 +6,7 @@ register is in `desktop.core.admin`.
 
 from __future__ import annotations
 
-from desktop.app.registry import Screen
+from desktop.app.context import Screen
 from desktop.app.screens.office.admin_link import LinkScreen
 from desktop.app.screens.office.admin_rejected import RejectedScreen
 from desktop.app.screens.office.admin_settings import SettingsScreen

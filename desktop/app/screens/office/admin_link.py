@@ -17,7 +17,8 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app.registry import Screen, Shortcut
+from desktop.app.context import Screen
+from desktop.app.registry import Shortcut
 from desktop.app.theme import TITLE_FONT
 from desktop.app.widgets.admin_fields import FieldBlock
 from desktop.core import admin

@@ -7,7 +7,8 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app.registry import Screen, Shortcut
+from desktop.app.context import Screen
+from desktop.app.registry import Shortcut
 from desktop.app.screens.office.admin_advice import advice, command_label
 from desktop.app.theme import TITLE_FONT
 from desktop.app.widgets.admin_fields import FieldBlock

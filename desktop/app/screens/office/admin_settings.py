@@ -13,8 +13,9 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
+from desktop.app.context import Screen
 from desktop.app.menus import SIZE_NAMES, THEME_NAMES
-from desktop.app.registry import Screen, Shortcut
+from desktop.app.registry import Shortcut
 from desktop.app.theme import TITLE_FONT
 from desktop.core import admin
 from desktop.core.i18n import LANGUAGES, N_, _

@@ -8,7 +8,7 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app.registry import Screen
+from desktop.app.context import Screen
 from desktop.app.theme import TITLE_FONT
 from desktop.core.documents import (
     BatchStopped,

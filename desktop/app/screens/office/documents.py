@@ -6,7 +6,7 @@ lives in its own `doc_*` module, their work in `desktop.core.documents`.
 
 from __future__ import annotations
 
-from desktop.app.registry import Screen
+from desktop.app.context import Screen
 from desktop.app.screens.office.doc_audit import AuditScreen
 from desktop.app.screens.office.doc_batch import BatchScreen
 from desktop.app.screens.office.doc_daily import DailyReportScreen

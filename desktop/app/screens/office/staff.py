@@ -12,7 +12,8 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from desktop.app.registry import Screen, Shortcut
+from desktop.app.context import Screen
+from desktop.app.registry import Shortcut
 from desktop.app.theme import TITLE_FONT
 from desktop.app.widgets.tables import Table
 from desktop.core import staff_admin
