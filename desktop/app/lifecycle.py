@@ -10,17 +10,21 @@ from typing import Protocol
 
 from desktop.app.tasks import TaskRunner
 from desktop.core.cardreader import CardService
-from desktop.core.status import StatusFeed
 from desktop.core.sync_link import SyncLink
 from models.home import OfficeHome
+from sync.scheduler import WorkerUpdate
 
 
 class Window(Protocol):
     """What `run_until_closed` needs of a window."""
 
     root: tk.Tk
-    feed: StatusFeed
+    tasks: TaskRunner
     sync: SyncLink | None
+
+    def status_published(self, update: WorkerUpdate) -> None:
+        """Show what the sync worker published (main loop)."""
+        ...
 
     def start(self) -> None:
         """Start the window's loops."""
@@ -36,7 +40,8 @@ def run_until_closed(home: OfficeHome, window: Window) -> None:
 
     SIGTERM (a session ending, a service manager) closes the window as the menu's Quit does.
     """
-    window.sync = SyncLink.start(home, window.feed, getattr(window, "outage", None))
+    on_update = window.tasks.listener(window.status_published)
+    window.sync = SyncLink.start(home, on_update, getattr(window, "outage", None))
     window.start()
     previous = signal.signal(signal.SIGTERM, lambda *_a: window.root.after_idle(window.quit))
     try:

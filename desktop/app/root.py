@@ -22,7 +22,6 @@ from desktop.core.admin import start_settings
 from desktop.core.cardreader import CardService
 from desktop.core.config import AppConfig, ReaderMode
 from desktop.core.session import StaffSession
-from desktop.core.status import StatusFeed, StatusSource
 from models.errors import InvalidRequest
 from models.home import OfficeHome, setting
 
@@ -58,13 +57,11 @@ def build_app(
     config: AppConfig,
     clock: Callable[[], float] = time.monotonic,
     open_backend: Callable[[], object] | None = None,
-    sync_source: StatusSource | None = None,
 ) -> CounterWindow:
     """Open `home`'s register and build the application window (not started yet).
 
-    `sync_source` is any source of sync status snapshots for the status bar (`run` plugs in the
-    sync engine's worker through `SyncLink` when the office is enrolled). `open_backend`
-    replaces PC/SC for the reader monitor.
+    `open_backend` replaces PC/SC for the reader monitor (`run` plugs in the sync engine's
+    worker through `SyncLink` when the office is enrolled).
     Raises InvalidRequest for training mode outside a demo district or an unknown theme.
     """
     home.open()
@@ -87,9 +84,6 @@ def build_app(
     theme.apply_fonts(root, config.text_size)
     theme.readable_disabled(root)
     mode = ReaderMode.TRAINING if config.training else config.reader
-    feed = StatusFeed()
-    if sync_source is not None:
-        feed.attach(sync_source)
     window = CounterWindow(
         root,
         config,
@@ -98,7 +92,6 @@ def build_app(
         CardService(mode, open_backend, config.card_reader or None),
         StaffSession(config.idle_lock_seconds, clock),
         default_registry(),
-        feed,
     )
     window.build()
     _fill_screen(window)

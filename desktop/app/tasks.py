@@ -1,9 +1,11 @@
-"""Work off the Tk main loop: worker threads run register and card work, the main loop gets
-the outcomes.
+"""Work off the Tk main loop, and back: the one way the application's screens do it.
 
-Workers never touch a widget. Each task runs with its own register connection (peewee keeps
-one per thread: the worker connects before the task and closes after it), and its outcome is
-put on a queue that the Tk main loop drains with `after()`, where the callbacks run.
+Worker threads run register and card work (`submit`); long work that reports as it goes (a
+batch's process) runs on a thread of its own (`follow`); other threads that have something to
+tell the screens (the sync worker's updates and steps) call a `listener`. Workers never touch a
+widget: each outcome, report or message is put on one queue that the Tk main loop drains with
+`after()`, where the callbacks run. Each task runs with its own register connection (peewee
+keeps one per thread: the worker connects before the task and closes after it).
 """
 
 from __future__ import annotations
@@ -85,6 +87,45 @@ class TaskRunner:
         with self._lock:
             self._pending += 1
         self._pool.submit(self._run, fn, args, on_done, on_error, owner)
+
+    def post(self, callback: Callback, value: Any, owner: tk.Misc | None = None) -> None:
+        """From any thread: run `callback(value)` on the main loop (dropped if `owner` is gone
+        by then)."""
+        if self._closed:
+            return
+        with self._lock:
+            self._pending += 1
+        self._outcomes.put(_Outcome(value, None, callback, None, owner))
+
+    def listener(self, callback: Callback, owner: tk.Misc | None = None) -> Callback:
+        """A function other threads may call with a value: `callback(value)` runs on the main
+        loop (dropped if `owner` is gone by then)."""
+        return lambda value: self.post(callback, value, owner)
+
+    def follow(
+        self,
+        fn: Callable[[Callback], Any],
+        on_item: Callback,
+        *,
+        on_done: Callback | None = None,
+        on_error: ErrorCallback | None = None,
+        owner: tk.Misc | None = None,
+    ) -> None:
+        """Run `fn(emit)` on a thread of its own (long work that reports as it goes, without
+        holding one of the workers); each `emit(item)` runs `on_item(item)` on the main loop,
+        then `on_done(result)` or `on_error(exc)` once `fn` returns."""
+        if self._closed:
+            return
+        with self._lock:
+            self._pending += 1
+        emit = self.listener(on_item, owner)
+        thread = threading.Thread(
+            target=self._run,
+            args=(fn, (emit,), on_done, on_error, owner),
+            name="task-follow",
+            daemon=True,
+        )
+        thread.start()
 
     def _run(
         self,

@@ -28,11 +28,12 @@ from desktop.core.i18n import _
 from desktop.core.messages import error_message
 from desktop.core.outage import SimulatedOutage
 from desktop.core.session import StaffSession
-from desktop.core.status import BarStatus, StatusFeed, from_update, read_status
+from desktop.core.status import BarStatus, from_update, read_status
 from desktop.core.sync_link import SyncLink
 from models.daily_backup import daily_backup
 from models.home import OfficeHome
 from models.permissions import allowed
+from sync.scheduler import WorkerUpdate
 
 DISPATCHED_KEYS = {f"F{i}" for i in range(1, 13)} | {"Escape"}
 NOT_LOCKABLE = {"login", "lock"}
@@ -50,7 +51,6 @@ class CounterWindow:
         cards: CardService,
         session: StaffSession,
         registry: ScreenRegistry[Screen],
-        feed: StatusFeed,
     ) -> None:
         self.root = root
         self.config = config
@@ -59,7 +59,6 @@ class CounterWindow:
         self.cards = cards
         self.session = session
         self.registry = registry
-        self.feed = feed
         self.theme = config.theme
         self.text_size = config.text_size
         self.snapshot: BarStatus | None = None
@@ -180,10 +179,6 @@ class CounterWindow:
                 handler(event)
         if self.session.should_lock():
             self.lock()
-        published = self.feed.latest()
-        if published is not None:
-            demo = self.snapshot.demo_generated_at if self.snapshot else None
-            self.show_status(from_update(published, demo_generated_at=demo))
         self._after["tick"] = self.root.after(self.config.tick_ms, self._tick)
 
     def _refresh_status(self) -> None:
@@ -210,6 +205,12 @@ class CounterWindow:
             ).format(detail=error_message(error) if not isinstance(error, OSError) else error),
             "danger",
         )
+
+    def status_published(self, update: WorkerUpdate) -> None:
+        """What the sync worker published after a run (on the main loop, through the tasks'
+        listener)."""
+        demo = self.snapshot.demo_generated_at if self.snapshot else None
+        self.show_status(from_update(update, demo_generated_at=demo))
 
     def show_status(self, snapshot: BarStatus) -> None:
         """Show a sync snapshot in the status bar."""

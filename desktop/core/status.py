@@ -4,20 +4,17 @@ Two sources feed the status bar, both typed:
 - every few seconds a task reads the register's sync state (`read_status`, on a worker):
   `models.sync_status.Freshness`, through `from_freshness`;
 - the sync engine's background `SyncWorker` (sync/scheduler.py) publishes a
-  `sync.scheduler.WorkerUpdate` after each run from its own thread through
-  `StatusFeed.publish`, the callback it is given. The feed only queues them; the Tk main loop
-  takes the newest with `StatusFeed.latest()` and reads it through `from_update`.
+  `sync.scheduler.WorkerUpdate` after each run from its own thread, to a listener of the
+  window's task runner (`desktop.app.tasks.TaskRunner.listener`): the window reads it on the
+  Tk main loop through `from_update`.
 
 The link's states are sync's own (`sync.errors.LinkStatus`).
 """
 
 from __future__ import annotations
 
-import queue
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from models.clock import utc_now
 from models.sync_status import Freshness, freshness
@@ -64,14 +61,6 @@ class BarStatus:
     def as_of(self) -> datetime | None:
         """The time the data is from: headquarters' data time, else the last success."""
         return self.data_as_of or self.last_success_at
-
-
-class StatusSource(Protocol):
-    """What the sync engine's worker offers: listeners called with each update."""
-
-    def add_listener(self, callback: Callable[[WorkerUpdate], None]) -> None:
-        """Call `callback(update)` (from the source's own thread) after every run."""
-        ...
 
 
 def from_freshness(fresh: Freshness, now: datetime | None = None) -> BarStatus:
@@ -136,27 +125,3 @@ def _state(
 def read_status() -> BarStatus:
     """Read the register's sync state (on a worker)."""
     return from_freshness(freshness())
-
-
-class StatusFeed:
-    """Thread-safe mailbox for the updates published by the sync engine's worker."""
-
-    def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[WorkerUpdate] = queue.SimpleQueue()
-
-    def publish(self, update: WorkerUpdate) -> None:
-        """Called from any thread (the sync worker's callback); never touches a widget."""
-        self._queue.put(update)
-
-    def latest(self) -> WorkerUpdate | None:
-        """The newest published update since the last call, or None (main loop)."""
-        newest = None
-        while True:
-            try:
-                newest = self._queue.get_nowait()
-            except queue.Empty:
-                return newest
-
-    def attach(self, source: StatusSource) -> None:
-        """Subscribe to a sync worker's updates."""
-        source.add_listener(self.publish)

@@ -1,21 +1,22 @@
 """The sync engine's background worker, plugged into the status bar when the office is enrolled.
 
 `sync.scheduler.SyncWorker` runs in its own thread and calls its listeners after every run;
-its requests are told as steps to whoever listens (`StepFeed`: the link screen's "Sync now");
-the status bar's `StatusFeed.publish` is one of them (it only queues the snapshot for the main
-loop). After a change at the counter, `wake` asks for a sync at once, so that headquarters
+its requests are told as steps to whoever listens (`StepFeed`: the link screen's "Sync now").
+The window's listener (`on_update`, made by its task runner) only queues each update for the
+main loop. After a change at the counter, `wake` asks for a sync at once, so that headquarters
 confirms it sooner.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from desktop.core.admin import StepFeed
 from desktop.core.outage import SimulatedOutage
-from desktop.core.status import StatusFeed
 from models.home import OfficeHome
 from sync.client import HqClient
 from sync.enrolment import connect
-from sync.scheduler import SyncWorker
+from sync.scheduler import SyncWorker, WorkerUpdate
 from sync.settings import hq_settings
 
 SYNC_ACTOR = "counterdesk-app"
@@ -31,7 +32,10 @@ class SyncLink:
 
     @classmethod
     def start(
-        cls, home: OfficeHome, feed: StatusFeed, outage: SimulatedOutage | None = None
+        cls,
+        home: OfficeHome,
+        on_update: Callable[[WorkerUpdate], None],
+        outage: SimulatedOutage | None = None,
     ) -> SyncLink:
         """Start syncing in the background if the open register is enrolled with headquarters.
 
@@ -45,7 +49,7 @@ class SyncLink:
             return client if outage is None else outage.wrap(client)
 
         steps = StepFeed()
-        worker = SyncWorker(home, steps.watch(connect_), listeners=[feed.publish])
+        worker = SyncWorker(home, steps.watch(connect_), listeners=[on_update])
         return cls(worker.start(), steps)
 
     @property

@@ -105,7 +105,9 @@ def test_a_card_reported_lost_during_an_outage_is_confirmed_when_the_line_is_bac
 ) -> None:
     app = make_app(home=city.home, training=True, reader=ReaderMode.TRAINING, **FAST)
     window = app.window
-    window.sync = SyncLink.start(city.home, window.feed, window.outage)
+    window.sync = SyncLink.start(
+        city.home, window.tasks.listener(window.status_published), window.outage
+    )
     app.pump(
         lambda: window.snapshot is not None and window.snapshot.state is LinkStatus.ONLINE,
         "the office to be online",

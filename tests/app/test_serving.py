@@ -233,7 +233,8 @@ def test_the_status_bar_shows_what_the_sync_worker_publishes(
         read_status(), status="failing", last_error="headquarters unreachable", pending=4
     )
     update = WorkerUpdate(snapshot, None)
-    threading.Thread(target=app.window.feed.publish, args=(update,)).start()
+    publish = app.window.tasks.listener(app.window.status_published)  # as the worker's
+    threading.Thread(target=publish, args=(update,)).start()
     bar = app.window.statusbar
     app.pump(lambda: "unreachable" in bar.sync.cget("text"), "the published status")
     assert bar.sync.cget("text") == "● Sync failing: headquarters unreachable"

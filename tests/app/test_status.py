@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 from desktop.core.freshness import data_as_of_text
 from desktop.core.i18n import set_language
-from desktop.core.status import StatusFeed, from_freshness, from_update, read_status
+from desktop.core.status import from_freshness, from_update, read_status
 from desktop.core.sync_words import sync_problem
 from models.sync_status import Freshness
 from sync.errors import LinkStatus
@@ -91,18 +88,6 @@ def test_a_failure_outside_sync_is_the_reason_when_sync_reported_none() -> None:
     update = WorkerUpdate(_update("online", NOW).snapshot, None, "the register is busy")
     snapshot = from_update(update, NOW)
     assert (snapshot.state, snapshot.reason) == (LinkStatus.ONLINE, "the register is busy")
-
-
-def test_the_feed_hands_the_main_loop_the_newest_snapshot_published_from_a_thread() -> None:
-    feed = StatusFeed()
-    listeners: list[Callable[[WorkerUpdate], None]] = []
-    feed.attach(SimpleNamespace(add_listener=listeners.append))
-    updates = [_update("online", NOW, pending=n) for n in range(3)]
-    publisher = threading.Thread(target=lambda: [listeners[0](u) for u in updates])
-    publisher.start()
-    publisher.join()
-    assert feed.latest() is updates[2]
-    assert feed.latest() is None
 
 
 def test_the_register_status_counts_pending_and_unacknowledged_rejections(demo) -> None:

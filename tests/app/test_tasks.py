@@ -61,3 +61,44 @@ def test_a_destroyed_owner_gets_no_callback(root: tk.Tk, demo: OfficeHome) -> No
     _until(root, runner, lambda: runner.pending == 0)
     assert called == []
     runner.close()
+
+
+def test_a_listener_called_from_another_thread_runs_on_the_main_loop(
+    root: tk.Tk, demo: OfficeHome
+) -> None:
+    runner = TaskRunner(root, lambda _e: None)
+    seen: list[tuple[int, threading.Thread]] = []
+    tell = runner.listener(lambda n: seen.append((n, threading.current_thread())))
+    gone = tk.Frame(root)
+    dropped = runner.listener(lambda n: seen.append((-n, threading.current_thread())), gone)
+    gone.destroy()
+    sender = threading.Thread(target=lambda: [f(n) for n in range(3) for f in (tell, dropped)])
+    sender.start()
+    sender.join()
+    _until(root, runner, lambda: runner.pending == 0)
+    assert [n for n, _ in seen] == [0, 1, 2]
+    assert all(thread is threading.main_thread() for _, thread in seen)
+    runner.close()
+
+
+def test_followed_work_reports_each_item_then_its_result_on_the_main_loop(
+    root: tk.Tk, demo: OfficeHome
+) -> None:
+    runner = TaskRunner(root, lambda _e: None, workers=1)
+    items: list[int] = []
+    done: list[str] = []
+    release = threading.Event()
+
+    def long_work(emit: Callable[[Any], None]) -> str:
+        for n in range(3):
+            emit(n)
+        release.wait(5)
+        return "finished"
+
+    runner.follow(long_work, items.append, on_done=done.append)
+    runner.submit(lambda: "the worker is free", on_done=done.append)  # not held by the follow
+    _until(root, runner, lambda: items == [0, 1, 2] and done == ["the worker is free"])
+    release.set()
+    _until(root, runner, lambda: runner.pending == 0)
+    assert done == ["the worker is free", "finished"]
+    runner.close()

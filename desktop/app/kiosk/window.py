@@ -26,11 +26,12 @@ from desktop.app.registry import Navigator
 from desktop.app.tasks import TaskRunner
 from desktop.core.cardreader import CardService
 from desktop.core.freshness import data_as_of_text
-from desktop.core.status import BarStatus, StatusFeed, from_update, read_status
+from desktop.core.status import BarStatus, from_update, read_status
 from desktop.core.sync_link import SyncLink
 from models.actor import Actor
 from models.clock import local_now, utc_now
 from models.home import OfficeHome
+from sync.scheduler import WorkerUpdate
 
 WELCOME = "welcome"
 GOODBYE = "goodbye"
@@ -58,7 +59,6 @@ class KioskWindow:
         self.session = session
         self.actor = actor
         self.fonts = fonts  # Tk deletes a named font when its Python object goes away
-        self.feed = StatusFeed()
         self.snapshot: BarStatus | None = None
         self.sync: SyncLink | None = None
         self._after: dict[str, str] = {}
@@ -136,10 +136,6 @@ class KioskWindow:
             self._card_event(event)
         self._check_idle()
         self.time_label.configure(text=local_now().strftime("%H:%M"))
-        published = self.feed.latest()
-        if published is not None:
-            demo = self.snapshot.demo_generated_at if self.snapshot else None
-            self._show_status(from_update(published, demo_generated_at=demo))
         self._after["tick"] = self.root.after(self.config.tick_ms, self._tick)
 
     def _card_event(self, event: ReaderEvent) -> None:
@@ -169,6 +165,11 @@ class KioskWindow:
     def _refresh_status(self) -> None:
         self.tasks.submit(read_status, on_done=self._show_status, on_error=lambda _e: None)
         self._after["status"] = self.root.after(self.config.status_refresh_ms, self._refresh_status)
+
+    def status_published(self, update: WorkerUpdate) -> None:
+        """What the sync worker published after a run (on the main loop)."""
+        demo = self.snapshot.demo_generated_at if self.snapshot else None
+        self._show_status(from_update(update, demo_generated_at=demo))
 
     def _show_status(self, snapshot: BarStatus) -> None:
         self.snapshot = snapshot
