@@ -2,16 +2,13 @@
 
 Anyone signed in may look and ask for a sync. The sync runs off the main loop: through the
 application's background SyncWorker when the context offers one (`ctx.sync_link()`), else as
-one engine run on a task worker. Its progress arrives on a queue this screen drains with
-`after()`; an unreachable headquarters ends the run as "offline", never blocking the window.
+one engine run on a task worker. Its steps and its end come back on the main loop through the
+task runner's listeners; an unreachable headquarters ends the run as "offline", never blocking
+the window.
 """
 
 from __future__ import annotations
 
-import contextlib
-import queue
-import tkinter as tk
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +29,6 @@ from sync.errors import LinkStatus
 from sync.scheduler import SyncWorker, WorkerUpdate
 from sync.status import StatusSnapshot
 
-POLL_MS = 100
 SKEW_SHOWN_S = 300  # as the status bar: a clock more than 5 minutes off is worth saying
 # Readable on the light themes (their warning yellow on white is not): offline in plain text.
 STATE_STYLES = {"online": "success", "failing": "danger", "never": "secondary"}
@@ -143,14 +139,15 @@ class LinkScreen(Screen):
         self.phase.pack(side="left", padx=(16, 0))
         self.outcome = ttk.Label(bar, text="", wraplength=1050, justify="left")
         self.outcome.pack(side="left", padx=(16, 0))
-        self.steps: queue.SimpleQueue[admin.SyncStep] = queue.SimpleQueue()
-        self.updates: queue.SimpleQueue[WorkerUpdate] = queue.SimpleQueue()
+        # what the sync's thread tells (its steps, the worker's update) comes back on the main
+        # loop through the task runner, and only while this screen exists
+        self.step_listener = self.ctx.tasks.listener(self._show_step, owner=self)
+        self.update_listener = self.ctx.tasks.listener(self._worker_update, owner=self)
         self.listening_to: SyncWorker | None = None
         self.step_feed: admin.StepFeed | None = None  # the worker's steps, while "Sync now" waits
         self.running = False
         self.status: StatusSnapshot | None = None
         self.phases_seen: list[str] = []
-        self._poll_id: str | None = None
 
     # the state ---------------------------------------------------------------------------
 
@@ -325,42 +322,34 @@ class LinkScreen(Screen):
         worker = self._worker()
         if worker is not None:
             if self.listening_to is not worker:
-                worker.add_listener(self._worker_update)
+                worker.add_listener(self.update_listener)
                 self.listening_to = worker
             self.phase.configure(text=_("The background sync is running now…"))
             link = self.ctx.sync_link()
             self.step_feed = link.steps if link is not None else None
             if self.step_feed is not None:
-                self.step_feed.add(self.steps.put)  # its requests, shown as they go
+                self.step_feed.add(self.step_listener)  # its requests, shown as they go
             worker.wake()
-            self._poll_later(self._poll_worker)
             return
         self.ctx.tasks.submit(
             admin.sync_now,
             self.ctx.session.actor,
-            self.steps.put,
+            self.step_listener,
             on_done=self._finished,
             on_error=self._crashed,
             owner=self,
         )
-        self._poll_later(self._poll_steps)
 
     def _worker_update(self, update: WorkerUpdate) -> None:
-        """The worker's listener (its thread): keep the update only while this screen waits."""
+        """The worker finished a run (main loop): the end of "Sync now" while it waits."""
         if self.running:
-            self.updates.put(update)
-
-    def _poll_later(self, poll: Callable[[], None]) -> None:
-        self._poll_id = self.after(POLL_MS, poll)
+            self._end(update.report, update.error)
+            self.refresh()
 
     def destroy(self) -> None:
-        """Stop polling before the widgets go (another language rebuilds the screens)."""
+        """Stop listening before the widgets go (another language rebuilds the screens)."""
         self.running = False
         self._stop_listening_to_steps()
-        if self._poll_id is not None:
-            with contextlib.suppress(tk.TclError):
-                self.after_cancel(self._poll_id)
-            self._poll_id = None
         super().destroy()
 
     def _progress_shown(self, shown: bool) -> None:
@@ -371,38 +360,18 @@ class LinkScreen(Screen):
             self.progress.stop()
             self.progress.pack_forget()
 
-    def _show_steps(self) -> None:
-        """Show the steps queued so far (the last one's words stay)."""
-        while True:
-            try:
-                step = self.steps.get_nowait()
-            except queue.Empty:
-                break
-            words = PHASES[step.phase]
-            if step.phase == "bootstrap" and step.rows is None:
-                words = BOOTSTRAP_REQUEST
-            text = _(words).format(n=step.count, rows=f"{step.rows or 0:,}")
-            self.phase.configure(text=text)
-            self.phases_seen.append(step.phase)
-
-    def _poll_steps(self) -> None:
-        self._show_steps()
-        if self.running:
-            self._poll_later(self._poll_steps)
-
-    def _poll_worker(self) -> None:
-        self._show_steps()
-        try:
-            update = self.updates.get_nowait()
-        except queue.Empty:
-            if self.running:
-                self._poll_later(self._poll_worker)
+    def _show_step(self, step: admin.SyncStep) -> None:
+        """A step of the sync now running (main loop; the last one's words stay)."""
+        if not self.running:
             return
-        self._end(update.report, update.error)
-        self.refresh()
+        words = PHASES[step.phase]
+        if step.phase == "bootstrap" and step.rows is None:
+            words = BOOTSTRAP_REQUEST
+        text = _(words).format(n=step.count, rows=f"{step.rows or 0:,}")
+        self.phase.configure(text=text)
+        self.phases_seen.append(step.phase)
 
     def _finished(self, outcome: admin.SyncOutcome) -> None:
-        self._poll_steps()
         self._end(outcome.report, outcome.problem, outcome.warnings)
         self.show_status(outcome.link)
 
@@ -413,7 +382,7 @@ class LinkScreen(Screen):
 
     def _stop_listening_to_steps(self) -> None:
         if self.step_feed is not None:
-            self.step_feed.remove(self.steps.put)
+            self.step_feed.remove(self.step_listener)
             self.step_feed = None
 
     def _end(
