@@ -123,6 +123,10 @@ class Navigator(Generic[S]):
             self._screens[key] = screen
         return self._screens[key]
 
+    def built(self, key: str) -> S | None:
+        """The screen of `key` if it exists now (kept, or shown), else None."""
+        return self._screens.get(key)
+
     def show(self, key: str, **data: Any) -> S:
         """Show the screen of `key` with `data` (passed to its on_show). A screen not kept is
         made new even when it is the one shown."""

@@ -113,15 +113,14 @@ class TaskRunner:
     ) -> None:
         """Run `fn(emit)` on a thread of its own (long work that reports as it goes, without
         holding one of the workers); each `emit(item)` runs `on_item(item)` on the main loop,
-        then `on_done(result)` or `on_error(exc)` once `fn` returns."""
+        then `on_done(result)` or `on_error(exc)` once `fn` returns. While it runs it is not
+        `pending` (the window is idle between its reports); its reports and its end are."""
         if self._closed:
             return
-        with self._lock:
-            self._pending += 1
         emit = self.listener(on_item, owner)
         thread = threading.Thread(
             target=self._run,
-            args=(fn, (emit,), on_done, on_error, owner),
+            args=(fn, (emit,), on_done, on_error, owner, False),
             name="task-follow",
             daemon=True,
         )
@@ -134,6 +133,7 @@ class TaskRunner:
         on_done: Callback | None,
         on_error: ErrorCallback | None,
         owner: tk.Misc | None,
+        counted: bool = True,  # False: its end is counted as pending only once it arrives
     ) -> None:
         result: Any = None
         error: BaseException | None = None
@@ -146,6 +146,9 @@ class TaskRunner:
                     self._db.close()
         except BaseException as exc:  # handed to the main loop, never lost in a thread
             error = exc
+        if not counted:
+            with self._lock:
+                self._pending += 1
         self._outcomes.put(_Outcome(result, error, on_done, on_error, owner))
 
     def drain(self) -> int:

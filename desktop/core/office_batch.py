@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import pickle
 import select
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -214,6 +215,10 @@ def start_batch(home: OfficeHome, actor: Actor, request: BatchRequest) -> BatchP
     return job
 
 
+BatchItem = BatchProgress | BatchOutcome | BaseException  # what a batch's process sends
+FOLLOW_WAIT_S = 0.25  # at most this long between looks at a batch process that died
+
+
 @dataclass
 class BatchProcess:
     """A batch running in its own process; the main loop calls `poll()` for what it sent."""
@@ -246,7 +251,7 @@ class BatchProcess:
         if self._stop is not None:
             self._stop.set()
 
-    def poll(self) -> list[BatchProgress | BatchOutcome | BaseException]:
+    def poll(self) -> list[BatchItem]:
         """What the batch sent since the last call (never blocks). Once it has ended, the last
         item is a BatchOutcome, or the exception that stopped it."""
         conn = self._conn
@@ -266,6 +271,16 @@ class BatchProcess:
         if received and not isinstance(received[-1], BatchProgress):
             self._finish()
         return received
+
+    def follow(self, emit: Callable[[BatchItem], None]) -> None:
+        """Wait for what the batch sends and `emit` each item, until it has ended (the last item
+        is then a BatchOutcome, or the exception that stopped it). Blocks: run it on a thread
+        of its own (`desktop.app.tasks.TaskRunner.follow`)."""
+        while not self.finished and self._conn is not None:
+            with contextlib.suppress(OSError, EOFError):
+                self._conn.poll(FOLLOW_WAIT_S)  # wakes as soon as something arrives
+            for item in self.poll():
+                emit(item)
 
     def _exit_text(self) -> str:
         self._process.join(timeout=1)

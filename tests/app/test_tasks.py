@@ -98,7 +98,8 @@ def test_followed_work_reports_each_item_then_its_result_on_the_main_loop(
     runner.follow(long_work, items.append, on_done=done.append)
     runner.submit(lambda: "the worker is free", on_done=done.append)  # not held by the follow
     _until(root, runner, lambda: items == [0, 1, 2] and done == ["the worker is free"])
+    assert runner.pending == 0  # the window is idle between the reports of followed work
     release.set()
-    _until(root, runner, lambda: runner.pending == 0)
-    assert done == ["the worker is free", "finished"]
+    _until(root, runner, lambda: len(done) == 2)
+    assert done == ["the worker is free", "finished"] and runner.pending == 0
     runner.close()

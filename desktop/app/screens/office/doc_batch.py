@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import ttkbootstrap as ttk
 
+from desktop.app.context import AppContext
 from desktop.app.registry import Shortcut
 from desktop.app.screens.office.doc_common import DocumentScreen, document_message
 from desktop.app.widgets.office_fields import LanguageChoice, PathField, YearChoice, on_enter
@@ -17,7 +18,6 @@ from desktop.core import office_batch
 from desktop.core.i18n import N_, _
 from models.permissions import Permission
 
-POLL_MS = 200
 FAILURES_SHOWN = 1000  # a table of a district's worth of rows would stall the screen
 YEARS_BACK = 30
 REASONS = {
@@ -41,8 +41,11 @@ class BatchScreen(DocumentScreen):
     menu_label = N_("Statements in a batch…")
     permission = Permission.STATEMENTS
     # The running batch of each window, kept across the screen being made again (another
-    # language or theme): the new screen takes it over.
+    # language or theme): the new screen takes it over, with its latest progress and an end
+    # that came while no batch screen existed.
     _jobs: ClassVar[dict[int, office_batch.BatchProcess]] = {}
+    _latest: ClassVar[dict[int, office_batch.BatchProgress]] = {}
+    _unseen: ClassVar[dict[int, office_batch.BatchOutcome | BaseException]] = {}
 
     def build(self) -> None:
         """Who, the year, the language, the folder; the progress; the summary."""
@@ -66,7 +69,6 @@ class BatchScreen(DocumentScreen):
         self.files = ttk.Label(self, text="", bootstyle="secondary", wraplength=1250)
         self.files.grid(row=row + 4, column=0, sticky="w", pady=(6, 0))
         self.outcome: office_batch.BatchOutcome | None = None
-        self._after_id: str | None = None
         self._default_folder = ""
 
     def _build_form(self, row: int) -> None:
@@ -145,21 +147,19 @@ class BatchScreen(DocumentScreen):
         super().on_show(**data)
         if not self.folder.text.get():
             self._year_changed()
+        key = id(self.ctx)
         if self.job is not None:
             self._running(True)
-            self._schedule()
+            if key in self._latest:
+                self.progress.show(self._latest[key])
+        ended = self._unseen.pop(key, None)
+        if ended is not None:
+            self._take(ended)
 
     def on_hide(self) -> None:
         """A batch goes on while other screens are shown, but not after signing out."""
         if self.job is not None and not self.ctx.session.signed_in:
             self.job.cancel()
-
-    def destroy(self) -> None:
-        """Stop polling (a batch running is taken over by the screen made next)."""
-        if self._after_id is not None:
-            self.after_cancel(self._after_id)
-            self._after_id = None
-        super().destroy()
 
     def focus_default(self) -> None:
         """The cancel button while a batch runs, else the choice of people."""
@@ -239,6 +239,8 @@ class BatchScreen(DocumentScreen):
             # kept even if this screen was made again meanwhile (another language): the batch
             # runs, and the screen shown (or the next one) takes it over
             self._jobs[key] = job
+            self._latest.pop(key, None)
+            ctx.tasks.follow(job.follow, lambda item: BatchScreen._arrived(ctx, item))
             shown = ctx.navigator.current
             if isinstance(shown, BatchScreen):
                 shown._started(job)
@@ -264,7 +266,6 @@ class BatchScreen(DocumentScreen):
         self.progress.starting(job.plan.total)
         self.say(_("Making the statements… (Esc cancels)"), "secondary")
         self._running(True)
-        self._schedule()
 
     def _running(self, running: bool) -> None:
         self.progress.grid()
@@ -283,31 +284,39 @@ class BatchScreen(DocumentScreen):
         self.cancel_button.configure(state="disabled")
         self.say(_("Cancelling: finishing the statements in hand…"), "warning")
 
-    def _schedule(self) -> None:
-        if self._after_id is None:
-            self._after_id = self.after(POLL_MS, self._poll)
-
-    def _poll(self) -> None:
-        self._after_id = None
-        job = self.job
+    @classmethod
+    def _arrived(cls, ctx: AppContext, item: office_batch.BatchItem) -> None:
+        """What the batch's process sent (main loop, through the task runner's follow): shown
+        by this window's batch screen if it exists, else kept for the one made next."""
+        key = id(ctx)
+        job = cls._jobs.get(key)
         if job is None:
             return
-        if not self.ctx.session.signed_in and not job.cancel_requested:
+        if not ctx.session.signed_in and not job.cancel_requested:
             job.cancel()  # signed out (perhaps from the lock screen): the batch stops too
-        for item in job.poll():
-            if isinstance(item, office_batch.BatchProgress):
-                self.progress.show(item)
-            elif isinstance(item, office_batch.BatchOutcome):
-                self._ended()
-                self._summary(item)
-            else:
-                self._ended()
-                self.say(document_message(item), "danger")
-        if not job.finished:
-            self._schedule()
+        if isinstance(item, office_batch.BatchProgress):
+            cls._latest[key] = item
+        else:  # the end: the batch is no longer this window's
+            cls._jobs.pop(key, None)
+            cls._latest.pop(key, None)
+        screen = ctx.navigator.built(cls.key)
+        if isinstance(screen, BatchScreen):
+            screen._take(item)
+        elif not isinstance(item, office_batch.BatchProgress):
+            cls._unseen[key] = item
+
+    def _take(self, item: office_batch.BatchItem) -> None:
+        """Show a progress report, the summary, or why the batch stopped."""
+        if isinstance(item, office_batch.BatchProgress):
+            self.progress.show(item)
+        elif isinstance(item, office_batch.BatchOutcome):
+            self._ended()
+            self._summary(item)
+        else:
+            self._ended()
+            self.say(document_message(item), "danger")
 
     def _ended(self) -> None:
-        self._jobs.pop(id(self.ctx), None)
         self._running(False)
 
     def _summary(self, outcome: office_batch.BatchOutcome) -> None:
