@@ -28,7 +28,6 @@ from pathlib import Path
 
 from hq import offices, register, store
 from hq.demo import seed
-from hq.pgcluster import PostgresServer, find_pg_bin
 from hq.wire import rows_of_persons
 from models.actor import Actor
 from models.db import PRAGMAS, close_register, open_register
@@ -41,6 +40,7 @@ from sync.bootstrap import bootstrap
 from sync.engine import SyncEngine
 from sync.enrolment import enrol, open_client
 from testkit import free_port, running_service
+from testkit.pgcluster import PostgresServer, find_pg_bin
 
 DISTRICT = "370102"
 AS_OF = date(2026, 11, 1)

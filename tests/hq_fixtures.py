@@ -25,8 +25,8 @@ from fastapi.testclient import TestClient
 from hq import demo, store
 from hq.api import create_app
 from hq.offices import enrol_office
-from hq.pgcluster import PostgresServer
 from models.replica import PROTOCOL_HEADER, PROTOCOL_VERSION
+from testkit.pgcluster import PostgresServer
 from tests.pinned_clock import AS_OF as DEMO_AS_OF
 
 DEMO_DISTRICTS = {"370102": 60, "370103": 40}

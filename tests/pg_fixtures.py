@@ -1,6 +1,6 @@
 """A throwaway PostgreSQL server for the test session (initdb + pg_ctl in a temporary folder).
 
-The cluster itself is `hq.pgcluster.PostgresServer`. Missing binaries fail the tests under CI
+The cluster itself is `testkit.pgcluster.PostgresServer`. Missing binaries fail the tests under CI
 (the package must be installed there) and skip them elsewhere.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from hq.pgcluster import PG_PACKAGE, PostgresServer, find_pg_bin
 from testkit import free_port
+from testkit.pgcluster import PG_PACKAGE, PostgresServer, find_pg_bin
 
 
 @pytest.fixture(scope="session")

@@ -18,11 +18,11 @@ import pytest
 from hq import store
 from hq.commands import PushItem, apply_item
 from hq.offices import authenticate, enrol_office, register_key
-from hq.pgcluster import PostgresServer
 from models import signing
 from models.clock import utc_now
 from models.replica import PROTOCOL_HEADER, SERVER_TIME_HEADER
 from testkit import Service, free_port, start_service
+from testkit.pgcluster import PostgresServer
 from tests.cli_helpers import COUNTERDESK, cli_env, run
 from tests.hq_fixtures import sqlite_url
 
