@@ -1,18 +1,10 @@
-"""Loopback ports for servers started by tests and benchmarks."""
+"""Loopback ports for servers started by tests and benchmarks: the product's own helper (the
+demo city picks its ports with it), so there is one way to find a free port."""
 
 from __future__ import annotations
 
-import socket
+from desktop.local_hq import free_port
 
 LOOPBACK = "127.0.0.1"
 
-
-def free_port() -> int:
-    """A TCP port nobody listens on at 127.0.0.1 right now (the system picks it).
-
-    Another process may take it before the caller binds it; on a test machine that is rare
-    enough, and a server that cannot bind fails its start with a clear message.
-    """
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        return int(probe.getsockname()[1])
+__all__ = ["LOOPBACK", "free_port"]
