@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
-from models.actor import Actor
-from models.enums import Role
-from models.lookup import KeyKind, find_one
 from models.money import format_yuan
 from models.overview import month_window
-from models.schema import OfficeSetting, Statement, db
+from models.schema import Statement, db
 from models.signing import verify
 from reports.errors import NothingToState
 from reports.issue import issue
 from tests.pdf_helpers import scan_qr
 from tests.pinned_clock import AS_OF
+from tests.test_issue import SUPERVISOR, _sample, _text
 
 pytestmark = pytest.mark.dates  # run again at the edges of months and years
-
-SUPERVISOR = Actor("supervisor01", Role.SUPERVISOR)
-
-
-def _text(path: Path) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
-
-
-def _sample(label: str):
-    samples = json.loads(OfficeSetting.get_by_id("demo_samples").value)
-    card = next(s for s in samples if s["label"] == label)["card_no"]
-    return find_one(KeyKind.CARD, card)
 
 
 def _months(first: int, last: int) -> list[str]:

@@ -388,39 +388,25 @@ _KIND_ONLY_TEXTS = {
         )
     ),
 }
+# The certificate prints the rights record's registrations, month grid and totals columns (its
+# own texts besides), and the medical statement's period.
 _KIND_ONLY_TEXTS["certificate"] = frozenset(
     (
         "title_certificate",
-        "period",
-        "period_range",
-        "duration",
         "certify",
         "certify_unregistered",
-        "sec_enrolments",
         "sec_period_months",
         "sec_period_totals",
         "period_incomplete",
         "certificate_check",
-        "months_split",
-        "no_personal_part",
-        "list_separator",
-        "col_status",
-        "col_insurance",
-        "col_employer",
-        "col_employer_code",
-        "col_start",
-        "col_end",
-        "col_month",
-        "col_base",
-        "col_employer_part",
-        "col_personal_part",
-        "col_employer_short",
-        "col_personal_short",
-        "col_posted",
-        "col_months_paid",
-        "col_months_arrears",
-        "col_contribution_time",
+        "period",
+        "period_range",
     )
+) | (
+    _KIND_ONLY_TEXTS["rights"]
+    - {"title_rights", "year", "card", "card_line", "sec_months", "sec_year_totals"}
+    - {"sec_arrears", "sec_accounts", "months_incomplete", "no_personal_due", "no_months"}
+    - {"no_arrears", "col_base_total", "col_employer_due", "col_personal_due"}
 )
 _KIND_ONLY_TERMS = {
     "rights": frozenset(
