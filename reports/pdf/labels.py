@@ -244,6 +244,7 @@ _TERMS: dict[str, dict[str, tuple[str, str]]] = {
         "query_password.reset": ("重置查询密码", "Reset the query password"),
         "query_password.unlocked": ("解锁查询密码", "Unlocked the query password"),
         "query_password.verified": ("查询密码验证通过", "Query password verified"),
+        "kiosk.card_refused": ("自助机拒绝非正常卡片", "Card refused at the kiosk"),
         "query_password.failed": ("查询密码错误", "Wrong query password"),
         "query_password.failed_attempt": ("查询密码错误", "Wrong query password"),
         "query_password.locked_attempt": ("查询密码已锁定", "Query password locked"),

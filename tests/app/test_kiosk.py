@@ -23,6 +23,13 @@ from PIL import Image
 from cards.virtual import VirtualCard, VpcdLink
 from desktop.app.kiosk.config import KioskConfig
 from desktop.app.kiosk.root import build_kiosk
+from desktop.app.kiosk.services import (
+    REFUSED,
+    CardNotUsable,
+    identify_typed,
+    kiosk_actor,
+    open_record,
+)
 from desktop.app.kiosk.summary import window_years
 from desktop.app.kiosk.window import KioskWindow
 from desktop.app.theme import CJK_FAMILIES
@@ -206,6 +213,45 @@ def test_a_card_and_its_pin_show_the_holders_own_record_as_the_register_adds_it_
     kiosk.wait_for("welcome")
     assert kiosk.window.session.customer is None
     assert _leftovers(kiosk, sample) == []
+
+
+def test_a_lost_card_is_refused_before_its_pin_with_what_to_do_and_the_attempt_logged(
+    make_kiosk: Callable[..., KioskDriver], samples: dict[str, Sample]
+) -> None:
+    kiosk = make_kiosk(training=True)
+    sample = samples["lost card"]
+    kiosk.insert_card(sample.card_no)
+    kiosk.pump(
+        lambda: kiosk.screen.message.cget("text").startswith("This card is reported lost"),
+        "the refusal",
+    )
+    assert kiosk.key == "welcome" and kiosk.window.session.customer is None
+    assert "go to a counter" in kiosk.screen.message.cget("text")
+    mine = AuditEvent.select().where(AuditEvent.actor == kiosk.window.actor.name)
+    refused = mine.where(AuditEvent.action == REFUSED).get()
+    assert refused.person_id == find_one(KeyKind.CARD, sample.card_no).id
+    assert sample.card_no in refused.detail and "lost" in refused.detail
+    assert not mine.where(AuditEvent.action == "person.read").exists()
+    kiosk.screenshot("welcome-lost-card")
+
+
+def test_a_typed_number_of_a_lost_card_is_refused_only_after_its_holder_proved_who_they_are(
+    demo: OfficeHome, samples: dict[str, Sample]
+) -> None:
+    sample = samples["lost card"]
+    actor = kiosk_actor("test")
+    customer = identify_typed(KeyKind.CARD, sample.card_no)  # answered like any other number
+    with pytest.raises(CardNotUsable) as refused:
+        open_record(customer, actor, "query_password")
+    assert refused.value.status == "lost"
+    mine = AuditEvent.select().where(AuditEvent.actor == actor.name)
+    assert [e.action for e in mine] == [REFUSED]  # nothing of the record was read
+    assert (
+        not ServiceVisit.select()
+        .where(ServiceVisit.person == customer.person_id)
+        .where(ServiceVisit.channel == "kiosk")
+        .exists()
+    )
 
 
 def test_taking_the_card_out_at_the_pin_ends_the_session(

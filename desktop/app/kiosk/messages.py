@@ -6,14 +6,17 @@ Unlike the counter's messages these never show the register's own (English) word
 from __future__ import annotations
 
 from cards.errors import CardRemoved, DamagedData, NoCard, NotASocialSecurityCard, PinBlocked
-from desktop.app.kiosk.services import UnknownHolder
+from desktop.app.kiosk.services import CardNotUsable, UnknownHolder
 from desktop.core.i18n import _, ngettext
+from models.enums import CardStatus
 from models.errors import CredentialLocked, NotFound
 from models.idnumber import InvalidIdNumber
 
 
 def kiosk_error(error: BaseException) -> str:
     """A translated message for the citizen."""
+    if isinstance(error, CardNotUsable):
+        return card_not_usable(error.status)
     if isinstance(error, UnknownHolder):
         return _(
             "Your card works, but this office holds no record of you. Please ask at the "
@@ -67,3 +70,20 @@ def wrong_password(tries_left: int) -> str:
         "Wrong query password: {n} tries left.",
         tries_left,
     ).format(n=tries_left)
+
+
+def card_not_usable(status: str) -> str:
+    """Why a card is refused, and what to do (a counter can help)."""
+    if status == CardStatus.LOST:
+        return _(
+            "This card is reported lost, so it cannot be used here. If you have found it, "
+            "please go to a counter to cancel the loss report."
+        )
+    if status == CardStatus.FROZEN:
+        return _("This card is frozen, so it cannot be used here. Please go to a counter.")
+    if status == CardStatus.REPLACED:
+        return _(
+            "This card has been replaced by a newer one. Please use your new card, or go to "
+            "a counter."
+        )
+    return _("This card is no longer valid. Please go to a counter.")

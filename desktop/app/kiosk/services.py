@@ -15,13 +15,14 @@ from desktop.app.kiosk.customer import Customer
 from desktop.core import services
 from desktop.core.card_flow import resolve_card
 from desktop.core.cardreader import CardService
-from models import lookup, visits
+from models import audit, lookup, visits
 from models.actor import Actor
 from models.credentials import VerifyResult
-from models.enums import Role
-from models.errors import NotFound
+from models.enums import CardStatus, Role
+from models.errors import InvalidRequest, NotFound
 from models.overview import Overview
 from models.people import PersonSummary
+from models.schema import Card, write_transaction
 
 CHANNEL = "kiosk"
 
@@ -37,18 +38,46 @@ class UnknownHolder(NotFound):
     """The card's holder has no record in this office's register."""
 
 
+class CardNotUsable(InvalidRequest):
+    """The card is reported lost, frozen, cancelled or replaced: the kiosk refuses it."""
+
+    def __init__(self, card_no: str, status: str) -> None:
+        self.card_no, self.status = card_no, status
+        super().__init__(f"card {card_no} is {status}: it cannot be used at the kiosk")
+
+
+REFUSED = "kiosk.card_refused"  # the audit event of a refused card
+
+
+def refuse_unusable_card(card_no: str | None, person_id: int, actor: Actor, how: str) -> None:
+    """Raise CardNotUsable, and log the attempt, if the register holds `card_no` in another
+    state than active (a card this office does not hold passes: its holder proves who they
+    are like anyone else)."""
+    if not card_no:
+        return
+    row = Card.get_or_none(Card.card_no == card_no)
+    if row is None or row.status == CardStatus.ACTIVE:
+        return
+    with write_transaction():
+        audit.record(actor, REFUSED, person_id, card_no=card_no, status=row.status, how=how)
+    raise CardNotUsable(card_no, row.status)
+
+
 def identify_typed(kind: lookup.KeyKind, value: str) -> Customer:
     """The person of a typed ID or card number (only their id: nothing is shown yet)."""
     person = lookup.find_one(kind, value)
     return Customer(kind, value, person.id)
 
 
-def identify_card(cards: CardService, reader: str) -> Customer:
-    """Read the card in `reader` and find its holder (only their id)."""
+def identify_card(cards: CardService, reader: str, actor: Actor) -> Customer:
+    """Read the card in `reader` and find its holder (only their id); a card the register
+    holds as lost, frozen, cancelled or replaced is refused before anything else
+    (CardNotUsable, logged)."""
     outcome = resolve_card(cards.read(reader))
     if outcome.kind is None or outcome.value is None:
         raise UnknownHolder("the card's holder has no record in this office's register")
     person = lookup.find_one(outcome.kind, outcome.value)
+    refuse_unusable_card(outcome.record.card_no, person.id, actor, "card")
     return Customer(outcome.kind, outcome.value, person.id, outcome.record.card_no, reader)
 
 
@@ -58,7 +87,11 @@ def check_password(person_id: int, password: str, actor: Actor) -> VerifyResult:
 
 
 def open_record(customer: Customer, actor: Actor, how: str) -> Overview:
-    """Read the verified citizen's record (logged) and record the kiosk visit."""
+    """Read the verified citizen's record (logged) and record the kiosk visit. A typed card
+    number of a card that is no longer usable is refused here, once its holder has proved who
+    they are (before, the answer would tell the hall which numbers are lost cards)."""
+    if customer.kind is lookup.KeyKind.CARD:
+        refuse_unusable_card(customer.value, customer.person_id, actor, "typed")
     overview = lookup.open_overview(customer.kind, customer.value, actor)
     visits.record_service_visit(
         actor,

@@ -17,7 +17,7 @@ from desktop.app.kiosk.messages import (
     wrong_pin,
 )
 from desktop.app.kiosk.screens.base import KioskScreen
-from desktop.app.kiosk.services import check_password, open_record
+from desktop.app.kiosk.services import CardNotUsable, check_password, open_record
 from desktop.app.kiosk.style import HUGE_FONT, KEY_FONT
 from desktop.core.i18n import _
 from models.credentials import VerifyResult
@@ -149,6 +149,8 @@ class VerifyScreen(KioskScreen):
         self._busy(False)
         if isinstance(error, CredentialLocked):
             self._lock(password_locked())
+        elif isinstance(error, CardNotUsable):  # proved who they are, but not with this card
+            self._lock(kiosk_error(error))
         else:
             self.say(kiosk_error(error))
 

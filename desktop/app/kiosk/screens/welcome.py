@@ -100,6 +100,7 @@ class WelcomeScreen(KioskScreen):
             identify_card,
             self.ctx.cards,
             event.reader,
+            self.ctx.actor,
             on_done=self._found,
             on_error=self._failed,
             owner=self,

@@ -28,6 +28,7 @@ ACTIONS = {
     "card.report_lost": N_("reported a card lost"),
     "card.cancel_loss": N_("cancelled a loss report"),
     "query_password.verified": N_("query password correct"),
+    "kiosk.card_refused": N_("card refused at the kiosk (not active)"),
     "query_password.failed": N_("query password wrong"),
     "query_password.locked_attempt": N_("query password tried while locked"),
     "query_password.reset": N_("query password reset"),
