@@ -12,11 +12,21 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cards.virtual import CardProfile
+from desktop.core.i18n import N_
 from models import audit
 from models.actor import Actor
 from models.errors import NotFound
 from models.home import setting
 from models.schema import Card, Person, write_transaction
+
+# The demo samples' labels (the demo district's `demo_samples`), in words for the Training menu
+# and the kiosk's training bar.
+SAMPLE_LABELS = {
+    "contributor": N_("contributor"),
+    "arrears": N_("in arrears"),
+    "retiree": N_("retiree"),
+    "lost card": N_("card reported lost"),
+}
 
 # A holder insured in Beijing (Xicheng): their card is valid here, their record is not here.
 OTHER_CITY_SSN = "110102198001010017"

@@ -10,8 +10,9 @@ import tkinter as tk
 import ttkbootstrap as ttk
 
 from desktop.app.kiosk.context import KioskContext
+from desktop.core.formatting import label
 from desktop.core.i18n import _
-from desktop.core.training import DemoHolder, demo_holders, holder_profile
+from desktop.core.training import SAMPLE_LABELS, DemoHolder, demo_holders, holder_profile
 
 
 class TrainingBar(ttk.Frame):
@@ -39,7 +40,7 @@ class TrainingBar(ttk.Frame):
             if holder.label:
                 ttk.Button(
                     self,
-                    text=_("Card: {label}").format(label=holder.label),
+                    text=_("Card: {label}").format(label=label(SAMPLE_LABELS, holder.label)),
                     command=lambda h=holder: self.insert(h.card_no),
                     bootstyle="secondary",
                     takefocus=False,

@@ -19,14 +19,8 @@ from desktop.core.messages import error_message
 from desktop.core.outage import SimulatedOutage
 from desktop.core.session import StaffSession
 from desktop.core.sync_link import SyncLink
-from desktop.core.training import CardKind, DemoHolder
+from desktop.core.training import SAMPLE_LABELS, CardKind, DemoHolder
 
-SAMPLE_LABELS = {
-    "contributor": N_("contributor"),
-    "arrears": N_("in arrears"),
-    "retiree": N_("retiree"),
-    "lost card": N_("card reported lost"),
-}
 CARD_KINDS = {
     CardKind.NORMAL: N_("The person's card"),
     CardKind.DAMAGED: N_("A damaged card"),
