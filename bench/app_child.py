@@ -229,18 +229,18 @@ def _cards(home_path: str, via: str, tick_ms: int, count: int, seed: int) -> Non
     _pump(root, _screen_ready(window, "waiting"), "the waiting screen")
     mark("signed_in")
 
-    # When the main loop picks the insertion up (the reader events are polled by the window's
-    # tick): the instance's poll is wrapped, the application's code is not changed.
+    # When the main loop picks the insertion up (the reader's events reach it through the task
+    # runner's queue): the instance's accept is wrapped, the application's code is not changed.
     picked: list[float] = []
-    poll = window.cards.poll
+    accept = window.cards.accept
 
-    def timed_poll() -> list[Any]:
-        events = poll()
-        if any(e.kind is EventKind.CARD_INSERTED for e in events):
+    def timed_accept(event: Any) -> bool:
+        accepted = accept(event)
+        if accepted and event.kind is EventKind.CARD_INSERTED:
             picked.append(time.monotonic())
-        return events
+        return accepted
 
-    window.cards.poll = timed_poll
+    window.cards.accept = timed_accept
 
     card_nos = _card_numbers(count, seed)
     rng = random.Random(seed)

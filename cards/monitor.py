@@ -1,8 +1,9 @@
 """The reader monitor: reader attached/detached and card inserted/removed, as events on a queue.
 
-The monitor runs in its own thread and never calls into the user interface: the Tk main loop
-drains the queue with `after()` (or a command-line loop reads it). It also reports when the card
-service goes away and comes back, so the screen can say so instead of freezing.
+The monitor runs in its own thread and never calls into the user interface: it puts each event
+in a sink (a queue a command-line loop reads, or the application's hand-over to its main
+loop). It also reports when the card service goes away and comes back, so the screen can say
+so instead of freezing.
 """
 
 from __future__ import annotations
@@ -55,13 +56,21 @@ class ReaderBackend(Protocol):
     def close(self) -> None: ...
 
 
+class EventSink(Protocol):
+    """Where the monitor puts its events (a queue, or what hands them to a main loop)."""
+
+    def put(self, event: ReaderEvent) -> None:
+        """Take one event (called from the monitor's thread)."""
+        ...
+
+
 class ReaderMonitor(threading.Thread):
     """Watches the readers in a daemon thread and puts ReaderEvents on `events`."""
 
     def __init__(
         self,
         open_backend: Callable[[], ReaderBackend],  # called again after the service returns
-        events: queue.Queue[ReaderEvent],
+        events: EventSink | queue.Queue[ReaderEvent],
         wait_ms: int = 500,
         retry_s: float = 1.0,
     ) -> None:

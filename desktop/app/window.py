@@ -11,6 +11,7 @@ import tkinter as tk
 
 import ttkbootstrap as ttk
 
+from cards.monitor import ReaderEvent
 from desktop.app import theme
 from desktop.app.context import AppContext, OfficeInfo, Screen
 from desktop.app.lifecycle import shut_down
@@ -117,6 +118,7 @@ class CounterWindow:
     def start(self) -> None:
         """Start the loops and the card reader, and show the sign-in screen."""
         self.tasks.start()
+        self.cards.listen(self.tasks.listener(self._card_event))
         self.cards.start()
         self.statusbar.show_reader(self.cards.view)
         self.statusbar.show_clerk(None)
@@ -170,13 +172,17 @@ class CounterWindow:
 
     # loops -----------------------------------------------------------------------------------
 
+    def _card_event(self, event: ReaderEvent) -> None:
+        """A reader's event, on the main loop: the status bar, then the screen shown."""
+        if not self.cards.accept(event):
+            return
+        self.statusbar.show_reader(self.cards.view)
+        screen = self.navigator.current
+        handler = getattr(screen, "on_card_event", None)
+        if handler is not None and self.session.signed_in and not self.session.locked:
+            handler(event)
+
     def _tick(self) -> None:
-        for event in self.cards.poll():
-            self.statusbar.show_reader(self.cards.view)
-            screen = self.navigator.current
-            handler = getattr(screen, "on_card_event", None)
-            if handler is not None and self.session.signed_in and not self.session.locked:
-                handler(event)
         if self.session.should_lock():
             self.lock()
         self._after["tick"] = self.root.after(self.config.tick_ms, self._tick)

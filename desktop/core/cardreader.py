@@ -2,13 +2,14 @@
 
 Three modes (config.ReaderMode): real PC/SC readers watched by `cards.monitor.ReaderMonitor`
 in its own thread; no reader; or training, where a virtual card (`cards.virtual`) is put into
-an in-process reader from the Training menu. Events of every mode arrive on one queue that the
-main loop drains (`poll`); reads and PIN checks run on worker threads (`read`, `verify_pin`).
+an in-process reader from the Training menu. Events of every mode go to the one function given
+to `listen` (the window's task-runner listener, which hands them to the main loop), where
+`accept` keeps the readers' state; reads and PIN checks run on worker threads (`read`,
+`verify_pin`).
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,13 +49,22 @@ class CardService:
         `card_reader`): the others are ignored. None: whichever reader holds a card."""
         self.mode = mode
         self.preferred = preferred if mode is ReaderMode.PCSC else None
-        self.events: queue.Queue[ReaderEvent] = queue.Queue()
+        self._deliver: Callable[[ReaderEvent], None] = lambda _event: None
         self._open_backend = open_backend
         self._monitor: ReaderMonitor | None = None
         self._readers: dict[str, bool] = {}
         self._service_up: bool | None = None
         self._card_lock = threading.Lock()  # one card conversation at a time
         self._training_card: VirtualCard | None = None
+
+    def listen(self, deliver: Callable[[ReaderEvent], None]) -> None:
+        """Send every event to `deliver` (called from the monitor's thread, or the main loop's
+        for the training reader; the main loop then calls `accept`). Before `start`."""
+        self._deliver = deliver
+
+    def put(self, event: ReaderEvent) -> None:
+        """Hand one event on (the monitor's sink)."""
+        self._deliver(event)
 
     def start(self) -> None:
         """Start watching (PC/SC) or attach the training reader."""
@@ -63,10 +73,10 @@ class CardService:
             if backend is None:
                 self.mode = ReaderMode.NONE
                 return
-            self._monitor = ReaderMonitor(backend, self.events, wait_ms=250)
+            self._monitor = ReaderMonitor(backend, self, wait_ms=250)
             self._monitor.start()
         elif self.mode is ReaderMode.TRAINING:
-            self.events.put(ReaderEvent(EventKind.READER_ATTACHED, TRAINING_READER))
+            self.put(ReaderEvent(EventKind.READER_ATTACHED, TRAINING_READER))
 
     def stop(self) -> None:
         """Stop the monitor thread (if any)."""
@@ -74,18 +84,13 @@ class CardService:
             self._monitor.stop()
             self._monitor = None
 
-    def poll(self) -> list[ReaderEvent]:
-        """Take the events that arrived (main loop) and update the readers' state."""
-        seen: list[ReaderEvent] = []
-        while True:
-            try:
-                event = self.events.get_nowait()
-            except queue.Empty:
-                return seen
-            if self._ignored(event):
-                continue
-            self._apply(event)
-            seen.append(event)
+    def accept(self, event: ReaderEvent) -> bool:
+        """Update the readers' state with an event (main loop); False for an event of a reader
+        this counter ignores (another than the one chosen)."""
+        if self._ignored(event):
+            return False
+        self._apply(event)
+        return True
 
     def _ignored(self, event: ReaderEvent) -> bool:
         """Events of readers other than the chosen one (service events always count)."""
@@ -126,7 +131,7 @@ class CardService:
             raise RuntimeError("virtual cards go into the training reader only")
         with self._card_lock:
             self._training_card = VirtualCard(profile)
-        self.events.put(ReaderEvent(EventKind.CARD_INSERTED, TRAINING_READER))
+        self.put(ReaderEvent(EventKind.CARD_INSERTED, TRAINING_READER))
 
     def remove_training_card(self) -> None:
         """Take the virtual card out of the training reader (main loop)."""
@@ -134,7 +139,7 @@ class CardService:
             had = self._training_card is not None
             self._training_card = None
         if had:
-            self.events.put(ReaderEvent(EventKind.CARD_REMOVED, TRAINING_READER))
+            self.put(ReaderEvent(EventKind.CARD_REMOVED, TRAINING_READER))
 
     # card conversations (worker threads) -----------------------------------------------------
 

@@ -14,9 +14,12 @@ OTHER = "Contactless pad 00 01"
 
 
 def _feed(service: CardService, *events: tuple[EventKind, str]) -> list[ReaderEvent]:
+    """Events as the monitor hands them over, through the service's listener to `accept`."""
+    arrived: list[ReaderEvent] = []
+    service.listen(arrived.append)
     for kind, reader in events:
-        service.events.put(ReaderEvent(kind, reader))
-    return service.poll()
+        service.put(ReaderEvent(kind, reader))
+    return [event for event in arrived if service.accept(event)]
 
 
 def test_a_chosen_reader_hides_the_events_of_the_other_readers() -> None:

@@ -109,6 +109,7 @@ class KioskWindow:
     def start(self) -> None:
         """Start the loops and the reader, and show the welcome."""
         self.tasks.start()
+        self.cards.listen(self.tasks.listener(self._card_event))
         self.cards.start()
         if self.training is not None:
             self.training.load()
@@ -132,13 +133,14 @@ class KioskWindow:
     # loops -----------------------------------------------------------------------------------
 
     def _tick(self) -> None:
-        for event in self.cards.poll():
-            self._card_event(event)
         self._check_idle()
         self.time_label.configure(text=local_now().strftime("%H:%M"))
         self._after["tick"] = self.root.after(self.config.tick_ms, self._tick)
 
     def _card_event(self, event: ReaderEvent) -> None:
+        """A reader's event, on the main loop."""
+        if not self.cards.accept(event):
+            return
         self.session.touch()
         customer = self.session.customer
         removed = event.kind is EventKind.CARD_REMOVED
