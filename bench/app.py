@@ -242,7 +242,7 @@ def report_text(
             f"{total['max']:6.0f} | {wait['median']:26.0f} | {rest['median']:21.0f} |"
         )
     lines.append(
-        "(pickup: the window's tick takes the reader event; for pcscd+vpcd it includes pcscd "
+        "(pickup: the main loop accepts the reader event; for pcscd+vpcd it includes pcscd "
         "noticing the card)"
     )
     login = summary(starts["login"])
