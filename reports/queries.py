@@ -96,6 +96,10 @@ _WINDOW_MONTHS = (
     "FROM contribution WHERE person_id = ? AND period BETWEEN ? AND ? "
     "AND (period BETWEEN ? AND ? OR status = ?) ORDER BY period, insurance"
 )
+_PERIOD_MONTHS = (
+    "SELECT period, insurance, base_fen, employer_fen, personal_fen, status, posted_date "
+    "FROM contribution WHERE person_id = ? AND period BETWEEN ? AND ? ORDER BY period, insurance"
+)
 _WINDOW_PAID = (  # every type with rows in the window, and how many of them are not arrears
     "SELECT insurance, sum(status != ?) FROM contribution WHERE person_id = ? "
     "AND period BETWEEN ? AND ? GROUP BY insurance"
@@ -157,7 +161,7 @@ def enrolments_of(person_id: int) -> list[EnrolmentRow]:
 
 def months_of(person_id: int, first: int, last: int) -> list[MonthRow]:
     """The person's monthly rows from period `first` to `last` (YYYYMM), oldest first."""
-    rows = db.execute_sql(_WINDOW_MONTHS, (person_id, first, last, first, last, -1)).fetchall()
+    rows = db.execute_sql(_PERIOD_MONTHS, (person_id, first, last)).fetchall()
     return [_month_row(r) for r in rows]
 
 
