@@ -84,8 +84,15 @@ class Tally:
 class Soak:
     """One soak run in `work` (see the module docstring)."""
 
-    def __init__(self, work: Path, persons: int, seed: int = 1) -> None:
+    def __init__(
+        self,
+        work: Path,
+        persons: int,
+        seed: int = 1,
+        hq_kill_every: tuple[float, float] = (10.0, 20.0),
+    ) -> None:
         self.work = work
+        self.hq_kill_every = hq_kill_every  # seconds between kills of headquarters: from, to
         self.home = work / "home"
         self.hq_folder = work / "hq"
         self.persons = persons
@@ -234,9 +241,10 @@ class Soak:
             )
 
     def hq_killer(self) -> None:
-        """Kill headquarters (SIGKILL) every 10-20 s and bring it back 2-5 s later."""
+        """Kill headquarters (SIGKILL) every 10-20 s (`hq_kill_every`) and bring it back 2-5 s
+        later."""
         rng = random.Random(self.seed)
-        while not self.stop.wait(rng.uniform(10, 20)):
+        while not self.stop.wait(rng.uniform(*self.hq_kill_every)):
             assert self.hq is not None
             self.hq.kill()
             with self.tally.lock:
@@ -459,13 +467,19 @@ def _counterdesk_pids() -> list[str]:
     return found
 
 
-def run(minutes: float, persons: int, work: Path | None = None) -> dict[str, Any]:
-    """One soak; the counts and checks (see the module docstring)."""
+def run(
+    minutes: float,
+    persons: int,
+    work: Path | None = None,
+    hq_kill_every: tuple[float, float] = (10.0, 20.0),
+) -> dict[str, Any]:
+    """One soak; the counts and checks (see the module docstring). `hq_kill_every` is the
+    range of seconds between two kills of headquarters."""
     if work is not None:
         work.mkdir(parents=True, exist_ok=True)
-        return Soak(work, persons).run(minutes)
+        return Soak(work, persons, hq_kill_every=hq_kill_every).run(minutes)
     with tempfile.TemporaryDirectory(prefix="counterdesk-soak-") as folder:
-        return Soak(Path(folder), persons).run(minutes)
+        return Soak(Path(folder), persons, hq_kill_every=hq_kill_every).run(minutes)
 
 
 def main() -> None:
