@@ -34,7 +34,7 @@ from models.errors import InvalidRequest
 from models.home import OfficeHome, setting
 from models.migrations import SCHEMA_VERSION
 from models.permissions import Permission, require
-from models.schema import Card, Person
+from models.schema import Card, OfficeSetting, Person, write_transaction
 from models.staff import (
     NO_ADMIN_HINT,
     WeakStaffPassword,
@@ -44,6 +44,7 @@ from models.staff import (
     password_problem,
 )
 from models.sync_status import describe, freshness
+from reports.issue import OFFICE_ADDRESS, VERIFY_URL
 from sync import state as sync_state
 
 JINAN_DISTRICTS = tuple(JINAN_REGIONS)
@@ -66,6 +67,17 @@ def add_office_commands(sub: argparse._SubParsersAction) -> None:
         help="region code of the office's district (default 370102 历下区)",
     )
     p.add_argument("--office-name", default=None, help="the office's name")
+    p.add_argument(
+        "--office-address",
+        default=None,
+        help="the office's street address, printed on every statement",
+    )
+    p.add_argument(
+        "--verify-url",
+        default=None,
+        help="the page of headquarters where a statement's QR code is checked, printed on "
+        "every statement",
+    )
     admin = p.add_mutually_exclusive_group()
     admin.add_argument(
         "--admin",
@@ -213,6 +225,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     credentials = None if args.no_admin else _admin_credentials(args)
     name = args.office_name or office_name(args.district)
     home.create(args.district, name, passphrase=passphrase)
+    _store_office_details(args)
     state = "encrypted" if passphrase else "plain"
     print(
         f"Created the office home {home.path} (district {args.district}, schema "
@@ -228,6 +241,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     else:
         print(f"No admin account yet: {NO_ADMIN_HINT}.", file=sys.stderr)
     return EXIT_OK
+
+
+def _store_office_details(args: argparse.Namespace) -> None:
+    """The address and verification page the statements print, as given to init."""
+    details = {OFFICE_ADDRESS: args.office_address, VERIFY_URL: args.verify_url}
+    with write_transaction():
+        for key, value in details.items():
+            if value and value.strip():
+                OfficeSetting.replace(key=key, value=value.strip()).execute()
 
 
 def _new_register_passphrase(args: argparse.Namespace) -> str:

@@ -21,6 +21,7 @@ from reports.pdf.grid import ALERT, FIELD_ROW, NOTE, NOTE_HEIGHT, Layout, spread
 from reports.pdf.holder import holder_fields, notice_bands
 from reports.pdf.kit import make_kit
 from reports.pdf.monthgrid import GridColumns, MonthLine, grid_columns, month_lines, type_order
+from reports.pdf.official import official_block
 
 # Label/value column widths (points): the holder block, three pairs to a row; the accounts.
 HOLDER_WIDTHS = tuple(w * mm for w in (30, 30, 28, 36, 24, 32))
@@ -90,9 +91,14 @@ def enrolment_table(enrolments: Sequence[EnrolmentRow], out: Layout) -> None:
 
 
 def _grid_table(
-    lines: Sequence[MonthLine], columns: GridColumns, out: Layout, due: bool
+    lines: Sequence[MonthLine],
+    columns: GridColumns,
+    out: Layout,
+    due: bool,
+    year: int | None = None,
 ) -> tuple[list[str], list[tuple[str, int]], list[list[str]]]:
-    """The heading keys, column groups and cells of a month grid."""
+    """The heading keys, column groups and cells of a month grid (a month outside `year`, when
+    given, marked)."""
     labels = out.kit.labels
     if due:
         employer, personal = "col_employer_due", "col_personal_due"
@@ -109,7 +115,10 @@ def _grid_table(
         groups += [("", 1), ("", 1)]
     rows: list[list[str]] = []
     for line in lines:
-        cells = [period(line.period), money(line.base_fen)]
+        month = period(line.period)
+        if year is not None and line.period // 100 != year:
+            month = labels.text("outside_year_mark", period=month)
+        cells = [month, money(line.base_fen)]
         for insurance in columns.types:
             part = line.parts.get(insurance)
             cells.append(money(part[0]) if part else "")
@@ -121,18 +130,20 @@ def _grid_table(
     return head, groups, rows
 
 
-def month_grid(months: Sequence[MonthRow], out: Layout, *, due: bool) -> None:
+def month_grid(
+    months: Sequence[MonthRow], out: Layout, *, due: bool, year: int | None = None
+) -> None:
     """Months as rows, the types as column groups of the employer and personal parts. With
     more types than the page's width holds, a type whose personal part is zero in every month
     loses that column (a note says so); the rule is the same in both languages, so that their
     layout is the same. With `due` (arrears) there is no status or posting date: every row is
-    unpaid."""
+    unpaid. With `year`, the months outside it are marked."""
     labels = out.kit.labels
     lines = month_lines(months)
     columns = grid_columns(lines)
     if len(columns.types) <= MAX_TYPES_WITH_EVERY_PART:
         columns = columns.every_part()
-    head, groups, rows = _grid_table(lines, columns, out, due)
+    head, groups, rows = _grid_table(lines, columns, out, due, year)
     alerts = range(len(rows)) if due else [i for i, m in enumerate(lines) if m.status == "arrears"]
     numeric = range(1, len(head) - (0 if due else 2))  # the base and every part
     widths = spread(out.natural_widths(head, rows, groups))
@@ -211,7 +222,10 @@ def _arrears(doc: RightsRecord, out: Layout) -> None:
         out.paragraph(out.kit.labels.text("no_arrears"), NOTE)
         return
     out.heading("sec_arrears")
-    month_grid(doc.arrears, out, due=True)
+    if any(m.period // 100 != doc.year for m in doc.arrears):
+        note = out.kit.labels.text("arrears_outside_year", year=doc.year)
+        out.paragraph(note, NOTE, before=0, after=2)
+    month_grid(doc.arrears, out, due=True, year=doc.year)
 
 
 def _accounts(doc: RightsRecord, out: Layout) -> None:
@@ -233,6 +247,7 @@ def lay_out_rights(doc: RightsRecord, out: Layout) -> None:
     _year_totals(doc, out)
     _arrears(doc, out)
     _accounts(doc, out)
+    official_block(doc.header, out)
 
 
 def render_rights_record(doc: RightsRecord, font_path: str | None = None) -> bytes:
