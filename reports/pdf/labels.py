@@ -102,10 +102,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "list_separator": ("、", ", "),
     "no_months": ("本年度无逐月明细", "No month-by-month details for this year"),
     "no_arrears": ("无欠缴记录", "No arrears"),
-    "outside_year_mark": ("{period} *", "{period} *"),
     "arrears_outside_year": (
-        "欠缴记录列出截至上月的 36 个月：标 * 的月份不属于 {year} 年度",
-        "Arrears cover the 36 months up to last month: months marked * lie outside {year}",
+        "欠缴记录列出截至上月的 36 个月，其中 {months} 不属于 {year} 年度",
+        "Arrears cover the 36 months up to last month; {months} lie outside {year}",
     ),
     "col_status": ("状态", "Status"),
     "col_insurance": ("险种", "Insurance"),
@@ -384,7 +383,6 @@ _KIND_ONLY_TEXTS = {
             "list_separator",
             "no_months",
             "no_arrears",
-            "outside_year_mark",
             "arrears_outside_year",
             "col_status",
             "col_insurance",
@@ -445,7 +443,7 @@ _KIND_ONLY_TEXTS["certificate"] = frozenset(
     - {"title_rights", "year", "card", "card_line", "sec_months", "sec_year_totals"}
     - {"sec_arrears", "sec_accounts", "months_incomplete", "no_personal_due", "no_months"}
     - {"no_arrears", "col_base_total", "col_employer_due", "col_personal_due"}
-    - {"outside_year_mark", "arrears_outside_year"}
+    - {"arrears_outside_year"}
 )
 _KIND_ONLY_TERMS = {
     "rights": frozenset(

@@ -20,6 +20,7 @@ from reports.pdf.frame import draw_pdf, new_sheet
 from reports.pdf.grid import ALERT, FIELD_ROW, NOTE, NOTE_HEIGHT, Layout, spread
 from reports.pdf.holder import holder_fields, notice_bands
 from reports.pdf.kit import make_kit
+from reports.pdf.labels import Labels
 from reports.pdf.monthgrid import GridColumns, MonthLine, grid_columns, month_lines, type_order
 from reports.pdf.official import official_block
 
@@ -91,14 +92,9 @@ def enrolment_table(enrolments: Sequence[EnrolmentRow], out: Layout) -> None:
 
 
 def _grid_table(
-    lines: Sequence[MonthLine],
-    columns: GridColumns,
-    out: Layout,
-    due: bool,
-    year: int | None = None,
+    lines: Sequence[MonthLine], columns: GridColumns, out: Layout, due: bool
 ) -> tuple[list[str], list[tuple[str, int]], list[list[str]]]:
-    """The heading keys, column groups and cells of a month grid (a month outside `year`, when
-    given, marked)."""
+    """The heading keys, column groups and cells of a month grid."""
     labels = out.kit.labels
     if due:
         employer, personal = "col_employer_due", "col_personal_due"
@@ -115,10 +111,7 @@ def _grid_table(
         groups += [("", 1), ("", 1)]
     rows: list[list[str]] = []
     for line in lines:
-        month = period(line.period)
-        if year is not None and line.period // 100 != year:
-            month = labels.text("outside_year_mark", period=month)
-        cells = [month, money(line.base_fen)]
+        cells = [period(line.period), money(line.base_fen)]
         for insurance in columns.types:
             part = line.parts.get(insurance)
             cells.append(money(part[0]) if part else "")
@@ -130,20 +123,18 @@ def _grid_table(
     return head, groups, rows
 
 
-def month_grid(
-    months: Sequence[MonthRow], out: Layout, *, due: bool, year: int | None = None
-) -> None:
+def month_grid(months: Sequence[MonthRow], out: Layout, *, due: bool) -> None:
     """Months as rows, the types as column groups of the employer and personal parts. With
     more types than the page's width holds, a type whose personal part is zero in every month
     loses that column (a note says so); the rule is the same in both languages, so that their
     layout is the same. With `due` (arrears) there is no status or posting date: every row is
-    unpaid. With `year`, the months outside it are marked."""
+    unpaid."""
     labels = out.kit.labels
     lines = month_lines(months)
     columns = grid_columns(lines)
     if len(columns.types) <= MAX_TYPES_WITH_EVERY_PART:
         columns = columns.every_part()
-    head, groups, rows = _grid_table(lines, columns, out, due, year)
+    head, groups, rows = _grid_table(lines, columns, out, due)
     alerts = range(len(rows)) if due else [i for i, m in enumerate(lines) if m.status == "arrears"]
     numeric = range(1, len(head) - (0 if due else 2))  # the base and every part
     widths = spread(out.natural_widths(head, rows, groups))
@@ -222,10 +213,34 @@ def _arrears(doc: RightsRecord, out: Layout) -> None:
         out.paragraph(out.kit.labels.text("no_arrears"), NOTE)
         return
     out.heading("sec_arrears")
-    if any(m.period // 100 != doc.year for m in doc.arrears):
-        note = out.kit.labels.text("arrears_outside_year", year=doc.year)
-        out.paragraph(note, NOTE, before=0, after=2)
-    month_grid(doc.arrears, out, due=True, year=doc.year)
+    outside = sorted({m.period for m in doc.arrears if m.period // 100 != doc.year})
+    if outside:
+        labels = out.kit.labels
+        spans = labels.text("list_separator").join(_month_spans(outside, labels))
+        note = labels.text("arrears_outside_year", year=doc.year, months=spans)
+        out.paragraph(note, ALERT, before=0, after=2)
+    month_grid(doc.arrears, out, due=True)
+
+
+def _month_spans(periods: Sequence[int], labels: Labels) -> list[str]:
+    """Sorted YYYYMM periods as runs of consecutive months: ['2026-01 至 2026-10', ...]."""
+    runs: list[list[int]] = []
+    for value in periods:
+        if runs and _next_month(runs[-1][-1]) == value:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return [
+        period(run[0])
+        if len(run) == 1
+        else labels.text("period_range", start=period(run[0]), end=period(run[-1]))
+        for run in runs
+    ]
+
+
+def _next_month(value: int) -> int:
+    year, month = divmod(value, 100)
+    return (year + 1) * 100 + 1 if month == 12 else value + 1
 
 
 def _accounts(doc: RightsRecord, out: Layout) -> None:
