@@ -21,6 +21,7 @@ from desktop.cli_common import (
     positive,
 )
 from desktop.cli_db import read_new_passphrase
+from desktop.cli_staff import staff_actor
 from desktop.render import freshness_json
 from models import audit, keystore
 from models.actor import Actor
@@ -236,7 +237,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         keystore.remember(home.register_path, passphrase)
         print("The passphrase is stored in this computer's keyring.", file=sys.stderr)
     if credentials is not None:
-        create_first_admin(*credentials, Actor.command_line())
+        create_first_admin(*credentials, Actor.tool("setup"))
         print(f"Created the first admin account {credentials[0]}.", file=sys.stderr)
     else:
         print(f"No admin account yet: {NO_ADMIN_HINT}.", file=sys.stderr)
@@ -276,7 +277,7 @@ def _first_admin_of_existing(args: argparse.Namespace, home: OfficeHome) -> int:
             f"{exists}, without any admin account: give the first admin's username and "
             "password (one line each on standard input, or --admin NAME and the password)",
         )
-    create_first_admin(*credentials, Actor.command_line())
+    create_first_admin(*credentials, Actor.tool("setup"))
     print(
         f"Created the first admin account {credentials[0]} of the office home {home.path}.",
         file=sys.stderr,
@@ -334,7 +335,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     """counterdesk audit verify."""
     open_home(args)
-    require(Actor.command_line(), Permission.AUDIT)
+    require(staff_actor(args), Permission.AUDIT)
     report = audit.verify_chain()
     confirmed = sync_state.read(sync_state.AUDIT).cursor or 0
     local_only = max(0, report.last_id - confirmed)

@@ -12,16 +12,24 @@ from pathlib import Path
 
 import pytest
 
+from desktop.cli_staff import PASSWORD_ENV, USER_ENV
+from models.demo.people import DEMO_STAFF_PASSWORD
 from tests.pinned_clock import AS_OF
 
 COUNTERDESK = Path(sys.executable).with_name("counterdesk")
+# The staff account commands act as (one of every demo roster): a command that reads personal
+# data or makes a document signs in as it. A test about signing in overrides these.
+STAFF_USER = "supervisor01"
+STAFF = {USER_ENV: STAFF_USER, PASSWORD_ENV: DEMO_STAFF_PASSWORD}
 
 
 def cli_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The test's environment without COUNTERDESK_HOME, plus `extra`."""
+    """The test's environment without COUNTERDESK_HOME, signed in as the demo roster's
+    supervisor (`STAFF`), plus `extra` (an empty value removes a variable)."""
     env = {k: v for k, v in os.environ.items() if k != "COUNTERDESK_HOME"}
+    env.update(STAFF)
     env.update(extra or {})
-    return env
+    return {k: v for k, v in env.items() if v != ""}
 
 
 def run(
