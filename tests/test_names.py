@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from cards.record import CardRecord
+from desktop.cli_cards import card_text
 from models.names import ETHNIC_GROUPS, ethnicity_name, region_name
 
 
@@ -73,3 +75,10 @@ def test_an_unknown_region_code_is_printed_as_a_labelled_code() -> None:
 def test_other_interface_languages_get_the_english_names() -> None:
     assert ethnicity_name("03", "es") == "Hui"
     assert region_name("370105", "es") == "Tianqiao District, Jinan"
+
+
+def test_a_card_read_on_the_command_line_names_the_codes_beside_them() -> None:
+    record = CardRecord(name="王芳", ethnicity="03", birthplace="370105")
+    text = card_text("virtual reader", record)
+    assert "ethnicity 03 (Hui)  birthplace 370105 (Tianqiao District, Jinan)" in text
+    assert "ethnicity -  birthplace -" in card_text("virtual reader", CardRecord())
