@@ -41,8 +41,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     # what an official statement carries at its end (reports.pdf.official)
     "verify_how": (
         "真伪核验：扫描右上角二维码，或凭编号 {number} 向社会保险经办机构核验",
-        "To verify: scan the QR code at the top right, or give the number {number} to a social "
-        "insurance office",
+        "To verify: scan the QR code, or give the number {number} to a social insurance office",
     ),
     "verify_url": ("核验网址：{url}", "Verify online: {url}"),
     "verify_command": (

@@ -24,8 +24,9 @@ from reports.pdf.labels import Labels
 from reports.pdf.monthgrid import GridColumns, MonthLine, grid_columns, month_lines, type_order
 from reports.pdf.official import official_block
 
-# Label/value column widths (points): the holder block, three pairs to a row; the accounts.
-HOLDER_WIDTHS = tuple(w * mm for w in (30, 30, 28, 36, 24, 32))
+# Label/value column widths (points): the holder block, three pairs to a row (the last value
+# holds a region's name in English, "Tianqiao District, Jinan"); the accounts.
+HOLDER_WIDTHS = tuple(w * mm for w in (30, 26, 28, 36, 20, 40))
 ACCOUNT_WIDTHS = tuple(w * mm for w in (44, 46, 44, 46))
 # The month grid holds both parts of four types on A4 in either language (with a fifth type,
 # English labels and amounts no longer fit on one line).
