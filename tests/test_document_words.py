@@ -16,12 +16,13 @@ from pypdf import PdfReader
 from models.clock import ShiftedClock, use_clock
 from models.schema import OfficeSetting, write_transaction
 from reports.issue import OFFICE_ADDRESS, issue
-from reports.model import MonthRow
+from reports.model import MonthRow, YearRow
 from reports.pdf import render
 from reports.pdf.rights import render_rights_record
 from tests.pdf_helpers import pdf_info
 from tests.test_issue import FULL_YEAR, SUPERVISOR, _sample
 from tests.test_pdf_render import (
+    TYPES,
     all_text,
     make_audit,
     make_certificate,
@@ -30,6 +31,7 @@ from tests.test_pdf_render import (
     make_medical,
     make_months,
     make_rights,
+    pages_text,
 )
 
 ADDRESS = "济南市历下区经十路 12345 号"
@@ -150,3 +152,19 @@ def test_an_issued_document_carries_the_clocks_time_and_the_offices_address(
     meta = PdfReader(out).metadata
     assert _pdf_instant(meta["/CreationDate"]) == made
     assert ADDRESS in all_text(out.read_bytes())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_ordinary_year_with_its_official_block_and_region_name_stays_one_page(
+    lang: str,
+) -> None:
+    doc = make_rights(make_months(arrears=False), lang=lang, offline=True)
+    doc = replace(
+        doc,
+        holder=replace(make_holder(), region_code="370105"),
+        year_totals=[YearRow(t, 12, 0, 10_200_000, 714_000, 204_000) for t in TYPES],
+        arrears=[],
+    )
+    pages = pages_text(render_rights_record(doc))
+    assert len(pages) == 1
+    assert ("（盖章）" if lang == "zh" else "(Official seal)") in pages[0]
