@@ -18,6 +18,7 @@ from models.schema import OfficeSetting, write_transaction
 from reports.issue import OFFICE_ADDRESS, issue
 from reports.model import MonthRow, YearRow
 from reports.pdf import render
+from reports.pdf.mode import ENV_VAR
 from reports.pdf.rights import render_rights_record
 from tests.pdf_helpers import pdf_info
 from tests.test_issue import FULL_YEAR, SUPERVISOR, _sample
@@ -79,8 +80,12 @@ def _pdf_instant(value: str) -> datetime:
     return datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone(offset))
 
 
+@pytest.mark.parametrize("writer", ["fast", "stock"])
 @pytest.mark.parametrize("document", ["rights", "daily", "audit"])
-def test_a_document_is_dated_when_it_was_made_not_2000(document: str, tmp_path: Path) -> None:
+def test_a_document_is_dated_when_it_was_made_not_2000(
+    document: str, writer: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_VAR, writer)
     printed = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
     makers = {
         "rights": lambda: render_rights_record(make_rights(printed_at=printed)),
