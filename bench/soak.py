@@ -44,8 +44,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.cli_staff import PASSWORD_ENV, USER_ENV
 from desktop.local_hq import counterdesk_command
 from models.clock import local_today
+from models.demo.people import DEMO_STAFF_PASSWORD
 from testkit import Service, Xvfb, free_port, start_service, start_xvfb
 
 ALLOWED_EXITS = {0: "done", 1: "refused (not found or wrong state)", 7: "busy, try again"}
@@ -108,9 +110,12 @@ class Soak:
     # -- set-up --------------------------------------------------------------------------------
 
     def cli(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        """Run counterdesk on the home and wait."""
+        """Run counterdesk on the home and wait, signed in as the demo roster's supervisor."""
         argv = [*counterdesk_command(), "--home", str(self.home), *args]
-        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+        env = {**os.environ, USER_ENV: "supervisor01", PASSWORD_ENV: DEMO_STAFF_PASSWORD}
+        return subprocess.run(
+            argv, capture_output=True, text=True, timeout=timeout, check=False, env=env
+        )
 
     @property
     def hq_url(self) -> str:
