@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -280,30 +281,53 @@ def read_settings(actor: Actor) -> OfficeSettings:
     )
 
 
+class AddressProblem(StrEnum):
+    """What is wrong with a headquarters address (the application words each one)."""
+
+    EMPTY = "empty"
+    SPACES = "spaces"
+    NOT_AN_ADDRESS = "not-an-address"
+    SCHEME = "scheme"
+    NO_HOST = "no-host"
+    EXTRAS = "extras"
+    PORT_ZERO = "port-zero"
+
+
 class InvalidAddress(InvalidRequest):
-    """A headquarters address that cannot be used."""
+    """A headquarters address that cannot be used, and why (`problem`)."""
+
+    def __init__(self, problem: AddressProblem, message: str) -> None:
+        self.problem = problem
+        super().__init__(message)
 
 
 def check_hq_url(text: str) -> str:
     """The address normalised (no trailing slash), or InvalidAddress saying what is wrong."""
     url = text.strip()
     if not url:
-        raise InvalidAddress("the headquarters address is empty")
+        raise InvalidAddress(AddressProblem.EMPTY, "the headquarters address is empty")
     if any(c.isspace() for c in url):
-        raise InvalidAddress("the headquarters address has spaces in it")
+        raise InvalidAddress(AddressProblem.SPACES, "the headquarters address has spaces in it")
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise InvalidAddress(f"{url!r} is not a web address ({exc})") from None
+        raise InvalidAddress(
+            AddressProblem.NOT_AN_ADDRESS, f"{url!r} is not a web address ({exc})"
+        ) from None
     if parts.scheme not in ("http", "https"):
-        raise InvalidAddress(f"{url!r} does not start with http:// or https://")
+        raise InvalidAddress(
+            AddressProblem.SCHEME, f"{url!r} does not start with http:// or https://"
+        )
     if not parts.hostname:
-        raise InvalidAddress(f"{url!r} names no computer (host)")
+        raise InvalidAddress(AddressProblem.NO_HOST, f"{url!r} names no computer (host)")
     if parts.username or parts.password or parts.query or parts.fragment:
-        raise InvalidAddress(f"{url!r} carries a user, a query or a fragment: give only the host")
+        raise InvalidAddress(
+            AddressProblem.EXTRAS,
+            f"{url!r} carries a user, a query or a fragment: give only the host",
+        )
     if port == 0:
-        raise InvalidAddress(f"{url!r} has port 0")
+        raise InvalidAddress(AddressProblem.PORT_ZERO, f"{url!r} has port 0")
     return url.rstrip("/")
 
 
@@ -344,7 +368,7 @@ def save_settings(actor: Actor, changes: dict[str, str]) -> list[str]:
             if before == after:
                 continue
             if key == HQ_URL and not after:
-                raise InvalidAddress("the headquarters address is empty")
+                raise InvalidAddress(AddressProblem.EMPTY, "the headquarters address is empty")
             if after:
                 OfficeSetting.replace(key=key, value=after).execute()
             else:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from desktop.core.audit_words import detail_words
 from desktop.core.documents import UnknownPerson
 from models import audit
 from models.actor import Actor
@@ -85,8 +86,7 @@ def _detail_text(raw: str | None) -> str:
         return _ID_LIKE.sub(lambda m: mask_id_number(m.group(0)), raw)
     if not isinstance(detail, dict):
         return str(detail)
-    parts = [f"{key}: {value}" for key, value in sorted(detail.items())]
-    return _ID_LIKE.sub(lambda m: mask_id_number(m.group(0)), ", ".join(parts))
+    return _ID_LIKE.sub(lambda m: mask_id_number(m.group(0)), detail_words(detail))
 
 
 _AUDIT_PAGE = (

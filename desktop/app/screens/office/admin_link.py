@@ -21,7 +21,7 @@ from desktop.app.widgets.admin_fields import FieldBlock
 from desktop.core import admin
 from desktop.core.formatting import age_words, local_time
 from desktop.core.i18n import N_, _
-from desktop.core.messages import error_message
+from desktop.core.messages import error_message, with_detail
 from desktop.core.sync_words import sync_problem
 from models.clock import utc_now
 from sync.engine import SyncReport
@@ -68,10 +68,10 @@ def state_words(status: StatusSnapshot) -> str:
         reason = sync_problem(status.error_kind, status.last_error)
         if reason != status.last_error:  # translated: the engine's own words are the detail
             short = _("Offline") if status.status == "offline" else _("Sync failing")
-            return _("{state}. {reason} (Detail: {detail})").format(
-                state=short, reason=reason, detail=status.last_error
+            return with_detail(
+                _("{state}. {reason}").format(state=short, reason=reason), status.last_error
             )
-        words = _("{state}. Reason: {reason}").format(state=words, reason=status.last_error)
+        words = with_detail(words + _("."), status.last_error)
     return words
 
 
@@ -103,7 +103,7 @@ class LinkScreen(Screen):
         self.enrolment.grid(row=1, column=0, sticky="ew")
         for key, name in (
             ("url", _("Headquarters address")),
-            ("office", _("Office")),
+            ("office", _("This office")),
             ("districts", _("Districts")),
             ("enrolled_at", _("Enrolled at")),
         ):

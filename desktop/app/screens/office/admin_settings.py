@@ -19,7 +19,7 @@ from desktop.app.registry import Shortcut
 from desktop.app.theme import TITLE_FONT
 from desktop.core import admin
 from desktop.core.i18n import LANGUAGES, N_, _
-from desktop.core.messages import error_message
+from desktop.core.messages import address_problem, error_message
 from models.errors import InvalidRequest
 
 FIELDS = (  # key, label, when it applies
@@ -243,9 +243,9 @@ class SettingsScreen(Screen):
     def _refuse_address(self, exc: Exception) -> None:
         self.message.configure(
             text=_(
-                "The headquarters address cannot be used: {detail}. Type it as "
+                "The headquarters address cannot be used: {why} Type it as "
                 "http://host:port or https://host."
-            ).format(detail=exc),
+            ).format(why=address_problem(exc)),
             bootstyle="danger",
         )
         self.url_entry.focus_set()
@@ -256,7 +256,7 @@ class SettingsScreen(Screen):
 
         def done(changed: list[str]) -> None:
             self._saved()
-            names = ", ".join(_(NAMES[key]) for key in changed)
+            names = _(", ").join(_(NAMES[key]) for key in changed)
             self.message.configure(
                 text=_("Saved: {names}.").format(names=names)
                 if changed

@@ -20,7 +20,7 @@ from desktop.core.documents import (
 )
 from desktop.core.freshness import data_as_of_text
 from desktop.core.i18n import _
-from desktop.core.messages import error_message, id_problem
+from desktop.core.messages import error_message, id_problem, with_detail
 from desktop.core.status import read_status
 from models.actor import Actor
 from models.clock import utc_now
@@ -58,10 +58,12 @@ def document_message(exc: BaseException) -> str:
             "file holds no ID numbers."
         )
     if isinstance(exc, IdsFileUnreadable):
-        return _(
-            "Cannot read the file {path} ({reason}): choose a text file with one ID number per "
-            "line."
-        ).format(path=exc.path, reason=exc.reason)
+        return with_detail(
+            _(
+                "Cannot read the file {path}: choose a text file with one ID number per line."
+            ).format(path=exc.path),
+            exc.reason,
+        )
     if isinstance(exc, FontUnavailable):
         return _(
             "The PDF cannot be made: no font for Chinese text is installed, or a name has a "
@@ -73,10 +75,13 @@ def document_message(exc: BaseException) -> str:
     if isinstance(exc, InvalidIdNumber):
         return id_problem(exc)
     if isinstance(exc, BatchStopped):
-        return _(
-            "The batch stopped unexpectedly ({detail}). Start it again: the statements already "
-            "made are kept."
-        ).format(detail=exc)
+        return with_detail(
+            _(
+                "The batch stopped unexpectedly. Start it again: the statements already made "
+                "are kept."
+            ),
+            str(exc),
+        )
     return error_message(exc)
 
 

@@ -1,0 +1,101 @@
+"""An audit event's detail in words for people: known keys with translated labels, lists
+joined, yes/no, codes named where a name table exists; never a Python repr."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.core.formatting import CARD_STATUS, ROLE, label
+from desktop.core.i18n import N_, _
+from models.demo.vocabulary import JINAN_REGIONS
+
+DETAIL_LABELS = {
+    "key": N_("looked up by"),
+    "username": N_("username"),
+    "card_no": N_("card number"),
+    "status": N_("card status"),
+    "how": N_("verified by"),
+    "found": N_("found"),
+    "asked": N_("asked for"),
+    "ssn": N_("ID number"),
+    "district": N_("district"),
+    "districts": N_("districts"),
+    "office": N_("office"),
+    "workstation": N_("workstation"),
+    "purpose": N_("purpose"),
+    "channel": N_("channel"),
+    "before": N_("before"),
+    "after": N_("after"),
+    "backup": N_("backup"),
+    "backup_persons": N_("people in the backup"),
+    "kept": N_("kept as"),
+    "number": N_("statement number"),
+    "printer": N_("printer"),
+    "name": N_("name searched"),
+    "results": N_("results"),
+    "failures": N_("failures in a row"),
+    "failed_attempts": N_("failed attempts"),
+    "to_initial": N_("back to the initial password"),
+    "role": N_("role"),
+    "uuid": N_("command id"),
+    "command": N_("command"),
+    "from": N_("from"),
+    "to": N_("to"),
+    "staff": N_("staff"),
+}
+LOOKUP_KEYS = {
+    "id": N_("ID number"),
+    "card": N_("card"),
+    "name": N_("name"),
+    "card-emulate": N_("virtual card"),
+    "training-card": N_("training card"),
+}
+VERIFIED_BY = {"card_pin": N_("card PIN"), "query_password": N_("query password")}
+CHANNELS = {"counter": N_("counter"), "kiosk": N_("kiosk")}
+PRINTERS = {"default": N_("the default printer")}
+# the values of these keys are codes of a table (other values are shown as they are)
+VALUE_TABLES: dict[str, dict[Any, str]] = {
+    "key": LOOKUP_KEYS,
+    "how": VERIFIED_BY,
+    "channel": CHANNELS,
+    "status": CARD_STATUS,
+    "role": ROLE,
+    "printer": PRINTERS,
+}
+REGION_KEYS = ("district", "districts")
+
+
+def region_words(code: str) -> str:
+    """A region code with its name where it is known: '370102 历下区'."""
+    name = JINAN_REGIONS.get(str(code))
+    return f"{code} {name}" if name else str(code)
+
+
+def value_words(key: str, value: Any) -> str:
+    """One detail's value for people: a list joined, yes/no, a code named."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list | tuple):
+        return _(", ").join(value_words(key, item) for item in value)
+    if isinstance(value, dict):
+        return detail_words(value)
+    if value is None:
+        return "-"
+    if key in REGION_KEYS:
+        return region_words(str(value))
+    table = VALUE_TABLES.get(key)
+    if table is not None:
+        return label(table, value)
+    return str(value)
+
+
+def detail_words(detail: dict[str, Any]) -> str:
+    """A detail dict as 'label: value; label: value' in the language in use (known keys
+    first, in the table's order; unknown keys after them, by name)."""
+    order = list(DETAIL_LABELS)
+    keys = sorted(detail, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return _("; ").join(
+        _("{label}: {value}").format(label=label(DETAIL_LABELS, key), value=value_words(key, v))
+        for key in keys
+        if (v := detail[key]) is not None or key in DETAIL_LABELS
+    )
