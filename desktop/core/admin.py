@@ -381,13 +381,17 @@ def save_settings(actor: Actor, changes: dict[str, str]) -> list[str]:
 # -- what the computer offers -------------------------------------------------------------------
 
 
+NO_PCSC, NO_CUPS, CUPS_FAILED = "no-pcsc", "no-cups", "cups-failed"  # kinds of Found.problem
+
+
 @dataclass(frozen=True)
 class Found:
     """Names found on this computer (readers, printers), or why none could be listed."""
 
     names: tuple[str, ...]
-    problem: str | None = None
+    problem: str | None = None  # the English detail
     error: Exception | None = None  # the typed error behind `problem`, when there is one
+    kind: str | None = None  # a key of FOUND_PROBLEMS: what the application says
 
 
 def card_readers() -> Found:
@@ -395,7 +399,7 @@ def card_readers() -> Found:
     try:
         from cards.pcsc import PcscContext
     except ImportError:
-        return Found((), "the PC/SC library (pyscard) is not installed")
+        return Found((), "the PC/SC library (pyscard) is not installed", kind=NO_PCSC)
     try:
         with PcscContext() as context:
             return Found(tuple(context.reader_names()))
@@ -406,13 +410,17 @@ def card_readers() -> Found:
 def printers(run: Callable[..., Any] = subprocess.run) -> Found:
     """The CUPS queues (`lpstat -e`), or why there are none to choose from."""
     if shutil.which("lpstat") is None:
-        return Found((), "lpstat is not installed (CUPS client: package cups-client)")
+        return Found((), "lpstat is not installed (CUPS client: package cups-client)", kind=NO_CUPS)
     try:
         done = run(["lpstat", "-e"], capture_output=True, text=True, timeout=10, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return Found((), f"lpstat failed: {exc}")
+        return Found((), f"lpstat failed: {exc}", kind=CUPS_FAILED)
     if done.returncode != 0:
-        return Found((), (done.stderr or "").strip() or f"lpstat ended with {done.returncode}")
+        return Found(
+            (),
+            (done.stderr or "").strip() or f"lpstat ended with {done.returncode}",
+            kind=CUPS_FAILED,
+        )
     return Found(tuple(line.strip() for line in done.stdout.splitlines() if line.strip()))
 
 

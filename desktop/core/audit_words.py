@@ -52,12 +52,22 @@ LOOKUP_KEYS = {
 }
 VERIFIED_BY = {"card_pin": N_("card PIN"), "query_password": N_("query password")}
 CHANNELS = {"counter": N_("counter"), "kiosk": N_("kiosk")}
+# the visit's purposes (desktop.core.visit.Purpose), in the counter screen's words
+VISIT_PURPOSES = {
+    "lookup": N_("Record lookup"),
+    "statement": N_("Statement"),
+    "card_report_lost": N_("Card reported lost"),
+    "card_cancel_loss": N_("Card loss cancelled"),
+    "password_reset": N_("Query password reset"),
+    "enquiry": N_("Policy enquiry"),
+}
 PRINTERS = {"default": N_("the default printer")}
 # the values of these keys are codes of a table (other values are shown as they are)
 VALUE_TABLES: dict[str, dict[Any, str]] = {
     "key": LOOKUP_KEYS,
     "how": VERIFIED_BY,
     "channel": CHANNELS,
+    "purpose": VISIT_PURPOSES,
     "status": CARD_STATUS,
     "role": ROLE,
     "printer": PRINTERS,

@@ -19,7 +19,7 @@ from desktop.app.registry import Shortcut
 from desktop.app.theme import TITLE_FONT
 from desktop.core import admin
 from desktop.core.i18n import LANGUAGES, N_, _
-from desktop.core.messages import address_problem, error_message
+from desktop.core.messages import address_problem, error_message, found_problem
 from models.errors import InvalidRequest
 
 FIELDS = (  # key, label, when it applies
@@ -129,7 +129,7 @@ class SettingsScreen(Screen):
             admin.CARD_READER,
             [("", _("The first reader found"))] + [(n, n) for n in readers.names],
             stored.card_reader,
-            error_message(readers.error) if readers.error else readers.problem,
+            error_message(readers.error) if readers.error else found_problem(readers),
         )
         self._offer(
             admin.PRINTER,
@@ -139,7 +139,7 @@ class SettingsScreen(Screen):
             ]
             + [(n, n) for n in printers.names],
             stored.printer,
-            printers.problem,
+            found_problem(printers),
         )
         started = _("As started (command line or default)")
         self._offer(

@@ -1,0 +1,127 @@
+"""The Chinese interface shows no English: every screen of the counter application and of the
+kiosk is walked in zh under Xvfb, every text of every widget read (labels, buttons, entries,
+tables' headings and cells, notebook tabs, menus, the status bar, dialogs), and any Latin-letter
+word that is not a name, a code or a unit (tests/app/words.py) fails the test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from desktop.core.i18n import set_language
+from models.schema import StaffUser
+from tests.app.conftest import Sample
+from tests.app.driver import AppDriver
+from tests.app.test_kiosk import CARD_PIN, KioskDriver, make_kiosk  # noqa: F401 (a fixture)
+from tests.app.words import findings, foreign_words, widget_texts
+
+
+def _names() -> list[str]:
+    """Names the office chose: staff usernames and display names."""
+    names: list[str] = []
+    for user in StaffUser.select(StaffUser.username, StaffUser.display_name):
+        names.extend((user.username, user.display_name))
+    return names
+
+
+class Walk:
+    """Reads every screen of one application and keeps what it found."""
+
+    def __init__(self, root: object, names: list[str]) -> None:
+        self.root = root
+        self.names = names
+        self.found: list[str] = []
+        self.screens: list[str] = []
+
+    def look(self, name: str) -> None:
+        """Read the window as it is now."""
+        self.screens.append(name)
+        texts = widget_texts(self.root)
+        assert len(texts) > 5, f"{name}: hardly any text read: {texts}"
+        self.found.extend(f"[{name}] {f}" for f in findings(texts, self.names))
+
+
+def _customer_tabs(driver: AppDriver, walk: Walk, name: str) -> None:
+    tabs = driver.screen.tabs
+    for tab in tabs.tabs():
+        tabs.select(tab)
+        driver.settle()
+        walk.look(f"{name} {tabs.tab(tab, 'text')}")
+    driver.screenshot(f"zh-{name}")
+
+
+def _office_screens(driver: AppDriver, walk: Walk, keys: list[str]) -> None:
+    for key in keys:
+        driver.window.open_office_screen(key)
+        driver.wait_for_screen(key)
+        walk.look(key)
+        driver.screenshot(f"zh-{key}")
+
+
+def test_every_counter_screen_in_chinese_shows_no_english(
+    make_app: Callable[..., AppDriver], samples: dict[str, Sample]
+) -> None:
+    driver = make_app(lang="zh", training=True)
+    set_language("zh")
+    walk = Walk(driver.root, _names())
+    walk.look("login")
+    driver.sign_in("supervisor01")
+    walk.look("waiting")
+    waiting = driver.screen
+    driver.type_into(waiting.entry, samples["contributor"].name[0])
+    driver.press("Return", waiting.entry)
+    driver.settle()
+    walk.look("waiting name search")
+    for label in ("contributor", "retiree", "arrears", "lost card"):
+        driver.open_by_id(samples[label].ssn)
+        _customer_tabs(driver, walk, f"customer {label}")
+        driver.screen.actions.end_visit()
+        driver.wait_for_screen("waiting")
+        walk.look(f"waiting after {label}")
+    _office_screens(driver, walk, ["statement", "statement_batch", "daily_report", "audit_log"])
+    _office_screens(driver, walk, ["office_rejected", "office_link", "office_staff"])
+    driver.window.lock()
+    driver.wait_for_screen("lock")
+    walk.look("lock")
+    driver.window.sign_out()
+    driver.wait_for_screen("login")
+    driver.sign_in("admin")
+    walk.look("office_settings")
+    driver.screenshot("zh-office_settings")
+    assert len(walk.screens) > 20
+    assert not walk.found, "\n".join(walk.found)
+
+
+def test_every_kiosk_screen_in_chinese_shows_no_english(
+    make_kiosk: Callable[..., KioskDriver],  # noqa: F811 (the fixture imported above)
+    samples: dict[str, Sample],
+) -> None:
+    kiosk = make_kiosk(lang="zh", training=True)
+    set_language("zh")
+    walk = Walk(kiosk.root, _names())
+    walk.look("welcome")
+    kiosk.insert_card(samples["contributor"].card_no)
+    kiosk.wait_for("verify")
+    walk.look("verify")
+    kiosk.tap(CARD_PIN)
+    kiosk.wait_for("record")
+    walk.look("record")
+    kiosk.screenshot("zh-record")
+    kiosk.window.navigator.show("print")
+    kiosk.settle()
+    walk.look("print")
+    kiosk.window.navigator.show("goodbye", card=True)
+    kiosk.settle()
+    walk.look("goodbye")
+    assert not walk.found, "\n".join(walk.found)
+
+
+def test_the_walk_tells_english_from_names_codes_and_units() -> None:
+    assert foreign_words("Wrong PIN: 2 tries left") == ["Wrong", "tries", "left"]
+    assert foreign_words("卡号 A08015542，PDF 已保存到 /tmp/out/rights-2025.pdf") == []
+    assert foreign_words("按 F5 同步（Ctrl+L 锁定），Esc 返回；12 pt") == []
+    assert foreign_words("请运行 counterdesk sync enrol --hq URL --token TOKEN。") == []
+    assert foreign_words("办事处 clerk01 登录", names=["clerk01"]) == []
+    assert foreign_words("登录者：admin", names=["admin"]) == []
+    assert foreign_words("登录者：admin") == ["admin"]
+    assert foreign_words("districts: ['370102']") == ["districts"]
+    assert foreign_words("详细信息：no statement X") == ["no", "statement"]
