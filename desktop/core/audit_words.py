@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop.core import admin
 from desktop.core.formatting import CARD_STATUS, ROLE, label
-from desktop.core.i18n import N_, _
+from desktop.core.i18n import LANGUAGES, N_, _
 from models.demo.vocabulary import JINAN_REGIONS
 
 DETAIL_LABELS = {
-    "key": N_("looked up by"),
+    "key": N_("read through"),
     "username": N_("username"),
     "card_no": N_("card number"),
     "status": N_("card status"),
@@ -47,6 +48,7 @@ LOOKUP_KEYS = {
     "id": N_("ID number"),
     "card": N_("card"),
     "name": N_("name"),
+    "statement": N_("a statement"),
     "card-emulate": N_("virtual card"),
     "training-card": N_("training card"),
 }
@@ -63,6 +65,7 @@ VISIT_PURPOSES = {
 }
 PRINTERS = {"default": N_("the default printer")}
 # the values of these keys are codes of a table (other values are shown as they are)
+SETTINGS_CHANGE = "settings.change"
 VALUE_TABLES: dict[str, dict[Any, str]] = {
     "key": LOOKUP_KEYS,
     "how": VERIFIED_BY,
@@ -73,6 +76,16 @@ VALUE_TABLES: dict[str, dict[Any, str]] = {
     "printer": PRINTERS,
 }
 REGION_KEYS = ("district", "districts")
+# a settings change names its setting in `key`, and `before` / `after` are that setting's values
+SETTING_NAMES = {
+    admin.HQ_URL: N_("Headquarters address"),
+    admin.CARD_READER: N_("Card reader"),
+    admin.PRINTER: N_("Printer"),
+    admin.LANGUAGE: N_("Language"),
+    admin.THEME: N_("Theme"),
+    admin.TEXT_SIZE: N_("Text size"),
+}
+SETTING_VALUES: dict[str, dict[Any, str]] = {admin.PRINTER: PRINTERS}
 
 
 def region_words(code: str) -> str:
@@ -99,9 +112,11 @@ def value_words(key: str, value: Any) -> str:
     return str(value)
 
 
-def detail_words(detail: dict[str, Any]) -> str:
+def detail_words(detail: dict[str, Any], action: str | None = None) -> str:
     """A detail dict as 'label: value; label: value' in the language in use (known keys
     first, in the table's order; unknown keys after them, by name)."""
+    if action == SETTINGS_CHANGE:
+        return _settings_change(detail)
     order = list(DETAIL_LABELS)
     keys = sorted(detail, key=lambda k: (order.index(k) if k in order else len(order), k))
     return _("; ").join(
@@ -109,3 +124,16 @@ def detail_words(detail: dict[str, Any]) -> str:
         for key in keys
         if (v := detail[key]) is not None or key in DETAIL_LABELS
     )
+
+
+def _settings_change(detail: dict[str, Any]) -> str:
+    key = str(detail.get("key", ""))
+    values = SETTING_VALUES.get(key, {})
+    parts = [_("{label}: {value}").format(label=_("setting"), value=label(SETTING_NAMES, key))]
+    for side in ("before", "after"):
+        value = detail.get(side) or ""
+        shown = label(values, value) if value else "-"
+        if key == admin.LANGUAGE and value in LANGUAGES:
+            shown = LANGUAGES[value]
+        parts.append(_("{label}: {value}").format(label=label(DETAIL_LABELS, side), value=shown))
+    return _("; ").join(parts)

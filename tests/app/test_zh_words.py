@@ -6,8 +6,9 @@ word that is not a name, a code or a unit (tests/app/words.py) fails the test.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from desktop.core.i18n import set_language
+from desktop.core.i18n import _, set_language
 from models.schema import StaffUser
 from tests.app.conftest import Sample
 from tests.app.driver import AppDriver
@@ -57,28 +58,99 @@ def _office_screens(driver: AppDriver, walk: Walk, keys: list[str]) -> None:
         driver.screenshot(f"zh-{key}")
 
 
+def _customer(driver: AppDriver, walk: Walk, samples: dict[str, Sample]) -> None:
+    """Each kind of demo person on every tab; the card actions' dialogs; the visit ended."""
+    for label in ("contributor", "retiree", "arrears", "lost card"):
+        driver.open_by_id(samples[label].ssn)
+        _customer_tabs(driver, walk, f"customer {label}")
+        for key in ("F5", "F6", "F7", "F2"):  # what each asks first, or says
+            driver.press(key, driver.screen)
+            driver.settle()
+            walk.look(f"customer {label} {key}")
+            if driver.window.dialogs.current is not None:
+                driver.screenshot(f"zh-customer-{label}-{key}")
+                driver.window.dialogs.current.cancel()
+                driver.settle()
+        driver.screen.actions.end_visit()
+        driver.wait_for_screen("waiting")
+        walk.look(f"waiting after {label}")
+
+
+def _waiting(driver: AppDriver, walk: Walk, samples: dict[str, Sample]) -> None:
+    """Name search, and the numbers that find nobody or are not numbers at all."""
+    waiting = driver.screen
+    for typed in (samples["contributor"].name[0], "Z99999999", "11010519491231002X", "3701"):
+        driver.type_into(waiting.entry, typed)
+        driver.press("Return", waiting.entry)
+        driver.settle()
+        walk.look(f"waiting {typed}")
+    driver.window.training.choose_card()
+    driver.settle()
+    walk.look("training cards")
+    driver.screenshot("zh-training-cards")
+    if driver.window.dialogs.current is not None:
+        driver.window.dialogs.current.cancel()
+        driver.settle()
+
+
+def _documents(driver: AppDriver, walk: Walk, samples: dict[str, Sample], folder: Path) -> None:
+    """A statement, a batch with failures, the daily report, the audit log and its check."""
+    person = samples["contributor"]
+    screen = driver.window.open_office_screen("statement") or driver.wait_for_screen("statement")
+    for typed in ("11010519491231002X", person.ssn):
+        driver.type_into(screen.person.entry, typed)
+        driver.press("Return", screen.person.entry)
+        driver.settle()
+        walk.look(f"statement {typed}")
+    driver.screenshot("zh-statement")
+    driver.window.open_office_screen("statement_batch")
+    screen = driver.wait_for_screen("statement_batch")
+    good = person.ssn
+    bad = good[:17] + ("1" if good[17] != "1" else "2")
+    ids = folder / "ids.txt"
+    ids.write_text(f"{good}\n{bad}\n11010519491231002X\n")
+    driver.type_into(screen.ids_file.entry, str(ids))
+    driver.type_into(screen.folder.entry, str(folder / "batch"))
+    driver.press("Return", screen.start_button)
+    driver.pump(lambda: screen.outcome is not None, "the batch's summary")
+    driver.settle()
+    walk.look("statement_batch done")
+    driver.screenshot("zh-statement_batch")
+    driver.window.open_office_screen("daily_report")
+    screen = driver.wait_for_screen("daily_report")
+    driver.press("Return", screen.day.entry)
+    driver.settle()
+    walk.look("daily_report made")
+    driver.window.open_office_screen("audit_log")
+    screen = driver.wait_for_screen("audit_log")
+    driver.press("F6", screen)
+    driver.pump(lambda: not screen.verifying, "the chain check")
+    driver.settle()
+    walk.look("audit_log checked")
+    driver.screenshot("zh-audit_log")
+
+
 def test_every_counter_screen_in_chinese_shows_no_english(
-    make_app: Callable[..., AppDriver], samples: dict[str, Sample]
+    make_app: Callable[..., AppDriver], samples: dict[str, Sample], tmp_path: Path
 ) -> None:
     driver = make_app(lang="zh", training=True)
     set_language("zh")
     walk = Walk(driver.root, _names())
     walk.look("login")
+    driver.type_into(driver.screen.username, "supervisor01")
+    driver.type_into(driver.screen.password, "wrong-password")
+    driver.press("Return", driver.screen.password)
+    driver.settle()
+    walk.look("login refused")
     driver.sign_in("supervisor01")
     walk.look("waiting")
-    waiting = driver.screen
-    driver.type_into(waiting.entry, samples["contributor"].name[0])
-    driver.press("Return", waiting.entry)
-    driver.settle()
-    walk.look("waiting name search")
-    for label in ("contributor", "retiree", "arrears", "lost card"):
-        driver.open_by_id(samples[label].ssn)
-        _customer_tabs(driver, walk, f"customer {label}")
-        driver.screen.actions.end_visit()
-        driver.wait_for_screen("waiting")
-        walk.look(f"waiting after {label}")
-    _office_screens(driver, walk, ["statement", "statement_batch", "daily_report", "audit_log"])
+    _waiting(driver, walk, samples)
+    _customer(driver, walk, samples)
+    _documents(driver, walk, samples, tmp_path)
     _office_screens(driver, walk, ["office_rejected", "office_link", "office_staff"])
+    driver.window.open_office_screen("office_link")
+    office_row = driver.wait_for_screen("office_link").enrolment.names["office"].cget("text")
+    assert office_row == "本网点" and office_row != _("Office")  # not the menu's name
     driver.window.lock()
     driver.wait_for_screen("lock")
     walk.look("lock")
@@ -87,7 +159,8 @@ def test_every_counter_screen_in_chinese_shows_no_english(
     driver.sign_in("admin")
     walk.look("office_settings")
     driver.screenshot("zh-office_settings")
-    assert len(walk.screens) > 20
+    _office_screens(driver, walk, ["office_staff", "office_link"])
+    assert len(walk.screens) > 40
     assert not walk.found, "\n".join(walk.found)
 
 
