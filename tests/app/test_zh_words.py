@@ -8,17 +8,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop.core.admin import card_readers, printers
 from desktop.core.i18n import _, set_language
 from models.schema import StaffUser
 from tests.app.conftest import Sample
 from tests.app.driver import AppDriver
 from tests.app.test_kiosk import CARD_PIN, KioskDriver, make_kiosk  # noqa: F401 (a fixture)
+from tests.app.test_office_admin import (  # noqa: F401 (fixtures)
+    enrolled,
+    office_template,
+    open_app,
+)
 from tests.app.words import findings, foreign_words, widget_texts
 
 
 def _names() -> list[str]:
-    """Names the office chose: staff usernames and display names."""
-    names: list[str] = []
+    """Names the office chose or has: staff usernames and display names, card readers and
+    printers attached to this computer."""
+    names: list[str] = [*card_readers().names, *printers().names]
     for user in StaffUser.select(StaffUser.username, StaffUser.display_name):
         names.extend((user.username, user.display_name))
     return names
@@ -161,6 +168,31 @@ def test_every_counter_screen_in_chinese_shows_no_english(
     driver.screenshot("zh-office_settings")
     _office_screens(driver, walk, ["office_staff", "office_link"])
     assert len(walk.screens) > 40
+    assert not walk.found, "\n".join(walk.found)
+
+
+def test_an_enrolled_offices_link_rejections_and_settings_in_chinese_show_no_english(
+    open_app: Callable[..., AppDriver],  # noqa: F811 (the fixture imported above)
+) -> None:
+    driver = open_app("supervisor01")
+    driver.window.set_language("zh")
+    driver.settle()
+    walk = Walk(driver.root, _names())
+    _office_screens(driver, walk, ["office_rejected", "office_link"])
+    driver.press("F5", driver.screen)  # sync now: headquarters is not there
+    driver.pump(lambda: not driver.screen.running, "the sync attempt")
+    driver.settle()
+    walk.look("office_link after sync now")
+    driver.screenshot("zh-office_link-enrolled")
+    driver.window.sign_out()
+    driver.wait_for_screen("login")
+    driver.sign_in("admin")
+    screen = driver.screen
+    driver.type_into(screen.url_entry, "ftp://hq.example")
+    driver.press("F9")
+    driver.settle()
+    walk.look("office_settings address refused")
+    driver.screenshot("zh-office_settings-refused")
     assert not walk.found, "\n".join(walk.found)
 
 

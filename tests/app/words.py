@@ -9,6 +9,8 @@ import tkinter as tk
 from collections.abc import Iterable
 from tkinter import ttk
 
+from desktop.core.i18n import _
+
 # Words that stay as they are in Chinese: abbreviations of things, keys of the keyboard, the
 # product's name and units. Keep this list short: anything else is English left untranslated.
 ALLOWED = frozenset(
@@ -39,13 +41,15 @@ ALLOWED = frozenset(
         "pyscard",
     }
 )
+# Widgets named so hold the technical details of a problem (desktop/app/widgets/admin_fields.py)
+DETAILS = "details"
 # Languages are named in themselves in the language menu (so that anyone finds their own).
 LANGUAGE_NAMES = frozenset({"English", "Español"})
 _KEY = re.compile(r"F\d{1,2}")  # function keys
 _CHORD = re.compile(r"\b(?:Ctrl|Alt|Shift)\+\w+")  # Ctrl+L
 # a command to type, as the manual writes it: "counterdesk sync enrol --hq URL --token TOKEN"
 _COMMAND = re.compile(r"counterdesk(?:\s+[-A-Za-z0-9_.:/=]+)+")
-_URL = re.compile(r"\b(?:https?|file)://\S+")
+_URL = re.compile(r"\b(?:https?|ftp|file)://\S*")
 _PATH = re.compile(r"(?:[A-Za-z]:)?[\w.~-]*/[^\s,;:，；：、）)]*")
 _WORD = re.compile(r"[A-Za-zÀ-ÿ0-9][A-Za-zÀ-ÿ0-9_'’.-]*")
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -69,6 +73,8 @@ def widget_texts(root: tk.Misc) -> list[tuple[str, str]]:
             continue
         if not isinstance(widget, tk.Tk) and not widget.winfo_viewable():
             continue  # a screen kept hidden, a tab not selected, a closed dialog
+        if widget.winfo_name().startswith(DETAILS):
+            continue  # technical text for support, as another program gave it
         stack.extend(widget.winfo_children())
         where = str(widget)
         if isinstance(widget, tk.Toplevel):
@@ -130,7 +136,10 @@ def _menu_texts(menu: tk.Menu, seen: set[str]) -> Iterable[tuple[str, str]]:
 def foreign_words(text: str, names: Iterable[str] = ()) -> list[str]:
     """The Latin-letter words of `text` that are not allowed: not in ALLOWED, not a function
     key, not a code (letters with digits), not part of an address or a path, not one of
-    `names` (usernames, printers, readers: names the office chose)."""
+    `names` (usernames, printers, readers: names the office chose), not on a "Details" line
+    (the technical text for support, in the language in use's "Details: " words)."""
+    details = _("Details: {detail}").split("{detail}")[0]
+    text = "\n".join(line for line in text.splitlines() if not line.startswith(details))
     text = _CHORD.sub(" ", _URL.sub(" ", _COMMAND.sub(" ", text)))
     text = _PATH.sub(" ", text)
     for name in sorted(names, key=len, reverse=True):
