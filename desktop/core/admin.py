@@ -211,7 +211,8 @@ class SyncOutcome:
 
     report: SyncReport | None
     link: LinkState
-    problem: str | None = None  # why the run could not start (not enrolled, ...)
+    problem: str | None = None  # why the run could not start (not enrolled, ...), in English
+    problem_code: str | None = None  # its SyncError code
     warnings: list[str] = field(default_factory=list)
 
 
@@ -227,7 +228,7 @@ def sync_now(
     try:
         client = (connect_fn or (lambda: connect(actor=SYNC_ACTOR)))()
     except SyncError as exc:
-        return SyncOutcome(None, _link_state(), exc.message)
+        return SyncOutcome(None, _link_state(), exc.message, problem_code=exc.code)
 
     def bootstrap_page(done: dict[str, Any]) -> None:
         progress(SyncStep("bootstrap", int(done.get("pages", 0)), int(done.get("rows", 0))))

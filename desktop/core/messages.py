@@ -28,6 +28,7 @@ from cards.errors import (
     WrongPin,
 )
 from desktop.core.admin import CUPS_FAILED, NO_CUPS, NO_PCSC, AddressProblem, Found
+from desktop.core.details import with_detail
 from desktop.core.formatting import CARD_STATUS, label
 from desktop.core.i18n import N_, _, ngettext
 from desktop.core.sync_words import sync_problem
@@ -170,13 +171,6 @@ def explain(exc: BaseException) -> tuple[str, str]:
     return _("Something went wrong. Try again; if it happens again, call support."), (
         f"{type(exc).__name__}: {exc}"
     )
-
-
-def with_detail(sentence: str, detail: str) -> str:
-    """A sentence and, on a line of its own below it, the technical detail (if any)."""
-    if not detail:
-        return sentence
-    return sentence + "\n" + _("Details: {detail}").format(detail=detail)
 
 
 def error_message(exc: BaseException) -> str:

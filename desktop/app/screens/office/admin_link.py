@@ -22,7 +22,7 @@ from desktop.core import admin
 from desktop.core.formatting import age_words, local_time
 from desktop.core.i18n import N_, _
 from desktop.core.messages import error_message, with_detail
-from desktop.core.sync_words import sync_problem
+from desktop.core.sync_words import report_warnings, start_problem, sync_problem
 from models.clock import utc_now
 from sync.engine import SyncReport
 from sync.errors import LinkStatus
@@ -372,7 +372,7 @@ class LinkScreen(Screen):
         self.phases_seen.append(step.phase)
 
     def _finished(self, outcome: admin.SyncOutcome) -> None:
-        self._end(outcome.report, outcome.problem, outcome.warnings)
+        self._end(outcome.report, outcome.problem, outcome.problem_code)
         self.show_status(outcome.link)
 
     def _crashed(self, error: BaseException) -> None:
@@ -385,9 +385,7 @@ class LinkScreen(Screen):
             self.step_feed.remove(self.step_listener)
             self.step_feed = None
 
-    def _end(
-        self, report: SyncReport | None, problem: str | None, warnings: list[str] | None = None
-    ) -> None:
+    def _end(self, report: SyncReport | None, problem: str | None, code: str | None = None) -> None:
         self.running = False
         self._stop_listening_to_steps()
         self._progress_shown(False)
@@ -395,12 +393,14 @@ class LinkScreen(Screen):
         if report is None:
             if problem:
                 self.outcome.configure(
-                    text=_("The sync could not start: {reason}").format(reason=problem),
+                    text=_("The sync could not start: {reason}").format(
+                        reason=start_problem(code, problem)
+                    ),
                     bootstyle="danger",
                 )
         elif report.error is None:
             lines = [self._synced_text(report)]
-            lines += [_("Note: {warning}").format(warning=w) for w in warnings or report.warnings]
+            lines += [_("Note: {warning}").format(warning=w) for w in report_warnings(report)]
             self.outcome.configure(text="\n".join(lines), bootstyle="success")
         else:
             offline = report.status is LinkStatus.OFFLINE
