@@ -10,6 +10,7 @@ from pathlib import Path
 
 from desktop.core.admin import card_readers, printers
 from desktop.core.i18n import _, set_language
+from desktop.core.training import CardKind
 from models.schema import StaffUser
 from tests.app.conftest import Sample
 from tests.app.driver import AppDriver
@@ -98,6 +99,32 @@ def _waiting(driver: AppDriver, walk: Walk, samples: dict[str, Sample]) -> None:
     if driver.window.dialogs.current is not None:
         driver.window.dialogs.current.cancel()
         driver.settle()
+    for kind in (CardKind.DAMAGED, CardKind.FOREIGN):
+        driver.window.training.insert(samples["contributor"].card_no, kind)
+        driver.pump(lambda: bool(waiting.message.cget("text")), "the card's message")
+        driver.settle()
+        walk.look(f"waiting {kind.value} card")
+        driver.window.training.remove_card()
+        driver.settle()
+    driver.window.training.insert_other_city()
+    screen = driver.wait_for_screen("unknown_card")
+    walk.look("unknown_card")
+    driver.screenshot("zh-unknown_card")
+    driver.press("Escape", screen)
+    driver.wait_for_screen("waiting")
+    driver.window.training.remove_card()
+    driver.window.training.insert(samples["arrears"].card_no, CardKind.NORMAL)
+    customer = driver.wait_for_screen("customer")
+    panel = customer.verification
+    driver.type_into(panel.pin, "000000")
+    driver.press("Return", panel.pin)
+    driver.settle()
+    walk.look("customer by card, wrong PIN")
+    driver.screenshot("zh-customer-card")
+    customer.actions.end_visit()
+    driver.wait_for_screen("waiting")
+    driver.window.training.remove_card()
+    driver.settle()
 
 
 def _documents(driver: AppDriver, walk: Walk, samples: dict[str, Sample], folder: Path) -> None:
