@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.core import admin
-from desktop.core.formatting import CARD_STATUS, ROLE, label
+from desktop.core.formatting import CARD_STATUS, ROLE, label, region_words
 from desktop.core.i18n import LANGUAGES, N_, _
-from models.demo.vocabulary import JINAN_REGIONS
 
 DETAIL_LABELS = {
     "key": N_("read through"),
@@ -86,12 +85,6 @@ SETTING_NAMES = {
     admin.TEXT_SIZE: N_("Text size"),
 }
 SETTING_VALUES: dict[str, dict[Any, str]] = {admin.PRINTER: PRINTERS}
-
-
-def region_words(code: str) -> str:
-    """A region code with its name where it is known: '370102 历下区'."""
-    name = JINAN_REGIONS.get(str(code))
-    return f"{code} {name}" if name else str(code)
 
 
 def value_words(key: str, value: Any) -> str:

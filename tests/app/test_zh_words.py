@@ -210,6 +210,7 @@ def test_an_enrolled_offices_link_rejections_and_settings_in_chinese_show_no_eng
     driver.pump(lambda: not driver.screen.running, "the sync attempt")
     driver.settle()
     walk.look("office_link after sync now")
+    assert driver.screen.enrolment.text("districts") == "370102 历下区"
     driver.screenshot("zh-office_link-enrolled")
     driver.window.sign_out()
     driver.wait_for_screen("login")

@@ -19,7 +19,7 @@ from desktop.app.registry import Shortcut
 from desktop.app.theme import TITLE_FONT
 from desktop.app.widgets.admin_fields import FieldBlock
 from desktop.core import admin
-from desktop.core.formatting import age_words, local_time
+from desktop.core.formatting import age_words, local_time, region_words
 from desktop.core.i18n import N_, _
 from desktop.core.messages import error_message, with_detail
 from desktop.core.sync_words import report_warnings, start_problem, sync_problem
@@ -183,7 +183,7 @@ class LinkScreen(Screen):
         if status.enrolled:
             e.set("url", status.hq_url or "-")
             e.set("office", status.office_id or "-")
-            e.set("districts", ", ".join(status.districts) or "-")
+            e.set("districts", _(", ").join(map(region_words, status.districts)) or "-")
             e.set("enrolled_at", local_time(link.enrolled_at))
         else:
             e.set(
