@@ -69,7 +69,13 @@ from models.staff import (
     PasswordProblem,
     WeakStaffPassword,
 )
-from reports.errors import FontUnavailable
+from reports.errors import (
+    EntriesDoNotAddUp,
+    FontUnavailable,
+    NoMedicalAccount,
+    NothingToState,
+    PeriodBackwards,
+)
 from reports.issue import OutputNotWritable
 from reports.printing import PrintFailed
 from sync.errors import SyncError
@@ -337,6 +343,30 @@ _RENDERERS: tuple[tuple[type[BaseException], Callable[[Any], str]], ...] = (
         lambda e: _("Another counterdesk program has the register open: close it, then try again."),
     ),
     (SyncError, _sync_sentence),
+    (
+        NoMedicalAccount,
+        lambda e: _("{name} has no medical personal account in this register.").format(name=e.name),
+    ),
+    (
+        NothingToState,
+        lambda e: _(
+            "Nothing to state: {name} has nothing recorded for {span} in this office's "
+            "register. Choose another year or period."
+        ).format(name=e.name, span=e.span),
+    ),
+    (
+        PeriodBackwards,
+        lambda e: _("The period runs backwards: {first} is after {last}.").format(
+            first=e.date_from, last=e.date_to
+        ),
+    ),
+    (
+        EntriesDoNotAddUp,
+        lambda e: _(
+            "The medical account's entries do not add up to its balance: nothing was made. "
+            "Report it to headquarters."
+        ),
+    ),
 )
 # Kinds of error without a sentence of their own: a sentence for the kind, the English below it.
 _KINDS: tuple[tuple[type[BaseException], Callable[[Any], str]], ...] = (

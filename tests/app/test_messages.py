@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import peewee
 import pytest
@@ -12,6 +13,7 @@ from desktop.core.messages import error_message
 from models.errors import CardNotFound, InvalidRequest, NotFound, PersonNotFound
 from models.home import OfficeHome
 from models.permissions import PermissionDenied
+from reports.errors import EntriesDoNotAddUp, NoMedicalAccount, NothingToState, PeriodBackwards
 
 
 def test_a_busy_register_is_told_as_busy_not_as_something_went_wrong(home: OfficeHome) -> None:
@@ -41,6 +43,10 @@ def test_typed_errors_are_whole_chinese_sentences_without_the_english_message() 
             CardNotFound("A08015542"),
             PermissionDenied("clerk01 (clerk) may not statements: ask a member of staff"),
             peewee.OperationalError("database is locked"),
+            NothingToState("王芳", "2025", "nothing to state for 2025"),
+            NoMedicalAccount("王芳"),
+            PeriodBackwards(date(2025, 3, 1), date(2025, 1, 1)),
+            EntriesDoNotAddUp(),
         ):
             text = error_message(exc)
             words = re.findall(r"[A-Za-z]+", text.replace("A08015542", ""))

@@ -26,7 +26,7 @@ from models.actor import Actor
 from models.clock import utc_now
 from models.idnumber import InvalidIdNumber
 from models.permissions import PermissionDenied
-from reports.errors import FontUnavailable, NoMedicalAccount, NothingToState, PeriodBackwards
+from reports.errors import FontUnavailable
 
 
 def document_message(exc: BaseException) -> str:
@@ -35,17 +35,6 @@ def document_message(exc: BaseException) -> str:
         return _(
             "Nobody with this number is in this office's register. Check the number; a person "
             "insured elsewhere arrives with the next sync."
-        )
-    if isinstance(exc, NoMedicalAccount):
-        return _("{name} has no medical personal account in this register.").format(name=exc.name)
-    if isinstance(exc, NothingToState):
-        return _(
-            "Nothing to state: {name} has nothing recorded for {span} in this office's "
-            "register. Choose another year or period."
-        ).format(name=exc.name, span=exc.span)
-    if isinstance(exc, PeriodBackwards):
-        return _("The period runs backwards: {first} is after {last}.").format(
-            first=exc.date_from, last=exc.date_to
         )
     if isinstance(exc, FolderNotWritable):
         return _(
