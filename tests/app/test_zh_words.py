@@ -5,6 +5,7 @@ word that is not a name, a code or a unit (tests/app/words.py) fails the test.""
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from pathlib import Path
 
@@ -149,6 +150,15 @@ def _documents(driver: AppDriver, walk: Walk, samples: dict[str, Sample], folder
     driver.pump(lambda: screen.outcome is not None, "the batch's summary")
     driver.settle()
     walk.look("statement_batch done")
+    # the failures CSV in the application's language, for Excel (UTF-8 with a BOM)
+    raw = screen.outcome.failures_csv.read_bytes()
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert raw.startswith(b"\xef\xbb\xbf") and rows[0] == ["当事人", "原因代码", "原因", "详细信息"]
+    assert sorted(row[1:3] for row in rows[1:]) == [
+        ["invalid-id", "身份证号码无效"],
+        ["unknown", "不在本经办机构登记库中"],
+    ]
+    assert [row[0] for row in screen.failures.rows()] == [row[0] for row in rows[1:]]
     driver.screenshot("zh-statement_batch")
     driver.window.open_office_screen("daily_report")
     screen = driver.wait_for_screen("daily_report")

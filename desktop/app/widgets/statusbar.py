@@ -15,7 +15,7 @@ from desktop.core.formatting import ROLE, label
 from desktop.core.freshness import data_as_of_text
 from desktop.core.i18n import _, ngettext
 from desktop.core.status import BarStatus
-from desktop.core.sync_words import SYNC_PROBLEMS, sync_problem
+from desktop.core.sync_words import sync_problem
 from models.clock import utc_now
 from models.staff import StaffMember
 from sync.errors import LinkStatus
@@ -87,10 +87,11 @@ class StatusBar(ttk.Frame):
             text = _("Headquarters link down: the office works as one")
             style = SYNC_STYLES[LinkStatus.OFFLINE]
         elif snapshot.state is LinkStatus.FAILING and snapshot.reason:
-            # a code this version does not know: the general sentence (the details are on the
-            # headquarters link screen)
-            reason = sync_problem(snapshot.error_code, None) or _(SYNC_PROBLEMS["sync_error"])
-            text = _("{state}: {reason}").format(state=text, reason=_short(reason))
+            # the reason in words by its code; a code this version does not know shows the
+            # state alone (the engine's English is on the headquarters link screen)
+            reason = sync_problem(snapshot.error_code, None)
+            if reason:
+                text = _("{state}: {reason}").format(state=text, reason=_short(reason))
         self.sync.configure(text="● " + text, bootstyle=f"@{style}")
         self.as_of.configure(text=data_as_of_text(snapshot, now or utc_now()))
         parts = [

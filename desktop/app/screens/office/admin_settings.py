@@ -19,7 +19,8 @@ from desktop.app.registry import Shortcut
 from desktop.app.theme import TITLE_FONT
 from desktop.core import admin
 from desktop.core.i18n import LANGUAGES, N_, _
-from desktop.core.messages import address_problem, error_message, found_problem
+from desktop.core.messages import error_message
+from desktop.core.settings_words import address_problem, found_problem
 from models.errors import InvalidRequest
 
 FIELDS = (  # key, label, when it applies
