@@ -9,6 +9,8 @@ from pathlib import Path
 
 from desktop.core.batch_failures import reason_words, write_failures_csv
 from desktop.core.i18n import set_language
+from models.home import OfficeHome
+from reports.batch import people_from_ids
 
 FAILURES = [
     ("王芳 370102********1234", "invalid ID number: the check character does not match"),
@@ -49,3 +51,9 @@ def test_a_reason_without_a_sentence_of_its_own_keeps_its_english_as_the_detail(
         set_language("en")
     assert (kind, detail) == ("other", "the worker process stopped (BrokenProcessPool)")
     assert not re.search("[A-Za-z]", words)
+
+
+def test_the_reasons_the_batch_really_gives_are_told_apart(home: OfficeHome) -> None:
+    _found, failed = people_from_ids(["11010519491231002X", "110105194912310021"])
+    assert [reason_words(why)[0] for _who, why in failed] == ["unknown", "invalid-id"]
+    assert [who for who, _why in failed] == ["110105********002X", "110105********0021"]
