@@ -367,7 +367,9 @@ def _collect(
 
 def write_summary(summary: BatchSummary, out_dir: Path, year: int) -> None:
     """`rights-YEAR-failures.csv` (who, why) and `rights-YEAR-summary.json` in the folder."""
-    with (out_dir / f"rights-{year}-failures.csv").open("w", newline="", encoding="utf-8") as f:
+    # with a byte order mark: Excel then reads the names as UTF-8, not the system's code page
+    failures = out_dir / f"rights-{year}-failures.csv"
+    with failures.open("w", newline="", encoding="utf-8-sig") as f:
         writer = csv.writer(f)
         writer.writerow(["who", "why"])
         writer.writerows(summary.failed)
