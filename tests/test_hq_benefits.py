@@ -91,11 +91,11 @@ def test_a_check_with_an_unknown_channel_or_of_another_district_is_rejected(
 def test_offices_of_protocol_2_receive_no_benefit_rows(demo_hq: DemoHq) -> None:
     new = _get(demo_hq.lixia, "/v1/bootstrap", 3, phase="person", after=0, limit=2000)
     old = _get(demo_hq.lixia, "/v1/bootstrap", 2, phase="person", after=0, limit=2000)
-    assert BENEFIT_TABLES <= set(new["tables"])
+    assert set(new["tables"]) >= BENEFIT_TABLES
     assert new["tables"]["benefit_payment"]["rows"]
     assert not BENEFIT_TABLES & set(old["tables"])
     assert not BENEFIT_TABLES & set(_get(demo_hq.lixia, "/v1/scope/digest", 2)["tables"])
-    assert BENEFIT_TABLES <= set(_get(demo_hq.lixia, "/v1/scope/digest", 3)["tables"])
+    assert set(_get(demo_hq.lixia, "/v1/scope/digest", 3)["tables"]) >= BENEFIT_TABLES
     _, ssn = _retiree("370102")
     assert not BENEFIT_TABLES & set(_get(demo_hq.lixia, "/v1/persons", 2, ssn=ssn)["tables"])
     person = _get(demo_hq.lixia, "/v1/persons", 3, ssn=ssn)["tables"]

@@ -3,7 +3,8 @@
 The rejection codes are headquarters' (`hq.commands.RejectCode`, docs/sync-protocol.md):
 out_of_scope, unknown_person, unknown_card, card_state, invalid_payload, unknown_command,
 duplicate_number, person_state, and for staff commands not_allowed, unknown_staff,
-username_taken (a test checks that every code has its advice). Headquarters' own reason (English) is shown beside it.
+username_taken (a test checks that every code has its advice). Headquarters' own reason
+(English) is shown beside it.
 """
 
 from __future__ import annotations
