@@ -14,7 +14,7 @@ from models.benefits import Benefits, PaymentView
 from models.enums import BenefitKind, CheckChannel
 
 BENEFIT_KIND = {
-    BenefitKind.PENSION: N_("Pension"),
+    BenefitKind.PENSION: N_("Monthly pension"),
     BenefitKind.UNEMPLOYMENT: N_("Unemployment benefit"),
 }
 CHECK_CHANNEL = {

@@ -31,7 +31,7 @@ def test_a_retiree_sees_why_there_are_no_contributions_and_the_pension_months(
     rows = customer.benefits.table.rows()
     assert len(rows) == len(b.payments) > 0
     first = b.payments[0]
-    assert rows[0][1] == "Pension" and rows[0][3] == first.paid_date.isoformat()
+    assert rows[0][1] == "Monthly pension" and rows[0][3] == first.paid_date.isoformat()
     assert rows[0][4] == first.account_masked and "*" * 8 in rows[0][4]
     assert customer.benefits.check.cget("text").startswith("Pension eligibility check")
     assert customer.benefits.record.winfo_ismapped()
