@@ -26,15 +26,20 @@ CHECK_CHANNEL = {
 }
 
 
-def retired_note(b: Benefits) -> str | None:
-    """What a retiree's contribution table must say (None for everybody else)."""
+def retired_note(b: Benefits, kiosk: bool = False) -> str | None:
+    """What a retiree's contribution table must say (None for everybody else); at the kiosk
+    it points to the "My pension" button rather than the counter's tab."""
     if not b.retired:
         return None
     if b.retired_since is None:
+        if kiosk:
+            return _("Retired: no contributions are due. Touch “My pension” to see it.")
         return _("Retired: no contributions are due. See the Benefits tab.")
-    return _("Retired since {date}: no contributions are due. See the Benefits tab.").format(
-        date=day(b.retired_since)
-    )
+    if kiosk:
+        text = _("Retired since {date}: no contributions are due. Touch “My pension” to see it.")
+    else:
+        text = _("Retired since {date}: no contributions are due. See the Benefits tab.")
+    return text.format(date=day(b.retired_since))
 
 
 def check_summary(b: Benefits, today: date) -> tuple[str, bool]:

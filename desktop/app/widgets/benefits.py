@@ -22,14 +22,15 @@ UNPAID = "unpaid"
 class RetiredNote:
     """A line under a table of contributions saying why a retiree has none."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, kiosk: bool = False) -> None:
+        self.kiosk = kiosk
         self.label = ttk.Label(table, text="", bootstyle="info", padding=(4, 6), wraplength=900)
         self.label.grid(row=1, column=0, columnspan=2, sticky="w")
         self.label.grid_remove()
 
     def show(self, overview: Overview) -> None:
         """Show the note for a retiree, hide it for anybody else."""
-        note = words.retired_note(overview.benefits)
+        note = words.retired_note(overview.benefits, kiosk=self.kiosk)
         self.label.configure(text=note or "")
         if note:
             self.label.grid()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ttkbootstrap as ttk
 
 from desktop.app.kiosk.screens.base import KioskScreen
+from desktop.app.kiosk.screens.benefits import benefits_link
 from desktop.app.kiosk.style import HUGE_FONT, LARGE_FONT
 from desktop.app.kiosk.summary import balances, window_years
 from desktop.app.widgets.tables import Table
@@ -86,6 +87,7 @@ class RecordScreen(KioskScreen):
             buttons, _("Print my statement"), lambda: self.ctx.show("print")
         )
         self.print_button.pack(side="left")
+        benefits_link(self, overview, self.years, buttons)
         self.finish = self.big_button(buttons, _("Finish"), self._finish, "success")
         self.finish.pack(side="right")
 
