@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from models.replica import CARD, QUERY_CREDENTIAL, STAFF_USER, TABLES
+from models.replica import CARD, PENSION_CHECK, QUERY_CREDENTIAL, STAFF_USER, TABLES
 from models.schema import db, write_transaction
 from sync import state
 from sync.apply import protected_rows
@@ -81,6 +81,8 @@ def local_digest(level: str) -> tuple[Counts, set[str]]:
         skip.add(QUERY_CREDENTIAL.name)
     if keep.staff_usernames:
         skip.add(STAFF_USER.name)
+    if keep.check_persons:
+        skip.add(PENSION_CHECK.name)
     return counts, skip
 
 

@@ -216,3 +216,28 @@ def test_a_version_7_register_gains_the_benefit_tables_keeping_its_data(tmp_path
     raw = sqlite3.connect(path)
     assert raw.execute("SELECT count(*) FROM benefit_payment").fetchone()[0] == 0
     raw.close()
+
+
+def test_a_pending_check_is_not_overwritten_by_a_pull_nor_counted_as_a_divergence(home) -> None:
+    from models.replica import PENSION_CHECK
+    from models.schema import write_transaction
+    from sync.answers import Change
+    from sync.apply import apply_changes, protected_rows
+    from sync.check import local_digest
+
+    person = add_person(birth=date(1950, 1, 2), status="retired")
+    other = add_person(birth=date(1951, 1, 2), sequence=5, status="retired")
+    benefits.record_pension_check(person.id, CLERK, today=date(2026, 3, 4))
+    keep = protected_rows(db.connection())
+    assert keep.check_persons == {person.id}
+    older = [person.id, 2026, "2026-01-05", "app", "2027-01-05"]
+    theirs = [other.id, 2026, "2026-02-01", "online", "2027-02-01"]
+    with write_transaction():
+        apply_changes(
+            db.connection(),
+            [Change(1, PENSION_CHECK, "upsert", older), Change(2, PENSION_CHECK, "upsert", theirs)],
+            keep,
+        )
+    assert [c.checked_date for c in benefits.read_benefits(person.id).checks] == [date(2026, 3, 4)]
+    assert [c.channel for c in benefits.read_benefits(other.id).checks] == ["online"]
+    assert "pension_check" in local_digest("full")[1]
