@@ -241,3 +241,20 @@ def test_a_pending_check_is_not_overwritten_by_a_pull_nor_counted_as_a_divergenc
     assert [c.checked_date for c in benefits.read_benefits(person.id).checks] == [date(2026, 3, 4)]
     assert [c.channel for c in benefits.read_benefits(other.id).checks] == ["online"]
     assert "pension_check" in local_digest("full")[1]
+
+
+def test_the_data_check_ignores_a_check_added_here_while_its_command_is_pending() -> None:
+    from sync.check import compare
+
+    local = {name: (0, 0) for name in _replicated()}
+    remote = dict(local)
+    local["pension_check"] = (5, 12)
+    remote["pension_check"] = (4, 9)
+    assert compare(local, remote, {"pension_check"}) == []
+    assert compare(local, remote) == ["pension_check: 5 rows here, 4 at headquarters"]
+
+
+def _replicated() -> list[str]:
+    from models.replica import TABLES
+
+    return [t.name for t in TABLES]
