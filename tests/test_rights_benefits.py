@@ -102,3 +102,19 @@ def test_a_person_with_neither_contributions_nor_benefits_is_still_refused(
     with pytest.raises(NothingToState, match="no contributions and no benefits"):
         issue(home, SUPERVISOR, "rights", out, person=person, year=FULL_YEAR)
     assert not out.exists()
+
+
+def test_an_unemployed_persons_year_states_the_benefit_months(demo, tmp_path: Path) -> None:
+    row = db.execute_sql(
+        "SELECT p.ssn, b.period / 100, count(*) FROM person p JOIN benefit_payment b "
+        "ON b.person_id = p.id AND b.kind = 2 GROUP BY p.id, b.period / 100 "
+        "ORDER BY p.id LIMIT 1"
+    ).fetchone()
+    assert row is not None
+    ssn, year, months = row
+    out = tmp_path / "unemployed.pdf"
+    issue(demo, SUPERVISOR, "rights", out, person=find_by_ssn(ssn), year=year, lang="zh")
+    text = _text(out)
+    assert f"{year} 年度待遇享受情况" in text
+    assert text.count("失业保险金") == months
+    assert "起退休" not in text and "养老金领取资格认证" not in text
