@@ -318,6 +318,8 @@ PENSION_INTEREST_BP: dict[int, int] = {
 }
 
 RETIREE_MEDICAL_ALLOCATION_FEN = 12_000  # fixed monthly allocation from the pooled fund
+MINIMUM_PENSION_FEN = 120_000  # the least monthly pension paid (a floor for short careers)
+UNEMPLOYMENT_BENEFIT_FEN = 198_000  # 90 % of Jinan's minimum monthly wage (2,200 yuan)
 
 
 def average_wage(year: int) -> int:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import ttkbootstrap as ttk
 
 from desktop.app.kiosk.screens.base import KioskScreen
+from desktop.app.kiosk.screens.benefits import benefits_link
 from desktop.app.kiosk.style import HUGE_FONT, LARGE_FONT, button_style
 from desktop.app.kiosk.summary import balances, window_months, window_years
 from desktop.app.kiosk.year_grid import YearGrid
+from desktop.core.benefits import retired_note
 from desktop.core.formatting import ACCOUNT_KIND, INSURANCE, label, yuan
 from desktop.core.freshness import data_as_of_text
 from desktop.core.i18n import _
@@ -38,7 +40,7 @@ class RecordScreen(KioskScreen):
         self.columnconfigure(1, weight=1)
         self.rowconfigure(3, weight=1)
         left = ttk.Frame(self, padding=(0, 0, 24, 0))
-        left.grid(row=0, column=0, rowspan=4, sticky="nsw")
+        left.grid(row=0, column=0, rowspan=5, sticky="nsw")
         self.name = ttk.Label(left, text=person.name, font=HUGE_FONT, bootstyle="primary")
         self.name.pack(anchor="w")
         self.ssn = ttk.Label(left, text=person.masked_ssn, font=LARGE_FONT)
@@ -68,16 +70,22 @@ class RecordScreen(KioskScreen):
         self.years = self._table()
         self.years.grid(row=3, column=1, sticky="nsew")
         self.shown_year: int | None = None
+        self.note = ttk.Label(self, text="", bootstyle="primary", wraplength=760)
+        note = retired_note(overview.benefits, kiosk=True)  # why a retiree has no contributions
+        if note:
+            self.note.configure(text=note)
+            self.note.grid(row=4, column=1, sticky="w", pady=(8, 0))
         if self.year_buttons:
             self.show_year(max(self.year_buttons))
-        else:
+        elif not note:
             self.months.configure(text=_("No contributions were recorded in the last 36 months."))
         buttons = ttk.Frame(self)
-        buttons.grid(row=4, column=0, columnspan=2, sticky="ew", pady=(16, 0))
+        buttons.grid(row=5, column=0, columnspan=2, sticky="ew", pady=(16, 0))
         self.print_button = self.big_button(
             buttons, _("Print my statement"), lambda: self.ctx.show("print")
         )
         self.print_button.pack(side="left")
+        benefits_link(self, overview, buttons)
         self.finish = self.big_button(buttons, _("Finish"), self._finish, "success")
         self.finish.pack(side="right")
 
