@@ -36,10 +36,30 @@ def test_a_retiree_sees_the_note_and_their_pension_months_and_check(
     note = f"Retired since {b.retired_since.isoformat()}: no contributions are due."
     assert any(t.startswith(note) for t in texts)
     assert "My pension" in texts
+    kiosk.root.update()
+    grid = record.years
+    squeezed = [  # the note takes no row of the table out of sight
+        cell.cget("text")
+        for cell in [
+            *grid.headings,
+            *(c for row in grid._cells for c in row),
+            record.months,
+            record.note,
+        ]
+        if cell.winfo_height() < cell.winfo_reqheight()
+        or cell.winfo_width() < cell.winfo_reqwidth()
+    ]
+    assert squeezed == [] and grid.winfo_height() >= grid.winfo_reqheight()
     kiosk.screenshot("record-retiree")
     _button(record, "My pension").invoke()
     screen = kiosk.wait_for("benefits")
-    rows = screen.payments.rows()
+    pager = screen.payments
+    assert len(pager.rows()) == min(len(b.payments), pager.page_size) and pager.pages > 1
+    rows: list[tuple[str, ...]] = []
+    for _page in range(pager.pages):  # turned with large buttons, no scroll bar
+        rows += pager.rows()
+        pager.earlier.invoke()
+    assert str(pager.earlier.cget("state")) == "disabled"
     assert [r[0] for r in rows] == [f"{p.period // 100}-{p.period % 100:02d}" for p in b.payments]
     assert rows[0][2] == yuan(b.payments[0].amount_fen)
     assert rows[0][4] == b.payments[0].account_masked

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import ttkbootstrap as ttk
 
+from desktop.app.kiosk.paged_grid import PagedGrid
 from desktop.app.kiosk.screens.base import KioskScreen
 from desktop.app.kiosk.style import HUGE_FONT
-from desktop.app.widgets.tables import Table
 from desktop.core import benefits as words
 from desktop.core.i18n import _
 from models.clock import local_today
@@ -43,26 +43,28 @@ class BenefitsScreen(KioskScreen):
             self.advice.grid(row=2, column=0, sticky="w")
         self.allocations = ttk.Label(self, text=words.allocations_summary(b) or "", wraplength=1200)
         self.allocations.grid(row=3, column=0, sticky="w", pady=(8, 8))
-        self.payments = Table(
-            self,
-            [
-                (_("Month"), 120),
-                (_("Benefit"), 220),
-                (_("Amount"), 170),
-                (_("Paid on"), 170),
-                (_("Payment account"), 260),
-            ],
-            height=8,
-            anchors=("w", "w", "e", "w", "w"),
-        )
-        self.payments.grid(row=4, column=0, sticky="nsew")
-        self.payments.set_rows([words.payment_row(p) for p in b.payments])
         buttons = ttk.Frame(self)
         buttons.grid(row=5, column=0, sticky="ew", pady=(16, 0))
+        self.payments = PagedGrid(
+            self,
+            buttons,
+            (
+                _("Month"),
+                _("Benefit"),
+                _("Amount"),
+                _("Paid on"),
+                _("Payment account"),
+            ),
+            anchors=("w", "w", "e", "w", "w"),
+        )
+        self.payments.grid.grid(row=4, column=0, sticky="nsew")
+        self.payments.set_rows([words.payment_row(p) for p in b.payments])
         self.back = self.big_button(
             buttons, _("Back to my record"), lambda: self.ctx.show("record"), "secondary"
         )
         self.back.pack(side="left")
+        if self.payments.pages > 1:
+            self.payments.controls.pack(side="left", padx=(32, 0))
         self.finish = self.big_button(buttons, _("Finish"), self._finish, "success")
         self.finish.pack(side="right")
 
