@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _pytest.nodeid import coerce_node_id
 
 from models.db import close_register
 from models.demo.generator import DemoParams, generate
@@ -37,6 +38,7 @@ DEMO_PERSONS = 400
 DEMO_SEED = 7
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test by the real components it uses: xvfb, pcsc, pg."""
     for item in items:
@@ -51,6 +53,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker("pg")
         if "pcscd" in used:  # one system pcscd and one vpcd port: one worker runs them all
             item.add_marker(pytest.mark.xdist_group(SERIAL_GROUP))
+            _join_group(item, SERIAL_GROUP)
+
+
+def _join_group(item: pytest.Item, group: str) -> None:
+    """Give the test the node id suffix by which `--dist loadgroup` keeps a group on one worker.
+
+    pytest-xdist 3.8 adds it by setting `item._nodeid`, which pytest 9 no longer reads (a node's
+    id is `item._id`), so its groups are silently ignored; this sets the id itself. Only under
+    `--dist loadgroup` (the workers' option) and once.
+    """
+    if not item.config.getoption("loadgroup", default=False) or "@" in item.nodeid:
+        return
+    if not hasattr(item, "_id"):  # an xdist and pytest that agree: xdist adds the suffix
+        return
+    item._id = coerce_node_id(f"{item.nodeid}@{group}")
 
 
 @pytest.fixture
