@@ -14,11 +14,13 @@ from enum import StrEnum
 from desktop.core.formatting import GENDER, label
 from desktop.core.i18n import _
 from desktop.core.messages import id_problem
+from models.clock import local_today
 from models.idnumber import ID_LENGTH, InvalidIdNumber, parse_id_number
 from models.people import CARD_NUMBER
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·]{1,40}$")
+NAME = re.compile(r"^([\u3400-\u9fff\uf900-\ufaff·]{1,40})(?:\s*(\d{4}))?$")
+FIRST_BIRTH_YEAR = 1900
 ID_CHARACTERS = re.compile(r"^\d{0,17}[\dXx]?$")
 
 
@@ -41,6 +43,7 @@ class QueryReading:
     value: str
     valid: bool
     message: str
+    birth_year: int | None = None  # a name followed by a birth year (王芳 1975)
 
 
 def read_query(text: str, today: date | None = None) -> QueryReading:
@@ -53,8 +56,9 @@ def read_query(text: str, today: date | None = None) -> QueryReading:
             False,
             _("Type an ID number, a card number or a name, or insert the card."),
         )
-    if NAME.match(value):
-        return QueryReading(QueryKind.NAME, value, True, _("A name: press Enter to search."))
+    named = NAME.match(value)
+    if named:
+        return _read_name(named.group(1), named.group(2), today)
     if CARD_NUMBER.match(value) and not value.isdigit():
         return QueryReading(QueryKind.CARD, value, True, _("A card number: press Enter."))
     if ID_CHARACTERS.match(value) or (value.isdigit() and len(value) > ID_LENGTH):
@@ -68,6 +72,26 @@ def read_query(text: str, today: date | None = None) -> QueryReading:
             "in Chinese characters."
         ),
     )
+
+
+def _read_name(name: str, year_text: str | None, today: date | None) -> QueryReading:
+    if year_text is None:
+        return QueryReading(QueryKind.NAME, name, True, _("A name: press Enter to search."))
+    year = int(year_text)
+    this_year = (today or local_today()).year
+    if not FIRST_BIRTH_YEAR <= year <= this_year:
+        return QueryReading(
+            QueryKind.NAME,
+            name,
+            False,
+            _("{year} is not a birth year: type a year from {first} to {last}.").format(
+                year=year, first=FIRST_BIRTH_YEAR, last=this_year
+            ),
+        )
+    message = _("A name and a birth year: press Enter to search those born in {year}.").format(
+        year=year
+    )
+    return QueryReading(QueryKind.NAME, name, True, message, birth_year=year)
 
 
 def _read_id(value: str, today: date | None) -> QueryReading:

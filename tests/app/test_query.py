@@ -27,6 +27,9 @@ VALID = "11010519491231002X"
         ("123456789", QueryKind.CARD, True, "9 digits: Enter looks for this card number"),
         ("王", QueryKind.NAME, True, "A name: press Enter to search."),
         ("欧阳·娜娜", QueryKind.NAME, True, "A name"),
+        ("王芳 1975", QueryKind.NAME, True, "A name and a birth year: press Enter to search"),
+        ("王芳1975", QueryKind.NAME, True, "those born in 1975"),
+        ("王芳 2027", QueryKind.NAME, False, "2027 is not a birth year"),
         ("hello", QueryKind.UNKNOWN, False, "Not an ID number"),
     ],
 )
@@ -36,3 +39,9 @@ def test_the_text_is_read_as_it_is_typed(
     reading = read_query(text, TODAY)
     assert (reading.kind, reading.valid) == (kind, valid)
     assert reading.message.startswith(message) or message in reading.message
+
+
+def test_a_name_with_a_birth_year_is_read_as_both() -> None:
+    reading = read_query(" 王芳 1975 ", TODAY)
+    assert (reading.value, reading.birth_year) == ("王芳", 1975)
+    assert read_query("王芳", TODAY).birth_year is None

@@ -22,9 +22,28 @@ from desktop.core.query import QueryKind, QueryReading, read_query
 from desktop.core.visit import Visit
 from models.lookup import KeyKind
 from models.overview import Overview
+from models.lookup import NameMatches
 from models.people import PersonSummary
 
 READING_STYLES = {True: "success", False: "danger"}
+
+
+def matches_title(matches: NameMatches, typed: str) -> str:
+    """The line above the matches: how many, and how to narrow a list that is not complete."""
+    pick = _("Pick one with the arrow keys and Enter.")
+    if not matches.truncated:
+        return _("{n} found: pick one with the arrow keys and Enter.").format(n=len(matches.people))
+    if matches.total_capped:
+        shown = _("More than {total} found; the first {n} are listed.")
+    else:
+        shown = _("{total} found; the first {n} are listed.")
+    narrow = _(
+        "To narrow the search, add the birth year after the name (for example “{example}”), "
+        "or type the ID number or the card number."
+    ).format(example=f"{typed.split()[0] if typed else ''} 1975")
+    return " ".join(
+        (shown.format(total=matches.total, n=len(matches.people)), narrow, pick)
+    )
 
 
 class WaitingScreen(Screen):
@@ -56,7 +75,9 @@ class WaitingScreen(Screen):
         self.reading.grid(row=3, column=0, sticky="w", pady=(8, 0))
         self.message = ttk.Label(self, text="", bootstyle="danger", wraplength=1100)
         self.message.grid(row=4, column=0, sticky="w", pady=(8, 0))
-        self.results_title = ttk.Label(self, text="", font="TkHeadingFont")
+        self.results_title = ttk.Label(
+            self, text="", font="TkHeadingFont", wraplength=1100, justify="left"
+        )
         self.results_title.grid(row=6, column=0, sticky="w", pady=(16, 4))
         self.results = Table(
             self,
@@ -150,14 +171,16 @@ class WaitingScreen(Screen):
             services.search,
             reading.value,
             self.ctx.session.actor,
+            reading.birth_year,
             on_done=self._show_results,
             on_error=self._failed,
             owner=self,
         )
 
-    def _show_results(self, found: list[PersonSummary]) -> None:
+    def _show_results(self, matches: NameMatches) -> None:
         self.busy = False
         self.button.configure(state="normal")
+        found = matches.people
         self.found = found
         if not found:
             self._hide_results()
@@ -166,10 +189,12 @@ class WaitingScreen(Screen):
             )
             self.entry.focus_set()
             return
+        if len(found) == 1 and not matches.truncated:  # nothing to choose: open at once
+            self._hide_results()
+            self.open_person(KeyKind.ID_NUMBER, found[0].ssn)
+            return
         self.message.configure(text="")
-        self.results_title.configure(
-            text=_("{n} found: pick one with the arrow keys and Enter.").format(n=len(found))
-        )
+        self.results_title.configure(text=matches_title(matches, self.text.get().strip()))
         self.results.set_rows(
             [
                 (

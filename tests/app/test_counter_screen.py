@@ -1,0 +1,76 @@
+"""The counter screen's rough edges (issue 17, part 5): name searches that are cut, a single
+match, the left column's width, the confirmation dialog's keys, 'data as of', the card at the
+end of a visit, training mode."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from models.schema import AuditEvent
+from tests.app.conftest import Sample
+from tests.app.driver import AppDriver
+from tests.factories import add_person
+
+GIVEN = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土日月星"
+
+
+def _many_named(surname: str, count: int) -> None:
+    """`count` more people whose name starts with `surname`, born 1960-1979 (one a year in
+    turn), with ID numbers of another district than the demo's."""
+    for i in range(count):
+        add_person(
+            surname + GIVEN[i % len(GIVEN)] + GIVEN[i // len(GIVEN)],
+            birth=date(1960 + i % 20, 3, 1 + i // 20),
+            sequence=100 + i,
+            region="370105",
+        )
+
+
+def test_a_name_search_cut_at_fifty_says_how_many_match_and_how_to_narrow(
+    make_app: Callable[..., AppDriver],
+) -> None:
+    _many_named("闵", 60)
+    app = make_app()
+    app.sign_in()
+    waiting = app.screen
+    app.type_into(waiting.entry, "闵")
+    app.press("Return", waiting.entry)
+    app.pump(lambda: bool(waiting.found), "the name matches")
+    title = waiting.results_title.cget("text")
+    assert len(waiting.found) == 50
+    assert title.startswith("60 found; the first 50 are listed.")
+    assert "add the birth year after the name" in title and "“闵 1975”" in title
+    app.screenshot("waiting-names-cut")
+    app.type_into(waiting.entry, "闵 1975")
+    assert waiting.reading.cget("text").startswith("A name and a birth year")
+    app.press("Return", waiting.entry)
+    app.pump(lambda: len(waiting.found) == 3, "the matches born in 1975")
+    assert {p.birth_date.year for p in waiting.found} == {1975}
+    assert waiting.results_title.cget("text").startswith("3 found: pick one")
+
+
+def test_a_birth_year_that_cannot_be_is_refused_as_typed(
+    make_app: Callable[..., AppDriver],
+) -> None:
+    app = make_app()
+    app.sign_in()
+    waiting = app.screen
+    app.type_into(waiting.entry, "王芳 1850")
+    assert waiting.reading.cget("text").startswith("1850 is not a birth year")
+    app.press("Return", waiting.entry)
+    assert app.key == "waiting" and not waiting.found
+
+
+def test_a_name_only_one_person_has_opens_that_person_at_once(
+    make_app: Callable[..., AppDriver], samples: dict[str, Sample]
+) -> None:
+    only = add_person("欧阳独秀", birth=date(1971, 5, 5), sequence=17, region="370105")
+    app = make_app()
+    app.sign_in()
+    waiting = app.screen
+    app.type_into(waiting.entry, "欧阳独秀")
+    app.press("Return", waiting.entry)
+    customer = app.wait_for_screen("customer")
+    assert customer.visit.overview.person.id == only.id
+    assert AuditEvent.select().where(AuditEvent.action == "person.search").count() == 1
