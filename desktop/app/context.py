@@ -21,6 +21,7 @@ from models.permissions import Permission
 
 if TYPE_CHECKING:
     from desktop.app.widgets.dialogs import DialogHost
+    from desktop.core.status import BarStatus
     from desktop.core.sync_link import SyncLink
 
 
@@ -51,6 +52,9 @@ class AppContext:
     wake_sync: Callable[[], None]  # a command was queued: sync soon
     sync_link: Callable[[], SyncLink | None] = lambda: None  # the running sync worker, if any
     refresh_status: Callable[[], None] = lambda: None  # read the sync state again now
+    # the status bar's last reading of the sync state (None before the first): screens that
+    # say how old the data is say what the bar says
+    status: Callable[[], BarStatus | None] = lambda: None
     visit: Visit | None = None
 
     def show(self, key: str, **data: Any) -> None:

@@ -104,6 +104,7 @@ class CounterWindow:
             wake_sync=self.wake_sync,
             sync_link=lambda: self.sync,
             refresh_status=self.refresh_status_now,
+            status=lambda: self.snapshot,
         )
         self.navigator.ctx = self.ctx
         self.navigator.listeners.append(self._screen_shown)
@@ -222,6 +223,9 @@ class CounterWindow:
         """Show a sync snapshot in the status bar."""
         self.snapshot = snapshot
         self.statusbar.show_sync(snapshot)
+        handler = getattr(self.navigator.current, "on_status", None)
+        if handler is not None:
+            handler(snapshot)
 
     # session ---------------------------------------------------------------------------------
 

@@ -4,10 +4,15 @@ end of a visit, training mode."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
+from models.clock import utc_now
 from models.schema import AuditEvent
+from sync.scheduler import WorkerUpdate
+from sync.status import read_status
 from tests.app.conftest import Sample
 from tests.app.driver import AppDriver
 from tests.factories import add_person
@@ -74,3 +79,23 @@ def test_a_name_only_one_person_has_opens_that_person_at_once(
     customer = app.wait_for_screen("customer")
     assert customer.visit.overview.person.id == only.id
     assert AuditEvent.select().where(AuditEvent.action == "person.search").count() == 1
+
+
+def test_the_header_says_the_same_data_age_as_the_status_bar(
+    make_app: Callable[..., AppDriver], demo_ssn: str
+) -> None:
+    app = make_app(tick_ms=20, status_refresh_ms=600_000)  # only the worker speaks after start
+    app.sign_in()
+    customer = app.open_by_id(demo_ssn)
+    bar, header = app.window.statusbar, customer.header
+    app.pump(lambda: bool(bar.as_of.cget("text")), "the first status reading")
+    assert header.as_of.cget("text") == bar.as_of.cget("text")
+    synced = utc_now() - timedelta(minutes=3)
+    snapshot = replace(
+        read_status(), status="online", last_success_at=synced, data_as_of=synced, pending=0
+    )
+    publish = app.window.tasks.listener(app.window.status_published)  # as the worker's
+    threading.Thread(target=publish, args=(WorkerUpdate(snapshot, None),)).start()
+    app.pump(lambda: "3 minutes ago" in bar.as_of.cget("text"), "the published status")
+    assert header.as_of.cget("text") == bar.as_of.cget("text")
+    app.screenshot("customer-data-as-of")

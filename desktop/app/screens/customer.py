@@ -17,8 +17,8 @@ from desktop.app.widgets.history import AccountsPanel, EnrolmentsTable, MonthsTa
 from desktop.app.widgets.person_header import PersonHeader
 from desktop.app.widgets.verification import VerificationPanel
 from desktop.core.i18n import N_, _
+from desktop.core.status import BarStatus, from_freshness
 from desktop.core.visit import Purpose, Visit
-from models.clock import utc_now
 
 PURPOSES = {
     Purpose.LOOKUP: N_("Record lookup"),
@@ -131,7 +131,7 @@ class CustomerScreen(Screen):
         visit = self.visit
         if visit is None:
             return
-        self.header.show(visit, utc_now())
+        self.header.show(visit, self._status(visit))
         self.notice.configure(text=visit.card_notice or "")
         if visit.card_notice:
             self.notice.grid()
@@ -146,6 +146,15 @@ class CustomerScreen(Screen):
         self.enrolments.show(visit.overview)
         self.purpose.set(_(PURPOSES[visit.purpose]))
         self.update_action_states()
+
+    def _status(self, visit: Visit) -> BarStatus:
+        """The status bar's reading; before its first, the one read with the record."""
+        return self.ctx.status() or from_freshness(visit.overview.freshness)
+
+    def on_status(self, status: BarStatus) -> None:
+        """The status bar has a new reading: say the same age of the data."""
+        if self.visit is not None:
+            self.header.show_as_of(status)
 
     def show_verification(self) -> None:
         """The verification panel for the visit and the reader's state."""
