@@ -9,6 +9,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
+import pytest
+
+from desktop.core.i18n import _, ngettext, set_language
+from desktop.core.training import CardKind
 from models.clock import utc_now
 from models.schema import AuditEvent
 from sync.scheduler import WorkerUpdate
@@ -99,3 +103,38 @@ def test_the_header_says_the_same_data_age_as_the_status_bar(
     app.pump(lambda: "3 minutes ago" in bar.as_of.cget("text"), "the published status")
     assert header.as_of.cget("text") == bar.as_of.cget("text")
     app.screenshot("customer-data-as-of")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_left_column_keeps_its_width_when_a_card_is_read_or_an_error_shown(
+    make_app: Callable[..., AppDriver], samples: dict[str, Sample], lang: str
+) -> None:
+    set_language(lang)
+    app = make_app(training=True, lang=lang)
+    app.sign_in()
+    sample = samples["contributor"]
+    customer = app.open_by_id(sample.ssn)
+    app.settle()
+
+    def column() -> tuple[int, int]:
+        app.root.update_idletasks()
+        return customer.left.winfo_width(), customer.tabs.winfo_rootx()
+
+    before = column()
+    app.window.training.insert(sample.card_no, CardKind.NORMAL)
+    app.pump(lambda: customer.visit.card is not None, "the card read")
+    app.settle()
+    assert customer.card_panel.details.cget("text").endswith(_("read at the counter"))
+    assert column() == before
+    panel = customer.verification
+    app.type_into(panel.password, "00000000")
+    panel.password_button.invoke()
+    app.settle()
+    wrong = ngettext(
+        "Wrong query password: {n} try left.", "Wrong query password: {n} tries left.", 4
+    )
+    assert panel.password_state.cget("text") == wrong.format(n=4)
+    panel.say_pin(_("Insert this person's card first."), "danger")
+    app.root.update()
+    assert column() == before
+    app.screenshot(f"customer-left-column-{lang}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tkinter as tk
+import tkinter.font as tkfont
 from typing import Any
 
 import ttkbootstrap as ttk
@@ -37,6 +38,15 @@ ACTION_BUTTONS = (  # key, label, action name
 )
 
 
+LEFT_COLUMN_EMS = 19  # the left column's width in CJK characters of the text font
+LEFT_COLUMN_INSET = 40  # a panel's frame and padding on both sides, in pixels
+
+
+def left_column_width(widget: tk.Misc) -> int:
+    """The left column's width in pixels, for the text size in use."""
+    return tkfont.nametofont("TkDefaultFont", widget).measure("中" * LEFT_COLUMN_EMS)
+
+
 class CustomerScreen(Screen):
     """The person being served. Everything shown comes from `ctx.visit`."""
 
@@ -55,15 +65,22 @@ class CustomerScreen(Screen):
         )
         self.notice.grid(row=1, column=0, columnspan=2, sticky="w", pady=(4, 0))
         self._build_action_bar()
+        # the left column has one width whatever it says (a card read, a wrong password): its
+        # lines wrap inside it, so the record's tabs beside it never move
+        width = left_column_width(self)
+        self.columnconfigure(0, minsize=width)
         left = ttk.Frame(self)
-        left.grid(row=3, column=0, sticky="nsw", padx=(0, 12))
-        self.card_panel = CardPanel(left)
+        left.grid(row=3, column=0, sticky="nsew", padx=(0, 12))
+        self.left = left
+        wrap = width - LEFT_COLUMN_INSET
+        self.card_panel = CardPanel(left, wrap=wrap)
         self.card_panel.pack(fill="x")
         self.verification = VerificationPanel(
             left,
             on_pin=self.actions.check_pin,
             on_password=self.actions.check_password,
             on_id_checked=self.actions.id_checked,
+            wrap=wrap,
         )
         self.verification.pack(fill="x", pady=(8, 0))
         service = ttk.Frame(left, padding=(10, 10, 0, 0))
@@ -75,7 +92,7 @@ class CustomerScreen(Screen):
             textvariable=self.purpose,
             values=[_(text) for text in PURPOSES.values()],
             state="readonly",
-            width=18,
+            width=12,
         )
         self.purpose_box.pack(side="left", fill="x", expand=True)
         self.purpose_box.bind("<<ComboboxSelected>>", lambda _e: self._purpose_chosen())
