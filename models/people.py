@@ -24,8 +24,7 @@ _BY_CARD = (
 )
 _BORN_IN = "(? IS NULL OR substr(p.birth_date, 1, 4) = ?)"
 _BY_NAME_EXACT = (
-    f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.name = ? AND {_BORN_IN} "
-    "ORDER BY p.id LIMIT ?"
+    f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.name = ? AND {_BORN_IN} ORDER BY p.id LIMIT ?"
 )
 _BY_NAME_PREFIX = (
     f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.name > ? AND p.name < ? AND {_BORN_IN} "

@@ -10,9 +10,9 @@ from models.idnumber import InvalidIdNumber
 from models.people import (
     InvalidCardNumber,
     InvalidNameQuery,
+    count_by_name,
     find_by_card,
     find_by_ssn,
-    count_by_name,
     search_by_name,
 )
 from tests.factories import add_card, add_person

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from desktop.render import mask_phone, overview_json, overview_text, search_json
-from models.overview import person_overview
 from models.lookup import NameMatches
+from models.overview import person_overview
 from models.people import find_by_card, search_by_name
 from models.schema import db
 from tests.factories import add_card, add_person

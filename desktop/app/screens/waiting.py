@@ -20,9 +20,8 @@ from desktop.core.i18n import N_, _
 from desktop.core.messages import error_message
 from desktop.core.query import QueryKind, QueryReading, read_query
 from desktop.core.visit import Visit
-from models.lookup import KeyKind
+from models.lookup import KeyKind, NameMatches
 from models.overview import Overview
-from models.lookup import NameMatches
 from models.people import PersonSummary
 
 READING_STYLES = {True: "success", False: "danger"}
@@ -41,9 +40,7 @@ def matches_title(matches: NameMatches, typed: str) -> str:
         "To narrow the search, add the birth year after the name (for example “{example}”), "
         "or type the ID number or the card number."
     ).format(example=f"{typed.split()[0] if typed else ''} 1975")
-    return " ".join(
-        (shown.format(total=matches.total, n=len(matches.people)), narrow, pick)
-    )
+    return " ".join((shown.format(total=matches.total, n=len(matches.people)), narrow, pick))
 
 
 class WaitingScreen(Screen):
