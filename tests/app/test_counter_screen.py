@@ -14,11 +14,12 @@ import pytest
 from desktop.core.i18n import _, ngettext, set_language
 from desktop.core.training import CardKind
 from models.clock import utc_now
-from models.schema import AuditEvent
+from models.enums import CardStatus
+from models.schema import AuditEvent, Card
 from sync.scheduler import WorkerUpdate
 from sync.status import read_status
 from tests.app.conftest import Sample
-from tests.app.driver import AppDriver
+from tests.app.driver import AppDriver, xdotool
 from tests.factories import add_person
 
 GIVEN = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土日月星"
@@ -138,3 +139,30 @@ def test_the_left_column_keeps_its_width_when_a_card_is_read_or_an_error_shown(
     app.root.update()
     assert column() == before
     app.screenshot(f"customer-left-column-{lang}")
+
+
+def test_the_confirmation_keeps_enter_and_escape_after_a_click_outside_it(
+    make_app: Callable[..., AppDriver], display: str, demo_ssn: str
+) -> None:
+    app = make_app()
+    app.sign_in()
+    customer = app.open_by_id(demo_ssn)
+    for key, answered in (("Escape", False), ("Return", True)):
+        app.press("F5", customer)
+        dialog = app.window.dialogs.current
+        assert dialog is not None
+        app.pump(lambda d=dialog: d.winfo_viewable(), "the dialog on screen")
+        app.settle()
+        # a click on the record behind the dialog, then the key, both through the X server
+        x = customer.tabs.winfo_rootx() + 40
+        y = customer.tabs.winfo_rooty() + 120
+        xdotool("mousemove", str(x), str(y), "click", "1", display=display)
+        # as a window manager does on that click: the main window gets the keyboard
+        xdotool("windowfocus", "--sync", str(int(app.root.wm_frame(), 16)), display=display)
+        app.pump(lambda: True, "the click")
+        app.settle()
+        xdotool("key", key, display=display)
+        app.pump(lambda: app.window.dialogs.current is None, f"{key} to answer the dialog")
+        app.settle()
+        status = Card.get(Card.card_no == customer.visit.current_card_no).status
+        assert (status == CardStatus.LOST) is answered
