@@ -61,6 +61,19 @@ class AppContext:
         """Navigate to the screen of `key` with `data`."""
         self.navigator.show(key, **data)
 
+    def sign_out(self) -> None:
+        """End the session and show the sign-in screen: any dialog closed, an open visit
+        dropped (unrecorded), the session's cards forgotten (the training reader's card taken
+        out; a real card left in the reader is read afresh at the next sign-in)."""
+        self.dialogs.close_all()
+        self.session.sign_out()
+        self.visit = None
+        self.cards.forget_session()
+        message = _("Signed out.")
+        if self.cards.view.card_present:
+            message += " " + _("A card is still in the reader: hand it back to its holder.")
+        self.show("login", message=message)
+
 
 class Screen(BaseScreen[AppContext]):
     """One screen of the counter application. Subclasses set `key` and `title_text`."""

@@ -242,10 +242,7 @@ class CounterWindow:
 
     def sign_out(self) -> None:
         """End the session (an open visit is dropped, unrecorded)."""
-        self.dialogs.close_all()
-        self.session.sign_out()
-        self.ctx.visit = None
-        self.navigator.show("login", message=_("Signed out."))
+        self.ctx.sign_out()
 
     def quit(self) -> None:
         """Stop the reader and the workers, and close the window."""

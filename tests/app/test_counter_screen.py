@@ -12,9 +12,10 @@ from datetime import date, timedelta
 import pytest
 
 from desktop.core.i18n import _, ngettext, set_language
-from desktop.core.training import CardKind
+from desktop.core.training import CardKind, holder_profile
+from models.actor import Actor
 from models.clock import utc_now
-from models.enums import CardStatus
+from models.enums import CardStatus, Role
 from models.schema import AuditEvent, Card
 from sync.scheduler import WorkerUpdate
 from sync.status import read_status
@@ -22,6 +23,7 @@ from tests.app.conftest import Sample
 from tests.app.driver import AppDriver, xdotool
 from tests.factories import add_person
 
+TRAINER = Actor("clerk01", Role.CLERK)
 GIVEN = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土日月星"
 
 
@@ -166,3 +168,47 @@ def test_the_confirmation_keeps_enter_and_escape_after_a_click_outside_it(
         app.settle()
         status = Card.get(Card.card_no == customer.visit.current_card_no).status
         assert (status == CardStatus.LOST) is answered
+
+
+def test_ending_a_visit_with_the_card_in_the_reader_asks_to_hand_it_back(
+    make_app: Callable[..., AppDriver], samples: dict[str, Sample]
+) -> None:
+    app = make_app(training=True)
+    app.sign_in()
+    sample = samples["contributor"]
+    app.window.training.insert(sample.card_no, CardKind.NORMAL)
+    customer = app.wait_for_screen("customer")
+    assert customer.visit.card is not None
+    app.press("F12", customer)
+    waiting = app.wait_for_screen("waiting")
+    reminder = waiting.message.cget("text")
+    assert reminder.startswith("Visit recorded.")
+    assert "hand the social security card back to the customer" in reminder
+    assert "warning" in str(waiting.message.cget("style"))
+    app.screenshot("waiting-hand-back-the-card")
+    app.window.training.remove_card()
+    app.pump(lambda: "handed back" in waiting.message.cget("text"), "the card taken out")
+    assert app.key == "waiting"
+
+
+def test_signing_out_forgets_the_training_card_and_a_card_left_in_is_read_at_sign_in(
+    make_app: Callable[..., AppDriver], samples: dict[str, Sample]
+) -> None:
+    app = make_app(training=True)
+    app.sign_in()
+    sample = samples["contributor"]
+    app.window.training.insert(sample.card_no, CardKind.NORMAL)
+    app.wait_for_screen("customer")
+    app.window.sign_out()
+    app.wait_for_screen("login")
+    bar = app.window.statusbar
+    app.pump(lambda: not app.window.cards.view.card_present, "the training card taken out")
+    assert bar.reader.cget("text").endswith("no card")
+    assert app.window.ctx.visit is None
+    # a card put in while nobody is signed in (a real reader's card stays in): read at sign-in
+    other = samples["retiree"]
+    app.window.cards.insert_training_card(holder_profile(other.card_no, TRAINER))
+    app.pump(lambda: app.window.cards.view.card_present, "the card in the reader")
+    assert app.key == "login"
+    app.sign_in(lands_on="customer")
+    assert app.screen.visit.overview.person.ssn == other.ssn

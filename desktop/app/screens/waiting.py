@@ -99,6 +99,7 @@ class WaitingScreen(Screen):
         self.entry.bind("<Down>", lambda _e: self.results.focus_first())
         self.found: list[PersonSummary] = []
         self.busy = False
+        self.handing_back = False
 
     def on_show(self, **data: Any) -> None:
         """A fresh start for the next customer (a message may be passed in)."""
@@ -107,7 +108,16 @@ class WaitingScreen(Screen):
         self.message.configure(text=data.get("message", ""), bootstyle=data.get("style", "primary"))
         self.busy = False
         self.button.configure(state="normal")
+        self.handing_back = bool(data.get("hand_back"))  # the last customer's card is in
         self._show_card_hint()
+        if data.get("read_card"):
+            self._read_card_in_reader()
+
+    def _read_card_in_reader(self) -> None:
+        """Just signed in: a card already in the reader is read afresh, as if inserted now."""
+        view = self.ctx.cards.view
+        if view.card_present and view.reader is not None:
+            self.on_card_event(ReaderEvent(EventKind.CARD_INSERTED, view.reader))
 
     def focus_default(self) -> None:
         """The ID field."""
@@ -261,8 +271,14 @@ class WaitingScreen(Screen):
     # the card ------------------------------------------------------------------------------
 
     def on_card_event(self, event: ReaderEvent) -> None:
-        """A card inserted opens its holder (read on a worker)."""
+        """A card inserted opens its holder (read on a worker); the last customer's card taken
+        out ends the reminder to hand it back."""
         self._show_card_hint()
+        if event.kind is EventKind.CARD_REMOVED and self.handing_back:
+            self.handing_back = False
+            self.message.configure(
+                text=_("Card handed back. Next customer, please."), bootstyle="success"
+            )
         if event.kind is not EventKind.CARD_INSERTED or self.busy:
             return
         self._busy(_("Reading the card…"))
