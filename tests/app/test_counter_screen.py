@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from desktop.core.i18n import _, ngettext, set_language
-from desktop.core.training import CardKind, holder_profile
+from desktop.core.training import TRAINING_PIN, CardKind, holder_profile
 from models.actor import Actor
 from models.clock import utc_now
 from models.enums import CardStatus, Role
@@ -212,3 +212,38 @@ def test_signing_out_forgets_the_training_card_and_a_card_left_in_is_read_at_sig
     assert app.key == "login"
     app.sign_in(lands_on="customer")
     assert app.screen.visit.overview.person.ssn == other.ssn
+
+
+def test_training_mode_says_so_on_every_screen_with_the_training_pin(
+    make_app: Callable[..., AppDriver], demo_ssn: str
+) -> None:
+    app = make_app(training=True)
+    banner = app.window.training_banner
+    for step in ("login", "waiting", "customer"):
+        if step == "waiting":
+            app.sign_in()
+        elif step == "customer":
+            app.open_by_id(demo_ssn)
+        assert banner.winfo_ismapped(), f"no banner on the {step} screen"
+        assert banner.cget("text").startswith("TRAINING MODE")
+        assert f"PIN of every training card: {TRAINING_PIN}" in banner.cget("text")
+    app.screenshot("customer-training-banner")
+    app.press("Escape", app.screen)
+    app.answer_dialog(yes=True)
+    app.wait_for_screen("waiting")
+    app.window.training.choose_card()
+    app.pump(lambda: app.window.dialogs.current is not None, "the training card dialog")
+    dialog_texts = [
+        w.cget("text")
+        for w in app.window.dialogs.current.body.winfo_children()
+        if w.winfo_class() == "TLabel"
+    ]
+    assert f"The PIN of every training card is {TRAINING_PIN}." in dialog_texts
+
+
+def test_outside_training_there_is_no_banner(
+    make_app: Callable[..., AppDriver],
+) -> None:
+    app = make_app()
+    app.sign_in()
+    assert not app.window.training_banner.winfo_ismapped()
