@@ -6,6 +6,7 @@ is not valid.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +19,7 @@ from models.clock import local_today
 from models.idnumber import ID_LENGTH, InvalidIdNumber, parse_id_number
 from models.people import CARD_NUMBER
 
+DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 NAME = re.compile(r"^([\u3400-\u9fff\uf900-\ufaff·]{1,40})(?:\s*(\d{4}))?$")
 FIRST_BIRTH_YEAR = 1900
@@ -113,3 +115,42 @@ def _read_id(value: str, today: date | None) -> QueryReading:
         birth=parsed.birth_date.isoformat(), gender=label(GENDER, parsed.gender)
     )
     return QueryReading(QueryKind.ID, parsed.value, True, message)
+
+
+@dataclass(frozen=True)
+class DayReading:
+    """A day typed as YYYY-MM-DD: the day, or why it is none ('' for empty text)."""
+
+    value: date | None
+    problem: str
+    well_formed: bool = True  # False: not written like a date at all
+
+    @property
+    def no_such_day(self) -> bool:
+        """Written like a date, but no calendar has it (2025-02-30)."""
+        return self.value is None and self.well_formed and bool(self.problem)
+
+
+def read_day(text: str) -> DayReading:
+    """Read a typed day; a well-formed date that does not exist (2025-02-30) is said to be no
+    such date, not a format error (translated messages)."""
+    value = text.strip()
+    if not value:
+        return DayReading(None, "")
+    found = DAY.match(value)
+    if not found:
+        return DayReading(None, _("a date like 2026-11-28"), well_formed=False)
+    year, month, day = (int(part) for part in found.groups())
+    if year < 1:
+        return DayReading(None, _("a date like 2026-11-28"), well_formed=False)
+    if not 1 <= month <= 12:
+        return DayReading(None, _("no such date (there is no month {month})").format(month=month))
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return DayReading(
+            None,
+            _("no such date ({year}-{month:02d} has {days} days)").format(
+                year=year, month=month, days=last
+            ),
+        )
+    return DayReading(date(year, month, day), "")

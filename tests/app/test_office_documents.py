@@ -135,8 +135,17 @@ def test_an_empty_period_and_a_backwards_period_are_explained(
     app.press("Return", screen.date_to.entry)
     app.settle()
     assert _message(screen) == "The period runs backwards: 2026-11-20 is after 2026-11-01."
-    app.type_into(screen.date_to.entry, "2026-13-01")
+    app.type_into(screen.date_to.entry, "2026-11")
     assert screen.date_to.check.cget("text") == "a date like 2026-11-28"
+    app.type_into(screen.date_to.entry, "2026-13-01")
+    assert screen.date_to.check.cget("text") == "no such date (there is no month 13)"
+    app.type_into(screen.date_to.entry, "2025-02-30")
+    assert screen.date_to.check.cget("text") == "no such date (2025-02 has 28 days)"
+    app.press("Return", screen.date_to.entry)
+    assert _message(screen) == "2025-02-30: no such date (2025-02 has 28 days)."
+    app.type_into(screen.date_to.entry, "30.2.2025")
+    app.press("Return", screen.date_to.entry)
+    assert _message(screen) == "Type the period's days like 2026-11-28."
     assert Statement.select().count() == 0
 
 

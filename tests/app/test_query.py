@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from desktop.core.query import QueryKind, read_query
+from desktop.core.query import QueryKind, read_day, read_query
 
 TODAY = date(2026, 11, 28)
 VALID = "11010519491231002X"
@@ -45,3 +45,23 @@ def test_a_name_with_a_birth_year_is_read_as_both() -> None:
     reading = read_query(" 王芳 1975 ", TODAY)
     assert (reading.value, reading.birth_year) == ("王芳", 1975)
     assert read_query("王芳", TODAY).birth_year is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "problem", "no_such_day"),
+    [
+        ("2024-02-29", date(2024, 2, 29), "", False),
+        (" 2026-11-28 ", date(2026, 11, 28), "", False),
+        ("", None, "", False),
+        ("2025-02-30", None, "no such date (2025-02 has 28 days)", True),
+        ("2026-04-31", None, "no such date (2026-04 has 30 days)", True),
+        ("2026-13-01", None, "no such date (there is no month 13)", True),
+        ("2026-11", None, "a date like 2026-11-28", False),
+        ("28.11.2026", None, "a date like 2026-11-28", False),
+    ],
+)
+def test_a_typed_day_that_does_not_exist_is_not_called_a_format_error(
+    text: str, day: date | None, problem: str, no_such_day: bool
+) -> None:
+    reading = read_day(text)
+    assert (reading.value, reading.problem, reading.no_such_day) == (day, problem, no_such_day)

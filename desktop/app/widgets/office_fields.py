@@ -14,7 +14,7 @@ import ttkbootstrap as ttk
 from desktop.app.theme import BIG_FONT
 from desktop.app.widgets.print_dialog import STATEMENT_LANGUAGES
 from desktop.core.i18n import _
-from desktop.core.query import QueryKind, QueryReading, read_query
+from desktop.core.query import DayReading, QueryKind, QueryReading, read_day, read_query
 from models.clock import local_today
 from models.lookup import KeyKind
 
@@ -111,23 +111,18 @@ class DateField(ttk.Frame):
         self.text.trace_add("write", lambda *_a: self._on_type())
 
     def _on_type(self) -> None:
-        text = self.text.get().strip()
-        ok = not text or self._parse(text) is not None
-        self.check.configure(text="" if ok else _("a date like 2026-11-28"))
-
-    @staticmethod
-    def _parse(text: str) -> date | None:
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            return None
+        self.check.configure(text=read_day(self.text.get()).problem)
 
     def value(self) -> date | None:
-        """The day typed, or None (the field then says what it wants)."""
-        day = self._parse(self.text.get().strip())
-        if day is None:
-            self.check.configure(text=_("a date like 2026-11-28"))
-        return day
+        """The day typed, or None (the field then says what is wrong)."""
+        reading = read_day(self.text.get())
+        if reading.value is None:
+            self.check.configure(text=reading.problem or _("a date like 2026-11-28"))
+        return reading.value
+
+    def reading(self) -> DayReading:
+        """The day typed, or what is wrong with it."""
+        return read_day(self.text.get())
 
     def set(self, day: date) -> None:
         """Show `day`."""

@@ -153,8 +153,18 @@ class StatementScreen(DocumentScreen):
             )
         first, last = self.date_from.value(), self.date_to.value()
         if first is None or last is None:
-            self.say(_("Type the period's days like 2026-11-28."), "danger")
-            (self.date_from if first is None else self.date_to).entry.focus_set()
+            field = self.date_from if first is None else self.date_to
+            day = field.reading()
+            if day.no_such_day:
+                self.say(
+                    _("{text}: {problem}.").format(
+                        text=field.text.get().strip(), problem=day.problem
+                    ),
+                    "danger",
+                )
+            else:
+                self.say(_("Type the period's days like 2026-11-28."), "danger")
+            field.entry.focus_set()
             return None
         return documents.StatementRequest(
             key[0], key[1], kind, date_from=first, date_to=last, lang=self.lang.code()
