@@ -17,6 +17,7 @@ from desktop.core.i18n import _
 from desktop.core.messages import id_problem
 from models.clock import local_today
 from models.idnumber import ID_LENGTH, InvalidIdNumber, parse_id_number
+from models.lookup import NameMatches
 from models.people import CARD_NUMBER
 
 DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -154,3 +155,20 @@ def read_day(text: str) -> DayReading:
             ),
         )
     return DayReading(date(year, month, day), "")
+
+
+def matches_title(matches: NameMatches, name: str) -> str:
+    """The line above the matches of `name`: how many, and how to narrow a list that is not
+    complete."""
+    pick = _("Pick one with the arrow keys and Enter.")
+    if not matches.truncated:
+        return _("{n} found: pick one with the arrow keys and Enter.").format(n=len(matches.people))
+    if matches.total_capped:
+        shown = _("More than {total} found; the first {n} are listed.")
+    else:
+        shown = _("{total} found; the first {n} are listed.")
+    narrow = _(
+        "To narrow the search, add the birth year after the name (for example “{example}”), "
+        "or type the ID number or the card number."
+    ).format(example=f"{name} 1975")
+    return " ".join((shown.format(total=matches.total, n=len(matches.people)), narrow, pick))

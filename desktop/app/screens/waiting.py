@@ -18,29 +18,13 @@ from desktop.core.card_flow import CardOutcome, resolve_card
 from desktop.core.formatting import GENDER, PERSON_STATUS, label
 from desktop.core.i18n import N_, _
 from desktop.core.messages import error_message
-from desktop.core.query import QueryKind, QueryReading, read_query
+from desktop.core.query import QueryKind, QueryReading, matches_title, read_query
 from desktop.core.visit import Visit
 from models.lookup import KeyKind, NameMatches
 from models.overview import Overview
 from models.people import PersonSummary
 
 READING_STYLES = {True: "success", False: "danger"}
-
-
-def matches_title(matches: NameMatches, typed: str) -> str:
-    """The line above the matches: how many, and how to narrow a list that is not complete."""
-    pick = _("Pick one with the arrow keys and Enter.")
-    if not matches.truncated:
-        return _("{n} found: pick one with the arrow keys and Enter.").format(n=len(matches.people))
-    if matches.total_capped:
-        shown = _("More than {total} found; the first {n} are listed.")
-    else:
-        shown = _("{total} found; the first {n} are listed.")
-    narrow = _(
-        "To narrow the search, add the birth year after the name (for example “{example}”), "
-        "or type the ID number or the card number."
-    ).format(example=f"{typed.split()[0] if typed else ''} 1975")
-    return " ".join((shown.format(total=matches.total, n=len(matches.people)), narrow, pick))
 
 
 class WaitingScreen(Screen):
@@ -201,7 +185,7 @@ class WaitingScreen(Screen):
             self.open_person(KeyKind.ID_NUMBER, found[0].ssn)
             return
         self.message.configure(text="")
-        self.results_title.configure(text=matches_title(matches, self.text.get().strip()))
+        self.results_title.configure(text=matches_title(matches, read_query(self.text.get()).value))
         self.results.set_rows(
             [
                 (
