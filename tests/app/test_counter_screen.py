@@ -5,12 +5,14 @@ end of a visit, training mode."""
 from __future__ import annotations
 
 import threading
+import tkinter.font as tkfont
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
+from desktop.app import theme
 from desktop.core.i18n import _, ngettext, set_language
 from desktop.core.training import TRAINING_PIN, CardKind, holder_profile
 from models.actor import Actor
@@ -247,3 +249,22 @@ def test_outside_training_there_is_no_banner(
     app = make_app()
     app.sign_in()
     assert not app.window.training_banner.winfo_ismapped()
+
+
+def test_headings_use_a_real_bold_face_or_none(make_app: Callable[..., AppDriver]) -> None:
+    app = make_app()
+    family = theme.cjk_family(app.root)
+    assert family == "WenQuanYi Micro Hei"  # the font the tests' machines install
+    assert not theme.has_bold_face(family)
+    for name in (theme.TITLE_FONT, "TkHeadingFont", "TkCaptionFont"):
+        font = tkfont.nametofont(name, app.root)
+        assert font.actual("family") == family
+        assert font.actual("weight") == "normal", f"{name} would be smeared bold"
+    text = tkfont.nametofont("TkDefaultFont", app.root)
+    assert tkfont.nametofont("TkHeadingFont", app.root).actual("size") > text.actual("size")
+
+
+def test_a_family_with_a_bold_face_keeps_it() -> None:
+    assert theme.font_weight(None, 14, "bold") == (14, "bold")  # Tk's own font
+    assert theme.font_weight("WenQuanYi Micro Hei", 14, "bold") == (15, "normal")
+    assert theme.font_weight("WenQuanYi Micro Hei", 14, "normal") == (14, "normal")
