@@ -333,13 +333,16 @@ class CustomerActions:
 
     def _ended(self) -> None:
         self.ctx.wake_sync()
-        self._to_waiting(_("Visit recorded. Next customer, please."), "success")
+        self._to_waiting(
+            _("Visit recorded. Next customer, please."), "success", _("Visit recorded.")
+        )
 
-    def _to_waiting(self, message: str, style: str) -> None:
-        """Back to the waiting screen; a card still in the reader is to be handed back first."""
+    def _to_waiting(self, message: str, style: str, done: str = "") -> None:
+        """Back to the waiting screen with `message`; while a card is still in the reader, the
+        clerk is asked to hand it back first (after `done`, what was done)."""
         self.ctx.visit = None
         if self.ctx.cards.view.card_present:
-            message = _(HAND_BACK).format(done=message).strip()
+            message = _(HAND_BACK).format(done=done).strip()
             self.ctx.show("waiting", message=message, style="warning", hand_back=True)
         else:
             self.ctx.show("waiting", message=message, style=style)
