@@ -171,4 +171,14 @@ def matches_title(matches: NameMatches, name: str) -> str:
         "To narrow the search, add the birth year after the name (for example “{example}”), "
         "or type the ID number or the card number."
     ).format(example=f"{name} 1975")
-    return " ".join((shown.format(total=matches.total, n=len(matches.people)), narrow, pick))
+    return _joined(shown.format(total=matches.total, n=len(matches.people)), narrow, pick)
+
+
+def _joined(*sentences: str) -> str:
+    """Sentences one after the other: a space after a Latin full stop, none after a CJK one."""
+    text = ""
+    for sentence in sentences:
+        if text and not text.endswith(("。", "！", "？")):
+            text += " "
+        text += sentence
+    return text

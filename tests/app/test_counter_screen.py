@@ -186,7 +186,7 @@ def test_ending_a_visit_with_the_card_in_the_reader_asks_to_hand_it_back(
     reminder = waiting.message.cget("text")
     assert reminder.startswith("Visit recorded.")
     assert "hand the social security card back to the customer" in reminder
-    assert "warning" in str(waiting.message.cget("style"))
+    assert "danger" in str(waiting.message.cget("style"))
     app.screenshot("waiting-hand-back-the-card")
     app.window.training.remove_card()
     app.pump(lambda: "handed back" in waiting.message.cget("text"), "the card taken out")

@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 
-from desktop.core.query import QueryKind, read_day, read_query
+from desktop.core.i18n import set_language
+from desktop.core.query import QueryKind, matches_title, read_day, read_query
+from models.lookup import NameMatches
 
 TODAY = date(2026, 11, 28)
 VALID = "11010519491231002X"
@@ -65,3 +67,21 @@ def test_a_typed_day_that_does_not_exist_is_not_called_a_format_error(
 ) -> None:
     reading = read_day(text)
     assert (reading.value, reading.problem, reading.no_such_day) == (day, problem, no_such_day)
+
+
+def test_a_cut_list_of_matches_says_how_many_and_how_to_narrow() -> None:
+    people = [object()] * 50  # only counted here
+    title = matches_title(NameMatches(people, 544, False), "王")  # type: ignore[arg-type]
+    assert title.startswith("544 found; the first 50 are listed. To narrow the search")
+    assert "“王 1975”" in title
+    capped = matches_title(NameMatches(people, 1000, True), "王")  # type: ignore[arg-type]
+    assert capped.startswith("More than 1000 found; the first 50 are listed.")
+    whole = matches_title(NameMatches(people[:3], 3, False), "王")  # type: ignore[arg-type]
+    assert whole == "3 found: pick one with the arrow keys and Enter."
+
+
+def test_chinese_sentences_of_the_matches_line_are_joined_without_spaces() -> None:
+    set_language("zh")
+    title = matches_title(NameMatches([object()] * 50, 544, False), "王")  # type: ignore[arg-type]
+    assert title.startswith("找到544人，仅列出前50人。如需缩小范围")
+    assert " " not in title.replace("王 1975", "")

@@ -343,7 +343,8 @@ class CustomerActions:
         self.ctx.visit = None
         if self.ctx.cards.view.card_present:
             message = _(HAND_BACK).format(done=done).strip()
-            self.ctx.show("waiting", message=message, style="warning", hand_back=True)
+            # in the danger colour: the light themes' warning yellow is hard to read on white
+            self.ctx.show("waiting", message=message, style="danger", hand_back=True)
         else:
             self.ctx.show("waiting", message=message, style=style)
 
