@@ -170,7 +170,7 @@ def matches_title(matches: NameMatches, name: str) -> str:
     narrow = _(
         "To narrow the search, add the birth year after the name (for example “{example}”), "
         "or type the ID number or the card number."
-    ).format(example=f"{name} 1975")
+    ).format(example=f"{name}\N{NO-BREAK SPACE}1975")  # kept on one line when wrapped
     return _joined(shown.format(total=matches.total, n=len(matches.people)), narrow, pick)
 
 

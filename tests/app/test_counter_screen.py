@@ -54,7 +54,7 @@ def test_a_name_search_cut_at_fifty_says_how_many_match_and_how_to_narrow(
     title = waiting.results_title.cget("text")
     assert len(waiting.found) == 50
     assert title.startswith("60 found; the first 50 are listed.")
-    assert "add the birth year after the name" in title and "“闵 1975”" in title
+    assert "add the birth year after the name" in title and "“闵\N{NO-BREAK SPACE}1975”" in title
     app.screenshot("waiting-names-cut")
     app.type_into(waiting.entry, "闵 1975")
     assert waiting.reading.cget("text").startswith("A name and a birth year")

@@ -73,7 +73,7 @@ def test_a_cut_list_of_matches_says_how_many_and_how_to_narrow() -> None:
     people = [object()] * 50  # only counted here
     title = matches_title(NameMatches(people, 544, False), "王")  # type: ignore[arg-type]
     assert title.startswith("544 found; the first 50 are listed. To narrow the search")
-    assert "“王 1975”" in title
+    assert "“王\N{NO-BREAK SPACE}1975”" in title
     capped = matches_title(NameMatches(people, 1000, True), "王")  # type: ignore[arg-type]
     assert capped.startswith("More than 1000 found; the first 50 are listed.")
     whole = matches_title(NameMatches(people[:3], 3, False), "王")  # type: ignore[arg-type]
@@ -84,4 +84,4 @@ def test_chinese_sentences_of_the_matches_line_are_joined_without_spaces() -> No
     set_language("zh")
     title = matches_title(NameMatches([object()] * 50, 544, False), "王")  # type: ignore[arg-type]
     assert title.startswith("找到544人，仅列出前50人。如需缩小范围")
-    assert " " not in title.replace("王 1975", "")
+    assert " " not in title

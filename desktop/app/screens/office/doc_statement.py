@@ -62,9 +62,9 @@ class StatementScreen(DocumentScreen):
         )
         self.person.grid(row=0, column=1, sticky="w", pady=6)
         self._build_matches(form)
-        ttk.Label(form, text=_("Statement")).grid(row=2, column=0, **pad)
+        ttk.Label(form, text=_("Statement")).grid(row=1, column=0, **pad)
         kinds = ttk.Frame(form)
-        kinds.grid(row=2, column=1, sticky="w", pady=6)
+        kinds.grid(row=1, column=1, sticky="w", pady=6)
         self.kind = tk.StringVar(self, value=statement_kinds()[0].name)
         self.kind_buttons: dict[str, ttk.Radiobutton] = {}
         for kind in statement_kinds():
@@ -78,26 +78,26 @@ class StatementScreen(DocumentScreen):
             button.pack(anchor="w", pady=(0, 4))  # one a line: their names are long
             self.kind_buttons[kind.name] = button
         self.year_label = ttk.Label(form, text=_("Year"))
-        self.year_label.grid(row=3, column=0, **pad)
+        self.year_label.grid(row=2, column=0, **pad)
         self.year_box = YearChoice(form, YEARS_BACK)
-        self.year_box.grid(row=3, column=1, sticky="w", pady=6)
+        self.year_box.grid(row=2, column=1, sticky="w", pady=6)
         self.period_label = ttk.Label(form, text=_("Period"))
-        self.period_label.grid(row=4, column=0, **pad)
+        self.period_label.grid(row=3, column=0, **pad)
         self.period = ttk.Frame(form)
-        self.period.grid(row=4, column=1, sticky="w", pady=6)
+        self.period.grid(row=3, column=1, sticky="w", pady=6)
         today = local_today()
         self.date_from = DateField(self.period, year_ago(today))
         self.date_from.pack(side="left")
         ttk.Label(self.period, text=_("to")).pack(side="left", padx=12)
         self.date_to = DateField(self.period, today)
         self.date_to.pack(side="left")
-        ttk.Label(form, text=_("Language")).grid(row=5, column=0, **pad)
+        ttk.Label(form, text=_("Language")).grid(row=4, column=0, **pad)
         self.lang = LanguageChoice(form)
-        self.lang.grid(row=5, column=1, sticky="w", pady=6)
+        self.lang.grid(row=4, column=1, sticky="w", pady=6)
         self.button = ttk.Button(
             form, text=_("Make the statement"), command=self.submit, bootstyle="primary"
         )
-        self.button.grid(row=6, column=1, sticky="w", pady=(12, 0))
+        self.button.grid(row=5, column=1, sticky="w", pady=(12, 0))
         self.hint = ttk.Label(self, text="", bootstyle="secondary", justify="left")
         self.hint.grid(row=row + 1, column=0, sticky="w", pady=(16, 0))
         self.message = ttk.Label(self, text="", wraplength=1250, justify="left")
@@ -118,17 +118,17 @@ class StatementScreen(DocumentScreen):
 
     def _build_matches(self, form: ttk.Frame) -> None:
         """The people of a name typed, to pick one from (hidden until a name is searched)."""
-        self.matches = ttk.Frame(form)
-        self.matches.grid(row=1, column=1, sticky="w", pady=(0, 6))
+        self.matches = ttk.Frame(form)  # beside the form: the form stays whole on a small screen
+        self.matches.grid(row=0, column=2, rowspan=7, sticky="nw", padx=(24, 0), pady=6)
         self.matches_title = ttk.Label(
-            self.matches, text="", font="TkHeadingFont", wraplength=900, justify="left"
+            self.matches, text="", font="TkHeadingFont", wraplength=620, justify="left"
         )
         self.matches_title.pack(anchor="w", pady=(0, 4))
         self.found: list[PersonSummary] = []
         self.matches_table = Table(
             self.matches,
-            [(_("Name"), 140), (_("ID number"), 240), (_("Born"), 130), (_("Status"), 120)],
-            height=5,
+            [(_("Name"), 130), (_("ID number"), 230), (_("Born"), 130), (_("Status"), 110)],
+            height=8,
         )
         self.matches_table.pack(anchor="w")
         for sequence in ("<Return>", "<KP_Enter>", "<Double-1>"):
