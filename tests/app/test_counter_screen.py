@@ -268,3 +268,15 @@ def test_a_family_with_a_bold_face_keeps_it() -> None:
     assert theme.font_weight(None, 14, "bold") == (14, "bold")  # Tk's own font
     assert theme.font_weight("WenQuanYi Micro Hei", 14, "bold") == (15, "normal")
     assert theme.font_weight("WenQuanYi Micro Hei", 14, "normal") == (14, "normal")
+
+
+def test_the_statement_screen_says_the_same_data_age_as_the_status_bar(
+    make_app: Callable[..., AppDriver],
+) -> None:
+    app = make_app()
+    app.sign_in("supervisor01")
+    bar = app.window.statusbar
+    app.pump(lambda: bool(bar.as_of.cget("text")), "the first status reading")
+    app.window.open_office_screen("statement")
+    screen = app.wait_for_screen("statement")
+    assert screen.as_of.cget("text") == bar.as_of.cget("text")
