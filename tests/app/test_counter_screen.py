@@ -280,3 +280,22 @@ def test_the_statement_screen_says_the_same_data_age_as_the_status_bar(
     app.window.open_office_screen("statement")
     screen = app.wait_for_screen("statement")
     assert screen.as_of.cget("text") == bar.as_of.cget("text")
+
+
+def test_a_dialogs_own_dropdown_keeps_the_keyboard(
+    make_app: Callable[..., AppDriver], demo_ssn: str
+) -> None:
+    app = make_app()
+    app.sign_in("supervisor01")
+    customer = app.open_by_id(demo_ssn)
+    app.press("F8", customer)
+    dialog = app.window.dialogs.current
+    assert dialog is not None
+    app.pump(lambda: dialog.winfo_viewable(), "the print dialog on screen")
+    app.root.tk.call("ttk::combobox::Post", str(dialog.year_box))
+    app.settle()
+    focused = str(app.root.tk.call("focus"))
+    assert focused.startswith(f"{dialog.year_box}.popdown"), focused
+    app.root.tk.call("ttk::combobox::Unpost", str(dialog.year_box))
+    app.settle()
+    dialog.cancel()

@@ -68,14 +68,15 @@ class Dialog(ttk.Toplevel):
 
     def _keep_focus(self) -> None:
         """After the keyboard left or a click: take it back if it went to this application's
-        main window (a click outside the dialog); not from another application."""
+        main window (a click outside the dialog); not from another application, and not from
+        the dialog's own pop-ups (a combobox's list lives in a window below the dialog's)."""
         if self.host.current is not self or not self.winfo_exists():
             return
-        focused = self.focus_get()
-        if focused is not None and focused.winfo_toplevel() is self:
+        focused = str(self.tk.call("focus"))  # a Tcl path: pop-ups have no Python widget
+        if focused == str(self) or focused.startswith(f"{self}."):
             return
         x, y = self.winfo_pointerxy()
-        if focused is not None or self.winfo_containing(x, y) is not None:
+        if focused or str(self.tk.call("winfo", "containing", x, y)):
             self.take_focus()
 
     def focus_first(self) -> None:
