@@ -86,4 +86,4 @@ card-demo: venv
 	$(BIN)/counterdesk --home "$(CD_HOME)" card emulate --person-from-home & emu=$$!; \
 	sleep 1; \
 	$(BIN)/counterdesk card read --wait 5 && \
-	$(BIN)/counterdesk --home "$(CD_HOME)" lookup --from-card --wait 5 | head -20
+	COUNTERDESK_PASSWORD=demo-2026 $(BIN)/counterdesk --home "$(CD_HOME)" --as clerk01 lookup --from-card --wait 5 | head -20

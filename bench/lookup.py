@@ -148,7 +148,7 @@ class LookupBench:
         self.raw = sqlite3.connect(str(path), isolation_level=None)
         self.raw.execute(f"PRAGMA cache_size = {PRAGMAS['cache_size']}")
         self.raw.execute(f"PRAGMA temp_store = {PRAGMAS['temp_store']}")
-        self.actor = Actor.command_line()
+        self.actor = Actor.tool("bench")
         self.keys = KeyDraw(self.raw, seed, today)
         self.results: list[Measurement] = []
 

@@ -44,8 +44,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.cli_staff import PASSWORD_ENV, USER_ENV
 from desktop.local_hq import counterdesk_command
 from models.clock import local_today
+from models.demo.people import DEMO_STAFF_PASSWORD
 from testkit import Service, Xvfb, free_port, start_service, start_xvfb
 
 ALLOWED_EXITS = {0: "done", 1: "refused (not found or wrong state)", 7: "busy, try again"}
@@ -84,8 +86,15 @@ class Tally:
 class Soak:
     """One soak run in `work` (see the module docstring)."""
 
-    def __init__(self, work: Path, persons: int, seed: int = 1) -> None:
+    def __init__(
+        self,
+        work: Path,
+        persons: int,
+        seed: int = 1,
+        hq_kill_every: tuple[float, float] = (10.0, 20.0),
+    ) -> None:
         self.work = work
+        self.hq_kill_every = hq_kill_every  # seconds between kills of headquarters: from, to
         self.home = work / "home"
         self.hq_folder = work / "hq"
         self.persons = persons
@@ -101,9 +110,12 @@ class Soak:
     # -- set-up --------------------------------------------------------------------------------
 
     def cli(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        """Run counterdesk on the home and wait."""
+        """Run counterdesk on the home and wait, signed in as the demo roster's supervisor."""
         argv = [*counterdesk_command(), "--home", str(self.home), *args]
-        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+        env = {**os.environ, USER_ENV: "supervisor01", PASSWORD_ENV: DEMO_STAFF_PASSWORD}
+        return subprocess.run(
+            argv, capture_output=True, text=True, timeout=timeout, check=False, env=env
+        )
 
     @property
     def hq_url(self) -> str:
@@ -234,9 +246,10 @@ class Soak:
             )
 
     def hq_killer(self) -> None:
-        """Kill headquarters (SIGKILL) every 10-20 s and bring it back 2-5 s later."""
+        """Kill headquarters (SIGKILL) every 10-20 s (`hq_kill_every`) and bring it back 2-5 s
+        later."""
         rng = random.Random(self.seed)
-        while not self.stop.wait(rng.uniform(10, 20)):
+        while not self.stop.wait(rng.uniform(*self.hq_kill_every)):
             assert self.hq is not None
             self.hq.kill()
             with self.tally.lock:
@@ -459,13 +472,19 @@ def _counterdesk_pids() -> list[str]:
     return found
 
 
-def run(minutes: float, persons: int, work: Path | None = None) -> dict[str, Any]:
-    """One soak; the counts and checks (see the module docstring)."""
+def run(
+    minutes: float,
+    persons: int,
+    work: Path | None = None,
+    hq_kill_every: tuple[float, float] = (10.0, 20.0),
+) -> dict[str, Any]:
+    """One soak; the counts and checks (see the module docstring). `hq_kill_every` is the
+    range of seconds between two kills of headquarters."""
     if work is not None:
         work.mkdir(parents=True, exist_ok=True)
-        return Soak(work, persons).run(minutes)
+        return Soak(work, persons, hq_kill_every=hq_kill_every).run(minutes)
     with tempfile.TemporaryDirectory(prefix="counterdesk-soak-") as folder:
-        return Soak(Path(folder), persons).run(minutes)
+        return Soak(Path(folder), persons, hq_kill_every=hq_kill_every).run(minutes)
 
 
 def main() -> None:

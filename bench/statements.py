@@ -125,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     home.create("370102", "历下区性能测试中心")
     generate(DemoParams(args.persons, 1, "370102", AS_OF))
     load_font()
-    actor = Actor.command_line()
+    actor = Actor.tool("bench")
     people = _people(args.batch + args.singles)
     if len(people) < args.batch + args.singles:
         print(f"only {len(people)} insured people in the district: raise --persons", file=out)

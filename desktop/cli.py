@@ -34,6 +34,7 @@ from desktop.cli_demo_city import add_demo_city_commands
 from desktop.cli_office import add_office_commands
 from desktop.cli_people import add_people_commands
 from desktop.cli_reports import add_report_commands
+from desktop.cli_staff import add_staff_options
 from desktop.cli_sync import add_sync_commands
 from hq.cli import add_hq_commands
 from models.cipher import DATABASE_ERRORS
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read the passphrase of an encrypted register as the first line of standard input",
     )
+    add_staff_options(parser)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     add_office_commands(sub)

@@ -254,7 +254,7 @@ def cmd_staff_passwd(args: argparse.Namespace) -> int:
     """counterdesk staff passwd."""
     open_home(args)
     # Whoever may write the register file administers it: the command acts as an admin.
-    actor = Actor(Actor.command_line().name, Role.ADMIN)
+    actor = Actor.tool("setup", Role.ADMIN)
     password = _read_new_password(args.username)
     try:
         set_password(args.username, password, actor)

@@ -8,6 +8,7 @@ import json
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,7 @@ from cards.virtual import (
 )
 from models.errors import InvalidRequest
 from models.idnumber import mask_id_number
+from models.names import ethnicity_name, region_name
 
 
 def add_card_commands(card_sub: argparse._SubParsersAction) -> None:
@@ -228,6 +230,11 @@ def card_json(record: CardRecord, reveal: bool = False) -> dict[str, Any]:
     return data
 
 
+def _named(code: str | None, name: Callable[[str, str], str]) -> str:
+    """A code with its name in English ('01 (Han)'), '-' for none."""
+    return "-" if code is None else f"{code} ({name(code, 'en')})"
+
+
 def card_text(reader: str, record: CardRecord, reveal: bool = False) -> str:
     """A card read as lines of text."""
 
@@ -243,7 +250,8 @@ def card_text(reader: str, record: CardRecord, reveal: bool = False) -> str:
         f"  issued {show(record.issue_date)}, expires {show(record.expiry_date)}",
         f"Holder: {show(record.name)}  {show(gender)}  born {show(record.birth_date)}  "
         f"ID {show(ssn)}",
-        f"  ethnicity {show(record.ethnicity)}  birthplace {show(record.birthplace)}",
+        f"  ethnicity {_named(record.ethnicity, ethnicity_name)}  "
+        f"birthplace {_named(record.birthplace, region_name)}",
     ]
     for field_name, reason in record.unreadable.items():
         lines.append(f"  not read: {FIELD_LABELS.get(field_name, field_name)} ({reason})")

@@ -12,15 +12,18 @@ import sys
 from pathlib import Path
 
 from desktop.cli_common import EXIT_OK, home_of
+from desktop.cli_staff import PASSWORD_ENV
 from desktop.demo_city import DEFAULT_PORT, DemoCity, ensure_headquarters, ensure_office
 from desktop.demo_city import start_headquarters as start_hq
 from desktop.demo_office import DemoOffice, ensure_relay, ensure_workstations
 from desktop.local_hq import LocalHq, counterdesk_command
 from models.db import close_register
+from models.demo.people import DEMO_STAFF_PASSWORD
 from models.demo.vocabulary import JINAN_REGIONS
 from models.home import OfficeHome, setting
 
 APP_HINT = "staff clerk01, supervisor01 or admin, password demo-2026"
+DEMO_LOOKUP_USER = "clerk01"  # the demo's lookup acts as a clerk of the demo roster
 
 
 def _say(message: str) -> None:
@@ -65,8 +68,10 @@ def cmd_demo_city(args: argparse.Namespace) -> int:
         subprocess.run([*here, "status"], check=False)
         card = _first_sample_card(home)
         if card:
-            _say(f"\n$ counterdesk lookup --card {card}")
-            subprocess.run([*here, "lookup", "--card", card], check=False)
+            _say(f"\n$ counterdesk --as {DEMO_LOOKUP_USER} lookup --card {card}")
+            as_clerk = {**os.environ, PASSWORD_ENV: DEMO_STAFF_PASSWORD}
+            lookup = [*here, "--as", DEMO_LOOKUP_USER, "lookup", "--card", card]
+            subprocess.run(lookup, check=False, env=as_clerk)
         if args.workstations:
             return _office_of_many(city, hq, args)
         app = [*here, "app", "--training"]

@@ -21,6 +21,7 @@ from desktop.cli_common import (
     positive,
 )
 from desktop.cli_db import read_new_passphrase
+from desktop.cli_staff import staff_actor
 from desktop.render import freshness_json
 from models import audit, keystore
 from models.actor import Actor
@@ -34,7 +35,7 @@ from models.errors import InvalidRequest
 from models.home import OfficeHome, setting
 from models.migrations import SCHEMA_VERSION
 from models.permissions import Permission, require
-from models.schema import Card, Person
+from models.schema import Card, OfficeSetting, Person, write_transaction
 from models.staff import (
     NO_ADMIN_HINT,
     WeakStaffPassword,
@@ -44,6 +45,7 @@ from models.staff import (
     password_problem,
 )
 from models.sync_status import describe, freshness
+from reports.issue import OFFICE_ADDRESS, VERIFY_URL
 from sync import state as sync_state
 
 JINAN_DISTRICTS = tuple(JINAN_REGIONS)
@@ -66,6 +68,17 @@ def add_office_commands(sub: argparse._SubParsersAction) -> None:
         help="region code of the office's district (default 370102 历下区)",
     )
     p.add_argument("--office-name", default=None, help="the office's name")
+    p.add_argument(
+        "--office-address",
+        default=None,
+        help="the office's street address, printed on every statement",
+    )
+    p.add_argument(
+        "--verify-url",
+        default=None,
+        help="the page of headquarters where a statement's QR code is checked, printed on "
+        "every statement",
+    )
     admin = p.add_mutually_exclusive_group()
     admin.add_argument(
         "--admin",
@@ -213,6 +226,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     credentials = None if args.no_admin else _admin_credentials(args)
     name = args.office_name or office_name(args.district)
     home.create(args.district, name, passphrase=passphrase)
+    _store_office_details(args)
     state = "encrypted" if passphrase else "plain"
     print(
         f"Created the office home {home.path} (district {args.district}, schema "
@@ -223,11 +237,20 @@ def cmd_init(args: argparse.Namespace) -> int:
         keystore.remember(home.register_path, passphrase)
         print("The passphrase is stored in this computer's keyring.", file=sys.stderr)
     if credentials is not None:
-        create_first_admin(*credentials, Actor.command_line())
+        create_first_admin(*credentials, Actor.tool("setup"))
         print(f"Created the first admin account {credentials[0]}.", file=sys.stderr)
     else:
         print(f"No admin account yet: {NO_ADMIN_HINT}.", file=sys.stderr)
     return EXIT_OK
+
+
+def _store_office_details(args: argparse.Namespace) -> None:
+    """The address and verification page the statements print, as given to init."""
+    details = {OFFICE_ADDRESS: args.office_address, VERIFY_URL: args.verify_url}
+    with write_transaction():
+        for key, value in details.items():
+            if value and value.strip():
+                OfficeSetting.replace(key=key, value=value.strip()).execute()
 
 
 def _new_register_passphrase(args: argparse.Namespace) -> str:
@@ -254,7 +277,7 @@ def _first_admin_of_existing(args: argparse.Namespace, home: OfficeHome) -> int:
             f"{exists}, without any admin account: give the first admin's username and "
             "password (one line each on standard input, or --admin NAME and the password)",
         )
-    create_first_admin(*credentials, Actor.command_line())
+    create_first_admin(*credentials, Actor.tool("setup"))
     print(
         f"Created the first admin account {credentials[0]} of the office home {home.path}.",
         file=sys.stderr,
@@ -312,7 +335,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     """counterdesk audit verify."""
     open_home(args)
-    require(Actor.command_line(), Permission.AUDIT)
+    require(staff_actor(args), Permission.AUDIT)
     report = audit.verify_chain()
     confirmed = sync_state.read(sync_state.AUDIT).cursor or 0
     local_only = max(0, report.last_id - confirmed)

@@ -17,8 +17,8 @@ from desktop.cli_common import (
     open_home,
     positive,
 )
+from desktop.cli_staff import staff_actor
 from models import cardops, lookup
-from models.actor import Actor
 from models.errors import NotFound
 from models.idnumber import parse_id_number
 
@@ -92,7 +92,7 @@ def add_people_commands(sub: argparse._SubParsersAction) -> None:
 def cmd_lookup(args: argparse.Namespace) -> int:
     """counterdesk lookup."""
     open_home(args)
-    actor = Actor.command_line()
+    actor = staff_actor(args)
     if args.pick and not args.name:
         raise CliError(EXIT_USAGE, "--pick goes with --name")
     if args.name is not None:
@@ -156,7 +156,7 @@ def cmd_check_id(args: argparse.Namespace) -> int:
 def cmd_card_report_lost(args: argparse.Namespace) -> int:
     """counterdesk card report-lost."""
     open_home(args)
-    card = cardops.report_card_lost(args.number, Actor.command_line())
+    card = cardops.report_card_lost(args.number, staff_actor(args))
     print(f"Card {card.card_no} is now reported lost; the report waits to be sent to headquarters.")
     return EXIT_OK
 
@@ -164,6 +164,6 @@ def cmd_card_report_lost(args: argparse.Namespace) -> int:
 def cmd_card_cancel_loss(args: argparse.Namespace) -> int:
     """counterdesk card cancel-loss."""
     open_home(args)
-    card = cardops.cancel_card_loss(args.number, Actor.command_line())
+    card = cardops.cancel_card_loss(args.number, staff_actor(args))
     print(f"Card {card.card_no} is active again; the change waits to be sent to headquarters.")
     return EXIT_OK

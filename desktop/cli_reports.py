@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from desktop.cli_common import open_home
-from models.actor import Actor
+from desktop.cli_staff import staff_actor
 from models.clock import local_today, year_ago
 from models.document_kinds import Span, document_kind, statement_kinds
 from models.errors import InvalidRequest
@@ -118,7 +118,7 @@ def cmd_statement(args: argparse.Namespace) -> int:
         return _done(
             issue(
                 home,
-                Actor.command_line(),
+                staff_actor(args),
                 args.kind,
                 args.out,
                 person=person,
@@ -135,7 +135,7 @@ def cmd_statement(args: argparse.Namespace) -> int:
     return _done(
         issue(
             home,
-            Actor.command_line(),
+            staff_actor(args),
             args.kind,
             args.out,
             person=person,
@@ -152,7 +152,7 @@ def cmd_report_daily(args: argparse.Namespace) -> int:
     return _done(
         issue(
             home,
-            Actor.command_line(),
+            staff_actor(args),
             "daily",
             args.out,
             date_from=args.date or local_today(),
@@ -167,7 +167,7 @@ def cmd_report_audit(args: argparse.Namespace) -> int:
     return _done(
         issue(
             home,
-            Actor.command_line(),
+            staff_actor(args),
             "audit",
             args.out,
             date_from=args.date_from,
@@ -210,7 +210,7 @@ def cmd_statements_batch(args: argparse.Namespace) -> int:
     try:
         summary = run_batch(
             home,
-            Actor.command_line(),
+            staff_actor(args),
             ids,
             args.year,
             args.out,

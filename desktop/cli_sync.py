@@ -17,6 +17,7 @@ from desktop.cli_common import (
     emit,
     open_home,
 )
+from desktop.cli_staff import staff_actor
 from models.actor import Actor
 from models.clock import local_now, utc_now
 from models.lookup import KeyKind
@@ -145,7 +146,7 @@ def _summary(report: SyncReport) -> str:
 def cmd_sync(args: argparse.Namespace) -> int:
     """counterdesk sync [--once]."""
     home = open_home(args)
-    actor = Actor.command_line().name
+    actor = Actor.tool("sync").name
     if not args.once:
         return _run_continuously(home, actor)
     try:
@@ -216,7 +217,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_enrol(args: argparse.Namespace) -> int:
     """counterdesk sync enrol --hq URL --token TOKEN."""
     home = open_home(args)
-    actor = Actor.command_line()
+    actor = Actor.tool("enrol")
     with open_client(args.hq, args.token, actor=actor.name) as client:
         try:
             result = enrol(home, client, args.hq, actor)
@@ -264,7 +265,7 @@ def cmd_rejected(args: argparse.Namespace) -> int:
 def cmd_acknowledge(args: argparse.Namespace) -> int:
     """counterdesk sync acknowledge UUID."""
     open_home(args)
-    done = acknowledge(args.uuid, Actor.command_line())
+    done = acknowledge(args.uuid, staff_actor(args))
     print(f"Acknowledged {done.command} {done.uuid} (rejected: {done.reason}).", file=sys.stderr)
     return EXIT_OK
 
@@ -272,7 +273,7 @@ def cmd_acknowledge(args: argparse.Namespace) -> int:
 def cmd_ask_hq(args: argparse.Namespace) -> int:
     """counterdesk sync ask-hq (--id ID | --card NUMBER)."""
     open_home(args)
-    actor = Actor.command_line()
+    actor = staff_actor(args)
     kind, value = (KeyKind.ID_NUMBER, args.id) if args.id else (KeyKind.CARD, args.card)
     try:
         client = connect(actor=actor.name)

@@ -35,7 +35,7 @@ def profile_from_home(
         if card is None:
             raise NotFound(f"no card {card_no} in this office's register")
         person = card.person
-        audit.record(Actor.command_line(), "person.read", person.id, key="card-emulate")
+        audit.record(Actor.tool("card-emulator"), "person.read", person.id, key="card-emulate")
     try:
         return CardProfile.from_holder(
             person.ssn,

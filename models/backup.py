@@ -175,7 +175,7 @@ def restore(
     home.with_passphrase(known or home.passphrase).open()
     with write_transaction():
         audit.record(
-            actor or Actor.command_line(),
+            actor or Actor.tool("restore"),
             "register.restored",
             None,
             backup=source.name,

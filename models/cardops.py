@@ -9,7 +9,7 @@ from models.actor import Actor
 from models.clock import utc_now
 from models.commands import CommandName
 from models.enums import CardStatus
-from models.errors import InvalidRequest, NotFound
+from models.errors import CardNotFound, CardStatusRefused
 from models.people import normalise_card_number
 from models.permissions import Permission, require
 from models.schema import Card, Person, write_transaction
@@ -19,7 +19,7 @@ def _card(card_no: str) -> Card:
     number = normalise_card_number(card_no)
     card = Card.select(Card, Person).join(Person).where(Card.card_no == number).first()
     if card is None:
-        raise NotFound(f"no card {number} in this office's register")
+        raise CardNotFound(number)
     return card
 
 
@@ -37,7 +37,9 @@ def _change_status(
     with write_transaction():
         card = _card(card_no)
         if card.status != expected.value:
-            raise InvalidRequest(refusal.format(card=card.card_no, status=card.status))
+            raise CardStatusRefused(
+                card.card_no, card.status, refusal.format(card=card.card_no, status=card.status)
+            )
         Card.update(status=new.value, status_changed_at=now).where(Card.id == card.id).execute()
         outbox.enqueue(
             command,

@@ -66,3 +66,39 @@ class WrongPassphrase(RegisterUnavailable):
 
 class RegisterInUse(RegisterUnavailable):
     """Another counterdesk program has the register open, so it cannot be converted now."""
+
+
+class PersonNotFound(NotFound):
+    """No person with the ID number asked for is in the register."""
+
+
+class CardNotFound(NotFound):
+    """No card with the number asked for is in the register."""
+
+    def __init__(self, card_no: str, message: str | None = None) -> None:
+        self.card_no = card_no
+        super().__init__(message or f"no card {card_no} in this office's register")
+
+
+class CardStatusRefused(InvalidRequest):
+    """A card operation refused because the card's status does not allow it."""
+
+    def __init__(self, card_no: str, status: str, message: str) -> None:
+        self.card_no, self.status = card_no, status
+        super().__init__(message)
+
+
+class StaffNotFound(NotFound):
+    """No member of staff has the username asked for."""
+
+    def __init__(self, username: str) -> None:
+        self.username = username
+        super().__init__(f"no member of staff named {username!r}")
+
+
+class UsernameTaken(InvalidRequest):
+    """A new account's username is already in use."""
+
+    def __init__(self, username: str) -> None:
+        self.username = username
+        super().__init__(f"the username {username} is taken: choose another one")

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from models import audit
 from models.actor import Actor
-from models.errors import NotFound
+from models.errors import CardNotFound, PersonNotFound
 from models.overview import Overview, person_overview
 from models.people import (
     PersonSummary,
@@ -34,7 +34,7 @@ def find_one(kind: KeyKind, value: str) -> PersonSummary:
     if kind == KeyKind.ID_NUMBER:
         person = find_by_ssn(value)
         if person is None:
-            raise NotFound(
+            raise PersonNotFound(
                 "no person with this ID number in this office's register (if the holder was "
                 "insured elsewhere, their record arrives with the next sync)"
             )
@@ -42,9 +42,10 @@ def find_one(kind: KeyKind, value: str) -> PersonSummary:
     if kind == KeyKind.CARD:
         holder = find_by_card(value)
         if holder is None:
-            raise NotFound(
+            raise CardNotFound(
+                value.strip().upper(),
                 f"no card {value.strip().upper()} in this office's register: check the number "
-                "on the card's front, or look the holder up by ID number"
+                "on the card's front, or look the holder up by ID number",
             )
         return holder.person
     raise ValueError("a name can match several people: use search_people")

@@ -7,6 +7,7 @@ building peewee queries each time (building the SQL is most of peewee's cost).
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from datetime import date
 
@@ -123,6 +124,22 @@ def find_by_card(text: str) -> CardHolder | None:
     if row is None:
         return None
     return CardHolder(PersonSummary.from_row(row), row[10], row[11])
+
+
+CARD_DIGITS = re.compile(r"^[0-9]{8}$")
+
+
+def card_numbers_with_digits(digits: str) -> list[str]:
+    """The card numbers this register holds that are one letter followed by `digits` (8
+    digits, as typed on a keypad without letters), in order; one index probe per letter."""
+    if not CARD_DIGITS.match(digits):
+        raise InvalidCardNumber(f"{digits!r} is not the 8 digits of a card number")
+    candidates = [letter + digits for letter in string.ascii_uppercase]
+    marks = ", ".join("?" * len(candidates))
+    rows = db.execute_sql(
+        f"SELECT card_no FROM card WHERE card_no IN ({marks}) ORDER BY card_no", candidates
+    ).fetchall()
+    return [row[0] for row in rows]
 
 
 def _name_query(text: str) -> str:

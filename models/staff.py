@@ -32,7 +32,7 @@ from models.actor import Actor
 from models.clock import utc_now
 from models.commands import CommandName
 from models.enums import OutboxStatus, Role
-from models.errors import InvalidRequest, NotFound, RegisterError
+from models.errors import InvalidRequest, RegisterError, StaffNotFound, UsernameTaken
 from models.permissions import Permission, PermissionDenied, require
 from models.schema import OfficeSetting, Outbox, StaffUser, write_transaction
 
@@ -227,7 +227,7 @@ def staff_member(username: str) -> StaffMember:
     """The active member of staff with this username; NotFound otherwise."""
     row = StaffUser.get_or_none(StaffUser.username == username.strip())
     if row is None:
-        raise NotFound(f"no member of staff named {username.strip()!r}")
+        raise StaffNotFound(username.strip())
     return StaffMember(row.username, row.display_name, Role(row.role))
 
 
@@ -309,7 +309,7 @@ def _is_command_line(actor: Actor) -> bool:
 def _row(username: str) -> StaffUser:
     row = StaffUser.get_or_none(StaffUser.username == username.strip())
     if row is None:
-        raise NotFound(f"no member of staff named {username.strip()!r}")
+        raise StaffNotFound(username.strip())
     return row
 
 
@@ -391,7 +391,7 @@ def add_staff(
     hashed = hash_password(password)
     with write_transaction():
         if StaffUser.select().where(StaffUser.username == name).exists():
-            raise InvalidRequest(f"the username {name} is taken: choose another one")
+            raise UsernameTaken(name)
         district = _office_district()
         now = utc_now()
         StaffUser.insert(
@@ -529,7 +529,7 @@ def create_first_admin(username: str, password: str, actor: Actor) -> StaffMembe
                 "this register has an admin account already: that admin manages the others"
             )
         if StaffUser.select().where(StaffUser.username == name).exists():
-            raise InvalidRequest(f"the username {name} is taken: choose another one")
+            raise UsernameTaken(name)
         now = utc_now()
         StaffUser.insert(
             username=name,

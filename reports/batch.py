@@ -139,6 +139,32 @@ def _init_worker(
     gc.freeze()
 
 
+def who(person: PersonSummary) -> str:
+    """How a failure names its person: the name and the masked ID number (never the register's
+    internal id)."""
+    return f"{person.name} {person.masked_ssn}"
+
+
+def unnamed(person_id: int) -> str:
+    """A person known only by the register's id where the register could not be read (a failed
+    chunk, a worker that died); `name_unnamed` names them once the batch is over."""
+    return f"#{person_id}"
+
+
+def name_unnamed(failed: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The failures with every `unnamed` person named by `who` (those the register does not
+    hold any more stay as they are)."""
+    ids = {int(w[1:]) for w, _ in failed if w.startswith("#") and w[1:].isdigit()}
+    if not ids:
+        return failed
+    named = {}
+    for person_id in ids:
+        row = db.execute_sql(_PERSON, (person_id,)).fetchone()
+        if row is not None:
+            named[unnamed(person_id)] = who(PersonSummary.from_row(row))
+    return [(named.get(w, w), why) for w, why in failed]
+
+
 def _why(exc: BaseException) -> str:
     if isinstance(exc, RegisterError | ValueError | OSError):
         return str(exc)
@@ -161,13 +187,13 @@ def _gather(person_ids: list[int]) -> tuple[list[Outcome], list[tuple[PersonSumm
             break
         row = db.execute_sql(_PERSON, (person_id,)).fetchone()
         if row is None:
-            failed.append((person_id, f"? #{person_id}", "not in this office's register"))
+            failed.append((person_id, unnamed(person_id), "not in this office's register"))
             continue
         person = PersonSummary.from_row(row)
         try:
             docs.append((person, queries.rights_record(header, person, year, today)))
         except InvalidRequest as exc:
-            failed.append((person_id, f"{person.name} #{person_id}", str(exc)))
+            failed.append((person_id, who(person), str(exc)))
     return failed, docs
 
 
@@ -192,17 +218,17 @@ def _chunk(person_ids: list[int]) -> list[Outcome]:
             header.printed_at,
         )
     except Exception as exc:  # the register failed: the whole chunk is reported
-        return [(p, f"#{p}", _why(exc)) for p in person_ids]
+        return [(p, unnamed(p), _why(exc)) for p in person_ids]
     pending: list[tuple[Path, Path, statements.Written, PersonSummary]] = []
     try:
         for (person, doc), number in zip(docs, (a.number for a in allocated), strict=True):
-            who = f"{person.name} #{person.id}"
+            named = who(person)
             try:
                 pdf, _payload = signed_pdf(_worker["key"], doc, number, _worker["font"])
                 target = output_path(out_dir, year, person.id)
                 temporary = write_unsynced(target, pdf)
             except Exception as exc:  # a document must not stop the batch; its reason is kept
-                outcomes.append((person.id, who, _why(exc)))
+                outcomes.append((person.id, named, _why(exc)))
                 continue
             written = statements.Written(number, *pdf_facts(pdf))
             pending.append((temporary, target, written, person))
@@ -215,8 +241,8 @@ def _chunk(person_ids: list[int]) -> list[Outcome]:
         if not isinstance(exc, Exception):
             raise
         why = _why(exc)
-        return outcomes + [(p.id, f"{p.name} #{p.id}", why) for _, _, _, p in pending]
-    return outcomes + [(p.id, f"{p.name} #{p.id}", None) for _, _, _, p in pending]
+        return outcomes + [(p.id, who(p), why) for _, _, _, p in pending]
+    return outcomes + [(p.id, who(p), None) for _, _, _, p in pending]
 
 
 # -- parent side ---------------------------------------------------------------------------------
@@ -291,6 +317,7 @@ def run_batch(
     finally:
         summary.seconds = time.perf_counter() - start
         home.open()
+        summary.failed = name_unnamed(summary.failed)
         write_summary(summary, out_dir, year)
     return summary
 
@@ -301,7 +328,7 @@ def _outcomes(future: Future, chunk: list[int]) -> list[Outcome]:
         return future.result()
     except Exception as exc:  # BrokenProcessPool: killed, out of memory, ...
         why = f"the worker process stopped ({type(exc).__name__}): run the batch again to resume"
-        return [(p, f"#{p}", why) for p in chunk]
+        return [(p, unnamed(p), why) for p in chunk]
 
 
 def _collect(
@@ -340,7 +367,9 @@ def _collect(
 
 def write_summary(summary: BatchSummary, out_dir: Path, year: int) -> None:
     """`rights-YEAR-failures.csv` (who, why) and `rights-YEAR-summary.json` in the folder."""
-    with (out_dir / f"rights-{year}-failures.csv").open("w", newline="", encoding="utf-8") as f:
+    # with a byte order mark: Excel then reads the names as UTF-8, not the system's code page
+    failures = out_dir / f"rights-{year}-failures.csv"
+    with failures.open("w", newline="", encoding="utf-8-sig") as f:
         writer = csv.writer(f)
         writer.writerow(["who", "why"])
         writer.writerows(summary.failed)

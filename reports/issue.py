@@ -30,6 +30,8 @@ from reports.kinds import DocumentRequest, spec
 from reports.model import DocumentHeader
 
 LANGS = ("zh", "en")
+OFFICE_ADDRESS = "office_address"  # office settings the statements print
+VERIFY_URL = "statement_verify_url"
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 _KEYWORDS = re.compile(rb"/Keywords\s*\(([0-9A-Za-z-]+)\)")
 
@@ -144,6 +146,8 @@ def document_header(
         demo=setting("demo_state") is not None,
         qr_payload="",
         lang=lang,
+        office_address=setting(OFFICE_ADDRESS, "") or "",
+        verify_url=setting(VERIFY_URL, "") or "",
     )
 
 

@@ -25,6 +25,8 @@ class DocumentHeader:
     demo: bool  # the register holds demo data: the document says so, visibly
     qr_payload: str  # statement number + signature, verified by headquarters
     lang: str = "zh"  # "zh" | "en"
+    office_address: str = ""  # the office's street address ("" where not set)
+    verify_url: str = ""  # headquarters' page for checking a statement ("" where there is none)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import itertools
 import json
 import os
 import pickle
+import re
 import sys
 import threading
 from pathlib import Path
@@ -124,6 +125,8 @@ def test_a_worker_killed_before_recording_its_files_loses_no_record(
     crashed = run_batch(demo, SUPERVISOR, people, YEAR, out, workers=2)
     assert crashed.made == 0 and len(crashed.failed) == 40
     assert all("run the batch again" in why for _who, why in crashed.failed)
+    # named by name and masked ID number, never by the register's internal id
+    assert all(re.fullmatch(r"\S+ \d{6}\*{8}[\dX]{4}", who) for who, _ in crashed.failed)
     written = len(list(out.glob(f"rights-{YEAR}-*.pdf")))
     assert written > 0  # whole files, renamed into place; the rest at most temporary files
     monkeypatch.setattr(statements, "issued_many", really_record)

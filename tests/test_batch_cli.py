@@ -10,7 +10,11 @@ from pathlib import Path
 import pytest
 
 from desktop import cli_reports
+from models.actor import Actor
+from models.enums import Role
 from reports.batch import BatchSummary
+
+SUPERVISOR = Actor("supervisor01", Role.SUPERVISOR)
 
 
 def test_ctrl_c_asks_the_batch_to_stop_and_says_how_to_resume(
@@ -18,6 +22,7 @@ def test_ctrl_c_asks_the_batch_to_stop_and_says_how_to_resume(
 ) -> None:
     monkeypatch.setattr(cli_reports, "open_home", lambda args: object())
     monkeypatch.setattr(cli_reports, "people_of_district", lambda district: [1, 2, 3])
+    monkeypatch.setattr(cli_reports, "staff_actor", lambda args: SUPERVISOR)
     asked: list[bool] = []
 
     def fake_run_batch(*args: object, should_stop, **kwargs: object) -> BatchSummary:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from models.migrations import SCHEMA_VERSION
-from tests.cli_helpers import COUNTERDESK, run, sample
+from tests.cli_helpers import COUNTERDESK, STAFF_USER, run, sample
 
 
 def _sample(home: Path, label: str) -> dict[str, str]:
@@ -78,9 +78,14 @@ def test_every_lookup_and_every_reveal_is_in_the_audit_log(demo_home: Path) -> N
     run("lookup", "--card", card, home=demo_home)
     run("lookup", "--card", card, "--reveal", home=demo_home)
     conn = sqlite3.connect(demo_home / "register.db")
-    actions = [r[0] for r in conn.execute("SELECT action FROM audit_event ORDER BY id")]
+    events = list(conn.execute("SELECT action, actor FROM audit_event ORDER BY id"))
     conn.close()
-    assert actions == ["person.read", "person.read", "person.reveal_id"]
+    assert [a for a, _ in events if a != "staff.sign_in"] == [
+        "person.read",
+        "person.read",
+        "person.reveal_id",
+    ]
+    assert {actor for _, actor in events} == {STAFF_USER}  # the staff account, signed in
 
 
 @pytest.mark.slow

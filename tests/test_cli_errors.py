@@ -12,6 +12,7 @@ from models import outbox
 from models.db import close_register
 from models.home import OfficeHome
 from models.schema import Card
+from tests.cli_helpers import add_cli_staff
 from tests.factories import add_card, add_person
 
 
@@ -21,6 +22,7 @@ def test_a_full_disk_during_a_card_operation_exits_2_and_loses_nothing(
     home = OfficeHome(tmp_path / "home")
     home.create("370102", "x")
     add_card(add_person(), "A12345678")
+    add_cli_staff(monkeypatch)
     close_register()
 
     def full(*_args, **_kwargs):

@@ -14,13 +14,11 @@ import pytest
 from desktop.cli_common import EXIT_NOT_FOUND, EXIT_SYNC_INCOMPLETE
 from hq import store
 from testkit import Service, free_port, running_service
-from tests.cli_helpers import COUNTERDESK, cli_env, run
+from tests.cli_helpers import COUNTERDESK, cli_env, init_home, run
 
 
 def _new_home(tmp_path: Path) -> Path:
-    home = tmp_path / "office"
-    assert run("init", "--district", "370102", home=home).returncode == 0
-    return home
+    return init_home(tmp_path / "office", "--district", "370102")
 
 
 @pytest.mark.slow

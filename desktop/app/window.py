@@ -26,7 +26,7 @@ from desktop.core import i18n
 from desktop.core.cardreader import CardService
 from desktop.core.config import AppConfig
 from desktop.core.i18n import _
-from desktop.core.messages import error_message
+from desktop.core.messages import error_message, with_detail
 from desktop.core.outage import SimulatedOutage
 from desktop.core.session import StaffSession
 from desktop.core.status import BarStatus, from_update, read_status
@@ -217,13 +217,15 @@ class CounterWindow:
         self._after["backup"] = self.root.after(self.config.backup_check_ms, self._check_backup)
 
     def _backup_failed(self, error: BaseException) -> None:
-        self.notify(
-            _(
-                "The daily backup of the register could not be made ({detail}). The register "
-                "itself is fine: free some disk space or tell the administrator."
-            ).format(detail=error_message(error) if not isinstance(error, OSError) else error),
-            "danger",
+        sentence = _(
+            "The daily backup of the register could not be made. The register itself is fine: "
+            "free some disk space or tell the administrator."
         )
+        if isinstance(error, OSError):
+            text = with_detail(sentence, str(error))
+        else:
+            text = sentence + "\n" + error_message(error)
+        self.notify(text, "danger")
 
     def status_published(self, update: WorkerUpdate) -> None:
         """What the sync worker published after a run (on the main loop, through the tasks'

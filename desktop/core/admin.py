@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -210,7 +211,8 @@ class SyncOutcome:
 
     report: SyncReport | None
     link: LinkState
-    problem: str | None = None  # why the run could not start (not enrolled, ...)
+    problem: str | None = None  # why the run could not start (not enrolled, ...), in English
+    problem_code: str | None = None  # its SyncError code
     warnings: list[str] = field(default_factory=list)
 
 
@@ -226,7 +228,7 @@ def sync_now(
     try:
         client = (connect_fn or (lambda: connect(actor=SYNC_ACTOR)))()
     except SyncError as exc:
-        return SyncOutcome(None, _link_state(), exc.message)
+        return SyncOutcome(None, _link_state(), exc.message, problem_code=exc.code)
 
     def bootstrap_page(done: dict[str, Any]) -> None:
         progress(SyncStep("bootstrap", int(done.get("pages", 0)), int(done.get("rows", 0))))
@@ -280,30 +282,53 @@ def read_settings(actor: Actor) -> OfficeSettings:
     )
 
 
+class AddressProblem(StrEnum):
+    """What is wrong with a headquarters address (the application words each one)."""
+
+    EMPTY = "empty"
+    SPACES = "spaces"
+    NOT_AN_ADDRESS = "not-an-address"
+    SCHEME = "scheme"
+    NO_HOST = "no-host"
+    EXTRAS = "extras"
+    PORT_ZERO = "port-zero"
+
+
 class InvalidAddress(InvalidRequest):
-    """A headquarters address that cannot be used."""
+    """A headquarters address that cannot be used, and why (`problem`)."""
+
+    def __init__(self, problem: AddressProblem, message: str) -> None:
+        self.problem = problem
+        super().__init__(message)
 
 
 def check_hq_url(text: str) -> str:
     """The address normalised (no trailing slash), or InvalidAddress saying what is wrong."""
     url = text.strip()
     if not url:
-        raise InvalidAddress("the headquarters address is empty")
+        raise InvalidAddress(AddressProblem.EMPTY, "the headquarters address is empty")
     if any(c.isspace() for c in url):
-        raise InvalidAddress("the headquarters address has spaces in it")
+        raise InvalidAddress(AddressProblem.SPACES, "the headquarters address has spaces in it")
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise InvalidAddress(f"{url!r} is not a web address ({exc})") from None
+        raise InvalidAddress(
+            AddressProblem.NOT_AN_ADDRESS, f"{url!r} is not a web address ({exc})"
+        ) from None
     if parts.scheme not in ("http", "https"):
-        raise InvalidAddress(f"{url!r} does not start with http:// or https://")
+        raise InvalidAddress(
+            AddressProblem.SCHEME, f"{url!r} does not start with http:// or https://"
+        )
     if not parts.hostname:
-        raise InvalidAddress(f"{url!r} names no computer (host)")
+        raise InvalidAddress(AddressProblem.NO_HOST, f"{url!r} names no computer (host)")
     if parts.username or parts.password or parts.query or parts.fragment:
-        raise InvalidAddress(f"{url!r} carries a user, a query or a fragment: give only the host")
+        raise InvalidAddress(
+            AddressProblem.EXTRAS,
+            f"{url!r} carries a user, a query or a fragment: give only the host",
+        )
     if port == 0:
-        raise InvalidAddress(f"{url!r} has port 0")
+        raise InvalidAddress(AddressProblem.PORT_ZERO, f"{url!r} has port 0")
     return url.rstrip("/")
 
 
@@ -344,7 +369,7 @@ def save_settings(actor: Actor, changes: dict[str, str]) -> list[str]:
             if before == after:
                 continue
             if key == HQ_URL and not after:
-                raise InvalidAddress("the headquarters address is empty")
+                raise InvalidAddress(AddressProblem.EMPTY, "the headquarters address is empty")
             if after:
                 OfficeSetting.replace(key=key, value=after).execute()
             else:
@@ -357,13 +382,17 @@ def save_settings(actor: Actor, changes: dict[str, str]) -> list[str]:
 # -- what the computer offers -------------------------------------------------------------------
 
 
+NO_PCSC, NO_CUPS, CUPS_FAILED = "no-pcsc", "no-cups", "cups-failed"  # kinds of Found.problem
+
+
 @dataclass(frozen=True)
 class Found:
     """Names found on this computer (readers, printers), or why none could be listed."""
 
     names: tuple[str, ...]
-    problem: str | None = None
+    problem: str | None = None  # the English detail
     error: Exception | None = None  # the typed error behind `problem`, when there is one
+    kind: str | None = None  # a key of FOUND_PROBLEMS: what the application says
 
 
 def card_readers() -> Found:
@@ -371,7 +400,7 @@ def card_readers() -> Found:
     try:
         from cards.pcsc import PcscContext
     except ImportError:
-        return Found((), "the PC/SC library (pyscard) is not installed")
+        return Found((), "the PC/SC library (pyscard) is not installed", kind=NO_PCSC)
     try:
         with PcscContext() as context:
             return Found(tuple(context.reader_names()))
@@ -382,13 +411,17 @@ def card_readers() -> Found:
 def printers(run: Callable[..., Any] = subprocess.run) -> Found:
     """The CUPS queues (`lpstat -e`), or why there are none to choose from."""
     if shutil.which("lpstat") is None:
-        return Found((), "lpstat is not installed (CUPS client: package cups-client)")
+        return Found((), "lpstat is not installed (CUPS client: package cups-client)", kind=NO_CUPS)
     try:
         done = run(["lpstat", "-e"], capture_output=True, text=True, timeout=10, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return Found((), f"lpstat failed: {exc}")
+        return Found((), f"lpstat failed: {exc}", kind=CUPS_FAILED)
     if done.returncode != 0:
-        return Found((), (done.stderr or "").strip() or f"lpstat ended with {done.returncode}")
+        return Found(
+            (),
+            (done.stderr or "").strip() or f"lpstat ended with {done.returncode}",
+            kind=CUPS_FAILED,
+        )
     return Found(tuple(line.strip() for line in done.stdout.splitlines() if line.strip()))
 
 

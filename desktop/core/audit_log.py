@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from desktop.core.audit_words import detail_words
 from desktop.core.documents import UnknownPerson
 from models import audit
 from models.actor import Actor
@@ -76,7 +77,7 @@ def day_bounds(first: date, last: date) -> tuple[str, str]:
     return start.isoformat(timespec="microseconds"), end.isoformat(timespec="microseconds")
 
 
-def _detail_text(raw: str | None) -> str:
+def _detail_text(raw: str | None, action: str | None = None) -> str:
     if not raw:
         return ""
     try:
@@ -85,8 +86,7 @@ def _detail_text(raw: str | None) -> str:
         return _ID_LIKE.sub(lambda m: mask_id_number(m.group(0)), raw)
     if not isinstance(detail, dict):
         return str(detail)
-    parts = [f"{key}: {value}" for key, value in sorted(detail.items())]
-    return _ID_LIKE.sub(lambda m: mask_id_number(m.group(0)), ", ".join(parts))
+    return _ID_LIKE.sub(lambda m: mask_id_number(m.group(0)), detail_words(detail, action))
 
 
 _AUDIT_PAGE = (
@@ -134,7 +134,7 @@ def read_audit(
             row[3],
             row[4],
             f"{row[5]} {mask_id_number(row[6])}" if row[6] else "",
-            _detail_text(row[7]),
+            _detail_text(row[7], row[4]),
         )
         for row in rows[:limit]
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from desktop.core.i18n import N_, _, ngettext
+from models.demo.vocabulary import JINAN_REGIONS
 from models.enums import ContributionStatus, EntryKind, Insurance
 from models.money import format_yuan
 
@@ -56,6 +57,12 @@ def label(table: dict, code: object) -> str:
     """The translated label of `code` in one of the tables above (the code itself if unknown)."""
     text = table.get(code)
     return _(text) if text else str(code)
+
+
+def region_words(code: str) -> str:
+    """A region code (GB/T 2260) with its name where this program knows it: '370102 历下区'."""
+    name = JINAN_REGIONS.get(str(code))
+    return f"{code} {name}" if name else str(code)
 
 
 def yuan(fen: int) -> str:

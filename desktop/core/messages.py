@@ -1,12 +1,16 @@
 """Errors of the lower layers as translated messages for the clerk.
 
-The typed errors the counter meets are mapped to their own translated sentence. Errors without a
-mapping show their English text inside a translated frame sentence.
+The typed errors the counter meets are mapped to their own translated sentence. An error without
+a sentence of its own gets a translated sentence for its kind (not found, cannot be done now, the
+register, unknown), and its English text goes on a separate "Details" line below it, for support:
+never inside a translated sentence.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import peewee
 
@@ -23,16 +27,33 @@ from cards.errors import (
     ServiceUnavailable,
     WrongPin,
 )
+from desktop.core.details import with_detail
+from desktop.core.formatting import CARD_STATUS, label
 from desktop.core.i18n import N_, _, ngettext
+from desktop.core.sync_words import sync_problem
 from models.cipher import DATABASE_ERRORS
 from models.credentials import WeakPassword
 from models.db import classify_database_error
 from models.errors import (
+    CardNotFound,
+    CardStatusRefused,
     CredentialLocked,
+    DamagedRegister,
+    DiskFull,
+    HomeNotWritable,
     InvalidRequest,
+    KeyRequired,
     NotFound,
+    PersonNotFound,
+    RegisterBusy,
     RegisterError,
+    RegisterInUse,
+    RegisterIOError,
     RegisterUnavailable,
+    SchemaTooNew,
+    StaffNotFound,
+    UsernameTaken,
+    WrongPassphrase,
 )
 from models.home import REGISTER_FILE
 from models.idnumber import IdProblem, InvalidIdNumber
@@ -47,9 +68,16 @@ from models.staff import (
     PasswordProblem,
     WeakStaffPassword,
 )
-from reports.errors import FontUnavailable
+from reports.errors import (
+    EntriesDoNotAddUp,
+    FontUnavailable,
+    NoMedicalAccount,
+    NothingToState,
+    PeriodBackwards,
+)
 from reports.issue import OutputNotWritable
 from reports.printing import PrintFailed
+from sync.errors import SyncError
 
 ID_PROBLEMS = {
     IdProblem.EMPTY: N_("Type the 18 characters of the ID number."),
@@ -98,17 +126,33 @@ def id_problem(exc: InvalidIdNumber) -> str:
     return _(ID_PROBLEMS[exc.problem]).format(n=len(exc.value))
 
 
-def error_message(exc: BaseException) -> str:
-    """A translated message for `exc`, fit to show the clerk. A SQLite failure is first told
-    apart (busy, full disk, I/O, damage confirmed by SQLite's check) as the command line does."""
+def explain(exc: BaseException) -> tuple[str, str]:
+    """A translated sentence for `exc` and the technical detail for support ('' when the
+    sentence says all). A SQLite failure is first told apart (busy, full disk, I/O, damage
+    confirmed by SQLite's check) as the command line does."""
     if isinstance(exc, (peewee.DatabaseError, *DATABASE_ERRORS)):
         exc = classify_database_error(exc, Path(db.database or REGISTER_FILE))
     for kind, render in _RENDERERS:
         if isinstance(exc, kind):
-            return render(exc)
-    if isinstance(exc, RegisterError | CardError):
-        return _("The register or the card reader said: {detail}").format(detail=exc)
-    return _("Something went wrong: {detail}").format(detail=f"{type(exc).__name__}: {exc}")
+            return render(exc), ""
+    for kind, sentence in _KINDS:
+        if isinstance(exc, kind):
+            return sentence(exc), str(exc)
+    return _("Something went wrong. Try again; if it happens again, call support."), (
+        f"{type(exc).__name__}: {exc}"
+    )
+
+
+def error_message(exc: BaseException) -> str:
+    """A translated message for `exc`, fit to show the clerk: the sentence, and any technical
+    detail on a "Details" line of its own (see `explain`)."""
+    return with_detail(*explain(exc))
+
+
+def _sync_sentence(exc: SyncError) -> str:
+    return sync_problem(exc.code, None) or _(
+        "Sync failed: it tries again by itself; if it lasts, call support."
+    )
 
 
 def _wrong_pin(exc: WrongPin) -> str:
@@ -140,7 +184,7 @@ def _locked(exc: AccountLocked) -> str:
     ).format(n=seconds)
 
 
-_RENDERERS: tuple[tuple[type[BaseException], object], ...] = (
+_RENDERERS: tuple[tuple[type[BaseException], Callable[[Any], str]], ...] = (
     (WrongPin, _wrong_pin),
     (PinBlocked, lambda e: _("The card's PIN is blocked: the holder must have it unlocked.")),
     (InvalidPin, lambda e: _("A card PIN has exactly 6 digits; nothing was sent to the card.")),
@@ -187,20 +231,133 @@ _RENDERERS: tuple[tuple[type[BaseException], object], ...] = (
             "here once the holder has shown their ID card."
         ),
     ),
+    (PermissionDenied, lambda e: _("Your role does not allow this. Ask a supervisor.")),
     (
-        PermissionDenied,
-        lambda e: _("Your role does not allow this. Ask a supervisor. ({detail})").format(detail=e),
+        PersonNotFound,
+        lambda e: _(
+            "Nobody with this ID number is in this office's register. If the holder was insured "
+            "elsewhere, their record arrives with the next sync."
+        ),
     ),
-    (NotFound, lambda e: _("Not found in this office's register: {detail}").format(detail=e)),
-    (InvalidRequest, lambda e: _("This cannot be done now: {detail}").format(detail=e)),
-    (FontUnavailable, lambda e: _("The statement cannot be printed: {detail}").format(detail=e)),
-    (PrintFailed, lambda e: _("The printer did not take the statement: {detail}").format(detail=e)),
+    (
+        CardNotFound,
+        lambda e: _(
+            "Card {card} is not in this office's register: check the number on the card's "
+            "front, or look the holder up by ID number."
+        ).format(card=e.card_no),
+    ),
+    (
+        CardStatusRefused,
+        lambda e: _("This cannot be done with card {card}: the card is {status}.").format(
+            card=e.card_no, status=label(CARD_STATUS, e.status)
+        ),
+    ),
+    (
+        StaffNotFound,
+        lambda e: _("No member of staff has the username {username}.").format(username=e.username),
+    ),
+    (
+        UsernameTaken,
+        lambda e: _("The username {username} is taken: choose another one.").format(
+            username=e.username
+        ),
+    ),
+    (
+        FontUnavailable,
+        lambda e: _(
+            "The statement cannot be made: no font for Chinese text is installed, or a name "
+            "has a character the font lacks."
+        ),
+    ),
+    (
+        RegisterBusy,
+        lambda e: _(
+            "The register is busy: another counterdesk program is writing to it. Try again in "
+            "a moment; nothing was changed."
+        ),
+    ),
+    (
+        DiskFull,
+        lambda e: _("The disk holding the register is full: free some space. Nothing was lost."),
+    ),
+    (
+        RegisterIOError,
+        lambda e: _(
+            "The computer could not read or write the register: check the disk and try again. "
+            "What was already stored was not lost."
+        ),
+    ),
+    (
+        SchemaTooNew,
+        lambda e: _(
+            "The register was written by a newer counterdesk: install the update. The register "
+            "was not changed."
+        ),
+    ),
+    (
+        KeyRequired,
+        lambda e: _("The register is encrypted and no passphrase was given: ask a supervisor."),
+    ),
+    (
+        WrongPassphrase,
+        lambda e: _("The passphrase does not open the encrypted register: nothing was changed."),
+    ),
+    (
+        RegisterInUse,
+        lambda e: _("Another counterdesk program has the register open: close it, then try again."),
+    ),
+    (SyncError, _sync_sentence),
+    (
+        NoMedicalAccount,
+        lambda e: _("{name} has no medical personal account in this register.").format(name=e.name),
+    ),
+    (
+        NothingToState,
+        lambda e: _(
+            "Nothing to state: {name} has nothing recorded for {span} in this office's "
+            "register. Choose another year or period."
+        ).format(name=e.name, span=e.span),
+    ),
+    (
+        PeriodBackwards,
+        lambda e: _("The period runs backwards: {first} is after {last}.").format(
+            first=e.date_from, last=e.date_to
+        ),
+    ),
+    (
+        EntriesDoNotAddUp,
+        lambda e: _(
+            "The medical account's entries do not add up to its balance: nothing was made. "
+            "Report it to headquarters."
+        ),
+    ),
+)
+# Kinds of error without a sentence of their own: a sentence for the kind, the English below it.
+_KINDS: tuple[tuple[type[BaseException], Callable[[Any], str]], ...] = (
+    (
+        PrintFailed,
+        lambda e: _("The printer did not take the statement: check it, then print again."),
+    ),
     (
         OutputNotWritable,
-        lambda e: _("The statement cannot be saved: {detail}").format(detail=e),
+        lambda e: _(
+            "The statement cannot be saved there: choose another folder. Nothing was numbered."
+        ),
+    ),
+    (DamagedRegister, lambda e: _("The register is damaged: call support before going on.")),
+    (
+        HomeNotWritable,
+        lambda e: _("The office's folder cannot be written: check its permissions and free space."),
     ),
     (
         RegisterUnavailable,
-        lambda e: _("The register cannot be used right now: {detail}").format(detail=e),
+        lambda e: _("The register cannot be used right now. Try again; if it lasts, call support."),
+    ),
+    (NotFound, lambda e: _("This is not in this office's register.")),
+    (InvalidRequest, lambda e: _("This cannot be done now.")),
+    (RegisterError, lambda e: _("The register refused this.")),
+    (
+        CardError,
+        lambda e: _("The card or the card reader failed: take the card out and try again."),
     ),
 )

@@ -15,7 +15,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from desktop.core.batch_failures import write_failures_csv
 from desktop.core.documents import BatchStopped, EmptyBatch, IdsFileUnreadable, writable_folder
+from desktop.core.i18n import set_language
 from desktop.core.services import STATEMENTS_FOLDER
 from models.actor import Actor
 from models.db import close_register
@@ -33,10 +35,11 @@ class BatchRequest:
 
     year: int
     out_dir: Path
-    lang: str = "zh"
+    lang: str = "zh"  # the statements' language
     district: str | None = None
     ids_file: Path | None = None
     workers: int | None = None  # None: all cores but one (the counter keeps working)
+    ui_lang: str = "zh"  # the language of the failures CSV: the application's
 
 
 @dataclass(frozen=True)
@@ -175,12 +178,15 @@ def _batch_child(
             plan.earlier_failures,
             should_stop=should_stop,
         )
+        failures_csv = request.out_dir / f"rights-{request.year}-failures.csv"
+        set_language(request.ui_lang)
+        write_failures_csv(failures_csv, summary.failed)
         conn.send(
             BatchOutcome(
                 BatchProgress.of(summary),
                 list(summary.failed),
                 summary.cancelled,
-                request.out_dir / f"rights-{request.year}-failures.csv",
+                failures_csv,
                 request.out_dir / f"rights-{request.year}-summary.json",
             )
         )
@@ -302,16 +308,3 @@ class BatchProcess:
         if self._process.is_alive():
             self._process.terminate()
             self._process.join(1)
-
-
-def reason_kind(reason: str) -> str:
-    """A batch failure's reason as a short code the screen translates: invalid-id, unknown,
-    nothing, or other."""
-    text = reason.lower()
-    if text.startswith("invalid id number"):
-        return "invalid-id"
-    if text.startswith("not in this office's register"):
-        return "unknown"
-    if text.startswith("nothing to state"):
-        return "nothing"
-    return "other"

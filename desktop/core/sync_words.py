@@ -8,8 +8,15 @@ stays available as the detail for support. Every error type has a sentence in ev
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from desktop.core.details import with_detail
 from desktop.core.i18n import N_, _
+from sync.engine import SKEW_LIMIT_S
 from sync.errors import error_type
+
+if TYPE_CHECKING:
+    from sync.engine import SyncReport
 
 SYNC_PROBLEMS = {
     "sync_error": N_("Sync failed: it tries again by itself; if it lasts, call support."),
@@ -61,3 +68,52 @@ def sync_problem(kind: str | None, english: str | None) -> str | None:
     if found is not None and found.code in SYNC_PROBLEMS:
         return _(SYNC_PROBLEMS[found.code])
     return english
+
+
+def start_problem(code: str | None, english: str | None) -> str:
+    """Why a sync could not start (the error's `code`), translated, the engine's words below."""
+    sentence = sync_problem(code, None) or _(SYNC_PROBLEMS["sync_error"])
+    return with_detail(sentence, english)
+
+
+def report_warnings(report: SyncReport) -> list[str]:
+    """What a finished sync warns of, translated from the report's fields (the engine's own
+    English sentences in `report.warnings` are for the command line)."""
+    found = []
+    skew = report.clock_skew_s
+    if skew is not None and abs(skew) > SKEW_LIMIT_S:
+        minutes = round(abs(skew) / 60)
+        found.append(
+            (
+                _(
+                    "This computer's clock is about {n} min ahead of headquarters': set the right "
+                    "time."
+                )
+                if skew > 0
+                else _(
+                    "This computer's clock is about {n} min behind headquarters': set the right "
+                    "time."
+                )
+            ).format(n=minutes)
+        )
+    if report.audit.broken_at is not None:
+        found.append(
+            with_detail(
+                _(
+                    "Headquarters found this office's audit log broken at event {id}: check the "
+                    "chain in the audit log and tell headquarters."
+                ).format(id=report.audit.broken_at),
+                report.audit.head_problem,
+            )
+        )
+    if report.check is not None and report.check.outcome == "mismatch":
+        found.append(
+            with_detail(
+                _(
+                    "The data check found differences with headquarters: the next sync copies "
+                    "the whole register again."
+                ),
+                "; ".join(report.check.differences[:3]),
+            )
+        )
+    return found

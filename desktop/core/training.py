@@ -16,7 +16,7 @@ from cards.virtual.profile import DEFAULT_PIN
 from desktop.core.i18n import N_, _
 from models import audit
 from models.actor import Actor
-from models.errors import NotFound
+from models.errors import CardNotFound
 from models.home import setting
 from models.schema import Card, Person, write_transaction
 
@@ -99,7 +99,7 @@ def holder_profile(card_no: str, actor: Actor, kind: CardKind = CardKind.NORMAL)
     with write_transaction():
         card = Card.select(Card, Person).join(Person).where(Card.card_no == card_no).first()
         if card is None:
-            raise NotFound(f"no card {card_no} in this office's register")
+            raise CardNotFound(card_no)
         person = card.person
         audit.record(actor, "person.read", person.id, key="training-card")
     faults = {CardKind.NORMAL: (), CardKind.DAMAGED: ("garbage",), CardKind.FOREIGN: ("foreign",)}

@@ -14,6 +14,7 @@ from reports.pdf.frame import draw_pdf, new_sheet
 from reports.pdf.grid import ALERT, NOTE, VALUE, Layout, spread
 from reports.pdf.holder import holder_fields, notice_bands
 from reports.pdf.kit import make_kit
+from reports.pdf.official import official_block
 from reports.pdf.rights import enrolment_table, month_grid
 
 
@@ -91,6 +92,7 @@ def lay_out_certificate(doc: ContributionCertificate, out: Layout) -> None:
     enrolment_table(doc.enrolments, out)
     _months(doc, out)
     _totals(doc, out)
+    official_block(doc.header, out)
 
 
 def render_certificate(doc: ContributionCertificate, font_path: str | None = None) -> bytes:

@@ -31,3 +31,15 @@ def local_time(value: datetime) -> str:
     if value.tzinfo is None:
         raise ValueError("times must be timezone-aware (UTC instants), not naive")
     return value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def pdf_date(value: datetime) -> str:
+    """An aware instant as a PDF date in the machine's local time: 'D:20261128101500+08'00''."""
+    if value.tzinfo is None:
+        raise ValueError("times must be timezone-aware (UTC instants), not naive")
+    local = value.astimezone()
+    offset = local.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"D:{local:%Y%m%d%H%M%S}{sign}{hours:02d}'{rest:02d}'"

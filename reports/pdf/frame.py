@@ -25,7 +25,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from reports.model import DocumentHeader
 from reports.pdf.fonts import CjkFont
-from reports.pdf.formatting import local_time
+from reports.pdf.formatting import local_time, pdf_date
 from reports.pdf.kit import Kit
 from reports.pdf.mode import Mode
 from reports.pdf.notices import as_of_text, notices
@@ -50,7 +50,11 @@ QR_X = PAGE_WIDTH - MARGIN - QR_SIZE
 QR_Y = TOP - QR_SIZE
 FIRST_FRAME_TOP = TOP - 37 * mm
 LATER_FRAME_TOP = TOP - 9 * mm
-FRAME_BOTTOM = MARGIN + 15 * mm
+FOOTER_BASE = MARGIN - 6 * mm  # the footer's lowest line; its rule is 12 mm higher
+FRAME_BOTTOM = FOOTER_BASE + 15 * mm
+# The statements about a person: their header states the unit of money, the office's address
+# and the hotline.
+STATEMENT_KINDS = frozenset(("rights", "medical", "certificate"))
 CREATOR = "counterdesk"
 STOCK_CREATOR = "counterdesk (stock PDF writer)"  # the mode, readable in the file's metadata
 
@@ -111,10 +115,21 @@ class PageFrame:
         canv.setLineWidth(0.6)
         canv.line(MARGIN, y, PAGE_WIDTH - MARGIN, y)
 
+    def _issuer(self) -> str:
+        """The office, with its address and the 12333 hotline on the statements."""
+        header, labels = self.header, self.kit.labels
+        parts = [self.kit.safe(header.office_name)]
+        if header.kind in STATEMENT_KINDS:
+            if header.office_address:
+                address = self.kit.safe(header.office_address)
+                parts.append(labels.text("issuer_address", address=address))
+            parts.append(labels.text("hotline"))
+        return "　".join(parts) if labels.lang == "zh" else "    ".join(parts)
+
     def _first_header(self, canv: Canvas, ink: Pen) -> None:
         labels, font = self.kit.labels, self.kit.font.name
         left_width = CONTENT_WIDTH - QR_SIZE - 6 * mm
-        office = self.kit.safe(self.header.office_name)
+        office = self._issuer()
         size = _fit(office, font, 9.5, left_width, 7)
         self._text(ink, MARGIN, TOP - 4 * mm, office, size, color=MUTED)
         size = _fit(self.title, font, 18, left_width, 12)
@@ -123,6 +138,8 @@ class PageFrame:
         self._text(ink, MARGIN, TOP - 20 * mm, number, 9.5)
         as_of = labels.field("data_as_of", as_of_text(self.header, labels))
         self._text(ink, MARGIN, TOP - 25.5 * mm, as_of, 9.5, color=MUTED)
+        if self.header.kind in STATEMENT_KINDS:
+            self._text(ink, MARGIN, TOP - 31 * mm, labels.text("unit"), 9.5, color=MUTED)
         if self.header.qr_payload:
             draw = _qr_drawer(self.kit.mode)
             draw(canv, self.header.qr_payload, QR_X, QR_Y, QR_SIZE)
@@ -141,20 +158,28 @@ class PageFrame:
 
     def _footer(self, canv: Canvas, ink: Pen, page: int, pages: int) -> None:
         labels = self.kit.labels
-        self._rule(canv, MARGIN + 12.5 * mm)
+        base = FOOTER_BASE
+        self._rule(canv, base + 12 * mm)
         clerk = labels.field("clerk", self.kit.safe(self.header.clerk))
         printed = labels.field("printed_at", local_time(self.header.printed_at))
-        self._text(ink, MARGIN, MARGIN + 8.5 * mm, f"{clerk}    {printed}", 8, color=MUTED)
+        self._text(ink, MARGIN, base + 8 * mm, f"{clerk}    {printed}", 8, color=MUTED)
         number = labels.text("page", page=page, pages=pages)
-        self._text(ink, PAGE_WIDTH - MARGIN, MARGIN + 8.5 * mm, number, 8.5, align="right")
+        self._text(ink, PAGE_WIDTH - MARGIN, base + 8 * mm, number, 8.5, align="right")
         as_of = labels.field("data_as_of", as_of_text(self.header, labels))
-        self._text(ink, MARGIN, MARGIN + 4.5 * mm, as_of, 8, color=MUTED)
+        self._text(ink, MARGIN, base + 4 * mm, as_of, 8, color=MUTED)
         warning = labels.text("separator").join(n.text for n in notices(self.header, labels))
         if warning:
-            self._text(ink, MARGIN, MARGIN + 0.5 * mm, warning, 8, color=ALERT_INK)
+            self._text(ink, MARGIN, base, warning, 8, color=ALERT_INK)
+
+    def _created(self, *_reportlab_date: int) -> str:
+        """The file's creation date: when the document was made (`printed_at`, from the
+        clock), never reportlab's fixed date of invariant files."""
+        return pdf_date(self.header.printed_at)
 
     def draw(self, canv: Canvas, page: int, pages: int, ink: Pen | None = None) -> None:
-        """Draw the header (the full one with the QR code on page 1) and the footer."""
+        """Draw the header (the full one with the QR code on page 1) and the footer, and date
+        the file (its metadata) with the document's creation time."""
+        canv.setDateFormatter(self._created)
         if ink is None:
             kit = self.kit
             stock = kit.mode is Mode.STOCK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from models.names import ethnicity_name, region_name
 from reports.model import DocumentHeader, Holder
 from reports.pdf.formatting import day
 from reports.pdf.grid import Layout
@@ -25,15 +26,16 @@ def holder_fields(
     kit: Kit, holder: Holder, extra: Sequence[tuple[str, str]] = ()
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Who the statement is about, as (paired, wide) label/value rows for `Layout.field_table`:
-    name, ID number as given, ..., then `extra` pairs; the address on a row of its own."""
-    term = kit.labels.term
+    name, ID number as given, ethnic group and region in words (`models.names`), ..., then
+    `extra` pairs; the address on a row of its own."""
+    term, lang = kit.labels.term, kit.labels.lang
     pairs = [
         ("name", kit.safe(holder.name)),
         ("ssn", holder.ssn),
         ("gender", term("gender", holder.gender)),
         ("birth_date", day(holder.birth_date)),
-        ("ethnicity", kit.safe(holder.ethnicity)),
-        ("region", kit.safe(holder.region_code)),
+        ("ethnicity", kit.safe(ethnicity_name(holder.ethnicity, lang))),
+        ("region", kit.safe(region_name(holder.region_code, lang))),
         ("status", term("person", holder.status)),
         *extra,
     ]

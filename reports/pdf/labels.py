@@ -37,6 +37,21 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "demo": ("演示数据，非真实记录", "Demo data, not a real record"),
     "separator": ("；", "; "),
+    "unit": ("单位：元", "Unit: yuan (CNY)"),
+    # what an official statement carries at its end (reports.pdf.official)
+    "verify_how": (
+        "真伪核验：扫描右上角二维码，或凭编号 {number} 向社会保险经办机构核验",
+        "To verify: scan the QR code, or give the number {number} to a social insurance office",
+    ),
+    "verify_url": ("核验网址：{url}", "Verify online: {url}"),
+    "verify_command": (
+        "经办机构核验：counterdesk hq verify-statement（二维码内容）",
+        "Offices verify it with: counterdesk hq verify-statement (the QR code's content)",
+    ),
+    "issuer": ("出具机构：{office}", "Issued by: {office}"),
+    "issuer_address": ("地址：{address}", "Address: {address}"),
+    "hotline": ("咨询电话：12333", "Enquiries: 12333 (social insurance hotline)"),
+    "seal": ("（盖章）", "(Official seal)"),
     # common
     "none_recorded": ("无记录", "None on record"),
     "total": ("合计", "Total"),
@@ -48,7 +63,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "ssn": ("社会保障号码", "Social security no."),
     "gender": ("性别", "Gender"),
     "birth_date": ("出生日期", "Date of birth"),
-    "ethnicity": ("民族代码", "Ethnicity code"),
+    "ethnicity": ("民族", "Ethnic group"),
     "region": ("行政区划", "Region"),
     "status": ("参保状态", "Status"),
     "address": ("地址", "Address"),
@@ -86,6 +101,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "list_separator": ("、", ", "),
     "no_months": ("本年度无逐月明细", "No month-by-month details for this year"),
     "no_arrears": ("无欠缴记录", "No arrears"),
+    "arrears_outside_year": (
+        "欠缴记录列出截至上月的 36 个月，其中 {months} 不属于 {year} 年度",
+        "Arrears cover the 36 months up to last month; {months} lie outside {year}",
+    ),
     "col_status": ("状态", "Status"),
     "col_insurance": ("险种", "Insurance"),
     "col_employer": ("单位名称", "Employer"),
@@ -323,6 +342,20 @@ _REPORT_ONLY_TEXTS = frozenset(
     )
 )
 _REPORT_ONLY_TERMS = frozenset(("purpose", "document", "action"))
+# Long texts printed once, at the end of a statement or under one table: set in the register
+# text's font, so that the fixed texts of a rights record still fit one subset.
+_NOT_SEEDED_TEXTS = frozenset(
+    (
+        "verify_how",
+        "verify_url",
+        "verify_command",
+        "issuer",
+        "issuer_address",
+        "hotline",
+        "seal",
+        "arrears_outside_year",
+    )
+)
 
 
 # Texts and terms only one kind of statement prints. A statement's fixed-text font leaves out
@@ -349,6 +382,7 @@ _KIND_ONLY_TEXTS = {
             "list_separator",
             "no_months",
             "no_arrears",
+            "arrears_outside_year",
             "col_status",
             "col_insurance",
             "col_employer",
@@ -408,6 +442,7 @@ _KIND_ONLY_TEXTS["certificate"] = frozenset(
     - {"title_rights", "year", "card", "card_line", "sec_months", "sec_year_totals"}
     - {"sec_arrears", "sec_accounts", "months_incomplete", "no_personal_due", "no_months"}
     - {"no_arrears", "col_base_total", "col_employer_due", "col_personal_due"}
+    - {"arrears_outside_year"}
 )
 _KIND_ONLY_TERMS = {
     "rights": frozenset(
@@ -432,6 +467,7 @@ def seed_text(lang: str, kind: str | None = None) -> str:
     own_texts = frozenset().union(*(_KIND_ONLY_TEXTS.get(k, frozenset()) for k in kinds))
     own_terms = frozenset().union(*(_KIND_ONLY_TERMS.get(k, frozenset()) for k in kinds))
     skip_texts = _REPORT_ONLY_TEXTS.union(*_KIND_ONLY_TEXTS.values()) - own_texts
+    skip_texts |= _NOT_SEEDED_TEXTS
     skip_terms = _REPORT_ONLY_TERMS.union(*_KIND_ONLY_TERMS.values()) - own_terms
     pairs = [pair for key, pair in _TEXTS.items() if key not in skip_texts]
     groups = [terms for group, terms in _TERMS.items() if group not in skip_terms]

@@ -12,6 +12,7 @@ from reports.pdf.frame import draw_pdf, new_sheet
 from reports.pdf.grid import NOTE, Layout
 from reports.pdf.holder import holder_fields, notice_bands
 from reports.pdf.kit import make_kit
+from reports.pdf.official import official_block
 
 _ENTRY_HEAD = ("col_date", "col_kind", "col_amount", "col_balance_after", "col_counterparty")
 
@@ -52,6 +53,7 @@ def lay_out_medical(doc: MedicalStatement, out: Layout) -> None:
     out.field_table(*holder_fields(out.kit, doc.holder, [("period", span)]))
     _summary(doc, out)
     _entries(doc, out)
+    official_block(doc.header, out)
 
 
 def render_medical_statement(doc: MedicalStatement, font_path: str | None = None) -> bytes:

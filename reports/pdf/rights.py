@@ -20,10 +20,13 @@ from reports.pdf.frame import draw_pdf, new_sheet
 from reports.pdf.grid import ALERT, FIELD_ROW, NOTE, NOTE_HEIGHT, Layout, spread
 from reports.pdf.holder import holder_fields, notice_bands
 from reports.pdf.kit import make_kit
+from reports.pdf.labels import Labels
 from reports.pdf.monthgrid import GridColumns, MonthLine, grid_columns, month_lines, type_order
+from reports.pdf.official import official_block
 
-# Label/value column widths (points): the holder block, three pairs to a row; the accounts.
-HOLDER_WIDTHS = tuple(w * mm for w in (30, 30, 28, 36, 24, 32))
+# Label/value column widths (points): the holder block, three pairs to a row (the last value
+# holds a region's name in English, "Tianqiao District, Jinan"); the accounts.
+HOLDER_WIDTHS = tuple(w * mm for w in (30, 26, 28, 36, 20, 40))
 ACCOUNT_WIDTHS = tuple(w * mm for w in (44, 46, 44, 46))
 # The month grid holds both parts of four types on A4 in either language (with a fifth type,
 # English labels and amounts no longer fit on one line).
@@ -211,7 +214,34 @@ def _arrears(doc: RightsRecord, out: Layout) -> None:
         out.paragraph(out.kit.labels.text("no_arrears"), NOTE)
         return
     out.heading("sec_arrears")
+    outside = sorted({m.period for m in doc.arrears if m.period // 100 != doc.year})
+    if outside:
+        labels = out.kit.labels
+        spans = labels.text("list_separator").join(_month_spans(outside, labels))
+        note = labels.text("arrears_outside_year", year=doc.year, months=spans)
+        out.paragraph(note, ALERT, before=0, after=2)
     month_grid(doc.arrears, out, due=True)
+
+
+def _month_spans(periods: Sequence[int], labels: Labels) -> list[str]:
+    """Sorted YYYYMM periods as runs of consecutive months: ['2026-01 至 2026-10', ...]."""
+    runs: list[list[int]] = []
+    for value in periods:
+        if runs and _next_month(runs[-1][-1]) == value:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return [
+        period(run[0])
+        if len(run) == 1
+        else labels.text("period_range", start=period(run[0]), end=period(run[-1]))
+        for run in runs
+    ]
+
+
+def _next_month(value: int) -> int:
+    year, month = divmod(value, 100)
+    return (year + 1) * 100 + 1 if month == 12 else value + 1
 
 
 def _accounts(doc: RightsRecord, out: Layout) -> None:
@@ -233,6 +263,7 @@ def lay_out_rights(doc: RightsRecord, out: Layout) -> None:
     _year_totals(doc, out)
     _arrears(doc, out)
     _accounts(doc, out)
+    official_block(doc.header, out)
 
 
 def render_rights_record(doc: RightsRecord, font_path: str | None = None) -> bytes:

@@ -54,7 +54,7 @@ def test_a_card_from_another_city_is_identified_and_the_clerk_told_what_can_be_d
     app.sign_in()
     app.window.menus.training.invoke(1)  # Insert a card from another city
     screen = app.wait_for_screen("unknown_card")
-    assert "region 110102, in another city" in screen.explanation.cget("text")
+    assert "region Beijing (region code 110102), in another city" in screen.explanation.cget("text")
     assert "12333" in screen.advice.cget("text")
     assert screen.as_of.cget("text").startswith("Data as of")
     app.screenshot("unknown-card-other-city")
@@ -109,3 +109,16 @@ def test_a_card_unknown_here_opens_its_holder_by_the_id_number_on_it(
     assert customer.visit.overview.person.ssn == sample.ssn
     assert "Card B99999999 is not in this office's register" in customer.notice.cget("text")
     app.screenshot("customer-card-not-in-register")
+
+
+def test_a_card_from_another_city_names_its_region_in_chinese(
+    make_app: Callable[..., AppDriver],
+) -> None:
+    app = make_app(training=True, lang="zh")
+    app.sign_in()
+    app.window.menus.training.invoke(1)  # Insert a card from another city
+    screen = app.wait_for_screen("unknown_card")
+    shown = [w.cget("text") for w in screen.fields.winfo_children()]
+    assert "北京市（地区代码 110102）" in shown and "110102" not in shown
+    assert "北京市（地区代码 110102）" in screen.explanation.cget("text")
+    app.screenshot("unknown-card-other-city-zh")

@@ -23,30 +23,34 @@ from PIL import Image
 
 from cards.virtual import VirtualCard, VpcdLink
 from desktop.app.kiosk.config import KioskConfig
+from desktop.app.kiosk.messages import kiosk_error
 from desktop.app.kiosk.root import build_kiosk
 from desktop.app.kiosk.services import (
     REFUSED,
+    CardLetterNeeded,
     CardNotUsable,
     identify_typed,
     kiosk_actor,
     open_record,
 )
 from desktop.app.kiosk.summary import window_years
+from desktop.app.kiosk.unknown import UNKNOWN_TRIED
 from desktop.app.kiosk.window import KioskWindow
 from desktop.app.theme import CJK_FAMILIES
 from desktop.core.config import ReaderMode
 from desktop.core.formatting import yuan
 from desktop.core.training import holder_profile
 from models.actor import Actor
-from models.enums import Role
+from models.enums import CardStatus, Role
 from models.home import OfficeHome
 from models.idnumber import mask_id_number
 from models.lookup import KeyKind, find_one
 from models.overview import person_overview
-from models.schema import AuditEvent, ServiceVisit
+from models.schema import AuditEvent, Person, ServiceVisit
 from tests.app.conftest import Sample
 from tests.app.driver import FakeClock, pump_until
 from tests.cli_helpers import COUNTERDESK, cli_env
+from tests.factories import add_card
 
 CARD_PIN = "123456"
 TRAINER = Actor("clerk01", Role.CLERK)
@@ -194,9 +198,22 @@ def test_a_card_and_its_pin_show_the_holders_own_record_as_the_register_adds_it_
     record = kiosk.wait_for("record")
     person = find_one(KeyKind.CARD, sample.card_no)
     expected = window_years(person_overview(person))
-    assert [row[0] for row in record.years.rows()] == [str(y.year) for y in expected]
-    assert [row[4] for row in record.years.rows()] == [yuan(y.personal_fen) for y in expected]
-    assert [row[2] for row in record.years.rows()] == [str(y.months_paid) for y in expected]
+    years = sorted({y.year for y in expected}, reverse=True)
+    assert list(record.year_buttons) == years and record.shown_year == years[0]
+    for year in years:  # one year at a time: the table never needs its scroll bar
+        record.year_buttons[year].invoke()
+        of_year = [y for y in expected if y.year == year]
+        personal = [yuan(y.personal_fen).removeprefix("¥") for y in of_year]
+        assert [row[3] for row in record.years.rows()] == personal
+        assert [row[1] for row in record.years.rows()] == [str(y.months_paid) for y in of_year]
+        kiosk.root.update()
+        squeezed = [  # every heading and cell whole: nothing cut off, no row out of sight
+            cell.cget("text")
+            for cell in [*record.years.headings, *(c for row in record.years._cells for c in row)]
+            if cell.winfo_height() < cell.winfo_reqheight()
+            or cell.winfo_width() < cell.winfo_reqwidth()
+        ]
+        assert squeezed == [], year
     overview = kiosk.window.session.customer.overview
     assert [b.cget("text") for b in record.balances] == [
         yuan(a.balance_fen) for a in sorted(overview.accounts, key=lambda a: a.kind != "pension")
@@ -204,6 +221,7 @@ def test_a_card_and_its_pin_show_the_holders_own_record_as_the_register_adds_it_
     assert record.ssn.cget("text") == mask_id_number(sample.ssn)
     assert sample.ssn not in kiosk.texts()
     assert record.as_of.cget("text").startswith("Data as of")
+    assert record.as_of.cget("text") == kiosk.window.as_of.cget("text")  # one source
     read = AuditEvent.select().where(AuditEvent.action == "person.read").order_by(AuditEvent.id)
     assert read[-1].actor == kiosk.window.actor.name
     assert kiosk.window.actor.name.startswith("kiosk:")
@@ -355,14 +373,75 @@ def test_the_keypad_has_x_for_id_numbers_and_keys_large_enough_to_touch(
     assert min(heights) >= 48 and min(widths) >= 48
 
 
-def test_a_number_nobody_has_here_is_told_without_leaving_the_welcome(
-    make_kiosk: Callable[..., KioskDriver],
+def _answers(kiosk: KioskDriver, number: str) -> list[str]:
+    """What the kiosk says to a typed number and six wrong query passwords."""
+    kiosk.tap(number)
+    verify = kiosk.wait_for("verify")
+    said = [verify.message.cget("text")]
+    for _attempt in range(6):
+        kiosk.tap("11111111")
+        kiosk.settle()
+        said.append(verify.message.cget("text"))
+    said.append(str(verify.keypad.buttons["ok"].cget("state")))
+    verify.cancel.invoke()
+    kiosk.wait_for("welcome")
+    return said
+
+
+def test_a_number_nobody_has_here_is_answered_like_one_in_the_register_and_logged_masked(
+    make_kiosk: Callable[..., KioskDriver], samples: dict[str, Sample]
 ) -> None:
     kiosk = make_kiosk()
-    kiosk.tap("110101199003070011")  # valid, not in this district's register
-    kiosk.settle()
-    assert kiosk.key == "welcome"
-    assert kiosk.screen.message.cget("text").startswith("No record was found")
+    unknown = "110101199003070011"  # valid, not in this district's register
+    held = _answers(kiosk, samples["arrears"].ssn)
+    assert held[1] == "Wrong query password: 4 tries left."
+    assert held[-2].startswith("Your query password is locked") and held[-1] == "disabled"
+    assert _answers(kiosk, unknown) == held  # the hall cannot tell the two apart
+    tried = AuditEvent.select().where(AuditEvent.action == UNKNOWN_TRIED)
+    assert tried.count() == 5 and all(e.person_id is None for e in tried)  # then no keypad
+    assert all(mask_id_number(unknown) in e.detail and unknown not in e.detail for e in tried)
+    assert _answers(kiosk, unknown)[1].startswith("Your query password is locked")  # held on
+
+
+def test_a_card_number_is_typed_with_the_abc_key_or_as_its_8_digits_alone(
+    make_kiosk: Callable[..., KioskDriver], samples: dict[str, Sample]
+) -> None:
+    kiosk = make_kiosk()
+    sample = samples["contributor"]
+    keypad = kiosk.screen.keypad
+    keypad.buttons["abc"].invoke()
+    assert keypad.showing_letters
+    kiosk.root.update()
+    sizes = [(b.winfo_width(), b.winfo_height()) for b in keypad.letter_buttons.values()]
+    assert min(min(size) for size in sizes) >= 48  # large enough to touch
+    kiosk.screenshot("welcome-letters")
+    keypad.letter_buttons[sample.card_no[0]].invoke()
+    assert not keypad.showing_letters  # back to the digits for the rest
+    for digit in sample.card_no[1:]:
+        keypad.buttons[digit].invoke()
+    assert kiosk.screen.typed.get() == sample.card_no
+    keypad.buttons["ok"].invoke()
+    verify = kiosk.wait_for("verify")
+    assert verify.customer.value == sample.card_no and verify.customer.person_id is not None
+    verify.cancel.invoke()
+    kiosk.wait_for("welcome")
+    kiosk.tap(sample.card_no[1:])  # the digits alone: the register finds the letter
+    verify = kiosk.wait_for("verify")
+    assert verify.customer.value == sample.card_no
+    assert verify.customer.person_id == find_one(KeyKind.CARD, sample.card_no).id
+
+
+def test_eight_digits_of_two_cards_ask_for_the_letter(
+    demo: OfficeHome, samples: dict[str, Sample]
+) -> None:
+    sample = samples["contributor"]
+    holder = Person.get_by_id(find_one(KeyKind.CARD, sample.card_no).id)
+    other = "Z" if sample.card_no[0] != "Z" else "Y"
+    add_card(holder, other + sample.card_no[1:], CardStatus.REPLACED)
+    with pytest.raises(CardLetterNeeded):
+        identify_typed(KeyKind.CARD, sample.card_no[1:])
+    assert "ABC" in kiosk_error(CardLetterNeeded("2 cards"))
+    assert identify_typed(KeyKind.CARD, sample.card_no).person_id == holder.id
 
 
 def test_a_locked_query_password_is_told_and_the_keypad_stops(
@@ -478,8 +557,10 @@ def test_the_kiosk_speaks_chinese_in_a_chinese_font(
     assert family in CJK_FAMILIES
     assert kiosk.screen.keypad.buttons["ok"].cget("text") == "确定"
     path = kiosk.screenshot("welcome-zh")
-    training = [t for t in kiosk.texts() if t.startswith("卡片")]
-    assert training and not [t for t in training if re.search("[A-Za-z]", t)], training
+    bar = kiosk.window.training
+    assert bar is not None
+    training = [str(w.cget("text")) for w in bar.winfo_children()]
+    assert len(training) == 6 and not [t for t in training if re.search("[A-Za-z]", t)], training
     with Image.open(path) as image:
         assert len(image.convert("RGB").getcolors(1 << 20) or []) > 50  # not blank
     record = _open_by_card(kiosk, samples["contributor"])

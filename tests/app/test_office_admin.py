@@ -170,9 +170,11 @@ def test_a_supervisor_sees_each_rejected_command_with_the_reason_and_what_to_do(
     screen = open_screen(driver, "office_rejected")
     [row] = screen.table.rows()
     assert row[1] == "Card reported lost" and row[2] == enrolled.rejected_card
-    assert row[4] == "clerk01" and "cancelled at headquarters" in row[5]
+    assert row[4] == "clerk01" and row[5] == "the card is in another state at headquarters"
     lines = screen.detail_lines
-    assert "(code: card_state)" in lines["reason"].cget("text")
+    assert lines["reason"].cget("text") == row[5]
+    own_words = lines["own_words"].cget("text")  # headquarters' English, as the details
+    assert "cancelled at headquarters" in own_words and "(code: card_state)" in own_words
     assert "check the card's state with the customer" in lines["advice"].cget("text")
     assert lines["seen"].cget("text") == "not yet"
     assert "1 rejected" in driver.window.statusbar.pending.cget("text")
@@ -317,7 +319,7 @@ def test_sync_now_with_headquarters_hanging_then_gone_keeps_the_window_working(
     driver.settle()
     assert screen.outcome.cget("text").startswith("Offline: headquarters cannot be reached.")
     assert screen.sync.text("state").startswith("Offline")
-    assert "Detail: the connection to headquarters" in screen.sync.text("state")
+    assert "Details: the connection to headquarters" in screen.sync.text("state")
 
     free = free_port()  # and now a dead address: refused at once
     with write_transaction():
@@ -326,7 +328,7 @@ def test_sync_now_with_headquarters_hanging_then_gone_keeps_the_window_working(
     driver.pump(lambda: not screen.running, "the second sync to end")
     driver.settle()
     assert screen.outcome.cget("text").startswith("Offline: headquarters cannot be reached.")
-    assert "Detail: cannot reach headquarters" in screen.sync.text("state")
+    assert "Details: cannot reach headquarters" in screen.sync.text("state")
     driver.screenshot("office-link-offline-en")
 
 

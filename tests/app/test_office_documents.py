@@ -243,7 +243,7 @@ def test_a_batch_of_an_ids_file_ends_with_a_summary_that_lists_the_failures(
     assert (outcome.progress.total, outcome.progress.made, outcome.progress.failed) == (3, 2, 1)
     assert not outcome.cancelled
     assert _message(screen).startswith("Done: 2 made, 0 already made")
-    assert screen.failures.rows() == [(f"{bad[:6]}********{bad[-4:]}", "invalid ID number")]
+    assert screen.failures.rows() == [(f"{bad[:6]}********{bad[-4:]}", "invalid ID number", "")]
     year = local_today().year - 1
     assert len(list((tmp_path / "out").glob(f"rights-{year}-*.pdf"))) == 2
     assert (tmp_path / "out" / f"rights-{year}-failures.csv").exists()

@@ -230,12 +230,21 @@ def test_the_status_bar_shows_what_the_sync_worker_publishes(
     from sync.status import read_status
 
     snapshot = replace(
-        read_status(), status="failing", last_error="headquarters unreachable", pending=4
+        read_status(),
+        status="failing",
+        last_error="headquarters answered 500",
+        error_kind="server_error",
+        pending=4,
     )
     update = WorkerUpdate(snapshot, None)
     publish = app.window.tasks.listener(app.window.status_published)  # as the worker's
     threading.Thread(target=publish, args=(update,)).start()
     bar = app.window.statusbar
-    app.pump(lambda: "unreachable" in bar.sync.cget("text"), "the published status")
-    assert bar.sync.cget("text") == "● Sync failing: headquarters unreachable"
+    app.pump(lambda: "failure" in bar.sync.cget("text"), "the published status")
+    # the reason in words by its code, not the engine's English
+    assert bar.sync.cget("text").startswith("● Sync failing: Headquarters had a failure")
     assert bar.pending.cget("text").startswith("4 changes waiting to be sent")
+    unknown = replace(snapshot, error_kind="a_code_of_a_newer_sync")  # no English in the bar
+    threading.Thread(target=publish, args=(WorkerUpdate(unknown, None),)).start()
+    app.pump(lambda: "failure" not in bar.sync.cget("text"), "the second published status")
+    assert bar.sync.cget("text") == "● Sync failing"

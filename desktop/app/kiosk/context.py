@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.app.context import OfficeInfo
 from desktop.app.kiosk.config import KioskConfig
 from desktop.app.kiosk.customer import KioskSession
+from desktop.app.kiosk.unknown import UnknownNumbers
 from desktop.app.tasks import TaskRunner
 from desktop.core.cardreader import CardService
 from models.actor import Actor
@@ -31,6 +32,7 @@ class KioskContext:
     navigate: Callable[..., object]  # (key, **data): the navigator's show
     end_session: Callable[[], None]  # drop the citizen and go back to the welcome
     data_as_of: Callable[[], str]  # the "data as of" line, translated
+    unknown: UnknownNumbers = field(default_factory=UnknownNumbers)  # tries on unheld numbers
 
     def show(self, key: str, **data: Any) -> None:
         """Show a new screen of `key` with `data` (kiosk screens are not kept: the screen shown

@@ -19,7 +19,7 @@ class Customer:
 
     kind: KeyKind
     value: str
-    person_id: int
+    person_id: int | None  # None: a typed number nobody here holds (never verified)
     card_no: str | None = None
     reader: str | None = None  # the reader holding their card; None when typed
     verified: bool = False

@@ -6,7 +6,7 @@ Unlike the counter's messages these never show the register's own (English) word
 from __future__ import annotations
 
 from cards.errors import CardRemoved, DamagedData, NoCard, NotASocialSecurityCard, PinBlocked
-from desktop.app.kiosk.services import CardNotUsable, UnknownHolder
+from desktop.app.kiosk.services import CardLetterNeeded, CardNotUsable, UnknownHolder
 from desktop.core.i18n import _, ngettext
 from models.enums import CardStatus
 from models.errors import CredentialLocked, NotFound
@@ -17,6 +17,11 @@ def kiosk_error(error: BaseException) -> str:
     """A translated message for the citizen."""
     if isinstance(error, CardNotUsable):
         return card_not_usable(error.status)
+    if isinstance(error, CardLetterNeeded):
+        return _(
+            "More than one card ends in these digits. Please type the card number with its "
+            "letter: touch ABC first."
+        )
     if isinstance(error, UnknownHolder):
         return _(
             "Your card works, but this office holds no record of you. Please ask at the "

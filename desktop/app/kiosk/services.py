@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.app.kiosk.customer import Customer
+from desktop.app.kiosk.unknown import UnknownNumbers
 from desktop.core import services
 from desktop.core.card_flow import resolve_card
 from desktop.core.cardreader import CardService
@@ -21,7 +22,7 @@ from models.credentials import VerifyResult
 from models.enums import CardStatus, Role
 from models.errors import InvalidRequest, NotFound
 from models.overview import Overview
-from models.people import PersonSummary
+from models.people import CARD_DIGITS, PersonSummary, card_numbers_with_digits
 from models.schema import Card, write_transaction
 
 CHANNEL = "kiosk"
@@ -63,9 +64,26 @@ def refuse_unusable_card(card_no: str | None, person_id: int, actor: Actor, how:
     raise CardNotUsable(card_no, row.status)
 
 
+class CardLetterNeeded(InvalidRequest):
+    """The 8 digits typed are those of more than one card: the letter must be typed too."""
+
+
 def identify_typed(kind: lookup.KeyKind, value: str) -> Customer:
-    """The person of a typed ID or card number (only their id: nothing is shown yet)."""
-    person = lookup.find_one(kind, value)
+    """The person of a typed ID or card number (only their id: nothing is shown yet). A card
+    number may be typed without its letter (8 digits): the register finds the letter. A number
+    nobody here holds gives a customer without a person (`person_id` None), who is asked for
+    the query password like anyone else (desktop.app.kiosk.unknown)."""
+    if kind is lookup.KeyKind.CARD and CARD_DIGITS.match(value):
+        numbers = card_numbers_with_digits(value)
+        if len(numbers) > 1:
+            raise CardLetterNeeded(f"{len(numbers)} cards end in {value}")
+        if not numbers:
+            return Customer(kind, value, None)
+        value = numbers[0]
+    try:
+        person = lookup.find_one(kind, value)
+    except NotFound:
+        return Customer(kind, value, None)
     return Customer(kind, value, person.id)
 
 
@@ -81,15 +99,22 @@ def identify_card(cards: CardService, reader: str, actor: Actor) -> Customer:
     return Customer(outcome.kind, outcome.value, person.id, outcome.record.card_no, reader)
 
 
-def check_password(person_id: int, password: str, actor: Actor) -> VerifyResult:
-    """Check the query password (wrong ones are counted; CredentialLocked while locked)."""
-    return services.check_password(person_id, password, actor).result
+def check_password(
+    customer: Customer, password: str, actor: Actor, unknown: UnknownNumbers
+) -> VerifyResult:
+    """Check the query password (wrong ones are counted; CredentialLocked while locked); for a
+    number nobody here holds, count the try the same way and never accept it."""
+    if customer.person_id is None:
+        return unknown.check(customer.value, password, actor)
+    return services.check_password(customer.person_id, password, actor).result
 
 
 def open_record(customer: Customer, actor: Actor, how: str) -> Overview:
     """Read the verified citizen's record (logged) and record the kiosk visit. A typed card
     number of a card that is no longer usable is refused here, once its holder has proved who
     they are (before, the answer would tell the hall which numbers are lost cards)."""
+    if customer.person_id is None:  # never verified: no record to open
+        raise NotFound("no record for this number in this office's register")
     if customer.kind is lookup.KeyKind.CARD:
         refuse_unusable_card(customer.value, customer.person_id, actor, "typed")
     overview = lookup.open_overview(customer.kind, customer.value, actor)

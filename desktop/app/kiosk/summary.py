@@ -17,3 +17,10 @@ def balances(overview: Overview) -> tuple[AccountView, ...]:
     """The pension and medical personal accounts, pension first."""
     order = {"pension": 0, "medical": 1}
     return tuple(sorted(overview.accounts, key=lambda a: order.get(a.kind, 9)))
+
+
+def window_months(overview: Overview, year: int) -> tuple[str, str]:
+    """The first and last month ("YYYY-MM") of `year` inside the 36-month window."""
+    first = max(overview.window_start, year * 100 + 1)
+    last = min(overview.window_end, year * 100 + 12)
+    return f"{first // 100}-{first % 100:02d}", f"{last // 100}-{last % 100:02d}"

@@ -40,7 +40,7 @@ class TrainingBar(ttk.Frame):
             if holder.label:
                 ttk.Button(
                     self,
-                    text=_("Card: {label}").format(label=label(SAMPLE_LABELS, holder.label)),
+                    text=label(SAMPLE_LABELS, holder.label),
                     command=lambda h=holder: self.insert(h.card_no),
                     bootstyle="secondary",
                     takefocus=False,

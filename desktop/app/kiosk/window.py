@@ -176,6 +176,8 @@ class KioskWindow:
     def _show_status(self, snapshot: BarStatus) -> None:
         self.snapshot = snapshot
         self.as_of.configure(text=self.data_as_of())
+        if self.navigator.current is not None:
+            self.navigator.current.on_status()  # the screen's "data as of" follows the bar's
 
     def quit(self) -> None:
         """Stop the reader and the workers, and close the window."""

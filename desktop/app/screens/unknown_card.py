@@ -12,11 +12,12 @@ from desktop.app.theme import TITLE_FONT
 from desktop.core.card_flow import CardOutcome
 from desktop.core.formatting import GENDER, day, label
 from desktop.core.freshness import data_as_of_text
-from desktop.core.i18n import N_, _
+from desktop.core.i18n import N_, _, language
 from desktop.core.messages import card_field
 from desktop.core.status import read_status
 from models.clock import utc_now
 from models.idnumber import mask_id_number
+from models.names import region_name
 
 
 class UnknownCardScreen(Screen):
@@ -60,7 +61,7 @@ class UnknownCardScreen(Screen):
             (_("ID number"), mask_id_number(record.ssn) if record.ssn else "-"),
             (_("Gender"), label(GENDER, record.gender) if record.gender else "-"),
             (_("Birth date"), day(record.birth_date)),
-            (_("Issued in region"), outcome.issuing_region or "-"),
+            (_("Issued in region"), region_name(outcome.issuing_region, language()) or "-"),
             (_("Card generation"), str(record.generation or "-")),
             (_("Valid until"), day(record.expiry_date)),
         ]
@@ -107,7 +108,7 @@ class UnknownCardScreen(Screen):
                 "This card was issued in region {region}, in another city. A social security "
                 "card is valid across the country, but the holder's insurance record is kept "
                 "where they are insured: it is not in this office's register."
-            ).format(region=outcome.issuing_region)
+            ).format(region=region_name(outcome.issuing_region, language()))
         return _(
             "Neither this card nor its holder is in this office's register: the card may be "
             "newly issued, or the holder's record has not arrived yet."

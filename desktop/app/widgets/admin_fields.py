@@ -23,12 +23,21 @@ class FieldBlock(ttk.Labelframe):
         self.values: dict[str, ttk.Label] = {}
         self.names: dict[str, ttk.Label] = {}
 
-    def add(self, key: str, name: str) -> ttk.Label:
-        """A row named `name` (translated), empty for now."""
+    def add(self, key: str, name: str, details: bool = False) -> ttk.Label:
+        """A row named `name` (translated), empty for now. A `details` row holds technical text
+        for support as it was given (another program's words): its value is named "details_…"
+        and shown in the secondary colour."""
         row = len(self.values)
         caption = ttk.Label(self, text=name, bootstyle="secondary")
         caption.grid(row=row, column=0, sticky="nw", padx=(0, 16), pady=2)
-        value = ttk.Label(self, text="", wraplength=self.wrap, justify="left")
+        value = ttk.Label(
+            self,
+            text="",
+            wraplength=self.wrap,
+            justify="left",
+            name=f"details_{key}" if details else None,
+            bootstyle="secondary" if details else "default",
+        )
         value.grid(row=row, column=1, sticky="w", pady=2)
         self.names[key] = caption
         self.values[key] = value

@@ -86,8 +86,11 @@ class StatusBar(ttk.Frame):
             text = _("Headquarters link down: the office works as one")
             style = SYNC_STYLES[LinkStatus.OFFLINE]
         elif snapshot.state is LinkStatus.FAILING and snapshot.reason:
-            reason = sync_problem(snapshot.error_code, snapshot.reason) or snapshot.reason
-            text = _("{state}: {reason}").format(state=text, reason=_short(reason))
+            # the reason in words by its code; a code this version does not know shows the
+            # state alone (the engine's English is on the headquarters link screen)
+            reason = sync_problem(snapshot.error_code, None)
+            if reason:
+                text = _("{state}: {reason}").format(state=text, reason=_short(reason))
         self.sync.configure(text="● " + text, bootstyle=f"@{style}")
         # the age is counted to the reading's time, so every screen that says it agrees
         self.as_of.configure(text=data_as_of_text(snapshot, now or snapshot.checked_at))

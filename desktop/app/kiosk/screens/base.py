@@ -32,6 +32,10 @@ class KioskScreen(BaseScreen[KioskContext]):
     def on_card_event(self, event: ReaderEvent) -> None:
         """A reader event while this screen is shown (card removal is handled by the kiosk)."""
 
+    def on_status(self) -> None:
+        """The top bar's "data as of" changed (`ctx.data_as_of()`); screens showing it too
+        follow."""
+
     def big_button(
         self, master: tk.Misc, text: str, command: Any, bootstyle: str = "primary"
     ) -> ttk.Button:

@@ -1,19 +1,24 @@
-"""Record: the citizen's own balances and the last 36 months by year and insurance."""
+"""Record: the citizen's own balances and the last 36 months, one year at a time.
+
+The years of the 36-month window are large buttons (touch, no thin scroll bar to hit); the
+grid below shows the chosen year's insurance types, so it never needs scrolling. The "data as
+of" line is the top bar's own text, from the same status, refreshed with it.
+"""
 
 from __future__ import annotations
 
 import ttkbootstrap as ttk
 
 from desktop.app.kiosk.screens.base import KioskScreen
-from desktop.app.kiosk.style import HUGE_FONT, LARGE_FONT
-from desktop.app.kiosk.summary import balances, window_years
-from desktop.app.widgets.tables import Table
+from desktop.app.kiosk.style import HUGE_FONT, LARGE_FONT, button_style
+from desktop.app.kiosk.summary import balances, window_months, window_years
+from desktop.app.kiosk.year_grid import YearGrid
 from desktop.core.formatting import ACCOUNT_KIND, INSURANCE, label, yuan
 from desktop.core.freshness import data_as_of_text
 from desktop.core.i18n import _
 from desktop.core.status import from_freshness
 from models.clock import utc_now
-from models.overview import Overview
+from models.overview import Overview, YearTotal
 
 
 class RecordScreen(KioskScreen):
@@ -22,17 +27,18 @@ class RecordScreen(KioskScreen):
     key = "record"
 
     def build(self) -> None:
-        """Who, the balances, the yearly totals, and the buttons."""
+        """Who, the balances, the years of the window, and the buttons."""
         customer = self.ctx.session.customer
         if customer is None or not customer.verified or customer.overview is None:
             self.after_idle(self.ctx.end_session)
             return
         overview: Overview = customer.overview
+        self.overview = overview
         person = overview.person
         self.columnconfigure(1, weight=1)
-        self.rowconfigure(1, weight=1)
-        left = ttk.Frame(self, padding=(0, 0, 32, 0))
-        left.grid(row=0, column=0, rowspan=2, sticky="nsw")
+        self.rowconfigure(3, weight=1)
+        left = ttk.Frame(self, padding=(0, 0, 24, 0))
+        left.grid(row=0, column=0, rowspan=4, sticky="nsw")
         self.name = ttk.Label(left, text=person.name, font=HUGE_FONT, bootstyle="primary")
         self.name.pack(anchor="w")
         self.ssn = ttk.Label(left, text=person.masked_ssn, font=LARGE_FONT)
@@ -43,45 +49,31 @@ class RecordScreen(KioskScreen):
             amount = ttk.Label(left, text=yuan(account.balance_fen), font=HUGE_FONT)
             amount.pack(anchor="w")
             self.balances.append(amount)
-        self.as_of = ttk.Label(
-            left,
-            text=data_as_of_text(from_freshness(overview.freshness), utc_now()),
-            bootstyle="secondary",
-            wraplength=360,
-        )
+        self.as_of = ttk.Label(left, text="", bootstyle="secondary", wraplength=360)
         self.as_of.pack(anchor="w", pady=(16, 0))
+        self.on_status()
         ttk.Label(
             self, text=_("Contributions of the last 36 months, by year"), font="TkHeadingFont"
-        ).grid(row=0, column=1, sticky="w", pady=(0, 4))
-        self.years = Table(
-            self,
-            [
-                (_("Year"), 90),
-                (_("Insurance"), 180),
-                (_("Months paid"), 110),
-                (_("In arrears"), 110),
-                (_("Personal part"), 170),
-                (_("Employer part"), 170),
-            ],
-            height=10,
-            anchors=("w", "w", "e", "e", "e", "e"),
-        )
-        self.years.grid(row=1, column=1, sticky="nsew")
-        self.years.set_rows(
-            [
-                (
-                    str(y.year),
-                    label(INSURANCE, y.insurance),
-                    str(y.months_paid),
-                    str(y.months_in_arrears),
-                    yuan(y.personal_fen),
-                    yuan(y.employer_fen),
-                )
-                for y in window_years(overview)
-            ]
-        )
+        ).grid(row=0, column=1, sticky="w", pady=(0, 8))
+        self.year_totals = window_years(overview)
+        self.year_buttons: dict[int, ttk.Button] = {}
+        bar = ttk.Frame(self)
+        bar.grid(row=1, column=1, sticky="w")
+        for year in sorted({y.year for y in self.year_totals}, reverse=True):
+            button = self.big_button(bar, str(year), lambda y=year: self.show_year(y), "secondary")
+            button.pack(side="left", padx=(0, 12))
+            self.year_buttons[year] = button
+        self.months = ttk.Label(self, text="", bootstyle="secondary")
+        self.months.grid(row=2, column=1, sticky="w", pady=(8, 4))
+        self.years = self._table()
+        self.years.grid(row=3, column=1, sticky="nsew")
+        self.shown_year: int | None = None
+        if self.year_buttons:
+            self.show_year(max(self.year_buttons))
+        else:
+            self.months.configure(text=_("No contributions were recorded in the last 36 months."))
         buttons = ttk.Frame(self)
-        buttons.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(16, 0))
+        buttons.grid(row=4, column=0, columnspan=2, sticky="ew", pady=(16, 0))
         self.print_button = self.big_button(
             buttons, _("Print my statement"), lambda: self.ctx.show("print")
         )
@@ -89,7 +81,54 @@ class RecordScreen(KioskScreen):
         self.finish = self.big_button(buttons, _("Finish"), self._finish, "success")
         self.finish.pack(side="right")
 
+    def _table(self) -> YearGrid:
+        """One year's insurance types: headings wrap, no row is ever out of sight."""
+        return YearGrid(
+            self,
+            (
+                _("Insurance"),
+                _("Months paid"),
+                _("In arrears"),
+                _("Personal part"),
+                _("Employer part"),
+            ),
+            anchors=("w", "e", "e", "e", "e"),
+        )
+
+    def show_year(self, year: int) -> None:
+        """Show `year`'s insurance types; its button is marked as the one chosen."""
+        self.shown_year = year
+        for each, button in self.year_buttons.items():
+            button.configure(style=button_style("primary" if each == year else "secondary"))
+        rows = [y for y in self.year_totals if y.year == year]
+        self.years.set_rows([_cells(y) for y in rows], [bool(y.months_in_arrears) for y in rows])
+        first, last = window_months(self.overview, year)
+        self.months.configure(
+            text=_("Months shown: {first} to {last}; amounts in yuan").format(
+                first=first, last=last
+            )
+        )
+
+    def on_status(self) -> None:
+        """The top bar's status changed: show the same "data as of" line."""
+        if not hasattr(self, "as_of"):  # built for nobody: on its way back to the welcome
+            return
+        text = self.ctx.data_as_of() or data_as_of_text(
+            from_freshness(self.overview.freshness), utc_now()
+        )
+        self.as_of.configure(text=text)
+
     def _finish(self) -> None:
         by_card = bool(self.ctx.session.customer and self.ctx.session.customer.by_card)
         self.ctx.session.end()
         self.ctx.show("goodbye", card=by_card)
+
+
+def _cells(total: YearTotal) -> tuple[str, ...]:
+    return (
+        label(INSURANCE, total.insurance),
+        str(total.months_paid),
+        str(total.months_in_arrears),
+        yuan(total.personal_fen).removeprefix("¥"),  # the unit is in the heading
+        yuan(total.employer_fen).removeprefix("¥"),
+    )

@@ -103,9 +103,10 @@ class VerifyScreen(KioskScreen):
         else:
             tasks.submit(
                 check_password,
-                customer.person_id,
+                customer,
                 secret,
                 self.ctx.actor,
+                self.ctx.unknown,
                 on_done=self._password_checked,
                 on_error=self._failed,
                 owner=self,

@@ -17,7 +17,7 @@ from desktop.core.i18n import _
 from desktop.core.messages import id_problem
 from models.idnumber import ID_LENGTH, InvalidIdNumber, parse_id_number
 from models.lookup import KeyKind
-from models.people import CARD_NUMBER
+from models.people import CARD_DIGITS, CARD_NUMBER
 
 
 class WelcomeScreen(KioskScreen):
@@ -27,8 +27,8 @@ class WelcomeScreen(KioskScreen):
 
     def build(self) -> None:
         """Title and instruction on the left, the typed number and the keypad on the right."""
-        self.columnconfigure(0, weight=1)
-        self.columnconfigure(1, weight=1)
+        self.columnconfigure(0, weight=1, uniform="half")  # the keypad never takes the text's
+        self.columnconfigure(1, weight=1, uniform="half")
         self.rowconfigure(0, weight=1)
         left = ttk.Frame(self)
         left.grid(row=0, column=0, sticky="nsew", padx=(0, 32))
@@ -40,7 +40,10 @@ class WelcomeScreen(KioskScreen):
         ).pack(anchor="w", pady=(24, 8))
         self.line(
             left,
-            _("Or type your card number or ID number on the keypad, then touch OK."),
+            _(
+                "Or type your card number or ID number on the keypad, then touch OK. For the "
+                "letter of the card number touch ABC, or type only its 8 digits."
+            ),
             font="TkDefaultFont",
             wraplength=560,
         ).pack(anchor="w")
@@ -52,7 +55,7 @@ class WelcomeScreen(KioskScreen):
         self.entry = ttk.Entry(right, textvariable=self.typed, font=KEY_FONT, width=19)
         self.entry.pack(fill="x", pady=(0, 12), ipady=8)
         self.entry.bind("<Return>", lambda _e: self.submit())
-        self.keypad = Keypad(right, self.typed, self.submit, _("OK"), limit=ID_LENGTH)
+        self.keypad = Keypad(right, self.typed, self.submit, _("OK"), limit=ID_LENGTH, letters=True)
         self.keypad.pack(fill="both", expand=True)
         self.busy = False
 
@@ -78,10 +81,15 @@ class WelcomeScreen(KioskScreen):
                 self.say(id_problem(exc))
                 return
             kind = KeyKind.ID_NUMBER
-        elif CARD_NUMBER.match(value):
-            kind = KeyKind.CARD
+        elif CARD_NUMBER.match(value) or CARD_DIGITS.match(value):
+            kind = KeyKind.CARD  # the 8 digits alone: the register finds the letter
         else:
-            self.say(_("Type the 9-character card number or the 18-character ID number."))
+            self.say(
+                _(
+                    "Type your card number (its letter with the ABC key, or only its 8 digits) "
+                    "or your 18-character ID number."
+                )
+            )
             return
         self._busy(_("Looking up…"))
         self.ctx.tasks.submit(

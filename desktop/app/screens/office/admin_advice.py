@@ -71,6 +71,20 @@ ADVICE = {
         "another username."
     ),
 }
+# headquarters' reason in a few words, by its code (headquarters' own words are the details)
+REASONS = {
+    "card_state": N_("the card is in another state at headquarters"),
+    "unknown_card": N_("headquarters does not know this card"),
+    "unknown_person": N_("headquarters has nobody with this ID number"),
+    "out_of_scope": N_("outside this office's districts"),
+    "invalid_payload": N_("headquarters could not use what was sent"),
+    "unknown_command": N_("headquarters does not know this kind of change"),
+    "duplicate_number": N_("the statement number was already used"),
+    "not_allowed": N_("this member of staff may not make this change"),
+    "unknown_staff": N_("headquarters has no such staff account"),
+    "username_taken": N_("the username is already used in the city"),
+}
+UNKNOWN_REASON = N_("rejected by headquarters (see its own words)")
 UNKNOWN_ADVICE = N_(
     "Read headquarters' reason. If it does not say what to do, call support with the "
     "command's number."
@@ -81,6 +95,11 @@ def command_label(command: str) -> str:
     """The command in words (its name when unknown)."""
     text = COMMANDS.get(command)
     return _(text) if text else command
+
+
+def reason_words(code: str | None) -> str:
+    """Headquarters' reason for a rejection with `code`, in a few translated words."""
+    return _(REASONS.get(code or "", UNKNOWN_REASON))
 
 
 def advice(code: str | None) -> str:

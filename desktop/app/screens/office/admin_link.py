@@ -19,10 +19,10 @@ from desktop.app.registry import Shortcut
 from desktop.app.theme import TITLE_FONT
 from desktop.app.widgets.admin_fields import FieldBlock
 from desktop.core import admin
-from desktop.core.formatting import age_words, local_time
+from desktop.core.formatting import age_words, local_time, region_words
 from desktop.core.i18n import N_, _
-from desktop.core.messages import error_message
-from desktop.core.sync_words import sync_problem
+from desktop.core.messages import error_message, with_detail
+from desktop.core.sync_words import report_warnings, start_problem, sync_problem
 from models.clock import utc_now
 from sync.engine import SyncReport
 from sync.errors import LinkStatus
@@ -68,10 +68,10 @@ def state_words(status: StatusSnapshot) -> str:
         reason = sync_problem(status.error_kind, status.last_error)
         if reason != status.last_error:  # translated: the engine's own words are the detail
             short = _("Offline") if status.status == "offline" else _("Sync failing")
-            return _("{state}. {reason} (Detail: {detail})").format(
-                state=short, reason=reason, detail=status.last_error
+            return with_detail(
+                _("{state}. {reason}").format(state=short, reason=reason), status.last_error
             )
-        words = _("{state}. Reason: {reason}").format(state=words, reason=status.last_error)
+        words = with_detail(words + _("."), status.last_error)
     return words
 
 
@@ -103,7 +103,7 @@ class LinkScreen(Screen):
         self.enrolment.grid(row=1, column=0, sticky="ew")
         for key, name in (
             ("url", _("Headquarters address")),
-            ("office", _("Office")),
+            ("office", _("This office")),
             ("districts", _("Districts")),
             ("enrolled_at", _("Enrolled at")),
         ):
@@ -183,7 +183,7 @@ class LinkScreen(Screen):
         if status.enrolled:
             e.set("url", status.hq_url or "-")
             e.set("office", status.office_id or "-")
-            e.set("districts", ", ".join(status.districts) or "-")
+            e.set("districts", _(", ").join(map(region_words, status.districts)) or "-")
             e.set("enrolled_at", local_time(link.enrolled_at))
         else:
             e.set(
@@ -372,7 +372,7 @@ class LinkScreen(Screen):
         self.phases_seen.append(step.phase)
 
     def _finished(self, outcome: admin.SyncOutcome) -> None:
-        self._end(outcome.report, outcome.problem, outcome.warnings)
+        self._end(outcome.report, outcome.problem, outcome.problem_code)
         self.show_status(outcome.link)
 
     def _crashed(self, error: BaseException) -> None:
@@ -385,9 +385,7 @@ class LinkScreen(Screen):
             self.step_feed.remove(self.step_listener)
             self.step_feed = None
 
-    def _end(
-        self, report: SyncReport | None, problem: str | None, warnings: list[str] | None = None
-    ) -> None:
+    def _end(self, report: SyncReport | None, problem: str | None, code: str | None = None) -> None:
         self.running = False
         self._stop_listening_to_steps()
         self._progress_shown(False)
@@ -395,12 +393,14 @@ class LinkScreen(Screen):
         if report is None:
             if problem:
                 self.outcome.configure(
-                    text=_("The sync could not start: {reason}").format(reason=problem),
+                    text=_("The sync could not start: {reason}").format(
+                        reason=start_problem(code, problem)
+                    ),
                     bootstyle="danger",
                 )
         elif report.error is None:
             lines = [self._synced_text(report)]
-            lines += [_("Note: {warning}").format(warning=w) for w in warnings or report.warnings]
+            lines += [_("Note: {warning}").format(warning=w) for w in report_warnings(report)]
             self.outcome.configure(text="\n".join(lines), bootstyle="success")
         else:
             offline = report.status is LinkStatus.OFFLINE

@@ -9,7 +9,7 @@ import ttkbootstrap as ttk
 
 from desktop.app.context import Screen
 from desktop.app.registry import Shortcut
-from desktop.app.screens.office.admin_advice import advice, command_label
+from desktop.app.screens.office.admin_advice import advice, command_label, reason_words
 from desktop.app.theme import TITLE_FONT
 from desktop.app.widgets.admin_fields import FieldBlock
 from desktop.app.widgets.tables import Table
@@ -86,10 +86,11 @@ class RejectedScreen(Screen):
         detail = FieldBlock(self, _("The selected command"), wrap=1080)
         detail.grid(row=4, column=0, sticky="ew", pady=(8, 0))
         self.detail_lines: dict[str, ttk.Label] = {
-            key: detail.add(key, name)
+            key: detail.add(key, name, details=key == "own_words")
             for key, name in (
                 ("what", _("What")),
                 ("reason", _("Headquarters says")),
+                ("own_words", _("Headquarters' own words")),
                 ("advice", _("What to do")),
                 ("seen", _("Acknowledged")),
             )
@@ -148,14 +149,14 @@ class RejectedScreen(Screen):
 
     @staticmethod
     def _row(command: RejectedCommand) -> tuple[str, ...]:
-        text, _code = admin.split_reason(command.reason)
+        _text, code = admin.split_reason(command.reason)
         return (
             local_time(command.created_at),
             command_label(command.command),
             str(command.summary.get("card_no") or command.summary.get("number") or "-"),
             str(command.summary.get("ssn_masked") or "-"),
             command.actor,
-            text,
+            reason_words(code),
         )
 
     def selected(self) -> RejectedCommand | None:
@@ -186,9 +187,10 @@ class RejectedScreen(Screen):
             what += " · " + " · ".join(str(v) for v in identity)
         lines = self.detail_lines
         lines["what"].configure(text=what)
-        reason = text or _("(no reason given)")
-        lines["reason"].configure(
-            text=_("{reason} (code: {code})").format(reason=reason, code=code) if code else reason
+        lines["reason"].configure(text=reason_words(code))
+        own = text or _("(no reason given)")
+        lines["own_words"].configure(
+            text=_("{reason} (code: {code})").format(reason=own, code=code) if code else own
         )
         lines["advice"].configure(text=advice(code))
         if command.acknowledged_at is not None:

@@ -20,6 +20,7 @@ from desktop.app.theme import TITLE_FONT
 from desktop.core import admin
 from desktop.core.i18n import LANGUAGES, N_, _
 from desktop.core.messages import error_message
+from desktop.core.settings_words import address_problem, found_problem
 from models.errors import InvalidRequest
 
 FIELDS = (  # key, label, when it applies
@@ -129,7 +130,7 @@ class SettingsScreen(Screen):
             admin.CARD_READER,
             [("", _("The first reader found"))] + [(n, n) for n in readers.names],
             stored.card_reader,
-            error_message(readers.error) if readers.error else readers.problem,
+            error_message(readers.error) if readers.error else found_problem(readers),
         )
         self._offer(
             admin.PRINTER,
@@ -139,7 +140,7 @@ class SettingsScreen(Screen):
             ]
             + [(n, n) for n in printers.names],
             stored.printer,
-            printers.problem,
+            found_problem(printers),
         )
         started = _("As started (command line or default)")
         self._offer(
@@ -243,9 +244,9 @@ class SettingsScreen(Screen):
     def _refuse_address(self, exc: Exception) -> None:
         self.message.configure(
             text=_(
-                "The headquarters address cannot be used: {detail}. Type it as "
+                "The headquarters address cannot be used: {why} Type it as "
                 "http://host:port or https://host."
-            ).format(detail=exc),
+            ).format(why=address_problem(exc)),
             bootstyle="danger",
         )
         self.url_entry.focus_set()
@@ -256,7 +257,7 @@ class SettingsScreen(Screen):
 
         def done(changed: list[str]) -> None:
             self._saved()
-            names = ", ".join(_(NAMES[key]) for key in changed)
+            names = _(", ").join(_(NAMES[key]) for key in changed)
             self.message.configure(
                 text=_("Saved: {names}.").format(names=names)
                 if changed

@@ -15,22 +15,12 @@ from desktop.app.widgets.office_fields import LanguageChoice, PathField, YearCho
 from desktop.app.widgets.progress_panel import ProgressPanel, duration
 from desktop.app.widgets.tables import Table
 from desktop.core import office_batch
-from desktop.core.i18n import N_, _
+from desktop.core.batch_failures import reason_words
+from desktop.core.i18n import N_, _, language
 from models.permissions import Permission
 
 FAILURES_SHOWN = 1000  # a table of a district's worth of rows would stall the screen
 YEARS_BACK = 30
-REASONS = {
-    "invalid-id": N_("invalid ID number"),
-    "unknown": N_("not in this office's register"),
-    "nothing": N_("nothing recorded for this year"),
-}
-
-
-def reason_text(reason: str) -> str:
-    """A batch failure's reason in the language in use (other reasons as they were given)."""
-    kind = office_batch.reason_kind(reason)
-    return _(REASONS[kind]) if kind in REASONS else reason
 
 
 class BatchScreen(DocumentScreen):
@@ -63,7 +53,9 @@ class BatchScreen(DocumentScreen):
         self.progress.grid_remove()
         self.message = ttk.Label(self, text="", wraplength=1250, justify="left")
         self.message.grid(row=row + 2, column=0, sticky="w", pady=(8, 0))
-        self.failures = Table(self, [(_("Who"), 320), (_("Why"), 800)], height=5)
+        self.failures = Table(
+            self, [(_("Person"), 320), (_("Reason"), 380), (_("Details"), 420)], height=5
+        )
         self.failures.grid(row=row + 3, column=0, sticky="nsew", pady=(6, 0))
         self.failures.grid_remove()
         self.files = ttk.Label(self, text="", bootstyle="secondary", wraplength=1250)
@@ -216,8 +208,12 @@ class BatchScreen(DocumentScreen):
                 self.say(_("Choose the file of ID numbers (F3)."), "danger")
                 self.ids_file.entry.focus_set()
                 return None
-            return office_batch.BatchRequest(year, folder, lang, ids_file=ids_file)
-        return office_batch.BatchRequest(year, folder, lang, district=self.ctx.office.district)
+            return office_batch.BatchRequest(
+                year, folder, lang, ids_file=ids_file, ui_lang=language()
+            )
+        return office_batch.BatchRequest(
+            year, folder, lang, district=self.ctx.office.district, ui_lang=language()
+        )
 
     def start(self) -> None:
         """Enter: check the request and start the batch's process (on a worker)."""
@@ -344,7 +340,7 @@ class BatchScreen(DocumentScreen):
         self.say(text, style)
         if outcome.failures:
             shown = outcome.failures[:FAILURES_SHOWN]
-            self.failures.set_rows([(who, reason_text(why)) for who, why in shown])
+            self.failures.set_rows([(who, *reason_words(why)[1:]) for who, why in shown])
             self.failures.grid()
             if len(outcome.failures) > len(shown):
                 text += " " + _(

@@ -20,12 +20,12 @@ from desktop.core.documents import (
 )
 from desktop.core.freshness import data_as_of_text
 from desktop.core.i18n import _
-from desktop.core.messages import error_message, id_problem
+from desktop.core.messages import error_message, id_problem, with_detail
 from desktop.core.status import BarStatus, read_status
 from models.actor import Actor
 from models.idnumber import InvalidIdNumber
 from models.permissions import PermissionDenied
-from reports.errors import FontUnavailable, NoMedicalAccount, NothingToState, PeriodBackwards
+from reports.errors import FontUnavailable
 
 
 def document_message(exc: BaseException) -> str:
@@ -34,17 +34,6 @@ def document_message(exc: BaseException) -> str:
         return _(
             "Nobody with this number is in this office's register. Check the number; a person "
             "insured elsewhere arrives with the next sync."
-        )
-    if isinstance(exc, NoMedicalAccount):
-        return _("{name} has no medical personal account in this register.").format(name=exc.name)
-    if isinstance(exc, NothingToState):
-        return _(
-            "Nothing to state: {name} has nothing recorded for {span} in this office's "
-            "register. Choose another year or period."
-        ).format(name=exc.name, span=exc.span)
-    if isinstance(exc, PeriodBackwards):
-        return _("The period runs backwards: {first} is after {last}.").format(
-            first=exc.date_from, last=exc.date_to
         )
     if isinstance(exc, FolderNotWritable):
         return _(
@@ -57,10 +46,12 @@ def document_message(exc: BaseException) -> str:
             "file holds no ID numbers."
         )
     if isinstance(exc, IdsFileUnreadable):
-        return _(
-            "Cannot read the file {path} ({reason}): choose a text file with one ID number per "
-            "line."
-        ).format(path=exc.path, reason=exc.reason)
+        return with_detail(
+            _(
+                "Cannot read the file {path}: choose a text file with one ID number per line."
+            ).format(path=exc.path),
+            exc.reason,
+        )
     if isinstance(exc, FontUnavailable):
         return _(
             "The PDF cannot be made: no font for Chinese text is installed, or a name has a "
@@ -72,10 +63,13 @@ def document_message(exc: BaseException) -> str:
     if isinstance(exc, InvalidIdNumber):
         return id_problem(exc)
     if isinstance(exc, BatchStopped):
-        return _(
-            "The batch stopped unexpectedly ({detail}). Start it again: the statements already "
-            "made are kept."
-        ).format(detail=exc)
+        return with_detail(
+            _(
+                "The batch stopped unexpectedly. Start it again: the statements already made "
+                "are kept."
+            ),
+            str(exc),
+        )
     return error_message(exc)
 
 

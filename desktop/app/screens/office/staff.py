@@ -14,9 +14,11 @@ import ttkbootstrap as ttk
 
 from desktop.app.context import Screen
 from desktop.app.registry import Shortcut
+from desktop.app.screens.office.admin_advice import reason_words
 from desktop.app.theme import TITLE_FONT
 from desktop.app.widgets.tables import Table
 from desktop.core import staff_admin
+from desktop.core.admin import split_reason
 from desktop.core.formatting import ROLE
 from desktop.core.i18n import N_, _
 from desktop.core.messages import error_message
@@ -27,7 +29,8 @@ from models.staff import ORIGIN_HQ, ORIGIN_LOCAL, StaffAccount, may_manage
 def hq_state(account: StaffAccount) -> str:
     """What headquarters knows of the account, in words."""
     if account.rejected:
-        return _("refused by headquarters: {reason}").format(reason=account.rejected[-1])
+        _text, code = split_reason(account.rejected[-1])
+        return _("refused by headquarters: {reason}").format(reason=reason_words(code))
     if account.pending:
         return _("waiting for headquarters")
     if account.origin == ORIGIN_HQ:
