@@ -19,8 +19,14 @@ APT_PACKAGES := python3-venv python3-dev sqlite3 tzdata gcc swig libpcsclite-dev
 # The tests marked `dates` run again with the clock at the edges of months and years, in Jinan's
 # timezone (a month's first and last day, 29 February, 31 December, 1 January; some at hours
 # when the UTC date is another day).
+# The five runs go at once (each its own process; scripts/test-dates.sh).
 DATE_EDGES := 2027-03-01T00:30:00+08:00 2027-04-30T23:30:00+08:00 2028-02-29T12:00:00+08:00 \
 	2026-12-31T23:00:00+08:00 2027-01-01T07:00:00+08:00
+
+# `make test` runs the suite on this many workers (pytest-xdist). The tests that use the one
+# system pcscd are kept on one worker (the xdist group set in tests/conftest.py); each worker
+# starts its own Xvfb, PostgreSQL and headquarters on free ports.
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-fast test-dates system venv lint bench clean card-demo
 
@@ -29,7 +35,7 @@ run: venv
 
 test: venv
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 	@$(MAKE) --no-print-directory test-dates
 
 # The quick lane while working: no test marked slow, none that needs Xvfb, pcscd or PostgreSQL
@@ -39,10 +45,7 @@ test-fast: venv
 	$(BIN)/pytest -q -m "not slow and not xvfb and not pcsc and not pg"
 
 test-dates: venv
-	@for instant in $(DATE_EDGES); do \
-		echo "Tests marked dates, the clock at $$instant (Asia/Shanghai)"; \
-		COUNTERDESK_TEST_NOW=$$instant TZ=Asia/Shanghai $(BIN)/pytest -q -m dates || exit 1; \
-	done
+	@scripts/test-dates.sh $(BIN)/pytest $(DATE_EDGES)
 
 system:
 	@scripts/system-packages.sh $(APT_PACKAGES)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from models.clock import utc_now
+from desktop.render_benefits import benefits_json, benefits_text
+from models.clock import local_today, utc_now
 from models.enums import (
     CONTRIBUTION_STATUS_CODES,
     ENTRY_KIND_CODES,
@@ -158,6 +159,7 @@ def overview_json(ov: Overview, reveal: bool = False) -> dict[str, Any]:
             }
             for a in ov.accounts
         ],
+        "benefits": benefits_json(ov.benefits, local_today()),
         "freshness": freshness_json(ov.freshness),
     }
 
@@ -232,6 +234,7 @@ def overview_text(ov: Overview, reveal: bool = False, now: datetime | None = Non
         f"{INSURANCE_NAMES[i]} {n // 12} y {n % 12} m" for i, n in sorted(ov.totals.items())
     )
     out.append(f"  Contribution time in all: {paid or 'none'}")
+    out += benefits_text(ov.benefits, local_today())
     return "\n".join(out)
 
 

@@ -20,7 +20,15 @@ from typing import Any
 
 from hq import feed, journal, staff, store
 from hq.wire import rows_of_persons, scope_filter, wire_row
-from models.replica import EMPLOYER, OFFICE_TABLES, PERSON_TABLES, STAFF_USER, Table
+from models.replica import (
+    EMPLOYER,
+    OFFICE_TABLES,
+    PERSON_TABLES,
+    PROTOCOL_VERSION,
+    STAFF_USER,
+    Table,
+    tables_for,
+)
 
 MAX_LIMIT = 2000
 DEFAULT_LIMIT = 500
@@ -76,8 +84,15 @@ def employer_page(after: int, limit: int = DEFAULT_LIMIT) -> BootstrapPage:
     return BootstrapPage(Phase.EMPLOYER, after, following, done, head, _tables({EMPLOYER: rows}))
 
 
-def person_page(districts: Sequence[str], after: int, limit: int = DEFAULT_LIMIT) -> BootstrapPage:
-    """Persons of `districts` with ids above `after` (at most `limit`) and all their rows."""
+def person_page(
+    districts: Sequence[str],
+    after: int,
+    limit: int = DEFAULT_LIMIT,
+    *,
+    version: int = PROTOCOL_VERSION,
+) -> BootstrapPage:
+    """Persons of `districts` with ids above `after` (at most `limit`) and all their rows in
+    the tables of protocol `version`."""
     condition, scope = scope_filter(districts)
     with store.read_snapshot():
         head = feed.head_seq()
@@ -95,7 +110,7 @@ def person_page(districts: Sequence[str], after: int, limit: int = DEFAULT_LIMIT
         params = (after, following, *scope)
         found = {
             t: (_raw_rows(rows_of_persons(t, persons), params) if ids else [])
-            for t in PERSON_TABLES
+            for t in tables_for(version, PERSON_TABLES)
         }
     return BootstrapPage(Phase.PERSON, after, following, done, head, _tables(found))
 
@@ -126,8 +141,12 @@ def office_page(
     return BootstrapPage(Phase.OFFICE, after, after, True, head, _tables(found))
 
 
-def person_tables(person_ids: Sequence[int]) -> dict[str, dict[str, Any]]:
-    """All rows of these persons in every person table, in the bootstrap's shape."""
+def person_tables(
+    person_ids: Sequence[int], version: int = PROTOCOL_VERSION
+) -> dict[str, dict[str, Any]]:
+    """All rows of these persons in every person table of protocol `version`, in the
+    bootstrap's shape."""
     marks = ", ".join("?" * len(person_ids))
-    found = {t: _rows(rows_of_persons(t, marks), person_ids) for t in PERSON_TABLES}
+    tables = tables_for(version, PERSON_TABLES)
+    found = {t: _rows(rows_of_persons(t, marks), person_ids) for t in tables}
     return _tables(found)

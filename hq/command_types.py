@@ -38,6 +38,7 @@ class RejectCode(StrEnum):
     UNKNOWN_STAFF = "unknown_staff"
     USERNAME_TAKEN = "username_taken"
     NOT_ALLOWED = "not_allowed"
+    PERSON_STATE = "person_state"
 
 
 @dataclass(frozen=True)

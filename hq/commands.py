@@ -32,6 +32,7 @@ from hq.payloads import (
     CardPayload,
     FailedPayload,
     IssuedPayload,
+    PensionCheckPayload,
     PrintedPayload,
     ResetPayload,
     SignInStatePayload,
@@ -40,10 +41,11 @@ from hq.payloads import (
 )
 from hq.schema import Command, Statement, Visit
 from hq.staff_commands import STAFF_HANDLERS
+from models.benefits import next_due
 from models.commands import CommandName
 from models.credentials import LOCK_HOURS, MAX_ATTEMPTS
 from models.document_kinds import KINDS
-from models.enums import CardStatus
+from models.enums import CardStatus, CheckChannel, PersonStatus
 from models.fields import UtcDateTimeField
 from models.idnumber import mask_id_number, normalise_id_number
 from models.visits import CHANNELS
@@ -310,6 +312,36 @@ def _statement_printed(ctx: Context) -> int | None:
     return existing.person_id
 
 
+def _pension_check(ctx: Context) -> int:
+    """A retiree's yearly eligibility check made at an office: headquarters' row of that year
+    (one per year; a later check of the same year replaces it), published to the office."""
+    payload = parse_payload(PensionCheckPayload, ctx)
+    person = _person(ctx, payload.ssn)
+    channels = [c.value for c in CheckChannel]
+    if payload.channel not in channels:
+        raise Rejected(
+            RejectCode.INVALID_PAYLOAD,
+            f"a check's channel is one of {', '.join(channels)}, not {payload.channel!r}: "
+            "report it to support",
+            person_id=person.id,
+            republish=("pension_check", [person.id, payload.checked_date.year]),
+        )
+    status = store.execute("SELECT status FROM person WHERE id = ?", (person.id,)).fetchone()[0]
+    if status != PersonStatus.RETIRED.value:
+        raise Rejected(
+            RejectCode.PERSON_STATE,
+            f"the person with ID number {mask_id_number(person.ssn)} is {status} at "
+            "headquarters, not retired: no pension eligibility check is due; the office's "
+            "register is corrected at the next sync",
+            person_id=person.id,
+            republish=("pension_check", [person.id, payload.checked_date.year]),
+        )
+    day = payload.checked_date
+    row = [person.id, day.year, day.isoformat(), payload.channel, next_due(day).isoformat()]
+    register.upsert_rows("pension_check", [row], now=ctx.now)
+    return person.id
+
+
 def _sign_in_state(ctx: Context) -> None:
     """A member of staff's sign-in failures at one workstation: shared with the office's other
     workstations (the office's journal); headquarters keeps nothing else of it."""
@@ -330,6 +362,7 @@ HANDLERS: dict[CommandName, Handler] = {
     CommandName.STATEMENT_ISSUED: _statement_issued,
     CommandName.STATEMENT_PRINTED: _statement_printed,
     CommandName.STAFF_SIGN_IN_STATE: _sign_in_state,
+    CommandName.PENSION_CHECK: _pension_check,
     **STAFF_HANDLERS,
 }
 

@@ -43,6 +43,8 @@ ID_COLUMNS: dict[str, tuple[str, ...]] = {
     "contribution_year": ("person_id",),
     "account": ("id", "person_id"),
     "account_entry": ("id", "account_id"),
+    "benefit_payment": ("person_id",),
+    "pension_check": ("person_id",),
     "query_credential": ("person_id",),
 }
 UNIQUE_COLUMNS: tuple[tuple[str, str], ...] = (

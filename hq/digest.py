@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from hq import feed, staff, store
 from hq.wire import person_condition, scope_filter
-from models.replica import TABLES
+from models.replica import PROTOCOL_VERSION, tables_for
 
 
 class Level(StrEnum):
@@ -32,14 +32,17 @@ class TableDigest:
     checksum: int | None
 
 
-def scope_digest(districts: Sequence[str], level: Level) -> tuple[int, dict[str, TableDigest]]:
-    """(head_seq, {table: digest}) over the scope, all read in one snapshot."""
+def scope_digest(
+    districts: Sequence[str], level: Level, *, version: int = PROTOCOL_VERSION
+) -> tuple[int, dict[str, TableDigest]]:
+    """(head_seq, {table: digest}) over the scope for the tables of protocol `version`, all
+    read in one snapshot."""
     condition, scope = scope_filter(districts)
     persons = f"SELECT id FROM person WHERE {condition}"
     result: dict[str, TableDigest] = {}
     with store.read_snapshot():
         head = feed.head_seq()
-        for t in TABLES:
+        for t in tables_for(version):
             where, params = "", []
             if t.person_key is not None:
                 where, params = f" WHERE {person_condition(t, persons)}", scope

@@ -18,6 +18,7 @@ from typing import Any
 from hq import store
 from hq.schema import FeedChange
 from hq.wire import scope_filter
+from models.replica import PROTOCOL_VERSION, newer_than
 
 MAX_LIMIT = 5000
 DEFAULT_LIMIT = 1000
@@ -93,18 +94,22 @@ def pull(
     limit: int = DEFAULT_LIMIT,
     *,
     office: str | None = None,
+    version: int = PROTOCOL_VERSION,
 ) -> Page:
     """The changes after `after` for a scope (city-wide changes included), at most `limit`;
-    with `office`, that office's journal too (offices speaking protocol 2 and later)."""
+    with `office`, that office's journal too (offices speaking protocol 2 and later); without
+    the tables newer than the office's protocol `version` (models.replica.newer_than)."""
     condition, params = scope_filter(districts)
     journal = "OR office = ?" if office is not None else ""
+    hidden = newer_than(version)
+    skip = f"AND table_name NOT IN ({', '.join('?' * len(hidden))}) " if hidden else ""
     with store.read_snapshot():
         head = head_seq()
         found = store.execute(
             "SELECT seq, table_name, op, data FROM feed_change WHERE seq > ? AND seq <= ? "
-            f"AND ((district IS NULL AND office IS NULL) OR {condition} {journal}) "
+            f"AND ((district IS NULL AND office IS NULL) OR {condition} {journal}) {skip}"
             "ORDER BY seq LIMIT ?",
-            (after, head, *params, *([office] if office is not None else []), limit),
+            (after, head, *params, *([office] if office is not None else []), *hidden, limit),
         ).fetchall()
     changes = []
     for seq, table, op, data in found:

@@ -5,7 +5,7 @@ Unknown fields are ignored; a payload that does not fit is rejected as `invalid_
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -113,6 +113,15 @@ class VisitPayload(Payload):
     staff: str | None = Field(default=None, max_length=60)
     at: UtcTime
     note: str | None = Field(default=None, max_length=2000)
+
+
+class PensionCheckPayload(Payload):
+    """pension.check_recorded"""
+
+    ssn: str = Field(min_length=1, max_length=18)
+    checked_date: date
+    channel: str = Field(min_length=1, max_length=10)
+    at: UtcTime
 
 
 class IssuedPayload(Payload):

@@ -15,6 +15,7 @@ from hq import bootstrap, store
 from hq.errors import InvalidInput, NotFound
 from hq.schema import AccessLog
 from models.idnumber import mask_id_number, normalise_id_number
+from models.replica import PROTOCOL_VERSION
 
 
 class KeyKind(StrEnum):
@@ -66,9 +67,16 @@ def log_access(office_id: str | None, actor: str, person_id: int, kind: str, now
 
 
 def read_person(
-    kind: KeyKind, value: str, office_id: str | None, actor: str, now: datetime
+    kind: KeyKind,
+    value: str,
+    office_id: str | None,
+    actor: str,
+    now: datetime,
+    *,
+    version: int = PROTOCOL_VERSION,
 ) -> PersonRecord:
-    """A person's rows (any district), the read logged; NotFound if nobody matches."""
+    """A person's rows (any district) in the tables of protocol `version`, the read logged;
+    NotFound if nobody matches."""
     with store.read_snapshot():
         person = find_person(kind, value)
         if person is None:
@@ -78,6 +86,6 @@ def read_person(
                 else ("card " + value.strip())
             )
             raise NotFound(f"headquarters has nobody with {what}: check the number")
-        tables = bootstrap.person_tables([person.id])
+        tables = bootstrap.person_tables([person.id], version)
     log_access(office_id, actor, person.id, kind.value, now)
     return PersonRecord(person, tables)

@@ -48,7 +48,7 @@ from models.fields import UtcDateTimeField
 from models.replica import ACTOR_HEADER, JOURNAL_PROTOCOL, PROTOCOL_HEADER, SERVER_TIME_HEADER
 
 MIN_PROTOCOL = 1
-MAX_PROTOCOL = 2  # 2: the office's journal (models.replica.JOURNAL_PROTOCOL)
+MAX_PROTOCOL = 3  # 2: the office's journal; 3: benefits (models.replica.BENEFITS_PROTOCOL)
 SERVICE = "counterdesk-hq"
 _TIME = UtcDateTimeField()
 
@@ -349,7 +349,7 @@ def changes(
     office's journal)."""
     journal = who.office_id if version >= JOURNAL_PROTOCOL else None
     with store.session():
-        page = feed.pull(who.districts, after, limit, office=journal)
+        page = feed.pull(who.districts, after, limit, office=journal, version=version)
         extra = state_of(request).extra_fields()
     return answer(
         request,
@@ -367,6 +367,7 @@ def changes(
 def bootstrap_page(
     request: Request,
     who: Office,
+    version: Annotated[int, Depends(protocol)],
     phase: bootstrap.Phase,
     after: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=bootstrap.MAX_LIMIT)] = bootstrap.DEFAULT_LIMIT,
@@ -382,7 +383,7 @@ def bootstrap_page(
             state = state_of(request)
             page = bootstrap.office_page(who.office_id, after, state.clock(), state.journal)
         else:
-            page = bootstrap.person_page(who.districts, after, limit)
+            page = bootstrap.person_page(who.districts, after, limit, version=version)
         extra = state_of(request).extra_fields()
     return answer(
         request,
@@ -399,10 +400,16 @@ def bootstrap_page(
 
 
 @router.get("/scope/digest", response_model=DigestOut)
-def digest(request: Request, who: Office, level: Level = Level.QUICK) -> JSONResponse:
-    """Row counts and checksum sums per replicated table over the office's scope."""
+def digest(
+    request: Request,
+    who: Office,
+    version: Annotated[int, Depends(protocol)],
+    level: Level = Level.QUICK,
+) -> JSONResponse:
+    """Row counts and checksum sums per replicated table over the office's scope (the tables
+    of the office's protocol version)."""
     with store.session():
-        head, tables = scope_digest(who.districts, level)
+        head, tables = scope_digest(who.districts, level, version=version)
     return answer(
         request,
         {
@@ -416,6 +423,7 @@ def digest(request: Request, who: Office, level: Level = Level.QUICK) -> JSONRes
 def person(
     request: Request,
     who: Office,
+    version: Annotated[int, Depends(protocol)],
     ssn: Annotated[str | None, Query(max_length=32)] = None,
     card: Annotated[str | None, Query(max_length=32)] = None,
     actor: Annotated[str | None, Header(alias=ACTOR_HEADER)] = None,
@@ -430,7 +438,7 @@ def person(
     )
     with store.session():
         record = persons.read_person(
-            kind, value, who.id, actor_name(actor), state_of(request).clock()
+            kind, value, who.id, actor_name(actor), state_of(request).clock(), version=version
         )
     return answer(request, {"district": record.person.district, "tables": record.tables})
 

@@ -39,6 +39,7 @@ VERSION_NAMES = {
     1: "headquarters register and feed",
     2: "staff accounts at headquarters",
     3: "workstations of an office",
+    4: "benefits",
 }
 SCHEMA_VERSION = max(VERSION_NAMES)
 DEFERRED = "INITIALLY DEFERRED"
@@ -187,6 +188,36 @@ class AccountEntry(HqModel):
         indexes = ((("account", "posted_date"), False),)
 
 
+class BenefitPayment(HqModel):
+    """One month's benefit paid to one person (a pension or unemployment benefit); the payment
+    account masked."""
+
+    person = ForeignKeyField(Person, deferrable=DEFERRED, index=False)
+    period = IntegerField()
+    kind = IntegerField()
+    amount_fen = BigIntegerField()
+    paid_date = DateField(null=True)
+    account_masked = CharField(max_length=24, null=True)
+
+    class Meta:
+        table_name = "benefit_payment"
+        primary_key = CompositeKey("person", "period", "kind")
+
+
+class PensionCheck(HqModel):
+    """A retiree's yearly pension eligibility check (资格认证): one per year."""
+
+    person = ForeignKeyField(Person, deferrable=DEFERRED, index=False)
+    year = IntegerField()
+    checked_date = DateField()
+    channel = CharField(max_length=10)
+    next_due = DateField()
+
+    class Meta:
+        table_name = "pension_check"
+        primary_key = CompositeKey("person", "year")
+
+
 class QueryCredential(HqModel):
     """The holder's query password state (no row: the initial password)."""
 
@@ -226,6 +257,8 @@ REPLICATED_MODELS: tuple[type[HqModel], ...] = (
     ContributionYear,
     Account,
     AccountEntry,
+    BenefitPayment,
+    PensionCheck,
     QueryCredential,
     StaffAccount,
 )

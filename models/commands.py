@@ -25,3 +25,4 @@ class CommandName(StrEnum):
     STAFF_DISABLE = "staff.disable"
     STAFF_PASSWORD = "staff.password_set"
     STAFF_SIGN_IN_STATE = "staff.sign_in_state"
+    PENSION_CHECK = "pension.check_recorded"

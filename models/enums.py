@@ -76,6 +76,29 @@ class EntryKind(IntEnum):
     OPENING = 5  # balance carried forward (上年结转) at the start of the shown period
 
 
+class BenefitKind(IntEnum):
+    """Kinds of monthly benefit payments (schema v8)."""
+
+    PENSION = 1  # 基本养老金
+    UNEMPLOYMENT = 2  # 失业保险金
+
+
+BENEFIT_KIND_CODES: dict[BenefitKind, str] = {
+    BenefitKind.PENSION: "pension",
+    BenefitKind.UNEMPLOYMENT: "unemployment",
+}
+
+
+class CheckChannel(StrEnum):
+    """Where a retiree's yearly pension eligibility check (资格认证) was done."""
+
+    COUNTER = "counter"  # at an office counter
+    ONLINE = "online"  # the online service (face recognition)
+    APP = "app"  # the mobile app
+    COMMUNITY = "community"  # the community service centre, at home for the bedridden
+    DATA = "data"  # by comparing data (hospital visits, travel), without the retiree
+
+
 class Role(StrEnum):
     """Staff roles, least privilege first."""
 

@@ -76,6 +76,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(6, "the audit log by member of staff", "0006_audit_by_actor.sql"),
     Migration(7, "the office's journal", "0007_office_journal.sql"),
+    Migration(8, "benefits", "0008_benefits.sql"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -1,8 +1,8 @@
 """A person's overview: what the counter shows a walk-in citizen.
 
 Enrolments, the last 36 months of contributions, yearly totals back to the first year insured,
-personal account balances with their latest entries, the cards and their state, and how fresh
-the data is.
+personal account balances with their latest entries, the cards and their state, benefits
+(models.benefits), and how fresh the data is.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
+from models.benefits import Benefits, read_benefits
 from models.clock import local_today
 from models.enums import ContributionStatus, Insurance
 from models.people import PersonSummary
@@ -104,6 +105,7 @@ class Overview:
     window_start: int
     window_end: int
     totals: dict[Insurance, int] = field(default_factory=dict)  # months paid, all years
+    benefits: Benefits = field(default_factory=lambda: Benefits(False, None))
 
     @property
     def arrears(self) -> tuple[MonthView, ...]:
@@ -197,13 +199,24 @@ def person_overview(person: PersonSummary, today: date | None = None) -> Overvie
                 for r in db.execute_sql(_ENTRIES, (account_id, RECENT_ENTRIES))
             )
             accounts.append(AccountView(kind, balance, datetime.fromisoformat(updated), entries))
+        held = read_benefits(pid)
         fresh = freshness()
     years = _year_totals(summary_rows, months)
     totals: dict[Insurance, int] = defaultdict(int)
     for y in years:
         totals[y.insurance] += y.months_paid
     return Overview(
-        person, cards, enrolments, months, years, tuple(accounts), fresh, start, end, dict(totals)
+        person,
+        cards,
+        enrolments,
+        months,
+        years,
+        tuple(accounts),
+        fresh,
+        start,
+        end,
+        dict(totals),
+        held,
     )
 
 

@@ -1,6 +1,7 @@
 """Least privilege by role: which staff role may do what. Every service checks, not only screens.
 
-- clerk: look people up, read cards, verify and reset query passwords, card operations, visits;
+- clerk: look people up, read cards, verify and reset query passwords, card operations, visits,
+  a retiree's pension eligibility check;
 - supervisor: all a clerk may, plus statements, batches, office reports, the audit log and the
   staff accounts of the district (no admin accounts: see `models.staff.may_manage`);
 - admin: settings, enrolment and keys, staff accounts, and no access to personal data;
@@ -24,6 +25,7 @@ class Permission(StrEnum):
     CARD_OPERATIONS = "change the state of cards"
     QUERY_PASSWORD = "verify or reset query passwords"
     VISITS = "record visits"
+    PENSION_CHECKS = "record pension eligibility checks"
     STATEMENTS = "print statements"
     REPORTS = "print office reports"
     AUDIT = "read the audit log"
@@ -36,6 +38,7 @@ _CLERK = {
     Permission.CARD_OPERATIONS,
     Permission.QUERY_PASSWORD,
     Permission.VISITS,
+    Permission.PENSION_CHECKS,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset(_CLERK),

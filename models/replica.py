@@ -19,8 +19,11 @@ from dataclasses import dataclass
 
 # Version of the sync protocol this code speaks; headquarters states the range it accepts.
 # Version 2 adds the office's journal (`OFFICE_TABLES`): offices speaking 1 never receive it.
-PROTOCOL_VERSION = 2
+# Version 3 adds benefits (`BENEFIT_PAYMENT`, `PENSION_CHECK`): offices speaking 1 or 2 never
+# receive their rows (bootstrap, feed, person lookup), nor are they in their digest.
+PROTOCOL_VERSION = 3
 JOURNAL_PROTOCOL = 2
+BENEFITS_PROTOCOL = 3
 PROTOCOL_HEADER = "Counterdesk-Protocol"
 SERVER_TIME_HEADER = "Counterdesk-Server-Time"
 ACTOR_HEADER = "Counterdesk-Actor"
@@ -45,6 +48,7 @@ class Table:
     # The office's rows that are headquarters' copy (an SQL condition; None: every row). The
     # office counts and sums only these; its own rows (e.g. a local staff account) stay out.
     office_rows: str | None = None
+    since_protocol: int = 1  # the first protocol version whose offices receive the table
 
     @property
     def city_wide(self) -> bool:
@@ -166,6 +170,23 @@ ACCOUNT_ENTRY = Table(
     "amount_fen + balance_after_fen + kind",
     large=True,
 )
+BENEFIT_PAYMENT = Table(
+    "benefit_payment",
+    ("person_id", "period", "kind", "amount_fen", "paid_date", "account_masked"),
+    ("person_id", "period", "kind"),
+    "person_id",
+    "amount_fen + kind",
+    large=True,
+    since_protocol=BENEFITS_PROTOCOL,
+)
+PENSION_CHECK = Table(
+    "pension_check",
+    ("person_id", "year", "checked_date", "channel", "next_due"),
+    ("person_id", "year"),
+    "person_id",
+    "year + length(channel)",
+    since_protocol=BENEFITS_PROTOCOL,
+)
 QUERY_CREDENTIAL = Table(
     "query_credential",
     ("person_id", "password_hash", "failed_attempts", "locked_until", "changed_at"),
@@ -195,12 +216,24 @@ TABLES: tuple[Table, ...] = (
     CONTRIBUTION_YEAR,
     ACCOUNT,
     ACCOUNT_ENTRY,
+    BENEFIT_PAYMENT,
+    PENSION_CHECK,
     QUERY_CREDENTIAL,
     STAFF_USER,
 )
 BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 # The tables of a person, in foreign-key order (everything but the city-wide employers).
 PERSON_TABLES: tuple[Table, ...] = tuple(t for t in TABLES if t.person_key is not None)
+
+
+def tables_for(version: int, tables: tuple[Table, ...] = TABLES) -> tuple[Table, ...]:
+    """The tables of `tables` that an office speaking protocol `version` receives."""
+    return tuple(t for t in tables if t.since_protocol <= version)
+
+
+def newer_than(version: int) -> tuple[str, ...]:
+    """Names of the replicated tables an office speaking `version` must not receive."""
+    return tuple(t.name for t in TABLES if t.since_protocol > version)
 
 
 # -- the office's journal (protocol 2) --------------------------------------------------------

@@ -195,6 +195,38 @@ class AccountEntry(BaseModel):
         indexes = ((("account", "posted_date"), False),)
 
 
+class BenefitPayment(BaseModel):
+    """One month's benefit paid to one person (schema v8): a pension or unemployment benefit.
+
+    The payment account is held masked (6217********1234); the bank holds the full number.
+    """
+
+    person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
+    period = IntegerField()  # YYYYMM
+    kind = IntegerField()  # enums.BenefitKind
+    amount_fen = IntegerField()
+    paid_date = DateField(null=True)  # None: due, not paid yet
+    account_masked = CharField(max_length=24, null=True)
+
+    class Meta:
+        primary_key = CompositeKey("person", "period", "kind")
+        without_rowid = True
+
+
+class PensionCheck(BaseModel):
+    """A retiree's yearly pension eligibility check (资格认证, schema v8): one per year."""
+
+    person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
+    year = IntegerField()
+    checked_date = DateField()
+    channel = CharField(max_length=10)  # enums.CheckChannel
+    next_due = DateField()
+
+    class Meta:
+        primary_key = CompositeKey("person", "year")
+        without_rowid = True
+
+
 class QueryCredential(BaseModel):
     """The holder's query password. No row, or a NULL hash, means the initial password."""
 
@@ -377,6 +409,8 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ContributionYear,
     Account,
     AccountEntry,
+    BenefitPayment,
+    PensionCheck,
     QueryCredential,
     StaffUser,
     ServiceVisit,

@@ -32,11 +32,12 @@ from hq.routes import (
     Office,
     answer,
     optional_protocol,
+    protocol,
     receive_audit,
     speaking_for,
     state_of,
 )
-from models.replica import ACTOR_HEADER
+from models.replica import ACTOR_HEADER, newer_than
 from relay import upstream
 from relay.schema import RelayForward
 from sync.client import HqClient
@@ -204,18 +205,22 @@ def enrol(request: Request, who: Office, body: EnrolBody) -> JSONResponse:
 def person(
     request: Request,
     who: Office,
+    version: Annotated[int, Depends(protocol)],
     ssn: Annotated[str | None, Query(max_length=32)] = None,
     card: Annotated[str | None, Query(max_length=32)] = None,
     actor: Annotated[str | None, Header(alias=ACTOR_HEADER)] = None,
 ) -> JSONResponse:
-    """A person of another district: asked of headquarters (which logs the read)."""
+    """A person of another district: asked of headquarters (which logs the read); without the
+    tables newer than the workstation's protocol."""
     params = {"ssn": ssn} if ssn is not None else {"card": card}
     data = _ask(
         request,
         actor or who.id,
         lambda client: client.call("GET", "/v1/persons", params=params),
     )
-    return answer(request, {"district": data["district"], "tables": data["tables"]})
+    hidden = newer_than(version)
+    tables = {name: t for name, t in data["tables"].items() if name not in hidden}
+    return answer(request, {"district": data["district"], "tables": tables})
 
 
 @router.post("/statements/verify")

@@ -90,6 +90,35 @@ class AccountRow:
 
 
 @dataclass(frozen=True)
+class BenefitRow:
+    period: int  # YYYYMM
+    kind: str  # "pension" | "unemployment"
+    amount_fen: int
+    paid_date: date | None
+    account_masked: str | None  # 6217********1234
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """A yearly pension eligibility check (资格认证)."""
+
+    checked_date: date
+    channel: str  # "counter" | "online" | "app" | "community" | "data"
+    next_due: date
+
+
+@dataclass(frozen=True)
+class BenefitsPart:
+    """The rights record's third part (Order 14 art. 2): benefits of the year."""
+
+    retired_since: date | None  # None: not retired
+    payments: list[BenefitRow]  # the year's payments, oldest first
+    checks: list[CheckRow]  # the year's eligibility checks
+    pooled_months: int  # months of medical account allocations from the pooled fund
+    pooled_fen: int
+
+
+@dataclass(frozen=True)
 class RightsRecord:
     """个人权益记录单 of one person for one year."""
 
@@ -104,6 +133,7 @@ class RightsRecord:
     months_paid_total: dict[str, int]  # all years: contribution time per insurance type
     arrears: list[MonthRow]  # unpaid months of the 36 months ending last month (any type)
     accounts: list[AccountRow]
+    benefits: BenefitsPart | None = None  # None: no benefit to state (never retired)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from models.benefits import Benefits, read_benefits
 from models.enums import (
+    BENEFIT_KIND_CODES,
     CONTRIBUTION_STATUS_CODES,
     ENTRY_KIND_CODES,
     ContributionStatus,
@@ -22,7 +24,10 @@ from reports.model import (
     AccountRow,
     AuditExtract,
     AuditRow,
+    BenefitRow,
+    BenefitsPart,
     CardRow,
+    CheckRow,
     CountRow,
     DailyReport,
     DocumentHeader,
@@ -194,15 +199,17 @@ def rights_record(
         cards = db.execute_sql(_CARDS, (pid,)).fetchall()
         enrolments = db.execute_sql(_ENROLMENTS, (pid,)).fetchall()
         balances = db.execute_sql(_BALANCES, (pid,)).fetchall()
+        held = read_benefits(pid)
     rows = [_month_row(r) for r in window]
     months = [m for m in rows if first <= m.period <= last]
     totals = _year_totals(year, months, summaries)
-    if not totals:
+    benefits = _benefits_part(held, year)
+    if not totals and benefits is None:
         raise NothingToState(
             person.name,
             str(year),
-            f"nothing to state: {person.name} has no contributions recorded for {year} in this "
-            "office's register",
+            f"nothing to state: {person.name} has no contributions and no benefits recorded "
+            f"for {year} in this office's register",
         )
     time_paid = dict(paid)
     for _, insurance, months_paid, *_ in summaries:
@@ -232,6 +239,30 @@ def rights_record(
         months_paid_total={_INSURANCE_CODE[i]: n for i, n in sorted(time_paid.items())},
         arrears=[m for m in rows if m.status == "arrears"],
         accounts=[AccountRow(kind, balance) for kind, balance in balances],
+        benefits=benefits,
+    )
+
+
+def _benefits_part(held: Benefits, year: int) -> BenefitsPart | None:
+    """The year's benefits for the rights record; None when there is nothing to state (not
+    retired, no payment in the year). A retiree always has the part: retired in or before the
+    year, no contributions are due, so the record is never refused for lacking them."""
+    part = held.in_year(year)
+    retired = held.retired and (held.retired_since is None or held.retired_since.year <= year)
+    if not retired and not part.payments:
+        return None
+    pooled = part.pooled_allocations
+    return BenefitsPart(
+        retired_since=held.retired_since if retired else None,
+        payments=[
+            BenefitRow(
+                p.period, BENEFIT_KIND_CODES[p.kind], p.amount_fen, p.paid_date, p.account_masked
+            )
+            for p in sorted(part.payments, key=lambda p: (p.period, p.kind))
+        ],
+        checks=[CheckRow(c.checked_date, c.channel, c.next_due) for c in part.checks],
+        pooled_months=len(pooled),
+        pooled_fen=sum(a.amount_fen for a in pooled),
     )
 
 

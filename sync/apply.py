@@ -30,6 +30,7 @@ from models.replica import (
     EMPLOYER,
     OFFICE_STAFF_LOCK,
     OFFICE_TABLES,
+    PENSION_CHECK,
     PERSON,
     PERSON_TABLES,
     QUERY_CREDENTIAL,
@@ -115,6 +116,7 @@ class Protected:
     card_nos: frozenset[str] = frozenset()
     credential_persons: frozenset[int] = frozenset()
     staff_usernames: frozenset[str] = frozenset()
+    check_persons: frozenset[int] = frozenset()  # their pension eligibility checks
 
     def covers(self, table: Table, row: Sequence[Any]) -> bool:
         """True if `row` (wire order, or a key) is one the office's pending command owns."""
@@ -124,21 +126,26 @@ class Protected:
             return row[0] in self.credential_persons
         if table is STAFF_USER:
             return row[0] in self.staff_usernames
+        if table is PENSION_CHECK:
+            return row[0] in self.check_persons
         return False
 
     def __bool__(self) -> bool:
-        return bool(self.card_nos or self.credential_persons or self.staff_usernames)
+        return bool(
+            self.card_nos or self.credential_persons or self.staff_usernames or self.check_persons
+        )
 
 
 def protected_rows(conn: sqlite3.Connection) -> Protected:
-    """Cards, credentials and staff accounts named by pending commands."""
+    """Cards, credentials, staff accounts and pension checks named by pending commands."""
     card_nos: set[str] = set()
     ssns: set[str] = set()
+    check_ssns: set[str] = set()
     usernames: set[str] = set()
     for command, payload in conn.execute(
         "SELECT command, payload FROM outbox WHERE status = 'pending' "
         "AND (command LIKE 'card.%' OR command LIKE 'query\\_password.%' ESCAPE '\\' "
-        "OR command LIKE 'staff.%')"
+        "OR command LIKE 'staff.%' OR command LIKE 'pension.%')"
     ):
         data = json.loads(payload)
         if command.startswith("staff."):
@@ -146,14 +153,25 @@ def protected_rows(conn: sqlite3.Connection) -> Protected:
                 usernames.add(data["username"])
         elif command.startswith("card.") and data.get("card_no"):
             card_nos.add(data["card_no"])
+        elif command.startswith("pension.") and data.get("ssn"):
+            check_ssns.add(data["ssn"])
         elif data.get("ssn"):
             ssns.add(data["ssn"])
+    return Protected(
+        frozenset(card_nos),
+        _person_ids(conn, ssns),
+        frozenset(usernames),
+        _person_ids(conn, check_ssns),
+    )
+
+
+def _person_ids(conn: sqlite3.Connection, ssns: set[str]) -> frozenset[int]:
     persons: set[int] = set()
     for ssn in ssns:
         found = conn.execute("SELECT id FROM person WHERE ssn = ?", (ssn,)).fetchone()
         if found:
             persons.add(found[0])
-    return Protected(frozenset(card_nos), frozenset(persons), frozenset(usernames))
+    return frozenset(persons)
 
 
 def defer_foreign_keys(conn: sqlite3.Connection) -> None:
@@ -231,6 +249,7 @@ def apply_person_page(conn: sqlite3.Connection, page: BootstrapPage, keep: Prote
     local_credentials = _kept(
         conn, QUERY_CREDENTIAL, _CREDENTIAL_COLUMNS, "person_id", keep.credential_persons, span
     )
+    local_checks = _kept_checks(conn, keep.check_persons, span)
     conn.execute(
         "DELETE FROM account_entry WHERE account_id IN "
         "(SELECT id FROM account WHERE person_id > ? AND person_id <= ?)",
@@ -258,7 +277,26 @@ def apply_person_page(conn: sqlite3.Connection, page: BootstrapPage, keep: Prote
                 for pid, r in local_credentials.items()
                 if pid not in present and pid in persons_here
             ]
+        elif table is PENSION_CHECK and local_checks:
+            persons_here = {row[0] for row in persons}
+            rows = [r for r in rows if r[0] not in keep.check_persons] + [
+                r for r in local_checks if r[0] in persons_here
+            ]
         conn.executemany(UPSERT[table.name], rows)
+
+
+def _kept_checks(
+    conn: sqlite3.Connection, persons: frozenset[int], span: tuple[int, int]
+) -> list[tuple]:
+    """The local pension checks of persons with a pending check command, within the range."""
+    if not persons:
+        return []
+    marks = ", ".join("?" * len(persons))
+    return conn.execute(
+        f'SELECT {_names(PENSION_CHECK.columns)} FROM "pension_check" WHERE person_id IN '
+        f"({marks}) AND person_id > ? AND person_id <= ?",
+        (*persons, *span),
+    ).fetchall()
 
 
 def _kept(

@@ -32,6 +32,7 @@ COMPONENT_MARKS = {"xvfb": "xvfb", "pcscd": "pcsc", "postgres_server": "pg"}
 # a parametrised backend fixture (tests.hq_fixtures.BACKENDS) asks for PostgreSQL with this value
 POSTGRES_PARAM = "postgres"
 
+SERIAL_GROUP = "pcscd"  # with `pytest -n N --dist loadgroup`: the tests no two workers may run
 DEMO_PERSONS = 400
 DEMO_SEED = 7
 
@@ -48,6 +49,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             value for value in callspec.params.values() if isinstance(value, str)
         ]:
             item.add_marker("pg")
+        if "pcscd" in used:  # one system pcscd and one vpcd port: one worker runs them all
+            item.add_marker(pytest.mark.xdist_group(SERIAL_GROUP))
 
 
 @pytest.fixture

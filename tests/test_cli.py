@@ -59,6 +59,7 @@ def test_lookup_json_is_stable_and_masks_unless_revealed(demo_home: Path) -> Non
         "years",
         "months_paid_total",
         "accounts",
+        "benefits",
         "freshness",
     }
     assert "ssn" not in data["person"]

@@ -38,6 +38,8 @@ def _fingerprint(path: Path, seed: int) -> str:
         ("contribution_year", "person_id, year, insurance"),
         ("account", "id"),
         ("account_entry", "id"),
+        ("benefit_payment", "person_id, period, kind"),
+        ("pension_check", "person_id, year"),
     ):
         columns = "*" if table != "person" else "id, ssn, name, birth_date, region_code, status"
         if table == "account":

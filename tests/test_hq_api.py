@@ -45,7 +45,7 @@ def test_hello_names_the_protocol_range_and_the_office_of_a_valid_token(
     assert anonymous.json() == {
         "service": "counterdesk-hq",
         "min_protocol": 1,
-        "max_protocol": 2,
+        "max_protocol": 3,
         "schema_version": SCHEMA_VERSION,
         "server_time": FIXED_TEXT,
     }
@@ -81,7 +81,7 @@ def test_a_too_old_protocol_is_426_and_a_too_new_one_400(office: OfficeClient) -
     old = office.client.get("/v1/changes", headers=office.headers(**{PROTOCOL_HEADER: "0"}))
     assert_error(old, 426, "protocol_too_old")
     assert "upgrade counterdesk at the office" in old.json()["message"]
-    new = office.client.get("/v1/changes", headers=office.headers(**{PROTOCOL_HEADER: "3"}))
+    new = office.client.get("/v1/changes", headers=office.headers(**{PROTOCOL_HEADER: "4"}))
     assert_error(new, 400, "protocol_too_new")
     assert "headquarters must be upgraded" in new.json()["message"]
 

@@ -118,6 +118,8 @@ def test_a_resync_over_existing_data_updates_persons_in_place(office, hq_rows) -
         "contribution",
         "contribution_year",
         "account",
+        "benefit_payment",
+        "pension_check",
         "query_credential",
     ):
         index = BY_NAME[table].columns.index("person_id")

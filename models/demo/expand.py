@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from models.demo import vocabulary as v
 from models.demo.people import month_index, month_start
-from models.enums import ContributionStatus, EntryKind, Insurance
+from models.enums import BenefitKind, ContributionStatus, EntryKind, Insurance
 from models.money import clamp_base
 
 TEMP_TABLES = """
@@ -176,6 +176,59 @@ SELECT ac.id, mv.posted, mv.kind, mv.amount,
        mv.counterparty, mv.period
 FROM moves mv JOIN account ac ON ac.person_id = mv.person_id AND ac.kind = 'medical'
 ORDER BY ac.id, mv.posted, mv.ord, mv.period
+"""
+
+# Benefits (schema v8) over the window. A retiree's pension from the month after the last month
+# insured: a basic part (the average wage of the retirement year, raised by the person's wage
+# level, 1 % per year insured) and the pension account's balance / 139, raised 3 % a year since,
+# at least the minimum;
+# paid on the 10th into an account held masked. An unemployed (suspended) person's benefit for
+# 3 to 24 months (one per year insured) from the second month after the last one insured.
+_BANK = "substr('6217622262286214', (p.person_id % 4) * 4 + 1, 4)"
+_ACCOUNT = f"{_BANK} || '********' || printf('%04d', (p.person_id * 7919 + :seed) % 10000)"
+_PAID = "printf('%04d-%02d-10', m.period / 100, m.period % 100)"
+PENSION_PAYMENTS_SQL = f"""
+INSERT INTO benefit_payment (person_id, period, kind, amount_fen, paid_date, account_masked)
+SELECT p.person_id, m.period, {BenefitKind.PENSION.value},
+       MAX({v.MINIMUM_PENSION_FEN},
+           (w.avg_fen * (1000 + p.wage_pm) / 2000 * (p.stop_idx - p.first_idx + 1) / 1200
+            + COALESCE(a.balance_fen, 0) / 139) * (100 + 3 * (m.year - p.retired_from / 12))
+           / 100),
+       MIN({_PAID}, :as_of), {_ACCOUNT}
+FROM demo_person p
+JOIN demo_wage w ON w.year = p.retired_from / 12
+JOIN demo_month m ON m.idx >= p.retired_from
+LEFT JOIN account a ON a.person_id = p.person_id AND a.kind = 'pension'
+WHERE p.status = 'retired' AND p.person_id BETWEEN :lo AND :hi
+ORDER BY p.person_id, m.period
+"""
+UNEMPLOYMENT_SQL = f"""
+INSERT INTO benefit_payment (person_id, period, kind, amount_fen, paid_date, account_masked)
+SELECT p.person_id, m.period, {BenefitKind.UNEMPLOYMENT.value}, {v.UNEMPLOYMENT_BENEFIT_FEN},
+       MIN({_PAID}, :as_of), {_ACCOUNT}
+FROM demo_person p
+JOIN demo_month m ON m.idx BETWEEN p.stop_idx + 2
+     AND p.stop_idx + 1 + MIN(24, MAX(3, (p.stop_idx - p.first_idx + 1) / 12))
+WHERE p.status = 'suspended' AND p.stop_idx - p.first_idx >= 11
+  AND p.person_id BETWEEN :lo AND :hi
+ORDER BY p.person_id, m.period
+"""
+# A retiree's yearly eligibility check, for the last three years: on a day of the year drawn
+# from the person and the year, through one of the channels; one year in twenty is missed, and
+# this year's check may lie ahead (due).
+_C = "((p.person_id * 2654435761 + w.year * 40503 + :seed * 97) % 1000003)"
+_CHECKED = f"date(printf('%04d-01-01', w.year), '+' || ({_C} % 300) || ' days')"
+PENSION_CHECKS_SQL = f"""
+INSERT INTO pension_check (person_id, year, checked_date, channel, next_due)
+SELECT p.person_id, w.year, {_CHECKED},
+       CASE {_C} % 10 WHEN 0 THEN 'counter' WHEN 1 THEN 'counter' WHEN 6 THEN 'online'
+            WHEN 7 THEN 'online' WHEN 8 THEN 'community' WHEN 9 THEN 'data' ELSE 'app' END,
+       date({_CHECKED}, '+365 days')
+FROM demo_person p
+JOIN demo_wage w ON w.year BETWEEN MAX(p.retired_from / 12 + 1, :this_year - 2) AND :this_year
+WHERE p.status = 'retired' AND p.person_id BETWEEN :lo AND :hi
+  AND {_C} % 20 != 0 AND {_CHECKED} <= :as_of
+ORDER BY p.person_id, w.year
 """
 
 BALANCES_SQL = """

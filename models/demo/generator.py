@@ -20,7 +20,16 @@ from models.demo.people import (
 )
 from models.errors import InvalidRequest
 from models.overview import WINDOW_MONTHS
-from models.schema import AccountEntry, Card, Contribution, OfficeSetting, Person, db
+from models.schema import (
+    AccountEntry,
+    BenefitPayment,
+    Card,
+    Contribution,
+    OfficeSetting,
+    PensionCheck,
+    Person,
+    db,
+)
 from models.staff import hash_password
 
 CHUNK = 20_000
@@ -47,6 +56,8 @@ class DemoReport:
     contributions: int = 0
     yearly_summaries: int = 0
     account_entries: int = 0
+    benefit_payments: int = 0
+    pension_checks: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -92,7 +103,7 @@ def _generate(
         employers = maker.employer_rows()
         conn.executemany("INSERT INTO employer VALUES (?, ?, ?, ?, ?)", employers)
         report.employers = len(employers)
-    phases = {"people": 0.0, "months": 0.0, "years": 0.0, "accounts": 0.0}
+    phases = {"people": 0.0, "months": 0.0, "years": 0.0, "accounts": 0.0, "benefits": 0.0}
     args = {
         "window_first": window_first,
         "this_year": as_of.year,
@@ -122,6 +133,11 @@ def _generate(
             conn.execute(expand.MEDICAL_SQL, bounds)
             conn.execute(expand.BALANCES_SQL, bounds)
             phases["accounts"] += time.perf_counter() - t
+            t = time.perf_counter()
+            conn.execute(expand.PENSION_PAYMENTS_SQL, bounds)
+            conn.execute(expand.UNEMPLOYMENT_SQL, bounds)
+            conn.execute(expand.PENSION_CHECKS_SQL, bounds)
+            phases["benefits"] += time.perf_counter() - t
         say(f"{hi:,} of {params.persons:,} people")
     with db.atomic():
         _insert_staff(maker)
@@ -142,6 +158,8 @@ def _generate(
     report.contributions = Contribution.select().count()
     report.yearly_summaries = conn.execute("SELECT count(*) FROM contribution_year").fetchone()[0]
     report.account_entries = AccountEntry.select().count()
+    report.benefit_payments = BenefitPayment.select().count()
+    report.pension_checks = PensionCheck.select().count()
     return report
 
 

@@ -276,8 +276,8 @@ PHARMACIES = (
     "燕喜堂医药",
 )
 
-ETHNICITIES: tuple[tuple[str, int], ...] = (("01", 9925), ("03", 55), ("08", 10), ("06", 10))
-# 01 汉族, 03 回族 (Jinan has an old Hui quarter), 08 满族, 06 蒙古族 (GB 3304)
+ETHNICITIES: tuple[tuple[str, int], ...] = (("01", 9925), ("03", 55), ("11", 10), ("02", 10))
+# 01 汉族, 03 回族 (Jinan has an old Hui quarter), 11 满族, 02 蒙古族 (GB 3304)
 
 # Provincial average monthly wage (fen) by year; bases are clamped to 60 %-300 % of it.
 AVERAGE_WAGE_FEN: dict[int, int] = {
@@ -318,6 +318,8 @@ PENSION_INTEREST_BP: dict[int, int] = {
 }
 
 RETIREE_MEDICAL_ALLOCATION_FEN = 12_000  # fixed monthly allocation from the pooled fund
+MINIMUM_PENSION_FEN = 120_000  # the least monthly pension paid (a floor for short careers)
+UNEMPLOYMENT_BENEFIT_FEN = 198_000  # 90 % of Jinan's minimum monthly wage (2,200 yuan)
 
 
 def average_wage(year: int) -> int:

@@ -176,6 +176,29 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "sec_statements": ("出具单据", "Statements printed"),
     "sec_card_ops": ("卡务操作", "Card operations"),
     "sec_rejected": ("被中心拒绝的指令", "Commands rejected by headquarters"),
+    # the rights record's third part: benefits (reports.pdf.benefits)
+    "sec_benefits": ("{year} 年度待遇享受情况", "Benefits in {year}"),
+    "retired_since": (
+        "{date} 起退休，按月领取基本养老金，无需缴费",
+        "Retired since {date}: a monthly pension is paid, no contributions are due",
+    ),
+    "no_benefit_payments": (
+        "本年度本中心未存有待遇发放记录",
+        "No benefit payment held for this year",
+    ),
+    "col_benefit": ("待遇项目", "Benefit"),
+    "col_benefit_amount": ("发放金额", "Amount"),
+    "col_paid_date": ("发放日期", "Date paid"),
+    "col_payment_account": ("发放账户", "Payment account"),
+    "not_paid": ("待发放", "Due"),
+    "pension_check": ("养老金领取资格认证", "Pension eligibility check"),
+    "pension_check_line": (
+        "{date} 经{channel}认证，下次认证截止 {due}",
+        "{date} through {channel}, next due by {due}",
+    ),
+    "pension_check_none": ("本年度无认证记录", "None recorded this year"),
+    "pooled_allocations": ("医保个人账户统筹划入", "Medical account allocations (pooled fund)"),
+    "pooled_line": ("{months} 个月，合计 {amount}", "{months} months, {amount} in all"),
     "col_item": ("项目", "Item"),
     "col_count": ("数量", "Count"),
     "col_time": ("时间", "Time"),
@@ -237,6 +260,17 @@ _TERMS: dict[str, dict[str, tuple[str, str]]] = {
         "interest": ("利息", "Interest"),
         "contribution": ("个人缴费划入", "Contribution"),
         "carried forward": ("上年结转", "Carried forward"),
+    },
+    "benefit": {
+        "pension": ("基本养老金", "Pension"),
+        "unemployment": ("失业保险金", "Unemployment benefit"),
+    },
+    "channel": {
+        "counter": ("服务窗口", "an office counter"),
+        "online": ("网上服务", "the online service"),
+        "app": ("手机应用", "the mobile app"),
+        "community": ("社区服务站", "a community service centre"),
+        "data": ("数据比对", "data comparison"),
     },
     "gender": {"M": ("男", "Male"), "F": ("女", "Female")},
     "purpose": {  # visit purposes are free text: the documented ones
@@ -423,6 +457,26 @@ _KIND_ONLY_TEXTS = {
         )
     ),
 }
+# The rights record's third part prints only for a person with benefits: its texts are kept out
+# of every seed (a text left out is printed in the register text's font), so the documents of
+# everybody else stay as they were.
+_KIND_ONLY_TEXTS["benefits"] = frozenset(
+    (
+        "sec_benefits",
+        "retired_since",
+        "no_benefit_payments",
+        "col_benefit",
+        "col_benefit_amount",
+        "col_paid_date",
+        "col_payment_account",
+        "not_paid",
+        "pension_check",
+        "pension_check_line",
+        "pension_check_none",
+        "pooled_allocations",
+        "pooled_line",
+    )
+)
 # The certificate prints the rights record's registrations, month grid and totals columns (its
 # own texts besides), and the medical statement's period.
 _KIND_ONLY_TEXTS["certificate"] = frozenset(
@@ -449,6 +503,7 @@ _KIND_ONLY_TERMS = {
         ("insurance", "insurance_short", "contribution", "enrolment", "card", "account")
     ),
     "medical": frozenset(("entry",)),
+    "benefits": frozenset(("benefit", "channel")),
     "certificate": frozenset(("insurance", "insurance_short", "contribution", "enrolment")),
 }
 # The page frame of the office reports (no kind) is seeded with the texts of these two, as it

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from reportlab.lib.units import mm
 
 from reports.model import EnrolmentRow, MonthRow, RightsRecord
+from reports.pdf.benefits import benefits_block
 from reports.pdf.fonts import require_glyphs
 from reports.pdf.formatting import day, money, period
 from reports.pdf.frame import draw_pdf, new_sheet
@@ -262,6 +263,7 @@ def lay_out_rights(doc: RightsRecord, out: Layout) -> None:
     _months(doc, out)
     _year_totals(doc, out)
     _arrears(doc, out)
+    benefits_block(doc.benefits, doc.year, out)
     _accounts(doc, out)
     official_block(doc.header, out)
 

@@ -21,6 +21,7 @@ ALLOWED = frozenset(
         "CSV",
         "QR",
         "X",  # the check character of an ID number
+        "ABC",  # the kiosk keypad's key for the letter of a card number
         "Esc",
         "Enter",
         "Tab",

@@ -50,7 +50,7 @@ class YearGrid(ttk.Frame):
                     column=column,
                     sticky=_sticky(self.anchors[column]),
                     padx=6,
-                    pady=4,
+                    pady=2,
                 )
                 cells.append(cell)
             self._cells.append(cells)

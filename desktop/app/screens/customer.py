@@ -11,8 +11,10 @@ import ttkbootstrap as ttk
 from cards.monitor import EventKind, ReaderEvent
 from desktop.app.context import Screen
 from desktop.app.registry import Shortcut
+from desktop.app.screens.benefit_actions import record_pension_check
 from desktop.app.screens.customer_actions import CustomerActions
 from desktop.app.widgets.action_log import ActionLog
+from desktop.app.widgets.benefits import BenefitsPanel, RetiredNote
 from desktop.app.widgets.card_panel import CardPanel
 from desktop.app.widgets.history import AccountsPanel, EnrolmentsTable, MonthsTable, YearsTable
 from desktop.app.widgets.person_header import PersonHeader
@@ -106,11 +108,14 @@ class CustomerScreen(Screen):
         self.years = YearsTable(self.tabs)
         self.accounts = AccountsPanel(self.tabs)
         self.enrolments = EnrolmentsTable(self.tabs)
+        self.retired_note = RetiredNote(self.months)
+        self.benefits = BenefitsPanel(self.tabs, lambda: record_pension_check(self, self))
         for widget, text in (
             (self.months, _("Last 36 months")),
             (self.years, _("Yearly totals")),
             (self.accounts, _("Accounts")),
             (self.enrolments, _("Enrolments")),
+            (self.benefits, _("Benefits")),
         ):
             self.tabs.add(widget, text=text, padding=6)
         self.tabs.enable_traversal()
@@ -161,6 +166,8 @@ class CustomerScreen(Screen):
         self.years.show(visit.overview)
         self.accounts.show(visit.overview)
         self.enrolments.show(visit.overview)
+        self.retired_note.show(visit.overview)
+        self.benefits.show(visit.overview)
         self.purpose.set(_(PURPOSES[visit.purpose]))
         self.update_action_states()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop.app.kiosk.screens.base import KioskScreen
+from desktop.app.kiosk.screens.benefits import BenefitsScreen
 from desktop.app.kiosk.screens.goodbye import GoodbyeScreen
 from desktop.app.kiosk.screens.printing import PrintScreen
 from desktop.app.kiosk.screens.record import RecordScreen
@@ -10,7 +11,14 @@ from desktop.app.kiosk.screens.verify import VerifyScreen
 from desktop.app.kiosk.screens.welcome import WelcomeScreen
 from desktop.app.registry import ScreenRegistry
 
-KIOSK_SCREENS = (WelcomeScreen, VerifyScreen, RecordScreen, PrintScreen, GoodbyeScreen)
+KIOSK_SCREENS = (
+    WelcomeScreen,
+    VerifyScreen,
+    RecordScreen,
+    BenefitsScreen,
+    PrintScreen,
+    GoodbyeScreen,
+)
 
 
 def kiosk_registry() -> ScreenRegistry[KioskScreen]:

@@ -7,12 +7,16 @@ of" line is the top bar's own text, from the same status, refreshed with it.
 
 from __future__ import annotations
 
+import tkinter as tk
+
 import ttkbootstrap as ttk
 
 from desktop.app.kiosk.screens.base import KioskScreen
-from desktop.app.kiosk.style import HUGE_FONT, LARGE_FONT, button_style
+from desktop.app.kiosk.screens.benefits import benefits_link
+from desktop.app.kiosk.style import HUGE_FONT, LARGE_FONT, choice_style
 from desktop.app.kiosk.summary import balances, window_months, window_years
 from desktop.app.kiosk.year_grid import YearGrid
+from desktop.core.benefits import retired_note
 from desktop.core.formatting import ACCOUNT_KIND, INSURANCE, label, yuan
 from desktop.core.freshness import data_as_of_text
 from desktop.core.i18n import _
@@ -61,6 +65,7 @@ class RecordScreen(KioskScreen):
         bar.grid(row=1, column=1, sticky="w")
         for year in sorted({y.year for y in self.year_totals}, reverse=True):
             button = self.big_button(bar, str(year), lambda y=year: self.show_year(y), "secondary")
+            button.configure(style=choice_style("secondary"))
             button.pack(side="left", padx=(0, 12))
             self.year_buttons[year] = button
         self.months = ttk.Label(self, text="", bootstyle="secondary")
@@ -68,9 +73,17 @@ class RecordScreen(KioskScreen):
         self.years = self._table()
         self.years.grid(row=3, column=1, sticky="nsew")
         self.shown_year: int | None = None
+        # a retiree's note (why there are no contributions) beside the years, in the space the
+        # few years of a retiree leave: every row of the year stays in sight below
+        self.note = ttk.Label(bar, text="", bootstyle="primary", wraplength=600)
+        note = retired_note(overview.benefits, kiosk=True)
+        if note:
+            self.note.configure(text=note)
+            self.note.pack(side="left", padx=(4, 0))
+            self.years.bind("<Configure>", self._wrap_note, add="+")
         if self.year_buttons:
             self.show_year(max(self.year_buttons))
-        else:
+        elif not note:
             self.months.configure(text=_("No contributions were recorded in the last 36 months."))
         buttons = ttk.Frame(self)
         buttons.grid(row=4, column=0, columnspan=2, sticky="ew", pady=(16, 0))
@@ -78,6 +91,7 @@ class RecordScreen(KioskScreen):
             buttons, _("Print my statement"), lambda: self.ctx.show("print")
         )
         self.print_button.pack(side="left")
+        benefits_link(self, overview, buttons)
         self.finish = self.big_button(buttons, _("Finish"), self._finish, "success")
         self.finish.pack(side="right")
 
@@ -99,15 +113,17 @@ class RecordScreen(KioskScreen):
         """Show `year`'s insurance types; its button is marked as the one chosen."""
         self.shown_year = year
         for each, button in self.year_buttons.items():
-            button.configure(style=button_style("primary" if each == year else "secondary"))
+            button.configure(style=choice_style("primary" if each == year else "secondary"))
         rows = [y for y in self.year_totals if y.year == year]
         self.years.set_rows([_cells(y) for y in rows], [bool(y.months_in_arrears) for y in rows])
         first, last = window_months(self.overview, year)
-        self.months.configure(
-            text=_("Months shown: {first} to {last}; amounts in yuan").format(
-                first=first, last=last
-            )
-        )
+        shown = _("Months shown: {first} to {last}; amounts in yuan").format(first=first, last=last)
+        self.months.configure(text=shown)
+
+    def _wrap_note(self, event: tk.Event) -> None:
+        """The note wraps in what the year buttons leave of the table's width."""
+        taken = sum(b.winfo_reqwidth() + 12 for b in self.year_buttons.values())
+        self.note.configure(wraplength=max(240, event.width - taken - 8))
 
     def on_status(self) -> None:
         """The top bar's status changed: show the same "data as of" line."""

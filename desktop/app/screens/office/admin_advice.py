@@ -2,8 +2,9 @@
 
 The rejection codes are headquarters' (`hq.commands.RejectCode`, docs/sync-protocol.md):
 out_of_scope, unknown_person, unknown_card, card_state, invalid_payload, unknown_command,
-duplicate_number, and for staff commands not_allowed, unknown_staff, username_taken (a test
-checks that every code has its advice). Headquarters' own reason (English) is shown beside it.
+duplicate_number, person_state, and for staff commands not_allowed, unknown_staff,
+username_taken (a test checks that every code has its advice). Headquarters' own reason
+(English) is shown beside it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ COMMANDS: dict[str, str] = {  # by command (models.commands), every one (a test 
     CommandName.STAFF_DISABLE: N_("Staff account disabled"),
     CommandName.STAFF_PASSWORD: N_("Staff password set"),
     CommandName.STAFF_SIGN_IN_STATE: N_("Staff sign-in failures shared with the office"),
+    CommandName.PENSION_CHECK: N_("Pension eligibility check recorded"),
 }
 ADVICE = {
     "card_state": N_(
@@ -31,6 +33,11 @@ ADVICE = {
         "replaced there), so the change was not made. The register here is corrected at the "
         "next sync: check the card's state with the customer, and offer a replacement card if "
         "they need one."
+    ),
+    "person_state": N_(
+        "Headquarters does not hold this person as retired, so no pension eligibility check "
+        "was recorded. The register here is corrected at the next sync: check the person's "
+        "status with the customer; a retirement registered today reaches headquarters tomorrow."
     ),
     "unknown_card": N_(
         "Headquarters does not know this card number. Check the number printed on the card "
