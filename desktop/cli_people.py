@@ -96,13 +96,18 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     if args.pick and not args.name:
         raise CliError(EXIT_USAGE, "--pick goes with --name")
     if args.name is not None:
-        found = lookup.search_people(args.name, actor)
+        matches = lookup.search_people(args.name, actor)
+        found = matches.people
         if not found:
             raise CliError(
                 EXIT_NOT_FOUND, f"nobody named like {args.name.strip()!r} in this office's register"
             )
         if args.pick is None and len(found) > 1:
-            emit(args, render.search_json(found, args.name.strip()), render.search_text(found))
+            emit(
+                args,
+                render.search_json(matches, args.name.strip()),
+                render.search_text(matches),
+            )
             return EXIT_OK
         index = (args.pick or 1) - 1
         if index >= len(found):

@@ -18,6 +18,7 @@ from models.enums import (
     Insurance,
 )
 from models.idnumber import mask_id_number
+from models.lookup import NameMatches
 from models.money import format_yuan
 from models.overview import Overview
 from models.people import PersonSummary
@@ -237,11 +238,17 @@ def overview_text(ov: Overview, reveal: bool = False, now: datetime | None = Non
     return "\n".join(out)
 
 
-def search_json(found: list[PersonSummary], query: str) -> dict[str, Any]:
-    """Name search results as JSON (format counterdesk.search/1); ID numbers masked."""
+def search_json(matches: NameMatches, query: str) -> dict[str, Any]:
+    """Name search results as JSON (format counterdesk.search/1); ID numbers masked.
+    `truncated`: more people match than are listed; `total`: how many match (at least that
+    many when `total_capped`)."""
+    found = matches.people
     return {
         "format": SEARCH_FORMAT,
         "query": query,
+        "truncated": matches.truncated,
+        "total": matches.total,
+        "total_capped": matches.total_capped,
         "results": [
             {
                 "ssn_masked": mask_id_number(p.ssn),
@@ -255,9 +262,16 @@ def search_json(found: list[PersonSummary], query: str) -> dict[str, Any]:
     }
 
 
-def search_text(found: list[PersonSummary]) -> str:
+def search_text(matches: NameMatches) -> str:
     """Name search results as lines of text."""
+    found = matches.people
     lines = [f"{len(found)} match(es); look one up with --id or --card:"]
+    if matches.truncated:
+        more = "more than " if matches.total_capped else ""
+        lines[0] = (
+            f"{more}{matches.total} matches, the first {len(found)} listed; look one up with "
+            "--id or --card, or narrow the search (a longer name):"
+        )
     for p in found:
         lines.append(f"  {p.name:<6} {p.masked_ssn}  born {p.birth_date.year}  {p.status}")
     return "\n".join(lines)

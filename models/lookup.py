@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -9,7 +10,13 @@ from models import audit
 from models.actor import Actor
 from models.errors import CardNotFound, PersonNotFound
 from models.overview import Overview, person_overview
-from models.people import PersonSummary, find_by_card, find_by_ssn, search_by_name
+from models.people import (
+    PersonSummary,
+    count_by_name,
+    find_by_card,
+    find_by_ssn,
+    search_by_name,
+)
 from models.permissions import Permission, require
 from models.schema import write_transaction
 
@@ -66,10 +73,48 @@ def open_overview(
     return overview
 
 
-def search_people(text: str, actor: Actor, limit: int = 50) -> list[PersonSummary]:
-    """Name search; the search (not each candidate) is logged."""
+SEARCH_LIMIT = 50  # the matches listed
+COUNT_CAP = 1000  # matches counted beyond the list: above this, "more than 1,000"
+
+
+@dataclass(frozen=True)
+class NameMatches:
+    """A name search: the people listed (up to the limit) and how many match in all."""
+
+    people: list[PersonSummary]
+    total: int  # every match, counted up to COUNT_CAP (see total_capped)
+    total_capped: bool  # more than `total` match
+
+    @property
+    def truncated(self) -> bool:
+        """True when more people match than are listed."""
+        return self.total > len(self.people)
+
+
+def search_people(
+    text: str,
+    actor: Actor,
+    limit: int = SEARCH_LIMIT,
+    birth_year: int | None = None,
+    cap: int = COUNT_CAP,
+) -> NameMatches:
+    """Name search (optionally of one birth year); the search (not each candidate) is logged.
+
+    One row more than `limit` is read to learn whether the list is complete; only when it is not
+    are the matches counted (a count bounded by `cap`).
+    """
     require(actor, Permission.LOOKUP)
     with write_transaction():
-        found = search_by_name(text, limit)
-        audit.record(actor, "person.search", None, name=text.strip(), results=len(found))
-    return found
+        found = search_by_name(text, limit + 1, birth_year)
+        total, capped = len(found), False
+        if len(found) > limit:
+            found = found[:limit]
+            counted = count_by_name(text, cap, birth_year)
+            total, capped = (cap, True) if counted > cap else (max(counted, limit + 1), False)
+        details: dict[str, object] = {"name": text.strip(), "results": len(found)}
+        if total > len(found):
+            details["total"] = total
+        if birth_year is not None:
+            details["birth_year"] = birth_year
+        audit.record(actor, "person.search", None, **details)
+    return NameMatches(found, total, capped)

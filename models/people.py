@@ -23,18 +23,33 @@ _BY_CARD = (
     f"SELECT {_PERSON_COLUMNS}, c.card_no, c.status FROM card c "
     "JOIN person p ON p.id = c.person_id WHERE c.card_no = ?"
 )
-_BY_NAME_EXACT = f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.name = ? ORDER BY p.id LIMIT ?"
+_BORN_IN = "(? IS NULL OR substr(p.birth_date, 1, 4) = ?)"
+_BY_NAME_EXACT = (
+    f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.name = ? AND {_BORN_IN} ORDER BY p.id LIMIT ?"
+)
 _BY_NAME_PREFIX = (
-    f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.name > ? AND p.name < ? "
+    f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.name > ? AND p.name < ? AND {_BORN_IN} "
     "ORDER BY p.name, p.id LIMIT ?"
 )
 _BY_NAME_FROM_2 = (
     f"SELECT {_PERSON_COLUMNS} FROM person p WHERE substr(p.name, 2) >= ? "
-    "AND substr(p.name, 2) < ? ORDER BY substr(p.name, 2), p.id LIMIT ?"
+    f"AND substr(p.name, 2) < ? AND {_BORN_IN} ORDER BY substr(p.name, 2), p.id LIMIT ?"
 )
 _BY_NAME_FROM_3 = (
     f"SELECT {_PERSON_COLUMNS} FROM person p WHERE substr(p.name, 3) >= ? "
-    "AND substr(p.name, 3) < ? ORDER BY substr(p.name, 3), p.id LIMIT ?"
+    f"AND substr(p.name, 3) < ? AND {_BORN_IN} ORDER BY substr(p.name, 3), p.id LIMIT ?"
+)
+# The same four steps, each stopped after `cap` rows, counted without duplicates: a bounded
+# count (at most 4 x cap index entries), asked only when a search has more than a screenful.
+_COUNT_BY_NAME = (
+    "SELECT count(*) FROM ("
+    f"SELECT id FROM (SELECT p.id FROM person p WHERE p.name = ? AND {_BORN_IN} LIMIT ?) "
+    f"UNION SELECT id FROM (SELECT p.id FROM person p WHERE p.name > ? AND p.name < ? "
+    f"AND {_BORN_IN} LIMIT ?) "
+    f"UNION SELECT id FROM (SELECT p.id FROM person p WHERE substr(p.name, 2) >= ? "
+    f"AND substr(p.name, 2) < ? AND {_BORN_IN} LIMIT ?) "
+    f"UNION SELECT id FROM (SELECT p.id FROM person p WHERE substr(p.name, 3) >= ? "
+    f"AND substr(p.name, 3) < ? AND {_BORN_IN} LIMIT ?))"
 )
 
 CARD_NUMBER = re.compile(r"^[A-Z0-9]{9}$")
@@ -127,26 +142,35 @@ def card_numbers_with_digits(digits: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def search_by_name(text: str, limit: int = 50) -> list[PersonSummary]:
-    """People whose name is `text`, starts with it, or has it from the 2nd or 3rd character
-    (the given name after a one- or two-character surname), in that order, up to `limit`.
-
-    Every step is an index range, so a search costs the same in a district of any size; text
-    that starts at the 4th character or later (long names) is not found this way.
-    """
+def _name_query(text: str) -> str:
     query = text.strip()
     if not NAME_TEXT.match(query):
         raise InvalidNameQuery(
             f"{text!r} is not a name: type one or more Chinese characters of the name (e.g. 王 "
             "or 王芳)"
         )
+    return query
+
+
+def search_by_name(
+    text: str, limit: int = 50, birth_year: int | None = None
+) -> list[PersonSummary]:
+    """People whose name is `text`, starts with it, or has it from the 2nd or 3rd character
+    (the given name after a one- or two-character surname), in that order, up to `limit`;
+    with `birth_year`, only those born that year.
+
+    Every step is an index range, so a search costs the same in a district of any size; text
+    that starts at the 4th character or later (long names) is not found this way.
+    """
+    query = _name_query(text)
+    born = _born_args(birth_year)
     found: dict[int, PersonSummary] = {}
     upper = query + "\U0010ffff"
     steps = (
-        (_BY_NAME_EXACT, (query,)),
-        (_BY_NAME_PREFIX, (query, upper)),
-        (_BY_NAME_FROM_2, (query, upper)),
-        (_BY_NAME_FROM_3, (query, upper)),
+        (_BY_NAME_EXACT, (query, *born)),
+        (_BY_NAME_PREFIX, (query, upper, *born)),
+        (_BY_NAME_FROM_2, (query, upper, *born)),
+        (_BY_NAME_FROM_3, (query, upper, *born)),
     )
     for sql, args in steps:
         if len(found) >= limit:
@@ -156,3 +180,24 @@ def search_by_name(text: str, limit: int = 50) -> list[PersonSummary]:
             if row[0] not in found and len(found) < limit:
                 found[row[0]] = PersonSummary.from_row(row)
     return list(found.values())
+
+
+def count_by_name(text: str, cap: int, birth_year: int | None = None) -> int:
+    """How many people `search_by_name` would find without a limit, counted up to `cap`: a
+    result above `cap` means "more than `cap`" (each step stops after cap + 1 rows)."""
+    query = _name_query(text)
+    born = _born_args(birth_year)
+    upper = query + "\U0010ffff"
+    step = cap + 1
+    args = (
+        *(query, *born, step),
+        *(query, upper, *born, step),
+        *(query, upper, *born, step),
+        *(query, upper, *born, step),
+    )
+    return int(db.execute_sql(_COUNT_BY_NAME, args).fetchone()[0])
+
+
+def _born_args(birth_year: int | None) -> tuple[str | None, str | None]:
+    year = None if birth_year is None else f"{birth_year:04d}"
+    return year, year

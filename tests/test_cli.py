@@ -94,8 +94,10 @@ def test_name_search_lists_candidates_and_pick_opens_one(demo_home: Path) -> Non
     name = _sample(demo_home, "contributor")["name"]
     listing = run("lookup", "--name", name[0], "--json", home=demo_home)
     assert listing.returncode == 0
-    results = json.loads(listing.stdout)["results"]
+    data = json.loads(listing.stdout)
+    results = data["results"]
     assert len(results) > 1 and all("*" in r["ssn_masked"] for r in results)
+    assert data["truncated"] is (data["total"] > len(results))
     picked = json.loads(
         run("lookup", "--name", name[0], "--pick", "2", "--json", home=demo_home).stdout
     )

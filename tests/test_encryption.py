@@ -92,7 +92,7 @@ def test_lookups_work_on_an_encrypted_register(demo: OfficeHome) -> None:
     assert home.is_encrypted()
     overview = open_overview(KeyKind.ID_NUMBER, ssns[0].decode(), ACTOR)
     assert overview.person.name == names[0].decode()
-    assert search_people(names[0].decode(), ACTOR)
+    assert search_people(names[0].decode(), ACTOR).people
     assert Person.select().count() == DEMO_PERSONS
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from models.idnumber import InvalidIdNumber
 from models.people import (
     InvalidCardNumber,
     InvalidNameQuery,
+    count_by_name,
     find_by_card,
     find_by_ssn,
     search_by_name,
@@ -78,6 +81,28 @@ def test_name_search_respects_the_limit(home) -> None:
     for i in range(10):
         add_person("王" + "一二三四五六七八九十"[i], sequence=2 * i)
     assert len(search_by_name("王", limit=4)) == 4
+
+
+def test_name_search_of_a_birth_year_lists_only_those_born_that_year(home) -> None:
+    born_75 = add_person("王芳", birth=date(1975, 6, 1), sequence=2)
+    add_person("王芳", birth=date(1985, 6, 1), sequence=4)
+    also_75 = add_person("李王芳", birth=date(1975, 1, 9), sequence=6)
+    found = search_by_name("王芳", birth_year=1975)
+    assert [p.id for p in found] == [born_75.id, also_75.id]
+
+
+def test_the_name_count_counts_every_step_once_up_to_its_cap(home) -> None:
+    add_person("王芳", sequence=2)  # exact, and found again by nothing else
+    add_person("王芳菲", sequence=4)  # prefix
+    add_person("李王芳", sequence=6)  # from the 2nd character
+    add_person("欧阳王芳", sequence=8)  # from the 3rd character
+    add_person("张伟", sequence=10)
+    assert count_by_name("王芳", cap=100) == 4
+    assert count_by_name("王芳", cap=100, birth_year=1985) == 4
+    assert count_by_name("王芳", cap=100, birth_year=1990) == 0
+    for i in range(6):
+        add_person("王芳" + "一二三四五六"[i], sequence=20 + 2 * i)
+    assert count_by_name("王芳", cap=5) > 5  # more than the cap: said as such, not counted
 
 
 @pytest.mark.parametrize("text", ["", "   ", "37010219", "王%", "a_b"])

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from desktop.render import mask_phone, overview_json, overview_text, search_json
+from models.lookup import NameMatches
 from models.overview import person_overview
 from models.people import find_by_card, search_by_name
 from models.schema import db
@@ -48,10 +49,18 @@ def test_overview_text_starts_with_the_data_freshness(demo) -> None:
 
 def test_search_json_lists_masked_candidates(demo) -> None:
     found = search_by_name("王")
-    data = search_json(found, "王")
+    data = search_json(NameMatches(found, len(found), False), "王")
     assert data["format"] == "counterdesk.search/1"
     assert len(data["results"]) == len(found)
     assert all(r["ssn_masked"].count("*") == 8 for r in data["results"])
+    assert (data["truncated"], data["total"]) == (False, len(found))
+
+
+def test_search_json_says_when_the_list_is_cut_and_how_many_match(demo) -> None:
+    found = search_by_name("王", limit=3)
+    data = search_json(NameMatches(found, 544, False), "王")
+    assert (data["truncated"], data["total"], data["total_capped"]) == (True, 544, False)
+    assert len(data["results"]) == 3
 
 
 def test_an_active_but_expired_card_is_flagged(home) -> None:

@@ -21,6 +21,7 @@ from models.permissions import Permission
 
 if TYPE_CHECKING:
     from desktop.app.widgets.dialogs import DialogHost
+    from desktop.core.status import BarStatus
     from desktop.core.sync_link import SyncLink
 
 
@@ -51,11 +52,27 @@ class AppContext:
     wake_sync: Callable[[], None]  # a command was queued: sync soon
     sync_link: Callable[[], SyncLink | None] = lambda: None  # the running sync worker, if any
     refresh_status: Callable[[], None] = lambda: None  # read the sync state again now
+    # the status bar's last reading of the sync state (None before the first): screens that
+    # say how old the data is say what the bar says
+    status: Callable[[], BarStatus | None] = lambda: None
     visit: Visit | None = None
 
     def show(self, key: str, **data: Any) -> None:
         """Navigate to the screen of `key` with `data`."""
         self.navigator.show(key, **data)
+
+    def sign_out(self) -> None:
+        """End the session and show the sign-in screen: any dialog closed, an open visit
+        dropped (unrecorded), the session's cards forgotten (the training reader's card taken
+        out; a real card left in the reader is read afresh at the next sign-in)."""
+        self.dialogs.close_all()
+        self.session.sign_out()
+        self.visit = None
+        self.cards.forget_session()
+        message = _("Signed out.")
+        if self.cards.view.card_present:
+            message += " " + _("A card is still in the reader: hand it back to its holder.")
+        self.show("login", message=message)
 
 
 class Screen(BaseScreen[AppContext]):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import shutil
+import subprocess
 import tkinter as tk
 import tkinter.font as tkfont
 
@@ -17,6 +20,11 @@ CJK_FAMILIES = (
     "PingFang SC",
     "SimHei",
 )
+# Families known to have no bold face. Tk (Xft) makes their "bold" by smearing the regular
+# glyphs, which fills the strokes of dense characters (量 in 批量 becomes a blob): their bold
+# roles use the regular weight, a point larger, instead.
+NO_BOLD_FAMILIES = frozenset({"WenQuanYi Micro Hei", "WenQuanYi Zen Hei"})
+FONTCONFIG_BOLD = 200  # fontconfig's weight of a bold face
 FONT_ROLES = {  # named font -> size relative to the text size, weight
     "TkDefaultFont": (0, "normal"),
     "TkTextFont": (0, "normal"),
@@ -57,21 +65,54 @@ def cjk_family(root: tk.Misc) -> str | None:
     return next((family for family in CJK_FAMILIES if family in installed), None)
 
 
+@functools.cache
+def has_bold_face(family: str | None) -> bool:
+    """True if `family` has a real bold face (asked of fontconfig when it is there)."""
+    if family is None:
+        return True  # Tk's own default: its bold is real
+    if family in NO_BOLD_FAMILIES:
+        return False
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return True
+    try:
+        found = subprocess.run(
+            [fc_list, f":family={family}:weight={FONTCONFIG_BOLD}", "family"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return True
+    return bool(found.stdout.strip())
+
+
+def font_weight(family: str | None, size: int, weight: str) -> tuple[int, str]:
+    """(size, weight) for a font role: bold only where the family has a bold face, else the
+    regular weight a point larger."""
+    if weight == "bold" and not has_bold_face(family):
+        return size + 1, "normal"
+    return size, weight
+
+
 def apply_fonts(root: tk.Misc, size: int) -> str | None:
     """Set every named font to the CJK family at `size` points; return the family used."""
     family = cjk_family(root)
-    for name, (delta, weight) in FONT_ROLES.items():
+    for name, (delta, role_weight) in FONT_ROLES.items():
         try:
             font = tkfont.nametofont(name, root)
         except tk.TclError:
             continue
-        options = {"size": size + delta, "weight": weight}
+        points, weight = font_weight(family, size + delta, role_weight)
+        options: dict[str, object] = {"size": points, "weight": weight}
         if family:
             options["family"] = family
         font.configure(**options)
     own_fonts = ((TITLE_FONT, 8, "bold"), (BIG_FONT, 4, "normal"), (SMALL_FONT, -2, "normal"))
-    for name, delta, weight in own_fonts:
-        options = {"size": size + delta, "weight": weight}
+    for name, delta, role_weight in own_fonts:
+        points, weight = font_weight(family, size + delta, role_weight)
+        options = {"size": points, "weight": weight}
         if family:
             options["family"] = family
         own = _own_fonts(root)

@@ -31,6 +31,7 @@ from desktop.core.outage import SimulatedOutage
 from desktop.core.session import StaffSession
 from desktop.core.status import BarStatus, from_update, read_status
 from desktop.core.sync_link import SyncLink
+from desktop.core.training import banner_text
 from models.daily_backup import daily_backup
 from models.home import OfficeHome
 from models.permissions import allowed
@@ -74,19 +75,30 @@ class CounterWindow:
         """Create the window's parts and the context the screens get."""
         root = self.root
         root.columnconfigure(0, weight=1)
-        root.rowconfigure(0, weight=1)
+        root.rowconfigure(1, weight=1)
+        # training mode says so above every screen, with the training cards' PIN
+        self.training_banner = ttk.Label(
+            root,
+            text=banner_text() if self.config.training else "",
+            bootstyle="@warning",
+            padding=(12, 4),
+            font="TkHeadingFont",
+            wraplength=1300,
+        )
+        if self.config.training:
+            self.training_banner.grid(row=0, column=0, sticky="ew")
         self.content = ttk.Frame(root)
-        self.content.grid(row=0, column=0, sticky="nsew")
+        self.content.grid(row=1, column=0, sticky="nsew")
         self.notice = ttk.Label(root, text="", padding=(12, 6), wraplength=1300)
-        self.notice.grid(row=1, column=0, sticky="ew")
+        self.notice.grid(row=2, column=0, sticky="ew")
         self.notice.grid_remove()
-        ttk.Separator(root).grid(row=2, column=0, sticky="ew")
+        ttk.Separator(root).grid(row=3, column=0, sticky="ew")
         self.footer = KeyFooter(root)
-        self.footer.grid(row=3, column=0, sticky="ew")
+        self.footer.grid(row=4, column=0, sticky="ew")
         self.statusbar = StatusBar(
             root, on_rejected=lambda: self.open_office_screen("office_rejected")
         )
-        self.statusbar.grid(row=4, column=0, sticky="ew")
+        self.statusbar.grid(row=5, column=0, sticky="ew")
         self.navigator: Navigator[Screen] = Navigator(self.content, self.registry)
         self.dialogs = DialogHost(root)
         self.tasks = TaskRunner(root, default_error=self._task_failed)
@@ -104,6 +116,7 @@ class CounterWindow:
             wake_sync=self.wake_sync,
             sync_link=lambda: self.sync,
             refresh_status=self.refresh_status_now,
+            status=lambda: self.snapshot,
         )
         self.navigator.ctx = self.ctx
         self.navigator.listeners.append(self._screen_shown)
@@ -224,6 +237,9 @@ class CounterWindow:
         """Show a sync snapshot in the status bar."""
         self.snapshot = snapshot
         self.statusbar.show_sync(snapshot)
+        handler = getattr(self.navigator.current, "on_status", None)
+        if handler is not None:
+            handler(snapshot)
 
     # session ---------------------------------------------------------------------------------
 
@@ -240,10 +256,7 @@ class CounterWindow:
 
     def sign_out(self) -> None:
         """End the session (an open visit is dropped, unrecorded)."""
-        self.dialogs.close_all()
-        self.session.sign_out()
-        self.ctx.visit = None
-        self.navigator.show("login", message=_("Signed out."))
+        self.ctx.sign_out()
 
     def quit(self) -> None:
         """Stop the reader and the workers, and close the window."""
@@ -301,6 +314,8 @@ class CounterWindow:
         theme.apply_fonts(self.root, size)
 
     def _refresh_texts(self) -> None:
+        if self.config.training:
+            self.training_banner.configure(text=banner_text())
         if self.snapshot is not None:
             self.statusbar.show_sync(self.snapshot)
         self.statusbar.show_reader(self.cards.view)

@@ -141,6 +141,12 @@ class CardService:
         if had:
             self.put(ReaderEvent(EventKind.CARD_REMOVED, TRAINING_READER))
 
+    def forget_session(self) -> None:
+        """The clerk signed out: the training card (the session's own) is taken out; a real
+        card stays where it is."""
+        if self.mode is ReaderMode.TRAINING:
+            self.remove_training_card()
+
     # card conversations (worker threads) -----------------------------------------------------
 
     @contextmanager

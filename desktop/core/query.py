@@ -6,6 +6,7 @@ is not valid.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -14,11 +15,15 @@ from enum import StrEnum
 from desktop.core.formatting import GENDER, label
 from desktop.core.i18n import _
 from desktop.core.messages import id_problem
+from models.clock import local_today
 from models.idnumber import ID_LENGTH, InvalidIdNumber, parse_id_number
+from models.lookup import NameMatches
 from models.people import CARD_NUMBER
 
+DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·]{1,40}$")
+NAME = re.compile(r"^([\u3400-\u9fff\uf900-\ufaff·]{1,40})(?:\s*(\d{4}))?$")
+FIRST_BIRTH_YEAR = 1900
 ID_CHARACTERS = re.compile(r"^\d{0,17}[\dXx]?$")
 
 
@@ -41,6 +46,7 @@ class QueryReading:
     value: str
     valid: bool
     message: str
+    birth_year: int | None = None  # a name followed by a birth year (王芳 1975)
 
 
 def read_query(text: str, today: date | None = None) -> QueryReading:
@@ -53,8 +59,9 @@ def read_query(text: str, today: date | None = None) -> QueryReading:
             False,
             _("Type an ID number, a card number or a name, or insert the card."),
         )
-    if NAME.match(value):
-        return QueryReading(QueryKind.NAME, value, True, _("A name: press Enter to search."))
+    named = NAME.match(value)
+    if named:
+        return _read_name(named.group(1), named.group(2), today)
     if CARD_NUMBER.match(value) and not value.isdigit():
         return QueryReading(QueryKind.CARD, value, True, _("A card number: press Enter."))
     if ID_CHARACTERS.match(value) or (value.isdigit() and len(value) > ID_LENGTH):
@@ -68,6 +75,26 @@ def read_query(text: str, today: date | None = None) -> QueryReading:
             "in Chinese characters."
         ),
     )
+
+
+def _read_name(name: str, year_text: str | None, today: date | None) -> QueryReading:
+    if year_text is None:
+        return QueryReading(QueryKind.NAME, name, True, _("A name: press Enter to search."))
+    year = int(year_text)
+    this_year = (today or local_today()).year
+    if not FIRST_BIRTH_YEAR <= year <= this_year:
+        return QueryReading(
+            QueryKind.NAME,
+            name,
+            False,
+            _("{year} is not a birth year: type a year from {first} to {last}.").format(
+                year=year, first=FIRST_BIRTH_YEAR, last=this_year
+            ),
+        )
+    message = _("A name and a birth year: press Enter to search those born in {year}.").format(
+        year=year
+    )
+    return QueryReading(QueryKind.NAME, name, True, message, birth_year=year)
 
 
 def _read_id(value: str, today: date | None) -> QueryReading:
@@ -89,3 +116,69 @@ def _read_id(value: str, today: date | None) -> QueryReading:
         birth=parsed.birth_date.isoformat(), gender=label(GENDER, parsed.gender)
     )
     return QueryReading(QueryKind.ID, parsed.value, True, message)
+
+
+@dataclass(frozen=True)
+class DayReading:
+    """A day typed as YYYY-MM-DD: the day, or why it is none ('' for empty text)."""
+
+    value: date | None
+    problem: str
+    well_formed: bool = True  # False: not written like a date at all
+
+    @property
+    def no_such_day(self) -> bool:
+        """Written like a date, but no calendar has it (2025-02-30)."""
+        return self.value is None and self.well_formed and bool(self.problem)
+
+
+def read_day(text: str) -> DayReading:
+    """Read a typed day; a well-formed date that does not exist (2025-02-30) is said to be no
+    such date, not a format error (translated messages)."""
+    value = text.strip()
+    if not value:
+        return DayReading(None, "")
+    found = DAY.match(value)
+    if not found:
+        return DayReading(None, _("a date like 2026-11-28"), well_formed=False)
+    year, month, day = (int(part) for part in found.groups())
+    if year < 1:
+        return DayReading(None, _("a date like 2026-11-28"), well_formed=False)
+    if not 1 <= month <= 12:
+        return DayReading(None, _("no such date (there is no month {month})").format(month=month))
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return DayReading(
+            None,
+            _("no such date ({year}-{month:02d} has {days} days)").format(
+                year=year, month=month, days=last
+            ),
+        )
+    return DayReading(date(year, month, day), "")
+
+
+def matches_title(matches: NameMatches, name: str) -> str:
+    """The line above the matches of `name`: how many, and how to narrow a list that is not
+    complete."""
+    pick = _("Pick one with the arrow keys and Enter.")
+    if not matches.truncated:
+        return _("{n} found: pick one with the arrow keys and Enter.").format(n=len(matches.people))
+    if matches.total_capped:
+        shown = _("More than {total} found; the first {n} are listed.")
+    else:
+        shown = _("{total} found; the first {n} are listed.")
+    narrow = _(
+        "To narrow the search, add the birth year after the name (for example “{example}”), "
+        "or type the ID number or the card number."
+    ).format(example=f"{name}\N{NO-BREAK SPACE}1975")  # kept on one line when wrapped
+    return _joined(shown.format(total=matches.total, n=len(matches.people)), narrow, pick)
+
+
+def _joined(*sentences: str) -> str:
+    """Sentences one after the other: a space after a Latin full stop, none after a CJK one."""
+    text = ""
+    for sentence in sentences:
+        if text and not text.endswith(("。", "！", "？")):
+            text += " "
+        text += sentence
+    return text

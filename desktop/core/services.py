@@ -69,9 +69,9 @@ def reveal_ssn(kind: lookup.KeyKind, value: str, actor: Actor) -> str:
     return lookup.open_overview(kind, value, actor, reveal=True).person.ssn
 
 
-def search(text: str, actor: Actor) -> list[PersonSummary]:
-    """People matching a name (the search is logged)."""
-    return lookup.search_people(text, actor)
+def search(text: str, actor: Actor, birth_year: int | None = None) -> lookup.NameMatches:
+    """People matching a name, of one birth year if given (the search is logged)."""
+    return lookup.search_people(text, actor, birth_year=birth_year)
 
 
 def report_lost(card_no: str, actor: Actor) -> Tracked:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cards.virtual import CardProfile
-from desktop.core.i18n import N_
+from cards.virtual.profile import DEFAULT_PIN
+from desktop.core.i18n import N_, _
 from models import audit
 from models.actor import Actor
 from models.errors import CardNotFound
@@ -32,6 +33,18 @@ SAMPLE_LABELS = {
 OTHER_CITY_SSN = "110102198001010017"
 OTHER_CITY_NAME = "李明"
 OTHER_CITY_CARD = "X00000019"
+
+
+# Every training card's PIN (the virtual cards' own): the trainee is told it on every screen.
+TRAINING_PIN = DEFAULT_PIN
+
+
+def banner_text() -> str:
+    """The training banner: what this mode is, and the training cards' PIN."""
+    return _(
+        "TRAINING MODE · the data is a demo district's, not real people's; nothing done here "
+        "reaches the real headquarters · PIN of every training card: {pin}"
+    ).format(pin=TRAINING_PIN)
 
 
 class CardKind(StrEnum):

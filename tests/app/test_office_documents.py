@@ -24,6 +24,7 @@ from models.schema import AuditEvent, OfficeSetting, Statement
 from reports.printing import PrintFailed
 from tests.app.conftest import Sample
 from tests.app.driver import AppDriver
+from tests.factories import add_person
 
 KEYS = [screen.key for screen in SCREENS]
 
@@ -77,8 +78,6 @@ def test_a_supervisor_makes_a_statement_and_the_pdf_names_the_person(
     assert "check character" in screen.person.reading_label.cget("text")
     app.press("Return", screen.person.entry)
     assert "valid ID number" in _message(screen) and Statement.select().count() == 0
-    app.type_into(screen.person.entry, person.name)
-    assert "name can match several" in screen.person.reading_label.cget("text")
     app.type_into(screen.person.entry, "11010519491231002X")
     app.press("Return", screen.person.entry)
     app.settle()
@@ -92,6 +91,56 @@ def test_a_supervisor_makes_a_statement_and_the_pdf_names_the_person(
     assert str(pdfs[0]) in _message(screen) and "no printer" in screen.hint.cget("text")
     assert person.name in _pdf_text(pdfs[0])
     app.screenshot("docs-statement-en")
+
+
+@pytest.mark.dates
+def test_a_statement_finds_its_person_by_name_and_the_one_picked_is_stated(
+    make_app: Callable[..., AppDriver], demo: OfficeHome, samples: dict[str, Sample]
+) -> None:
+    person = samples["contributor"]
+    app = make_app()
+    app.sign_in("supervisor01")
+    screen = _open(app, "statement")
+    app.type_into(screen.person.entry, person.name[0])
+    assert screen.person.reading_label.cget("text") == "A name: Enter lists the matches."
+    app.press("Return", screen.person.entry)
+    app.pump(lambda: bool(screen.found), "the name's matches")
+    assert screen.matches.winfo_ismapped() and Statement.select().count() == 0
+    assert app.focused() == screen.matches_table.tree
+    app.screenshot("docs-statement-name-matches-en")
+    index = next(i for i, p in enumerate(screen.found) if p.ssn == person.ssn)
+    tree = screen.matches_table.tree
+    row = tree.get_children()[index]
+    tree.selection_set(row)
+    tree.focus(row)
+    app.press("Return", tree)
+    assert not screen.matches.winfo_ismapped()
+    masked = f"{person.ssn[:6]}********{person.ssn[-4:]}"
+    assert screen.person.reading_label.cget("text").startswith(f"{person.name}, ID {masked}")
+    assert app.focused() == screen.person.entry
+    app.press("Return", screen.person.entry)
+    app.settle()
+    pdfs = list((demo.path / "statements").glob("*-rights-*.pdf"))
+    assert len(pdfs) == 1, _message(screen)
+    assert f"for {person.name}" in _message(screen)
+    assert person.name in _pdf_text(pdfs[0])
+    app.type_into(screen.person.entry, person.name + "x")
+    assert "Not an ID number" in screen.person.reading_label.cget("text")
+
+
+def test_a_name_only_one_person_has_is_taken_at_once_for_the_statement(
+    make_app: Callable[..., AppDriver],
+) -> None:
+    only = add_person("欧阳独秀", sequence=17, region="370105")
+    app = make_app()
+    app.sign_in("supervisor01")
+    screen = _open(app, "statement")
+    app.type_into(screen.person.entry, "欧阳独秀")
+    app.press("Return", screen.person.entry)
+    app.pump(lambda: screen.person.chosen is not None, "the one match taken")
+    assert screen.person.key() == (KeyKind.ID_NUMBER, only.ssn)
+    assert not screen.matches.winfo_ismapped()
+    assert Statement.select().count() == 0
 
 
 def test_f7_makes_a_certificate_of_contributions_for_the_period(
@@ -135,8 +184,17 @@ def test_an_empty_period_and_a_backwards_period_are_explained(
     app.press("Return", screen.date_to.entry)
     app.settle()
     assert _message(screen) == "The period runs backwards: 2026-11-20 is after 2026-11-01."
-    app.type_into(screen.date_to.entry, "2026-13-01")
+    app.type_into(screen.date_to.entry, "2026-11")
     assert screen.date_to.check.cget("text") == "a date like 2026-11-28"
+    app.type_into(screen.date_to.entry, "2026-13-01")
+    assert screen.date_to.check.cget("text") == "no such date (there is no month 13)"
+    app.type_into(screen.date_to.entry, "2025-02-30")
+    assert screen.date_to.check.cget("text") == "no such date (2025-02 has 28 days)"
+    app.press("Return", screen.date_to.entry)
+    assert _message(screen) == "2025-02-30: no such date (2025-02 has 28 days)."
+    app.type_into(screen.date_to.entry, "30.2.2025")
+    app.press("Return", screen.date_to.entry)
+    assert _message(screen) == "Type the period's days like 2026-11-28."
     assert Statement.select().count() == 0
 
 

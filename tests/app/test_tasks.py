@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import tkinter as tk
@@ -20,6 +21,9 @@ def root(display: str) -> Iterator[tk.Tk]:
     window = tk.Tk()
     yield window
     window.destroy()
+    # free the dead window's Tk objects here, on the main thread (as AppDriver.close does): a
+    # collection started later in a worker thread would run their __del__ (Tk calls) there
+    gc.collect()
 
 
 def _until(root: tk.Tk, runner: TaskRunner, done: Callable[[], bool]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tkinter as tk
+import tkinter.font as tkfont
 from typing import Any
 
 import ttkbootstrap as ttk
@@ -19,8 +20,8 @@ from desktop.app.widgets.history import AccountsPanel, EnrolmentsTable, MonthsTa
 from desktop.app.widgets.person_header import PersonHeader
 from desktop.app.widgets.verification import VerificationPanel
 from desktop.core.i18n import N_, _
+from desktop.core.status import BarStatus, from_freshness
 from desktop.core.visit import Purpose, Visit
-from models.clock import utc_now
 
 PURPOSES = {
     Purpose.LOOKUP: N_("Record lookup"),
@@ -37,6 +38,15 @@ ACTION_BUTTONS = (  # key, label, action name
     ("F8", N_("Print statement"), "print_statement"),
     ("F12", N_("End visit"), "end_visit"),
 )
+
+
+LEFT_COLUMN_EMS = 19  # the left column's width in CJK characters of the text font
+LEFT_COLUMN_INSET = 40  # a panel's frame and padding on both sides, in pixels
+
+
+def left_column_width(widget: tk.Misc) -> int:
+    """The left column's width in pixels, for the text size in use."""
+    return tkfont.nametofont("TkDefaultFont", widget).measure("中" * LEFT_COLUMN_EMS)
 
 
 class CustomerScreen(Screen):
@@ -57,15 +67,22 @@ class CustomerScreen(Screen):
         )
         self.notice.grid(row=1, column=0, columnspan=2, sticky="w", pady=(4, 0))
         self._build_action_bar()
+        # the left column has one width whatever it says (a card read, a wrong password): its
+        # lines wrap inside it, so the record's tabs beside it never move
+        width = left_column_width(self)
+        self.columnconfigure(0, minsize=width)
         left = ttk.Frame(self)
-        left.grid(row=3, column=0, sticky="nsw", padx=(0, 12))
-        self.card_panel = CardPanel(left)
+        left.grid(row=3, column=0, sticky="nsew", padx=(0, 12))
+        self.left = left
+        wrap = width - LEFT_COLUMN_INSET
+        self.card_panel = CardPanel(left, wrap=wrap)
         self.card_panel.pack(fill="x")
         self.verification = VerificationPanel(
             left,
             on_pin=self.actions.check_pin,
             on_password=self.actions.check_password,
             on_id_checked=self.actions.id_checked,
+            wrap=wrap,
         )
         self.verification.pack(fill="x", pady=(8, 0))
         service = ttk.Frame(left, padding=(10, 10, 0, 0))
@@ -77,7 +94,7 @@ class CustomerScreen(Screen):
             textvariable=self.purpose,
             values=[_(text) for text in PURPOSES.values()],
             state="readonly",
-            width=18,
+            width=12,
         )
         self.purpose_box.pack(side="left", fill="x", expand=True)
         self.purpose_box.bind("<<ComboboxSelected>>", lambda _e: self._purpose_chosen())
@@ -136,7 +153,7 @@ class CustomerScreen(Screen):
         visit = self.visit
         if visit is None:
             return
-        self.header.show(visit, utc_now())
+        self.header.show(visit, self._status(visit))
         self.notice.configure(text=visit.card_notice or "")
         if visit.card_notice:
             self.notice.grid()
@@ -153,6 +170,15 @@ class CustomerScreen(Screen):
         self.benefits.show(visit.overview)
         self.purpose.set(_(PURPOSES[visit.purpose]))
         self.update_action_states()
+
+    def _status(self, visit: Visit) -> BarStatus:
+        """The status bar's reading; before its first, the one read with the record."""
+        return self.ctx.status() or from_freshness(visit.overview.freshness)
+
+    def on_status(self, status: BarStatus) -> None:
+        """The status bar has a new reading: say the same age of the data."""
+        if self.visit is not None:
+            self.header.show_as_of(status)
 
     def show_verification(self) -> None:
         """The verification panel for the visit and the reader's state."""

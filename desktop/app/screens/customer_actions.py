@@ -15,7 +15,7 @@ from desktop.app.widgets.action_log import ActionLog
 from desktop.app.widgets.print_dialog import PrintDialog
 from desktop.app.widgets.verification import VerificationPanel
 from desktop.core import services
-from desktop.core.i18n import _
+from desktop.core.i18n import N_, _
 from desktop.core.messages import error_message
 from desktop.core.visit import ActionEntry, Purpose, Visit
 from models.actor import Actor
@@ -23,6 +23,10 @@ from models.clock import local_today, utc_now
 from models.credentials import VerifyResult
 from models.errors import CredentialLocked
 from models.permissions import Permission, allowed
+
+HAND_BACK = N_(
+    "{done} Please hand the social security card back to the customer: it is still in the reader."
+)
 
 
 class CustomerView(Protocol):
@@ -329,17 +333,26 @@ class CustomerActions:
 
     def _ended(self) -> None:
         self.ctx.wake_sync()
-        self.ctx.visit = None
-        self.ctx.show(
-            "waiting", message=_("Visit recorded. Next customer, please."), style="success"
+        self._to_waiting(
+            _("Visit recorded. Next customer, please."), "success", _("Visit recorded.")
         )
+
+    def _to_waiting(self, message: str, style: str, done: str = "") -> None:
+        """Back to the waiting screen with `message`; while a card is still in the reader, the
+        clerk is asked to hand it back first (after `done`, what was done)."""
+        self.ctx.visit = None
+        if self.ctx.cards.view.card_present:
+            message = _(HAND_BACK).format(done=done).strip()
+            # in the danger colour: the light themes' warning yellow is hard to read on white
+            self.ctx.show("waiting", message=message, style="danger", hand_back=True)
+        else:
+            self.ctx.show("waiting", message=message, style=style)
 
     def back(self) -> None:
         """Esc: leave the customer without recording a visit (asks first)."""
 
         def leave() -> None:
-            self.ctx.visit = None
-            self.ctx.show("waiting")
+            self._to_waiting("", "primary")
 
         self.ctx.dialogs.confirm(
             _("Leave this customer"),

@@ -98,6 +98,4 @@ class LockScreen(Screen):
 
     def sign_out(self) -> None:
         """End the session (an open visit is dropped, unrecorded)."""
-        self.ctx.session.sign_out()
-        self.ctx.visit = None
-        self.ctx.show("login", message=_("Signed out."))
+        self.ctx.sign_out()

@@ -109,7 +109,10 @@ class LoginScreen(Screen):
         self.button.configure(state="normal")
         self.ctx.session.sign_in(member)
         # an administrator keeps the office's settings and serves no customers
-        self.ctx.show("office_settings" if member.role is Role.ADMIN else "waiting")
+        if member.role is Role.ADMIN:
+            self.ctx.show("office_settings")
+        else:  # a card left in the reader belongs to nobody yet: it is read afresh
+            self.ctx.show("waiting", read_card=True)
 
     def _failed(self, error: BaseException) -> None:
         self.button.configure(state="normal")

@@ -18,9 +18,9 @@ from desktop.core.card_flow import CardOutcome, resolve_card
 from desktop.core.formatting import GENDER, PERSON_STATUS, label
 from desktop.core.i18n import N_, _
 from desktop.core.messages import error_message
-from desktop.core.query import QueryKind, QueryReading, read_query
+from desktop.core.query import QueryKind, QueryReading, matches_title, read_query
 from desktop.core.visit import Visit
-from models.lookup import KeyKind
+from models.lookup import KeyKind, NameMatches
 from models.overview import Overview
 from models.people import PersonSummary
 
@@ -56,7 +56,9 @@ class WaitingScreen(Screen):
         self.reading.grid(row=3, column=0, sticky="w", pady=(8, 0))
         self.message = ttk.Label(self, text="", bootstyle="danger", wraplength=1100)
         self.message.grid(row=4, column=0, sticky="w", pady=(8, 0))
-        self.results_title = ttk.Label(self, text="", font="TkHeadingFont")
+        self.results_title = ttk.Label(
+            self, text="", font="TkHeadingFont", wraplength=1100, justify="left"
+        )
         self.results_title.grid(row=6, column=0, sticky="w", pady=(16, 4))
         self.results = Table(
             self,
@@ -81,6 +83,7 @@ class WaitingScreen(Screen):
         self.entry.bind("<Down>", lambda _e: self.results.focus_first())
         self.found: list[PersonSummary] = []
         self.busy = False
+        self.handing_back = False
 
     def on_show(self, **data: Any) -> None:
         """A fresh start for the next customer (a message may be passed in)."""
@@ -89,7 +92,16 @@ class WaitingScreen(Screen):
         self.message.configure(text=data.get("message", ""), bootstyle=data.get("style", "primary"))
         self.busy = False
         self.button.configure(state="normal")
+        self.handing_back = bool(data.get("hand_back"))  # the last customer's card is in
         self._show_card_hint()
+        if data.get("read_card"):
+            self._read_card_in_reader()
+
+    def _read_card_in_reader(self) -> None:
+        """Just signed in: a card already in the reader is read afresh, as if inserted now."""
+        view = self.ctx.cards.view
+        if view.card_present and view.reader is not None:
+            self.on_card_event(ReaderEvent(EventKind.CARD_INSERTED, view.reader))
 
     def focus_default(self) -> None:
         """The ID field."""
@@ -150,14 +162,16 @@ class WaitingScreen(Screen):
             services.search,
             reading.value,
             self.ctx.session.actor,
+            reading.birth_year,
             on_done=self._show_results,
             on_error=self._failed,
             owner=self,
         )
 
-    def _show_results(self, found: list[PersonSummary]) -> None:
+    def _show_results(self, matches: NameMatches) -> None:
         self.busy = False
         self.button.configure(state="normal")
+        found = matches.people
         self.found = found
         if not found:
             self._hide_results()
@@ -166,10 +180,12 @@ class WaitingScreen(Screen):
             )
             self.entry.focus_set()
             return
+        if len(found) == 1 and not matches.truncated:  # nothing to choose: open at once
+            self._hide_results()
+            self.open_person(KeyKind.ID_NUMBER, found[0].ssn)
+            return
         self.message.configure(text="")
-        self.results_title.configure(
-            text=_("{n} found: pick one with the arrow keys and Enter.").format(n=len(found))
-        )
+        self.results_title.configure(text=matches_title(matches, read_query(self.text.get()).value))
         self.results.set_rows(
             [
                 (
@@ -239,8 +255,14 @@ class WaitingScreen(Screen):
     # the card ------------------------------------------------------------------------------
 
     def on_card_event(self, event: ReaderEvent) -> None:
-        """A card inserted opens its holder (read on a worker)."""
+        """A card inserted opens its holder (read on a worker); the last customer's card taken
+        out ends the reminder to hand it back."""
         self._show_card_hint()
+        if event.kind is EventKind.CARD_REMOVED and self.handing_back:
+            self.handing_back = False
+            self.message.configure(
+                text=_("Card handed back. Next customer, please."), bootstyle="success"
+            )
         if event.kind is not EventKind.CARD_INSERTED or self.busy:
             return
         self._busy(_("Reading the card…"))

@@ -16,16 +16,17 @@ STATUS_STYLES = {"active": "success", "lost": "danger", "frozen": "warning"}
 class CardPanel(ttk.Labelframe):
     """The card the counter acts on, in large type, and the other cards in a line each."""
 
-    def __init__(self, master: tk.Misc) -> None:
+    def __init__(self, master: tk.Misc, wrap: int = 340) -> None:
+        """`wrap`: the width (pixels) its lines wrap at: the panel never grows wider."""
         super().__init__(master, text=_("Card"), padding=10)
         self.columnconfigure(0, weight=1)
         self.current = ttk.Label(self, text="", font="TkHeadingFont")
         self.current.grid(row=0, column=0, sticky="w")
         self.state = ttk.Label(self, text="", font="TkHeadingFont")
         self.state.grid(row=0, column=1, sticky="e")
-        self.details = ttk.Label(self, text="", bootstyle="secondary", wraplength=340)
+        self.details = ttk.Label(self, text="", bootstyle="secondary", wraplength=wrap)
         self.details.grid(row=1, column=0, columnspan=2, sticky="w")
-        self.others = ttk.Label(self, text="", bootstyle="secondary", wraplength=340)
+        self.others = ttk.Label(self, text="", bootstyle="secondary", wraplength=wrap)
         self.others.grid(row=2, column=0, columnspan=2, sticky="w")
 
     def show(self, visit: Visit) -> None:

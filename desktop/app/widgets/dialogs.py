@@ -2,6 +2,9 @@
 
 One dialog at a time. A dialog grabs the keyboard and mouse of the application until it is
 answered; Enter answers yes (or OK), Escape no (or cancel). `DialogHost.current` is the open one.
+Should the keyboard go to the main window while a dialog is open (a click outside it, which a
+window manager answers by focusing the window clicked), the dialog takes it back at once, so
+that Enter and Escape keep answering it.
 """
 
 from __future__ import annotations
@@ -55,9 +58,26 @@ class Dialog(ttk.Toplevel):
         self.geometry(f"+{max(x, 0)}+{max(y, 0)}")
         self._return_focus = root.focus_get()
         self.host.current = self
-        with contextlib.suppress(tk.TclError):  # not viewable yet: the grab is best effort
+        with contextlib.suppress(tk.TclError):  # not viewable yet: taken again with the focus
             self.grab_set()
+        # forced: the keyboard may be with the main window (a window manager gave it there)
+        self.focus_force()
         self.focus_first()
+        self.bind("<FocusOut>", lambda _e: self.after_idle(self._keep_focus), add="+")
+        self.bind("<ButtonPress>", lambda _e: self.after_idle(self._keep_focus), add="+")
+
+    def _keep_focus(self) -> None:
+        """After the keyboard left or a click: take it back if it went to this application's
+        main window (a click outside the dialog); not from another application, and not from
+        the dialog's own pop-ups (a combobox's list lives in a window below the dialog's)."""
+        if self.host.current is not self or not self.winfo_exists():
+            return
+        focused = str(self.tk.call("focus"))  # a Tcl path: pop-ups have no Python widget
+        if focused == str(self) or focused.startswith(f"{self}."):
+            return
+        x, y = self.winfo_pointerxy()
+        if focused or str(self.tk.call("winfo", "containing", x, y)):
+            self.take_focus()
 
     def focus_first(self) -> None:
         """Where the keyboard starts in this dialog."""
@@ -79,6 +99,22 @@ class Dialog(ttk.Toplevel):
     def cancel(self) -> None:
         """Escape or the window's close button."""
         self.close()
+
+    def take_focus(self) -> None:
+        """Take the keyboard back (it went to the window behind): where it was in the dialog,
+        else where it starts."""
+        if not self.winfo_exists():
+            return
+        with contextlib.suppress(tk.TclError):
+            self.lift()
+            if self.grab_current() is None:
+                self.grab_set()
+        inside = self.focus_lastfor()
+        if inside is not None and inside is not self and inside.winfo_toplevel() is self:
+            inside.focus_force()
+        else:
+            self.focus_force()
+            self.focus_first()
 
 
 class ConfirmDialog(Dialog):

@@ -14,9 +14,10 @@ import ttkbootstrap as ttk
 from desktop.app.theme import BIG_FONT
 from desktop.app.widgets.print_dialog import STATEMENT_LANGUAGES
 from desktop.core.i18n import _
-from desktop.core.query import QueryKind, QueryReading, read_query
+from desktop.core.query import DayReading, QueryKind, QueryReading, read_day, read_query
 from models.clock import local_today
 from models.lookup import KeyKind
+from models.people import PersonSummary
 
 READING_STYLES = {True: "success", False: "danger"}
 
@@ -29,14 +30,22 @@ def on_enter(widgets: list[tk.Misc], action: Callable[[], None]) -> None:
 
 
 class PersonField(ttk.Frame):
-    """An ID number or a card number, read as typed like the waiting screen (a name cannot name
-    one person, so it is refused here)."""
+    """An ID number or a card number, read as typed like the waiting screen. A name cannot name
+    one person: it is refused, unless the field takes `names` (its screen lists the matches and
+    `choose`s one)."""
 
     def __init__(
-        self, master: tk.Misc, width: int = 24, big: bool = True, hint: str | None = None
+        self,
+        master: tk.Misc,
+        width: int = 24,
+        big: bool = True,
+        hint: str | None = None,
+        names: bool = False,
     ) -> None:
         super().__init__(master)
         self.hint = hint or _("Type the ID number or the card number.")
+        self.names = names
+        self.chosen: PersonSummary | None = None  # picked from a name's matches
         self.text = tk.StringVar(self)
         font = BIG_FONT if big else "TkTextFont"
         self.entry = ttk.Entry(self, textvariable=self.text, font=font, width=width)
@@ -46,9 +55,35 @@ class PersonField(ttk.Frame):
         self.text.trace_add("write", lambda *_a: self.show_reading())
         self.show_reading()
 
+    def chosen_person(self) -> PersonSummary | None:
+        """The person picked from a name's matches, while the field still shows their name."""
+        chosen = self.chosen
+        if chosen is not None and self.text.get().strip() == chosen.name:
+            return chosen
+        return None
+
+    def choose(self, person: PersonSummary) -> None:
+        """Take `person` (picked from the matches of the name typed)."""
+        self.chosen = person
+        self.text.set(person.name)
+
     def reading(self) -> QueryReading:
         """What the text is, with the line shown under it."""
         reading = read_query(self.text.get())
+        if reading.kind is QueryKind.NAME and self.names:
+            chosen = self.chosen_person()
+            if chosen is not None:
+                message = _("{name}, ID {number}, born {birth}.").format(
+                    name=chosen.name, number=chosen.masked_ssn, birth=chosen.birth_date.isoformat()
+                )
+                return QueryReading(reading.kind, reading.value, True, message)
+            return QueryReading(
+                reading.kind,
+                reading.value,
+                False,
+                reading.message if not reading.valid else _("A name: Enter lists the matches."),
+                reading.birth_year,
+            )
         if reading.kind is QueryKind.NAME:
             return QueryReading(
                 reading.kind,
@@ -62,10 +97,18 @@ class PersonField(ttk.Frame):
             return QueryReading(reading.kind, reading.value, True, _("A card number."))
         return reading
 
+    def wants_search(self) -> QueryReading | None:
+        """The name to search for (a name typed, not yet chosen from its matches), or None."""
+        reading = read_query(self.text.get())
+        if self.names and reading.kind is QueryKind.NAME and self.chosen_person() is None:
+            return reading
+        return None
+
     def show_reading(self, insist: bool = False) -> QueryReading:
         """Show what the text reads as; `insist` marks an unfinished number as an error."""
         reading = self.reading()
         quiet = reading.kind in (QueryKind.EMPTY, QueryKind.ID_PARTIAL) and not insist
+        quiet = quiet or (self.wants_search() is not None and read_query(self.text.get()).valid)
         style = "secondary" if quiet else READING_STYLES[reading.valid]
         self.reading_label.configure(text=reading.message, bootstyle=style)
         return reading
@@ -75,6 +118,9 @@ class PersonField(ttk.Frame):
         reading = self.show_reading(insist=True)
         if not reading.valid:
             return None
+        chosen = self.chosen_person()
+        if chosen is not None:
+            return KeyKind.ID_NUMBER, chosen.ssn
         kind = KeyKind.ID_NUMBER if reading.kind is QueryKind.ID else KeyKind.CARD
         return kind, reading.value
 
@@ -111,23 +157,18 @@ class DateField(ttk.Frame):
         self.text.trace_add("write", lambda *_a: self._on_type())
 
     def _on_type(self) -> None:
-        text = self.text.get().strip()
-        ok = not text or self._parse(text) is not None
-        self.check.configure(text="" if ok else _("a date like 2026-11-28"))
-
-    @staticmethod
-    def _parse(text: str) -> date | None:
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            return None
+        self.check.configure(text=read_day(self.text.get()).problem)
 
     def value(self) -> date | None:
-        """The day typed, or None (the field then says what it wants)."""
-        day = self._parse(self.text.get().strip())
-        if day is None:
-            self.check.configure(text=_("a date like 2026-11-28"))
-        return day
+        """The day typed, or None (the field then says what is wrong)."""
+        reading = read_day(self.text.get())
+        if reading.value is None:
+            self.check.configure(text=reading.problem or _("a date like 2026-11-28"))
+        return reading.value
+
+    def reading(self) -> DayReading:
+        """The day typed, or what is wrong with it."""
+        return read_day(self.text.get())
 
     def set(self, day: date) -> None:
         """Show `day`."""

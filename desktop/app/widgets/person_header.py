@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
-from datetime import datetime
 
 import ttkbootstrap as ttk
 
@@ -12,7 +11,7 @@ from desktop.app.theme import BIG_FONT, TITLE_FONT
 from desktop.core.formatting import ACCOUNT_KIND, GENDER, PERSON_STATUS, label, yuan
 from desktop.core.freshness import data_as_of_text
 from desktop.core.i18n import _
-from desktop.core.status import from_freshness
+from desktop.core.status import BarStatus
 from desktop.core.visit import Visit
 
 
@@ -51,8 +50,8 @@ class PersonHeader(ttk.Frame):
         self.as_of = ttk.Label(line, text="", bootstyle="secondary", anchor="e")
         self.as_of.pack(side="right", padx=(16, 0))
 
-    def show(self, visit: Visit, now: datetime) -> None:
-        """Fill in for `visit`."""
+    def show(self, visit: Visit, status: BarStatus) -> None:
+        """Fill in for `visit`; `status` says how old the data is (the status bar's reading)."""
         person = visit.overview.person
         self.name.configure(text=person.name)
         self.details.configure(
@@ -76,4 +75,8 @@ class PersonHeader(ttk.Frame):
             f"{label(ACCOUNT_KIND, a.kind)} {yuan(a.balance_fen)}" for a in visit.overview.accounts
         ]
         self.balances.configure(text="   ".join(balances))
-        self.as_of.configure(text=data_as_of_text(from_freshness(visit.overview.freshness), now))
+        self.show_as_of(status)
+
+    def show_as_of(self, status: BarStatus) -> None:
+        """'Data as of', in the words of the status bar for the same reading."""
+        self.as_of.configure(text=data_as_of_text(status, status.checked_at))

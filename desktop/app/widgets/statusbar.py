@@ -16,7 +16,6 @@ from desktop.core.freshness import data_as_of_text
 from desktop.core.i18n import _, ngettext
 from desktop.core.status import BarStatus
 from desktop.core.sync_words import sync_problem
-from models.clock import utc_now
 from models.staff import StaffMember
 from sync.errors import LinkStatus
 
@@ -93,7 +92,8 @@ class StatusBar(ttk.Frame):
             if reason:
                 text = _("{state}: {reason}").format(state=text, reason=_short(reason))
         self.sync.configure(text="● " + text, bootstyle=f"@{style}")
-        self.as_of.configure(text=data_as_of_text(snapshot, now or utc_now()))
+        # the age is counted to the reading's time, so every screen that says it agrees
+        self.as_of.configure(text=data_as_of_text(snapshot, now or snapshot.checked_at))
         parts = [
             ngettext(
                 "{n} change waiting to be sent",

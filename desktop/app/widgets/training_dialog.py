@@ -64,6 +64,11 @@ class TrainingDialog(Dialog):
             ttk.Radiobutton(kinds, text=_(text), value=kind.value, variable=self.kind).pack(
                 side="left", padx=(0, 16)
             )
+        ttk.Label(
+            self.body,
+            text=_("The PIN of every training card is {pin}.").format(pin=training.TRAINING_PIN),
+            bootstyle="secondary",
+        ).pack(anchor="w", pady=(10, 0))
         self.table.tree.bind("<Return>", lambda _e: self.insert())
         self.table.tree.bind("<Double-1>", lambda _e: self.insert())
         self.add_button(_("Cancel"), self.cancel, style="secondary")

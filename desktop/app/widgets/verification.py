@@ -20,7 +20,9 @@ class VerificationPanel(ttk.Labelframe):
         on_pin: Callable[[str], None],
         on_password: Callable[[str], None],
         on_id_checked: Callable[[bool], None],
+        wrap: int = 340,
     ) -> None:
+        """`wrap`: the width (pixels) its messages wrap at: the panel never grows wider."""
         super().__init__(master, text=_("Verification"), padding=10)
         self.columnconfigure(1, weight=1)
         ttk.Label(self, text=_("Card PIN")).grid(row=0, column=0, sticky="w")
@@ -30,7 +32,7 @@ class VerificationPanel(ttk.Labelframe):
             self, text=_("Check"), bootstyle="secondary", command=lambda: on_pin(self.take_pin())
         )
         self.pin_button.grid(row=0, column=2, sticky="e")
-        self.pin_state = ttk.Label(self, text="", wraplength=340)
+        self.pin_state = ttk.Label(self, text="", wraplength=wrap)
         self.pin_state.grid(row=1, column=0, columnspan=3, sticky="w", pady=(2, 8))
         ttk.Label(self, text=_("Query password")).grid(row=2, column=0, sticky="w")
         self.password = ttk.Entry(self, show="•", width=8)
@@ -42,7 +44,7 @@ class VerificationPanel(ttk.Labelframe):
             command=lambda: on_password(self.take_password()),
         )
         self.password_button.grid(row=2, column=2, sticky="e")
-        self.password_state = ttk.Label(self, text="", wraplength=340)
+        self.password_state = ttk.Label(self, text="", wraplength=wrap)
         self.password_state.grid(row=3, column=0, columnspan=3, sticky="w", pady=(2, 8))
         self.id_checked = tk.BooleanVar(self, value=False)
         self.id_check = ttk.Checkbutton(

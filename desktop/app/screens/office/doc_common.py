@@ -21,9 +21,8 @@ from desktop.core.documents import (
 from desktop.core.freshness import data_as_of_text
 from desktop.core.i18n import _
 from desktop.core.messages import error_message, id_problem, with_detail
-from desktop.core.status import read_status
+from desktop.core.status import BarStatus, read_status
 from models.actor import Actor
-from models.clock import utc_now
 from models.idnumber import InvalidIdNumber
 from models.permissions import PermissionDenied
 from reports.errors import FontUnavailable
@@ -108,13 +107,18 @@ class DocumentScreen(Screen):
         return self.ctx.session.actor
 
     def on_show(self, **data: Any) -> None:
-        """Ask how old the data is."""
+        """Say how old the data is: the status bar's reading (read now before its first)."""
+        status = self.ctx.status()
+        if status is not None:
+            self.on_status(status)
+            return
         self.ctx.tasks.submit(
-            read_status,
-            on_done=lambda snap: self.as_of.configure(text=data_as_of_text(snap, utc_now())),
-            on_error=lambda _e: None,
-            owner=self,
+            read_status, on_done=self.on_status, on_error=lambda _e: None, owner=self
         )
+
+    def on_status(self, status: BarStatus) -> None:
+        """A reading of the sync state: 'data as of' in the status bar's words."""
+        self.as_of.configure(text=data_as_of_text(status, status.checked_at))
 
     def back(self) -> None:
         """Esc: back to the next customer."""

@@ -18,19 +18,24 @@ from desktop.app.widgets.office_fields import (
     on_enter,
 )
 from desktop.app.widgets.print_dialog import printer_hint
-from desktop.core import documents
+from desktop.app.widgets.tables import Table
+from desktop.core import documents, services
 from desktop.core.doc_kinds import STATEMENT_WORDS
+from desktop.core.formatting import PERSON_STATUS, label
 from desktop.core.i18n import N_, _
+from desktop.core.query import QueryReading, matches_title
 from desktop.core.services import STATEMENTS_FOLDER
 from models.clock import local_today, year_ago
 from models.document_kinds import Span, document_kind, statement_kinds
+from models.lookup import NameMatches
+from models.people import PersonSummary
 from models.permissions import Permission
 
 YEARS_BACK = 30
 
 
 class StatementScreen(DocumentScreen):
-    """A statement for one person, by ID number or card number."""
+    """A statement for one person, by ID number, card number or name."""
 
     key = "statement"
     title_text = N_("Statements")
@@ -42,16 +47,21 @@ class StatementScreen(DocumentScreen):
         row = self.build_header(
             _("Statement for one person"),
             _(
-                "Type the person's ID number or card number, choose the statement, then press "
-                "Enter."
+                "Type the person's ID number, card number or name (Enter lists the people of "
+                "that name: pick one), choose the statement, then press Enter."
             ),
         )
         form = ttk.Frame(self)
         form.grid(row=row, column=0, sticky="w")
         pad = {"padx": (0, 16), "pady": 6, "sticky": "nw"}
-        ttk.Label(form, text=_("ID number or card number")).grid(row=0, column=0, **pad)
-        self.person = PersonField(form)
+        ttk.Label(form, text=_("ID number, card number or name")).grid(row=0, column=0, **pad)
+        self.person = PersonField(
+            form,
+            names=True,
+            hint=_("Type the ID number, the card number or the name (a birth year may follow)."),
+        )
         self.person.grid(row=0, column=1, sticky="w", pady=6)
+        self._build_matches(form)
         ttk.Label(form, text=_("Statement")).grid(row=1, column=0, **pad)
         kinds = ttk.Frame(form)
         kinds.grid(row=1, column=1, sticky="w", pady=6)
@@ -106,6 +116,81 @@ class StatementScreen(DocumentScreen):
         )
         self._kind_changed()
 
+    def _build_matches(self, form: ttk.Frame) -> None:
+        """The people of a name typed, to pick one from (hidden until a name is searched)."""
+        self.matches = ttk.Frame(form)  # beside the form: the form stays whole on a small screen
+        self.matches.grid(row=0, column=2, rowspan=7, sticky="nw", padx=(24, 0), pady=6)
+        self.matches_title = ttk.Label(
+            self.matches, text="", font="TkHeadingFont", wraplength=620, justify="left"
+        )
+        self.matches_title.pack(anchor="w", pady=(0, 4))
+        self.found: list[PersonSummary] = []
+        self.matches_table = Table(
+            self.matches,
+            [(_("Name"), 130), (_("ID number"), 230), (_("Born"), 130), (_("Status"), 110)],
+            height=8,
+        )
+        self.matches_table.pack(anchor="w")
+        for sequence in ("<Return>", "<KP_Enter>", "<Double-1>"):
+            self.matches_table.tree.bind(sequence, lambda _e: (self.pick(), "break")[1])
+        self.matches_table.tree.bind("<Escape>", lambda _e: (self._hide_matches(), "break")[1])
+        self.matches.grid_remove()
+
+    def search(self, reading: QueryReading) -> None:
+        """List the people of the name typed (the search is logged)."""
+        self.busy = True
+        self.say(_("Searching…"), "secondary")
+        self.run(
+            services.search,
+            reading.value,
+            self.actor,
+            reading.birth_year,
+            on_done=lambda matches: self._show_matches(matches, reading.value),
+        )
+
+    def _show_matches(self, matches: NameMatches, name: str) -> None:
+        self.busy = False
+        self.say("", "secondary")
+        self.found = matches.people
+        if not self.found:
+            self._hide_matches()
+            self.say(_("Nobody with this name in this office's register."), "danger")
+            self.person.entry.focus_set()
+            return
+        if len(self.found) == 1 and not matches.truncated:
+            self._take(self.found[0])
+            return
+        self.matches_title.configure(text=matches_title(matches, name))
+        self.matches_table.set_rows(
+            [
+                (p.name, p.masked_ssn, p.birth_date.isoformat(), label(PERSON_STATUS, p.status))
+                for p in self.found
+            ]
+        )
+        self.matches.grid()
+        self.matches_table.focus_first()
+
+    def pick(self) -> None:
+        """Take the person selected in the matches."""
+        index = self.matches_table.selected_index()
+        if index is not None and index < len(self.found):
+            self._take(self.found[index])
+
+    def _take(self, person: PersonSummary) -> None:
+        self._hide_matches()
+        self.person.choose(person)
+        self.say(
+            _("{name} chosen: choose the statement, then press Enter.").format(name=person.name),
+            "secondary",
+        )
+        self.person.entry.focus_set()
+
+    def _hide_matches(self) -> None:
+        self.found = []
+        self.matches_table.set_rows([])
+        self.matches.grid_remove()
+        self.person.entry.focus_set()
+
     def on_show(self, **data: Any) -> None:
         """Where the PDF goes; the message of the last statement is kept."""
         super().on_show(**data)
@@ -143,7 +228,7 @@ class StatementScreen(DocumentScreen):
         """The statement asked for, or None (what is wrong is shown)."""
         key = self.person.key()
         if key is None:
-            self.say(_("Type a valid ID number or card number first."), "danger")
+            self.say(_("Type a valid ID number, card number or name first."), "danger")
             self.person.entry.focus_set()
             return None
         kind = self.kind.get()
@@ -153,8 +238,18 @@ class StatementScreen(DocumentScreen):
             )
         first, last = self.date_from.value(), self.date_to.value()
         if first is None or last is None:
-            self.say(_("Type the period's days like 2026-11-28."), "danger")
-            (self.date_from if first is None else self.date_to).entry.focus_set()
+            field = self.date_from if first is None else self.date_to
+            day = field.reading()
+            if day.no_such_day:
+                self.say(
+                    _("{text}: {problem}.").format(
+                        text=field.text.get().strip(), problem=day.problem
+                    ),
+                    "danger",
+                )
+            else:
+                self.say(_("Type the period's days like 2026-11-28."), "danger")
+            field.entry.focus_set()
             return None
         return documents.StatementRequest(
             key[0], key[1], kind, date_from=first, date_to=last, lang=self.lang.code()
@@ -163,6 +258,13 @@ class StatementScreen(DocumentScreen):
     def submit(self) -> None:
         """Enter: make the statement on a worker."""
         if self.busy:
+            return
+        name = self.person.wants_search()
+        if name is not None:
+            if name.valid:
+                self.search(name)
+            else:
+                self.bell()
             return
         request = self.request()
         if request is None:
