@@ -38,7 +38,8 @@ def apply(root: tk.Misc, text_size: int) -> dict[str, tkfont.Font]:
         (KEY_FONT, 10, "bold"),
         (SMALL_FONT, -6, "normal"),
     ):
-        options: dict[str, object] = {"size": text_size + delta, "weight": weight}
+        size, weight = theme.font_weight(family, text_size + delta, weight)  # no smeared CJK bold
+        options: dict[str, object] = {"size": size, "weight": weight}
         if family:
             options["family"] = family
         fonts[name] = tkfont.Font(root, name=name, **options)
