@@ -15,6 +15,7 @@ from cards.monitor import ReaderEvent
 from desktop.app.kiosk.context import KioskContext
 from desktop.app.kiosk.style import LARGE_FONT, button_style
 from desktop.app.registry import BaseScreen
+from models.overview import Overview
 
 
 class KioskScreen(BaseScreen[KioskContext]):
@@ -31,6 +32,21 @@ class KioskScreen(BaseScreen[KioskContext]):
 
     def on_card_event(self, event: ReaderEvent) -> None:
         """A reader event while this screen is shown (card removal is handled by the kiosk)."""
+
+    def verified_overview(self) -> Overview | None:
+        """The verified citizen's record; None (and back to the welcome) when nobody verified
+        is being served: the screens that show a record are built for no one else."""
+        customer = self.ctx.session.customer
+        if customer is None or not customer.verified or customer.overview is None:
+            self.after_idle(self.ctx.end_session)
+            return None
+        return customer.overview
+
+    def finish(self) -> None:
+        """ "Finish": end the session and say goodbye (reminding a card's holder to take it)."""
+        by_card = bool(self.ctx.session.customer and self.ctx.session.customer.by_card)
+        self.ctx.session.end()
+        self.ctx.show("goodbye", card=by_card)
 
     def on_status(self) -> None:
         """The top bar's "data as of" changed (`ctx.data_as_of()`); screens showing it too

@@ -22,11 +22,9 @@ class BenefitsScreen(KioskScreen):
 
     def build(self) -> None:
         """The check, the allocations, the payments, and the buttons."""
-        customer = self.ctx.session.customer
-        if customer is None or not customer.verified or customer.overview is None:
-            self.after_idle(self.ctx.end_session)
+        overview = self.verified_overview()
+        if overview is None:
             return
-        overview: Overview = customer.overview
         b = overview.benefits
         self.columnconfigure(0, weight=1)
         self.rowconfigure(4, weight=1)
@@ -65,13 +63,8 @@ class BenefitsScreen(KioskScreen):
         self.back.pack(side="left")
         if self.payments.pages > 1:
             self.payments.controls.pack(side="left", padx=(32, 0))
-        self.finish = self.big_button(buttons, _("Finish"), self._finish, "success")
+        self.finish = self.big_button(buttons, _("Finish"), self.finish, "success")
         self.finish.pack(side="right")
-
-    def _finish(self) -> None:
-        by_card = bool(self.ctx.session.customer and self.ctx.session.customer.by_card)
-        self.ctx.session.end()
-        self.ctx.show("goodbye", card=by_card)
 
 
 def benefits_link(screen: KioskScreen, overview: Overview, buttons: ttk.Frame) -> None:

@@ -17,9 +17,8 @@ class PrintScreen(KioskScreen):
 
     def build(self) -> None:
         """The outcome line and the way back to the record."""
-        customer = self.ctx.session.customer
-        if customer is None or not customer.verified or customer.overview is None:
-            self.after_idle(self.ctx.end_session)
+        overview = self.verified_overview()
+        if overview is None:
             return
         ttk.Label(self, text=_("Print my statement"), font=HUGE_FONT, bootstyle="primary").pack(
             anchor="w"
@@ -41,7 +40,7 @@ class PrintScreen(KioskScreen):
             return
         # The latest year with posted months: on 1 January that is last year's record, not an
         # empty one for the new year.
-        year = customer.overview.window_end // 100
+        year = overview.window_end // 100
         self.message.configure(
             text=_("Printing your rights record of {year}…").format(year=year),
             bootstyle="secondary",
@@ -50,7 +49,7 @@ class PrintScreen(KioskScreen):
             print_statement,
             self.ctx.home.path,
             self.ctx.actor,
-            customer.overview.person,
+            overview.person,
             year,
             "zh" if language() == "zh" else "en",
             printer,

@@ -22,7 +22,7 @@ from desktop.core.freshness import data_as_of_text
 from desktop.core.i18n import _
 from desktop.core.status import from_freshness
 from models.clock import utc_now
-from models.overview import Overview, YearTotal
+from models.overview import YearTotal
 
 
 class RecordScreen(KioskScreen):
@@ -32,11 +32,9 @@ class RecordScreen(KioskScreen):
 
     def build(self) -> None:
         """Who, the balances, the years of the window, and the buttons."""
-        customer = self.ctx.session.customer
-        if customer is None or not customer.verified or customer.overview is None:
-            self.after_idle(self.ctx.end_session)
+        overview = self.verified_overview()
+        if overview is None:
             return
-        overview: Overview = customer.overview
         self.overview = overview
         person = overview.person
         self.columnconfigure(1, weight=1)
@@ -92,7 +90,7 @@ class RecordScreen(KioskScreen):
         )
         self.print_button.pack(side="left")
         benefits_link(self, overview, buttons)
-        self.finish = self.big_button(buttons, _("Finish"), self._finish, "success")
+        self.finish = self.big_button(buttons, _("Finish"), self.finish, "success")
         self.finish.pack(side="right")
 
     def _table(self) -> YearGrid:
@@ -133,11 +131,6 @@ class RecordScreen(KioskScreen):
             from_freshness(self.overview.freshness), utc_now()
         )
         self.as_of.configure(text=text)
-
-    def _finish(self) -> None:
-        by_card = bool(self.ctx.session.customer and self.ctx.session.customer.by_card)
-        self.ctx.session.end()
-        self.ctx.show("goodbye", card=by_card)
 
 
 def _cells(total: YearTotal) -> tuple[str, ...]:
