@@ -290,10 +290,11 @@ def queue_commands(count: int, actor: Actor) -> int:
 def raw_baseline(source: Path, target: Path) -> tuple[int, float, float]:
     """The first sync's work done raw, timed whole: (rows, seconds, seconds of the inserts).
 
-    A reader thread reads the pages (employers, then 500 persons with all their rows, with
-    headquarters' own per-person queries) from `source` into a queue of two, while the main
-    thread inserts each page in one transaction into a new register at `target`; then every
-    table is counted and summed on both sides with the data check's own statements.
+    A reader thread reads the pages (employers and staff accounts, then 500 persons with all
+    their rows, with headquarters' own per-person queries) from `source` into a queue of two,
+    while the main thread inserts each page in one transaction into a new register at
+    `target`; then every table is counted and summed on both sides with the data check's own
+    statements.
     """
     open_register(target, create=True)
     close_register()
@@ -319,11 +320,16 @@ def raw_baseline(source: Path, target: Path) -> tuple[int, float, float]:
 
 
 def _read_pages(source: Path, pages: Queue[dict[str, list[tuple]] | None]) -> None:
-    """Put the employers, then each page of persons' rows, then None, into `pages`."""
+    """Put the tables not of persons (employers, staff accounts), then each page of persons'
+    rows, then None, into `pages`."""
     reader = sqlite3.connect(source)
-    employer = TABLES[0]
-    rows = reader.execute(f"SELECT {', '.join(employer.columns)} FROM employer").fetchall()
-    pages.put({employer.name: rows})
+    whole = [t for t in TABLES if t not in PERSON_TABLES]  # employers, staff accounts
+    pages.put(
+        {
+            t.name: reader.execute(f'SELECT {", ".join(t.columns)} FROM "{t.name}"').fetchall()
+            for t in whole
+        }
+    )
     ids = [r[0] for r in reader.execute("SELECT id FROM person ORDER BY id")]
     for start in range(0, len(ids), PAGE_PERSONS):
         low, high = ids[start], ids[min(start + PAGE_PERSONS, len(ids)) - 1]
