@@ -301,33 +301,52 @@ def raw_baseline(source: Path, target: Path) -> tuple[int, float, float]:
     writer = sqlite3.connect(target, isolation_level=None)
     for name, value in PRAGMAS.items():
         writer.execute(f"PRAGMA {name} = {value}")
+    columns = _columns(source)
     pages: Queue[dict[str, list[tuple]] | None] = Queue(maxsize=2)
     started = time.perf_counter()
-    reader_thread = threading.Thread(target=_read_pages, args=(source, pages), daemon=True)
+    reader_thread = threading.Thread(target=_read_pages, args=(source, columns, pages), daemon=True)
     reader_thread.start()
     rows_total, inserting = 0, 0.0
     while (page := pages.get()) is not None:
         rows_total += sum(len(r) for r in page.values())
-        inserting += _insert(writer, page)
+        inserting += _insert(writer, columns, page)
     reader_thread.join()
     source_digest = _digest(sqlite3.connect(source))
     target_digest = _digest(writer)
     seconds = time.perf_counter() - started
     writer.close()
-    if source_digest != target_digest:
-        raise RuntimeError("the raw baseline's copy differs from its source")
+    differ = {k: (v, target_digest[k]) for k, v in source_digest.items() if v != target_digest[k]}
+    if differ:
+        raise RuntimeError(f"the raw baseline's copy differs from its source: {differ}")
     return rows_total, seconds, inserting
 
 
-def _read_pages(source: Path, pages: Queue[dict[str, list[tuple]] | None]) -> None:
+def _columns(source: Path) -> dict[str, tuple[str, ...]]:
+    """The columns copied per table: the replicated ones, and every column of the tables not
+    of persons (so that a staff account keeps its `origin`, which the data check filters on)."""
+    reader = sqlite3.connect(source)
+    columns = {t.name: tuple(t.columns) for t in TABLES}
+    for t in TABLES:
+        if t not in PERSON_TABLES:
+            info = reader.execute(f'PRAGMA table_info("{t.name}")').fetchall()
+            columns[t.name] = tuple(row[1] for row in info)
+    reader.close()
+    return columns
+
+
+def _read_pages(
+    source: Path,
+    columns: dict[str, tuple[str, ...]],
+    pages: Queue[dict[str, list[tuple]] | None],
+) -> None:
     """Put the tables not of persons (employers, staff accounts), then each page of persons'
     rows, then None, into `pages`."""
     reader = sqlite3.connect(source)
-    whole = [t for t in TABLES if t not in PERSON_TABLES]  # employers, staff accounts
+    whole = [t.name for t in TABLES if t not in PERSON_TABLES]  # employers, staff accounts
     pages.put(
         {
-            t.name: reader.execute(f'SELECT {", ".join(t.columns)} FROM "{t.name}"').fetchall()
-            for t in whole
+            name: reader.execute(f'SELECT {", ".join(columns[name])} FROM "{name}"').fetchall()
+            for name in whole
         }
     )
     ids = [r[0] for r in reader.execute("SELECT id FROM person ORDER BY id")]
@@ -352,16 +371,21 @@ def _page_rows(reader: sqlite3.Connection, table: Table, low: int, high: int) ->
     return reader.execute(rows_of_persons(table, persons), (low, high)).fetchall()
 
 
-def _insert(writer: sqlite3.Connection, page: dict[str, list[tuple]]) -> float:
+def _insert(
+    writer: sqlite3.Connection,
+    columns: dict[str, tuple[str, ...]],
+    page: dict[str, list[tuple]],
+) -> float:
     started = time.perf_counter()
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("PRAGMA defer_foreign_keys = ON")
     for table in TABLES:
         rows = page.get(table.name)
         if rows:
-            marks = ", ".join("?" * len(table.columns))
+            names = columns[table.name]
+            marks = ", ".join("?" * len(names))
             writer.executemany(
-                f'INSERT INTO "{table.name}" ({", ".join(table.columns)}) VALUES ({marks})', rows
+                f'INSERT INTO "{table.name}" ({", ".join(names)}) VALUES ({marks})', rows
             )
     writer.execute("COMMIT")
     return time.perf_counter() - started
