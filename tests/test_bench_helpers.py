@@ -1,10 +1,13 @@
-"""The benchmarks' helpers: how a p99 is named, the spread over rounds, dropping cached files."""
+"""The benchmarks' helpers: how a p99 is named, the spread over rounds, dropping cached files,
+the register's size per table and index."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from bench.evict import evict
+from bench.size import measure
 from bench.stats import p99_label, p99_worst_rank, round_spread, summarise
 
 
@@ -47,3 +50,21 @@ def test_evict_covers_every_regular_file_under_its_roots(tmp_path: Path) -> None
     (tmp_path / "link").symlink_to(tmp_path / "two.bin")
     done = evict([tmp_path])
     assert (done.files, done.bytes) == (2, 150)
+
+
+def test_size_counts_every_page_of_the_file_under_its_table_or_index(tmp_path: Path) -> None:
+    path = tmp_path / "register.db"
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT)")
+    raw.execute("CREATE INDEX person_name ON person (name)")
+    raw.executemany(
+        "INSERT INTO person (name) VALUES (?)", [(f"name {i}" * 20,) for i in range(500)]
+    )
+    raw.commit()
+    raw.close()
+    tables, totals = measure(path)
+    person = next(t for t in tables if t.name == "person")
+    assert person.rows == totals["persons"] == 500
+    assert [i.name for i in person.indexes] == ["person_name"]
+    assert totals["pages_bytes"] + totals["freelist_bytes"] == totals["file_bytes"]
+    assert 0 < totals["payload_bytes"] < totals["pages_bytes"]
