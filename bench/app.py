@@ -7,9 +7,11 @@ Run it as a module from the project root:
 1. A demo district of N persons (default 200,000) is generated into a temporary office home
    (removed at the end), or into / reused from DIR with --keep (bench.district.prepare_home).
 2. An Xvfb of its own is started (-displayfd, 1366x768x24), unless $DISPLAY is set.
-3. Cold starts, K runs each, alternating, every one a fresh `python -m bench.app_child` process
-   timed from just before its spawn (time.monotonic, shared by all processes on Linux) to the
-   marker it prints:
+3. K rounds of starts, every one a fresh `python -m bench.app_child` process timed from just
+   before its spawn (time.monotonic, shared by all processes on Linux) to the marker it prints;
+   each round a cold baseline and a cold application start (the files a start reads dropped
+   from the page cache just before each, bench.evict), then a warm baseline and a warm
+   application start; nothing runs unmeasured first:
    * baseline: a bare ttkbootstrap.Window with one label, mapped and idle;
    * login: the application built by desktop.app.root.build_app (reader off, as
      `counterdesk app --no-reader`) and started, the sign-in screen mapped, no task pending, idle;
@@ -24,8 +26,9 @@ Run it as a module from the project root:
    interval at which the window polls the reader's events) and with a 10 ms tick, which shows
    the part that is not the polling interval. With --pcsc the same again with the card
    connected to vsmartcard-vpcd and seen through pcscd (the application's PC/SC reader mode).
-5. A table (and with --json a JSON document on stdout, the table then on stderr) with the goal
-   verdicts: sign-in screen under 1.5 s, card to record under 300 ms.
+5. Tables of the cold and the warm starts (median, min-max) and of the cards (and with --json a
+   JSON document on stdout, the tables then on stderr) with the goal verdicts: sign-in screen
+   under 1.5 s on the cold starts' max, card to record under 300 ms.
 
 Exit status: 0 after a complete run (goal met or not); 2 for a usage or environment problem
 (no Xvfb, not enough disk, a --keep folder holding another register, a child that failed);
