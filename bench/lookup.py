@@ -10,14 +10,17 @@ Run it as a module from the project root:
 2. Keys are drawn with a fixed seed: K existing ID numbers and K existing card numbers (random
    rowids resolved with SQL, so memory stays bounded at any size), in shuffled order, plus about
    5 % valid-looking numbers that are not in the register. Another 500 existing keys per kind
-   warm the caches first; those calls are not counted.
+   warm the caches first; those calls are not counted. Name searches look up the surnames, full
+   names and given names of random persons of the register (at least 1,000 per kind).
 3. Every single call is timed with time.perf_counter_ns. Each service call is paired with its raw
    sqlite3 baseline on the same key, alternating which of the two runs first, so that both see
    the same cache state. The raw baselines run the very SQL text of models.people,
    models.overview and models.sync_status (imported, not copied) on a separate sqlite3
    connection, without validation and without building objects.
 4. A table (and with --json, a JSON document on stdout; the table then goes to stderr) gives
-   median, p90, p99 and max in microseconds, and the service/raw ratios. The end says whether
+   median, p90, p99 and max in microseconds, the service/raw ratios, and the min-max of the
+   medians and p99s of --rounds consecutive rounds of each series; a p99 of fewer than 1,000
+   calls is named by its rank ("the 4th worst of 333"). The end says whether
    each service lookup met the goal at this size.
 
 Exit status: 0 after a complete run (whether or not the goal was met); 2 for a usage or
