@@ -243,9 +243,9 @@ def report_text(
     lines += [
         f"Card insertion to the customer's record on screen, {persons:,} persons (ms)",
         "",
-        f"| {'':28} | n  | median | p90    | max    | insert to pickup median    | read to "
+        f"| {'':46} | n  | median | p90    | max    | insert to pickup median    | read to "
         "record median |",
-        f"|{'-' * 30}|----|--------|--------|--------|----------------------------|"
+        f"|{'-' * 48}|----|--------|--------|--------|----------------------------|"
         "-----------------------|",
     ]
     verdicts: dict[str, Any] = {}
@@ -256,7 +256,7 @@ def report_text(
         rest = summary([r["read_to_record_ms"] for r in records])
         card_data[label] = {"total_ms": total, "poll_wait_ms": wait, "read_to_record_ms": rest}
         lines.append(
-            f"| {label:28} | {total['n']:2} | {total['median']:6.0f} | {total['p90']:6.0f} | "
+            f"| {label:46} | {total['n']:2} | {total['median']:6.0f} | {total['p90']:6.0f} | "
             f"{total['max']:6.0f} | {wait['median']:26.0f} | {rest['median']:21.0f} |"
         )
     lines.append(
