@@ -18,6 +18,8 @@ from models.errors import RegisterError
 
 GOAL_P99_US = 2_000.0  # a service call's p99 must stay under this, in microseconds
 GOAL_RATIO = 3.0  # ... and its median and p99 within this factor of its raw baseline's
+P99_MIN_SAMPLES = 1_000  # below this a "p99" is one of the few worst calls: said as such
+DEFAULT_ROUNDS = 3  # a series is cut into this many consecutive rounds for its spread
 
 
 def summarise(samples_ns: Sequence[int]) -> dict[str, float]:
@@ -35,8 +37,47 @@ def summarise(samples_ns: Sequence[int]) -> dict[str, float]:
         "median_us": statistics.median(ordered) / 1_000,
         "p90_us": rank(0.90),
         "p99_us": rank(0.99),
+        "p99_worst_rank": p99_worst_rank(n),
         "max_us": ordered[-1] / 1_000,
         "mean_us": statistics.fmean(ordered) / 1_000,
+    }
+
+
+def p99_worst_rank(n: int) -> int:
+    """Which worst call the nearest-rank p99 of n calls is (1 = the slowest): 5 for 500."""
+    return n - max(0, math.ceil(0.99 * n) - 1)
+
+
+def p99_label(n: int) -> str:
+    """How to name the p99 of n calls: "p99" with enough calls, else "k-th worst of n"."""
+    if n >= P99_MIN_SAMPLES:
+        return "p99"
+    k = p99_worst_rank(n)
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(k if k < 20 else k % 10, "th")
+    return f"{k}{suffix} worst of {n}"
+
+
+def round_spread(samples_ns: Sequence[int], rounds: int) -> dict[str, Any]:
+    """Median and p99 of each of `rounds` consecutive parts of a series, and their min-max.
+
+    The calls of a series follow one another in time, so each part is one round of the run:
+    a burst of other work on the machine moves one round, and the spread shows it.
+    """
+    n = len(samples_ns)
+    if rounds < 1 or n < rounds:
+        return {"rounds": 0}
+    size = n // rounds
+    parts = [summarise(samples_ns[i * size : (i + 1) * size]) for i in range(rounds)]
+    medians = [p["median_us"] for p in parts]
+    p99s = [p["p99_us"] for p in parts]
+    return {
+        "rounds": rounds,
+        "calls_per_round": size,
+        "median_us": medians,
+        "p99_us": p99s,
+        "p99_worst_rank": parts[0]["p99_worst_rank"],
+        "median_range_us": [min(medians), max(medians)],
+        "p99_range_us": [min(p99s), max(p99s)],
     }
 
 
@@ -55,6 +96,8 @@ class Measurement:
     seconds: float
     goal: str  # "full" (p99 and 3x of raw), "p99" (p99 only) or "none" (diagnostic)
     details: dict[str, Any] = field(default_factory=dict)
+    service_rounds: dict[str, Any] = field(default_factory=dict)
+    baseline_rounds: dict[str, Any] = field(default_factory=dict)
 
     @property
     def median_ratio(self) -> float:
@@ -75,7 +118,12 @@ class Measurement:
         if self.goal == "full":
             ratio_ok = self.median_ratio <= GOAL_RATIO and self.p99_ratio <= GOAL_RATIO
         met = p99_ok and ratio_ok is not False
-        return {"p99_under_2ms": p99_ok, "within_3x_of_raw": ratio_ok, "met": met}
+        return {
+            "p99_under_2ms": p99_ok,
+            "within_3x_of_raw": ratio_ok,
+            "met": met,
+            "p99_is": p99_label(int(self.service["n"])),
+        }
 
     def as_json(self) -> dict[str, Any]:
         """All figures of this measurement."""
