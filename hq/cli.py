@@ -3,14 +3,14 @@ staff accounts (`hq/cli_staff.py`).
 
 Exit codes as for every counterdesk command: 0 ok; 1 not found or invalid input (also: a
 statement that is not genuine); 2 usage or environment error (database unreachable, missing
-certificate); 4 database of a newer counterdesk. Messages go to stderr and say what to do.
+certificate, no staff account named); 4 database of a newer counterdesk; 5 the staff account
+cannot sign in or may not do this. Messages go to stderr and say what to do.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
-import getpass
 import json
 import os
 import sys
@@ -22,6 +22,7 @@ from typing import Any
 import peewee
 
 from hq import lookup, offices, persons, statements, store
+from hq.cli_signin import SignInRefused, add_sign_in_options, signed_in
 from hq.cli_staff import add_staff_command
 from hq.errors import HqError, InvalidInput, NotFound, SchemaTooNew, StoreUnavailable
 from models.clock import this_month, utc_now
@@ -30,6 +31,7 @@ EXIT_OK = 0
 EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
 EXIT_TOO_NEW = 4
+EXIT_DENIED = 5
 DEMO_DISTRICTS = ("370102", "370103", "370104")  # 历下区, 市中区, 槐荫区
 DB_HELP = (
     "headquarters' database: sqlite:////abs/path.db or postgresql://user@host:port/dbname "
@@ -56,6 +58,9 @@ def _guarded(func: Handler) -> Handler:
         except SchemaTooNew as exc:
             _say(str(exc))
             return EXIT_TOO_NEW
+        except SignInRefused as exc:
+            _say(str(exc))
+            return EXIT_DENIED
         except (StoreUnavailable, HqError) as exc:
             _say(str(exc))
             return EXIT_USAGE
@@ -69,13 +74,6 @@ def _guarded(func: Handler) -> Handler:
             store.close()
 
     return run
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli:unknown"
 
 
 def _month(text: str) -> date:
@@ -219,10 +217,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 @_guarded
 def cmd_lookup(args: argparse.Namespace) -> int:
-    """Show a person's register at headquarters with the commands received for them."""
+    """Show a person's register at headquarters with the commands received for them, as a
+    named staff account (the read is logged under its username)."""
     store.connect(args.db)
+    actor = signed_in(args)
     kind = persons.KeyKind.SSN if args.id else persons.KeyKind.CARD
-    record = lookup.describe(kind, args.id or args.card, _actor(), utc_now())
+    record = lookup.describe(kind, args.id or args.card, actor, utc_now())
     _emit(args, record, lookup.as_text(record))
     return EXIT_OK
 
@@ -399,9 +399,13 @@ def add_hq_commands(sub: argparse._SubParsersAction) -> None:
             "lookup",
             help="show a person's register at headquarters",
             description="Show a person's register as headquarters holds it, with the commands, "
-            "visits and statements offices sent for them. The read is logged.",
+            "visits and statements offices sent for them. The read is logged under the staff "
+            "account the command acts as (a supervisor or an admin of `hq staff`): --as USER "
+            "or $COUNTERDESK_USER, its password asked on a terminal, else read from "
+            "$COUNTERDESK_PASSWORD or --password-stdin.",
         )
     )
+    add_sign_in_options(p)
     key = p.add_mutually_exclusive_group(required=True)
     key.add_argument("--id", help="ID number (social security number)")
     key.add_argument("--card", help="social security card number")

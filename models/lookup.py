@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -97,24 +98,28 @@ def search_people(
     limit: int = SEARCH_LIMIT,
     birth_year: int | None = None,
     cap: int = COUNT_CAP,
+    region_codes: Sequence[str] = (),
 ) -> NameMatches:
-    """Name search (optionally of one birth year); the search (not each candidate) is logged.
+    """Name search (optionally of one birth year, of some region codes: a district); the
+    search (not each candidate) is logged.
 
     One row more than `limit` is read to learn whether the list is complete; only when it is not
     are the matches counted (a count bounded by `cap`).
     """
     require(actor, Permission.LOOKUP)
     with write_transaction():
-        found = search_by_name(text, limit + 1, birth_year)
+        found = search_by_name(text, limit + 1, birth_year, region_codes)
         total, capped = len(found), False
         if len(found) > limit:
             found = found[:limit]
-            counted = count_by_name(text, cap, birth_year)
+            counted = count_by_name(text, cap, birth_year, region_codes)
             total, capped = (cap, True) if counted > cap else (max(counted, limit + 1), False)
         details: dict[str, object] = {"name": text.strip(), "results": len(found)}
         if total > len(found):
             details["total"] = total
         if birth_year is not None:
             details["birth_year"] = birth_year
+        if region_codes:
+            details["region_codes"] = list(region_codes)
         audit.record(actor, "person.search", None, **details)
     return NameMatches(found, total, capped)

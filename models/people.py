@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from models.idnumber import mask_id_number, parse_id_number
+from models.names import COUNTIES, SHANDONG_CITIES
 from models.schema import db
 
 _PERSON_COLUMNS = (
@@ -23,33 +25,37 @@ _BY_CARD = (
     f"SELECT {_PERSON_COLUMNS}, c.card_no, c.status FROM card c "
     "JOIN person p ON p.id = c.person_id WHERE c.card_no = ?"
 )
-_BORN_IN = "(? IS NULL OR substr(p.birth_date, 1, 4) = ?)"
+# A birth year (or NULL), then the region codes as ",370103,370802," (or NULL): both optional.
+_NARROWED = (
+    "(? IS NULL OR substr(p.birth_date, 1, 4) = ?) "
+    "AND (? IS NULL OR instr(?, ',' || p.region_code || ',') > 0)"
+)
 _BY_NAME_EXACT = (
-    f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.name = ? AND {_BORN_IN} ORDER BY p.id LIMIT ?"
+    f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.name = ? AND {_NARROWED} ORDER BY p.id LIMIT ?"
 )
 _BY_NAME_PREFIX = (
-    f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.name > ? AND p.name < ? AND {_BORN_IN} "
+    f"SELECT {_PERSON_COLUMNS} FROM person p WHERE p.name > ? AND p.name < ? AND {_NARROWED} "
     "ORDER BY p.name, p.id LIMIT ?"
 )
 _BY_NAME_FROM_2 = (
     f"SELECT {_PERSON_COLUMNS} FROM person p WHERE substr(p.name, 2) >= ? "
-    f"AND substr(p.name, 2) < ? AND {_BORN_IN} ORDER BY substr(p.name, 2), p.id LIMIT ?"
+    f"AND substr(p.name, 2) < ? AND {_NARROWED} ORDER BY substr(p.name, 2), p.id LIMIT ?"
 )
 _BY_NAME_FROM_3 = (
     f"SELECT {_PERSON_COLUMNS} FROM person p WHERE substr(p.name, 3) >= ? "
-    f"AND substr(p.name, 3) < ? AND {_BORN_IN} ORDER BY substr(p.name, 3), p.id LIMIT ?"
+    f"AND substr(p.name, 3) < ? AND {_NARROWED} ORDER BY substr(p.name, 3), p.id LIMIT ?"
 )
 # The same four steps, each stopped after `cap` rows, counted without duplicates: a bounded
 # count (at most 4 x cap index entries), asked only when a search has more than a screenful.
 _COUNT_BY_NAME = (
     "SELECT count(*) FROM ("
-    f"SELECT id FROM (SELECT p.id FROM person p WHERE p.name = ? AND {_BORN_IN} LIMIT ?) "
+    f"SELECT id FROM (SELECT p.id FROM person p WHERE p.name = ? AND {_NARROWED} LIMIT ?) "
     f"UNION SELECT id FROM (SELECT p.id FROM person p WHERE p.name > ? AND p.name < ? "
-    f"AND {_BORN_IN} LIMIT ?) "
+    f"AND {_NARROWED} LIMIT ?) "
     f"UNION SELECT id FROM (SELECT p.id FROM person p WHERE substr(p.name, 2) >= ? "
-    f"AND substr(p.name, 2) < ? AND {_BORN_IN} LIMIT ?) "
+    f"AND substr(p.name, 2) < ? AND {_NARROWED} LIMIT ?) "
     f"UNION SELECT id FROM (SELECT p.id FROM person p WHERE substr(p.name, 3) >= ? "
-    f"AND substr(p.name, 3) < ? AND {_BORN_IN} LIMIT ?))"
+    f"AND substr(p.name, 3) < ? AND {_NARROWED} LIMIT ?))"
 )
 
 CARD_NUMBER = re.compile(r"^[A-Z0-9]{9}$")
@@ -153,17 +159,21 @@ def _name_query(text: str) -> str:
 
 
 def search_by_name(
-    text: str, limit: int = 50, birth_year: int | None = None
+    text: str,
+    limit: int = 50,
+    birth_year: int | None = None,
+    region_codes: Sequence[str] = (),
 ) -> list[PersonSummary]:
     """People whose name is `text`, starts with it, or has it from the 2nd or 3rd character
     (the given name after a one- or two-character surname), in that order, up to `limit`;
-    with `birth_year`, only those born that year.
+    with `birth_year`, only those born that year; with `region_codes` (see `district_codes`),
+    only those whose region code is one of them.
 
     Every step is an index range, so a search costs the same in a district of any size; text
     that starts at the 4th character or later (long names) is not found this way.
     """
     query = _name_query(text)
-    born = _born_args(birth_year)
+    born = _narrowing_args(birth_year, region_codes)
     found: dict[int, PersonSummary] = {}
     upper = query + "\U0010ffff"
     steps = (
@@ -182,11 +192,13 @@ def search_by_name(
     return list(found.values())
 
 
-def count_by_name(text: str, cap: int, birth_year: int | None = None) -> int:
+def count_by_name(
+    text: str, cap: int, birth_year: int | None = None, region_codes: Sequence[str] = ()
+) -> int:
     """How many people `search_by_name` would find without a limit, counted up to `cap`: a
     result above `cap` means "more than `cap`" (each step stops after cap + 1 rows)."""
     query = _name_query(text)
-    born = _born_args(birth_year)
+    born = _narrowing_args(birth_year, region_codes)
     upper = query + "\U0010ffff"
     step = cap + 1
     args = (
@@ -198,6 +210,22 @@ def count_by_name(text: str, cap: int, birth_year: int | None = None) -> int:
     return int(db.execute_sql(_COUNT_BY_NAME, args).fetchone()[0])
 
 
-def _born_args(birth_year: int | None) -> tuple[str | None, str | None]:
+def district_codes(text: str) -> tuple[str, ...]:
+    """The GB/T 2260 region codes of a district or county typed by its name, alone or after
+    its city ('天桥区', '济南市天桥区'; '市中区' is Jinan's and Jining's before 2013): () for a
+    name that is none. Only the districts `models.names` holds are known."""
+    name = text.strip()
+    codes = []
+    for code, (county, _english) in COUNTIES.items():
+        city = SHANDONG_CITIES.get(code[:4], ("", ""))[0]
+        if name in (county, city + county) and county != "市辖区":
+            codes.append(code)
+    return tuple(sorted(codes))
+
+
+def _narrowing_args(
+    birth_year: int | None, region_codes: Sequence[str]
+) -> tuple[str | None, str | None, str | None, str | None]:
     year = None if birth_year is None else f"{birth_year:04d}"
-    return year, year
+    regions = "," + ",".join(region_codes) + "," if region_codes else None
+    return year, year, regions, regions

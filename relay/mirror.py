@@ -30,6 +30,7 @@ from models.replica import (
     EMPLOYER,
     JOURNAL_DAYS,
     OFFICE_TABLES,
+    PENSION_CHECK,
     PERSON,
     PERSON_TABLES,
     QUERY_CREDENTIAL,
@@ -51,6 +52,7 @@ class Protected:
     card_nos: frozenset[str] = frozenset()
     person_ids: frozenset[int] = frozenset()  # their query credential
     usernames: frozenset[str] = frozenset()
+    check_persons: frozenset[int] = frozenset()  # their pension eligibility checks
 
     def covers(self, table: Table, row: Sequence[Any]) -> bool:
         """True if the row (wire order, or a key) is one a waiting command owns."""
@@ -60,6 +62,8 @@ class Protected:
             return row[0] in self.person_ids
         if table is STAFF_USER:
             return row[0] in self.usernames
+        if table is PENSION_CHECK:
+            return row[0] in self.check_persons
         return False
 
 

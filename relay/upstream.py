@@ -280,6 +280,7 @@ def protected() -> mirror.Protected:
     """Rows owned by commands still waiting for headquarters' answer."""
     cards: set[str] = set()
     ssns: set[str] = set()
+    check_ssns: set[str] = set()
     usernames: set[str] = set()
     for (body,) in (
         RelayForward.select(RelayForward.body)
@@ -293,20 +294,29 @@ def protected() -> mirror.Protected:
             cards.add(str(payload["card_no"]))
         elif command.startswith("query_password.") and payload.get("ssn"):
             ssns.add(str(payload["ssn"]))
+        elif command.startswith("pension.") and payload.get("ssn"):
+            check_ssns.add(str(payload["ssn"]))
         elif (
             command.startswith("staff.")
             and command != CommandName.STAFF_SIGN_IN_STATE
             and (payload.get("username"))
         ):
             usernames.add(str(payload["username"]))
-    persons: set[int] = set()
-    if ssns:
-        marks = ", ".join("?" * len(ssns))
-        persons = {
-            r[0]
-            for r in store.execute(f"SELECT id FROM person WHERE ssn IN ({marks})", tuple(ssns))
-        }
-    return mirror.Protected(frozenset(cards), frozenset(persons), frozenset(usernames))
+    return mirror.Protected(
+        frozenset(cards),
+        _person_ids(ssns),
+        frozenset(usernames),
+        check_persons=_person_ids(check_ssns),
+    )
+
+
+def _person_ids(ssns: set[str]) -> frozenset[int]:
+    """The relay store's ids of the persons with these ID numbers."""
+    if not ssns:
+        return frozenset()
+    marks = ", ".join("?" * len(ssns))
+    found = store.execute(f"SELECT id FROM person WHERE ssn IN ({marks})", tuple(ssns))
+    return frozenset(r[0] for r in found)
 
 
 def pull(client: HqClient) -> int:

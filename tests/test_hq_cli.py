@@ -15,15 +15,17 @@ from typing import Any
 import httpx
 import pytest
 
-from hq import store
+from desktop.cli_staff import PASSWORD_ENV, USER_ENV
+from hq import staff, store
 from hq.commands import PushItem, apply_item
 from hq.offices import authenticate, enrol_office, register_key
 from models import signing
 from models.clock import utc_now
+from models.demo.people import DEMO_STAFF_PASSWORD
 from models.replica import PROTOCOL_HEADER, SERVER_TIME_HEADER
 from testkit import Service, free_port, start_service
 from testkit.pgcluster import PostgresServer
-from tests.cli_helpers import COUNTERDESK, cli_env, run
+from tests.cli_helpers import COUNTERDESK, STAFF_USER, cli_env, run
 from tests.hq_fixtures import sqlite_url
 
 KEY = bytes.fromhex("5a" * 32)
@@ -100,8 +102,34 @@ def test_lookup_shows_the_register_and_the_commands_received(demo_db: str) -> No
     missing = run("hq", "lookup", "--db", demo_db, "--card", "Z99999999")
     assert missing.returncode == 1 and "nobody" in missing.stderr
     store.connect(demo_db)
-    actors = store.execute("SELECT actor FROM access_log").fetchall()
-    assert len(actors) == 2 and all(a[0].startswith("cli:") for a in actors)
+    actors = store.execute("SELECT office_id, actor FROM access_log").fetchall()
+    assert actors == [(None, STAFF_USER), (None, STAFF_USER)]  # the account signed in
+
+
+def test_lookup_acts_as_a_headquarters_supervisor_or_admin_signed_in(demo_db: str) -> None:
+    store.connect(demo_db)
+    card = store.execute("SELECT card_no FROM card WHERE status = 'active' LIMIT 1").fetchone()[0]
+    staff.set_active("supervisor02", False)
+    store.close()
+    lookup = ("hq", "lookup", "--db", demo_db, "--card", card)
+    named = run(*lookup, "--as", "admin", "--password-stdin", stdin=f"{DEMO_STAFF_PASSWORD}\n",
+                env={PASSWORD_ENV: "", USER_ENV: ""})  # fmt: skip
+    assert named.returncode == 0, named.stderr
+    before = run("--as", "supervisor01", *lookup)  # --as before the command, as elsewhere
+    assert before.returncode == 0, before.stderr
+    wrong = run(*lookup, env={PASSWORD_ENV: "not-the-password"})
+    assert wrong.returncode == 5 and "supervisor01 cannot sign in" in wrong.stderr
+    clerk = run(*lookup, "--as", "clerk01")
+    assert clerk.returncode == 5 and "a supervisor or an admin may" in clerk.stderr
+    disabled = run(*lookup, "--as", "supervisor02")
+    assert disabled.returncode == 5 and "disabled" in disabled.stderr
+    nobody = run(*lookup, env={USER_ENV: ""})
+    assert nobody.returncode == 2 and "--as USER" in nobody.stderr
+    no_password = run(*lookup, env={PASSWORD_ENV: ""})
+    assert no_password.returncode == 2 and "no password for supervisor01" in no_password.stderr
+    store.connect(demo_db)
+    actors = store.execute("SELECT actor FROM access_log ORDER BY id").fetchall()
+    assert actors == [("admin",), ("supervisor01",)]  # refused sign-ins read nothing
 
 
 def test_verify_statement_exits_0_for_a_genuine_code_and_1_for_a_forgery(demo_db: str) -> None:

@@ -50,7 +50,7 @@ from reports.pdf.frame import QR_SIZE, QR_X, QR_Y
 from reports.pdf.labels import Labels, all_texts
 from reports.pdf.qr import MASK_PATTERN
 from reports.pdf.styles import PAGE_HEIGHT
-from tests.pdf_helpers import scan_qr
+from tests.pdf_helpers import layout_text, scan_qr
 
 NUMBER = "RR-370102-2026-000042"
 PAYLOAD = f"CD1|{NUMBER}|rights|20261128T021500Z|0123456789abcdef|{'ab' * 16}"
@@ -413,6 +413,24 @@ def test_rights_record_states_title_holder_id_and_totals(rights_pdf: bytes) -> N
         "数据截至：2026-11-27",
     ):
         assert expected in text, expected
+
+
+def test_a_year_without_contributions_prints_zeros_beside_the_contribution_time(
+    tmp_path: Path,
+) -> None:
+    retiree = replace(
+        make_rights([]),
+        enrolments=[],
+        year_totals=[],
+        months_paid_total={"pension": 180, "medical": 300},
+        arrears=[],
+    )
+    text = layout_text(render_rights_record(retiree), tmp_path)
+    section = text[text.index("2025 年度缴费合计及累计缴费时间") :]
+    lines = [" ".join(line.split()) for line in section.splitlines() if line.strip()]
+    assert "养老保险 0 0 0.00 0.00 0.00 15 年 0 个月" in lines
+    assert "医疗保险 0 0 0.00 0.00 0.00 25 年 0 个月" in lines
+    assert "合计 0.00 0.00" in lines
 
 
 def month_line(rows: list[MonthRow], status: str, types: tuple[str, ...] = TYPES) -> str:

@@ -11,6 +11,7 @@ from models.people import (
     InvalidCardNumber,
     InvalidNameQuery,
     count_by_name,
+    district_codes,
     find_by_card,
     find_by_ssn,
     search_by_name,
@@ -89,6 +90,30 @@ def test_name_search_of_a_birth_year_lists_only_those_born_that_year(home) -> No
     also_75 = add_person("李王芳", birth=date(1975, 1, 9), sequence=6)
     found = search_by_name("王芳", birth_year=1975)
     assert [p.id for p in found] == [born_75.id, also_75.id]
+
+
+def test_name_search_of_a_district_lists_only_the_people_of_its_region_codes(home) -> None:
+    tianqiao = add_person("王芳", birth=date(1975, 6, 1), sequence=2, region="370105")
+    add_person("王芳", birth=date(1975, 6, 1), sequence=4, region="370102")
+    later = add_person("李王芳", birth=date(1985, 1, 9), sequence=6, region="370105")
+    codes = district_codes("天桥区")
+    assert codes == ("370105",)
+    assert [p.id for p in search_by_name("王芳", region_codes=codes)] == [tianqiao.id, later.id]
+    both = search_by_name("王芳", birth_year=1975, region_codes=codes)
+    assert [p.id for p in both] == [tianqiao.id]
+    assert count_by_name("王芳", cap=100, region_codes=codes) == 2
+    assert count_by_name("王芳", cap=100, birth_year=1985, region_codes=codes) == 1
+    assert count_by_name("王芳", cap=100, region_codes=district_codes("槐荫区")) == 0
+
+
+def test_a_district_is_named_alone_or_after_its_city_and_may_have_several_codes() -> None:
+    assert district_codes("济南市天桥区") == ("370105",)
+    assert district_codes(" 历下区 ") == ("370102",)
+    assert district_codes("市中区") == ("370103", "370802")  # Jinan's, and Jining's till 2013
+    assert district_codes("济宁市市中区") == ("370802",)
+    assert district_codes("天桥") == ()
+    assert district_codes("青岛市天桥区") == ()
+    assert district_codes("市辖区") == ()
 
 
 def test_the_name_count_counts_every_step_once_up_to_its_cap(home) -> None:

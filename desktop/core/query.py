@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -18,11 +18,13 @@ from desktop.core.messages import id_problem
 from models.clock import local_today
 from models.idnumber import ID_LENGTH, InvalidIdNumber, parse_id_number
 from models.lookup import NameMatches
-from models.people import CARD_NUMBER
+from models.people import CARD_NUMBER, district_codes
 
 DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-NAME = re.compile(r"^([\u3400-\u9fff\uf900-\ufaff·]{1,40})(?:\s*(\d{4}))?$")
+# A name, then a birth year and/or a district (王芳 1975, 王芳 天桥区, 王芳 1975 天桥区).
+HAN = r"\u3400-\u9fff\uf900-\ufaff"
+NAME = re.compile(rf"^([{HAN}·]{{1,40}})(?:\s*(\d{{4}}))?(?:\s+([{HAN}]{{2,20}}))?$")
 FIRST_BIRTH_YEAR = 1900
 ID_CHARACTERS = re.compile(r"^\d{0,17}[\dXx]?$")
 
@@ -47,6 +49,8 @@ class QueryReading:
     valid: bool
     message: str
     birth_year: int | None = None  # a name followed by a birth year (王芳 1975)
+    district: str | None = None  # ... and/or by a district (王芳 天桥区) ...
+    region_codes: tuple[str, ...] = ()  # ... whose region codes these are
 
 
 def read_query(text: str, today: date | None = None) -> QueryReading:
@@ -61,7 +65,8 @@ def read_query(text: str, today: date | None = None) -> QueryReading:
         )
     named = NAME.match(value)
     if named:
-        return _read_name(named.group(1), named.group(2), today)
+        reading = _read_name(named.group(1), named.group(2), today)
+        return _with_district(reading, named.group(3))
     if CARD_NUMBER.match(value) and not value.isdigit():
         return QueryReading(QueryKind.CARD, value, True, _("A card number: press Enter."))
     if ID_CHARACTERS.match(value) or (value.isdigit() and len(value) > ID_LENGTH):
@@ -95,6 +100,28 @@ def _read_name(name: str, year_text: str | None, today: date | None) -> QueryRea
         year=year
     )
     return QueryReading(QueryKind.NAME, name, True, message, birth_year=year)
+
+
+def _with_district(reading: QueryReading, district: str | None) -> QueryReading:
+    """A name's reading narrowed to the district typed after it (and after any birth year)."""
+    if district is None or not reading.valid:
+        return reading
+    codes = district_codes(district)
+    if not codes:
+        message = _(
+            "{district} is not a district or county of the register: type its name as "
+            "“天桥区” or “济南市天桥区”."
+        ).format(district=district)
+        return replace(reading, valid=False, message=message)
+    if reading.birth_year is None:
+        message = _("A name and a district: press Enter to search those of {district}.")
+    else:
+        message = _(
+            "A name, a birth year and a district: press Enter to search those born in {year} "
+            "of {district}."
+        )
+    message = message.format(district=district, year=reading.birth_year)
+    return replace(reading, message=message, district=district, region_codes=codes)
 
 
 def _read_id(value: str, today: date | None) -> QueryReading:
@@ -168,9 +195,12 @@ def matches_title(matches: NameMatches, name: str) -> str:
     else:
         shown = _("{total} found; the first {n} are listed.")
     narrow = _(
-        "To narrow the search, add the birth year after the name (for example “{example}”), "
-        "or type the ID number or the card number."
-    ).format(example=f"{name}\N{NO-BREAK SPACE}1975")  # kept on one line when wrapped
+        "To narrow the search, add the birth year or the district after the name (for example "
+        "“{example}” or “{district_example}”), or type the ID number or the card number."
+    ).format(  # each example kept on one line when wrapped
+        example=f"{name}\N{NO-BREAK SPACE}1975",
+        district_example=f"{name}\N{NO-BREAK SPACE}1975\N{NO-BREAK SPACE}天桥区",
+    )
     return _joined(shown.format(total=matches.total, n=len(matches.people)), narrow, pick)
 
 

@@ -8,7 +8,7 @@ whether headquarters has confirmed them yet.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,9 +69,12 @@ def reveal_ssn(kind: lookup.KeyKind, value: str, actor: Actor) -> str:
     return lookup.open_overview(kind, value, actor, reveal=True).person.ssn
 
 
-def search(text: str, actor: Actor, birth_year: int | None = None) -> lookup.NameMatches:
-    """People matching a name, of one birth year if given (the search is logged)."""
-    return lookup.search_people(text, actor, birth_year=birth_year)
+def search(
+    text: str, actor: Actor, birth_year: int | None = None, region_codes: Sequence[str] = ()
+) -> lookup.NameMatches:
+    """People matching a name, of one birth year and of a district's region codes if given
+    (the search is logged)."""
+    return lookup.search_people(text, actor, birth_year=birth_year, region_codes=region_codes)
 
 
 def report_lost(card_no: str, actor: Actor) -> Tracked:

@@ -179,13 +179,15 @@ def _year_totals(doc: RightsRecord, out: Layout) -> None:
         ]
         for y in doc.year_totals
     ]
+    # A type contributed to in other years only (a retiree's pension): nothing this year.
+    nothing = [str(0), str(0), money(0), money(0), money(0)]
     rows += [
-        [term("insurance", insurance), "", "", "", "", "", kit.labels.duration(months)]
+        [term("insurance", insurance), *nothing, kit.labels.duration(months)]
         for insurance, months in doc.months_paid_total.items()
         if insurance not in in_year
     ]
     alerts = [i for i, y in enumerate(doc.year_totals) if y.months_in_arrears]
-    if doc.year_totals:
+    if rows:
         employer = sum(y.employer_fen for y in doc.year_totals)
         personal = sum(y.personal_fen for y in doc.year_totals)
         rows.append([kit.labels.text("total"), "", "", "", money(employer), money(personal), ""])
@@ -205,7 +207,7 @@ def _year_totals(doc: RightsRecord, out: Layout) -> None:
         spread(out.natural_widths(head, rows)),
         numeric=(1, 2, 3, 4, 5),
         alert_rows=alerts,
-        total_row=bool(doc.year_totals),
+        total_row=bool(rows),
     )
 
 

@@ -29,15 +29,16 @@ TRAINER = Actor("clerk01", Role.CLERK)
 GIVEN = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土日月星"
 
 
-def _many_named(surname: str, count: int) -> None:
+def _many_named(surname: str, count: int, region: str = "370105", first: int = 0) -> None:
     """`count` more people whose name starts with `surname`, born 1960-1979 (one a year in
-    turn), with ID numbers of another district than the demo's."""
-    for i in range(count):
+    turn), with ID numbers of `region` (by default another district than the demo's); `first`
+    skips that many names and sequence numbers (for more people of the same surname)."""
+    for i in range(first, first + count):
         add_person(
             surname + GIVEN[i % len(GIVEN)] + GIVEN[i // len(GIVEN)],
             birth=date(1960 + i % 20, 3, 1 + i // 20),
             sequence=100 + i,
-            region="370105",
+            region=region,
         )
 
 
@@ -54,7 +55,8 @@ def test_a_name_search_cut_at_fifty_says_how_many_match_and_how_to_narrow(
     title = waiting.results_title.cget("text")
     assert len(waiting.found) == 50
     assert title.startswith("60 found; the first 50 are listed.")
-    assert "add the birth year after the name" in title and "“闵\N{NO-BREAK SPACE}1975”" in title
+    assert "add the birth year or the district after the name" in title
+    assert "“闵\N{NO-BREAK SPACE}1975”" in title
     app.screenshot("waiting-names-cut")
     app.type_into(waiting.entry, "闵 1975")
     assert waiting.reading.cget("text").startswith("A name and a birth year")
@@ -62,6 +64,30 @@ def test_a_name_search_cut_at_fifty_says_how_many_match_and_how_to_narrow(
     app.pump(lambda: len(waiting.found) == 3, "the matches born in 1975")
     assert {p.birth_date.year for p in waiting.found} == {1975}
     assert waiting.results_title.cget("text").startswith("3 found: pick one")
+
+
+def test_a_district_after_the_name_narrows_a_cut_list_to_that_districts_people(
+    make_app: Callable[..., AppDriver],
+) -> None:
+    _many_named("闵", 55)  # 天桥区
+    _many_named("闵", 20, region="370104", first=55)  # 槐荫区: one born each year 1960-1979
+    app = make_app()
+    app.sign_in()
+    waiting = app.screen
+    app.type_into(waiting.entry, "闵")
+    app.press("Return", waiting.entry)
+    app.pump(lambda: bool(waiting.found), "the name matches")
+    assert waiting.results_title.cget("text").startswith("75 found; the first 50 are listed.")
+    app.type_into(waiting.entry, "闵 槐荫区")
+    assert waiting.reading.cget("text").startswith("A name and a district")
+    app.press("Return", waiting.entry)
+    app.pump(lambda: len(waiting.found) == 20, "the matches of 槐荫区")
+    assert {p.region_code for p in waiting.found} == {"370104"}
+    app.type_into(waiting.entry, "闵 1975 天桥区")
+    app.press("Return", waiting.entry)
+    app.pump(lambda: len(waiting.found) == 2, "the matches of 天桥区 born in 1975")
+    assert {(p.region_code, p.birth_date.year) for p in waiting.found} == {("370105", 1975)}
+    app.screenshot("waiting-names-of-a-district")
 
 
 def test_a_birth_year_that_cannot_be_is_refused_as_typed(

@@ -84,6 +84,7 @@ def _hq_card_status(hq: LocalHq, card_no: str) -> str:
         capture_output=True,
         text=True,
         check=True,
+        env=cli_env(),  # signed in as the demo roster's supervisor
     )
     cards = json.loads(done.stdout)["cards"]
     return next(c["status"] for c in cards if c["card_no"] == card_no)

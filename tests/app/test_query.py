@@ -43,6 +43,30 @@ def test_the_text_is_read_as_it_is_typed(
     assert reading.message.startswith(message) or message in reading.message
 
 
+@pytest.mark.parametrize(
+    ("text", "year", "district", "codes"),
+    [
+        ("王芳 天桥区", None, "天桥区", ("370105",)),
+        (" 王芳 1975 天桥区 ", 1975, "天桥区", ("370105",)),
+        ("王芳1975 济南市历下区", 1975, "济南市历下区", ("370102",)),
+    ],
+)
+def test_a_name_with_a_district_is_read_with_its_region_codes(
+    text: str, year: int | None, district: str, codes: tuple[str, ...]
+) -> None:
+    reading = read_query(text, TODAY)
+    assert (reading.kind, reading.valid, reading.value) == (QueryKind.NAME, True, "王芳")
+    assert (reading.birth_year, reading.district, reading.region_codes) == (year, district, codes)
+    assert district in reading.message
+
+
+def test_a_district_that_is_none_or_a_wrong_year_refuses_the_name() -> None:
+    unknown = read_query("王芳 1975 天桥", TODAY)
+    assert not unknown.valid and unknown.region_codes == ()
+    assert unknown.message.startswith("天桥 is not a district or county of the register")
+    assert read_query("王芳 1850 天桥区", TODAY).message.startswith("1850 is not a birth year")
+
+
 def test_a_name_with_a_birth_year_is_read_as_both() -> None:
     reading = read_query(" 王芳 1975 ", TODAY)
     assert (reading.value, reading.birth_year) == ("王芳", 1975)
@@ -74,6 +98,8 @@ def test_a_cut_list_of_matches_says_how_many_and_how_to_narrow() -> None:
     title = matches_title(NameMatches(people, 544, False), "王")  # type: ignore[arg-type]
     assert title.startswith("544 found; the first 50 are listed. To narrow the search")
     assert "“王\N{NO-BREAK SPACE}1975”" in title
+    assert "add the birth year or the district after the name" in title
+    assert "“王\N{NO-BREAK SPACE}1975\N{NO-BREAK SPACE}天桥区”" in title
     capped = matches_title(NameMatches(people, 1000, True), "王")  # type: ignore[arg-type]
     assert capped.startswith("More than 1000 found; the first 50 are listed.")
     whole = matches_title(NameMatches(people[:3], 3, False), "王")  # type: ignore[arg-type]

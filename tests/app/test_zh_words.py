@@ -6,14 +6,26 @@ word that is not a name, a code or a unit (tests/app/words.py) fails the test.""
 from __future__ import annotations
 
 import csv
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import ttkbootstrap as ttk
 
+from desktop.app.problem_window import ProblemWindow
+from desktop.app.unlock import UnlockWindow, stale_keyring_notice
 from desktop.core.admin import card_readers, printers
 from desktop.core.i18n import _, set_language
 from desktop.core.training import CardKind
+from models.errors import (
+    DamagedRegister,
+    DiskFull,
+    RegisterBusy,
+    RegisterIOError,
+    RegisterUnavailable,
+    SchemaTooNew,
+)
 from models.schema import StaffUser
 from tests.app.conftest import Sample
 from tests.app.driver import AppDriver
@@ -44,11 +56,11 @@ class Walk:
         self.found: list[str] = []
         self.screens: list[str] = []
 
-    def look(self, name: str) -> None:
-        """Read the window as it is now."""
+    def look(self, name: str, least: int = 6) -> None:
+        """Read the window as it is now (at least `least` texts: a window fully drawn)."""
         self.screens.append(name)
         texts = widget_texts(self.root)
-        assert len(texts) > 5, f"{name}: hardly any text read: {texts}"
+        assert len(texts) >= least, f"{name}: hardly any text read: {texts}"
         self.found.extend(f"[{name}] {f}" for f in findings(texts, self.names))
 
 
@@ -235,6 +247,50 @@ def test_an_enrolled_offices_link_rejections_and_settings_in_chinese_show_no_eng
     driver.settle()
     walk.look("office_settings address refused")
     driver.screenshot("zh-office_settings-refused")
+    assert not walk.found, "\n".join(walk.found)
+
+
+def test_the_unlock_and_start_up_problem_windows_in_chinese_show_no_english(
+    display: str, shots: Path
+) -> None:
+    set_language("zh")
+    root = ttk.App(title="counterdesk")
+    try:
+        office = "历下区社会保险服务中心（/srv/office）"
+        unlock = UnlockWindow(root, lambda typed: False, office, stale_keyring_notice())
+        root.update()
+        walk = Walk(root, [])
+        walk.look("unlock")
+        for typed in ("", "not the office passphrase"):
+            unlock.entry.insert(0, typed)
+            unlock.submit()
+            root.update()
+            walk.look(f"unlock {typed or 'empty'}")
+        assert unlock.message.cget("text").startswith("口令错误") and unlock.passphrase is None
+    finally:
+        root.destroy()
+    problems = [
+        DamagedRegister("file is not a database"),
+        SchemaTooNew(9, 8, "/srv/office/register.db"),
+        RegisterBusy("database is locked"),
+        DiskFull("database or disk is full"),
+        RegisterIOError("disk I/O error"),
+        RegisterUnavailable("unable to open database file"),
+    ]
+    for error in problems:
+        root = ttk.App(title="counterdesk")
+        try:
+            window = ProblemWindow(root, error)
+            root.update()
+            walk.root = root
+            walk.look(f"problem {type(error).__name__}", least=4)  # title, heading, advice, Close
+            assert str(error) in window.details.cget("text")  # for support, as it was given
+            if isinstance(error, DamagedRegister):
+                path = shots / "zh-problem-damaged.png"
+                subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30)
+        finally:
+            root.destroy()
+    assert len(walk.screens) == 9
     assert not walk.found, "\n".join(walk.found)
 
 

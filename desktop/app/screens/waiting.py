@@ -163,6 +163,7 @@ class WaitingScreen(Screen):
             reading.value,
             self.ctx.session.actor,
             reading.birth_year,
+            reading.region_codes,
             on_done=self._show_results,
             on_error=self._failed,
             owner=self,

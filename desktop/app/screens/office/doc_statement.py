@@ -145,6 +145,7 @@ class StatementScreen(DocumentScreen):
             reading.value,
             self.actor,
             reading.birth_year,
+            reading.region_codes,
             on_done=lambda matches: self._show_matches(matches, reading.value),
         )
 
