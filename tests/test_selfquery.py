@@ -1,0 +1,244 @@
+"""The online self-query at headquarters: sign-in, the forced new password, the record."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hq import store
+from hq.ratelimit import RateLimiter
+from hq.selfquery_store import MONTHS_SHOWN, SELF_ACTOR
+from hq.web.security import IDLE_TIMEOUT
+from models.credentials import MAX_ATTEMPTS
+from models.idnumber import make_id_number, mask_id_number
+from tests.hq_fixtures import DemoHq, command
+from tests.selfquery_helpers import (
+    NEW_PASSWORD,
+    Holder,
+    MovableClock,
+    a_holder_with_arrears,
+    choose_password,
+    csrf_of,
+    sign_in,
+)
+
+
+@dataclass
+class Web:
+    """The demo city's headquarters with the self-query, its clock and one holder."""
+
+    hq: DemoHq
+    client: TestClient
+    clock: MovableClock
+    holder: Holder
+
+
+@pytest.fixture
+def web(demo_hq: DemoHq) -> Iterator[Web]:
+    """Headquarters over the demo city on a clock that stands still."""
+    clock = MovableClock()
+    demo_hq.client.app.state.hq.clock = clock  # type: ignore[attr-defined]
+    demo_hq.client.cookies.clear()
+    yield Web(demo_hq, demo_hq.client, clock, a_holder_with_arrears())
+
+
+def _credential(person_id: int) -> tuple[object, ...] | None:
+    return store.execute(
+        "SELECT password_hash, failed_attempts, locked_until FROM query_credential "
+        "WHERE person_id = ?",
+        (person_id,),
+    ).fetchone()
+
+
+def _signed_in(web: Web) -> None:
+    assert sign_in(web.client, web.holder.ssn, web.holder.birth).status_code == 303
+    assert choose_password(web.client, NEW_PASSWORD).status_code == 303
+
+
+def _without_token(text: str) -> str:
+    return re.sub(r'name="csrf" value="[^"]+"', "", text)
+
+
+def test_first_sign_in_forces_a_new_password_before_the_record(web: Web) -> None:
+    first = sign_in(web.client, web.holder.ssn, web.holder.birth)
+    assert first.status_code == 303 and first.headers["location"] == "/selfquery/password"
+    held = web.client.get("/selfquery/record", follow_redirects=False)
+    assert held.status_code == 303 and held.headers["location"] == "/selfquery/password"
+    assert choose_password(web.client, web.holder.birth).status_code == 400
+    assert choose_password(web.client, "123456", "123457").status_code == 400
+    assert choose_password(web.client, "12ab").status_code == 400
+    saved = choose_password(web.client, NEW_PASSWORD)
+    assert saved.status_code == 303 and saved.headers["location"] == "/selfquery/record"
+    stored = _credential(web.holder.id)
+    assert stored is not None and str(stored[0]).startswith("scrypt$")
+    changes = web.hq.lixia.get("/v1/changes").json()["changes"]
+    assert [c["row"][0] for c in changes if c["table"] == "query_credential"] == [web.holder.id]
+    web.client.cookies.clear()
+    assert sign_in(web.client, web.holder.ssn, web.holder.birth).status_code == 401
+    again = sign_in(web.client, web.holder.ssn, NEW_PASSWORD)
+    assert again.headers["location"] == "/selfquery/record"
+
+
+def test_the_record_shows_the_masked_person_cards_months_arrears_accounts(web: Web) -> None:
+    _signed_in(web)
+    page = web.client.get("/selfquery/record")
+    assert page.status_code == 200
+    text = page.text
+    assert mask_id_number(web.holder.ssn) in text and web.holder.ssn not in text
+    months = set(re.findall(r"<td>(\d{4}-\d{2})</td>", text))
+    assert len(months) >= MONTHS_SHOWN - 1
+    assert 'class="arrears"' in text and "欠缴月份" in text
+    for heading in ("社保卡", "参保信息", "年度汇总", "个人账户", "医保个人账户明细", "数据更新至"):
+        assert heading in text
+    name = store.execute("SELECT name FROM person WHERE id = ?", (web.holder.id,)).fetchone()[0]
+    assert name in text
+
+
+def test_every_record_read_is_logged_as_the_holders_own(web: Web) -> None:
+    _signed_in(web)
+    for _ in range(2):
+        assert web.client.get("/selfquery/record").status_code == 200
+    rows = store.execute(
+        "SELECT actor, office_id, key_kind FROM access_log WHERE person_id = ?",
+        (web.holder.id,),
+    ).fetchall()
+    assert rows == [(SELF_ACTOR, None, "self")] * 2
+
+
+def test_a_wrong_password_counts_on_the_shared_row_and_says_the_tries_left(web: Web) -> None:
+    wrong = sign_in(web.client, web.holder.ssn, "00000000")
+    assert wrong.status_code == 401
+    assert "身份证号码或密码错误" in wrong.text and f"还可尝试 {MAX_ATTEMPTS - 1} 次" in wrong.text
+    stored = _credential(web.holder.id)
+    assert stored is not None and stored[1] == 1
+    changes = web.hq.lixia.get("/v1/changes").json()["changes"]
+    assert [c["row"][2] for c in changes if c["table"] == "query_credential"] == [1]
+
+
+def test_an_unknown_id_number_gets_the_same_answer_as_a_wrong_password(web: Web) -> None:
+    nobody = make_id_number("370102", web.clock().date().replace(year=1950), 999)
+    assert store.execute("SELECT 1 FROM person WHERE ssn = ?", (nobody,)).fetchone() is None
+    for attempt in range(MAX_ATTEMPTS):
+        known = sign_in(web.client, web.holder.ssn, "00000000")
+        unknown = sign_in(web.client, nobody, "00000000")
+        assert known.status_code == unknown.status_code, attempt
+        assert _without_token(known.text) == _without_token(unknown.text), attempt
+    assert "锁定至" in unknown.text
+
+
+def test_lockout_after_repeated_failures_until_the_counter_unlocks(web: Web) -> None:
+    for _ in range(MAX_ATTEMPTS):
+        answer = sign_in(web.client, web.holder.ssn, "00000000")
+    assert answer.status_code == 401 and "锁定至" in answer.text
+    locked = sign_in(web.client, web.holder.ssn, web.holder.birth)
+    assert locked.status_code == 401 and "锁定至" in locked.text
+    stored = _credential(web.holder.id)
+    assert stored is not None and stored[1] == MAX_ATTEMPTS and stored[2] is not None
+    web.hq.lixia.push(command("query_password.unlocked", {"ssn": web.holder.ssn}))
+    assert sign_in(web.client, web.holder.ssn, web.holder.birth).status_code == 303
+
+
+def test_a_form_without_its_sessions_token_is_refused(web: Web) -> None:
+    web.client.get("/selfquery/")
+    missing = web.client.post(
+        "/selfquery/signin", data={"idno": web.holder.ssn, "password": web.holder.birth}
+    )
+    assert missing.status_code == 403
+    other = TestClient(web.client.app)
+    foreign = csrf_of(other.get("/selfquery/"))
+    forged = web.client.post(
+        "/selfquery/signin",
+        data={"idno": web.holder.ssn, "password": web.holder.birth, "csrf": foreign},
+    )
+    assert forged.status_code == 403
+    assert _credential(web.holder.id) is None  # nothing was checked, nothing counted
+    _signed_in(web)
+    out = web.client.post("/selfquery/signout", data={"csrf": "x"}, follow_redirects=False)
+    assert out.status_code == 403
+    assert web.client.get("/selfquery/record").status_code == 200
+
+
+def test_a_session_expires_after_the_idle_timeout(web: Web) -> None:
+    _signed_in(web)
+    web.clock.advance(IDLE_TIMEOUT - timedelta(seconds=5))
+    assert web.client.get("/selfquery/record").status_code == 200
+    web.clock.advance(IDLE_TIMEOUT - timedelta(seconds=5))  # each request renews the session
+    assert web.client.get("/selfquery/record").status_code == 200
+    web.clock.advance(IDLE_TIMEOUT + timedelta(seconds=1))
+    expired = web.client.get("/selfquery/record", follow_redirects=False)
+    assert expired.status_code == 401 and "会话已结束" in expired.text
+    assert web.client.get("/selfquery/record", follow_redirects=False).status_code == 303
+
+
+def test_signing_out_ends_the_session(web: Web) -> None:
+    _signed_in(web)
+    token = csrf_of(web.client.get("/selfquery/record"))
+    out = web.client.post("/selfquery/signout", data={"csrf": token}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/selfquery/"
+    assert web.client.get("/selfquery/record", follow_redirects=False).status_code == 303
+
+
+def test_pages_carry_the_security_headers_and_a_strict_cookie(web: Web) -> None:
+    _signed_in(web)
+    for path in ("/selfquery/", "/selfquery/record"):
+        page = web.client.get(path, follow_redirects=False)
+        csp = page.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert page.headers["referrer-policy"] == "no-referrer"
+        assert page.headers["cache-control"] == "no-store"
+        cookie = page.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie
+        assert "secure" not in cookie  # plain http on loopback (the tests)
+    with TestClient(web.client.app, base_url="https://selfquery.example") as tls:
+        page = tls.get("/selfquery/")
+        assert "; secure" in page.headers["set-cookie"].lower()
+
+
+def test_no_personal_data_in_urls(web: Web) -> None:
+    answers = [
+        sign_in(web.client, web.holder.ssn, web.holder.birth),
+        choose_password(web.client, NEW_PASSWORD),
+    ]
+    for answer in answers:
+        assert web.holder.ssn not in answer.headers["location"]
+    page = web.client.get("/selfquery/record")
+    hrefs = re.findall(r'(?:href|action)="([^"]*)"', page.text)
+    assert hrefs and not any(web.holder.ssn[6:14] in h for h in hrefs)
+
+
+def test_per_address_and_per_id_rate_limits(web: Web) -> None:
+    state = web.client.app.state.selfquery  # type: ignore[attr-defined]
+    state.per_address = RateLimiter(0.001, 2)
+    assert sign_in(web.client, web.holder.ssn, "00000000").status_code == 401
+    assert sign_in(web.client, web.holder.ssn, "00000000").status_code == 401
+    limited = sign_in(web.client, web.holder.ssn, "00000000")
+    assert limited.status_code == 429 and "秒后再试" in limited.text
+    state.per_address = RateLimiter(100, 100)
+    state.per_id = RateLimiter(0.001, 1)
+    sign_in(web.client, web.holder.ssn, "00000000")
+    assert sign_in(web.client, web.holder.ssn, web.holder.birth).status_code == 429
+    stored = _credential(web.holder.id)
+    assert stored is not None and stored[1] == 3  # refused attempts were not checked
+
+
+def test_an_invalid_id_number_is_said_as_typed(web: Web) -> None:
+    bad = web.holder.ssn[:-1] + ("0" if web.holder.ssn[-1] != "0" else "1")
+    answer = sign_in(web.client, bad, web.holder.birth)
+    assert answer.status_code == 400 and "身份证号码格式不正确" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "html_lang", "words"),
+    [("zh", "zh-CN", "查询密码"), ("en", "en", "Query password"), ("es", "es", "Contraseña")],
+)
+def test_the_pages_speak_zh_en_es(web: Web, lang: str, html_lang: str, words: str) -> None:
+    page = web.client.get(f"/selfquery/?lang={lang}")
+    assert f'<html lang="{html_lang}">' in page.text and words in page.text
+    assert '<label for="idno">' in page.text and '<label for="password">' in page.text
+    assert words in web.client.get("/selfquery/").text  # the choice stays with the session
