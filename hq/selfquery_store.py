@@ -161,6 +161,47 @@ def _months_back(today: date, count: int) -> list[int]:
     return periods
 
 
+def by_month(rows: list[dict[str, Any]], periods: list[int]) -> list[dict[str, Any]]:
+    """One line per month of `periods` (newest first): the pension base (else the largest),
+    the employer's and the personal parts summed over the insurances, and the month's state
+    (arrears if any insurance is in arrears; None where the month has no contribution)."""
+    months: dict[int, dict[str, Any]] = {
+        p: {"period": p, "base_fen": 0, "employer_fen": 0, "personal_fen": 0, "status": None}
+        for p in periods
+    }
+    for row in rows:
+        month = months.get(row["period"])
+        if month is None:
+            continue
+        if row["insurance"] == 1 or not month["base_fen"]:
+            month["base_fen"] = max(month["base_fen"], int(row["base_fen"]))
+        month["employer_fen"] += int(row["employer_fen"])
+        month["personal_fen"] += int(row["personal_fen"])
+        states = {month["status"], row["status"]} - {None}
+        for state in (ContributionStatus.ARREARS, ContributionStatus.BACK_PAID):
+            if state in states:
+                month["status"] = int(state)
+                break
+        else:
+            month["status"] = int(ContributionStatus.PAID)
+    return [months[p] for p in periods]
+
+
+def by_year(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Yearly totals over the insurances (newest first): months paid (the most of any
+    insurance), the employer's and the personal parts."""
+    years: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        year = years.setdefault(
+            row["year"],
+            {"year": row["year"], "months_paid": 0, "employer_fen": 0, "personal_fen": 0},
+        )
+        year["months_paid"] = max(year["months_paid"], int(row["months_paid"]))
+        year["employer_fen"] += int(row["employer_fen"])
+        year["personal_fen"] += int(row["personal_fen"])
+    return [years[y] for y in sorted(years, reverse=True)]
+
+
 def own_record(person_id: int, today: date, now: datetime) -> dict[str, Any]:
     """The holder's record as the self-query shows it, the read logged as their own."""
     periods = _months_back(today, MONTHS_SHOWN)
@@ -211,13 +252,15 @@ def own_record(person_id: int, today: date, now: datetime) -> dict[str, Any]:
             _dicts(
                 "SELECT posted_date, kind, amount_fen, balance_after_fen, counterparty "
                 "FROM account_entry WHERE account_id = ? ORDER BY posted_date DESC, id DESC "
-                "LIMIT 50",
+                "LIMIT 24",
                 (medical[0],),
             )
             if medical
             else []
         )
     record["periods"] = periods
+    record["months"] = by_month(record["contributions"], periods)
+    record["year_totals"] = by_year(record["years"])
     record["arrears"] = sorted(
         {c["period"] for c in record["contributions"] if c["status"] == ContributionStatus.ARREARS}
     )

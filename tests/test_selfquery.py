@@ -90,8 +90,15 @@ def test_the_record_shows_the_masked_person_cards_months_arrears_accounts(web: W
     assert page.status_code == 200
     text = page.text
     assert mask_id_number(web.holder.ssn) in text and web.holder.ssn not in text
-    months = set(re.findall(r"<td>(\d{4}-\d{2})</td>", text))
-    assert len(months) >= MONTHS_SHOWN - 1
+    months = re.findall(r"<tr[^>]*><td>(\d{4}-\d{2})</td>", text)
+    assert len(months) == len(set(months)) == MONTHS_SHOWN
+    arrears = store.execute(
+        "SELECT DISTINCT period FROM contribution WHERE person_id = ? AND status = 2",
+        (web.holder.id,),
+    ).fetchall()
+    for (period,) in arrears:
+        if f"{period // 100}-{period % 100:02d}" in months:
+            assert f'<tr class="arrears"><td>{period // 100}-{period % 100:02d}</td>' in text
     assert 'class="arrears"' in text and "欠缴月份" in text
     for heading in ("社保卡", "参保信息", "年度汇总", "个人账户", "医保个人账户明细", "数据更新至"):
         assert heading in text

@@ -129,6 +129,7 @@ MESSAGES: dict[str, tuple[str, str]] = {  # msgid: (zh, es)
     "paid": ("已缴", "pagada"),
     "arrears": ("欠缴", "atrasos"),
     "back-paid": ("补缴", "pagada con atraso"),
+    "no record": ("无缴费记录", "sin registro"),
     "contribution": ("缴费记账", "cotización"),
     "allocation": ("划入", "asignación"),
     "spending": ("支出", "gasto"),

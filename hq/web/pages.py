@@ -44,6 +44,8 @@ td.num,th.num{text-align:right}
 tr.arrears td{background:#fde8e8;color:#8a0000;font-weight:600}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
 dt{font-weight:600}dd{margin:0}
+@media (max-width:600px){main{padding:8px}section{padding:8px}
+th,td{padding:4px 5px;font-size:.85rem}header h1{font-size:1.05rem}}
 @media (min-width:900px){.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}}
 """
 

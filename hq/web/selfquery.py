@@ -24,7 +24,13 @@ from hq.routes import ServiceState, state_of
 from hq.web import security
 from hq.web.i18n import pick, translator
 from hq.web.pages import CSS, esc, layout, table
-from models.enums import BENEFIT_KIND_CODES, CONTRIBUTION_STATUS_CODES, EntryKind, Insurance
+from models.enums import (
+    BENEFIT_KIND_CODES,
+    CONTRIBUTION_STATUS_CODES,
+    ContributionStatus,
+    EntryKind,
+    Insurance,
+)
 from models.idnumber import InvalidIdNumber, parse_id_number
 from models.money import format_yuan
 
@@ -453,7 +459,6 @@ def render_record(ctx: Ctx, record: dict[str, Any]) -> str:
         _section("acc", _("Personal accounts"), accounts)
         + _section("med", _("Medical account entries"), entries)
     )
-    rows = record["contributions"]
     arrears = record["arrears"]
     note = (
         '<p class="error">'
@@ -463,10 +468,10 @@ def render_record(ctx: Ctx, record: dict[str, Any]) -> str:
         else ""
     )
     status_names = {int(k): v for k, v in CONTRIBUTION_STATUS_CODES.items()}
+    rows = record["months"]
     months = table(
         [
             (_("Month"), False),
-            (_("Insurance"), False),
             (_("Base"), True),
             (_("Employer part"), True),
             (_("Personal part"), True),
@@ -474,36 +479,32 @@ def render_record(ctx: Ctx, record: dict[str, Any]) -> str:
         ],
         [
             (
-                _month(c["period"]),
-                insurance(c["insurance"]),
-                _yuan(c["base_fen"]),
-                _yuan(c["employer_fen"]),
-                _yuan(c["personal_fen"]),
-                _(status_names.get(c["status"], str(c["status"]))),
+                (_month(m["period"]), "—", "—", "—", _("no record"))
+                if m["status"] is None
+                else (
+                    _month(m["period"]),
+                    _yuan(m["base_fen"]),
+                    _yuan(m["employer_fen"]),
+                    _yuan(m["personal_fen"]),
+                    _(status_names.get(m["status"], str(m["status"]))),
+                )
             )
-            for c in rows
+            for m in rows
         ],
         _("None."),
-        row_class=lambda i: "arrears" if rows[i]["status"] == 2 else "",
+        row_class=lambda i: "arrears" if rows[i]["status"] == ContributionStatus.ARREARS else "",
     )
     parts.append(_section("months", _("Contributions, month by month"), note + months))
     years = table(
         [
             (_("Year"), False),
-            (_("Insurance"), False),
             (_("Months paid"), True),
             (_("Employer part"), True),
             (_("Personal part"), True),
         ],
         [
-            (
-                y["year"],
-                insurance(y["insurance"]),
-                y["months_paid"],
-                _yuan(y["employer_fen"]),
-                _yuan(y["personal_fen"]),
-            )
-            for y in record["years"]
+            (y["year"], y["months_paid"], _yuan(y["employer_fen"]), _yuan(y["personal_fen"]))
+            for y in record["year_totals"]
         ],
         _("None."),
     )
