@@ -51,7 +51,7 @@ class SignIn:
     locked_until: datetime | None = None
 
 
-class _UnknownCounter:
+class UnknownCounter:
     """Failures counted for ID numbers nobody holds, so their answers look like real ones."""
 
     def __init__(self) -> None:
@@ -60,6 +60,7 @@ class _UnknownCounter:
         self._lock = threading.Lock()
 
     def fail(self, ssn: str, now: datetime) -> SignIn:
+        """Count a failure for an ID number nobody holds; the answer a holder would get."""
         digest = hmac.new(self._key, ssn.encode(), hashlib.sha256).digest()
         with self._lock:
             if len(self._counts) > 100_000:
@@ -77,16 +78,14 @@ class _UnknownCounter:
         return SignIn(Outcome.WRONG, tries_left=MAX_ATTEMPTS - failed)
 
 
-_UNKNOWN = _UnknownCounter()
-
-
 def _when(value: Any) -> datetime | None:
     return _TIME.python_value(value) if value is not None else None
 
 
-def sign_in(ssn: str, password: str, now: datetime) -> SignIn:
+def sign_in(ssn: str, password: str, now: datetime, unknown: UnknownCounter) -> SignIn:
     """Check the query password of the holder of `ssn` (a valid, normalised ID number),
-    counting a failure on the shared credential row; one scrypt hash in every case."""
+    counting a failure on the shared credential row (on `unknown` for an ID number nobody
+    holds); one scrypt hash in every case."""
     with store.write_transaction():
         row = store.execute(
             "SELECT p.id, p.birth_date, c.password_hash, c.failed_attempts, c.locked_until, "
@@ -96,7 +95,7 @@ def sign_in(ssn: str, password: str, now: datetime) -> SignIn:
         ).fetchone()
         if row is None:
             check_hash(password, _DECOY)
-            return _UNKNOWN.fail(ssn, now)
+            return unknown.fail(ssn, now)
         person_id, birth, stored, failed, locked, changed = row
         locked_until = _when(locked)
         if locked_until is not None and locked_until > now:

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hq import store
 from hq.ratelimit import RateLimiter
@@ -78,6 +80,8 @@ def test_first_sign_in_forces_a_new_password_before_the_record(web: Web) -> None
     assert stored is not None and str(stored[0]).startswith("scrypt$")
     changes = web.hq.lixia.get("/v1/changes").json()["changes"]
     assert [c["row"][0] for c in changes if c["table"] == "query_credential"] == [web.holder.id]
+    state = web.client.app.state.selfquery  # type: ignore[attr-defined]
+    state.per_address = state.per_id = RateLimiter(1000, 1000)
     web.client.cookies.clear()
     assert sign_in(web.client, web.holder.ssn, web.holder.birth).status_code == 401
     again = sign_in(web.client, web.holder.ssn, NEW_PASSWORD)
@@ -249,3 +253,45 @@ def test_the_pages_speak_zh_en_es(web: Web, lang: str, html_lang: str, words: st
     assert f'<html lang="{html_lang}">' in page.text and words in page.text
     assert '<label for="idno">' in page.text and '<label for="password">' in page.text
     assert words in web.client.get("/selfquery/").text  # the choice stays with the session
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+_FORM_SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@_FORM_SETTINGS
+@given(idno=_TEXT, password=_TEXT)
+def test_any_sign_in_form_is_answered_with_a_page_never_an_error(
+    web: Web, idno: str, password: str
+) -> None:
+    state = web.client.app.state.selfquery  # type: ignore[attr-defined]
+    state.per_address = state.per_id = RateLimiter(1000, 1000)
+    answer = sign_in(web.client, idno, password)
+    assert answer.status_code in (303, 400, 401), answer.text[:300]
+    if answer.status_code != 303:
+        assert answer.headers["content-type"].startswith("text/html")
+        assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+        assert "<script" not in answer.text.lower()
+        if idno.strip() and ("<" in idno or ">" in idno):
+            assert idno not in answer.text  # nothing typed is echoed back unescaped
+
+
+@_FORM_SETTINGS
+@given(new=_TEXT, again=_TEXT)
+def test_any_new_password_form_is_refused_or_saved_by_the_rules(
+    web: Web, new: str, again: str
+) -> None:
+    state = web.client.app.state.selfquery  # type: ignore[attr-defined]
+    state.per_address = state.per_id = RateLimiter(1000, 1000)
+    web.client.cookies.clear()
+    assert sign_in(web.client, web.holder.ssn, web.holder.birth).status_code == 303
+    answer = choose_password(web.client, new, again)
+    valid = new == again and re.fullmatch(r"\d{6,8}", new) and new != web.holder.birth
+    assert answer.status_code == (303 if valid else 400), answer.text[:300]
+    if valid:  # back to the initial password for the next example
+        store.execute(
+            "UPDATE query_credential SET password_hash = NULL WHERE person_id = ?",
+            (web.holder.id,),
+        )

@@ -50,11 +50,13 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 @dataclass
 class WebState:
-    """The self-query's signing key and rate limits (per address and per ID number)."""
+    """The self-query's signing key, rate limits (per address and per ID number) and the
+    failures counted for ID numbers nobody holds."""
 
     signer: security.Signer = field(default_factory=security.Signer)
     per_address: RateLimiter = field(default_factory=lambda: RateLimiter(10 / 60, 20))
     per_id: RateLimiter = field(default_factory=lambda: RateLimiter(3 / 60, 10))
+    unknown: sq.UnknownCounter = field(default_factory=sq.UnknownCounter)
 
 
 def mount(app: FastAPI) -> None:
@@ -230,7 +232,7 @@ async def signin(request: Request) -> Response:
     def check() -> sq.SignIn:
         ctx.hq.ensure_connected()
         with store.session():
-            return sq.sign_in(ssn, password, ctx.now)
+            return sq.sign_in(ssn, password, ctx.now, ctx.web.unknown)
 
     result = await anyio.to_thread.run_sync(check)
     if result.outcome is sq.Outcome.OK:
