@@ -20,7 +20,7 @@ from typing import Any
 
 from hq import persons, register, store
 from models.credentials import LOCK_HOURS, MAX_ATTEMPTS, PASSWORD, check_hash, hash_password
-from models.enums import ContributionStatus
+from models.enums import CardStatus, ContributionStatus
 from models.fields import UtcDateTimeField
 from models.idnumber import mask_id_number
 
@@ -267,3 +267,22 @@ def own_record(person_id: int, today: date, now: datetime) -> dict[str, Any]:
     record["as_of"] = max((s for s in stamps if s is not None), default=None)
     persons.log_access(None, SELF_ACTOR, person_id, SELF_KIND, now)
     return record
+
+
+def report_card_lost(person_id: int, card_no: str, now: datetime) -> bool:
+    """Report the holder's own active card lost (挂失) and publish it in the change feed, so
+    the district's offices see it at their next sync; False if the card is not the holder's
+    or not active (nothing changes). Cancelling a loss stays at the counter."""
+    with store.write_transaction():
+        row = store.execute(
+            "SELECT id FROM card WHERE card_no = ? AND person_id = ? AND status = ?",
+            (card_no, person_id, CardStatus.ACTIVE.value),
+        ).fetchone()
+        if row is None:
+            return False
+        store.execute(
+            "UPDATE card SET status = ?, status_changed_at = ? WHERE id = ?",
+            (CardStatus.LOST.value, _TIME.db_value(now), row[0]),
+        )
+        register.republish("card", [row[0]], now)
+    return True

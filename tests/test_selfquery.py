@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -295,3 +296,52 @@ def test_any_new_password_form_is_refused_or_saved_by_the_rules(
             "UPDATE query_credential SET password_hash = NULL WHERE person_id = ?",
             (web.holder.id,),
         )
+
+
+def _card(person_id: int) -> tuple[str, str]:
+    row = store.execute(
+        "SELECT card_no, status FROM card WHERE person_id = ? ORDER BY generation DESC LIMIT 1",
+        (person_id,),
+    ).fetchone()
+    return row[0], row[1]
+
+
+def _report_lost(
+    web: Web, card_no: str, confirm: bool = True, token: str | None = None
+) -> httpx.Response:
+    page = web.client.get("/selfquery/record")
+    data = {"card": card_no, "csrf": csrf_of(page) if token is None else token}
+    if confirm:
+        data["confirm"] = "yes"
+    return web.client.post("/selfquery/card/lost", data=data, follow_redirects=False)
+
+
+def test_a_holder_reports_the_card_lost_and_the_district_office_sees_it(web: Web) -> None:
+    _signed_in(web)
+    card_no, status = _card(web.holder.id)
+    assert status == "active"
+    assert "立即挂失" in web.client.get("/selfquery/record").text
+    assert _report_lost(web, card_no, confirm=False).status_code == 400
+    assert _report_lost(web, card_no, token="forged").status_code == 403
+    assert _card(web.holder.id)[1] == "active"
+    done = _report_lost(web, card_no)
+    assert done.status_code == 303 and done.headers["location"] == "/selfquery/record"
+    assert _card(web.holder.id)[1] == "lost"
+    page = web.client.get("/selfquery/record").text
+    assert "挂失" in page and "立即挂失" not in page  # no second report of a lost card
+    changes = web.hq.lixia.get("/v1/changes").json()["changes"]
+    cards = [c["row"] for c in changes if c["table"] == "card"]
+    assert len(cards) == 1 and card_no in cards[0] and "lost" in cards[0]
+    assert web.hq.shizhong.get("/v1/changes").json()["changes"] == []
+
+
+def test_a_holder_cannot_report_anothers_card_lost(web: Web) -> None:
+    _signed_in(web)
+    other = store.execute(
+        "SELECT card_no FROM card WHERE person_id <> ? AND status = 'active' LIMIT 1",
+        (web.holder.id,),
+    ).fetchone()[0]
+    assert _report_lost(web, other).status_code == 409
+    assert store.execute("SELECT status FROM card WHERE card_no = ?", (other,)).fetchone() == (
+        "active",
+    )

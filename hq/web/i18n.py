@@ -137,7 +137,23 @@ MESSAGES: dict[str, tuple[str, str]] = {  # msgid: (zh, es)
     "opening": ("上年结转", "saldo inicial"),
     "pension benefit": ("基本养老金", "pensión"),
     "unemployment benefit": ("失业保险金", "prestación por desempleo"),
-    "Page not found.": ("页面不存在。", "Página no encontrada."),
+    "Card {card} is lost: block it now.": (
+        "卡号 {card} 的社保卡已丢失，立即挂失。",
+        "La tarjeta {card} se ha perdido: bloquéela ahora.",
+    ),
+    "Only a counter can cancel a loss, with your ID card.": (
+        "解除挂失须本人持身份证到服务窗口办理。",
+        "Solo una ventanilla puede anular el bloqueo, con su documento de identidad.",
+    ),
+    "Report the card lost": ("挂失", "Declarar la tarjeta perdida"),
+    "Tick the box to confirm that the card is lost.": (
+        "请勾选确认社保卡已丢失。",
+        "Marque la casilla para confirmar que la tarjeta se ha perdido.",
+    ),
+    "This card cannot be reported lost here.": (
+        "此卡无法在线挂失。",
+        "Esta tarjeta no se puede declarar perdida aquí.",
+    ),
 }
 
 

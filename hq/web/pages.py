@@ -30,6 +30,10 @@ h2{font-size:1.1rem;margin:0 0 8px}
 form.box{max-width:420px;background:#fff;border:1px solid #d0d4da;border-radius:6px;
 padding:16px;margin:0 auto}
 label{display:block;font-weight:600;margin-top:12px}
+label.plain{display:inline;font-weight:400}
+form.inline{margin-top:12px;border-top:1px solid #e2e5e9;padding-top:8px}
+form.inline p{margin:4px 0}
+input[type=checkbox]{width:1.2rem;height:1.2rem;vertical-align:middle}
 input[type=text],input[type=password]{width:100%;font-size:1.1rem;padding:8px;
 border:2px solid #555;border-radius:4px}
 button{font-size:1rem;padding:10px 18px;margin-top:16px;background:#0b4f9c;color:#fff;

@@ -363,6 +363,57 @@ def record_page(request: Request) -> Response:
     return _page(ctx, ctx._("Your record"), render_record(ctx, record), signed_in=True)
 
 
+def _lost_form(ctx: Ctx, card_no: str) -> str:
+    _ = ctx._
+    key = f"lost-{esc(card_no)}"
+    return (
+        f'<form class="inline" method="post" action="{PREFIX}/card/lost">{_csrf(ctx)}'
+        f'<input type="hidden" name="card" value="{esc(card_no)}">'
+        f'<p><input type="checkbox" id="{key}" name="confirm" value="yes" required> '
+        f'<label class="plain" for="{key}">'
+        f"{esc(_('Card {card} is lost: block it now.', card=card_no))}</label></p>"
+        f'<p class="note">{esc(_("Only a counter can cancel a loss, with your ID card."))}</p>'
+        f'<button type="submit">{esc(_("Report the card lost"))}</button></form>'
+    )
+
+
+@router.post("/card/lost")
+async def card_lost(request: Request) -> Response:
+    """Report the holder's own active card lost; it reaches the offices through the feed."""
+    ctx = _ctx(request)
+    form = await _form(request)
+    if not ctx.web.signer.csrf_ok(
+        ctx.web.signer.load(request.cookies.get(COOKIE)), form.get("csrf", "")
+    ):
+        return _refused_form(ctx)
+    refused = _signed_in(ctx)
+    if refused is not None:
+        return refused
+    if ctx.session.must_change:
+        return _go(ctx, "/password")
+    person = ctx.session.person
+    assert person is not None
+    if form.get("confirm") != "yes":
+        return _message(ctx, ctx._("Tick the box to confirm that the card is lost."), 400)
+
+    def report() -> bool:
+        ctx.hq.ensure_connected()
+        with store.session():
+            return sq.report_card_lost(person, form.get("card", "")[:16], ctx.now)
+
+    if not await anyio.to_thread.run_sync(report):
+        return _message(ctx, ctx._("This card cannot be reported lost here."), 409)
+    return _go(ctx, "/record")
+
+
+def _message(ctx: Ctx, text: str, status: int) -> Response:
+    body = (
+        f'<p class="error" role="alert">{esc(text)}</p>'
+        f'<p><a href="{PREFIX}/record">{esc(ctx._("Your record"))}</a></p>'
+    )
+    return _page(ctx, ctx._("Your record"), body, status, signed_in=True)
+
+
 def _section(key: str, title: str, content: str) -> str:
     return (
         f"<section aria-labelledby='s-{key}'><h2 id='s-{key}'>{esc(title)}</h2>{content}</section>"
@@ -403,7 +454,7 @@ def render_record(ctx: Ctx, record: dict[str, Any]) -> str:
         [(_("Card number"), False), (_("Status"), False), (_("Valid until"), False)],
         [(c["card_no"], _(c["status"]), c["expiry_date"]) for c in record["cards"]],
         _("None."),
-    )
+    ) + "".join(_lost_form(ctx, c["card_no"]) for c in record["cards"] if c["status"] == "active")
     enrolments = table(
         [
             (_("Insurance"), False),
