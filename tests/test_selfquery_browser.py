@@ -123,3 +123,15 @@ def test_first_sign_in_new_password_and_the_record_in_chromium(
     _arrive(driver, base)
     driver.get(base + "record")
     assert driver.current_url.endswith("/selfquery/")  # signed out: back to the form
+
+    set_viewport(driver, PHONE)
+    driver.get(base + "verify?lang=zh")
+    driver.find_element(By.NAME, "code").send_keys("CD1|370102-20261120-00007|rights|x|y|z")
+    driver.find_element(By.CSS_SELECTOR, "main button").send_keys(Keys.ENTER)
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    alert = (By.CSS_SELECTOR, "[role=alert]")
+    WebDriverWait(driver, 15).until(expected_conditions.presence_of_element_located(alert))
+    assert "未能确认" in driver.page_source
+    _shot(driver, tmp_path, "selfquery-verify-phone")

@@ -146,6 +146,25 @@ MESSAGES: dict[str, tuple[str, str]] = {  # msgid: (zh, es)
         "Solo una ventanilla puede anular el bloqueo, con su documento de identidad.",
     ),
     "Report the card lost": ("挂失", "Declarar la tarjeta perdida"),
+    "Verify a statement": ("对账单真伪验证", "Verificar un certificado"),
+    "Type or paste the code printed under the statement QR code (it starts with CD1|).": (
+        "请输入或粘贴对账单二维码下方印制的验证码（以 CD1| 开头）。",
+        "Escriba o pegue el código impreso bajo el código QR del certificado (empieza por CD1|).",
+    ),
+    "Statement code": ("验证码", "Código del certificado"),
+    "Verify": ("验证", "Verificar"),
+    "Statement number": ("对账单编号", "Número del certificado"),
+    "Printed at": ("打印时间", "Impreso el"),
+    "Office": ("经办机构", "Oficina"),
+    "Pages": ("页数", "Páginas"),
+    "Genuine: headquarters confirms this statement.": (
+        "真实：社保中心确认此对账单。",
+        "Auténtico: la sede confirma este certificado.",
+    ),
+    "Not confirmed: treat the document as not genuine.": (
+        "未能确认：请视为非真实文件。",
+        "No confirmado: trate el documento como no auténtico.",
+    ),
     "Tick the box to confirm that the card is lost.": (
         "请勾选确认社保卡已丢失。",
         "Marque la casilla para confirmar que la tarjeta se ha perdido.",

@@ -40,7 +40,10 @@ button{font-size:1rem;padding:10px 18px;margin-top:16px;background:#0b4f9c;color
 border:0;border-radius:4px;cursor:pointer}
 header form button{margin:0;background:#083a73;border:1px solid #fff}
 .note{color:#333;font-size:.95rem}
+.center{text-align:center}
 .error{color:#a00000;font-weight:600}
+.ok{color:#0a5c1f;background:#e6f4ea;border:1px solid #0a5c1f;padding:8px;border-radius:4px}
+textarea{width:100%;font:1rem monospace;padding:8px;border:2px solid #555;border-radius:4px}
 .notice{background:#fff6d6;border:1px solid #c9a400;padding:8px;border-radius:4px}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e2e5e9;white-space:nowrap}

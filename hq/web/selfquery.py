@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import anyio
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from hq import selfquery_store as sq
@@ -57,12 +57,6 @@ class WebState:
     per_address: RateLimiter = field(default_factory=lambda: RateLimiter(10 / 60, 20))
     per_id: RateLimiter = field(default_factory=lambda: RateLimiter(3 / 60, 10))
     unknown: sq.UnknownCounter = field(default_factory=sq.UnknownCounter)
-
-
-def mount(app: FastAPI) -> None:
-    """Serve the self-query from `app` (headquarters' API app)."""
-    app.state.selfquery = WebState()
-    app.include_router(router)
 
 
 @dataclass
@@ -177,6 +171,7 @@ def _signin_page(ctx: Ctx, errors: list[str] | None = None, status: int = 200) -
         f'inputmode="numeric" autocomplete="current-password"{described}>'
         f'<p class="note">{esc(_("Your first password is your birth date (YYYYMMDD)."))}</p>'
         f'<button type="submit">{esc(_("Sign in"))}</button></form>'
+        f'<p class="center"><a href="{PREFIX}/verify">{esc(_("Verify a statement"))}</a></p>'
     )
     return _page(ctx, _("Sign in"), body, status)
 
