@@ -135,3 +135,7 @@ def test_first_sign_in_new_password_and_the_record_in_chromium(
     WebDriverWait(driver, 15).until(expected_conditions.presence_of_element_located(alert))
     assert "未能确认" in driver.page_source
     _shot(driver, tmp_path, "selfquery-verify-phone")
+    log = service.tail(10_000)
+    assert "/selfquery/" in log  # the access log is there, without the ID number or passwords
+    for secret in (holder.ssn, holder.birth, NEW_PASSWORD):
+        assert secret not in log
