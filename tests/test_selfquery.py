@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hq import store
 from hq.ratelimit import RateLimiter
 from hq.selfquery_store import MONTHS_SHOWN, SELF_ACTOR
-from hq.web.security import IDLE_TIMEOUT
+from hq.web.security import IDLE_TIMEOUT, MAX_AGE
 from models.credentials import MAX_ATTEMPTS
 from models.idnumber import make_id_number, mask_id_number
 from tests.hq_fixtures import DemoHq, command
@@ -345,3 +345,24 @@ def test_a_holder_cannot_report_anothers_card_lost(web: Web) -> None:
     assert store.execute("SELECT status FROM card WHERE card_no = ?", (other,)).fetchone() == (
         "active",
     )
+
+
+def test_a_session_ends_after_its_maximum_age_even_when_used(web: Web) -> None:
+    _signed_in(web)
+    step = IDLE_TIMEOUT - timedelta(minutes=1)
+    used = timedelta(0)
+    while used + step <= MAX_AGE:
+        web.clock.advance(step)
+        used += step
+        assert web.client.get("/selfquery/record").status_code == 200
+    web.clock.advance(MAX_AGE - used + timedelta(seconds=1))
+    assert web.client.get("/selfquery/record", follow_redirects=False).status_code == 401
+
+
+def test_a_changed_session_cookie_is_not_honoured(web: Web) -> None:
+    _signed_in(web)
+    value = web.client.cookies["cd_selfquery"]
+    body, mac = value.rsplit(".", 1)
+    web.client.cookies.clear()
+    web.client.cookies.set("cd_selfquery", body + "." + mac[::-1])
+    assert web.client.get("/selfquery/record", follow_redirects=False).status_code == 303
