@@ -27,6 +27,7 @@ from models.idnumber import mask_id_number
 MONTHS_SHOWN = 36
 SELF_ACTOR = "self:online"  # the access log's actor for a citizen's own read
 SELF_KIND = "self"
+LOST_KIND = "cardlost"  # the access log's key kind of a card reported lost online
 _TIME = UtcDateTimeField()
 _DECOY = hash_password(secrets.token_hex(8))
 
@@ -272,7 +273,8 @@ def own_record(person_id: int, today: date, now: datetime) -> dict[str, Any]:
 def report_card_lost(person_id: int, card_no: str, now: datetime) -> bool:
     """Report the holder's own active card lost (挂失) and publish it in the change feed, so
     the district's offices see it at their next sync; False if the card is not the holder's
-    or not active (nothing changes). Cancelling a loss stays at the counter."""
+    or not active (nothing changes). Logged in the access log as the holder's own action.
+    Cancelling a loss stays at the counter."""
     with store.write_transaction():
         row = store.execute(
             "SELECT id FROM card WHERE card_no = ? AND person_id = ? AND status = ?",
@@ -285,4 +287,5 @@ def report_card_lost(person_id: int, card_no: str, now: datetime) -> bool:
             (CardStatus.LOST.value, _TIME.db_value(now), row[0]),
         )
         register.republish("card", [row[0]], now)
+    persons.log_access(None, SELF_ACTOR, person_id, LOST_KIND, now)
     return True

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from hq import store
 from hq.ratelimit import RateLimiter
-from hq.selfquery_store import MONTHS_SHOWN, SELF_ACTOR
+from hq.selfquery_store import LOST_KIND, MONTHS_SHOWN, SELF_ACTOR
 from hq.web.security import IDLE_TIMEOUT, MAX_AGE
 from models.credentials import MAX_ATTEMPTS
 from models.idnumber import make_id_number, mask_id_number
@@ -327,6 +327,11 @@ def test_a_holder_reports_the_card_lost_and_the_district_office_sees_it(web: Web
     done = _report_lost(web, card_no)
     assert done.status_code == 303 and done.headers["location"] == "/selfquery/record"
     assert _card(web.holder.id)[1] == "lost"
+    logged = store.execute(
+        "SELECT actor FROM access_log WHERE person_id = ? AND key_kind = ?",
+        (web.holder.id, LOST_KIND),
+    ).fetchall()
+    assert logged == [(SELF_ACTOR,)]
     page = web.client.get("/selfquery/record").text
     assert "挂失" in page and "立即挂失" not in page  # no second report of a lost card
     changes = web.hq.lixia.get("/v1/changes").json()["changes"]
