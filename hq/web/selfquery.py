@@ -217,7 +217,7 @@ async def signin(request: Request) -> Response:
         return _signin_page(
             ctx, [_("This is not a valid ID number: check it digit by digit.")], 400
         )
-    wait = ctx.web.per_id.retry_after(ssn)
+    wait = ctx.web.per_id.retry_after(ctx.web.signer.tag(ssn))
     if wait is not None:
         return _signin_page(
             ctx, [_("Too many attempts: wait {s} seconds and try again.", s=wait)], 429
