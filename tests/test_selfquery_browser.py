@@ -119,6 +119,12 @@ def test_first_sign_in_new_password_and_the_record_in_chromium(
     driver.get(base + "?lang=en")
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert "Your record" in driver.page_source
+    _shot(driver, tmp_path, "selfquery-record-desktop-en")
+    driver.get(base + "record?lang=es")
+    assert "Su registro" in driver.page_source
+    set_viewport(driver, PHONE)
+    _shot(driver, tmp_path, "selfquery-record-phone-es")
+    set_viewport(driver, DESKTOP)
     driver.find_element(By.CSS_SELECTOR, "header form button").send_keys(Keys.ENTER)
     _arrive(driver, base)
     driver.get(base + "record")

@@ -53,7 +53,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
 dt{font-weight:600}dd{margin:0}
 @media (max-width:600px){main{padding:8px}section{padding:8px}
 th,td{padding:4px 5px;font-size:.85rem}header h1{font-size:1.05rem}}
-@media (min-width:900px){.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}}
+@media (min-width:900px){.grid{display:grid;grid-template-columns:2fr 3fr;gap:16px}}
 """
 
 
