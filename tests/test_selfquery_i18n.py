@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 from hq import selfquery_store
-from hq.web import i18n, selfquery
+from hq.web import i18n, record_page
 
 WEB = Path(__file__).resolve().parent.parent / "hq" / "web"
 
@@ -25,7 +25,11 @@ def _msgids() -> set[str]:
 
 
 def test_every_message_of_the_pages_has_zh_and_es() -> None:
-    used = _msgids() | set(selfquery.INSURANCE_NAMES.values()) | set(selfquery.ENTRY_NAMES.values())
+    used = (
+        _msgids()
+        | set(record_page.INSURANCE_NAMES.values())
+        | set(record_page.ENTRY_NAMES.values())
+    )
     assert len(used) > 60
     missing = sorted(m for m in used if m not in i18n.MESSAGES)
     assert missing == []
