@@ -371,3 +371,14 @@ def test_a_changed_session_cookie_is_not_honoured(web: Web) -> None:
     web.client.cookies.clear()
     web.client.cookies.set("cd_selfquery", body + "." + mac[::-1])
     assert web.client.get("/selfquery/record", follow_redirects=False).status_code == 303
+
+
+def test_a_holder_can_change_the_password_again_from_the_record(web: Web) -> None:
+    _signed_in(web)
+    assert 'href="/selfquery/password"' in web.client.get("/selfquery/record").text
+    form = web.client.get("/selfquery/password").text
+    assert "您仍在使用初始密码" not in form
+    assert choose_password(web.client, "97531864").status_code == 303
+    web.client.cookies.clear()
+    assert sign_in(web.client, web.holder.ssn, NEW_PASSWORD).status_code == 401
+    assert sign_in(web.client, web.holder.ssn, "97531864").headers["location"].endswith("record")

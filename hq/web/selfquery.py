@@ -250,6 +250,8 @@ async def signout(request: Request) -> Response:
 
 def _password_page(ctx: Ctx, errors: list[str] | None = None, status: int = 200) -> Response:
     _ = ctx._
+    initial = _("You are still using the initial password. Choose a new one before you continue.")
+    notice = f'<p class="notice">{esc(initial)}</p>' if ctx.session.must_change else ""
     error = (
         '<div class="error" role="alert" id="form-error">'
         + "".join(f"<p>{esc(e)}</p>" for e in errors)
@@ -259,11 +261,7 @@ def _password_page(ctx: Ctx, errors: list[str] | None = None, status: int = 200)
     )
     body = (
         f'<form class="box" method="post" action="{PREFIX}/password" autocomplete="off">'
-        f"<h2>{esc(_('Choose a new password'))}</h2>"
-        '<p class="notice">'
-        + esc(_("You are still using the initial password. Choose a new one before you continue."))
-        + "</p>"
-        f"{error}{_csrf(ctx)}"
+        f"<h2>{esc(_('Choose a new password'))}</h2>" + notice + f"{error}{_csrf(ctx)}"
         f'<label for="new">{esc(_("New password (6 to 8 digits)"))}</label>'
         '<input type="password" id="new" name="new" maxlength="8" required inputmode="numeric" '
         'autocomplete="new-password">'
@@ -339,9 +337,9 @@ def record_page(request: Request) -> Response:
     ctx.hq.ensure_connected()
     with store.session():
         record = sq.own_record(person, ctx.now.astimezone().date(), ctx.now)
-    body = render_record(
-        ctx._, record, lambda card_no: lost_form(ctx._, card_no, f"{PREFIX}/card/lost", _csrf(ctx))
-    )
+    action, csrf = f"{PREFIX}/card/lost", _csrf(ctx)
+    body = render_record(ctx._, record, lambda card_no: lost_form(ctx._, card_no, action, csrf))
+    body += f'<p><a href="{PREFIX}/password">{esc(ctx._("Choose a new password"))}</a></p>'
     return _page(ctx, ctx._("Your record"), body, signed_in=True)
 
 
