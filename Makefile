@@ -10,11 +10,12 @@ DEMO_SEED ?= 1
 # statements embed WenQuanYi Micro Hei; the tests read PDFs back with poppler (pdffonts, pdftoppm)
 # and scan their QR codes with zbarimg; the headquarters tests start PostgreSQL 15 themselves;
 # the desktop tests run the Tk application under Xvfb, drive it with xdotool and take
-# screenshots with imagemagick's import. sqlcipher3 is installed from its wheel only (it bundles
+# screenshots with imagemagick's import; the self-query's browser test drives Debian's chromium
+# through chromium-driver (Selenium). sqlcipher3 is installed from its wheel only (it bundles
 # SQLCipher and OpenSSL; its source build would download OpenSSL).
 APT_PACKAGES := python3-venv python3-dev sqlite3 tzdata gcc swig libpcsclite-dev pcscd vsmartcard-vpcd \
 	fonts-wqy-microhei poppler-utils poppler-data zbar-tools postgresql-15 \
-	xvfb xdotool x11-utils imagemagick
+	xvfb xdotool x11-utils imagemagick chromium chromium-driver
 
 # The tests marked `dates` run again with the clock at the edges of months and years, in Jinan's
 # timezone (a month's first and last day, 29 February, 31 December, 1 January; some at hours
@@ -38,11 +39,12 @@ test: venv
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 	@$(MAKE) --no-print-directory test-dates
 
-# The quick lane while working: no test marked slow, none that needs Xvfb, pcscd or PostgreSQL
+# The quick lane while working: no test marked slow, none that needs Xvfb, pcscd, PostgreSQL or
+# Chromium
 # (markers set in tests/conftest.py); 1 min 55 s on 2 idle cores. `make test` runs everything.
 test-fast: venv
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -m "not slow and not xvfb and not pcsc and not pg"
+	$(BIN)/pytest -q -m "not slow and not xvfb and not pcsc and not pg and not browser"
 
 test-dates: venv
 	@scripts/test-dates.sh $(BIN)/pytest $(DATE_EDGES)

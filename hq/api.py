@@ -28,6 +28,7 @@ from hq.errors import ApiError, ErrorCode, HqError, InvalidInput, NotFound, Stor
 from hq.limits import BULK_BODY_LIMIT, MAX_IN_FLIGHT, RequestLimits
 from hq.ratelimit import RateLimiter
 from hq.routes import ServiceState, router, server_time
+from hq.web import mount as web
 from models.clock import utc_now
 from models.replica import SERVER_TIME_HEADER
 
@@ -223,6 +224,7 @@ def create_app(
     for first in before:
         app.include_router(first)
     app.include_router(router)
+    web.mount(app)
     app.openapi = _openapi_without_422(app)  # type: ignore[method-assign]
     _install_error_handlers(app)
     app.add_middleware(ServerTimeHeader, clock=state.clock)

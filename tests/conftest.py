@@ -26,10 +26,16 @@ pytest_plugins = [
     "tests.pg_fixtures",
     "tests.hq_fixtures",
     "tests.relay_fixtures",
+    "tests.browser_fixtures",
 ]
 
 # fixture -> the marker of every test that uses it, directly or through another fixture
-COMPONENT_MARKS = {"xvfb": "xvfb", "pcscd": "pcsc", "postgres_server": "pg"}
+COMPONENT_MARKS = {
+    "xvfb": "xvfb",
+    "pcscd": "pcsc",
+    "postgres_server": "pg",
+    "chromium": "browser",
+}
 # a parametrised backend fixture (tests.hq_fixtures.BACKENDS) asks for PostgreSQL with this value
 POSTGRES_PARAM = "postgres"
 

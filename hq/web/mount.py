@@ -1,0 +1,14 @@
+"""Mount headquarters' web pages on its API app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from hq.web import selfquery, verify
+
+
+def mount(app: FastAPI) -> None:
+    """Serve the online self-query and the public verification page from `app`."""
+    app.state.selfquery = selfquery.WebState()
+    app.include_router(selfquery.router)
+    app.include_router(verify.router)
