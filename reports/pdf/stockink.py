@@ -57,13 +57,13 @@ class StockInk:
         canv = self._canv
         canv.setFont(self._font, size)
         canv.setFillColor(color)
-        y = round(y, 2)  # the fast ink's precision: both modes rasterise a row alike
+        # the fast ink's precision (2 decimals, after aligning): both modes place every text
+        # alike, so that a column boundary rounds the same way in both
         if align == "right":
-            canv.drawRightString(x, y, text)
+            x -= self.width(text, size)
         elif align == "centre":
-            canv.drawCentredString(x, y, text)
-        else:
-            canv.drawString(x, y, text)
+            x -= self.width(text, size) / 2
+        canv.drawString(round(x, 2), round(y, 2), text)
 
     def texts(self, items: list[TextItem]) -> None:
         """Draw many (x, y, text, size, colour, align); an empty `align` is 'left'."""
