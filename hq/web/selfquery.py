@@ -177,6 +177,15 @@ def home(request: Request) -> Response:
     return _signin_page(ctx)
 
 
+async def _posted(request: Request) -> tuple[Ctx, dict[str, str] | None]:
+    """The page's context and the posted form; the form is None when it lacks its session's
+    CSRF token (every POST of these pages checks it first)."""
+    ctx = _ctx(request)
+    form = await _form(request)
+    held = ctx.web.signer.load(request.cookies.get(COOKIE))
+    return ctx, (form if ctx.web.signer.csrf_ok(held, form.get("csrf", "")) else None)
+
+
 def _refused_form(ctx: Ctx) -> Response:
     return _signin_page(ctx, [ctx._("The form has expired: please submit it again.")], 403)
 
@@ -184,10 +193,8 @@ def _refused_form(ctx: Ctx) -> Response:
 @router.post("/signin")
 async def signin(request: Request) -> Response:
     """Check the ID number and password; count failures; lock after MAX_ATTEMPTS."""
-    ctx = _ctx(request)
-    form = await _form(request)
-    held = ctx.web.signer.load(request.cookies.get(COOKIE))
-    if not ctx.web.signer.csrf_ok(held, form.get("csrf", "")):
+    ctx, form = await _posted(request)
+    if form is None:
         return _refused_form(ctx)
     _ = ctx._
     wait = ctx.web.per_address.retry_after(_address(request))
@@ -236,11 +243,8 @@ async def signin(request: Request) -> Response:
 @router.post("/signout")
 async def signout(request: Request) -> Response:
     """End the session."""
-    ctx = _ctx(request)
-    form = await _form(request)
-    if not ctx.web.signer.csrf_ok(
-        ctx.web.signer.load(request.cookies.get(COOKIE)), form.get("csrf", "")
-    ):
+    ctx, form = await _posted(request)
+    if form is None:
         return _refused_form(ctx)
     return _go(ctx, "/", security.new_session(ctx.now, ctx.lang))
 
@@ -290,11 +294,8 @@ def password_form(request: Request) -> Response:
 @router.post("/password")
 async def password_change(request: Request) -> Response:
     """Save a new query password (6 to 8 digits, not the birth date)."""
-    ctx = _ctx(request)
-    form = await _form(request)
-    if not ctx.web.signer.csrf_ok(
-        ctx.web.signer.load(request.cookies.get(COOKIE)), form.get("csrf", "")
-    ):
+    ctx, form = await _posted(request)
+    if form is None:
         return _refused_form(ctx)
     refused = _signed_in(ctx)
     if refused is not None:
@@ -346,11 +347,8 @@ def record_page(request: Request) -> Response:
 @router.post("/card/lost")
 async def card_lost(request: Request) -> Response:
     """Report the holder's own active card lost; it reaches the offices through the feed."""
-    ctx = _ctx(request)
-    form = await _form(request)
-    if not ctx.web.signer.csrf_ok(
-        ctx.web.signer.load(request.cookies.get(COOKIE)), form.get("csrf", "")
-    ):
+    ctx, form = await _posted(request)
+    if form is None:
         return _refused_form(ctx)
     refused = _signed_in(ctx)
     if refused is not None:

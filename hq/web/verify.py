@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from hq import statements, store
 from hq.web.pages import esc
-from hq.web.selfquery import COOKIE, PREFIX, Ctx, _csrf, _ctx, _form, _page, _refused_form
+from hq.web.selfquery import PREFIX, Ctx, _csrf, _ctx, _page, _posted, _refused_form
 
 MAX_CODE = 400
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -47,11 +47,8 @@ def verify_form(request: Request) -> Response:
 @router.post("/verify")
 async def verify(request: Request) -> Response:
     """Check a statement code and say whether it is genuine."""
-    ctx = _ctx(request)
-    form = await _form(request)
-    if not ctx.web.signer.csrf_ok(
-        ctx.web.signer.load(request.cookies.get(COOKIE)), form.get("csrf", "")
-    ):
+    ctx, form = await _posted(request)
+    if form is None:
         return _refused_form(ctx)
     code = form.get("code", "").strip()[:MAX_CODE]
 
