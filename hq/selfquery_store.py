@@ -9,17 +9,22 @@ be, with its own count kept in this process, so that nobody can learn who is reg
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from hq import persons, register, store
-from models.credentials import LOCK_HOURS, MAX_ATTEMPTS, PASSWORD, check_hash, hash_password
+from models.credentials import (
+    LOCK_HOURS,
+    MAX_ATTEMPTS,
+    PASSWORD,
+    UnheldTries,
+    check_hash,
+    decoy_hash,
+    hash_password,
+)
 from models.enums import CardStatus, ContributionStatus
 from models.fields import UtcDateTimeField
 from models.idnumber import mask_id_number
@@ -29,7 +34,6 @@ SELF_ACTOR = "self:online"  # the access log's actor for a citizen's own read
 SELF_KIND = "self"
 LOST_KIND = "cardlost"  # the access log's key kind of a card reported lost online
 _TIME = UtcDateTimeField()
-_DECOY = hash_password(secrets.token_hex(8))
 
 
 class Outcome(StrEnum):
@@ -52,38 +56,11 @@ class SignIn:
     locked_until: datetime | None = None
 
 
-class UnknownCounter:
-    """Failures counted for ID numbers nobody holds, so their answers look like real ones."""
-
-    def __init__(self) -> None:
-        self._key = secrets.token_bytes(16)
-        self._counts: dict[bytes, tuple[int, datetime | None]] = {}
-        self._lock = threading.Lock()
-
-    def fail(self, ssn: str, now: datetime) -> SignIn:
-        """Count a failure for an ID number nobody holds; the answer a holder would get."""
-        digest = hmac.new(self._key, ssn.encode(), hashlib.sha256).digest()
-        with self._lock:
-            if len(self._counts) > 100_000:
-                self._counts.clear()
-            failed, until = self._counts.get(digest, (0, None))
-            if until is not None and until > now:
-                return SignIn(Outcome.LOCKED, tries_left=0, locked_until=until)
-            if until is not None:
-                failed = 0
-            failed += 1
-            until = now + timedelta(hours=LOCK_HOURS) if failed >= MAX_ATTEMPTS else None
-            self._counts[digest] = (failed, until)
-        if until is not None:
-            return SignIn(Outcome.LOCKED, tries_left=0, locked_until=until)
-        return SignIn(Outcome.WRONG, tries_left=MAX_ATTEMPTS - failed)
-
-
 def _when(value: Any) -> datetime | None:
     return _TIME.python_value(value) if value is not None else None
 
 
-def sign_in(ssn: str, password: str, now: datetime, unknown: UnknownCounter) -> SignIn:
+def sign_in(ssn: str, password: str, now: datetime, unknown: UnheldTries) -> SignIn:
     """Check the query password of the holder of `ssn` (a valid, normalised ID number),
     counting a failure on the shared credential row (on `unknown` for an ID number nobody
     holds); one scrypt hash in every case."""
@@ -95,15 +72,18 @@ def sign_in(ssn: str, password: str, now: datetime, unknown: UnknownCounter) -> 
             (ssn,),
         ).fetchone()
         if row is None:
-            check_hash(password, _DECOY)
-            return unknown.fail(ssn, now)
+            check_hash(password, decoy_hash())
+            tried = unknown.fail(ssn, now)
+            if tried.locked_until is not None:
+                return SignIn(Outcome.LOCKED, tries_left=0, locked_until=tried.locked_until)
+            return SignIn(Outcome.WRONG, tries_left=MAX_ATTEMPTS - tried.failed)
         person_id, birth, stored, failed, locked, changed = row
         locked_until = _when(locked)
         if locked_until is not None and locked_until > now:
-            check_hash(password, _DECOY)
+            check_hash(password, decoy_hash())
             return SignIn(Outcome.LOCKED, tries_left=0, locked_until=locked_until)
         if stored is None:
-            check_hash(password, _DECOY)
+            check_hash(password, decoy_hash())
             birth_text = _as_date(birth).strftime("%Y%m%d")
             ok = hmac.compare_digest(password.encode(), birth_text.encode())
         else:

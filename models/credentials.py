@@ -13,8 +13,10 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from models import audit, outbox
 from models.actor import Actor
@@ -161,3 +163,50 @@ def reset_query_password(
             actor,
         )
         audit.record(actor, CommandName.PASSWORD_RESET, person_id, to_initial=hashed is None)
+
+
+@dataclass(frozen=True)
+class UnheldTry:
+    """One wrong try on a number nobody holds: the tries counted, the lock's end (None while
+    not locked), and whether it was already locked (then nothing was counted)."""
+
+    failed: int
+    locked_until: datetime | None
+    was_locked: bool
+
+
+class UnheldTries:
+    """Wrong tries on ID or card numbers that no credential row holds, counted as a real row's
+    would be (MAX_ATTEMPTS, then locked for LOCK_HOURS; an expired lock starts a fresh count),
+    so that a channel answers them exactly as it answers a held number: the kiosk and the
+    online self-query. Held in memory, keyed by a keyed hash of the number (no number kept),
+    at most `limit` numbers (then forgotten together)."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self._key = secrets.token_bytes(16)
+        self._counts: dict[bytes, tuple[int, datetime | None]] = {}
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def fail(self, number: str, now: datetime) -> UnheldTry:
+        """Count a wrong try on `number` at `now` (nothing while it is locked)."""
+        digest = hmac.new(self._key, number.encode(), hashlib.sha256).digest()
+        with self._lock:
+            if len(self._counts) > self._limit:
+                self._counts.clear()
+            failed, until = self._counts.get(digest, (0, None))
+            if until is not None and until > now:
+                return UnheldTry(failed, until, was_locked=True)
+            if until is not None:
+                failed = 0
+            failed += 1
+            until = now + timedelta(hours=LOCK_HOURS) if failed >= MAX_ATTEMPTS else None
+            self._counts[digest] = (failed, until)
+        return UnheldTry(failed, until, was_locked=False)
+
+
+@cache
+def decoy_hash() -> str:
+    """A hash no typed password matches: checked for a number nobody holds (or a row without a
+    hash) so that every answer costs the same scrypt work."""
+    return hash_password(secrets.token_hex(8))

@@ -24,6 +24,7 @@ from hq.web import security
 from hq.web.i18n import pick, translator
 from hq.web.pages import CSS, esc, layout
 from hq.web.record_page import lost_form, render_record
+from models.credentials import UnheldTries
 from models.idnumber import InvalidIdNumber, parse_id_number
 
 PREFIX = "/selfquery"
@@ -40,7 +41,7 @@ class WebState:
     signer: security.Signer = field(default_factory=security.Signer)
     per_address: RateLimiter = field(default_factory=lambda: RateLimiter(10 / 60, 20))
     per_id: RateLimiter = field(default_factory=lambda: RateLimiter(3 / 60, 10))
-    unknown: sq.UnknownCounter = field(default_factory=sq.UnknownCounter)
+    unknown: UnheldTries = field(default_factory=UnheldTries)
 
 
 @dataclass

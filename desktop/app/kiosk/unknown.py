@@ -10,26 +10,15 @@ number masked, so that an office sees someone walking through numbers.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import cache
-
 from models import audit
 from models.actor import Actor
 from models.clock import utc_now
-from models.credentials import LOCK_HOURS, MAX_ATTEMPTS, VerifyResult, check_hash, hash_password
+from models.credentials import MAX_ATTEMPTS, UnheldTries, VerifyResult, check_hash, decoy_hash
 from models.errors import CredentialLocked
 from models.idnumber import mask_id_number
 from models.schema import write_transaction
 
 UNKNOWN_TRIED = "kiosk.unknown_number"  # the audit event of a try on a number nobody holds
-
-
-@cache
-def _decoy_hash() -> str:
-    """A hash no typed password matches, checked to spend a real check's time."""
-    return hash_password("decoy: no citizen's password")
 
 
 def mask_number(value: str) -> str:
@@ -39,38 +28,25 @@ def mask_number(value: str) -> str:
     return value[:2] + "*" * max(0, len(value) - 4) + value[-2:]
 
 
-@dataclass
-class _Tries:
-    failed: int = 0
-    locked_until: datetime | None = None
-
-
 class UnknownNumbers:
     """The tries on typed numbers the register does not hold, per number, for this kiosk."""
 
     def __init__(self) -> None:
-        self._tries: dict[str, _Tries] = {}
-        self._lock = threading.Lock()
+        self._tries = UnheldTries()
 
     def check(self, number: str, password: str, actor: Actor) -> VerifyResult:
         """Count a try on `number` (never right) and answer as a real credential would: the
         tries left, or CredentialLocked once locked."""
-        check_hash(password, _decoy_hash())
-        now = utc_now()
-        with self._lock:
-            tries = self._tries.setdefault(number, _Tries())
-            locked = tries.locked_until is not None and tries.locked_until > now
-            if not locked:
-                if tries.locked_until is not None:  # an expired lock starts a fresh count
-                    tries.failed, tries.locked_until = 0, None
-                tries.failed += 1
-                if tries.failed >= MAX_ATTEMPTS:
-                    tries.locked_until = now + timedelta(hours=LOCK_HOURS)
-            failed, locked_until = tries.failed, tries.locked_until
+        check_hash(password, decoy_hash())
+        tried = self._tries.fail(number, utc_now())
         with write_transaction():
             audit.record(
-                actor, UNKNOWN_TRIED, None, number=mask_number(number), failed_attempts=failed
+                actor,
+                UNKNOWN_TRIED,
+                None,
+                number=mask_number(number),
+                failed_attempts=tried.failed,
             )
-        if locked:
+        if tried.was_locked:
             raise CredentialLocked("the query password is locked after too many wrong attempts")
-        return VerifyResult(False, max(0, MAX_ATTEMPTS - failed), locked_until)
+        return VerifyResult(False, max(0, MAX_ATTEMPTS - tried.failed), tried.locked_until)
