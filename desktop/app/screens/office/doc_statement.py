@@ -58,7 +58,10 @@ class StatementScreen(DocumentScreen):
         self.person = PersonField(
             form,
             names=True,
-            hint=_("Type the ID number, the card number or the name (a birth year may follow)."),
+            hint=_(
+                "Type the ID number, the card number or the name (a birth year and a district may "
+                "follow)."
+            ),
         )
         self.person.grid(row=0, column=1, sticky="w", pady=6)
         self._build_matches(form)
