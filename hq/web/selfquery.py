@@ -23,7 +23,7 @@ from hq.routes import ServiceState, state_of
 from hq.web import security
 from hq.web.i18n import pick, translator
 from hq.web.pages import CSS, esc, layout
-from hq.web.record_page import lost_form, render_record
+from hq.web.record_page import download_form, lost_form, render_record
 from models.credentials import UnheldTries
 from models.idnumber import InvalidIdNumber, parse_id_number
 
@@ -340,7 +340,11 @@ def record_page(request: Request) -> Response:
     with store.session():
         record = sq.own_record(person, ctx.now.astimezone().date(), ctx.now)
     action, csrf = f"{PREFIX}/card/lost", _csrf(ctx)
-    body = render_record(ctx._, record, lambda card_no: lost_form(ctx._, card_no, action, csrf))
+    years = statement_years(ctx.now)
+    download = download_form(ctx._, f"{PREFIX}/statement", csrf, years, years[1])
+    body = render_record(
+        ctx._, record, lambda card_no: lost_form(ctx._, card_no, action, csrf), download
+    )
     body += f'<p><a href="{PREFIX}/password">{esc(ctx._("Choose a new password"))}</a></p>'
     return _page(ctx, ctx._("Your record"), body, signed_in=True)
 
@@ -369,6 +373,13 @@ async def card_lost(request: Request) -> Response:
     if not await anyio.to_thread.run_sync(report):
         return _message(ctx, ctx._("This card cannot be reported lost here."), 409)
     return _go(ctx, "/record")
+
+
+def statement_years(now: datetime) -> list[int]:
+    """The years the rights record can be downloaded for, newest first: this year and the nine
+    before it (the second, the last complete year, is the default)."""
+    this = now.astimezone().year
+    return list(range(this, this - 10, -1))
 
 
 def _message(ctx: Ctx, text: str, status: int) -> Response:

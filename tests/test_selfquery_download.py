@@ -1,0 +1,179 @@
+"""The self-query's download of the personal rights record: the counter's signed PDF, numbered
+and signed by headquarters, verifiable, logged as the holder's own read."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hq import statements, store
+from hq.selfquery_store import SELF_ACTOR
+from hq.web.download_statement import DOWNLOAD_KIND
+from models.idnumber import mask_id_number
+from tests.cli_helpers import run as run_cli
+from tests.hq_fixtures import DemoHq
+from tests.pdf_helpers import layout_text, scan_qr
+from tests.selfquery_helpers import (
+    NEW_PASSWORD,
+    Holder,
+    MovableClock,
+    a_holder_with_arrears,
+    choose_password,
+    csrf_of,
+    sign_in,
+)
+
+FILENAME = re.compile(r'^attachment; filename="(\d{6}-\d{8}-HQ-\d{5})\.pdf"$')
+
+
+@dataclass
+class Signed:
+    """A holder signed in (new password chosen) on headquarters' movable clock."""
+
+    hq: DemoHq
+    client: TestClient
+    clock: MovableClock
+    holder: Holder
+
+
+@pytest.fixture
+def signed(demo_hq: DemoHq) -> Iterator[Signed]:
+    """The demo city's headquarters with one holder signed in."""
+    clock = MovableClock()
+    demo_hq.client.app.state.hq.clock = clock  # type: ignore[attr-defined]
+    demo_hq.client.cookies.clear()
+    holder = a_holder_with_arrears()
+    assert sign_in(demo_hq.client, holder.ssn, holder.birth).status_code == 303
+    assert choose_password(demo_hq.client, NEW_PASSWORD).status_code == 303
+    yield Signed(demo_hq, demo_hq.client, clock, holder)
+
+
+def _years_with_data(person_id: int) -> set[int]:
+    rows = store.execute(
+        "SELECT DISTINCT period / 100 FROM contribution WHERE person_id = ? UNION "
+        "SELECT DISTINCT year FROM contribution_year WHERE person_id = ? UNION "
+        "SELECT DISTINCT period / 100 FROM benefit_payment WHERE person_id = ?",
+        (person_id, person_id, person_id),
+    ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
+def _offered_years(page: str) -> list[int]:
+    return [int(y) for y in re.findall(r'<option value="(\d{4})"', page)]
+
+
+def _download(client: TestClient, year: int | str, token: str | None = None) -> object:
+    record = client.get("/selfquery/record")
+    return client.post(
+        "/selfquery/statement",
+        data={"year": str(year), "csrf": token or csrf_of(record)},
+        follow_redirects=False,
+    )
+
+
+def test_the_record_page_offers_the_last_complete_year_by_default(signed: Signed) -> None:
+    page = signed.client.get("/selfquery/record").text
+    this_year = signed.clock().astimezone().year
+    assert _offered_years(page) == list(range(this_year, this_year - 10, -1))
+    assert f'<option value="{this_year - 1}" selected>' in page
+    assert 'action="/selfquery/statement"' in page
+
+
+def test_the_downloaded_record_is_the_signed_pdf_numbered_by_headquarters(
+    signed: Signed, tmp_path: Path
+) -> None:
+    offered = _offered_years(signed.client.get("/selfquery/record").text)
+    year = max(set(offered) & _years_with_data(signed.holder.id))
+    answer = _download(signed.client, year)
+    assert answer.status_code == 200, answer.text[:300]
+    assert answer.headers["content-type"] == "application/pdf"
+    assert answer.headers["cache-control"] == "no-store"
+    number = FILENAME.match(answer.headers["content-disposition"]).group(1)
+    assert signed.holder.ssn not in str(answer.request.url)
+    pdf = tmp_path / "record.pdf"
+    pdf.write_bytes(answer.content)
+    text = layout_text(answer.content, tmp_path)
+    assert number in text and str(year) in text and signed.holder.ssn in text
+    code = scan_qr(pdf, tmp_path)
+    assert code.startswith("CD1|" + number + "|rights|")
+    # The API's verification endpoint and `hq verify-statement` confirm it.
+    checked = signed.client.post("/v1/statements/verify", json={"payload": code}).json()
+    assert checked["genuine"] is True
+    assert checked["statement"]["office"] == statements.HQ_OFFICE
+    assert checked["statement"]["person"] == mask_id_number(signed.holder.ssn)
+    assert checked["statement"]["sha256"] and checked["statement"]["pages"] >= 1
+    cli = run_cli("hq", "verify-statement", "--db", signed.hq.url, code)
+    assert cli.returncode == 0 and f"GENUINE: statement {number}" in cli.stdout
+    forged = code[:-4] + ("0000" if not code.endswith("0000") else "1111")
+    assert (
+        signed.client.post("/v1/statements/verify", json={"payload": forged}).json()["genuine"]
+        is False
+    )
+    # The read is the holder's own, in headquarters' access log.
+    logged = store.execute(
+        "SELECT count(*) FROM access_log WHERE person_id = ? AND actor = ? AND key_kind = ?",
+        (signed.holder.id, SELF_ACTOR, DOWNLOAD_KIND),
+    ).fetchone()[0]
+    assert logged == 1
+
+
+def test_numbers_of_headquarters_follow_on_and_never_repeat(signed: Signed) -> None:
+    year = max(_years_with_data(signed.holder.id) & set(range(2000, 2100)))
+    names = [
+        FILENAME.match(_download(signed.client, year).headers["content-disposition"]).group(1)
+        for _ in range(2)
+    ]
+    assert names[0] != names[1] and int(names[1][-5:]) == int(names[0][-5:]) + 1
+
+
+def _a_newcomer(oldest: int) -> Holder:
+    """A holder of 370102 whose first contribution is after `oldest` (nothing before)."""
+    row = store.execute(
+        "SELECT p.id, p.ssn, p.birth_date FROM person p JOIN contribution c ON c.person_id = p.id "
+        "WHERE p.district = '370102' AND NOT EXISTS (SELECT 1 FROM contribution_year y "
+        "WHERE y.person_id = p.id) AND NOT EXISTS (SELECT 1 FROM benefit_payment b "
+        "WHERE b.person_id = p.id) GROUP BY p.id, p.ssn, p.birth_date "
+        "HAVING min(c.period) > ? ORDER BY p.id LIMIT 1",
+        (oldest * 100 + 12,),
+    ).fetchone()
+    assert row is not None, f"the demo city has nobody who started after {oldest}"
+    return Holder(row[0], row[1], str(row[2]).replace("-", ""))
+
+
+def test_a_year_with_nothing_to_state_gets_a_clear_page(demo_hq: DemoHq) -> None:
+    client = demo_hq.client
+    client.cookies.clear()
+    clock = MovableClock()
+    client.app.state.hq.clock = clock  # type: ignore[attr-defined]
+    oldest = clock().astimezone().year - 9
+    holder = _a_newcomer(oldest)
+    assert sign_in(client, holder.ssn, holder.birth).status_code == 303
+    assert choose_password(client, NEW_PASSWORD).status_code == 303
+    assert oldest not in _years_with_data(holder.id)
+    answer = _download(client, oldest)
+    assert answer.status_code == 404
+    assert f"{oldest} 年没有可出具的内容" in answer.text
+    assert store.execute("SELECT count(*) FROM hq_statement").fetchone()[0] == 0
+
+
+def test_a_year_not_offered_is_refused(signed: Signed) -> None:
+    for year in ("1800", "abc", "", "２０２５"):
+        answer = _download(signed.client, year)
+        assert answer.status_code == 400 and "请从列表中选择年份" in answer.text
+
+
+def test_the_download_needs_its_token_and_a_session(signed: Signed) -> None:
+    refused = _download(signed.client, 2025, token="forged")
+    assert refused.status_code == 403 and refused.headers["content-type"].startswith("text/html")
+    token = csrf_of(signed.client.get("/selfquery/record"))
+    signed.client.cookies.clear()
+    anonymous = signed.client.post(
+        "/selfquery/statement", data={"year": "2025", "csrf": token}, follow_redirects=False
+    )
+    assert anonymous.status_code == 403
+    assert store.execute("SELECT count(*) FROM hq_statement").fetchone()[0] == 0
