@@ -76,3 +76,23 @@ def choose_password(client: TestClient, new: str, again: str | None = None) -> h
         data={"new": new, "again": new if again is None else again, "csrf": token},
         follow_redirects=False,
     )
+
+
+def download_record(client: TestClient, year: int) -> httpx.Response:
+    """Post the record page's download form for `year` (signed in)."""
+    token = csrf_of(client.get("/selfquery/record"))
+    return client.post(
+        "/selfquery/statement",
+        data={"year": str(year), "csrf": token},
+        follow_redirects=False,
+    )
+
+
+def a_year_with_contributions(person_id: int, today_year: int) -> int:
+    """The newest year up to last year in which the person has contributions (connected)."""
+    row = store.execute(
+        "SELECT max(period) FROM contribution WHERE person_id = ? AND period < ?",
+        (person_id, today_year * 100 + 1),
+    ).fetchone()
+    assert row and row[0], "the holder has no contributions before this year"
+    return int(row[0]) // 100
