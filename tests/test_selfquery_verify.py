@@ -118,7 +118,7 @@ def test_an_uploaded_statement_pdf_is_read_and_confirmed(
 ) -> None:
     status, page = _upload(demo_hq, "statement.pdf", downloaded)
     assert status == 200 and "真实：社保中心确认此对账单" in page and "-HQ-" in page
-    assert "headquarters" in page and "CD1|" in page  # the code read, shown in the form
+    assert "社保中心（网上服务）" in page and "CD1|" in page  # the code read, shown in the form
 
 
 @pytest.mark.parametrize("fmt", ["png", "jpeg"])

@@ -166,6 +166,12 @@ MESSAGES: dict[str, tuple[str, str]] = {  # msgid: (zh, es)
         "No confirmado: trate el documento como no auténtico.",
     ),
     # the downloaded rights record and the upload on the verification page
+    "Personal rights record": ("个人权益记录", "Registro personal de derechos"),
+    "Medical account statement": ("医保个人账户对账单", "Extracto de la cuenta médica"),
+    "Certificate of contributions": ("参保缴费证明", "Certificado de cotizaciones"),
+    "Daily report": ("日报表", "Informe diario"),
+    "Audit extract": ("查询记录摘录", "Extracto de auditoría"),
+    "Headquarters (online service)": ("社保中心（网上服务）", "Sede (servicio en línea)"),
     "Personal rights record (PDF)": ("个人权益记录（PDF）", "Registro personal de derechos (PDF)"),
     "The signed statement the counter prints, numbered by headquarters.": (
         "与窗口打印的相同、由社保中心编号并签章的权益记录。",

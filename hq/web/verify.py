@@ -8,11 +8,14 @@ number, kind, printing time, office and pages, never whose it is.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import anyio
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from hq import statements, store
+from hq.statements import HQ_OFFICE
 from hq.web.pages import esc
 from hq.web.selfquery import COOKIE, PREFIX, Ctx, _csrf, _ctx, _page, _posted, _refused_form
 from hq.web.verify_upload import MAX_BODY, MAX_UPLOAD, Problem, parse_form, read_code
@@ -31,7 +34,18 @@ PROBLEMS = {
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
-def _verify_page(ctx: Ctx, result: str = "", code: str = "", status: int = 200) -> Response:
+KIND_NAMES = {  # the statement kinds as the page names them (models.document_kinds)
+    "rights": "Personal rights record",
+    "medical": "Medical account statement",
+    "certificate": "Certificate of contributions",
+    "daily": "Daily report",
+    "audit": "Audit extract",
+}
+
+
+def _verify_page(
+    ctx: Ctx, result: str = "", code: str = "", status: int = 200, upload_result: str = ""
+) -> Response:
     _ = ctx._
     body = (
         f'<form class="box" method="post" action="{PREFIX}/verify" autocomplete="off">'
@@ -57,7 +71,7 @@ def _verify_page(ctx: Ctx, result: str = "", code: str = "", status: int = 200) 
                 mb=MAX_UPLOAD // (1024 * 1024),
             )
         )
-        + f"</p>{_csrf(ctx)}"
+        + f"</p>{upload_result}{_csrf(ctx)}"
         f'<label for="statement">{esc(_("Statement file"))}</label>'
         '<input type="file" id="statement" name="statement" required '
         'accept="application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg" '
@@ -85,7 +99,7 @@ async def verify(request: Request) -> Response:
 def _problem(ctx: Ctx, problem: Problem, status: int) -> Response:
     text = ctx._(PROBLEMS[problem], mb=MAX_UPLOAD // (1024 * 1024))
     result = f'<div class="error" role="alert"><p>{esc(text)}</p></div>'
-    return _verify_page(ctx, result, status=status)
+    return _verify_page(ctx, status=status, upload_result=result)
 
 
 async def _capped_body(request: Request) -> bytes | None:
@@ -118,6 +132,14 @@ async def verify_upload(request: Request) -> Response:
     return await _answer(ctx, decoded.code[:MAX_CODE])
 
 
+def _local_time(stamp: str) -> str:
+    """A UTC time of the register shown in local time, to the minute."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
+
+
 async def _answer(ctx: Ctx, code: str) -> Response:
     """The page with headquarters' answer for `code`."""
 
@@ -130,11 +152,13 @@ async def _answer(ctx: Ctx, code: str) -> Response:
     _ = ctx._
     if found.genuine and found.statement is not None:
         s = found.statement
+        kind = KIND_NAMES.get(s["kind"])
+        office = s["office"]
         rows = [
             (_("Statement number"), s["number"]),
-            (_("Kind"), s["kind"]),
-            (_("Printed at"), s["printed_at"]),
-            (_("Office"), s["office"]),
+            (_("Kind"), _(kind) if kind else s["kind"]),
+            (_("Printed at"), _local_time(s["printed_at"])),
+            (_("Office"), _("Headquarters (online service)") if office == HQ_OFFICE else office),
             (_("Pages"), s["pages"] if s["pages"] is not None else "—"),
         ]
         facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
