@@ -12,11 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hq import statements, store
+from hq.api import create_app
 from hq.selfquery_store import SELF_ACTOR
 from hq.web.download_statement import DOWNLOAD_KIND
 from models.idnumber import mask_id_number
 from tests.cli_helpers import run as run_cli
-from tests.hq_fixtures import DemoHq
+from tests.hq_fixtures import DemoHq, sqlite_url
 from tests.pdf_helpers import layout_text, scan_qr
 from tests.selfquery_helpers import (
     NEW_PASSWORD,
@@ -177,3 +178,11 @@ def test_the_download_needs_its_token_and_a_session(signed: Signed) -> None:
     )
     assert anonymous.status_code == 403
     assert store.execute("SELECT count(*) FROM hq_statement").fetchone()[0] == 0
+
+
+def test_the_pages_routes_are_not_in_the_api_schema(tmp_path: Path) -> None:
+    # The self-query's routes are HTML (include_in_schema=False): the schemathesis fuzz of the
+    # API (tests/test_hq_fuzz.py) covers the JSON routes, and none was added for the pages.
+    paths = create_app(sqlite_url(tmp_path / "hq.db")).openapi()["paths"]
+    assert "/v1/statements/verify" in paths
+    assert not [p for p in paths if p.startswith("/selfquery")]
