@@ -40,7 +40,7 @@ def demo(demo_hq: DemoHq) -> Iterator[tuple[DemoHq, Holder]]:
     """The demo city's headquarters without rate limits (hypothesis posts many forms)."""
     demo_hq.client.app.state.hq.clock = MovableClock()  # type: ignore[attr-defined]
     state = demo_hq.client.app.state.selfquery  # type: ignore[attr-defined]
-    state.per_address = state.per_id = RateLimiter(1000, 1000)
+    state.per_address = state.per_id = state.uploads = RateLimiter(1000, 1000)
     yield demo_hq, a_holder_with_arrears()
 
 

@@ -173,3 +173,11 @@ def test_the_verification_page_says_the_upload_limit_in_each_language(demo_hq: D
     for lang, text in (("zh", "不超过 5 MB"), ("en", "at most 5 MB"), ("es", "5 MB como máximo")):
         demo_hq.client.cookies.clear()
         assert text in demo_hq.client.get(f"/selfquery/verify?lang={lang}").text
+
+
+def test_uploads_are_limited_per_address_before_anything_is_read(demo_hq: DemoHq) -> None:
+    limiter = demo_hq.client.app.state.selfquery.uploads  # type: ignore[attr-defined]
+    for _ in range(limiter.burst):
+        assert limiter.retry_after("testclient") is None
+    status, page = _upload(demo_hq, "notes.txt", b"x" * 100)
+    assert status == 429 and "尝试过于频繁" in page and "无法读取此类文件" not in page

@@ -215,7 +215,9 @@ def test_the_self_query_walked_in_chromium_with_an_office_synced_from_headquarte
     assert store.execute("SELECT status FROM card WHERE card_no = ?", (card_no,)).fetchone() == (
         "active",
     ), refused[:300]
-    driver.get(base + "record")
+    # still signed in: the page leads back to the record
+    assert driver.find_elements(By.CSS_SELECTOR, "header form[action='/selfquery/signout']")
+    driver.find_element(By.CSS_SELECTOR, "main a[href='/selfquery/record']").click()
     driver.find_element(By.CSS_SELECTOR, f"{lost_form} input[name=confirm]").click()
     _press(driver, f"{lost_form} button")
     assert driver.current_url == base + "record"

@@ -35,13 +35,15 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 @dataclass
 class WebState:
-    """The self-query's signing key, rate limits (per address and per ID number) and the
-    failures counted for ID numbers nobody holds."""
+    """The self-query's signing key, rate limits (sign-in per address and per ID number, the
+    verification page's uploads per address) and the failures counted for ID numbers nobody
+    holds."""
 
     signer: security.Signer = field(default_factory=security.Signer)
     per_address: RateLimiter = field(default_factory=lambda: RateLimiter(10 / 60, 20))
     per_id: RateLimiter = field(default_factory=lambda: RateLimiter(3 / 60, 10))
     unknown: UnheldTries = field(default_factory=UnheldTries)
+    uploads: RateLimiter = field(default_factory=lambda: RateLimiter(10 / 60, 10))  # per address
 
 
 @dataclass
@@ -188,7 +190,12 @@ async def _posted(request: Request) -> tuple[Ctx, dict[str, str] | None]:
 
 
 def _refused_form(ctx: Ctx) -> Response:
-    return _signin_page(ctx, [ctx._("The form has expired: please submit it again.")], 403)
+    """403 for a form without its session's token: a signed-in holder stays signed in and is
+    led back to the record; anyone else sees the sign-in form."""
+    text = ctx._("The form has expired: please submit it again.")
+    if ctx.session.signed_in() and not ctx.session.must_change:
+        return _message(ctx, text, 403)
+    return _signin_page(ctx, [text], 403)
 
 
 @router.post("/signin")

@@ -17,7 +17,17 @@ from starlette.responses import Response
 from hq import statements, store
 from hq.statements import HQ_OFFICE
 from hq.web.pages import esc
-from hq.web.selfquery import COOKIE, PREFIX, Ctx, _csrf, _ctx, _page, _posted, _refused_form
+from hq.web.selfquery import (
+    COOKIE,
+    PREFIX,
+    Ctx,
+    _address,
+    _csrf,
+    _ctx,
+    _page,
+    _posted,
+    _refused_form,
+)
 from hq.web.verify_upload import MAX_BODY, MAX_UPLOAD, Problem, parse_form, read_code
 
 MAX_CODE = 400
@@ -117,6 +127,11 @@ async def _capped_body(request: Request) -> bytes | None:
 async def verify_upload(request: Request) -> Response:
     """Read the code from an uploaded statement PDF or QR picture, then check it."""
     ctx = _ctx(request)
+    wait = ctx.web.uploads.retry_after(_address(request))
+    if wait is not None:  # before reading: an upload costs two programs' runs
+        text = ctx._("Too many attempts: wait {s} seconds and try again.", s=wait)
+        result = f'<div class="error" role="alert"><p>{esc(text)}</p></div>'
+        return _verify_page(ctx, status=429, upload_result=result)
     body = await _capped_body(request)
     if body is None:
         return _problem(ctx, Problem.TOO_LARGE, 413)
