@@ -391,7 +391,7 @@ def statement_years(now: datetime) -> list[int]:
 
 def _message(ctx: Ctx, text: str, status: int) -> Response:
     body = (
-        f'<p class="error" role="alert">{esc(text)}</p>'
-        f'<p><a href="{PREFIX}/record">{esc(ctx._("Your record"))}</a></p>'
+        f'<section><p class="error" role="alert">{esc(text)}</p>'
+        f'<p><a href="{PREFIX}/record">{esc(ctx._("Your record"))}</a></p></section>'
     )
     return _page(ctx, ctx._("Your record"), body, status, signed_in=True)
