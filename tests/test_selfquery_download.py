@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from hq import statements, store
 from hq.api import create_app
 from hq.selfquery_store import SELF_ACTOR
 from hq.web.download_statement import DOWNLOAD_KIND
+from models import signing
 from models.idnumber import mask_id_number
 from tests.cli_helpers import run as run_cli
 from tests.hq_fixtures import DemoHq, sqlite_url
@@ -186,3 +188,25 @@ def test_the_pages_routes_are_not_in_the_api_schema(tmp_path: Path) -> None:
     paths = create_app(sqlite_url(tmp_path / "hq.db")).openapi()["paths"]
     assert "/v1/statements/verify" in paths
     assert not [p for p in paths if p.startswith("/selfquery")]
+
+
+def test_a_holder_still_on_the_initial_password_downloads_nothing(demo_hq: DemoHq) -> None:
+    demo_hq.client.cookies.clear()
+    holder = a_holder_with_arrears()
+    assert sign_in(demo_hq.client, holder.ssn, holder.birth).status_code == 303
+    token = csrf_of(demo_hq.client.get("/selfquery/password"))
+    answer = demo_hq.client.post(
+        "/selfquery/statement", data={"year": "2025", "csrf": token}, follow_redirects=False
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/selfquery/password"
+    assert store.execute("SELECT count(*) FROM hq_statement").fetchone()[0] == 0
+
+
+def test_a_headquarters_number_signed_with_an_office_key_is_not_genuine(demo_hq: DemoHq) -> None:
+    key = bytes.fromhex("11" * 32)
+    body = {"office_name": "历下区", "signing_key": key.hex(), "client_version": "0.1.0"}
+    assert demo_hq.lixia.post("/v1/enrol", body).status_code == 200
+    printed = datetime(2026, 11, 20, 1, 2, 3, tzinfo=UTC)
+    forged = signing.sign(key, "370102-20261120-HQ-00001", "rights", printed, "0" * 16)
+    answer = demo_hq.client.post("/v1/statements/verify", json={"payload": forged}).json()
+    assert answer["genuine"] is False and "never issued" in answer["reason"]
