@@ -210,3 +210,15 @@ def test_a_headquarters_number_signed_with_an_office_key_is_not_genuine(demo_hq:
     forged = signing.sign(key, "370102-20261120-HQ-00001", "rights", printed, "0" * 16)
     answer = demo_hq.client.post("/v1/statements/verify", json={"payload": forged}).json()
     assert answer["genuine"] is False and "never issued" in answer["reason"]
+
+
+def test_the_record_is_printed_in_english_for_the_en_and_es_pages(
+    signed: Signed, tmp_path: Path
+) -> None:
+    year = max(_years_with_data(signed.holder.id) & set(range(2000, 2100)))
+    for lang in ("en", "es"):
+        signed.client.get(f"/selfquery/record?lang={lang}")  # the choice stays with the session
+        answer = _download(signed.client, year)
+        text = layout_text(answer.content, tmp_path)
+        assert "Social insurance centre (online service)" in text, lang
+        assert "社会保险事业中心" not in text
