@@ -96,3 +96,17 @@ def a_year_with_contributions(person_id: int, today_year: int) -> int:
     ).fetchone()
     assert row and row[0], "the holder has no contributions before this year"
     return int(row[0]) // 100
+
+
+def a_newcomer(oldest: int) -> Holder:
+    """A holder of 370102 whose first contribution is after `oldest` (nothing before)."""
+    row = store.execute(
+        "SELECT p.id, p.ssn, p.birth_date FROM person p JOIN contribution c ON c.person_id = p.id "
+        "WHERE p.district = '370102' AND NOT EXISTS (SELECT 1 FROM contribution_year y "
+        "WHERE y.person_id = p.id) AND NOT EXISTS (SELECT 1 FROM benefit_payment b "
+        "WHERE b.person_id = p.id) GROUP BY p.id, p.ssn, p.birth_date "
+        "HAVING min(c.period) > ? ORDER BY p.id LIMIT 1",
+        (oldest * 100 + 12,),
+    ).fetchone()
+    assert row is not None, f"the demo city has nobody who started after {oldest}"
+    return Holder(row[0], row[1], str(row[2]).replace("-", ""))

@@ -26,6 +26,7 @@ from tests.selfquery_helpers import (
     Holder,
     MovableClock,
     a_holder_with_arrears,
+    a_newcomer,
     choose_password,
     csrf_of,
     sign_in,
@@ -134,27 +135,13 @@ def test_numbers_of_headquarters_follow_on_and_never_repeat(signed: Signed) -> N
     assert names[0] != names[1] and int(names[1][-5:]) == int(names[0][-5:]) + 1
 
 
-def _a_newcomer(oldest: int) -> Holder:
-    """A holder of 370102 whose first contribution is after `oldest` (nothing before)."""
-    row = store.execute(
-        "SELECT p.id, p.ssn, p.birth_date FROM person p JOIN contribution c ON c.person_id = p.id "
-        "WHERE p.district = '370102' AND NOT EXISTS (SELECT 1 FROM contribution_year y "
-        "WHERE y.person_id = p.id) AND NOT EXISTS (SELECT 1 FROM benefit_payment b "
-        "WHERE b.person_id = p.id) GROUP BY p.id, p.ssn, p.birth_date "
-        "HAVING min(c.period) > ? ORDER BY p.id LIMIT 1",
-        (oldest * 100 + 12,),
-    ).fetchone()
-    assert row is not None, f"the demo city has nobody who started after {oldest}"
-    return Holder(row[0], row[1], str(row[2]).replace("-", ""))
-
-
 def test_a_year_with_nothing_to_state_gets_a_clear_page(demo_hq: DemoHq) -> None:
     client = demo_hq.client
     client.cookies.clear()
     clock = MovableClock()
     client.app.state.hq.clock = clock  # type: ignore[attr-defined]
     oldest = clock().astimezone().year - 9
-    holder = _a_newcomer(oldest)
+    holder = a_newcomer(oldest)
     assert sign_in(client, holder.ssn, holder.birth).status_code == 303
     assert choose_password(client, NEW_PASSWORD).status_code == 303
     assert oldest not in _years_with_data(holder.id)

@@ -37,7 +37,13 @@ from sync.engine import SyncEngine
 from sync.enrolment import enrol
 from tests.browser_fixtures import PHONE, set_viewport
 from tests.pdf_helpers import layout_text, scan_qr
-from tests.selfquery_helpers import NEW_PASSWORD, Holder, MovableClock, a_holder_with_arrears
+from tests.selfquery_helpers import (
+    NEW_PASSWORD,
+    Holder,
+    MovableClock,
+    a_holder_with_arrears,
+    a_newcomer,
+)
 from tests.sync_helpers import ServedHq
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("hq_demo_url", ["sqlite"], indirect=True)]
@@ -149,6 +155,7 @@ def test_the_self_query_walked_in_chromium_with_an_office_synced_from_headquarte
     chromium: Any, world: World, tmp_path: Path
 ) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.select import Select
 
     driver, base, holder = chromium, world.base, world.holder
     downloads = tmp_path / "downloads"
@@ -260,6 +267,18 @@ def test_the_self_query_walked_in_chromium_with_an_office_synced_from_headquarte
     assert "会话已结束，请重新登录。" in driver.page_source
     assert driver.find_elements(By.NAME, "idno")
     _shots(driver, tmp_path, "11-session-expired")
+
+    # Someone who started work less than ten years ago asks for a year before: a clear page.
+    oldest = world.clock().astimezone().year - 9
+    newcomer = a_newcomer(oldest)
+    _fill(driver, {"idno": newcomer.ssn, "password": newcomer.birth})
+    _press(driver, "main form button")
+    _fill(driver, {"new": NEW_PASSWORD, "again": NEW_PASSWORD})
+    _press(driver, "main form button")
+    Select(driver.find_element(By.ID, "year")).select_by_value(str(oldest))
+    _press(driver, "form[action='/selfquery/statement'] button")
+    assert f"{oldest} 年没有可出具的内容" in driver.page_source
+    _shots(driver, tmp_path, "12-nothing-to-state")
 
     reads = store.execute(
         "SELECT key_kind, count(*) FROM access_log WHERE person_id = ? AND actor = ? "
