@@ -26,6 +26,9 @@ BODY_LIMITS: dict[str, int] = {
     "/v1/audit": BULK_BODY_LIMIT,
     "/v1/enrol": 16 * KIB,
     "/v1/statements/verify": 4 * KIB,
+    # the verification page's upload: it reads 5 MiB and says so, draining (not keeping) the
+    # rest up to this limit so that the browser gets the page, not a broken connection
+    "/selfquery/verify/upload": 20 * KIB * KIB,
 }
 DEFAULT_BODY_LIMIT = 16 * KIB  # any other route (they take no body)
 MAX_IN_FLIGHT = 64

@@ -40,6 +40,7 @@ VERSION_NAMES = {
     2: "staff accounts at headquarters",
     3: "workstations of an office",
     4: "benefits",
+    5: "statements headquarters issues itself (the citizen's downloaded record) and their key",
 }
 SCHEMA_VERSION = max(VERSION_NAMES)
 DEFERRED = "INITIALLY DEFERRED"
@@ -401,6 +402,30 @@ class Statement(HqModel):
     last_printed_at = UtcDateTimeField(null=True)
 
 
+class HqSigningKey(HqModel):
+    """Headquarters' own statement signing key (the citizen's downloaded record); every key
+    ever used is kept, so an older statement stays verifiable."""
+
+    id = BigAutoField()
+    key_hex = CharField(max_length=64, unique=True)
+    created_at = UtcDateTimeField(default=utc_now)
+
+
+class HqStatement(HqModel):
+    """A statement headquarters numbered, signed and served itself (numbers DISTRICT-YYYYMMDD-
+    HQ-NNNNN: no workstation code is HQ, so no office's number can be the same)."""
+
+    number = CharField(max_length=32, primary_key=True)
+    kind = CharField(max_length=12)
+    person_id = BigIntegerField(index=True)
+    year = IntegerField(null=True)
+    lang = CharField(max_length=5)
+    sha256 = CharField(max_length=64, null=True)  # None: numbered, not (yet) written
+    pages = IntegerField(null=True)
+    printed_at = UtcDateTimeField()
+    key = ForeignKeyField(HqSigningKey, deferrable=DEFERRED, index=False)
+
+
 class OfficeAuditEvent(HqModel):
     """An office's audit event, as the office chained it (`at` kept as the office wrote it)."""
 
@@ -446,5 +471,7 @@ OWN_MODELS: tuple[type[HqModel], ...] = (
     Statement,
     OfficeAuditEvent,
     AccessLog,
+    HqSigningKey,
+    HqStatement,
 )
 ALL_MODELS: tuple[type[HqModel], ...] = REPLICATED_MODELS + OWN_MODELS

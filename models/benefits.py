@@ -11,9 +11,10 @@ beside the payments, told apart from the allocations of the working years.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from models import audit, outbox
 from models.actor import Actor
@@ -131,39 +132,43 @@ _ALLOCATIONS = (
 _KINDS = {k.value: k for k in BenefitKind}
 
 
-def _d(value: str | None) -> date | None:
+def _d(value: str | date | None) -> date | None:
+    if isinstance(value, date):  # PostgreSQL's driver returns dates, SQLite text
+        return value
     return date.fromisoformat(value) if value else None
 
 
-def read_benefits(person_id: int) -> Benefits:
+def read_benefits(person_id: int, sql: Callable[..., Any] | None = None) -> Benefits:
     """The benefits of one person as the register holds them (inside the caller's read; the
-    caller logs the read)."""
-    row = db.execute_sql(_PERSON, (person_id,)).fetchone()
+    caller logs the read). `sql(text, params)` runs a query (default: this register; headquarters
+    passes its own store, whose tables have the same columns)."""
+    run = sql or db.execute_sql
+    row = run(_PERSON, (person_id,)).fetchone()
     if row is None:
         raise NotFound(f"no person #{person_id} in this office's register")
     retired = row[0] == PersonStatus.RETIRED.value
     since = None
     if retired:
-        end = db.execute_sql(_PENSION_END, (person_id, Insurance.PENSION.value)).fetchone()[0]
+        end = run(_PENSION_END, (person_id, Insurance.PENSION.value)).fetchone()[0]
         since = _d(end) + timedelta(days=1) if end else None
     payments = tuple(
         PaymentView(r[0], _KINDS[r[1]], r[2], _d(r[3]), r[4])
-        for r in db.execute_sql(_PAYMENTS, (person_id,))
+        for r in run(_PAYMENTS, (person_id,))
         if r[1] in _KINDS
     )
     checks = tuple(
-        CheckView(r[0], date.fromisoformat(r[1]), r[2], date.fromisoformat(r[3]))
-        for r in db.execute_sql(_CHECKS, (person_id,))
+        CheckView(r[0], _d(r[1]), r[2], _d(r[3]))  # type: ignore[arg-type]
+        for r in run(_CHECKS, (person_id,))
     )
     first_pooled = since.year * 100 + since.month if since else None
     allocations = tuple(
         AllocationView(
             r[0],
-            date.fromisoformat(r[1]),
+            _d(r[1]),  # type: ignore[arg-type]
             r[2],
             first_pooled is not None and r[0] is not None and r[0] >= first_pooled,
         )
-        for r in db.execute_sql(_ALLOCATIONS, (person_id, EntryKind.ALLOCATION.value))
+        for r in run(_ALLOCATIONS, (person_id, EntryKind.ALLOCATION.value))
     )
     return Benefits(retired, since, payments, checks, allocations)
 

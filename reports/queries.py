@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from models.benefits import Benefits, read_benefits
 from models.enums import (
@@ -106,7 +109,8 @@ _PERIOD_MONTHS = (
     "FROM contribution WHERE person_id = ? AND period BETWEEN ? AND ? ORDER BY period, insurance"
 )
 _WINDOW_PAID = (  # every type with rows in the window, and how many of them are not arrears
-    "SELECT insurance, sum(status != ?) FROM contribution WHERE person_id = ? "
+    "SELECT insurance, sum(CASE WHEN status <> ? THEN 1 ELSE 0 END) FROM contribution "
+    "WHERE person_id = ? "
     "AND period BETWEEN ? AND ? GROUP BY insurance"
 )
 _SUMMARIES = (
@@ -116,7 +120,9 @@ _SUMMARIES = (
 _BALANCES = "SELECT kind, balance_fen FROM account WHERE person_id = ? ORDER BY kind"
 
 
-def _day(value: str | None) -> date | None:
+def _day(value: str | date | None) -> date | None:
+    if isinstance(value, date):  # PostgreSQL's driver returns dates, SQLite text
+        return value
     return date.fromisoformat(value) if value else None
 
 
@@ -186,20 +192,28 @@ def type_totals(months: list[MonthRow]) -> list[YearRow]:
 
 
 def rights_record(
-    header: DocumentHeader, person: PersonSummary, year: int, today: date
+    header: DocumentHeader,
+    person: PersonSummary,
+    year: int,
+    today: date,
+    sql: Callable[..., Any] | None = None,
 ) -> RightsRecord:
-    """The personal rights record of `person` for `year`; NothingToState if it holds nothing."""
+    """The personal rights record of `person` for `year`; NothingToState if it holds nothing.
+    `sql(text, params)` runs a query: by default on this register in one transaction;
+    headquarters passes its own store (same columns) inside its read snapshot, for the
+    citizen's downloaded record."""
     start, end = month_window(today)
     first, last = max(start, year * 100 + 1), min(end, year * 100 + 12)
     pid = person.id
-    with db.atomic():
-        window = db.execute_sql(_WINDOW_MONTHS, (pid, start, end, first, last, _ARREARS)).fetchall()
-        summaries = db.execute_sql(_SUMMARIES, (pid,)).fetchall()
-        paid = dict(db.execute_sql(_WINDOW_PAID, (_ARREARS, pid, start, end)).fetchall())
-        cards = db.execute_sql(_CARDS, (pid,)).fetchall()
-        enrolments = db.execute_sql(_ENROLMENTS, (pid,)).fetchall()
-        balances = db.execute_sql(_BALANCES, (pid,)).fetchall()
-        held = read_benefits(pid)
+    with db.atomic() if sql is None else nullcontext():
+        run = sql or db.execute_sql
+        window = run(_WINDOW_MONTHS, (pid, start, end, first, last, _ARREARS)).fetchall()
+        summaries = run(_SUMMARIES, (pid,)).fetchall()
+        paid = dict(run(_WINDOW_PAID, (_ARREARS, pid, start, end)).fetchall())
+        cards = run(_CARDS, (pid,)).fetchall()
+        enrolments = run(_ENROLMENTS, (pid,)).fetchall()
+        balances = run(_BALANCES, (pid,)).fetchall()
+        held = read_benefits(pid, sql)
     rows = [_month_row(r) for r in window]
     months = [m for m in rows if first <= m.period <= last]
     totals = _year_totals(year, months, summaries)

@@ -76,3 +76,37 @@ def choose_password(client: TestClient, new: str, again: str | None = None) -> h
         data={"new": new, "again": new if again is None else again, "csrf": token},
         follow_redirects=False,
     )
+
+
+def download_record(client: TestClient, year: int) -> httpx.Response:
+    """Post the record page's download form for `year` (signed in)."""
+    token = csrf_of(client.get("/selfquery/record"))
+    return client.post(
+        "/selfquery/statement",
+        data={"year": str(year), "csrf": token},
+        follow_redirects=False,
+    )
+
+
+def a_year_with_contributions(person_id: int, today_year: int) -> int:
+    """The newest year up to last year in which the person has contributions (connected)."""
+    row = store.execute(
+        "SELECT max(period) FROM contribution WHERE person_id = ? AND period < ?",
+        (person_id, today_year * 100 + 1),
+    ).fetchone()
+    assert row and row[0], "the holder has no contributions before this year"
+    return int(row[0]) // 100
+
+
+def a_newcomer(oldest: int) -> Holder:
+    """A holder of 370102 whose first contribution is after `oldest` (nothing before)."""
+    row = store.execute(
+        "SELECT p.id, p.ssn, p.birth_date FROM person p JOIN contribution c ON c.person_id = p.id "
+        "WHERE p.district = '370102' AND NOT EXISTS (SELECT 1 FROM contribution_year y "
+        "WHERE y.person_id = p.id) AND NOT EXISTS (SELECT 1 FROM benefit_payment b "
+        "WHERE b.person_id = p.id) GROUP BY p.id, p.ssn, p.birth_date "
+        "HAVING min(c.period) > ? ORDER BY p.id LIMIT 1",
+        (oldest * 100 + 12,),
+    ).fetchone()
+    assert row is not None, f"the demo city has nobody who started after {oldest}"
+    return Holder(row[0], row[1], str(row[2]).replace("-", ""))

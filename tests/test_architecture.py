@@ -34,8 +34,13 @@ ALLOWED: dict[str, set[str]] = {
 # carries the headquarters commands. Nothing else in desktop may import hq.
 # The desktop application's benchmark builds the application (and a bare ttkbootstrap window
 # as its baseline); no other benchmark touches desktop or a toolkit.
+# Headquarters draws one document itself, the citizen's downloaded rights record, with the
+# counter's data gathering and renderer: only the module that builds that download imports
+# reports.
+HQ_REPORTS_GATE = "hq/web/download_statement.py"
 ALSO_ALLOWED: dict[str, set[str]] = {
     "desktop/cli.py": {"hq", "relay"},
+    HQ_REPORTS_GATE: {"reports"},
     "bench/app.py": {"desktop"},
     "bench/app_child.py": {"desktop"},
     # desktop.local_hq.counterdesk_command: the command line as child processes (servers are
@@ -88,6 +93,18 @@ def test_every_package_imports_only_what_the_design_allows() -> None:
             for name in imports_of(path) & OURS - {package} - allowed - extra:
                 wrong.append(f"{path.relative_to(ROOT)} imports {name}")
     assert wrong == []
+
+
+def test_hq_imports_reports_only_in_the_module_of_the_citizens_download() -> None:
+    importers = {
+        str(path.relative_to(ROOT)) for path in sources("hq") if "reports" in imports_of(path)
+    }
+    assert importers == {HQ_REPORTS_GATE}
+    # and there only what the rights record needs: its data, its renderer, its errors
+    modules = {
+        name for name in _full_imports(ROOT / HQ_REPORTS_GATE) if name.split(".")[0] == "reports"
+    }
+    assert modules <= {"reports.issue", "reports.queries", "reports.errors", "reports.model"}
 
 
 @pytest.mark.slow

@@ -275,8 +275,10 @@ def test_any_sign_in_form_is_answered_with_a_page_never_an_error(
         assert answer.headers["content-type"].startswith("text/html")
         assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
         assert "<script" not in answer.text.lower()
-        if idno.strip() and ("<" in idno or ">" in idno):
-            assert idno not in answer.text  # nothing typed is echoed back unescaped
+        if len(idno.strip()) >= 8 and ("<" in idno or ">" in idno):
+            # nothing typed is echoed back unescaped (a shorter string, such as "<", is in
+            # any page)
+            assert idno not in answer.text
 
 
 @_FORM_SETTINGS

@@ -6,7 +6,8 @@ import ast
 from pathlib import Path
 
 from hq import selfquery_store
-from hq.web import i18n, record_page
+from hq.web import i18n, record_page, verify
+from models.document_kinds import KINDS
 
 WEB = Path(__file__).resolve().parent.parent / "hq" / "web"
 
@@ -29,6 +30,8 @@ def test_every_message_of_the_pages_has_zh_and_es() -> None:
         _msgids()
         | set(record_page.INSURANCE_NAMES.values())
         | set(record_page.ENTRY_NAMES.values())
+        | set(verify.KIND_NAMES.values())
+        | set(verify.PROBLEMS.values())
     )
     assert len(used) > 60
     missing = sorted(m for m in used if m not in i18n.MESSAGES)
@@ -51,3 +54,7 @@ def test_zh_is_the_default_and_unknown_languages_fall_back_to_it() -> None:
     assert i18n.pick(None) == "zh" and i18n.pick("fr", "") == "zh" and i18n.pick("fr", "es") == "es"
     assert i18n.translator("es")("Sign in") == "Iniciar sesión"
     assert i18n.translator("en")("Sign in") == "Sign in"
+
+
+def test_the_verification_page_names_every_kind_of_document() -> None:
+    assert set(verify.KIND_NAMES) == set(KINDS)

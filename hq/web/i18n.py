@@ -165,6 +165,52 @@ MESSAGES: dict[str, tuple[str, str]] = {  # msgid: (zh, es)
         "未能确认：请视为非真实文件。",
         "No confirmado: trate el documento como no auténtico.",
     ),
+    # the downloaded rights record and the upload on the verification page
+    "Personal rights record": ("个人权益记录", "Registro personal de derechos"),
+    "Medical account statement": ("医保个人账户对账单", "Extracto de la cuenta médica"),
+    "Certificate of contributions": ("参保缴费证明", "Certificado de cotizaciones"),
+    "Daily report": ("日报表", "Informe diario"),
+    "Audit extract": ("查询记录摘录", "Extracto de auditoría"),
+    "Headquarters (online service)": ("社保中心（网上服务）", "Sede (servicio en línea)"),
+    "Personal rights record (PDF)": ("个人权益记录（PDF）", "Registro personal de derechos (PDF)"),
+    "The signed statement the counter prints, numbered by headquarters.": (
+        "与窗口打印的相同、由社保中心编号并签章的权益记录。",
+        "El mismo certificado firmado que imprime la ventanilla, numerado por la sede.",
+    ),
+    "Download the PDF": ("下载 PDF", "Descargar el PDF"),
+    "Choose a year from the list.": ("请从列表中选择年份。", "Elija un año de la lista."),
+    "There is nothing to state for {year}: no contributions and no benefits are "
+    "recorded for that year. Choose another year.": (
+        "{year} 年没有可出具的内容：该年度没有缴费记录，也没有待遇发放记录。请选择其他年份。",
+        "No hay nada que certificar para {year}: ese año no tiene cotizaciones ni prestaciones "
+        "registradas. Elija otro año.",
+    ),
+    "Or upload the statement": ("或上传对账单", "O suba el certificado"),
+    "The PDF you downloaded, or a photo or scan of its QR code (PNG or JPEG, at most {mb} MB).": (
+        "可上传下载的 PDF，或二维码的照片、扫描件（PNG 或 JPEG，不超过 {mb} MB）。",
+        "El PDF descargado, o una foto o un escaneo de su código QR (PNG o JPEG, {mb} MB como "
+        "máximo).",
+    ),
+    "Statement file": ("对账单文件", "Archivo del certificado"),
+    "Upload and verify": ("上传并验证", "Subir y verificar"),
+    "Choose a file to upload.": ("请选择要上传的文件。", "Elija un archivo para subir."),
+    "The file is larger than {mb} MB: upload a smaller picture of the QR code.": (
+        "文件超过 {mb} MB：请上传较小的二维码图片。",
+        "El archivo supera {mb} MB: suba una imagen más pequeña del código QR.",
+    ),
+    "This kind of file cannot be read here: upload a PDF, PNG or JPEG file.": (
+        "无法读取此类文件：请上传 PDF、PNG 或 JPEG 文件。",
+        "Este tipo de archivo no se puede leer aquí: suba un archivo PDF, PNG o JPEG.",
+    ),
+    "The file could not be read as a picture or a PDF: it may be damaged.": (
+        "无法将文件读取为图片或 PDF：文件可能已损坏。",
+        "El archivo no se pudo leer como imagen ni como PDF: puede estar dañado.",
+    ),
+    "No QR code was found in the file: upload a sharper picture, or type the code.": (
+        "文件中未找到二维码：请上传更清晰的图片，或手动输入验证码。",
+        "No se encontró ningún código QR en el archivo: suba una imagen más nítida o escriba el "
+        "código.",
+    ),
     "Tick the box to confirm that the card is lost.": (
         "请勾选确认社保卡已丢失。",
         "Marque la casilla para confirmar que la tarjeta se ha perdido.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from hq.web import selfquery, verify
+from hq.web import download, selfquery, verify
 
 
 def mount(app: FastAPI) -> None:
@@ -12,3 +12,4 @@ def mount(app: FastAPI) -> None:
     app.state.selfquery = selfquery.WebState()
     app.include_router(selfquery.router)
     app.include_router(verify.router)
+    app.include_router(download.router)

@@ -44,6 +44,10 @@ header form button{margin:0;background:#083a73;border:1px solid #fff}
 .error{color:#a00000;font-weight:600}
 .ok{color:#0a5c1f;background:#e6f4ea;border:1px solid #0a5c1f;padding:8px;border-radius:4px}
 textarea{width:100%;font:1rem monospace;padding:8px;border:2px solid #555;border-radius:4px}
+select,input[type=file]{font-size:1rem;padding:6px;border:2px solid #555;border-radius:4px;
+max-width:100%;background:#fff}
+form.box+form.box{margin-top:16px}
+.ok>p:first-child,div.error>p:first-child{margin-top:0}
 .notice{background:#fff6d6;border:1px solid #c9a400;padding:8px;border-radius:4px}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e2e5e9;white-space:nowrap}

@@ -40,6 +40,26 @@ def lost_form(_: Callable[..., str], card_no: str, action: str, csrf_field: str)
     )
 
 
+def download_form(
+    _: Callable[..., str], action: str, csrf_field: str, years: list[int], chosen: int
+) -> str:
+    """The form that downloads the personal rights record of a chosen year as a signed PDF."""
+    options = "".join(
+        f'<option value="{y}"' + (" selected" if y == chosen else "") + f">{y}</option>"
+        for y in years
+    )
+    note = _("The signed statement the counter prints, numbered by headquarters.")
+    return _section(
+        "download",
+        _("Personal rights record (PDF)"),
+        f'<form method="post" action="{action}">{csrf_field}'
+        f'<p class="note">{esc(note)}</p>'
+        f'<label for="year">{esc(_("Year"))}</label>'
+        f'<select id="year" name="year">{options}</select> '
+        f'<button type="submit">{esc(_("Download the PDF"))}</button></form>',
+    )
+
+
 def _section(key: str, title: str, content: str) -> str:
     return (
         f"<section aria-labelledby='s-{key}'><h2 id='s-{key}'>{esc(title)}</h2>{content}</section>"
@@ -54,8 +74,14 @@ def _month(period: int) -> str:
     return f"{period // 100}-{period % 100:02d}"
 
 
-def render_record(_: Callable[..., str], record: dict[str, Any], lost: Callable[[str], str]) -> str:
-    """The record page's sections; `lost(card_no)` is the form to report a card lost."""
+def render_record(
+    _: Callable[..., str],
+    record: dict[str, Any],
+    lost: Callable[[str], str],
+    download: str = "",
+) -> str:
+    """The record page's sections; `lost(card_no)` is the form to report a card lost,
+    `download` the section to download the rights record (after the person)."""
     p = record["person"]
     as_of = record["as_of"]
     when = as_of.astimezone().strftime("%Y-%m-%d %H:%M") if as_of else "—"
@@ -67,6 +93,7 @@ def render_record(_: Callable[..., str], record: dict[str, Any], lost: Callable[
         f"<dt>{esc(_('ID number'))}</dt><dd>{esc(p['ssn'])}</dd>"
         f"<dt>{esc(_('Birth date'))}</dt><dd>{esc(p['birth_date'])}</dd>"
         f"<dt>{esc(_('Status'))}</dt><dd>{esc(_(p['status']))}</dd></dl></section>",
+        download,
     ]
 
     def insurance(code: int) -> str:

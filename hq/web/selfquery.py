@@ -23,7 +23,7 @@ from hq.routes import ServiceState, state_of
 from hq.web import security
 from hq.web.i18n import pick, translator
 from hq.web.pages import CSS, esc, layout
-from hq.web.record_page import lost_form, render_record
+from hq.web.record_page import download_form, lost_form, render_record
 from models.credentials import UnheldTries
 from models.idnumber import InvalidIdNumber, parse_id_number
 
@@ -35,13 +35,15 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 @dataclass
 class WebState:
-    """The self-query's signing key, rate limits (per address and per ID number) and the
-    failures counted for ID numbers nobody holds."""
+    """The self-query's signing key, rate limits (sign-in per address and per ID number, the
+    verification page's uploads per address) and the failures counted for ID numbers nobody
+    holds."""
 
     signer: security.Signer = field(default_factory=security.Signer)
     per_address: RateLimiter = field(default_factory=lambda: RateLimiter(10 / 60, 20))
     per_id: RateLimiter = field(default_factory=lambda: RateLimiter(3 / 60, 10))
     unknown: UnheldTries = field(default_factory=UnheldTries)
+    uploads: RateLimiter = field(default_factory=lambda: RateLimiter(10 / 60, 10))  # per address
 
 
 @dataclass
@@ -188,7 +190,12 @@ async def _posted(request: Request) -> tuple[Ctx, dict[str, str] | None]:
 
 
 def _refused_form(ctx: Ctx) -> Response:
-    return _signin_page(ctx, [ctx._("The form has expired: please submit it again.")], 403)
+    """403 for a form without its session's token: a signed-in holder stays signed in and is
+    led back to the record; anyone else sees the sign-in form."""
+    text = ctx._("The form has expired: please submit it again.")
+    if ctx.session.signed_in() and not ctx.session.must_change:
+        return _message(ctx, text, 403)
+    return _signin_page(ctx, [text], 403)
 
 
 @router.post("/signin")
@@ -340,7 +347,11 @@ def record_page(request: Request) -> Response:
     with store.session():
         record = sq.own_record(person, ctx.now.astimezone().date(), ctx.now)
     action, csrf = f"{PREFIX}/card/lost", _csrf(ctx)
-    body = render_record(ctx._, record, lambda card_no: lost_form(ctx._, card_no, action, csrf))
+    years = statement_years(ctx.now)
+    download = download_form(ctx._, f"{PREFIX}/statement", csrf, years, years[1])
+    body = render_record(
+        ctx._, record, lambda card_no: lost_form(ctx._, card_no, action, csrf), download
+    )
     body += f'<p><a href="{PREFIX}/password">{esc(ctx._("Choose a new password"))}</a></p>'
     return _page(ctx, ctx._("Your record"), body, signed_in=True)
 
@@ -371,9 +382,16 @@ async def card_lost(request: Request) -> Response:
     return _go(ctx, "/record")
 
 
+def statement_years(now: datetime) -> list[int]:
+    """The years the rights record can be downloaded for, newest first: this year and the nine
+    before it (the second, the last complete year, is the default)."""
+    this = now.astimezone().year
+    return list(range(this, this - 10, -1))
+
+
 def _message(ctx: Ctx, text: str, status: int) -> Response:
     body = (
-        f'<p class="error" role="alert">{esc(text)}</p>'
-        f'<p><a href="{PREFIX}/record">{esc(ctx._("Your record"))}</a></p>'
+        f'<section><p class="error" role="alert">{esc(text)}</p>'
+        f'<p><a href="{PREFIX}/record">{esc(ctx._("Your record"))}</a></p></section>'
     )
     return _page(ctx, ctx._("Your record"), body, status, signed_in=True)
