@@ -10,12 +10,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hq import hotline_store, staff, store
 from hq.api import create_app
 from hq.offices import enrol_office
+from hq.ratelimit import RateLimiter
 from hq.web.security import IDLE_TIMEOUT
 from models.credentials import MAX_ATTEMPTS
 from models.idnumber import mask_id_number
@@ -391,3 +395,55 @@ def test_every_step_is_in_the_audit_log_with_who_whom_when_why(any_desk: Desk) -
     assert {r["purpose"] for r in about} == {"medical_account"}
     assert all(r["at"] == desk.clock() for r in rows)
     assert len({r["call"] for r in about}) == 1
+
+
+# -- any form input ---------------------------------------------------------------------------
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+_FORM_SETTINGS = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _plain_page(answer: httpx.Response, typed: str) -> None:
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "<script" not in answer.text.lower()
+    if typed.strip() and ("<" in typed or ">" in typed):
+        assert typed not in answer.text  # nothing typed is echoed back unescaped
+
+
+@_FORM_SETTINGS
+@given(number=_TEXT, purpose=_TEXT)
+def test_any_lookup_is_answered_with_a_page_never_an_error(
+    desk: Desk, number: str, purpose: str
+) -> None:
+    desk.client.app.state.hotline.per_address = RateLimiter(1000, 1000)  # type: ignore[attr-defined]
+    if not desk.client.cookies.get("cd_hotline") or "坐席登录" in desk.client.get("/hotline/").text:
+        assert sign_in(desk.client).status_code == 303
+    answer = find(desk.client, number, purpose)
+    assert answer.status_code in (303, 400), answer.text[:300]
+    if answer.status_code == 400:
+        _plain_page(answer, number)
+    else:
+        purposes = store.execute("SELECT DISTINCT purpose FROM hotline_call").fetchall()
+        assert {p[0] for p in purposes} <= set(hotline_store.PURPOSES)
+
+
+@_FORM_SETTINGS
+@given(employer=_TEXT, contribution=_TEXT)
+def test_any_answers_verify_only_when_both_are_right(
+    desk: Desk, employer: str, contribution: str
+) -> None:
+    store.execute(
+        "UPDATE query_credential SET failed_attempts = 0, locked_until = NULL WHERE person_id = ?",
+        (desk.caller.id,),
+    )
+    desk.client.app.state.hotline.per_address = RateLimiter(1000, 1000)  # type: ignore[attr-defined]
+    desk.client.cookies.clear()
+    _found(desk)
+    answer = post(
+        desk.client, "/verify/questions", {"employer": employer, "contribution": contribution}
+    )
+    assert answer.status_code == 401, answer.text[:300]  # random text is never both answers
+    _plain_page(answer, employer + contribution)
+    assert _credential(desk.caller.id)[0] == 1  # type: ignore[index]
