@@ -367,7 +367,9 @@ def test_the_note_ends_the_call_with_its_purpose_and_a_limited_outcome(desk: Des
     _found(desk, purpose="contributions")
     assert post(desk.client, "/note", {"purpose": "card", "outcome": "  "}).status_code == 400
     noted = post(desk.client, "/note", {"purpose": "pension", "outcome": "答复" * 300})
-    assert noted.status_code == 200 and "通话已记录" in noted.text
+    assert noted.status_code == 303 and noted.headers["location"] == "/hotline/"
+    assert "通话已记录" in desk.client.get("/hotline/").text
+    assert "通话已记录" not in desk.client.get("/hotline/").text  # said once
     calls = store.execute("SELECT agent, person_id, purpose, outcome FROM hotline_call").fetchall()
     assert len(calls) == 1
     agent, person, purpose, outcome = calls[0]

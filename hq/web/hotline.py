@@ -48,6 +48,7 @@ class DeskSession:
     agent: str | None = None
     call: int | None = None
     lang: str = ""
+    noted: bool = False  # say "the call was noted" on the next page
 
     def signed_in(self) -> bool:
         """True once the agent's password was checked."""
@@ -211,7 +212,8 @@ def home(ctx: Ctx, form: dict[str, str]) -> Response:
         return refused
     if _open_call(ctx) is not None:
         return _go(ctx, "/call")
-    return _html(ctx, pages.find(ctx.view()))
+    page = pages.find(ctx.view(), noted=ctx.session.noted)
+    return _html(ctx, page, replace(ctx.session, noted=False))
 
 
 @_route("POST", "/signin")
@@ -350,7 +352,7 @@ def note(ctx: Ctx, form: dict[str, str]) -> Response:
     if not outcome.strip():
         return _call_page(ctx, call, pages.error(ctx._("Write the outcome of the call.")), 400)
     desk.note(call, form.get("purpose", call.purpose), outcome, ctx.now)
-    return _html(ctx, pages.find(ctx.view(), noted=True), replace(ctx.session, call=None))
+    return _go(ctx, "/", replace(ctx.session, call=None, noted=True))
 
 
 @router.get("/{rest:path}")

@@ -20,8 +20,10 @@ PURPOSE_WORDS = {
     "other": "Other",
 }
 EXTRA_CSS = """
-.two{display:grid;gap:16px}
+.two{display:grid;gap:16px;margin-bottom:16px}.two section{margin:0}
 @media (min-width:900px){.two{grid-template-columns:1fr 1fr}}
+p.alert{background:#fde8e8;border:1px solid #a00000;padding:8px;border-radius:4px}
+section h2.sub{margin-top:16px}
 section form.box{max-width:none;border:0;padding:0;margin:0}
 select{width:100%;font-size:1.05rem;padding:8px;border:2px solid #555;border-radius:4px;
 background:#fff}
@@ -59,7 +61,7 @@ def hidden(name: str, value: str) -> str:
 
 def error(text: str) -> str:
     """An alert paragraph."""
-    return f'<p class="error" role="alert" id="form-error">{esc(text)}</p>'
+    return f'<p class="error alert" role="alert" id="form-error">{esc(text)}</p>'
 
 
 def ok(text: str) -> str:
@@ -208,7 +210,7 @@ def nobody(view: View, call: desk.Call) -> Page:
     _ = view._
     text = _("Nobody has this number in any district: check it with the caller.")
     body = (
-        f'<p class="error" role="alert">{esc(text)}</p>'
+        f'<p class="error alert" role="alert">{esc(text)}</p>'
         + find_form(view)
         + f"<section>{note_form(view, call)}</section>"
     )
@@ -259,7 +261,8 @@ def note_form(view: View, call: desk.Call) -> str:
     """The form to note the call's purpose and outcome and end the call."""
     _ = view._
     return (
-        f'<form class="box" method="post" action="{view.prefix}/note" autocomplete="off">'
+        f'<form class="box" id="note" method="post" action="{view.prefix}/note" '
+        'autocomplete="off">'
         f"<h2>{esc(_('Note and end the call'))}</h2>{view.csrf}"
         f"{_purposes(view, call.purpose, key='note-purpose')}"
         '<label for="outcome">'
@@ -330,7 +333,7 @@ def caller(
             _("None."),
         )
         parts.append(
-            f'<h2>{esc(_("Card states"))}</h2>{cards}<p class="notice">'
+            f'<h2 class="sub">{esc(_("Card states"))}</h2>{cards}<p class="notice">'
             + esc(_("Not verified: only the card states are shown until the caller is verified."))
             + "</p></section>"
             + message
@@ -344,6 +347,7 @@ def caller(
         parts.append(
             "</section>"
             + ok(said)
+            + f'<p><a href="#note">{esc(_("Note and end the call"))}</a></p>'
             + message
             + render_record(
                 words, record, lambda card_no: lost_form(words, card_no, action, view.csrf)
