@@ -24,6 +24,7 @@ EXTRA_CSS = """
 @media (min-width:900px){.two{grid-template-columns:1fr 1fr}}
 p.alert{background:#fde8e8;border:1px solid #a00000;padding:8px;border-radius:4px}
 section h2.sub{margin-top:16px}
+button,select,input,textarea{font-family:inherit}
 section form.box{max-width:none;border:0;padding:0;margin:0}
 select{width:100%;font-size:1.05rem;padding:8px;border:2px solid #555;border-radius:4px;
 background:#fff}
