@@ -3,6 +3,7 @@ record only after verification, a card reported lost, the call's note, the audit
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ from hq import hotline_store, staff, store
 from hq.api import create_app
 from hq.offices import enrol_office
 from hq.ratelimit import RateLimiter
+from hq.web import i18n
+from hq.web.hotline_pages import PURPOSE_WORDS
 from hq.web.security import IDLE_TIMEOUT
 from models.credentials import MAX_ATTEMPTS
 from models.idnumber import mask_id_number
@@ -449,3 +452,26 @@ def test_any_answers_verify_only_when_both_are_right(
     assert answer.status_code == 401, answer.text[:300]  # random text is never both answers
     _plain_page(answer, employer + contribution)
     assert _credential(desk.caller.id)[0] == 1  # type: ignore[index]
+
+
+def test_the_store_s_refusals_are_messages_of_the_pages_in_every_language() -> None:
+    source = Path(hotline_store.__file__).read_text(encoding="utf-8")
+    refusals = [
+        node.args[0].value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "NumberRefused"
+        and isinstance(node.args[0], ast.Constant)
+    ]
+    assert len(refusals) == 2 and all(r in i18n.MESSAGES for r in refusals)
+    assert set(PURPOSE_WORDS) == set(hotline_store.PURPOSES)
+    assert all(word in i18n.MESSAGES for word in PURPOSE_WORDS.values())
+
+
+def test_a_call_is_its_agent_s_only(desk: Desk) -> None:
+    add_agent("hotline02")
+    call = hotline_store.lookup(AGENT, None, "card", desk.caller.ssn, desk.clock())
+    assert hotline_store.call_of(AGENT, call.id) == call
+    assert hotline_store.call_of("hotline02", call.id) is None
+    hotline_store.note(call, "card", "done", desk.clock())
+    assert hotline_store.call_of(AGENT, call.id) is None  # a noted call is closed
