@@ -281,7 +281,14 @@ def test_a_malformed_or_unknown_number_is_said_and_the_lookup_logged(desk: Desk)
     assert nobody.status_code == 303
     page = desk.client.get("/hotline/call")
     assert page.status_code == 404 and "全市均无此号码" in page.text
-    assert [e[:2] for e in _events() if e[0] == "lookup"] == [("lookup", None)]
+    lookups = store.execute(
+        "SELECT person_id, detail FROM hotline_event WHERE action = 'lookup' ORDER BY id"
+    ).fetchall()
+    assert lookups == [
+        (None, "malformed number"),
+        (None, "malformed number"),
+        (None, "by card: nobody"),
+    ]
 
 
 # -- security ---------------------------------------------------------------------------------

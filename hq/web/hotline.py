@@ -262,6 +262,7 @@ def find(ctx: Ctx, form: dict[str, str]) -> Response:
             ctx.now,
         )
     except desk.NumberRefused as exc:
+        desk.log(ctx.session.agent, desk.Action.LOOKUP, ctx.now, detail="malformed number")
         return _html(ctx, pages.find(ctx.view(), error=str(exc)))
     return _go(ctx, "/call", replace(ctx.session, call=call.id))
 
