@@ -482,3 +482,13 @@ def test_a_call_is_its_agent_s_only(desk: Desk) -> None:
     assert hotline_store.call_of("hotline02", call.id) is None
     hotline_store.note(call, "card", "done", desk.clock())
     assert hotline_store.call_of(AGENT, call.id) is None  # a noted call is closed
+
+
+def test_another_lookup_in_the_same_call_starts_the_verification_over(desk: Desk) -> None:
+    _verified(desk)
+    assert "逐月缴费明细" in desk.client.get("/hotline/call").text
+    other = a_caller(desk.clock(), district="370103", password=False)
+    assert find(desk.client, other.ssn).status_code == 303
+    page = desk.client.get("/hotline/call").text
+    assert mask_id_number(other.ssn) in page and "逐月缴费明细" not in page
+    assert store.execute("SELECT count(*) FROM hotline_call").fetchone()[0] == 1
