@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from hq import staff, store
 from hq.errors import InvalidInput, NotFound
-from models.staff import STAFF_ROLES, WeakStaffPassword, hash_password, password_problem
+from models.staff import WeakStaffPassword, hash_password, password_problem
 
 Handler = Callable[[argparse.Namespace], int]
 EXIT_OK = 0
@@ -50,6 +50,12 @@ def cmd_add(args: argparse.Namespace) -> int:
     account = staff.add_account(
         args.username, args.name, args.role, hash_password(password), args.district
     )
+    if account.role == staff.HOTLINE_ROLE:
+        _say(
+            f"staff account {account.username} (hotline) added: it signs in to headquarters' "
+            "hotline console (/hotline/), and no office receives it"
+        )
+        return EXIT_OK
     _say(
         f"staff account {account.username} ({account.role}) added for "
         f"{', '.join(account.districts)}: the offices of those districts receive it at their "
@@ -113,7 +119,7 @@ def add_staff_command(
         "more districts and reaches their offices at the next sync (usable offline there).",
     )
     actions = p.add_subparsers(dest="staff_action", required=True, metavar="ACTION")
-    roles = [r.value for r in STAFF_ROLES]
+    roles = list(staff.HQ_ROLES)
 
     q = with_db(
         actions.add_parser(
@@ -126,9 +132,18 @@ def add_staff_command(
     )
     q.add_argument("username", metavar="USERNAME", help="unique in the city (letters, digits, .-_)")
     q.add_argument("--name", required=True, help="the name shown, e.g. 王芳")
-    q.add_argument("--role", required=True, choices=roles, help="clerk, supervisor or admin")
     q.add_argument(
-        "--district", required=True, nargs="+", metavar="CODE", help="districts it serves"
+        "--role",
+        required=True,
+        choices=roles,
+        help="clerk, supervisor or admin; hotline: a 12333 agent of headquarters' console",
+    )
+    q.add_argument(
+        "--district",
+        nargs="+",
+        default=[],
+        metavar="CODE",
+        help="districts it serves (required, except for a hotline agent, who serves none)",
     )
     q.set_defaults(func=guarded(cmd_add))
 

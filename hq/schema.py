@@ -41,6 +41,7 @@ VERSION_NAMES = {
     3: "workstations of an office",
     4: "benefits",
     5: "statements headquarters issues itself (the citizen's downloaded record) and their key",
+    6: "hotline desk: calls, their audit events, staff sign-in failures",
 }
 SCHEMA_VERSION = max(VERSION_NAMES)
 DEFERRED = "INITIALLY DEFERRED"
@@ -459,6 +460,55 @@ class AccessLog(HqModel):
         indexes = ((("person_id", "at"), False),)
 
 
+class StaffSignIn(HqModel):
+    """Wrong passwords in a row of a staff account at headquarters' own consoles (the 12333
+    hotline desk), and the lock they caused; kept apart from the replicated `staff_user` row."""
+
+    staff = ForeignKeyField(StaffAccount, primary_key=True, deferrable=DEFERRED)
+    failed_attempts = IntegerField(default=0)
+    locked_until = UtcDateTimeField(null=True)
+
+    class Meta:
+        table_name = "staff_signin"
+
+
+class HotlineCall(HqModel):
+    """One call answered at the 12333 hotline desk: the agent, the caller found (None until
+    a lookup finds someone), the purpose, how the caller was verified, the outcome noted."""
+
+    id = BigAutoField()
+    agent = CharField(max_length=40)
+    person_id = BigIntegerField(null=True)
+    purpose = CharField(max_length=16)
+    started_at = UtcDateTimeField()
+    verified_by = CharField(max_length=12, null=True)  # password / questions
+    verified_at = UtcDateTimeField(null=True)
+    outcome = TextField(null=True)
+    noted_at = UtcDateTimeField(null=True)
+
+    class Meta:
+        table_name = "hotline_call"
+        indexes = ((("started_at",), False),)
+
+
+class HotlineEvent(HqModel):
+    """The hotline desk's audit log: who (agent), whom (person), when, why (the call's
+    purpose), what (action) and a short detail without personal data."""
+
+    id = BigAutoField()
+    at = UtcDateTimeField()
+    agent = CharField(max_length=40)
+    call = ForeignKeyField(HotlineCall, null=True, deferrable=DEFERRED, index=False)
+    person_id = BigIntegerField(null=True)
+    action = CharField(max_length=24)
+    purpose = CharField(max_length=16, null=True)
+    detail = CharField(max_length=200, null=True)
+
+    class Meta:
+        table_name = "hotline_event"
+        indexes = ((("at",), False), (("agent", "at"), False))
+
+
 OWN_MODELS: tuple[type[HqModel], ...] = (
     SchemaVersion,
     Office,
@@ -473,5 +523,8 @@ OWN_MODELS: tuple[type[HqModel], ...] = (
     AccessLog,
     HqSigningKey,
     HqStatement,
+    StaffSignIn,
+    HotlineCall,
+    HotlineEvent,
 )
 ALL_MODELS: tuple[type[HqModel], ...] = REPLICATED_MODELS + OWN_MODELS

@@ -182,8 +182,11 @@ def by_year(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [years[y] for y in sorted(years, reverse=True)]
 
 
-def own_record(person_id: int, today: date, now: datetime) -> dict[str, Any]:
-    """The holder's record as the self-query shows it, the read logged as their own."""
+def own_record(
+    person_id: int, today: date, now: datetime, actor: str = SELF_ACTOR, kind: str = SELF_KIND
+) -> dict[str, Any]:
+    """The holder's record as the self-query shows it, the read logged as their own (or as
+    `actor`'s, e.g. a hotline agent's)."""
     periods = _months_back(today, MONTHS_SHOWN)
     pid = (person_id,)
     with store.read_snapshot():
@@ -246,14 +249,15 @@ def own_record(person_id: int, today: date, now: datetime) -> dict[str, Any]:
     )
     stamps = [_when(person["updated_at"])] + [_when(a["updated_at"]) for a in record["accounts"]]
     record["as_of"] = max((s for s in stamps if s is not None), default=None)
-    persons.log_access(None, SELF_ACTOR, person_id, SELF_KIND, now)
+    persons.log_access(None, actor, person_id, kind, now)
     return record
 
 
-def report_card_lost(person_id: int, card_no: str, now: datetime) -> bool:
+def report_card_lost(person_id: int, card_no: str, now: datetime, actor: str = SELF_ACTOR) -> bool:
     """Report the holder's own active card lost (挂失) and publish it in the change feed, so
     the district's offices see it at their next sync; False if the card is not the holder's
-    or not active (nothing changes). Logged in the access log as the holder's own action.
+    or not active (nothing changes). Logged in the access log as the holder's own action (or
+    as `actor`'s: the hotline desk reports a card lost for a verified caller).
     Cancelling a loss stays at the counter."""
     with store.write_transaction():
         row = store.execute(
@@ -267,5 +271,5 @@ def report_card_lost(person_id: int, card_no: str, now: datetime) -> bool:
             (CardStatus.LOST.value, _TIME.db_value(now), row[0]),
         )
         register.republish("card", [row[0]], now)
-    persons.log_access(None, SELF_ACTOR, person_id, LOST_KIND, now)
+    persons.log_access(None, actor, person_id, LOST_KIND, now)
     return True

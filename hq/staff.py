@@ -5,6 +5,10 @@ more districts (`staff_district`); the offices of those districts receive it. A 
 the account's row once per district it serves, so every office of each district sees it; an
 office serving two of them applies the same row twice, which is harmless. Passwords arrive and
 leave only as argon2id hashes.
+
+The `hotline` role (HOTLINE_ROLE) is headquarters' own: a 12333 hotline agent serves the whole
+city from headquarters' console (`hq.web.hotline`), so the account serves no district and no
+office ever receives it (nothing is published); offices cannot add or change one either.
 """
 
 from __future__ import annotations
@@ -14,20 +18,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hq import feed, store
+from hq import feed, staff_console, store
 from hq.errors import InvalidInput, NotFound
 from hq.feed import Change, Op
 from hq.offices import check_district
 from hq.schema import StaffAccount, StaffDistrict
 from hq.wire import placeholders, wire_row
 from models.clock import utc_now
+from models.enums import Role
 from models.errors import InvalidRequest
 from models.replica import STAFF_USER
-from models.staff import ARGON2ID_HASH, check_new_account
+from models.staff import ARGON2ID_HASH, STAFF_ROLES, check_new_account
 
 _COLUMNS = ", ".join(STAFF_USER.columns)
+HOTLINE_ROLE = "hotline"  # a 12333 hotline agent: headquarters only, no district
+HQ_ROLES = (*(r.value for r in STAFF_ROLES), HOTLINE_ROLE)  # the roles `hq staff add` takes
 
 __all__ = [
+    "HOTLINE_ROLE",
+    "HQ_ROLES",
     "Account",
     "add_account",
     "find",
@@ -176,15 +185,23 @@ def add_account(
     *,
     now: datetime | None = None,
 ) -> Account:
-    """Create an account for `districts` and publish it. InvalidInput for a taken username, a
-    bad role, name or district, or a password that is not an argon2id hash."""
+    """Create an account for `districts` and publish it (a hotline agent's: no district, not
+    published). InvalidInput for a taken username, a bad role, name or district, or a password
+    that is not an argon2id hash."""
+    hotline = role.strip() == HOTLINE_ROLE
     try:
-        name, shown, kind = check_new_account(username, display_name, role)
+        name, shown, kind = check_new_account(
+            username, display_name, Role.CLERK.value if hotline else role
+        )
     except InvalidRequest as exc:
         raise InvalidInput(str(exc)) from None
     _check_hash(password_hash)
     codes = sorted({check_district(d) for d in districts})
-    if not codes:
+    if hotline and codes:
+        raise InvalidInput(
+            "a hotline agent serves the whole city from headquarters: give no --district"
+        )
+    if not codes and not hotline:
         raise InvalidInput("a staff account serves at least one district (--district CODE)")
     now = now or utc_now()
     with store.write_transaction():
@@ -197,13 +214,16 @@ def add_account(
         account_id = StaffAccount.insert(
             username=name,
             display_name=shown,
-            role=kind.value,
+            role=HOTLINE_ROLE if hotline else kind.value,
             password_hash=password_hash,
             active=1,
             created_at=now,
             updated_at=now,
         ).execute()
-        StaffDistrict.insert_many([{"staff": account_id, "district": d} for d in codes]).execute()
+        if codes:
+            StaffDistrict.insert_many(
+                [{"staff": account_id, "district": d} for d in codes]
+            ).execute()
         publish(account_id, now)
     return _existing(name)
 
@@ -224,6 +244,10 @@ def set_active(username: str, active: bool, *, now: datetime | None = None) -> A
 
 
 def set_password_hash(username: str, password_hash: str, *, now: datetime | None = None) -> Account:
-    """Store a new argon2id hash for an account and publish it."""
+    """Store a new argon2id hash for an account and publish it; it lifts a lock of
+    headquarters' consoles (`hq.staff_console`)."""
     _check_hash(password_hash)
-    return _update(username, {StaffAccount.password_hash: password_hash}, now or utc_now())
+    with store.write_transaction():
+        account = _update(username, {StaffAccount.password_hash: password_hash}, now or utc_now())
+        staff_console.clear_failures(account.id)
+    return account

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hq.web.hotline_words import HOTLINE_MESSAGES
+
 LANGUAGES = ("zh", "en", "es")
 DEFAULT = "zh"
 HTML_LANG = {"zh": "zh-CN", "en": "en", "es": "es"}
@@ -220,6 +222,9 @@ MESSAGES: dict[str, tuple[str, str]] = {  # msgid: (zh, es)
         "Esta tarjeta no se puede declarar perdida aquí.",
     ),
 }
+
+
+MESSAGES.update(HOTLINE_MESSAGES)  # the hotline console's (hq/web/hotline_words.py)
 
 
 def pick(requested: str | None, held: str = "") -> str:

@@ -23,6 +23,7 @@ import os
 import secrets
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -72,15 +73,16 @@ class Signer:
         body = base64.urlsafe_b64encode(json.dumps(asdict(session)).encode()).decode()
         return f"{body}.{self._mac(body.encode())}"
 
-    def load(self, value: str | None) -> Session | None:
-        """The session of a cookie value, None if absent, forged or malformed."""
+    def load(self, value: str | None, kind: type[Any] = Session) -> Any:
+        """The session (a `kind`, by default a Session) of a cookie value, None if absent,
+        forged or malformed."""
         if not value or "." not in value or len(value) > 1000:
             return None
         body, mac = value.rsplit(".", 1)
         if not hmac.compare_digest(mac, self._mac(body.encode())):
             return None
         try:
-            return Session(**json.loads(base64.urlsafe_b64decode(body.encode())))
+            return kind(**json.loads(base64.urlsafe_b64decode(body.encode())))
         except (ValueError, TypeError):
             return None
 
