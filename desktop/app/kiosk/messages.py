@@ -6,8 +6,14 @@ Unlike the counter's messages these never show the register's own (English) word
 from __future__ import annotations
 
 from cards.errors import CardRemoved, DamagedData, NoCard, NotASocialSecurityCard, PinBlocked
-from desktop.app.kiosk.services import CardLetterNeeded, CardNotUsable, UnknownHolder
+from desktop.app.kiosk.services import (
+    CardLetterNeeded,
+    CardNotUsable,
+    NotReceivedYet,
+    UnknownHolder,
+)
 from desktop.core.i18n import _, ngettext
+from desktop.core.loading import kiosk_still_loading
 from models.enums import CardStatus
 from models.errors import CredentialLocked, NotFound
 from models.idnumber import InvalidIdNumber
@@ -17,6 +23,8 @@ def kiosk_error(error: BaseException) -> str:
     """A translated message for the citizen."""
     if isinstance(error, CardNotUsable):
         return card_not_usable(error.status)
+    if isinstance(error, NotReceivedYet):
+        return kiosk_still_loading()
     if isinstance(error, CardLetterNeeded):
         return _(
             "More than one card ends in these digits. Please type the card number with its "

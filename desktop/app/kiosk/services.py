@@ -23,6 +23,7 @@ from models.enums import CardStatus, Role
 from models.errors import InvalidRequest, NotFound
 from models.overview import Overview
 from models.people import CARD_DIGITS, PersonSummary, card_numbers_with_digits
+from models.register_loading import register_loading
 from models.schema import Card, write_transaction
 
 CHANNEL = "kiosk"
@@ -64,6 +65,11 @@ def refuse_unusable_card(card_no: str | None, person_id: int, actor: Actor, how:
     raise CardNotUsable(card_no, row.status)
 
 
+class NotReceivedYet(NotFound):
+    """The register is still loading and does not hold this number (yet): the kiosk cannot
+    tell whether anyone holds it, and says so without a hint either way."""
+
+
 class CardLetterNeeded(InvalidRequest):
     """The 8 digits typed are those of more than one card: the letter must be typed too."""
 
@@ -94,7 +100,12 @@ def identify_card(cards: CardService, reader: str, actor: Actor) -> Customer:
     outcome = resolve_card(cards.read(reader))
     if outcome.kind is None or outcome.value is None:
         raise UnknownHolder("the card's holder has no record in this office's register")
-    person = lookup.find_one(outcome.kind, outcome.value)
+    try:
+        person = lookup.find_one(outcome.kind, outcome.value)
+    except NotFound as exc:
+        if register_loading() is not None:
+            raise NotReceivedYet("the register is still loading") from exc
+        raise
     refuse_unusable_card(outcome.record.card_no, person.id, actor, "card")
     return Customer(outcome.kind, outcome.value, person.id, outcome.record.card_no, reader)
 
@@ -105,7 +116,10 @@ def check_password(
     """Check the query password (wrong ones are counted; CredentialLocked while locked); for a
     number nobody here holds, count the try the same way and never accept it."""
     if customer.person_id is None:
-        return unknown.check(customer.value, password, actor)
+        result = unknown.check(customer.value, password, actor)
+        if register_loading() is not None:  # counted like any try, then "not all here yet"
+            raise NotReceivedYet("the register is still loading")
+        return result
     return services.check_password(customer.person_id, password, actor).result
 
 
