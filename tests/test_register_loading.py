@@ -36,6 +36,7 @@ from models.errors import PersonNotFound
 from models.home import OfficeHome
 from models.lookup import KeyKind, find_one
 from models.register_loading import RegisterIncomplete, RegisterLoading, register_loading
+from models.replica import PERSON
 from models.schema import Person, StaffUser, write_transaction
 from models.sync_status import describe, freshness
 from reports.issue import issue
@@ -232,8 +233,7 @@ def test_headquarters_answer_is_shown_with_its_time_or_that_it_has_nobody(
     _half_loaded(hq_rows)
     loading = register_loading()
     assert loading is not None
-    person = dict(zip(("id", "ssn", "name", "gender", "birth_date"), hq_rows["person"][-1]))
-    person["status"] = "active"
+    person = dict(zip(PERSON.columns, hq_rows["person"][-1], strict=True))
     answered = SERVER_NOW - timedelta(minutes=3)
 
     def found(kind: KeyKind, value: str, actor: Actor) -> RemoteRecord:
