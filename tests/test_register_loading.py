@@ -227,9 +227,7 @@ def test_the_rest_of_the_copy_makes_the_register_whole_and_nobody_means_nobody(
         services.open_person(KeyKind.ID_NUMBER, "110101199003070011", CLERK)
 
 
-def test_headquarters_answer_is_shown_with_its_time_or_that_it_has_nobody(
-    office, hq_rows
-) -> None:
+def test_headquarters_answer_is_shown_with_its_time_or_that_it_has_nobody(office, hq_rows) -> None:
     _half_loaded(hq_rows)
     loading = register_loading()
     assert loading is not None
