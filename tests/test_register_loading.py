@@ -256,7 +256,7 @@ def test_the_status_and_data_as_of_follow_the_pages_committed(office, hq_rows) -
     bar = read_status()
     assert bar.loading is not None and bar.loading.received == Person.select().count()
     as_of = data_as_of_text(bar, SERVER_NOW + timedelta(minutes=5))
-    assert as_of.endswith("(5 minutes ago), the register is still loading")
+    assert as_of.endswith("(5 minutes ago), still loading")
     assert sync_status().as_json()["loading"]["received"] == bar.loading.received
     assert "the register is still loading" in describe(freshness(), SERVER_NOW)
 

@@ -20,7 +20,7 @@ def data_as_of_text(snapshot: BarStatus, now: datetime) -> str:
         if started is None:
             return _("Data as of: the register is still loading (nothing received yet)")
         age = age_words((now - started).total_seconds())
-        return _("Data as of {time} ({age} ago), the register is still loading").format(
+        return _("Data as of {time} ({age} ago), still loading").format(
             time=local_time(started), age=age
         )
     if as_of is None:

@@ -153,6 +153,13 @@ def progress_text(loading: RegisterLoading) -> str:
     )
 
 
+def progress_short(loading: RegisterLoading) -> str:
+    """'Register loading 12 %' (or the persons received without a total), for the status bar."""
+    if loading.percent is None:
+        return _("Register loading: {received:,} persons").format(received=loading.received)
+    return _("Register loading {percent} %").format(percent=loading.percent)
+
+
 def progress_figures(loading: RegisterLoading) -> str:
     """'12,000 of about 100,000 persons received, 12 %' (or without a total), inside a
     sentence."""

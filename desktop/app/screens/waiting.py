@@ -208,7 +208,7 @@ class WaitingScreen(Screen):
                 text=_("Nobody with this name in this office's register.")
                 if loading is None
                 else name_not_found_message(loading),
-                bootstyle="danger" if loading is None else "warning",
+                bootstyle="danger" if loading is None else "primary",
             )
             self.entry.focus_set()
             return
@@ -283,7 +283,7 @@ class WaitingScreen(Screen):
         self.button.configure(state="normal")
         if isinstance(error, StillLoading):  # not "no such person": not arrived yet
             self.message.configure(
-                text=still_loading_message(error, utc_now()), bootstyle="warning"
+                text=still_loading_message(error, utc_now()), bootstyle="primary"
             )
         else:
             self.message.configure(text=error_message(error), bootstyle="danger")
