@@ -261,17 +261,19 @@ def test_the_status_and_data_as_of_follow_the_pages_committed(office, hq_rows) -
     assert "the register is still loading" in describe(freshness(), SERVER_NOW)
 
 
-def test_the_kiosk_says_try_later_for_a_number_not_received_without_telling_more(
-    office, hq_rows
-) -> None:
+def test_the_kiosk_answers_a_number_received_or_not_alike_while_loading(office, hq_rows) -> None:
     _half_loaded(hq_rows)
     numbers = UnknownNumbers()
-    for number in (hq_rows["person"][-1][1], "110101199003070011"):  # not yet here / nobody
+    said = []
+    # received (wrong password) / not received yet / nobody at all
+    for number in (hq_rows["person"][0][1], hq_rows["person"][-1][1], "110101199003070011"):
         customer = identify_typed(KeyKind.ID_NUMBER, number)
-        assert customer.person_id is None
         with pytest.raises(NotReceivedYet) as raised:
-            check_password(customer, "123456", KIOSK, numbers)
-        assert "try again later, or go to a counter" in kiosk_error(raised.value)
+            check_password(customer, "000000", KIOSK, numbers)
+        said.append(kiosk_error(raised.value))
+    assert said[0] == said[1] == said[2]
+    assert "has not arrived at this machine yet: 4 tries left" in said[0]
+    assert "try again later, or go to a counter" in said[0]
 
 
 # -- work that needs the whole register -------------------------------------------------------

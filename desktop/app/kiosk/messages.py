@@ -24,7 +24,15 @@ def kiosk_error(error: BaseException) -> str:
     if isinstance(error, CardNotUsable):
         return card_not_usable(error.status)
     if isinstance(error, NotReceivedYet):
-        return kiosk_still_loading()
+        if error.tries_left is None:
+            return kiosk_still_loading()
+        return ngettext(
+            "The query password is wrong, or your record has not arrived at this machine yet: "
+            "{n} try left. Please try again later, or go to a counter.",
+            "The query password is wrong, or your record has not arrived at this machine yet: "
+            "{n} tries left. Please try again later, or go to a counter.",
+            error.tries_left,
+        ).format(n=error.tries_left)
     if isinstance(error, CardLetterNeeded):
         return _(
             "More than one card ends in these digits. Please type the card number with its "

@@ -66,8 +66,13 @@ def refuse_unusable_card(card_no: str | None, person_id: int, actor: Actor, how:
 
 
 class NotReceivedYet(NotFound):
-    """The register is still loading and does not hold this number (yet): the kiosk cannot
-    tell whether anyone holds it, and says so without a hint either way."""
+    """The register is still loading: a card's holder not received yet, or (`tries_left` set)
+    a query password not accepted, for a number held here or not: the kiosk answers both
+    alike, so that the hall learns nothing of which numbers have arrived."""
+
+    def __init__(self, tries_left: int | None = None) -> None:
+        self.tries_left = tries_left
+        super().__init__("the register is still loading: the record may not be here yet")
 
 
 class CardLetterNeeded(InvalidRequest):
@@ -104,7 +109,7 @@ def identify_card(cards: CardService, reader: str, actor: Actor) -> Customer:
         person = lookup.find_one(outcome.kind, outcome.value)
     except NotFound as exc:
         if register_loading() is not None:
-            raise NotReceivedYet("the register is still loading") from exc
+            raise NotReceivedYet() from exc
         raise
     refuse_unusable_card(outcome.record.card_no, person.id, actor, "card")
     return Customer(outcome.kind, outcome.value, person.id, outcome.record.card_no, reader)
@@ -114,13 +119,16 @@ def check_password(
     customer: Customer, password: str, actor: Actor, unknown: UnknownNumbers
 ) -> VerifyResult:
     """Check the query password (wrong ones are counted; CredentialLocked while locked); for a
-    number nobody here holds, count the try the same way and never accept it."""
+    number nobody here holds, count the try the same way and never accept it. While the
+    register is still loading, a try not accepted (held number or not) raises NotReceivedYet
+    with the tries left."""
     if customer.person_id is None:
         result = unknown.check(customer.value, password, actor)
-        if register_loading() is not None:  # counted like any try, then "not all here yet"
-            raise NotReceivedYet("the register is still loading")
-        return result
-    return services.check_password(customer.person_id, password, actor).result
+    else:
+        result = services.check_password(customer.person_id, password, actor).result
+    if not result.ok and result.locked_until is None and register_loading() is not None:
+        raise NotReceivedYet(result.remaining_attempts)  # counted like any try
+    return result
 
 
 def open_record(customer: Customer, actor: Actor, how: str) -> Overview:
