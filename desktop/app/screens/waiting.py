@@ -315,6 +315,11 @@ class WaitingScreen(Screen):
         if not outcome.opens_customer:
             self.busy = False
             self.button.configure(state="normal")
+            status = self.ctx.status()
+            if status is not None and status.loading is not None and outcome.record.ssn:
+                # the holder may not have arrived yet: "still loading", and headquarters asked
+                self.open_person(KeyKind.ID_NUMBER, outcome.record.ssn)
+                return
             self.ctx.show("unknown_card", outcome=outcome)
             return
         notice = None
