@@ -5,11 +5,13 @@ the progress, and refuses the work that needs the whole register (Tk-free)."""
 from __future__ import annotations
 
 import copy
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from desktop.app.kiosk.messages import kiosk_error
 from desktop.app.kiosk.services import NotReceivedYet, check_password, identify_typed
@@ -29,6 +31,9 @@ from desktop.core.loading import (
 from desktop.core.messages import error_message
 from desktop.core.office_batch import BatchRequest, plan_batch
 from desktop.core.status import read_status
+from hq import store
+from hq.api import create_app
+from hq.offices import enrol_office
 from models.actor import Actor
 from models.db import close_register
 from models.enums import Role
@@ -43,8 +48,11 @@ from reports.issue import issue
 from sync import settings, state
 from sync.answers import parse_bootstrap
 from sync.bootstrap import OLD_PHASES, PHASES, bootstrap
+from sync.client import HqClient
+from sync.engine import SyncEngine
+from sync.enrolment import enrol
 from sync.errors import NotFoundAtHeadquarters, Offline
-from sync.remote import RemoteRecord
+from sync.remote import RemoteRecord, ask_headquarters
 from sync.status import read_status as sync_status
 from testkit import free_port
 from tests.sync_helpers import SERVER_NOW, bootstrap_answers, register_rows
@@ -292,3 +300,62 @@ def test_office_reports_and_batches_are_refused_while_a_received_persons_stateme
     person = find_one(KeyKind.ID_NUMBER, hq_rows["person"][0][1])
     made = issue(office, SUPERVISOR, "rights", tmp_path / "rights.pdf", person=person, year=2025)
     assert made.path.exists()
+
+
+# -- against the real headquarters ------------------------------------------------------------
+
+
+class CutAfter(HqClient):
+    """A real client whose connection breaks after a number of bootstrap pages."""
+
+    def __init__(self, *args: Any, pages: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pages_left = pages
+
+    def request_bootstrap(self, phase: str, after: int, limit: int = 500) -> Any:
+        if self.pages_left == 0:
+            raise Offline("the connection broke (test)")
+        self.pages_left -= 1
+        return super().request_bootstrap(phase, after, limit)
+
+
+def test_a_first_copy_cut_half_way_estimates_the_total_and_asks_headquarters_for_the_rest(
+    hq_demo_url: str, tmp_path: Path
+) -> None:
+    store.connect(hq_demo_url)
+    token = enrol_office("lixia", ["370102"], "历下区社保服务中心")
+    home = OfficeHome(tmp_path / "office")
+    home.create("370102", "历下区社保服务中心")
+    with ExitStack() as stack:
+
+        def client(kind: type[HqClient] = HqClient, **extra: Any) -> HqClient:
+            http = stack.enter_context(TestClient(create_app(hq_demo_url)))
+            return kind(http, token, actor="clerk01", **extra)
+
+        enrol(home, client(), hq_demo_url, CLERK)
+        report = SyncEngine(client(CutAfter, pages=4), bootstrap_limit=25).run_once()
+        assert not report.completed
+        in_scope = "SELECT count(*) FROM person WHERE district = '370102'"
+        total = store.execute(in_scope).fetchone()[0]
+        loading = register_loading()
+        assert loading is not None and loading.total == total
+        assert loading.received == Person.select().count() == 50  # two pages of persons
+        after = state.read().bootstrap["after"]
+        later = store.execute(
+            "SELECT ssn, name FROM person WHERE district = '370102' AND id > ? ORDER BY id",
+            (after,),
+        ).fetchone()
+
+        asking = client()
+        error = not_yet_received(
+            KeyKind.ID_NUMBER,
+            later[0],
+            CLERK,
+            loading,
+            lambda kind, value, actor: ask_headquarters(asking, kind, value, actor),
+        )
+        assert error.answer is HqAnswer.FOUND and error.person is not None
+        assert error.person.name == later[1] and error.person.district == "370102"
+        assert Person.select().count() == 50  # shown, not stored
+    store.close()
+    close_register()
