@@ -16,11 +16,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from desktop.core.formatting import GENDER, PERSON_STATUS, age_words, label, local_time
-from desktop.core.i18n import _
+from desktop.core.i18n import _, language
 from models.actor import Actor
 from models.errors import NotFound
 from models.idnumber import mask_id_number, parse_id_number
 from models.lookup import KeyKind
+from models.names import region_name
 from models.people import normalise_card_number
 from models.register_loading import RegisterLoading
 from sync.errors import NotFoundAtHeadquarters, SyncError
@@ -183,7 +184,7 @@ def still_loading_message(error: StillLoading, now: datetime) -> str:
         p = error.person
         tail = _(
             "Answer from headquarters at {time} ({age} ago): {name}, {ssn}, {gender}, born "
-            "{birth}, district {district}, {status}. The record opens here once it has arrived."
+            "{birth}, {district}, {status}. The record opens here once it has arrived."
         ).format(
             time=local_time(p.answered_at),
             age=age_words(max(0.0, (now - p.answered_at).total_seconds())),
@@ -191,7 +192,7 @@ def still_loading_message(error: StillLoading, now: datetime) -> str:
             ssn=p.masked_ssn,
             gender=label(GENDER, p.gender),
             birth=p.birth_date,
-            district=p.district,
+            district=region_name(p.district, language()) or p.district,
             status=label(PERSON_STATUS, p.status),
         )
     else:

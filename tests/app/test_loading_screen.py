@@ -9,21 +9,31 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from hq import store
+from hq.api import create_app
+from hq.offices import enrol_office
+from models.actor import Actor
 from models.db import close_register
+from models.enums import Role
 from models.home import OfficeHome
 from models.replica import STAFF_USER
 from models.schema import Person, db, write_transaction
-from sync import settings
+from sync import settings, state
 from sync.answers import parse_bootstrap
 from sync.bootstrap import bootstrap
+from sync.client import HqClient
+from sync.engine import SyncEngine
+from sync.enrolment import enrol, open_client
 from sync.errors import Offline
 from testkit import free_port
 from tests.app.driver import AppDriver
-from tests.sync_helpers import bootstrap_answers, register_rows
+from tests.sync_helpers import ServedHq, bootstrap_answers, register_rows
 
 NOT_RECEIVED_CHECK = "not in this computer's register yet"
+CLERK = Actor("clerk01", Role.CLERK)
 
 
 class HalfWay:
@@ -107,3 +117,58 @@ def test_a_counter_still_loading_serves_the_received_and_says_loading_for_the_ot
 
     app.open_by_id(received)
     app.screenshot(f"loading-received-{lang}")
+
+
+class CutAfter(HqClient):
+    """A real client whose connection breaks after a number of bootstrap pages."""
+
+    def __init__(self, *args: Any, pages: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pages_left = pages
+
+    def request_bootstrap(self, phase: str, after: int, limit: int = 500) -> Any:
+        if self.pages_left == 0:
+            raise Offline("the connection broke (test)")
+        self.pages_left -= 1
+        return super().request_bootstrap(phase, after, limit)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("hq_demo_url", ["sqlite"], indirect=True)
+def test_a_person_not_received_yet_is_shown_as_headquarters_answered_with_its_time(
+    make_app: Callable[..., AppDriver], hq_demo_url: str, tmp_path: Path, lang: str
+) -> None:
+    close_register()  # the demo office of make_app is not used
+    store.connect(hq_demo_url)
+    token = enrol_office("lixia", ["370102"], "历下区社保服务中心")
+    served = ServedHq(create_app(hq_demo_url))
+    try:
+        home = OfficeHome(tmp_path / "new-counter")
+        home.create("370102", "历下区社保服务中心")
+        enrol(home, open_client(served.url, token), served.url, CLERK)
+        cut = CutAfter(httpx.Client(base_url=served.url, timeout=60), token, pages=4)
+        assert not SyncEngine(cut, bootstrap_limit=25).run_once().completed
+        after = state.read().bootstrap["after"]
+        ssn, name = store.execute(
+            "SELECT ssn, name FROM person WHERE district = '370102' AND id > ? ORDER BY id",
+            (after,),
+        ).fetchone()
+        close_register()
+
+        app = make_app(home=home, lang=lang)
+        app.sign_in()  # the demo city's clerk01, from the staff page
+        waiting = app.screen
+        app.type_into(waiting.entry, ssn)
+        app.press("Return", waiting.entry)
+        app.pump(lambda: not waiting.busy, "headquarters' answer")
+        message = waiting.message.cget("text")
+        if lang == "en":
+            assert NOT_RECEIVED_CHECK in message and "Answer from headquarters at" in message
+            assert "Jinan" in message  # the district by its name
+        else:
+            assert "本机登记库中暂无" in message and "总部于" in message and "历下区" in message
+        assert name in message and ssn not in message
+        app.screenshot(f"loading-answer-from-headquarters-{lang}")
+    finally:
+        served.close()
+        store.close()
