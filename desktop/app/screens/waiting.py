@@ -119,6 +119,7 @@ class WaitingScreen(Screen):
         self.busy = False
         self.button.configure(state="normal")
         self.handing_back = bool(data.get("hand_back"))  # the last customer's card is in
+        self.on_status(self.ctx.status())
         self._show_card_hint()
         if data.get("read_card"):
             self._read_card_in_reader()
