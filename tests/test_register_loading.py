@@ -24,6 +24,7 @@ from desktop.core.loading import (
     LookupVerdict,
     StillLoading,
     lookup_verdict,
+    name_not_found_message,
     not_yet_received,
     progress_text,
     still_loading_message,
@@ -223,6 +224,19 @@ def test_a_half_loaded_register_serves_the_received_and_says_loading_for_the_oth
     text = still_loading_message(error, SERVER_NOW)
     assert "is not in this computer's register yet" in text and "cannot be asked now" in text
     assert f"{received:,} of about {len(hq_rows['person']):,} persons received" in text
+
+
+def test_a_name_not_among_the_persons_received_asks_for_the_id_number(office, hq_rows) -> None:
+    _half_loaded(hq_rows)
+    name = PERSON.columns.index("name")
+    received = {row[name] for row in hq_rows["person"] if Person.get_or_none(id=row[0])}
+    later = next(row[name] for row in reversed(hq_rows["person"]) if row[name] not in received)
+    assert not services.search(later, CLERK).people  # not here yet
+    loading = register_loading()
+    assert loading is not None
+    text = name_not_found_message(loading)
+    assert text.startswith("Nobody with this name among the persons received so far")
+    assert "by ID number or card number to ask headquarters" in text
 
 
 def test_the_rest_of_the_copy_makes_the_register_whole_and_nobody_means_nobody(
