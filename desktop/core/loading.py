@@ -173,34 +173,46 @@ def progress_figures(loading: RegisterLoading) -> str:
 
 def still_loading_message(error: StillLoading, now: datetime) -> str:
     """What the counter says for a person the loading register lacks: not here yet (never
-    "no such person"), the progress, and headquarters' answer with its time."""
-    head = _(
-        "{who} is not in this computer's register yet: the register is still loading from "
-        "headquarters ({progress}). Not found here does not mean that the person does not exist."
-    ).format(who=error.shown, progress=progress_figures(error.loading))
+    "no such person"), the progress, and headquarters' answer with its time. One sentence a
+    line, so that a Chinese text (wrapped by Tk only at spaces) breaks between sentences."""
+    lines = [
+        _(
+            "{who} is not in this computer's register yet: the register is still loading from "
+            "headquarters ({progress})."
+        ).format(who=error.shown, progress=progress_figures(error.loading)),
+        _("Not found here does not mean that the person does not exist."),
+    ]
     if error.answer is HqAnswer.NOBODY:
-        tail = _("Headquarters, asked just now, has nobody with this number either: check it.")
+        lines.append(
+            _("Headquarters, asked just now, has nobody with this number either: check it.")
+        )
     elif error.answer is HqAnswer.FOUND and error.person is not None:
         p = error.person
-        tail = _(
-            "Answer from headquarters at {time} ({age} ago): {name}, {ssn}, {gender}, born "
-            "{birth}, {district}, {status}. The record opens here once it has arrived."
-        ).format(
-            time=local_time(p.answered_at),
-            age=age_words(max(0.0, (now - p.answered_at).total_seconds())),
-            name=p.name,
-            ssn=p.masked_ssn,
-            gender=label(GENDER, p.gender),
-            birth=p.birth_date,
-            district=region_name(p.district, language()) or p.district,
-            status=label(PERSON_STATUS, p.status),
+        lines.append(
+            _("Answer from headquarters at {time} ({age} ago):").format(
+                time=local_time(p.answered_at),
+                age=age_words(max(0.0, (now - p.answered_at).total_seconds())),
+            )
         )
+        lines.append(
+            _("{name}, {ssn}, {gender}, born {birth}, {district}, {status}.").format(
+                name=p.name,
+                ssn=p.masked_ssn,
+                gender=label(GENDER, p.gender),
+                birth=p.birth_date,
+                district=region_name(p.district, language()) or p.district,
+                status=label(PERSON_STATUS, p.status),
+            )
+        )
+        lines.append(_("The record opens here once it has arrived."))
     else:
-        tail = _(
-            "Headquarters cannot be asked now (no connection): try again later, or ask at "
-            "another counter."
+        lines.append(
+            _(
+                "Headquarters cannot be asked now (no connection): try again later, or ask at "
+                "another counter."
+            )
         )
-    return f"{head}\n{tail}"
+    return "\n".join(lines)
 
 
 def name_not_found_message(loading: RegisterLoading) -> str:
