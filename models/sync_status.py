@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from models.register_loading import RegisterLoading, register_loading
 from models.schema import db
 
 HEADQUARTERS = "headquarters"
@@ -45,6 +46,8 @@ class Freshness:
     through_relay: bool = False
     upstream_status: str | None = None
     waiting_at_relay: int = 0
+    # The first copy of the register still under way (None: the register is whole).
+    loading: RegisterLoading | None = None
 
     @property
     def never_synced(self) -> bool:
@@ -90,6 +93,7 @@ def freshness() -> Freshness:
         service == RELAY_SERVICE,
         upstream,
         int(waiting or 0),
+        register_loading(),
     )
 
 
@@ -118,6 +122,8 @@ def describe(fresh: Freshness, now: datetime) -> str:
         age = now - when
         local = when.astimezone().strftime("%Y-%m-%d %H:%M")
         base = f"last synced {local} ({age_words(age.total_seconds())} ago)"
+    if fresh.loading is not None:
+        base += "; " + loading_words(fresh.loading)
     if fresh.through_relay and fresh.status == "offline":
         base += "; the office relay cannot be reached: this workstation works alone"
     elif fresh.through_relay and fresh.upstream_status == "offline":
@@ -136,6 +142,16 @@ def describe(fresh: Freshness, now: datetime) -> str:
     if fresh.resync_required:
         base += "; a full resync is due (the data check found a difference)"
     return base
+
+
+def loading_words(loading: RegisterLoading) -> str:
+    """The first copy's progress for humans (English, for the command line)."""
+    if loading.total is None:
+        return f"the register is still loading: {loading.received:,} persons received"
+    return (
+        f"the register is still loading: {loading.received:,} of about {loading.total:,} "
+        f"persons received ({loading.percent} %)"
+    )
 
 
 def age_words(seconds: float) -> str:

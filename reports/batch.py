@@ -34,6 +34,7 @@ from models.errors import InvalidRequest, RegisterError
 from models.home import OfficeHome, setting
 from models.idnumber import InvalidIdNumber, mask_id_number
 from models.people import PersonSummary, find_by_ssn
+from models.register_loading import require_complete
 from models.schema import db
 from reports.durable import make_durable, remove_leftovers, write_unsynced
 
@@ -286,6 +287,7 @@ def run_batch(
     """
     from reports.issue import check_writable
 
+    require_complete("a batch of statements")
     check_writable(out_dir)
     person_ids = list(dict.fromkeys(person_ids))  # one statement per person, even if listed twice
     remove_leftovers(out_dir, f".rights-{year}-")

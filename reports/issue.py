@@ -19,9 +19,11 @@ from typing import Any
 from models import statements
 from models.actor import Actor
 from models.clock import utc_now
+from models.document_kinds import document_kind
 from models.errors import RegisterUnavailable
 from models.home import OfficeHome, setting
 from models.people import PersonSummary
+from models.register_loading import require_complete
 from models.schema import StaffUser
 from models.signing import data_digest, sign
 from models.sync_status import Freshness, freshness
@@ -193,6 +195,8 @@ def issue(
     now = now or utc_now()
     out = out.absolute()
     check_destination(out)
+    if not document_kind(kind).about_person:  # an office report covers the whole register
+        require_complete(f"the {kind} report")
     fresh = freshness()
     header = document_header(actor, kind, lang, now, fresh)
     request = spec(kind).checked(

@@ -1,8 +1,11 @@
-"""A whole copy of the office's scope, page by page: employers, persons with their rows, then the
-staff accounts of the districts (one page).
+"""A whole copy of the office's scope, page by page: the staff accounts of the districts (one
+page, first, so that a clerk can sign in on a new counter PC while the rest arrives), employers,
+persons with their rows, then the office's journal.
 
 Each page is applied in one transaction together with the bootstrap's progress
-(`sync_state.detail["bootstrap"]`: phase, after, snapshot): a bootstrap killed at any moment
+(`sync_state.detail["bootstrap"]`: phase, after, snapshot, the order of its phases, and for the
+counter while it loads the persons received, about how many come and when the copy began;
+models/register_loading.py reads it): a bootstrap killed at any moment
 resumes after the last page it committed. The `head_seq` of the very first page is the snapshot;
 the last page's transaction sets the change-feed cursor to it (and clears `resync_required`),
 after which the engine pulls the changes made meanwhile. A full resync is the same walk over a
@@ -35,7 +38,10 @@ from sync.client import HqClient, Sent
 from sync.errors import BadAnswer, FeedChanged
 
 PAGE = 500  # persons (or employers) per page
-PHASES = ("employer", "person", "staff", "office")
+PHASES = ("staff", "employer", "person", "office")
+# The order of a bootstrap begun before the staff page came first: a stored progress without
+# an "order" finishes in the order it began in.
+OLD_PHASES = ("employer", "person", "staff", "office")
 
 # Called after each committed page with the stored progress and "applied": the page's phase.
 Progress = Callable[[dict[str, Any]], None]
@@ -53,7 +59,30 @@ class BootstrapOutcome:
 
 def start_progress() -> dict[str, Any]:
     """The progress of a bootstrap that has not committed a page yet."""
-    return {"phase": "employer", "after": 0, "snapshot": None, "pages": 0, "rows": 0}
+    return {
+        "phase": PHASES[0],
+        "after": 0,
+        "snapshot": None,
+        "pages": 0,
+        "rows": 0,
+        "order": list(PHASES),
+        "persons": 0,
+    }
+
+
+def phase_order(at: dict[str, Any]) -> tuple[str, ...]:
+    """The order of the phases of a stored progress (the old order if it names none)."""
+    return tuple(at.get("order") or OLD_PHASES)
+
+
+def _persons_total(client: HqClient) -> int | None:
+    """About how many persons the scope holds, from headquarters' quick digest (None if it
+    cannot tell): only shown to the clerk as the progress of the first copy."""
+    try:
+        count = client.digest("quick").tables.get("person", (None, None))[0]
+    except Exception:  # an estimate only: the copy goes on without it
+        return None
+    return int(count) if count is not None else None
 
 
 def bootstrap(
@@ -63,13 +92,15 @@ def bootstrap(
     at = state.read().bootstrap
     resumed = at is not None
     at = at or start_progress()
+    if "persons_total" not in at and at["phase"] != "office":
+        at = {**at, "persons_total": _persons_total(client)}
     pages = rows = 0
     with _Prefetcher(client, limit) as pages_ahead:
         while True:
             page = pages_ahead.take(at["phase"], at["after"])
             if not page.done and page.next <= at["after"]:
                 raise BadAnswer(f"headquarters' bootstrap does not advance after {at['after']}")
-            pages_ahead.ask(_following(page.phase, page.next, page.done))
+            pages_ahead.ask(_following(phase_order(at), page.phase, page.next, page.done))
             at, applied = _apply(page, at, progress)
             if not applied:
                 continue  # another process moved on: continue from its progress
@@ -79,12 +110,14 @@ def bootstrap(
                 return BootstrapOutcome(pages, rows, at["snapshot"], resumed)
 
 
-def _following(phase: str, next_id: int, done: bool) -> tuple[str, int] | None:
-    """The page that comes after one (None after the staff page, the last)."""
+def _following(
+    order: tuple[str, ...], phase: str, next_id: int, done: bool
+) -> tuple[str, int] | None:
+    """The page that comes after one (None after the last phase's last page)."""
     if not done:
         return phase, next_id
-    following = PHASES.index(phase) + 1
-    return (PHASES[following], 0) if following < len(PHASES) else None
+    following = order.index(phase) + 1
+    return (order[following], 0) if following < len(order) else None
 
 
 class _Prefetcher:
@@ -162,7 +195,7 @@ def _apply(
                 apply_office_page(conn, page)
             else:
                 apply_person_page(conn, page, protected_rows(conn))
-            at = _advance(at, page.next, page.done, page.head_seq, page.rows)
+            at = _advance(at, page)
             if at["phase"] == "finished":
                 state.write(cursor=at["snapshot"], resync_required=False)
                 state.update_detail(
@@ -188,15 +221,20 @@ def _apply(
     return at, True
 
 
-def _advance(at: dict[str, Any], next_id: int, done: bool, head: int, rows: int) -> dict[str, Any]:
-    snapshot = at["snapshot"] if at["snapshot"] is not None else head
-    moved = {**at, "snapshot": snapshot, "pages": at["pages"] + 1, "rows": at["rows"] + rows}
-    if not done:
-        return {**moved, "after": next_id}
-    following = PHASES.index(at["phase"]) + 1
-    if following < len(PHASES):
-        return {**moved, "phase": PHASES[following], "after": 0}
-    return {**moved, "phase": "finished", "after": next_id}
+def _advance(at: dict[str, Any], page: BootstrapPage) -> dict[str, Any]:
+    snapshot = at["snapshot"] if at["snapshot"] is not None else page.head_seq
+    moved = {**at, "snapshot": snapshot, "pages": at["pages"] + 1, "rows": at["rows"] + page.rows}
+    if at["snapshot"] is None:  # the first page: every person received is at least this fresh
+        moved["started_at"] = page.server_time.isoformat()
+    if page.phase == "person" and "persons" in at:
+        moved["persons"] = at["persons"] + len(page.tables.get("person", ()))
+    if not page.done:
+        return {**moved, "after": page.next}
+    order = phase_order(at)
+    following = order.index(at["phase"]) + 1
+    if following < len(order):
+        return {**moved, "phase": order[following], "after": 0}
+    return {**moved, "phase": "finished", "after": page.next}
 
 
 def require_resync(reason: dict[str, Any]) -> None:

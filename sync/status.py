@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from models.register_loading import RegisterLoading, register_loading
 from models.schema import db
-from models.sync_status import age_words
+from models.sync_status import age_words, loading_words
 from sync import settings, state
 from sync.engine import SKEW_LIMIT_S, skew_warning
 
@@ -41,6 +42,7 @@ class StatusSnapshot:
     audit_sent_up_to: int | None
     through_relay: bool = False  # syncs with the office relay, not headquarters directly
     upstream: dict[str, Any] | None = None  # what the relay last said of its own link
+    loading: RegisterLoading | None = None  # the first copy of the register under way
 
     @property
     def upstream_status(self) -> str | None:
@@ -98,6 +100,15 @@ class StatusSnapshot:
             "audit_sent_up_to": self.audit_sent_up_to,
             "through_relay": self.through_relay,
             "upstream": self.upstream,
+            "loading": None
+            if self.loading is None
+            else {
+                "received": self.loading.received,
+                "total": self.loading.total,
+                "percent": self.loading.percent,
+                "started_at": iso(self.loading.started_at),
+                "phase": self.loading.phase,
+            },
         }
 
     def lines(self, now: datetime) -> list[str]:
@@ -141,6 +152,8 @@ class StatusSnapshot:
                 f"Clock skew: {self.clock_skew_s:+.1f} s"
                 + (f" - {skew_warning(self.clock_skew_s)}" if self.clock_skew_reported else "")
             )
+        if self.loading is not None:
+            out.append(f"Register: {loading_words(self.loading)}")
         if self.bootstrap:
             b = self.bootstrap
             out.append(
@@ -171,6 +184,7 @@ def read_status() -> StatusSnapshot:
         hq = state.read()
         audit_state = state.read(state.AUDIT)
         pending, rejected = db.execute_sql(_COUNTS).fetchone()
+        loading = register_loading()
     return StatusSnapshot(
         enrolled=link is not None,
         hq_url=link.url if link else None,
@@ -194,4 +208,5 @@ def read_status() -> StatusSnapshot:
         audit_sent_up_to=audit_state.cursor,
         through_relay=link.through_relay if link else False,
         upstream=hq.detail.get("upstream"),
+        loading=loading,
     )

@@ -139,6 +139,11 @@ def bootstrap_pages(conn: sqlite3.Connection) -> int:
     return int(progress.get("pages", 0))
 
 
+def received_persons(conn: sqlite3.Connection) -> int:
+    """Persons the running bootstrap committed so far."""
+    return conn.execute("SELECT count(*) FROM person").fetchone()[0]
+
+
 def accepted(conn: sqlite3.Connection) -> int:
     """Commands headquarters accepted so far."""
     return conn.execute("SELECT count(*) FROM outbox WHERE status = 'accepted'").fetchone()[0]
@@ -167,7 +172,8 @@ def test_an_office_killed_while_applying_bootstrap_pages_resumes_after_a_restart
     hq: Headquarters, office: Path
 ) -> None:
     syncing = sync_in_background(office)
-    watch(office, lambda conn: bootstrap_pages(conn) >= 2, syncing)
+    # staff and employers come first: wait for a committed page of persons
+    watch(office, lambda conn: received_persons(conn) > 0, syncing)
     syncing.send_signal(signal.SIGKILL)
     syncing.wait(10)
 

@@ -30,6 +30,7 @@ from cards.errors import (
 from desktop.core.details import with_detail
 from desktop.core.formatting import CARD_STATUS, label
 from desktop.core.i18n import N_, _, ngettext
+from desktop.core.loading import progress_figures
 from desktop.core.sync_words import sync_problem
 from models.cipher import DATABASE_ERRORS
 from models.credentials import WeakPassword
@@ -59,6 +60,7 @@ from models.home import REGISTER_FILE
 from models.idnumber import IdProblem, InvalidIdNumber
 from models.people import InvalidCardNumber, InvalidNameQuery
 from models.permissions import PermissionDenied
+from models.register_loading import RegisterIncomplete
 from models.schema import db
 from models.staff import (
     AccountDisabled,
@@ -185,6 +187,14 @@ def _locked(exc: AccountLocked) -> str:
 
 
 _RENDERERS: tuple[tuple[type[BaseException], Callable[[Any], str]], ...] = (
+    (
+        RegisterIncomplete,
+        lambda e: _(
+            "This needs the whole register, and its first copy from headquarters is still "
+            "loading ({progress}). Try again once it is complete; a single person's statement "
+            "can be made for anyone already received."
+        ).format(progress=progress_figures(e.loading)),
+    ),
     (WrongPin, _wrong_pin),
     (PinBlocked, lambda e: _("The card's PIN is blocked: the holder must have it unlocked.")),
     (InvalidPin, lambda e: _("A card PIN has exactly 6 digits; nothing was sent to the card.")),

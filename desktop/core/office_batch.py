@@ -23,6 +23,7 @@ from models.actor import Actor
 from models.db import close_register
 from models.home import OfficeHome
 from models.permissions import Permission, require
+from models.register_loading import require_complete
 
 BATCH_FOLDER = "batches"
 
@@ -113,6 +114,7 @@ def plan_batch(home: OfficeHome, actor: Actor, request: BatchRequest) -> BatchPl
     from reports.batch import people_from_ids, people_of_district
 
     require(actor, Permission.STATEMENTS)
+    require_complete("a batch of statements")
     writable_folder(request.out_dir)
     if request.ids_file is not None:
         try:

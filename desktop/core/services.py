@@ -15,8 +15,10 @@ from typing import Any
 
 from models import cardops, credentials, lookup, visits
 from models.actor import Actor
+from models.errors import NotFound
 from models.overview import Overview
 from models.people import PersonSummary
+from models.register_loading import register_loading
 from models.schema import Outbox, db
 from models.staff import StaffMember, authenticate, staff_member
 
@@ -60,8 +62,17 @@ def sign_in(username: str, password: str) -> StaffMember:
 
 
 def open_person(kind: lookup.KeyKind, value: str, actor: Actor) -> Overview:
-    """The person's overview (the read is logged)."""
-    return lookup.open_overview(kind, value, actor)
+    """The person's overview (the read is logged). Nobody found while the register's first copy
+    is still loading raises `desktop.core.loading.StillLoading` with headquarters' answer."""
+    try:
+        return lookup.open_overview(kind, value, actor)
+    except NotFound:
+        loading = register_loading()
+        if loading is None or kind is lookup.KeyKind.NAME:
+            raise
+    from desktop.core.loading import not_yet_received
+
+    raise not_yet_received(kind, value, actor, loading)
 
 
 def reveal_ssn(kind: lookup.KeyKind, value: str, actor: Actor) -> str:

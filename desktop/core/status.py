@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from models.clock import utc_now
+from models.register_loading import RegisterLoading
 from models.sync_status import Freshness, freshness
 from sync.errors import LinkStatus
 from sync.scheduler import WorkerUpdate
@@ -41,6 +42,12 @@ class BarStatus:
     through_relay: bool = False  # syncs with the office relay, not headquarters directly
     upstream: str | None = None  # the relay's link to headquarters: online, offline, never
     waiting_at_relay: int = 0  # commands the relay holds for headquarters
+    loading: RegisterLoading | None = None  # the first copy of the register under way
+
+    @property
+    def register_loading(self) -> bool:
+        """The first copy of the register from headquarters is still arriving."""
+        return self.loading is not None
 
     @property
     def office_link_down(self) -> bool:
@@ -80,6 +87,7 @@ def from_freshness(fresh: Freshness, now: datetime | None = None) -> BarStatus:
         through_relay=fresh.through_relay,
         upstream=fresh.upstream_status,
         waiting_at_relay=fresh.waiting_at_relay,
+        loading=fresh.loading,
     )
 
 
@@ -106,6 +114,7 @@ def from_update(
         through_relay=status.through_relay,
         upstream=status.upstream_status,
         waiting_at_relay=status.waiting_at_relay,
+        loading=status.loading,
     )
 
 

@@ -46,7 +46,7 @@ from models.home import OfficeHome
 from models.idnumber import mask_id_number
 from models.lookup import KeyKind, find_one
 from models.overview import person_overview
-from models.schema import AuditEvent, Person, ServiceVisit
+from models.schema import AuditEvent, Person, ServiceVisit, write_transaction
 from tests.app.conftest import Sample
 from tests.app.driver import FakeClock, pump_until
 from tests.cli_helpers import COUNTERDESK, cli_env
@@ -610,3 +610,35 @@ def test_the_kiosk_command_opens_a_full_screen_window_and_ends_on_sigterm(
         kiosk.terminate()
         _out, err = kiosk.communicate(timeout=20)
     assert kiosk.returncode == 0, err
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_while_the_register_loads_a_number_here_or_not_is_answered_alike_with_try_later(
+    make_kiosk: Callable[..., KioskDriver], samples: dict[str, Sample], lang: str
+) -> None:
+    from sync import settings, state
+
+    with write_transaction():  # an enrolled office whose first copy stopped in the persons
+        settings.store("http://127.0.0.1:9", "lixia.x", "lixia", ("370102",), "2026-11-28")
+        state.update_detail(
+            bootstrap={"phase": "person", "after": 1, "snapshot": 3, "pages": 4, "rows": 9,
+                       "order": ["staff", "employer", "person", "office"], "persons": 200,
+                       "persons_total": 400, "started_at": "2026-11-28T08:00:00+00:00"}
+        )  # fmt: skip
+    kiosk = make_kiosk(lang=lang)
+    held = _answers(kiosk, samples["arrears"].ssn)
+    assert _answers(kiosk, "110101199003070011") == held  # the hall cannot tell the two apart
+    if lang == "en":
+        assert held[1] == (
+            "The query password is wrong, or your record has not arrived at this machine yet: "
+            "4 tries left. Please try again later, or go to a counter."
+        )
+    else:
+        assert held[1].startswith("查询密码错误，或您的记录尚未传到本机")
+    assert held[-2] != held[1] and held[-1] == "disabled"  # then locked, as always
+    kiosk.tap(samples["contributor"].ssn)
+    verify = kiosk.wait_for("verify")
+    kiosk.tap("11111111")
+    kiosk.settle()
+    kiosk.screenshot(f"loading-wrong-or-not-here-{lang}")
+    verify.cancel.invoke()

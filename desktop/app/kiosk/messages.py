@@ -6,8 +6,14 @@ Unlike the counter's messages these never show the register's own (English) word
 from __future__ import annotations
 
 from cards.errors import CardRemoved, DamagedData, NoCard, NotASocialSecurityCard, PinBlocked
-from desktop.app.kiosk.services import CardLetterNeeded, CardNotUsable, UnknownHolder
+from desktop.app.kiosk.services import (
+    CardLetterNeeded,
+    CardNotUsable,
+    NotReceivedYet,
+    UnknownHolder,
+)
 from desktop.core.i18n import _, ngettext
+from desktop.core.loading import kiosk_still_loading
 from models.enums import CardStatus
 from models.errors import CredentialLocked, NotFound
 from models.idnumber import InvalidIdNumber
@@ -17,6 +23,16 @@ def kiosk_error(error: BaseException) -> str:
     """A translated message for the citizen."""
     if isinstance(error, CardNotUsable):
         return card_not_usable(error.status)
+    if isinstance(error, NotReceivedYet):
+        if error.tries_left is None:
+            return kiosk_still_loading()
+        return ngettext(
+            "The query password is wrong, or your record has not arrived at this machine yet: "
+            "{n} try left. Please try again later, or go to a counter.",
+            "The query password is wrong, or your record has not arrived at this machine yet: "
+            "{n} tries left. Please try again later, or go to a counter.",
+            error.tries_left,
+        ).format(n=error.tries_left)
     if isinstance(error, CardLetterNeeded):
         return _(
             "More than one card ends in these digits. Please type the card number with its "

@@ -23,6 +23,7 @@ from models.enums import CardStatus, Role
 from models.errors import InvalidRequest, NotFound
 from models.overview import Overview
 from models.people import CARD_DIGITS, PersonSummary, card_numbers_with_digits
+from models.register_loading import register_loading
 from models.schema import Card, write_transaction
 
 CHANNEL = "kiosk"
@@ -64,6 +65,16 @@ def refuse_unusable_card(card_no: str | None, person_id: int, actor: Actor, how:
     raise CardNotUsable(card_no, row.status)
 
 
+class NotReceivedYet(NotFound):
+    """The register is still loading: a card's holder not received yet, or (`tries_left` set)
+    a query password not accepted, for a number held here or not: the kiosk answers both
+    alike, so that the hall learns nothing of which numbers have arrived."""
+
+    def __init__(self, tries_left: int | None = None) -> None:
+        self.tries_left = tries_left
+        super().__init__("the register is still loading: the record may not be here yet")
+
+
 class CardLetterNeeded(InvalidRequest):
     """The 8 digits typed are those of more than one card: the letter must be typed too."""
 
@@ -94,7 +105,12 @@ def identify_card(cards: CardService, reader: str, actor: Actor) -> Customer:
     outcome = resolve_card(cards.read(reader))
     if outcome.kind is None or outcome.value is None:
         raise UnknownHolder("the card's holder has no record in this office's register")
-    person = lookup.find_one(outcome.kind, outcome.value)
+    try:
+        person = lookup.find_one(outcome.kind, outcome.value)
+    except NotFound as exc:
+        if register_loading() is not None:
+            raise NotReceivedYet() from exc
+        raise
     refuse_unusable_card(outcome.record.card_no, person.id, actor, "card")
     return Customer(outcome.kind, outcome.value, person.id, outcome.record.card_no, reader)
 
@@ -103,10 +119,16 @@ def check_password(
     customer: Customer, password: str, actor: Actor, unknown: UnknownNumbers
 ) -> VerifyResult:
     """Check the query password (wrong ones are counted; CredentialLocked while locked); for a
-    number nobody here holds, count the try the same way and never accept it."""
+    number nobody here holds, count the try the same way and never accept it. While the
+    register is still loading, a try not accepted (held number or not) raises NotReceivedYet
+    with the tries left."""
     if customer.person_id is None:
-        return unknown.check(customer.value, password, actor)
-    return services.check_password(customer.person_id, password, actor).result
+        result = unknown.check(customer.value, password, actor)
+    else:
+        result = services.check_password(customer.person_id, password, actor).result
+    if not result.ok and result.locked_until is None and register_loading() is not None:
+        raise NotReceivedYet(result.remaining_attempts)  # counted like any try
+    return result
 
 
 def open_record(customer: Customer, actor: Actor, how: str) -> Overview:

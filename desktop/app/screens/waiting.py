@@ -17,9 +17,17 @@ from desktop.core import services
 from desktop.core.card_flow import CardOutcome, resolve_card
 from desktop.core.formatting import GENDER, PERSON_STATUS, label
 from desktop.core.i18n import N_, _
+from desktop.core.loading import (
+    StillLoading,
+    name_not_found_message,
+    progress_text,
+    still_loading_message,
+)
 from desktop.core.messages import error_message
 from desktop.core.query import QueryKind, QueryReading, matches_title, read_query
+from desktop.core.status import BarStatus
 from desktop.core.visit import Visit
+from models.clock import utc_now
 from models.lookup import KeyKind, NameMatches
 from models.overview import Overview
 from models.people import PersonSummary
@@ -37,7 +45,11 @@ class WaitingScreen(Screen):
         """Title, the one entry field, what it reads as, the name matches and the card state."""
         self.columnconfigure(0, weight=1)
         self.rowconfigure(7, weight=1)
-        ttk.Label(self, text=_("Next customer"), font=TITLE_FONT).grid(row=0, column=0, sticky="w")
+        title = ttk.Frame(self)
+        title.grid(row=0, column=0, sticky="ew")
+        ttk.Label(title, text=_("Next customer"), font=TITLE_FONT).pack(side="left")
+        # the first copy of the register still arriving: said above everything else
+        self.banner = ttk.Label(title, text="", bootstyle="inverse-warning", padding=(10, 4))
         ttk.Label(
             self,
             text=_(
@@ -84,6 +96,20 @@ class WaitingScreen(Screen):
         self.found: list[PersonSummary] = []
         self.busy = False
         self.handing_back = False
+        self.on_status(self.ctx.status())
+
+    def on_status(self, status: BarStatus | None) -> None:
+        """The banner of the register's first copy, updated as its pages arrive."""
+        loading = status.loading if status is not None else None
+        if loading is None:
+            self.banner.pack_forget()
+            return
+        self.banner.configure(
+            text=_("{progress}. Persons not received yet are asked at headquarters.").format(
+                progress=progress_text(loading)
+            )
+        )
+        self.banner.pack(side="left", padx=(20, 0))
 
     def on_show(self, **data: Any) -> None:
         """A fresh start for the next customer (a message may be passed in)."""
@@ -93,6 +119,7 @@ class WaitingScreen(Screen):
         self.busy = False
         self.button.configure(state="normal")
         self.handing_back = bool(data.get("hand_back"))  # the last customer's card is in
+        self.on_status(self.ctx.status())
         self._show_card_hint()
         if data.get("read_card"):
             self._read_card_in_reader()
@@ -176,8 +203,13 @@ class WaitingScreen(Screen):
         self.found = found
         if not found:
             self._hide_results()
+            status = self.ctx.status()
+            loading = status.loading if status is not None else None
             self.message.configure(
-                text=_("Nobody with this name in this office's register."), bootstyle="danger"
+                text=_("Nobody with this name in this office's register.")
+                if loading is None
+                else name_not_found_message(loading),
+                bootstyle="danger" if loading is None else "primary",
             )
             self.entry.focus_set()
             return
@@ -250,7 +282,12 @@ class WaitingScreen(Screen):
     def _failed(self, error: BaseException) -> None:
         self.busy = False
         self.button.configure(state="normal")
-        self.message.configure(text=error_message(error), bootstyle="danger")
+        if isinstance(error, StillLoading):  # not "no such person": not arrived yet
+            self.message.configure(
+                text=still_loading_message(error, utc_now()), bootstyle="primary"
+            )
+        else:
+            self.message.configure(text=error_message(error), bootstyle="danger")
         self.entry.focus_set()
 
     # the card ------------------------------------------------------------------------------
@@ -279,6 +316,11 @@ class WaitingScreen(Screen):
         if not outcome.opens_customer:
             self.busy = False
             self.button.configure(state="normal")
+            status = self.ctx.status()
+            if status is not None and status.loading is not None and outcome.record.ssn:
+                # the holder may not have arrived yet: "still loading", and headquarters asked
+                self.open_person(KeyKind.ID_NUMBER, outcome.record.ssn)
+                return
             self.ctx.show("unknown_card", outcome=outcome)
             return
         notice = None

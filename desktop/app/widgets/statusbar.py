@@ -14,6 +14,7 @@ from desktop.core.config import ReaderMode
 from desktop.core.formatting import ROLE, label
 from desktop.core.freshness import data_as_of_text
 from desktop.core.i18n import _, ngettext
+from desktop.core.loading import progress_short
 from desktop.core.status import BarStatus
 from desktop.core.sync_words import sync_problem
 from models.staff import StaffMember
@@ -60,6 +61,7 @@ class StatusBar(ttk.Frame):
         self.sync = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
         self.as_of = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
         self.pending = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
+        self.loading = ttk.Label(self, text="", bootstyle="inverse-warning", font=SMALL_FONT)
         if on_rejected is not None:
             self.pending.bind(
                 "<Button-1>",
@@ -71,6 +73,7 @@ class StatusBar(ttk.Frame):
         self.clerk.pack(side="right")
         self.reader.pack(side="right", padx=(0, 20))
         self.sync.pack(side="left", padx=(0, 14))
+        self.loading.pack(side="left")
         self.pending.pack(side="left", padx=(0, 14))
         self.as_of.pack(side="left")
         self.snapshot: BarStatus | None = None
@@ -92,6 +95,12 @@ class StatusBar(ttk.Frame):
             if reason:
                 text = _("{state}: {reason}").format(state=text, reason=_short(reason))
         self.sync.configure(text="● " + text, bootstyle=f"@{style}")
+        loading = snapshot.loading
+        self.loading.configure(
+            text=progress_short(loading) if loading is not None else "",
+            padding=(6, 0) if loading is not None else 0,
+        )
+        self.loading.pack_configure(padx=(0, 14) if loading is not None else 0)
         # the age is counted to the reading's time, so every screen that says it agrees
         self.as_of.configure(text=data_as_of_text(snapshot, now or snapshot.checked_at))
         parts = [
