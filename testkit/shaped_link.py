@@ -39,8 +39,8 @@ class LinkShape:
         return f"{rate}, {self.rtt_s * 1000:g} ms"
 
 
-class _Direction:
-    """One direction of the line: a transmitter that is busy until `free_at` (shared)."""
+class Transmitter:
+    """One direction of the line, shared by its connections: busy until `free_at`."""
 
     def __init__(self, shape: LinkShape) -> None:
         self.shape = shape
@@ -69,8 +69,8 @@ class ShapedLink:
         self.cuts = 0
         self._cut_at: int | None = None
         self._cut_deadline: float | None = None
-        self._down = _Direction(self.shape)
-        self._up = _Direction(self.shape)
+        self._down = Transmitter(self.shape)
+        self._up = Transmitter(self.shape)
         self._writers: set[asyncio.StreamWriter] = set()
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -133,8 +133,8 @@ class ShapedLink:
 
     def _set_shape(self, shape: LinkShape) -> None:
         self.shape = shape
-        self._down = _Direction(shape)
-        self._up = _Direction(shape)
+        self._down = Transmitter(shape)
+        self._up = Transmitter(shape)
 
     def _cut_by_time(self) -> None:
         if self._cut_deadline is not None:
