@@ -13,9 +13,11 @@ from fastapi.testclient import TestClient
 
 from hq import compression
 from hq.compression import MIN_SIZE, accepted, choose
+from models.replica import PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.client import ACCEPT_ENCODING, HqClient
 from sync.errors import BadAnswer, CorruptAnswer
 from tests.hq_fixtures import DemoHq
+from tests.relay_fixtures import Office
 
 # One backend is enough: compression happens above headquarters' database.
 SQLITE = pytest.mark.parametrize("hq_demo_url", ["sqlite"], indirect=True)
@@ -125,3 +127,21 @@ def test_a_damaged_compressed_answer_is_a_corrupt_answer_and_nothing_of_it_is_us
     assert isinstance(raised.value, BadAnswer)  # handled as any unusable answer: tried again
     assert raised.value.code == "corrupt_answer"
     assert "arrived damaged" in raised.value.message
+
+
+def test_the_office_relay_serves_its_workstations_compressed_pages(office: Office) -> None:
+    station = office.add_workstation()  # copied its register from the relay, compressed
+    headers = {
+        "Authorization": f"Bearer {station.token}",
+        PROTOCOL_HEADER: str(PROTOCOL_VERSION),
+    }
+    params = {"phase": "person", "after": 0, "limit": 20}
+    url = f"{office.relay_url}/v1/bootstrap"
+    packed = httpx.get(url, params=params, headers={**headers, "Accept-Encoding": "zstd"})
+    plain = httpx.get(url, params=params, headers={**headers, "Accept-Encoding": "identity"})
+    assert packed.status_code == plain.status_code == 200
+    assert packed.headers["content-encoding"] == "zstd" and packed.num_bytes_downloaded < len(
+        plain.content
+    )
+    assert "content-encoding" not in plain.headers
+    assert packed.json()["tables"]["person"]["rows"] == plain.json()["tables"]["person"]["rows"]
