@@ -2,9 +2,10 @@
 
 An office that says `Accept-Encoding: zstd` (or `gzip`) gets the bootstrap pages, change pages,
 person lookups and every other JSON answer of /v1 of at least `MIN_SIZE` bytes compressed, with
-`Content-Encoding` and `Vary: Accept-Encoding`; a client that asks for neither (or for
-`identity` only) gets the body as it was. This is HTTP's own negotiation, below the protocol:
-the JSON is the same either way, so it needs no protocol number (docs/sync-protocol.md).
+`Content-Encoding`; a client that asks for neither (or for `identity` only) gets the body as it
+was. Every answer under /v1 says `Vary: Accept-Encoding`. This is HTTP's own negotiation, below
+the protocol: the JSON is the same either way, so it needs no protocol number
+(docs/sync-protocol.md).
 
 zstd is preferred when both are accepted (as small as gzip on bootstrap pages, and eight times
 faster to compress, twice to decompress); it is offered only when the `zstandard` package is
@@ -87,7 +88,7 @@ class CompressAnswers:
             return
         coding = choose(_header(scope.get("headers", []), b"accept-encoding"))
         if coding is None:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, _varying(send))
             return
         start: Message | None = None
         passing = False
@@ -102,7 +103,7 @@ class CompressAnswers:
                 body = message.get("body", b"")
                 if message.get("more_body", False) or not self._worth(start, body):
                     passing = True
-                    await send(start)
+                    await send(_with_vary(start))
                     await send(message)
                     return
                 packed = await anyio.to_thread.run_sync(compress, body, coding)
@@ -128,6 +129,26 @@ def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
         if key.lower() == name:
             return value.decode("latin-1")
     return None
+
+
+def _with_vary(start: Message) -> Message:
+    """An answer's start with `Vary: Accept-Encoding` (another request could get another
+    coding: caches must keep them apart)."""
+    headers = start.get("headers", [])
+    if _header(headers, b"vary") is not None:
+        return start
+    return {**start, "headers": [*headers, (b"vary", b"Accept-Encoding")]}
+
+
+def _varying(send: Send) -> Send:
+    """`send` adding `Vary: Accept-Encoding` to the answer's start."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = _with_vary(message)
+        await send(message)
+
+    return sending
 
 
 def _with_coding(start: Message, coding: str, length: int) -> Message:

@@ -70,6 +70,7 @@ def test_a_client_that_asks_for_no_known_coding_gets_the_body_as_it_is(
 ) -> None:
     answer = _page(demo_hq, header)
     assert "content-encoding" not in answer.headers
+    assert answer.headers["vary"] == "Accept-Encoding"  # another client may get another coding
     assert orjson.loads(_body(answer))["tables"]["person"]["rows"]
 
 
@@ -79,6 +80,7 @@ def test_a_tiny_answer_is_never_compressed(demo_hq: DemoHq) -> None:
     answer = _raw_get(demo_hq.client, "/v1/hello", headers)
     body = _body(answer)
     assert len(body) < MIN_SIZE and "content-encoding" not in answer.headers
+    assert answer.headers["vary"] == "Accept-Encoding"
     assert orjson.loads(body)["service"]
 
 
