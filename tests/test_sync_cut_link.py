@@ -1,6 +1,7 @@
 """A first bootstrap through a line that drops in the middle of a page (testkit's shaped link, real
 HTTP on loopback, compressed pages): it resumes after the last page it committed, asks
-headquarters for no page it already has, and ends with the same register as an uncut copy."""
+headquarters for no page it already has, and ends with the same register as an uncut copy. A
+compressed page damaged on the way is not applied at all and asked for again."""
 
 from __future__ import annotations
 
@@ -21,13 +22,15 @@ from models.actor import Actor
 from models.db import close_register
 from models.enums import Role
 from models.home import OfficeHome
+from models.schema import db
 from sync import state
 from sync.bootstrap import PHASES
 from sync.client import HqClient
 from sync.engine import SyncEngine, SyncReport
 from sync.enrolment import enrol
-from sync.errors import Offline
+from sync.errors import CorruptAnswer, Offline
 from testkit.shaped_link import ShapedLink
+from tests.fault_proxy import Fault, FaultProxy
 from tests.sync_helpers import ServedHq, hq_scope_rows, register_rows
 
 pytestmark = pytest.mark.parametrize("hq_demo_url", ["sqlite"], indirect=True)
@@ -52,25 +55,27 @@ class Requests:
 
 @dataclass
 class Line:
-    """Headquarters behind a shaped link (no bandwidth limit: a test, not a benchmark)."""
+    """Headquarters behind a shaped link (no bandwidth limit: a test, not a benchmark), and
+    behind a proxy that damages chosen answers (`faults`)."""
 
     link: ShapedLink
+    faults: FaultProxy
     asked: Requests
     tmp: Path
 
-    def office(self, name: str) -> tuple[OfficeHome, str]:
+    def office(self, name: str, url: str | None = None) -> tuple[OfficeHome, str]:
         token = enrol_office(name, ["370102"])
         home = OfficeHome(self.tmp / name)
         home.create("370102", "历下区社保服务中心")
-        with self.client(token) as client:
-            enrol(home, client, self.link.url, CLERK)
+        with self.client(token, url) as client:
+            enrol(home, client, url or self.link.url, CLERK)
         return home, token
 
-    def client(self, token: str) -> HqClient:
-        return HqClient(httpx.Client(base_url=self.link.url, timeout=10), token)
+    def client(self, token: str, url: str | None = None) -> HqClient:
+        return HqClient(httpx.Client(base_url=url or self.link.url, timeout=10), token)
 
-    def sync(self, token: str) -> SyncReport:
-        with self.client(token) as client:
+    def sync(self, token: str, url: str | None = None) -> SyncReport:
+        with self.client(token, url) as client:
             return SyncEngine(client, bootstrap_limit=PAGE).run_once()
 
 
@@ -80,11 +85,13 @@ def line(hq_demo_url: str, tmp_path: Path) -> Iterator[Line]:
     asked = Requests(create_app(hq_demo_url))
     served = ServedHq(asked)
     link = ShapedLink(served.port)
+    faults = FaultProxy(served.port)
     try:
-        yield Line(link, asked, tmp_path)
+        yield Line(link, faults, asked, tmp_path)
     finally:
         close_register()
         link.close()
+        faults.close()
         served.close()
 
 
@@ -128,3 +135,30 @@ def test_a_bootstrap_cut_mid_page_resumes_after_its_last_page_and_matches_an_unc
     done = state.read().detail["last_bootstrap"]
     assert (done["pages"], done["rows"]) == (uncut["pages"], uncut["rows"])
     assert register_rows() == uncut_rows == hq_scope_rows(["370102"])
+
+
+def test_a_damaged_compressed_page_is_not_applied_and_the_bootstrap_asks_for_it_again(
+    line: Line,
+) -> None:
+    url = line.faults.url
+    _home, token = line.office("damaged", url)
+    line.faults.arm(Fault.CORRUPT, "/v1/bootstrap?phase=person&after=16")
+    broken = line.sync(token, url)
+    assert isinstance(broken.error, CorruptAnswer), broken.error
+    kept = state.read().bootstrap
+    assert kept is not None and (kept["phase"], kept["after"]) == ("person", 16)
+    persons = db.execute_sql("SELECT count(*), max(id) FROM person").fetchone()
+    assert persons[0] == 16 and persons[1] == _sixteenth_person()
+
+    line.asked.pages.clear()
+    resumed = line.sync(token, url)
+    assert resumed.completed and resumed.check is not None and resumed.check.outcome == "ok"
+    assert line.asked.pages[0] == ("person", 16)
+    assert register_rows() == hq_scope_rows(["370102"])
+
+
+def _sixteenth_person() -> int:
+    ids = store.execute(
+        "SELECT id FROM person WHERE district = '370102' ORDER BY id LIMIT 16"
+    ).fetchall()
+    return ids[-1][0]
