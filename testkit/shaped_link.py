@@ -86,10 +86,6 @@ class ShapedLink:
         """The address a client should use instead of the upstream service's."""
         return f"http://{LOOPBACK}:{self.port}"
 
-    def reshape(self, shape: LinkShape) -> None:
-        """Carry on with another bandwidth and round trip."""
-        self._loop.call_soon_threadsafe(self._set_shape, shape)
-
     def cut_at(self, offset: int) -> None:
         """Break the link once it has delivered `offset` bytes towards the client (counted
         from the start, `bytes_down`); once only."""
@@ -130,11 +126,6 @@ class ShapedLink:
         if self._server is not None:
             self._server.close()
         self._break_all()
-
-    def _set_shape(self, shape: LinkShape) -> None:
-        self.shape = shape
-        self._down = Transmitter(shape)
-        self._up = Transmitter(shape)
 
     def _cut_by_time(self) -> None:
         if self._cut_deadline is not None:
