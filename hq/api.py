@@ -3,7 +3,8 @@
 Every answer carries headquarters' time (header Counterdesk-Server-Time; JSON bodies also
 `server_time`), errors included. Errors have the contract's body `{"error", "message",
 "server_time"}`: FastAPI's 422 becomes 400 invalid_request, and an unexpected failure is a 500
-server_error whose details stay in headquarters' log, never in the answer.
+server_error whose details stay in headquarters' log, never in the answer. JSON answers under
+/v1/ are compressed as the client's Accept-Encoding asks (hq.compression).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hq import store
+from hq.compression import CompressAnswers
 from hq.errors import ApiError, ErrorCode, HqError, InvalidInput, NotFound, StoreUnavailable
 from hq.limits import BULK_BODY_LIMIT, MAX_IN_FLIGHT, RequestLimits
 from hq.ratelimit import RateLimiter
@@ -227,6 +229,7 @@ def create_app(
     web.mount(app)
     app.openapi = _openapi_without_422(app)  # type: ignore[method-assign]
     _install_error_handlers(app)
+    app.add_middleware(CompressAnswers)
     app.add_middleware(ServerTimeHeader, clock=state.clock)
     app.add_middleware(
         RequestLimits,

@@ -4,6 +4,11 @@ Real use passes `httpx.Client(base_url=url, timeout=...)`; tests pass starlette'
 `TestClient(create_app(...))`, which runs headquarters in process: the engine cannot tell them
 apart. Each method returns a typed, fully checked answer or raises an error of `sync.errors`.
 Every answer's `server_time` is compared with this computer's clock (`last_skew_s`).
+
+Answers travel compressed when headquarters agrees: every request says `Accept-Encoding: zstd,
+gzip` (gzip alone without the `zstandard` package), httpx decompresses, and an answer that does
+not decompress is a `CorruptAnswer` of which nothing is used. `wire_bytes` and `body_bytes`
+count what arrived on the wire and what it decoded to.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from models.replica import ACTOR_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, SERV
 from sync import answers
 from sync.errors import (
     BadAnswer,
+    CorruptAnswer,
     Failing,
     InvalidRequest,
     NotFoundAtHeadquarters,
@@ -40,6 +46,18 @@ from sync.errors import (
 from sync.wire import timestamp
 
 MAX_MESSAGE = 300  # characters of headquarters' message kept in an error
+
+
+def _accept_encoding() -> str:
+    """The codings this office decodes, best first: zstd only with the `zstandard` package."""
+    try:
+        import zstandard  # noqa: F401  (httpx decodes zstd with it)
+    except ImportError:
+        return "gzip"
+    return "zstd, gzip"
+
+
+ACCEPT_ENCODING = _accept_encoding()
 
 
 @contextmanager
@@ -97,6 +115,9 @@ class HqClient:
         self.clock = clock
         self.last_skew_s: float | None = None  # local clock minus headquarters' clock
         self.last_server_time: datetime | None = None
+        self.accept_encoding = ACCEPT_ENCODING
+        self.wire_bytes = 0  # answer bodies as received (compressed or not)
+        self.body_bytes = 0  # the same bodies decoded
 
     @property
     def address(self) -> str:
@@ -195,7 +216,7 @@ class HqClient:
     # -- one request -------------------------------------------------------------------------
 
     def _headers(self, auth: bool) -> dict[str, str]:
-        headers = {PROTOCOL_HEADER: str(self.protocol)}
+        headers = {PROTOCOL_HEADER: str(self.protocol), "Accept-Encoding": self.accept_encoding}
         if auth:
             if not self.token:
                 raise Unauthorized(
@@ -234,6 +255,8 @@ class HqClient:
             response = self.http.request(method, path, params=params, json=body, headers=headers)
         except httpx.HTTPError as exc:
             raise self._transport_error(exc, path) from exc
+        self.wire_bytes += response.num_bytes_downloaded
+        self.body_bytes += len(response.content)
         return Sent(path, response, sent_at, time.monotonic() - started)
 
     def _receive(self, sent: Sent) -> dict[str, Any]:
@@ -242,6 +265,9 @@ class HqClient:
             data = decode_json(response.content)
         except (ValueError, UnicodeDecodeError):
             data = None
+            coding = response.headers.get("Content-Encoding", "identity").lower()
+            if coding != "identity" and 200 <= response.status_code < 300:
+                raise _corrupt(path, coding) from None
         self._measure_clock(data, response, sent.sent_at, sent.round_trip)
         if 200 <= response.status_code < 300:
             if type(data) is not dict:
@@ -292,7 +318,7 @@ class HqClient:
                 "enrol again with the right --hq"
             )
         if isinstance(exc, httpx.DecodingError):
-            return BadAnswer(f"headquarters' answer to {path} could not be decoded")
+            return _corrupt(path, "its")
         if isinstance(exc, httpx.LocalProtocolError):
             return Failing(f"the request {path} could not be sent ({_short(exc)})")
         return Offline(
@@ -350,6 +376,14 @@ class HqClient:
         if status == 404:
             return NotFoundAtHeadquarters(text, code, status)
         return InvalidRequest(text, code, status)
+
+
+def _corrupt(path: str, coding: str) -> CorruptAnswer:
+    """A compressed answer that does not decode (`coding`: zstd, gzip, or "its" if unknown)."""
+    return CorruptAnswer(
+        f"headquarters' answer to {path} arrived damaged: {coding} compression does not "
+        "decode to the JSON it announced; nothing of it was used and sync asks again by itself"
+    )
 
 
 def _short(exc: Exception) -> str:

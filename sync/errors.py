@@ -3,7 +3,7 @@
 - `Offline`: headquarters could not be reached or the answer did not arrive whole (connection
   refused, name not resolved, timeout, connection reset or cut in the middle of an answer).
 - `Failing`: headquarters answered, but not usefully (HTTP 5xx, a body that is not JSON or not
-  of the promised shape, too many requests).
+  of the promised shape, a compressed body that does not decompress, too many requests).
 - `ProtocolTooOld` / `ProtocolTooNew`: the two sides speak protocols the other cannot.
 - `Unauthorized`: the office's token is missing, unknown or revoked.
 - `InvalidRequest`: headquarters refused the request (4xx) with a message; `OutOfScope` and
@@ -103,6 +103,13 @@ class BadAnswer(Failing):
     """The answer is not JSON, or not of the shape and types the protocol promises."""
 
     code = "bad_answer"
+
+
+class CorruptAnswer(BadAnswer):
+    """A compressed answer (zstd or gzip) whose body does not decompress to the JSON it
+    announced: damaged on the way. Nothing of it is used; sync asks again."""
+
+    code = "corrupt_answer"
 
 
 class FeedChanged(Failing):

@@ -1,5 +1,5 @@
 """The benchmarks' helpers: how a p99 is named, the spread over rounds, dropping cached files,
-the register's size per table and index."""
+the register's size per table and index, the wire's baselines and extrapolation."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from pathlib import Path
 from bench.evict import evict
 from bench.size import measure
 from bench.stats import p99_label, p99_worst_rank, round_spread, summarise
+from bench.wire import Copy, Result, baselines, extrapolation
+from hq.compression import compress
+from testkit.shaped_link import LinkShape
 
 
 def test_p99_of_500_calls_is_the_sixth_worst() -> None:
@@ -68,3 +71,23 @@ def test_size_counts_every_page_of_the_file_under_its_table_or_index(tmp_path: P
     assert [i.name for i in person.indexes] == ["person_name"]
     assert totals["pages_bytes"] + totals["freelist_bytes"] == totals["file_bytes"]
     assert 0 < totals["payload_bytes"] < totals["pages_bytes"]
+
+
+def test_the_wire_baselines_compress_each_page_as_headquarters_does() -> None:
+    pages = [b'{"rows": [[1, "a", 202611]]}' * 200, b'{"rows": []}' * 50]
+    sizes = baselines(pages)
+    assert sizes["json"] == sum(map(len, pages))
+    assert sizes["zstd-1 per page"] == sum(len(compress(p, "zstd")) for p in pages)
+    assert sizes["gzip-5 per page"] == sum(len(compress(p, "gzip")) for p in pages)
+    assert sizes["zstd-1 whole stream"] < sizes["zstd-1 per page"] < sizes["json"]
+
+
+def test_a_million_persons_are_extrapolated_from_the_link_s_bytes_and_the_seconds() -> None:
+    # 1,000 persons: 2,500,000 bytes on a 20 Mbit/s link in 12 s, 9 s on loopback
+    through = Copy("zstd", LinkShape(20e6, 0.04).describe(), 12.0, 274_000, 2_400_000, 1, 2_500_000)
+    result = Result(1_000, [Copy("zstd", "loopback", 9.0, 274_000, 2_400_000, 1), through])
+    (line,) = extrapolation(result)[1:]
+    # 2,500 B a person x 1,000,000 x 8 / 20e6 = 1,000 s; 9 ms and 12 ms a person
+    assert "the line alone 17 min" in line
+    assert "on loopback (median) scaled 150 min" in line
+    assert "this first sync scaled 200 min" in line

@@ -29,6 +29,9 @@ SYNC_PROBLEMS = {
     "bad_answer": N_(
         "Headquarters' answer could not be used: sync tries again; if it lasts, call support."
     ),
+    "corrupt_answer": N_(
+        "Headquarters' answer arrived damaged and was not used: sync asks again by itself."
+    ),
     "feed_changed": N_(
         "The office's data now comes from another source (a rebuilt office relay, or "
         "headquarters instead of the relay): the register is copied again at the next sync."
