@@ -97,6 +97,7 @@ class Round:
     seconds: float
     times_ns: list[int]
     errors: int
+    statuses: dict[int, int] = field(default_factory=dict)  # the errors' HTTP statuses
 
     @property
     def rate(self) -> float:
@@ -130,6 +131,7 @@ class BackendResult:
             "rate_range": [min(rates), max(rates)] if rates else [0.0, 0.0],
             "requests": len(every),
             "errors": sum(r.errors for r in rounds),
+            "error_statuses": [r.statuses for r in rounds],
             "median_ms": times.get("median_us", 0.0) / 1000,
             "p90_ms": times.get("p90_us", 0.0) / 1000,
             "p99_ms": times.get("p99_us", 0.0) / 1000,
@@ -310,6 +312,7 @@ def run_round(
     per_client = max(1, total // clients)
     times: list[list[int]] = [[] for _ in range(clients)]
     errors = [0] * clients
+    statuses: dict[int, int] = {}
     connections = [Client(base) for _ in range(clients)]
     start = threading.Barrier(clients + 1)
 
@@ -324,6 +327,7 @@ def run_round(
             times[index].append(time.perf_counter_ns() - began)
             if status != 200 or not body:
                 errors[index] += 1
+                statuses[status] = statuses.get(status, 0) + 1
 
     threads = [threading.Thread(target=work, args=(c,)) for c in range(clients)]
     for t in threads:
@@ -336,7 +340,7 @@ def run_round(
     for c in connections:
         c.close()
     every = [t for part in times for t in part]
-    return Round(kind, len(every), seconds, every, sum(errors))
+    return Round(kind, len(every), seconds, every, sum(errors), statuses)
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -395,7 +399,7 @@ def measure(url: str, args: argparse.Namespace, result: BackendResult) -> None:
                 result.rounds[kind].append(done)
                 say(
                     f"{result.backend}: round {r + 1} {kind}: {done.rate:,.0f}/s, "
-                    f"{done.errors} errors"
+                    f"{done.errors} errors {done.statuses or ''}"
                 )
         check_alive(server)
 
