@@ -62,14 +62,27 @@ def test_every_statement_of_a_bootstrap_person_page_has_an_index_for_its_scope(
     assert scanned(plans) == {}
 
 
-def test_a_change_feed_page_has_an_index_for_its_scope(pg_city: None) -> None:
+def feed_page_plan() -> Plan:
     statements: Statements = {}
     with store.session(), recorded(statements, "feed"):
         page = feed.pull(SCOPE, 0, limit=20)
     assert len(page.changes) == 20
-    plans = plans_without_seqscan(statements)
-    assert [p for p in plans if "feed_change" in p.sql and "district" in p.sql]
-    assert scanned(plans) == {}
+    (plan,) = [p for p in plans_without_seqscan(statements) if "district" in p.sql]
+    return plan
+
+
+def test_a_change_feed_page_is_read_through_an_index(pg_city: None) -> None:
+    assert feed_page_plan().seq_scans == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 19: feed_change has no index on its district; a page walks the feed in seq "
+    "order and filters the other districts' changes out (bench.cityscale, docs/scale.md)",
+)
+def test_a_change_feed_page_reads_no_other_district_s_changes(pg_city: None) -> None:
+    plan = feed_page_plan()
+    assert plan.rows_removed == 0, plan.text
 
 
 @pytest.mark.parametrize("kind", [persons.KeyKind.SSN, persons.KeyKind.CARD])
