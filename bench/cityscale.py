@@ -167,25 +167,30 @@ def city(persons: int, factor: int, others: int) -> dict[str, int]:
     return layout
 
 
-def post_month(seed_number: int) -> dict[str, int]:
-    """Post one month's contribution for every person, in a seeded random order, CHUNK persons
-    per transaction (the register connected); the changes per district."""
+def post_month(seed_number: int, months: int = 1) -> dict[str, int]:
+    """Post `months` months' contribution for every person (from NEW_PERIOD on), each month in a
+    seeded random order of persons, CHUNK persons per transaction (the register connected);
+    the changes per district."""
     rows = store.execute("SELECT id, district FROM person ORDER BY id").fetchall()
-    random.Random(seed_number).shuffle(rows)
+    draw = random.Random(seed_number)
     counts: dict[str, int] = {}
     now = datetime(2026, 12, 1, 8, tzinfo=UTC)
-    for start in range(0, len(rows), CHUNK):
-        part = rows[start : start + CHUNK]
-        register.upsert_rows(
-            "contribution",
-            [
-                [pid, NEW_PERIOD, 2, None, 600_000, 48_000, 12_000, 1, AS_OF.isoformat()]
-                for pid, _d in part
-            ],
-            now=now,
-        )
-        for _pid, district in part:
-            counts[district] = counts.get(district, 0) + 1
+    for month in range(months):
+        year, index = divmod(NEW_PERIOD % 100 - 1 + month, 12)
+        period = (NEW_PERIOD // 100 + year) * 100 + index + 1
+        draw.shuffle(rows)
+        for start in range(0, len(rows), CHUNK):
+            part = rows[start : start + CHUNK]
+            register.upsert_rows(
+                "contribution",
+                [
+                    [pid, period, 2, None, 600_000, 48_000, 12_000, 1, AS_OF.isoformat()]
+                    for pid, _d in part
+                ],
+                now=now,
+            )
+            for _pid, district in part:
+                counts[district] = counts.get(district, 0) + 1
     store.execute("ANALYZE")
     return counts
 
@@ -368,45 +373,85 @@ def walk_proposed_feed(
             break
 
 
-def measure_city(url: str, result: CityResult, args: argparse.Namespace) -> None:
-    """Post the month, then time A's work `--rounds` times, then the plans and the sizes."""
+@contextmanager
+def connected(url: str) -> Iterator[None]:
+    """Headquarters' store connected to `url` for the block."""
     store.connect(url)
     try:
-        say(f"posting a month for {result.total_persons:,} persons")
-        result.changes = post_month(args.seed)
-        statements: dict[str, tuple[str, tuple[Any, ...]]] = {}
-        for r in range(args.rounds):
-            say(f"x{result.factor}: round {r + 1}")
-            walk_bootstrap(result, statements)
-            walk_feed(result, statements)
-            lookups(result, args.lookups, args.seed + r, statements)
-        with store.session():
-            result.plans = explain(statements)  # hq's own statements, before the proposal
-            result.sizes = pg_sizes()
-            for statement in PROPOSED_INDEXES:
-                store.execute(statement)
-            store.execute("ANALYZE feed_change")
-        proposed: dict[str, tuple[str, tuple[Any, ...]]] = {}
-        for _round in range(args.rounds):
-            walk_proposed_feed(result, proposed)
-        with store.session():
-            result.plans += explain(proposed)
+        yield
     finally:
         store.close()
 
 
+@contextmanager
+def without_seqscan() -> Iterator[None]:
+    """A transaction (and connection) with sequential scans disabled: the planner takes an
+    index wherever one serves the statement."""
+    with store.session(), store.read_snapshot():
+        store.execute("SET LOCAL enable_seqscan = off")
+        yield
+
+
+def walk_indexed_bootstrap(result: CityResult) -> None:
+    """Every person page of A with sequential scans disabled (the index paths' cost)."""
+    after = 0
+    while True:
+        with without_seqscan():
+            seconds, page = timed(lambda a=after: bootstrap.person_page([DISTRICT], a))
+        result.times.setdefault("bootstrap person page, enable_seqscan=off", []).append(seconds)
+        after = page.next
+        if page.done:
+            break
+
+
+def measure(cities: Sequence[tuple[str, CityResult]], args: argparse.Namespace) -> None:
+    """Post the month in every database, then time A's work round by round, the databases
+    taking turns in each round (so that the machine's other load falls on both alike), then
+    the plans and sizes, then the proposed feed index the same way."""
+    statements: dict[int, dict[str, tuple[str, tuple[Any, ...]]]] = {}
+    for url, result in cities:
+        with connected(url):
+            say(f"x{result.factor}: posting {args.months} months, {result.total_persons:,} persons")
+            result.changes = post_month(args.seed, args.months)
+        statements[result.factor] = {}
+    for r in range(args.rounds):
+        turn = cities if r % 2 == 0 else cities[::-1]
+        for url, result in turn:
+            say(f"x{result.factor}: round {r + 1}")
+            with connected(url):
+                walk_bootstrap(result, statements[result.factor])
+                walk_indexed_bootstrap(result)
+                walk_feed(result, statements[result.factor])
+                lookups(result, args.lookups, args.seed + r, statements[result.factor])
+    for url, result in cities:
+        with connected(url), store.session():
+            result.plans = explain(statements[result.factor])  # hq's own, before the proposal
+            result.sizes = pg_sizes()
+            for statement in PROPOSED_INDEXES:
+                store.execute(statement)
+            store.execute("ANALYZE feed_change")
+        statements[result.factor] = {}
+    for r in range(args.rounds):
+        for url, result in cities if r % 2 == 0 else cities[::-1]:
+            with connected(url):
+                walk_proposed_feed(result, statements[result.factor])
+    for url, result in cities:
+        with connected(url), store.session():
+            result.plans += explain(statements[result.factor])
+
+
 def run(args: argparse.Namespace) -> list[CityResult]:
     """One database per factor on one cluster."""
-    results = []
+    cities = []
     with postgres() as server:
         for factor in args.others:
             layout = city(args.persons, factor, args.other_districts)
             result = CityResult(factor, layout)
             url = server.create_database(f"city_x{factor}")
             result.seed_s = seed_city(url, layout, args.seed)
-            measure_city(url, result, args)
-            results.append(result)
-    return results
+            cities.append((url, result))
+        measure(cities, args)
+    return [result for _url, result in cities]
 
 
 # -- the report -------------------------------------------------------------------------------
@@ -481,6 +526,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--others", default="0,8", help="the others' persons as multiples of A's")
     p.add_argument("--other-districts", type=int, default=4, help=f"1-{len(OTHER_CODES)}")
     p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--months", type=int, default=3, help="months posted for everyone (feed)")
     p.add_argument("--lookups", type=int, default=300, help="lookups per kind and round")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", action="store_true", help="JSON on stdout, the table on stderr")
@@ -493,7 +539,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         p.error("--others takes whole numbers of 0 or more")
     if not 1 <= args.other_districts <= len(OTHER_CODES):
         p.error(f"--other-districts takes 1-{len(OTHER_CODES)}")
-    if min(args.persons, args.rounds, args.lookups) < 1:
+    if min(args.persons, args.rounds, args.lookups, args.months) < 1:
         p.error("every count must be 1 or more")
     return args
 
