@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from bench.cityscale import Plan, explain, post_month, recorded
+from bench.cityscale import Plan, explain, post_month, proposed_pull, recorded
 from hq import bootstrap, feed, persons, store
 from testkit.pgcluster import PostgresServer
 
@@ -113,3 +113,18 @@ def test_the_check_finds_a_statement_with_no_index_for_its_filter(pg_city: None)
     assert scanned(plans_without_seqscan(statements)) == {
         "SELECT count(*) FROM contribution WHERE base_fen = ?": ["contribution"]
     }
+
+
+def test_the_proposed_feed_query_returns_what_the_feed_returns(pg_city: None) -> None:
+    # bench.cityscale times it as the proposal for the feed's scope: it must be the same page.
+    after = 0
+    with store.session():
+        while True:
+            seqs, following, more = proposed_pull(SCOPE, after, limit=7)
+            page = feed.pull(SCOPE, after, limit=7)
+            assert seqs == [c["seq"] for c in page.changes]
+            assert (following, more) == (page.next, page.more)
+            after = following
+            if not more:
+                break
+    assert after == feed.head_seq()
