@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from bench.cityscale import Plan, explain, post_month, proposed_pull, recorded
+from bench.hqdb import pg_sizes
 from hq import bootstrap, feed, persons, store
 from testkit.pgcluster import PostgresServer
 
@@ -128,3 +129,13 @@ def test_the_proposed_feed_query_returns_what_the_feed_returns(pg_city: None) ->
             if not more:
                 break
     assert after == feed.head_seq()
+
+
+def test_the_sizes_count_every_row_and_the_bytes_of_table_and_indexes(pg_city: None) -> None:
+    sizes = pg_sizes()
+    persons_now = store.execute("SELECT count(*) FROM person").fetchone()[0]
+    assert sizes["person"]["rows"] == persons_now == 100
+    person = sizes["person"]
+    assert person["table_bytes"] > 0 and person["index_bytes"] > 0
+    assert person["total_bytes"] == person["table_bytes"] + person["index_bytes"]
+    assert sizes["feed_change"]["rows"] == 100  # the month posted by the fixture
