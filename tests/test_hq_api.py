@@ -192,7 +192,7 @@ def test_enrol_keeps_every_signing_key_and_is_idempotent(office: OfficeClient) -
 def test_an_office_that_asks_too_often_is_told_when_to_retry(hq_url: str) -> None:
     store.connect(hq_url)
     token = enrol_office("lixia", ["370102"])
-    app = create_app(hq_url, clock=lambda: FIXED, rate_limit=0.5)
+    app = create_app(hq_url, clock=lambda: FIXED, rate_limit=0.05)  # 10 at once, then one per 20 s
     with TestClient(app) as client:
         office = OfficeClient(client, token)
         answers = [office.get("/v1/changes") for _ in range(12)]
