@@ -323,56 +323,6 @@ def _nothing() -> Iterator[None]:
     yield
 
 
-# -- the feed with an index on its scope (a proposal: not in hq) ------------------------------
-
-PROPOSED_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS bench_feed_district_seq ON feed_change (district, seq)",
-    "CREATE INDEX IF NOT EXISTS bench_feed_city_seq ON feed_change (seq) "
-    "WHERE district IS NULL AND office IS NULL",
-)
-_COLUMNS = "SELECT seq, table_name, op, data FROM feed_change WHERE "
-_RANGE = "seq > ? AND seq <= ? ORDER BY seq LIMIT ?"
-
-
-def proposed_pull(districts: Sequence[str], after: int, limit: int = feed.DEFAULT_LIMIT) -> Any:
-    """What `hq.feed.pull` returns for a scope (no journal), read as one ordered index range per
-    district and one for the city-wide changes, merged (PostgreSQL: Merge Append under the
-    Limit): a page reads its own changes only, whatever the other districts wrote."""
-    with store.read_snapshot():
-        head = feed.head_seq()
-        branches = [f"({_COLUMNS}district IS NULL AND office IS NULL AND {_RANGE})"]
-        params: list[Any] = [after, head, limit]
-        for district in districts:
-            branches.append(f"({_COLUMNS}district = ? AND {_RANGE})")
-            params += [district, after, head, limit]
-        found = store.execute(
-            f"SELECT * FROM ({' UNION ALL '.join(branches)}) AS page ORDER BY seq LIMIT ?",
-            (*params, limit),
-        ).fetchall()
-    more = len(found) == limit and found[-1][0] < head
-    following = found[-1][0] if len(found) == limit else max(after, head)
-    return [r[0] for r in found], following, more
-
-
-def walk_proposed_feed(
-    result: CityResult, statements: dict[str, tuple[str, tuple[Any, ...]]]
-) -> None:
-    """A's feed through `proposed_pull`, checked against `hq.feed.pull` page by page."""
-    after, pages = 0, 0
-    while True:
-        with store.session(), recorded(statements, "proposed feed page"):
-            seconds, (seqs, following, more) = timed(lambda a=after: proposed_pull([DISTRICT], a))
-        with store.session():
-            expected = feed.pull([DISTRICT], after)
-        if seqs != [c["seq"] for c in expected.changes] or following != expected.next:
-            raise BenchError(2, f"the proposed feed query differs from hq.feed.pull after {after}")
-        result.times.setdefault("feed page, proposed index (not in hq)", []).append(seconds)
-        pages += 1
-        after = following
-        if not more:
-            break
-
-
 @contextmanager
 def connected(url: str) -> Iterator[None]:
     """Headquarters' store connected to `url` for the block."""
@@ -407,7 +357,7 @@ def walk_indexed_bootstrap(result: CityResult) -> None:
 def measure(cities: Sequence[tuple[str, CityResult]], args: argparse.Namespace) -> None:
     """Post the month in every database, then time A's work round by round, the databases
     taking turns in each round (so that the machine's other load falls on both alike), then
-    the plans and sizes, then the proposed feed index the same way."""
+    the plans and sizes."""
     statements: dict[int, dict[str, tuple[str, tuple[Any, ...]]]] = {}
     for url, result in cities:
         with connected(url):
@@ -425,19 +375,8 @@ def measure(cities: Sequence[tuple[str, CityResult]], args: argparse.Namespace) 
                 lookups(result, args.lookups, args.seed + r, statements[result.factor])
     for url, result in cities:
         with connected(url), store.session():
-            result.plans = explain(statements[result.factor])  # hq's own, before the proposal
+            result.plans = explain(statements[result.factor])
             result.sizes = pg_sizes()
-            for statement in PROPOSED_INDEXES:
-                store.execute(statement)
-            store.execute("ANALYZE feed_change")
-        statements[result.factor] = {}
-    for r in range(args.rounds):
-        for url, result in cities if r % 2 == 0 else cities[::-1]:
-            with connected(url):
-                walk_proposed_feed(result, statements[result.factor])
-    for url, result in cities:
-        with connected(url), store.session():
-            result.plans += explain(statements[result.factor])
 
 
 def run(args: argparse.Namespace) -> list[CityResult]:

@@ -17,7 +17,6 @@ from typing import Any
 
 from hq import store
 from hq.schema import FeedChange
-from hq.wire import scope_filter
 from models.replica import PROTOCOL_VERSION, newer_than
 
 MAX_LIMIT = 5000
@@ -40,6 +39,10 @@ class Change:
     district: str | None  # None: city-wide (unless `office` is set)
     data: Sequence[Any]
     office: str | None = None  # the office's journal: that office's workstations only
+
+    def __post_init__(self) -> None:
+        if self.office is not None and self.district is not None:
+            raise ValueError("an office's journal change belongs to no district")
 
 
 @dataclass(frozen=True)
@@ -98,18 +101,32 @@ def pull(
 ) -> Page:
     """The changes after `after` for a scope (city-wide changes included), at most `limit`;
     with `office`, that office's journal too (offices speaking protocol 2 and later); without
-    the tables newer than the office's protocol `version` (models.replica.newer_than)."""
-    condition, params = scope_filter(districts)
-    journal = "OR office = ?" if office is not None else ""
+    the tables newer than the office's protocol `version` (models.replica.newer_than).
+
+    Each part of the scope is read as its own ordered range of an index (the city-wide changes
+    and each district through `(district, seq)`, the journal through `(office, seq)`), at most
+    `limit` rows each, and the ranges merged: a page reads the scope's own changes only,
+    whatever the other districts of the city wrote meanwhile (bench.cityscale, docs/scale.md).
+    """
     hidden = newer_than(version)
-    skip = f"AND table_name NOT IN ({', '.join('?' * len(hidden))}) " if hidden else ""
+    skip = f" AND table_name NOT IN ({', '.join('?' * len(hidden))})" if hidden else ""
+    parts: list[tuple[str, list[Any]]] = [("district IS NULL AND office IS NULL", [])]
+    parts += [("district = ?", [district]) for district in dict.fromkeys(districts)]
+    if office is not None:  # a journal's changes never have a district (see `Change`)
+        parts.append(("office = ? AND district IS NULL", [office]))
     with store.read_snapshot():
         head = head_seq()
+        branches, params = [], []
+        for number, (condition, values) in enumerate(parts):
+            branches.append(
+                "SELECT * FROM (SELECT seq, table_name, op, data FROM feed_change "
+                f"WHERE {condition} AND seq > ? AND seq <= ?{skip} ORDER BY seq LIMIT ?) "
+                f"AS part{number}"
+            )
+            params += [*values, after, head, *hidden, limit]
         found = store.execute(
-            "SELECT seq, table_name, op, data FROM feed_change WHERE seq > ? AND seq <= ? "
-            f"AND ((district IS NULL AND office IS NULL) OR {condition} {journal}) {skip}"
-            "ORDER BY seq LIMIT ?",
-            (after, head, *params, *([office] if office is not None else []), *hidden, limit),
+            f"SELECT * FROM ({' UNION ALL '.join(branches)}) AS page ORDER BY seq LIMIT ?",
+            (*params, limit),
         ).fetchall()
     changes = []
     for seq, table, op, data in found:

@@ -42,6 +42,7 @@ VERSION_NAMES = {
     4: "benefits",
     5: "statements headquarters issues itself (the citizen's downloaded record) and their key",
     6: "hotline desk: calls, their audit events, staff sign-in failures",
+    7: "scope indexes: the feed by district and by office journal, persons by district and id",
 }
 SCHEMA_VERSION = max(VERSION_NAMES)
 DEFERRED = "INITIALLY DEFERRED"
@@ -83,10 +84,12 @@ class Person(HqModel):
     address = CharField(max_length=200, null=True)
     status = CharField(max_length=12, default="insured")
     updated_at = UtcDateTimeField(default=utc_now)
-    district = CharField(max_length=6, index=True)  # headquarters only: the scope
+    district = CharField(max_length=6, index=False)  # headquarters only: the scope
 
     class Meta:
         table_name = "person"
+        # a bootstrap page walks one district's persons in id order (v7; it was `district`)
+        indexes = ((("district", "id"), False),)
 
 
 class Enrolment(HqModel):
@@ -348,6 +351,10 @@ class FeedChange(HqModel):
     data = TextField()
     at = UtcDateTimeField(default=utc_now)
     office = CharField(max_length=40, null=True)  # the office's journal (v3): that office only
+
+    class Meta:
+        # a page reads each part of its scope as one ordered range (v7; `hq.feed.pull`)
+        indexes = ((("district", "seq"), False), (("office", "seq"), False))
 
 
 class Command(HqModel):

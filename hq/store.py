@@ -161,6 +161,8 @@ def _migrate() -> None:
         if upgrading:  # before create_tables makes the indexes of the new columns
             _add_workstation_columns(database)
         database.create_tables(ALL_MODELS, safe=True)
+        if 0 < found < 7:  # v7: (district, id) took the place of the index on district alone
+            database.execute_sql("DROP INDEX IF EXISTS person_district")
         if upgrading:
             from hq.codes import give_codes  # it reads the new columns
 

@@ -93,6 +93,23 @@ def test_an_older_database_gets_the_new_tables_and_the_current_version(hq_url: s
     assert [v[0] for v in versions] == [1, SCHEMA_VERSION]
 
 
+def test_a_database_before_v7_gets_the_scope_indexes_in_place_of_the_district_index(
+    hq_url: str,
+) -> None:
+    store.connect(hq_url)
+    for name in ("person_district_id", "feed_change_district_seq", "feed_change_office_seq"):
+        store.execute(f"DROP INDEX {name}")
+    store.execute("CREATE INDEX person_district ON person (district)")
+    store.execute("DELETE FROM schema_version")
+    store.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (6, 'x', 'y')")
+    store.close()
+    store.connect(hq_url)
+    person = {i.name for i in store.hq_db.get_indexes("person")}
+    feed = {i.name for i in store.hq_db.get_indexes("feed_change")}
+    assert "person_district_id" in person and "person_district" not in person
+    assert {"feed_change_district_seq", "feed_change_office_seq"} <= feed
+
+
 def test_a_database_at_the_current_version_gets_no_ddl_when_a_worker_starts(hq_url: str) -> None:
     store.connect(hq_url)
     store.execute("DROP TABLE staff_district")  # stands for DDL a starting worker would redo

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from bench.cityscale import Plan, explain, post_month, proposed_pull, recorded
+from bench.cityscale import Plan, explain, post_month, recorded
 from bench.hqdb import pg_sizes
 from hq import bootstrap, feed, persons, store
 from testkit.pgcluster import PostgresServer
@@ -76,11 +76,6 @@ def test_a_change_feed_page_is_read_through_an_index(pg_city: None) -> None:
     assert feed_page_plan().seq_scans == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 19: feed_change has no index on its district; a page walks the feed in seq "
-    "order and filters the other districts' changes out (bench.cityscale, docs/scale.md)",
-)
 def test_a_change_feed_page_reads_no_other_district_s_changes(pg_city: None) -> None:
     plan = feed_page_plan()
     assert plan.rows_removed == 0, plan.text
@@ -114,21 +109,6 @@ def test_the_check_finds_a_statement_with_no_index_for_its_filter(pg_city: None)
     assert scanned(plans_without_seqscan(statements)) == {
         "SELECT count(*) FROM contribution WHERE base_fen = ?": ["contribution"]
     }
-
-
-def test_the_proposed_feed_query_returns_what_the_feed_returns(pg_city: None) -> None:
-    # bench.cityscale times it as the proposal for the feed's scope: it must be the same page.
-    after = 0
-    with store.session():
-        while True:
-            seqs, following, more = proposed_pull(SCOPE, after, limit=7)
-            page = feed.pull(SCOPE, after, limit=7)
-            assert seqs == [c["seq"] for c in page.changes]
-            assert (following, more) == (page.next, page.more)
-            after = following
-            if not more:
-                break
-    assert after == feed.head_seq()
 
 
 def test_the_sizes_count_every_row_and_the_bytes_of_table_and_indexes(pg_city: None) -> None:
