@@ -2,7 +2,10 @@
 
 Money is integer fen, periods are integers YYYYMM, dates ISO dates, times UTC. The big tables
 (monthly contributions, yearly summaries) are WITHOUT ROWID tables clustered on their lookup key,
-so a person's 36 months are one contiguous range on disk.
+so a person's 36 months are one contiguous range on disk. Since schema v9 the monthly
+contributions are stored as runs of equal months and the account entries in a compact row; the
+views `contribution` and `account_entry` show them in their old shape (the models of the same
+names read them; `ALL_MODELS` lists the stored tables).
 """
 
 from __future__ import annotations
@@ -128,11 +131,9 @@ class Card(BaseModel):
 
 
 class Contribution(BaseModel):
-    """One month's contribution of one person to one insurance type.
-
-    No secondary indexes: the primary key serves the per-person lookups, and at district scale
-    (about 100 million rows) every extra index costs gigabytes and minutes of loading.
-    """
+    """One month's contribution of one person to one insurance type: a row of the view
+    `contribution` (schema v9), which unfolds the runs of `ContributionRun`. Read only; writes
+    go to the runs (`models.contribution_runs`)."""
 
     person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
     period = IntegerField()  # YYYYMM
@@ -147,6 +148,37 @@ class Contribution(BaseModel):
     class Meta:
         primary_key = CompositeKey("person", "period", "insurance")
         without_rowid = True
+
+
+class ContributionRun(BaseModel):
+    """Consecutive months of one person and insurance type with the same contribution (v9).
+
+    Most months repeat the month before (the same employer, base, amounts and status, posted
+    the same number of months later on the same day), so a person's 36 months of a type are a
+    few runs. `first_month` is a month number (year * 12 + month - 1); `posted` codes the posted
+    date (`models.contribution_runs`). No secondary indexes: the key serves every read.
+    """
+
+    person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
+    insurance = IntegerField()  # enums.Insurance
+    first_month = IntegerField()
+    months = IntegerField()
+    employer = ForeignKeyField(Employer, null=True, index=False)
+    base_fen = IntegerField()
+    employer_fen = IntegerField()
+    personal_fen = IntegerField()
+    status = IntegerField()  # enums.ContributionStatus
+    posted = IntegerField(null=True)
+
+    class Meta:
+        primary_key = CompositeKey("person", "insurance", "first_month")
+        without_rowid = True
+
+
+class MonthStep(BaseModel):
+    """The numbers 0 .. MAX_RUN - 1: the view `contribution` joins a run with its months."""
+
+    n = IntegerField(primary_key=True)
 
 
 class ContributionYear(BaseModel):
@@ -180,7 +212,9 @@ class Account(BaseModel):
 
 
 class AccountEntry(BaseModel):
-    """One movement on a personal account, with the balance after it."""
+    """One movement on a personal account, with the balance after it: a row of the view
+    `account_entry` (schema v9) over `AccountEntryRow`; inserting into the view stores the
+    compact row (a trigger), deleting from it deletes the row."""
 
     id = AutoField()
     account = ForeignKeyField(Account, backref="entries", on_delete="CASCADE", index=False)
@@ -191,8 +225,26 @@ class AccountEntry(BaseModel):
     counterparty = CharField(max_length=60, null=True)  # hospital or pharmacy
     period = IntegerField(null=True)
 
-    class Meta:
-        indexes = ((("account", "posted_date"), False),)
+
+class Counterparty(BaseModel):
+    """A hospital or pharmacy named by account entries, stored once (schema v9)."""
+
+    id = AutoField()
+    name = CharField(max_length=60, unique=True)
+
+
+class AccountEntryRow(BaseModel):
+    """The stored account entry (schema v9): the date as a day number (days since 1970-01-01),
+    the counterparty by its id; found by account through a narrow index."""
+
+    id = AutoField()
+    account = ForeignKeyField(Account, on_delete="CASCADE", index=True)
+    posted_day = IntegerField()
+    kind = IntegerField()  # enums.EntryKind
+    amount_fen = IntegerField()
+    balance_after_fen = IntegerField()
+    counterparty = ForeignKeyField(Counterparty, null=True, index=False)
+    period = IntegerField(null=True)
 
 
 class BenefitPayment(BaseModel):
@@ -405,10 +457,12 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Employer,
     Enrolment,
     Card,
-    Contribution,
+    ContributionRun,
+    MonthStep,
     ContributionYear,
     Account,
-    AccountEntry,
+    Counterparty,
+    AccountEntryRow,
     BenefitPayment,
     PensionCheck,
     QueryCredential,
@@ -423,3 +477,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     OfficeEvent,
     OfficeStaffLock,
 )
+# The views of schema v9 that show compact tables in their old shape (the wire's shape).
+VIEW_MODELS: tuple[type[BaseModel], ...] = (Contribution, AccountEntry)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from hq import register, store
+from models.contribution_runs import INSERT_RUN, pack
 from models.db import close_register, open_register
 from models.replica import PERSON_TABLES, TABLES
 from tests.hq_fixtures import DemoHq, OfficeClient, a_card
@@ -96,6 +97,9 @@ def apply_pages(path: Path, found: list[dict[str, Any]]) -> dict[str, tuple[int,
             db.execute_sql("PRAGMA defer_foreign_keys = ON")
             for page in found:
                 for name, table in page["tables"].items():
+                    if name == "contribution":  # stored as runs (schema v9)
+                        db.connection().executemany(INSERT_RUN, pack(table["rows"]))
+                        continue
                     marks = ", ".join("?" * len(table["columns"]))
                     db.connection().executemany(
                         f"INSERT INTO {name} ({', '.join(table['columns'])}) VALUES ({marks})",

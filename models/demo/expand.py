@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, timedelta
 
+from models.contribution_runs import runs_from
 from models.demo import vocabulary as v
 from models.demo.people import month_index, month_start
 from models.enums import BenefitKind, ContributionStatus, EntryKind, Insurance
@@ -28,15 +29,20 @@ CREATE TEMP TABLE demo_month (idx INTEGER PRIMARY KEY, period INTEGER, year INTE
     posted TEXT);
 CREATE TEMP TABLE demo_rate (insurance INTEGER PRIMARY KEY, employer_bp INTEGER,
     personal_bp INTEGER);
-CREATE TEMP TABLE demo_place (n INTEGER PRIMARY KEY, name TEXT);
+CREATE TEMP TABLE demo_place (n INTEGER PRIMARY KEY, name TEXT, counterparty_id INTEGER);
+CREATE TEMP TABLE demo_contribution (person_id INTEGER, period INTEGER, insurance INTEGER,
+    employer_id INTEGER, base_fen INTEGER, employer_fen INTEGER, personal_fen INTEGER,
+    status INTEGER, posted_date TEXT);
 """
 
 # The monthly base of a person in a year: their wage clamped to 60 %-300 % of the average.
 _BASE = "MIN(MAX(w.avg_fen * p.wage_pm / 1000, w.low_fen), w.high_fen)"
 _EMPLOYER_BP = "CASE WHEN r.insurance = 4 THEN e.work_injury_rate_bp ELSE r.employer_bp END"
 
+# The months of a chunk go to `demo_contribution` first (the accounts are built from them),
+# then into runs (`RUNS_SQL`), and the temporary table is emptied for the next chunk.
 MONTHS_SQL = f"""
-INSERT INTO contribution (person_id, period, insurance, employer_id, base_fen, employer_fen,
+INSERT INTO demo_contribution (person_id, period, insurance, employer_id, base_fen, employer_fen,
                           personal_fen, status, posted_date)
 SELECT p.person_id, m.period, r.insurance, p.employer_id, {_BASE},
        ({_BASE} * {_EMPLOYER_BP} + 5000) / 10000,
@@ -110,7 +116,7 @@ yearly(person_id, year, personal) AS (
         SELECT person_id, year, personal_fen AS personal FROM contribution_year
         WHERE insurance = 1 AND person_id BETWEEN :lo AND :hi
         UNION ALL
-        SELECT person_id, period / 100, personal_fen FROM contribution
+        SELECT person_id, period / 100, personal_fen FROM demo_contribution
         WHERE insurance = 1 AND status != {ContributionStatus.ARREARS.value}
           AND person_id BETWEEN :lo AND :hi)
     GROUP BY person_id, year),
@@ -128,9 +134,10 @@ acc(person_id, year, opening, interest, personal) AS (
     JOIN demo_person p ON p.person_id = a.person_id
     LEFT JOIN yearly y ON y.person_id = a.person_id AND y.year = a.year + 1
     WHERE a.year + 1 <= MIN(:this_year, p.retired_from / 12))
-INSERT INTO account_entry (account_id, posted_date, kind, amount_fen, balance_after_fen,
-                           counterparty, period)
-SELECT ac.id, e.posted, e.kind, e.amount, e.balance, NULL, NULL FROM (
+INSERT INTO account_entry_row (account_id, posted_day, kind, amount_fen, balance_after_fen,
+                               counterparty_id, period)
+SELECT ac.id, CAST(julianday(e.posted) - 2440587.5 AS INTEGER), e.kind, e.amount, e.balance,
+       NULL, NULL FROM (
     SELECT person_id, year, 0 AS ord, {EntryKind.INTEREST.value} AS kind, interest AS amount,
            opening + interest AS balance,
            printf('%04d-12-31', year) AS posted
@@ -150,7 +157,7 @@ ORDER BY ac.id, e.year, e.ord
 _H = "((x.person_id * 2654435761 + x.period * 40503 + :seed * 97) % 1000003)"
 MEDICAL_SQL = f"""
 WITH alloc(person_id, period, posted, amount) AS (
-    SELECT person_id, period, posted_date, personal_fen FROM contribution
+    SELECT person_id, period, posted_date, personal_fen FROM demo_contribution
     WHERE insurance = {Insurance.MEDICAL.value} AND status != {ContributionStatus.ARREARS.value}
       AND period >= :window_period AND person_id BETWEEN :lo AND :hi
     UNION ALL
@@ -165,12 +172,13 @@ moves(person_id, posted, ord, kind, amount, counterparty, period) AS (
     UNION ALL
     SELECT x.person_id, MIN(date(x.posted, '+' || ({_H} % 20 + 1) || ' days'), :as_of), 2,
            {EntryKind.SPENDING.value}, -(x.amount * (30 + {_H} % 71) / 100),
-           (SELECT name FROM demo_place WHERE n = {_H} % (SELECT COUNT(*) FROM demo_place)),
+           (SELECT counterparty_id FROM demo_place
+            WHERE n = {_H} % (SELECT COUNT(*) FROM demo_place)),
            x.period
     FROM alloc x WHERE {_H} % 100 < 55)
-INSERT INTO account_entry (account_id, posted_date, kind, amount_fen, balance_after_fen,
-                           counterparty, period)
-SELECT ac.id, mv.posted, mv.kind, mv.amount,
+INSERT INTO account_entry_row (account_id, posted_day, kind, amount_fen, balance_after_fen,
+                               counterparty_id, period)
+SELECT ac.id, CAST(julianday(mv.posted) - 2440587.5 AS INTEGER), mv.kind, mv.amount,
        SUM(mv.amount) OVER (PARTITION BY ac.id ORDER BY mv.posted, mv.ord, mv.period
                             ROWS UNBOUNDED PRECEDING),
        mv.counterparty, mv.period
@@ -231,10 +239,13 @@ WHERE p.status = 'retired' AND p.person_id BETWEEN :lo AND :hi
 ORDER BY p.person_id, w.year
 """
 
+RUNS_SQL = runs_from("temp.demo_contribution")
+CLEAR_MONTHS_SQL = "DELETE FROM temp.demo_contribution"
+
 BALANCES_SQL = """
 UPDATE account SET balance_fen = COALESCE((
-    SELECT balance_after_fen FROM account_entry e WHERE e.account_id = account.id
-    ORDER BY e.posted_date DESC, e.id DESC LIMIT 1), 0)
+    SELECT balance_after_fen FROM account_entry_row e WHERE e.account_id = account.id
+    ORDER BY e.posted_day DESC, e.id DESC LIMIT 1), 0)
 WHERE person_id BETWEEN :lo AND :hi
 """
 
@@ -269,4 +280,10 @@ def fill_reference_tables(conn: sqlite3.Connection, as_of: date, window_first: i
         + [(Insurance.WORK_INJURY.value, 0, 0)],
     )
     places = list(v.HOSPITALS) + list(v.PHARMACIES) * 2  # pharmacies are visited more often
-    conn.executemany("INSERT INTO demo_place VALUES (?, ?)", list(enumerate(places)))
+    conn.executemany(
+        "INSERT OR IGNORE INTO counterparty (name) VALUES (?)", [(name,) for name in places]
+    )
+    conn.executemany(
+        "INSERT INTO demo_place VALUES (?, ?, (SELECT id FROM counterparty WHERE name = ?))",
+        [(n, name, name) for n, name in enumerate(places)],
+    )

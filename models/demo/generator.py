@@ -21,7 +21,7 @@ from models.demo.people import (
 from models.errors import InvalidRequest
 from models.overview import WINDOW_MONTHS
 from models.schema import (
-    AccountEntry,
+    AccountEntryRow,
     BenefitPayment,
     Card,
     Contribution,
@@ -138,6 +138,10 @@ def _generate(
             conn.execute(expand.UNEMPLOYMENT_SQL, bounds)
             conn.execute(expand.PENSION_CHECKS_SQL, bounds)
             phases["benefits"] += time.perf_counter() - t
+            t = time.perf_counter()
+            conn.execute(expand.RUNS_SQL)
+            conn.execute(expand.CLEAR_MONTHS_SQL)
+            phases["months"] += time.perf_counter() - t
         say(f"{hi:,} of {params.persons:,} people")
     with db.atomic():
         _insert_staff(maker)
@@ -157,7 +161,7 @@ def _generate(
     report.cards = Card.select().count()
     report.contributions = Contribution.select().count()
     report.yearly_summaries = conn.execute("SELECT count(*) FROM contribution_year").fetchone()[0]
-    report.account_entries = AccountEntry.select().count()
+    report.account_entries = AccountEntryRow.select().count()
     report.benefit_payments = BenefitPayment.select().count()
     report.pension_checks = PensionCheck.select().count()
     return report

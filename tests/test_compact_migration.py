@@ -1,0 +1,90 @@
+"""Schema v9 converts a register of schema v8 in one transaction: months into runs, account
+entries into compact rows, every row read back through the views as it was stored before."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from models.db import close_register, open_register
+from models.migrations import SCHEMA_VERSION
+from models.schema import db
+from tests.test_contribution_runs import typical_months
+from tests.test_db import _register_at_version
+
+ENTRIES = [
+    (11, 1, "2025-01-01", 0, 120_000, 120_000, None, None),
+    (12, 1, "2025-02-15", 1, 8_000, 128_000, None, 202501),
+    (13, 1, "2025-02-20", 2, -3_000, 125_000, "山东大学齐鲁医院", 202501),
+    (14, 1, "2025-03-02", 2, -1_500, 123_500, "漱玉平民大药房", 202502),
+    (15, 1, "2025-03-09", 2, -500, 123_000, "山东大学齐鲁医院", 202502),
+    (16, 2, "2024-12-31", 3, 60_000, 60_000, None, None),
+]
+HOLD_THE_LOCK = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("held", flush=True)
+time.sleep(1.0)
+conn.execute("COMMIT")
+"""
+
+
+def _old_register(path: Path) -> list[tuple]:
+    conn = _register_at_version(path, 8)
+    conn.commit()
+    assert conn.execute("PRAGMA journal_mode = wal").fetchone()[0] == "wal"  # as in the field
+    conn.execute("INSERT INTO employer VALUES (1, 'U1', 'Works', '370102', 50)")
+    conn.execute(
+        "INSERT INTO person (id, ssn, name, gender, birth_date, ethnicity, region_code, status, "
+        "updated_at) "
+        "VALUES (1, '370102198001010011', 'x', 'F', '1980-01-01', '01', '370102', 'insured', "
+        "'2026-01-01')"
+    )
+    for account_id, kind in ((1, "medical"), (2, "pension")):
+        conn.execute(
+            "INSERT INTO account (id, person_id, kind, balance_fen, opened_date, updated_at) "
+            "VALUES (?, 1, ?, 0, '2020-01-01', '2026-01-01')",
+            (account_id, kind),
+        )
+    months = typical_months(1, 2023 * 12 + 10, 36)
+    conn.executemany("INSERT INTO contribution VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", months)
+    conn.executemany("INSERT INTO account_entry VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ENTRIES)
+    conn.commit()
+    conn.close()
+    return months
+
+
+def test_a_version_8_register_keeps_every_month_and_entry_in_the_compact_shape(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "r.db"
+    months = _old_register(path)
+    open_register(path)
+    assert db.execute_sql("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    read = db.execute_sql("SELECT * FROM contribution ORDER BY person_id, insurance, period")
+    assert read.fetchall() == sorted(months, key=lambda r: (r[0], r[2], r[1]))
+    assert db.execute_sql("SELECT count(*) FROM contribution_run").fetchone()[0] == 3 * 7
+    assert db.execute_sql("SELECT * FROM account_entry ORDER BY id").fetchall() == ENTRIES
+    assert db.execute_sql("SELECT count(*) FROM counterparty").fetchone()[0] == 2
+    kinds = dict(db.execute_sql("SELECT name, type FROM sqlite_schema"))
+    assert kinds["contribution"] == kinds["account_entry"] == "view"
+    assert "contribution_v8" not in kinds
+    assert "account_entry_account_id_posted_date" not in kinds
+    close_register()
+
+
+def test_the_migration_waits_for_another_process_writing_to_the_register(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    months = _old_register(path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        open_register(path)  # the busy timeout covers the other writer's second
+        assert db.execute_sql("SELECT count(*) FROM contribution").fetchone()[0] == len(months)
+        close_register()
+    finally:
+        assert holder.wait(timeout=30) == 0
