@@ -29,6 +29,7 @@ from peewee import (
 )
 
 from models.clock import utc_now
+from models.enums import Insurance
 from models.fields import UtcDateTimeField
 
 # Created late: `models.db.open_register` calls `db.init(path, pragmas=...)`.
@@ -182,7 +183,8 @@ class MonthStep(BaseModel):
 
 
 class ContributionYear(BaseModel):
-    """Totals of one year and insurance type, for months before the monthly window."""
+    """Totals of one year and insurance type, for months before the monthly window: a row of
+    the view `contribution_year` (schema v9) over `ContributionYearWide`. Read only."""
 
     person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
     year = IntegerField()
@@ -195,6 +197,25 @@ class ContributionYear(BaseModel):
     class Meta:
         primary_key = CompositeKey("person", "year", "insurance")
         without_rowid = True
+
+
+class ContributionYearWide(BaseModel):
+    """The yearly summaries of one person and year, the insurance types side by side (schema
+    v9; `models.year_totals`): months_<i>, base_<i>, employer_<i>, personal_<i> per type i,
+    NULL months for a type without a summary that year. The view `contribution_year` shows
+    the rows of `ContributionYear`."""
+
+    person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
+    year = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("person", "year")
+        without_rowid = True
+
+
+for _insurance in Insurance:
+    for _part in ("months", "base", "employer", "personal"):
+        ContributionYearWide._meta.add_field(f"{_part}_{_insurance.value}", IntegerField(null=True))
 
 
 class Account(BaseModel):
@@ -234,17 +255,22 @@ class Counterparty(BaseModel):
 
 
 class AccountEntryRow(BaseModel):
-    """The stored account entry (schema v9): the date as a day number (days since 1970-01-01),
-    the counterparty by its id; found by account through a narrow index."""
+    """The stored account entry (schema v9), clustered by account (no secondary index): the
+    date as a day number (days since 1970-01-01), the period as the months from it to the
+    posted month (mostly 0 or 1: no bytes), the counterparty by its id."""
 
-    id = AutoField()
-    account = ForeignKeyField(Account, on_delete="CASCADE", index=True)
+    account = ForeignKeyField(Account, on_delete="CASCADE", index=False)
+    id = IntegerField()
     posted_day = IntegerField()
     kind = IntegerField()  # enums.EntryKind
     amount_fen = IntegerField()
     balance_after_fen = IntegerField()
     counterparty = ForeignKeyField(Counterparty, null=True, index=False)
-    period = IntegerField(null=True)
+    period_lag = IntegerField(null=True)
+
+    class Meta:
+        primary_key = CompositeKey("account", "id")
+        without_rowid = True
 
 
 class BenefitPayment(BaseModel):
@@ -459,7 +485,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Card,
     ContributionRun,
     MonthStep,
-    ContributionYear,
+    ContributionYearWide,
     Account,
     Counterparty,
     AccountEntryRow,
@@ -478,4 +504,4 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     OfficeStaffLock,
 )
 # The views of schema v9 that show compact tables in their old shape (the wire's shape).
-VIEW_MODELS: tuple[type[BaseModel], ...] = (Contribution, AccountEntry)
+VIEW_MODELS: tuple[type[BaseModel], ...] = (Contribution, ContributionYear, AccountEntry)

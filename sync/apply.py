@@ -30,6 +30,7 @@ from models.replica import (
     ACCOUNT_ENTRY,
     CARD,
     CONTRIBUTION,
+    CONTRIBUTION_YEAR,
     EMPLOYER,
     OFFICE_STAFF_LOCK,
     OFFICE_TABLES,
@@ -41,6 +42,7 @@ from models.replica import (
     TABLES,
     Table,
 )
+from models.year_totals import INSERT_WIDE, apply_years, pivot
 from sync.answers import BootstrapPage, Change
 
 LAST_ID = 2**63 - 1
@@ -97,9 +99,15 @@ UPSERT[ACCOUNT_ENTRY.name] = (
     f'INSERT INTO "account_entry" ({_names(ACCOUNT_ENTRY.columns)}) '
     f"VALUES ({', '.join('?' * len(ACCOUNT_ENTRY.columns))})"
 )
-DELETE[ACCOUNT_ENTRY.name] = 'DELETE FROM "account_entry_row" WHERE "id" = ?'
+# A tombstone names an entry by id alone; the stored rows are keyed by account, so the group's
+# tombstones are deleted in one pass over the table (headquarters deletes entries only with
+# their person, which is rare).
+_DELETE_ENTRIES = 'DELETE FROM "account_entry_row" WHERE "id" IN (SELECT value FROM json_each(?))'
 # The stored table behind each replicated table whose rows are deleted by person.
-_STORED = {CONTRIBUTION.name: "contribution_run"}
+_STORED = {
+    CONTRIBUTION.name: "contribution_run",
+    CONTRIBUTION_YEAR.name: "contribution_year_wide",
+}
 _STAFF_DROP = (
     'DELETE FROM "staff_user" WHERE "username" = ? AND "origin" = \'hq\' AND NOT EXISTS '
     '(SELECT 1 FROM "service_visit" v WHERE v."staff_id" = "staff_user"."id")'
@@ -218,6 +226,8 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], keep: Pro
             values = [v for v in values if not keep.covers(table, v)]
         if table is CONTRIBUTION:
             apply_months(conn, op, values)
+        elif table is CONTRIBUTION_YEAR:
+            apply_years(conn, op, values)
         elif op == "upsert" and table is OFFICE_STAFF_LOCK:
             conn.executemany(UPSERT[table.name], values)
             apply_staff_locks(conn, values)
@@ -225,6 +235,8 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], keep: Pro
             conn.executemany(UPSERT[table.name], values)
         elif table is STAFF_USER:
             delete_staff(conn, values)
+        elif table is ACCOUNT_ENTRY:
+            conn.execute(_DELETE_ENTRIES, (json.dumps([v[0] for v in values]),))
         else:
             conn.executemany(DELETE[table.name], values)
         applied += len(values)
@@ -300,6 +312,9 @@ def apply_person_page(conn: sqlite3.Connection, page: BootstrapPage, keep: Prote
             ]
         if table is CONTRIBUTION:
             conn.executemany(INSERT_RUN, pack(rows))
+            continue
+        if table is CONTRIBUTION_YEAR:
+            conn.executemany(INSERT_WIDE, pivot(rows))
             continue
         conn.executemany(UPSERT[table.name], rows)
 

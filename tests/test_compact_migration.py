@@ -1,5 +1,6 @@
-"""Schema v9 converts a register of schema v8 in one transaction: months into runs, account
-entries into compact rows, every row read back through the views as it was stored before."""
+"""Schema v9 converts a register of schema v8 in one transaction: months into runs, yearly
+summaries into a row a year, account entries into compact rows, every row read back through
+the views as it was stored before."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ ENTRIES = [
     (14, 1, "2025-03-02", 2, -1_500, 123_500, "漱玉平民大药房", 202502),
     (15, 1, "2025-03-09", 2, -500, 123_000, "山东大学齐鲁医院", 202502),
     (16, 2, "2024-12-31", 3, 60_000, 60_000, None, None),
+]
+YEARS = [
+    (1, 2021, 1, 12, 6_000_000, 960_000, 480_000),
+    (1, 2021, 2, 12, 6_000_000, 480_000, 120_000),
+    (1, 2021, 5, 12, 6_000_000, 48_000, 0),
+    (1, 2022, 1, 7, 3_600_000, 576_000, 288_000),
 ]
 HOLD_THE_LOCK = """
 import sqlite3, sys, time
@@ -51,6 +58,7 @@ def _old_register(path: Path) -> list[tuple]:
     months = typical_months(1, 2023 * 12 + 10, 36)
     conn.executemany("INSERT INTO contribution VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", months)
     conn.executemany("INSERT INTO account_entry VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ENTRIES)
+    conn.executemany("INSERT INTO contribution_year VALUES (?, ?, ?, ?, ?, ?, ?)", YEARS)
     conn.commit()
     conn.close()
     return months
@@ -67,10 +75,13 @@ def test_a_version_8_register_keeps_every_month_and_entry_in_the_compact_shape(
     assert read.fetchall() == sorted(months, key=lambda r: (r[0], r[2], r[1]))
     assert db.execute_sql("SELECT count(*) FROM contribution_run").fetchone()[0] == 3 * 7
     assert db.execute_sql("SELECT * FROM account_entry ORDER BY id").fetchall() == ENTRIES
+    read = db.execute_sql("SELECT * FROM contribution_year ORDER BY year, insurance")
+    assert read.fetchall() == YEARS
+    assert db.execute_sql("SELECT count(*) FROM contribution_year_wide").fetchone()[0] == 2
     assert db.execute_sql("SELECT count(*) FROM counterparty").fetchone()[0] == 2
     kinds = dict(db.execute_sql("SELECT name, type FROM sqlite_schema"))
-    assert kinds["contribution"] == kinds["account_entry"] == "view"
-    assert "contribution_v8" not in kinds
+    assert kinds["contribution"] == kinds["account_entry"] == kinds["contribution_year"] == "view"
+    assert "contribution_v8" not in kinds and "contribution_year_v8" not in kinds
     assert "account_entry_account_id_posted_date" not in kinds
     close_register()
 

@@ -10,6 +10,7 @@ from hq import register, store
 from models.contribution_runs import INSERT_RUN, pack
 from models.db import close_register, open_register
 from models.replica import PERSON_TABLES, TABLES
+from models.year_totals import INSERT_WIDE, pivot
 from tests.hq_fixtures import DemoHq, OfficeClient, a_card
 
 
@@ -99,6 +100,9 @@ def apply_pages(path: Path, found: list[dict[str, Any]]) -> dict[str, tuple[int,
                 for name, table in page["tables"].items():
                     if name == "contribution":  # stored as runs (schema v9)
                         db.connection().executemany(INSERT_RUN, pack(table["rows"]))
+                        continue
+                    if name == "contribution_year":  # a row per person and year (v9)
+                        db.connection().executemany(INSERT_WIDE, pivot(table["rows"]))
                         continue
                     marks = ", ".join("?" * len(table["columns"]))
                     db.connection().executemany(

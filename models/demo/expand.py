@@ -17,6 +17,7 @@ from models.demo import vocabulary as v
 from models.demo.people import month_index, month_start
 from models.enums import BenefitKind, ContributionStatus, EntryKind, Insurance
 from models.money import clamp_base
+from models.year_totals import wide_from
 
 TEMP_TABLES = """
 CREATE TEMP TABLE demo_person (
@@ -30,6 +31,8 @@ CREATE TEMP TABLE demo_month (idx INTEGER PRIMARY KEY, period INTEGER, year INTE
 CREATE TEMP TABLE demo_rate (insurance INTEGER PRIMARY KEY, employer_bp INTEGER,
     personal_bp INTEGER);
 CREATE TEMP TABLE demo_place (n INTEGER PRIMARY KEY, name TEXT, counterparty_id INTEGER);
+CREATE TEMP TABLE demo_year (person_id INTEGER, year INTEGER, insurance INTEGER,
+    months_paid INTEGER, base_total_fen INTEGER, employer_fen INTEGER, personal_fen INTEGER);
 CREATE TEMP TABLE demo_contribution (person_id INTEGER, period INTEGER, insurance INTEGER,
     employer_id INTEGER, base_fen INTEGER, employer_fen INTEGER, personal_fen INTEGER,
     status INTEGER, posted_date TEXT);
@@ -66,8 +69,8 @@ ORDER BY p.person_id, m.period, r.insurance
 _Y_FROM = "MAX(w.year * 12, p.first_idx)"
 _Y_TO = "MIN(w.year * 12 + 11, p.stop_idx, :window_first - 1)"
 YEARS_SQL = f"""
-INSERT INTO contribution_year (person_id, year, insurance, months_paid, base_total_fen,
-                               employer_fen, personal_fen)
+INSERT INTO demo_year (person_id, year, insurance, months_paid, base_total_fen,
+                       employer_fen, personal_fen)
 SELECT p.person_id, w.year, r.insurance, {_Y_TO} - {_Y_FROM} + 1,
        {_BASE} * ({_Y_TO} - {_Y_FROM} + 1),
        ({_BASE} * {_EMPLOYER_BP} + 5000) / 10000 * ({_Y_TO} - {_Y_FROM} + 1),
@@ -113,7 +116,7 @@ PENSION_SQL = f"""
 WITH RECURSIVE
 yearly(person_id, year, personal) AS (
     SELECT person_id, year, SUM(personal) FROM (
-        SELECT person_id, year, personal_fen AS personal FROM contribution_year
+        SELECT person_id, year, personal_fen AS personal FROM demo_year
         WHERE insurance = 1 AND person_id BETWEEN :lo AND :hi
         UNION ALL
         SELECT person_id, period / 100, personal_fen FROM demo_contribution
@@ -134,9 +137,10 @@ acc(person_id, year, opening, interest, personal) AS (
     JOIN demo_person p ON p.person_id = a.person_id
     LEFT JOIN yearly y ON y.person_id = a.person_id AND y.year = a.year + 1
     WHERE a.year + 1 <= MIN(:this_year, p.retired_from / 12))
-INSERT INTO account_entry_row (account_id, posted_day, kind, amount_fen, balance_after_fen,
-                               counterparty_id, period)
-SELECT ac.id, CAST(julianday(e.posted) - 2440587.5 AS INTEGER), e.kind, e.amount, e.balance,
+INSERT INTO account_entry_row (account_id, id, posted_day, kind, amount_fen,
+                               balance_after_fen, counterparty_id, period_lag)
+SELECT ac.id, :entry_base + row_number() OVER (ORDER BY ac.id, e.year, e.ord),
+       CAST(julianday(e.posted) - 2440587.5 AS INTEGER), e.kind, e.amount, e.balance,
        NULL, NULL FROM (
     SELECT person_id, year, 0 AS ord, {EntryKind.INTEREST.value} AS kind, interest AS amount,
            opening + interest AS balance,
@@ -176,12 +180,15 @@ moves(person_id, posted, ord, kind, amount, counterparty, period) AS (
             WHERE n = {_H} % (SELECT COUNT(*) FROM demo_place)),
            x.period
     FROM alloc x WHERE {_H} % 100 < 55)
-INSERT INTO account_entry_row (account_id, posted_day, kind, amount_fen, balance_after_fen,
-                               counterparty_id, period)
-SELECT ac.id, CAST(julianday(mv.posted) - 2440587.5 AS INTEGER), mv.kind, mv.amount,
+INSERT INTO account_entry_row (account_id, id, posted_day, kind, amount_fen,
+                               balance_after_fen, counterparty_id, period_lag)
+SELECT ac.id, :entry_base + row_number() OVER (ORDER BY ac.id, mv.posted, mv.ord, mv.period),
+       CAST(julianday(mv.posted) - 2440587.5 AS INTEGER), mv.kind, mv.amount,
        SUM(mv.amount) OVER (PARTITION BY ac.id ORDER BY mv.posted, mv.ord, mv.period
                             ROWS UNBOUNDED PRECEDING),
-       mv.counterparty, mv.period
+       mv.counterparty,
+       CAST(substr(mv.posted, 1, 4) AS INTEGER) * 12 + CAST(substr(mv.posted, 6, 2) AS INTEGER)
+       - 1 - (mv.period / 100 * 12 + mv.period % 100 - 1)
 FROM moves mv JOIN account ac ON ac.person_id = mv.person_id AND ac.kind = 'medical'
 ORDER BY ac.id, mv.posted, mv.ord, mv.period
 """
@@ -241,6 +248,8 @@ ORDER BY p.person_id, w.year
 
 RUNS_SQL = runs_from("temp.demo_contribution")
 CLEAR_MONTHS_SQL = "DELETE FROM temp.demo_contribution"
+WIDE_SQL = wide_from("temp.demo_year")
+CLEAR_YEARS_SQL = "DELETE FROM temp.demo_year"
 
 BALANCES_SQL = """
 UPDATE account SET balance_fen = COALESCE((
