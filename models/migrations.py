@@ -67,12 +67,15 @@ def _move_staff_failures(database: Database) -> None:
 
 
 def _contributions_into_runs(database: Database) -> None:
-    """The monthly contributions of schema 8 (renamed `contribution_v8` by the SQL step) into
-    runs; then the old table goes."""
+    """The monthly contributions and benefit payments of schema 8 (renamed `contribution_v8`
+    and `benefit_payment_v8` by the SQL step) into runs; then the old tables go."""
+    from models import benefit_runs
     from models.contribution_runs import runs_from
 
     database.execute_sql(runs_from('"contribution_v8"'))
     database.execute_sql('DROP TABLE "contribution_v8"')
+    database.execute_sql(benefit_runs.runs_from('"benefit_payment_v8"'))
+    database.execute_sql('DROP TABLE "benefit_payment_v8"')
 
 
 MIGRATIONS: tuple[Migration, ...] = (

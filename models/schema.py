@@ -277,6 +277,7 @@ class BenefitPayment(BaseModel):
     """One month's benefit paid to one person (schema v8): a pension or unemployment benefit.
 
     The payment account is held masked (6217********1234); the bank holds the full number.
+    Since schema v9 a row of the view `benefit_payment` over `BenefitRun`; read only.
     """
 
     person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
@@ -288,6 +289,23 @@ class BenefitPayment(BaseModel):
 
     class Meta:
         primary_key = CompositeKey("person", "period", "kind")
+        without_rowid = True
+
+
+class BenefitRun(BaseModel):
+    """Consecutive months of one person and benefit with the same payment (schema v9;
+    `models.benefit_runs`): `paid` codes the paid date as `ContributionRun.posted` does."""
+
+    person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
+    kind = IntegerField()  # enums.BenefitKind
+    first_month = IntegerField()
+    months = IntegerField()
+    amount_fen = IntegerField()
+    paid = IntegerField(null=True)
+    account_masked = CharField(max_length=24, null=True)
+
+    class Meta:
+        primary_key = CompositeKey("person", "kind", "first_month")
         without_rowid = True
 
 
@@ -489,7 +507,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Account,
     Counterparty,
     AccountEntryRow,
-    BenefitPayment,
+    BenefitRun,
     PensionCheck,
     QueryCredential,
     StaffUser,
@@ -504,4 +522,9 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     OfficeStaffLock,
 )
 # The views of schema v9 that show compact tables in their old shape (the wire's shape).
-VIEW_MODELS: tuple[type[BaseModel], ...] = (Contribution, ContributionYear, AccountEntry)
+VIEW_MODELS: tuple[type[BaseModel], ...] = (
+    Contribution,
+    ContributionYear,
+    AccountEntry,
+    BenefitPayment,
+)

@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
+from models import benefit_runs
 from models.contribution_runs import INSERT_RUN, apply_months, pack
 from models.replica import (
     ACCOUNT_ENTRY,
+    BENEFIT_PAYMENT,
     CARD,
     CONTRIBUTION,
     CONTRIBUTION_YEAR,
@@ -107,6 +109,7 @@ _DELETE_ENTRIES = 'DELETE FROM "account_entry_row" WHERE "id" IN (SELECT value F
 _STORED = {
     CONTRIBUTION.name: "contribution_run",
     CONTRIBUTION_YEAR.name: "contribution_year_wide",
+    BENEFIT_PAYMENT.name: "benefit_run",
 }
 _STAFF_DROP = (
     'DELETE FROM "staff_user" WHERE "username" = ? AND "origin" = \'hq\' AND NOT EXISTS '
@@ -228,6 +231,8 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], keep: Pro
             apply_months(conn, op, values)
         elif table is CONTRIBUTION_YEAR:
             apply_years(conn, op, values)
+        elif table is BENEFIT_PAYMENT:
+            benefit_runs.apply_payments(conn, op, values)
         elif op == "upsert" and table is OFFICE_STAFF_LOCK:
             conn.executemany(UPSERT[table.name], values)
             apply_staff_locks(conn, values)
@@ -315,6 +320,9 @@ def apply_person_page(conn: sqlite3.Connection, page: BootstrapPage, keep: Prote
             continue
         if table is CONTRIBUTION_YEAR:
             conn.executemany(INSERT_WIDE, pivot(rows))
+            continue
+        if table is BENEFIT_PAYMENT:
+            conn.executemany(benefit_runs.INSERT_RUN, benefit_runs.pack(rows))
             continue
         conn.executemany(UPSERT[table.name], rows)
 

@@ -1,6 +1,6 @@
-"""Schema v9 converts a register of schema v8 in one transaction: months into runs, yearly
-summaries into a row a year, account entries into compact rows, every row read back through
-the views as it was stored before."""
+"""Schema v9 converts a register of schema v8 in one transaction: months and benefit payments
+into runs, yearly summaries into a row a year, account entries into compact rows, every row
+read back through the views as it was stored before."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ YEARS = [
     (1, 2021, 2, 12, 6_000_000, 480_000, 120_000),
     (1, 2021, 5, 12, 6_000_000, 48_000, 0),
     (1, 2022, 1, 7, 3_600_000, 576_000, 288_000),
+]
+PAYMENTS = [
+    *((1, 202500 + m, 1, 310_000, f"2025-{m:02d}-10", "6217********1234") for m in range(1, 13)),
+    (1, 202601, 1, 319_300, "2026-01-10", "6217********1234"),
+    (1, 202602, 1, 319_300, None, "6217********1234"),
 ]
 HOLD_THE_LOCK = """
 import sqlite3, sys, time
@@ -59,6 +64,7 @@ def _old_register(path: Path) -> list[tuple]:
     conn.executemany("INSERT INTO contribution VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", months)
     conn.executemany("INSERT INTO account_entry VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ENTRIES)
     conn.executemany("INSERT INTO contribution_year VALUES (?, ?, ?, ?, ?, ?, ?)", YEARS)
+    conn.executemany("INSERT INTO benefit_payment VALUES (?, ?, ?, ?, ?, ?)", PAYMENTS)
     conn.commit()
     conn.close()
     return months
@@ -78,10 +84,14 @@ def test_a_version_8_register_keeps_every_month_and_entry_in_the_compact_shape(
     read = db.execute_sql("SELECT * FROM contribution_year ORDER BY year, insurance")
     assert read.fetchall() == YEARS
     assert db.execute_sql("SELECT count(*) FROM contribution_year_wide").fetchone()[0] == 2
+    read = db.execute_sql("SELECT * FROM benefit_payment ORDER BY period")
+    assert read.fetchall() == PAYMENTS
+    assert db.execute_sql("SELECT count(*) FROM benefit_run").fetchone()[0] == 3
     assert db.execute_sql("SELECT count(*) FROM counterparty").fetchone()[0] == 2
     kinds = dict(db.execute_sql("SELECT name, type FROM sqlite_schema"))
     assert kinds["contribution"] == kinds["account_entry"] == kinds["contribution_year"] == "view"
-    assert "contribution_v8" not in kinds and "contribution_year_v8" not in kinds
+    assert kinds["benefit_payment"] == "view"
+    assert not {"contribution_v8", "contribution_year_v8", "benefit_payment_v8"} & set(kinds)
     assert "account_entry_account_id_posted_date" not in kinds
     close_register()
 

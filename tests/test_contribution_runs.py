@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from models import benefit_runs
 from models.contribution_runs import (
     INSERT_RUN,
     MAX_LAG,
@@ -185,17 +186,64 @@ def test_every_read_of_the_compact_tables_goes_through_their_key_without_an_inde
         (benefits._ALLOCATIONS, (1, 2)),
         (overview._YEARS, (1,)),
         (queries._SUMMARIES, (1,)),
+        (benefits._PAYMENTS, (1,)),
     ]
     for sql, args in reads:
         plan = " | ".join(r[3] for r in register.execute(f"EXPLAIN QUERY PLAN {sql}", args))
         assert "SCAN r" not in plan and "SCAN e" not in plan, (sql, plan)
-        stored = ("contribution_run", "account_entry_row", "contribution_year_wide")
+        stored = ("contribution_run", "account_entry_row", "contribution_year_wide", "benefit_run")
         assert not any(f"SCAN {name}" in plan for name in stored), (sql, plan)
     assert [
         r[0]
         for r in register.execute(
             "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name IN "
-            "('contribution_run', 'account_entry_row', 'contribution_year_wide') "
+            "('contribution_run', 'account_entry_row', 'contribution_year_wide', 'benefit_run') "
             "AND sql IS NOT NULL"
         )
     ] == []  # both clustered on their key: no secondary index
+
+
+def payments(rng: random.Random, person: int) -> list[tuple]:
+    """A retiree's pension raised each January and paid the 10th (the last month not yet
+    paid), and payments with every value drawn."""
+    rows = []
+    for month in range(2023 * 12 + 10, 2026 * 12 + 11):
+        paid = _posted(month, 0, 10) if month < 2026 * 12 + 10 else None
+        rows.append((person, _period(month), 1, 300_000 + 9_000 * (month // 12), paid, "6217*1"))
+    month = 2024 * 12
+    for _ in range(30):
+        month += rng.choice((1, 1, 1, 3))
+        paid = rng.choice((None, _posted(month, rng.randrange(-1, 5), rng.randrange(1, 29))))
+        amount = rng.choice((150_000, 150_001))
+        rows.append((person, _period(month), 2, amount, paid, rng.choice(("6228*9", None))))
+    return rows
+
+
+def test_benefit_payments_are_runs_packed_alike_in_python_and_sql_and_unfolded_exactly(
+    register: Any,
+) -> None:
+    rows = payments(random.Random(5), 1) + payments(random.Random(6), 2)
+    runs = benefit_runs.pack(rows)
+    pension = [r for r in runs if r[0] == 1 and r[1] == 1]
+    assert [r[3] for r in pension] == [2, 12, 12, 10, 1]  # a year each; the month not paid yet
+    register.executemany(benefit_runs.INSERT_RUN, runs)
+    read = "SELECT * FROM benefit_payment ORDER BY person_id, kind, period"
+    assert register.execute(read).fetchall() == sorted(rows, key=lambda r: (r[0], r[2], r[1]))
+    register.execute(
+        "CREATE TEMP TABLE paid (person_id, period, kind, amount_fen, paid_date, account_masked)"
+    )
+    register.executemany("INSERT INTO temp.paid VALUES (?, ?, ?, ?, ?, ?)", rows)
+    register.execute("DELETE FROM benefit_run")
+    register.execute(benefit_runs.runs_from("temp.paid"))
+    assert register.execute("SELECT * FROM benefit_run ORDER BY 1, 2, 3").fetchall() == runs
+
+
+def test_a_payment_changed_alone_is_rewritten_into_the_runs_of_its_person(register: Any) -> None:
+    rows = payments(random.Random(8), 1)[:36]
+    register.executemany(benefit_runs.INSERT_RUN, benefit_runs.pack(rows))
+    paid_now = (*rows[35][:4], "2026-11-10", rows[35][5])
+    benefit_runs.apply_payments(register, "upsert", [paid_now])
+    benefit_runs.apply_payments(register, "delete", [rows[0][:3]])
+    read = "SELECT * FROM benefit_payment ORDER BY period"
+    assert register.execute(read).fetchall() == [*rows[1:35], paid_now]
+    assert register.execute("SELECT count(*) FROM benefit_run").fetchone()[0] == 5  # years + 1

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from hq import register, store
+from models import benefit_runs
 from models.contribution_runs import INSERT_RUN, pack
 from models.db import close_register, open_register
 from models.replica import PERSON_TABLES, TABLES
@@ -103,6 +104,10 @@ def apply_pages(path: Path, found: list[dict[str, Any]]) -> dict[str, tuple[int,
                         continue
                     if name == "contribution_year":  # a row per person and year (v9)
                         db.connection().executemany(INSERT_WIDE, pivot(table["rows"]))
+                        continue
+                    if name == "benefit_payment":  # stored as runs (v9)
+                        rows = benefit_runs.pack(table["rows"])
+                        db.connection().executemany(benefit_runs.INSERT_RUN, rows)
                         continue
                     marks = ", ".join("?" * len(table["columns"]))
                     db.connection().executemany(

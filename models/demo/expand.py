@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, timedelta
 
+from models import benefit_runs
 from models.contribution_runs import runs_from
 from models.demo import vocabulary as v
 from models.demo.people import month_index, month_start
@@ -31,6 +32,8 @@ CREATE TEMP TABLE demo_month (idx INTEGER PRIMARY KEY, period INTEGER, year INTE
 CREATE TEMP TABLE demo_rate (insurance INTEGER PRIMARY KEY, employer_bp INTEGER,
     personal_bp INTEGER);
 CREATE TEMP TABLE demo_place (n INTEGER PRIMARY KEY, name TEXT, counterparty_id INTEGER);
+CREATE TEMP TABLE demo_benefit (person_id INTEGER, period INTEGER, kind INTEGER,
+    amount_fen INTEGER, paid_date TEXT, account_masked TEXT);
 CREATE TEMP TABLE demo_year (person_id INTEGER, year INTEGER, insurance INTEGER,
     months_paid INTEGER, base_total_fen INTEGER, employer_fen INTEGER, personal_fen INTEGER);
 CREATE TEMP TABLE demo_contribution (person_id INTEGER, period INTEGER, insurance INTEGER,
@@ -203,7 +206,7 @@ _BANK = "substr('6217622262286214', (p.person_id % 4) * 4 + 1, 4)"
 _ACCOUNT = f"{_BANK} || '********' || printf('%04d', (p.person_id * 7919 + :seed) % 10000)"
 _PAID = "printf('%04d-%02d-10', m.period / 100, m.period % 100)"
 PENSION_PAYMENTS_SQL = f"""
-INSERT INTO benefit_payment (person_id, period, kind, amount_fen, paid_date, account_masked)
+INSERT INTO demo_benefit (person_id, period, kind, amount_fen, paid_date, account_masked)
 SELECT p.person_id, m.period, {BenefitKind.PENSION.value},
        MAX({v.MINIMUM_PENSION_FEN},
            (w.avg_fen * (1000 + p.wage_pm) / 2000 * (p.stop_idx - p.first_idx + 1) / 1200
@@ -218,7 +221,7 @@ WHERE p.status = 'retired' AND p.person_id BETWEEN :lo AND :hi
 ORDER BY p.person_id, m.period
 """
 UNEMPLOYMENT_SQL = f"""
-INSERT INTO benefit_payment (person_id, period, kind, amount_fen, paid_date, account_masked)
+INSERT INTO demo_benefit (person_id, period, kind, amount_fen, paid_date, account_masked)
 SELECT p.person_id, m.period, {BenefitKind.UNEMPLOYMENT.value}, {v.UNEMPLOYMENT_BENEFIT_FEN},
        MIN({_PAID}, :as_of), {_ACCOUNT}
 FROM demo_person p
@@ -249,6 +252,8 @@ ORDER BY p.person_id, w.year
 RUNS_SQL = runs_from("temp.demo_contribution")
 CLEAR_MONTHS_SQL = "DELETE FROM temp.demo_contribution"
 WIDE_SQL = wide_from("temp.demo_year")
+BENEFIT_RUNS_SQL = benefit_runs.runs_from("temp.demo_benefit")
+CLEAR_BENEFITS_SQL = "DELETE FROM temp.demo_benefit"
 CLEAR_YEARS_SQL = "DELETE FROM temp.demo_year"
 
 BALANCES_SQL = """

@@ -22,7 +22,6 @@ from models.errors import InvalidRequest
 from models.overview import WINDOW_MONTHS
 from models.schema import (
     AccountEntryRow,
-    BenefitPayment,
     Card,
     Contribution,
     OfficeSetting,
@@ -142,6 +141,8 @@ def _generate(
             conn.execute(expand.PENSION_PAYMENTS_SQL, bounds)
             conn.execute(expand.UNEMPLOYMENT_SQL, bounds)
             conn.execute(expand.PENSION_CHECKS_SQL, bounds)
+            conn.execute(expand.BENEFIT_RUNS_SQL)
+            conn.execute(expand.CLEAR_BENEFITS_SQL)
             phases["benefits"] += time.perf_counter() - t
             t = time.perf_counter()
             conn.execute(expand.RUNS_SQL)
@@ -171,7 +172,7 @@ def _generate(
     report.contributions = Contribution.select().count()
     report.yearly_summaries = conn.execute("SELECT count(*) FROM contribution_year").fetchone()[0]
     report.account_entries = AccountEntryRow.select().count()
-    report.benefit_payments = BenefitPayment.select().count()
+    report.benefit_payments = db.execute_sql("SELECT count(*) FROM benefit_payment").fetchone()[0]
     report.pension_checks = PensionCheck.select().count()
     return report
 
