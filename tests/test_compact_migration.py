@@ -109,3 +109,52 @@ def test_the_migration_waits_for_another_process_writing_to_the_register(tmp_pat
         close_register()
     finally:
         assert holder.wait(timeout=30) == 0
+
+
+def test_a_demo_register_of_version_8_migrates_to_the_rows_and_shape_the_generator_writes(
+    tmp_path: Path,
+) -> None:
+    from datetime import date
+
+    from models.demo.generator import DemoParams, generate
+    from models.home import OfficeHome
+
+    tables = {
+        "contribution": "person_id, period, insurance",
+        "contribution_year": "person_id, year, insurance",
+        "account_entry": "id",
+        "benefit_payment": "person_id, period, kind",
+    }
+    stored = [
+        f"SELECT * FROM {t} ORDER BY 1, 2, 3"
+        for t in ("contribution_run", "contribution_year_wide", "benefit_run")
+    ] + [  # counterparty ids are given in another order: compare their names
+        "SELECT e.account_id, e.id, e.posted_day, e.kind, e.amount_fen, e.balance_after_fen, "
+        "c.name, e.period_lag FROM account_entry_row e "
+        "LEFT JOIN counterparty c ON c.id = e.counterparty_id ORDER BY 1, 2"
+    ]
+    OfficeHome(tmp_path / "new").create("370102", "x")
+    generate(DemoParams(60, 5, "370102", date(2026, 11, 1)))
+    parents = {t: db.execute_sql(f"SELECT * FROM {t}").fetchall() for t in ("employer", "person")}
+    accounts = db.execute_sql("SELECT * FROM account").fetchall()
+    rows = {
+        t: db.execute_sql(f"SELECT * FROM {t} ORDER BY {o}").fetchall() for t, o in tables.items()
+    }
+    shape = {sql: db.execute_sql(sql).fetchall() for sql in stored}
+    close_register()
+    old = _register_at_version(tmp_path / "old.db", 8)
+    for table, values in [*parents.items(), ("account", accounts), *rows.items()]:
+        marks = ", ".join("?" * len(values[0]))
+        old.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+    old.commit()
+    old.close()
+    open_register(tmp_path / "old.db")
+    try:
+        for table, order in tables.items():
+            assert (
+                db.execute_sql(f"SELECT * FROM {table} ORDER BY {order}").fetchall() == rows[table]
+            )
+        for sql in stored:
+            assert db.execute_sql(sql).fetchall() == shape[sql]
+    finally:
+        close_register()
