@@ -66,6 +66,18 @@ def _move_staff_failures(database: Database) -> None:
         database.execute_sql('DELETE FROM "office_setting" WHERE "key" = ?', (key,))
 
 
+def _contributions_into_runs(database: Database) -> None:
+    """The monthly contributions and benefit payments of schema 8 (renamed `contribution_v8`
+    and `benefit_payment_v8` by the SQL step) into runs; then the old tables go."""
+    from models import benefit_runs
+    from models.contribution_runs import runs_from
+
+    database.execute_sql(runs_from('"contribution_v8"'))
+    database.execute_sql('DROP TABLE "contribution_v8"')
+    database.execute_sql(benefit_runs.runs_from('"benefit_payment_v8"'))
+    database.execute_sql('DROP TABLE "benefit_payment_v8"')
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", "0001_initial.sql"),
     Migration(2, "printed statements", "0002_statements.sql"),
@@ -77,6 +89,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "the audit log by member of staff", "0006_audit_by_actor.sql"),
     Migration(7, "the office's journal", "0007_office_journal.sql"),
     Migration(8, "benefits", "0008_benefits.sql"),
+    Migration(9, "a compact register", "0009_compact_register.sql", _contributions_into_runs),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -102,7 +115,9 @@ def migrate(database: Database) -> list[int]:
     for migration in MIGRATIONS:
         if migration.version in done:
             continue
-        with database.atomic():
+        # IMMEDIATE: the write lock at BEGIN, so that another process's writer is waited for
+        # (busy timeout) instead of failing a lock upgrade half-way.
+        with database.atomic(lock_type="IMMEDIATE"):
             for statement in migration.statements():
                 database.execute_sql(statement.rstrip(";"))
             if migration.after is not None:

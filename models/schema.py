@@ -2,7 +2,10 @@
 
 Money is integer fen, periods are integers YYYYMM, dates ISO dates, times UTC. The big tables
 (monthly contributions, yearly summaries) are WITHOUT ROWID tables clustered on their lookup key,
-so a person's 36 months are one contiguous range on disk.
+so a person's 36 months are one contiguous range on disk. Since schema v9 the monthly
+contributions are stored as runs of equal months and the account entries in a compact row; the
+views `contribution` and `account_entry` show them in their old shape (the models of the same
+names read them; `ALL_MODELS` lists the stored tables).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from peewee import (
 )
 
 from models.clock import utc_now
+from models.enums import Insurance
 from models.fields import UtcDateTimeField
 
 # Created late: `models.db.open_register` calls `db.init(path, pragmas=...)`.
@@ -128,11 +132,9 @@ class Card(BaseModel):
 
 
 class Contribution(BaseModel):
-    """One month's contribution of one person to one insurance type.
-
-    No secondary indexes: the primary key serves the per-person lookups, and at district scale
-    (about 100 million rows) every extra index costs gigabytes and minutes of loading.
-    """
+    """One month's contribution of one person to one insurance type: a row of the view
+    `contribution` (schema v9), which unfolds the runs of `ContributionRun`. Read only; writes
+    go to the runs (`models.contribution_runs`)."""
 
     person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
     period = IntegerField()  # YYYYMM
@@ -149,8 +151,40 @@ class Contribution(BaseModel):
         without_rowid = True
 
 
+class ContributionRun(BaseModel):
+    """Consecutive months of one person and insurance type with the same contribution (v9).
+
+    Most months repeat the month before (the same employer, base, amounts and status, posted
+    the same number of months later on the same day), so a person's 36 months of a type are a
+    few runs. `first_month` is a month number (year * 12 + month - 1); `posted` codes the posted
+    date (`models.contribution_runs`). No secondary indexes: the key serves every read.
+    """
+
+    person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
+    insurance = IntegerField()  # enums.Insurance
+    first_month = IntegerField()
+    months = IntegerField()
+    employer = ForeignKeyField(Employer, null=True, index=False)
+    base_fen = IntegerField()
+    employer_fen = IntegerField()
+    personal_fen = IntegerField()
+    status = IntegerField()  # enums.ContributionStatus
+    posted = IntegerField(null=True)
+
+    class Meta:
+        primary_key = CompositeKey("person", "insurance", "first_month")
+        without_rowid = True
+
+
+class MonthStep(BaseModel):
+    """The numbers 0 .. MAX_RUN - 1: the view `contribution` joins a run with its months."""
+
+    n = IntegerField(primary_key=True)
+
+
 class ContributionYear(BaseModel):
-    """Totals of one year and insurance type, for months before the monthly window."""
+    """Totals of one year and insurance type, for months before the monthly window: a row of
+    the view `contribution_year` (schema v9) over `ContributionYearWide`. Read only."""
 
     person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
     year = IntegerField()
@@ -163,6 +197,25 @@ class ContributionYear(BaseModel):
     class Meta:
         primary_key = CompositeKey("person", "year", "insurance")
         without_rowid = True
+
+
+class ContributionYearWide(BaseModel):
+    """The yearly summaries of one person and year, the insurance types side by side (schema
+    v9; `models.year_totals`): months_<i>, base_<i>, employer_<i>, personal_<i> per type i,
+    NULL months for a type without a summary that year. The view `contribution_year` shows
+    the rows of `ContributionYear`."""
+
+    person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
+    year = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("person", "year")
+        without_rowid = True
+
+
+for _insurance in Insurance:
+    for _part in ("months", "base", "employer", "personal"):
+        ContributionYearWide._meta.add_field(f"{_part}_{_insurance.value}", IntegerField(null=True))
 
 
 class Account(BaseModel):
@@ -180,7 +233,9 @@ class Account(BaseModel):
 
 
 class AccountEntry(BaseModel):
-    """One movement on a personal account, with the balance after it."""
+    """One movement on a personal account, with the balance after it: a row of the view
+    `account_entry` (schema v9) over `AccountEntryRow`; inserting into the view stores the
+    compact row (a trigger), deleting from it deletes the row."""
 
     id = AutoField()
     account = ForeignKeyField(Account, backref="entries", on_delete="CASCADE", index=False)
@@ -191,14 +246,38 @@ class AccountEntry(BaseModel):
     counterparty = CharField(max_length=60, null=True)  # hospital or pharmacy
     period = IntegerField(null=True)
 
+
+class Counterparty(BaseModel):
+    """A hospital or pharmacy named by account entries, stored once (schema v9)."""
+
+    id = AutoField()
+    name = CharField(max_length=60, unique=True)
+
+
+class AccountEntryRow(BaseModel):
+    """The stored account entry (schema v9), clustered by account (no secondary index): the
+    date as a day number (days since 1970-01-01), the period as the months from it to the
+    posted month (mostly 0 or 1: no bytes), the counterparty by its id."""
+
+    account = ForeignKeyField(Account, on_delete="CASCADE", index=False)
+    id = IntegerField()
+    posted_day = IntegerField()
+    kind = IntegerField()  # enums.EntryKind
+    amount_fen = IntegerField()
+    balance_after_fen = IntegerField()
+    counterparty = ForeignKeyField(Counterparty, null=True, index=False)
+    period_lag = IntegerField(null=True)
+
     class Meta:
-        indexes = ((("account", "posted_date"), False),)
+        primary_key = CompositeKey("account", "id")
+        without_rowid = True
 
 
 class BenefitPayment(BaseModel):
     """One month's benefit paid to one person (schema v8): a pension or unemployment benefit.
 
     The payment account is held masked (6217********1234); the bank holds the full number.
+    Since schema v9 a row of the view `benefit_payment` over `BenefitRun`; read only.
     """
 
     person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
@@ -210,6 +289,23 @@ class BenefitPayment(BaseModel):
 
     class Meta:
         primary_key = CompositeKey("person", "period", "kind")
+        without_rowid = True
+
+
+class BenefitRun(BaseModel):
+    """Consecutive months of one person and benefit with the same payment (schema v9;
+    `models.benefit_runs`): `paid` codes the paid date as `ContributionRun.posted` does."""
+
+    person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
+    kind = IntegerField()  # enums.BenefitKind
+    first_month = IntegerField()
+    months = IntegerField()
+    amount_fen = IntegerField()
+    paid = IntegerField(null=True)
+    account_masked = CharField(max_length=24, null=True)
+
+    class Meta:
+        primary_key = CompositeKey("person", "kind", "first_month")
         without_rowid = True
 
 
@@ -405,11 +501,13 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Employer,
     Enrolment,
     Card,
-    Contribution,
-    ContributionYear,
+    ContributionRun,
+    MonthStep,
+    ContributionYearWide,
     Account,
-    AccountEntry,
-    BenefitPayment,
+    Counterparty,
+    AccountEntryRow,
+    BenefitRun,
     PensionCheck,
     QueryCredential,
     StaffUser,
@@ -422,4 +520,11 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     OfficeStatement,
     OfficeEvent,
     OfficeStaffLock,
+)
+# The views of schema v9 that show compact tables in their old shape (the wire's shape).
+VIEW_MODELS: tuple[type[BaseModel], ...] = (
+    Contribution,
+    ContributionYear,
+    AccountEntry,
+    BenefitPayment,
 )

@@ -25,8 +25,14 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
+from models import benefit_runs
+from models.contribution_runs import INSERT_RUN, apply_months, pack
 from models.replica import (
+    ACCOUNT_ENTRY,
+    BENEFIT_PAYMENT,
     CARD,
+    CONTRIBUTION,
+    CONTRIBUTION_YEAR,
     EMPLOYER,
     OFFICE_STAFF_LOCK,
     OFFICE_TABLES,
@@ -38,6 +44,7 @@ from models.replica import (
     TABLES,
     Table,
 )
+from models.year_totals import INSERT_WIDE, apply_years, pivot
 from sync.answers import BootstrapPage, Change
 
 LAST_ID = 2**63 - 1
@@ -87,6 +94,23 @@ HQ_ORIGIN = "hq"  # models.staff.ORIGIN_HQ (sync reads the register's columns, n
 UPSERT = {t.name: upsert_sql(t) for t in (*TABLES, *OFFICE_TABLES) if t is not STAFF_USER}
 UPSERT[STAFF_USER.name] = staff_upsert_sql()
 DELETE = {t.name: delete_sql(t) for t in (*TABLES, *OFFICE_TABLES)}
+# Schema v9 stores account entries compactly behind the view `account_entry`: an insert into
+# the view replaces the stored row of the same id (a trigger), a delete goes to the row itself.
+# Monthly contributions are stored as runs (models.contribution_runs), written in Python.
+UPSERT[ACCOUNT_ENTRY.name] = (
+    f'INSERT INTO "account_entry" ({_names(ACCOUNT_ENTRY.columns)}) '
+    f"VALUES ({', '.join('?' * len(ACCOUNT_ENTRY.columns))})"
+)
+# A tombstone names an entry by id alone; the stored rows are keyed by account, so the group's
+# tombstones are deleted in one pass over the table (headquarters deletes entries only with
+# their person, which is rare).
+_DELETE_ENTRIES = 'DELETE FROM "account_entry_row" WHERE "id" IN (SELECT value FROM json_each(?))'
+# The stored table behind each replicated table whose rows are deleted by person.
+_STORED = {
+    CONTRIBUTION.name: "contribution_run",
+    CONTRIBUTION_YEAR.name: "contribution_year_wide",
+    BENEFIT_PAYMENT.name: "benefit_run",
+}
 _STAFF_DROP = (
     'DELETE FROM "staff_user" WHERE "username" = ? AND "origin" = \'hq\' AND NOT EXISTS '
     '(SELECT 1 FROM "service_visit" v WHERE v."staff_id" = "staff_user"."id")'
@@ -203,13 +227,21 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], keep: Pro
         values = [c.values for c in group]
         if keep:
             values = [v for v in values if not keep.covers(table, v)]
-        if op == "upsert" and table is OFFICE_STAFF_LOCK:
+        if table is CONTRIBUTION:
+            apply_months(conn, op, values)
+        elif table is CONTRIBUTION_YEAR:
+            apply_years(conn, op, values)
+        elif table is BENEFIT_PAYMENT:
+            benefit_runs.apply_payments(conn, op, values)
+        elif op == "upsert" and table is OFFICE_STAFF_LOCK:
             conn.executemany(UPSERT[table.name], values)
             apply_staff_locks(conn, values)
         elif op == "upsert":
             conn.executemany(UPSERT[table.name], values)
         elif table is STAFF_USER:
             delete_staff(conn, values)
+        elif table is ACCOUNT_ENTRY:
+            conn.execute(_DELETE_ENTRIES, (json.dumps([v[0] for v in values]),))
         else:
             conn.executemany(DELETE[table.name], values)
         applied += len(values)
@@ -231,7 +263,7 @@ def apply_employer_page(conn: sqlite3.Connection, page: BootstrapPage) -> None:
     }
     gone = [(i,) for i in sorted(have - {row[0] for row in rows})]
     if gone:
-        for table in ("enrolment", "contribution"):
+        for table in ("enrolment", "contribution_run"):
             conn.executemany(f'UPDATE "{table}" SET employer_id = NULL WHERE employer_id = ?', gone)
         conn.executemany(DELETE[EMPLOYER.name], gone)
 
@@ -251,13 +283,14 @@ def apply_person_page(conn: sqlite3.Connection, page: BootstrapPage, keep: Prote
     )
     local_checks = _kept_checks(conn, keep.check_persons, span)
     conn.execute(
-        "DELETE FROM account_entry WHERE account_id IN "
+        "DELETE FROM account_entry_row WHERE account_id IN "
         "(SELECT id FROM account WHERE person_id > ? AND person_id <= ?)",
         span,
     )
     for table in reversed(PERSON_TABLES[1:]):
-        if table.name != "account_entry":
-            conn.execute(f'DELETE FROM "{table.name}" WHERE person_id > ? AND person_id <= ?', span)
+        if table is not ACCOUNT_ENTRY:
+            stored = _STORED.get(table.name, table.name)
+            conn.execute(f'DELETE FROM "{stored}" WHERE person_id > ? AND person_id <= ?', span)
     persons = page.tables[PERSON.name]
     conn.executemany(UPSERT[PERSON.name], persons)
     have = {r[0] for r in conn.execute("SELECT id FROM person WHERE id > ? AND id <= ?", span)}
@@ -282,6 +315,15 @@ def apply_person_page(conn: sqlite3.Connection, page: BootstrapPage, keep: Prote
             rows = [r for r in rows if r[0] not in keep.check_persons] + [
                 r for r in local_checks if r[0] in persons_here
             ]
+        if table is CONTRIBUTION:
+            conn.executemany(INSERT_RUN, pack(rows))
+            continue
+        if table is CONTRIBUTION_YEAR:
+            conn.executemany(INSERT_WIDE, pivot(rows))
+            continue
+        if table is BENEFIT_PAYMENT:
+            conn.executemany(benefit_runs.INSERT_RUN, benefit_runs.pack(rows))
+            continue
         conn.executemany(UPSERT[table.name], rows)
 
 

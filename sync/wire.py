@@ -14,11 +14,11 @@ from typing import Any
 from peewee import BooleanField, ForeignKeyField, IntegerField
 
 from models.replica import BY_NAME, OFFICE_TABLES, TABLES, Table
-from models.schema import ALL_MODELS
+from models.schema import ALL_MODELS, VIEW_MODELS
 from sync.errors import BadAnswer
 
 NoneType = type(None)
-_MODELS = {m._meta.table_name: m for m in ALL_MODELS}
+_MODELS = {m._meta.table_name: m for m in (*ALL_MODELS, *VIEW_MODELS)}
 
 
 def _column_types(table: Table) -> tuple[frozenset[type], ...]:

@@ -111,6 +111,19 @@ def test_arrears_have_no_posted_date_and_paid_months_do(demo) -> None:
     assert bad == 0
 
 
+def test_account_entries_have_ids_of_their_own_across_accounts_and_chunks(tmp_path: Path) -> None:
+    office = OfficeHome(tmp_path)
+    office.create("370102", "x")
+    generate(DemoParams(60, 3, "370102", AS_OF, chunk=25))  # three chunks
+    try:
+        count, distinct, low, high = db.execute_sql(
+            "SELECT count(*), count(DISTINCT id), min(id), max(id) FROM account_entry"
+        ).fetchone()
+    finally:
+        close_register()
+    assert count == distinct == high and low == 1
+
+
 def test_account_entries_chain_their_balances_and_never_go_negative(demo) -> None:
     rows = db.execute_sql(
         "SELECT a.id, a.kind, a.balance_fen, e.amount_fen, e.balance_after_fen, e.kind, "

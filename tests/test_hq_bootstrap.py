@@ -7,8 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from hq import register, store
+from models import benefit_runs
+from models.contribution_runs import INSERT_RUN, pack
 from models.db import close_register, open_register
 from models.replica import PERSON_TABLES, TABLES
+from models.year_totals import INSERT_WIDE, pivot
 from tests.hq_fixtures import DemoHq, OfficeClient, a_card
 
 
@@ -96,6 +99,16 @@ def apply_pages(path: Path, found: list[dict[str, Any]]) -> dict[str, tuple[int,
             db.execute_sql("PRAGMA defer_foreign_keys = ON")
             for page in found:
                 for name, table in page["tables"].items():
+                    if name == "contribution":  # stored as runs (schema v9)
+                        db.connection().executemany(INSERT_RUN, pack(table["rows"]))
+                        continue
+                    if name == "contribution_year":  # a row per person and year (v9)
+                        db.connection().executemany(INSERT_WIDE, pivot(table["rows"]))
+                        continue
+                    if name == "benefit_payment":  # stored as runs (v9)
+                        rows = benefit_runs.pack(table["rows"])
+                        db.connection().executemany(benefit_runs.INSERT_RUN, rows)
+                        continue
                     marks = ", ".join("?" * len(table["columns"]))
                     db.connection().executemany(
                         f"INSERT INTO {name} ({', '.join(table['columns'])}) VALUES ({marks})",

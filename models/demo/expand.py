@@ -12,10 +12,13 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, timedelta
 
+from models import benefit_runs
+from models.contribution_runs import runs_from
 from models.demo import vocabulary as v
 from models.demo.people import month_index, month_start
 from models.enums import BenefitKind, ContributionStatus, EntryKind, Insurance
 from models.money import clamp_base
+from models.year_totals import wide_from
 
 TEMP_TABLES = """
 CREATE TEMP TABLE demo_person (
@@ -28,15 +31,24 @@ CREATE TEMP TABLE demo_month (idx INTEGER PRIMARY KEY, period INTEGER, year INTE
     posted TEXT);
 CREATE TEMP TABLE demo_rate (insurance INTEGER PRIMARY KEY, employer_bp INTEGER,
     personal_bp INTEGER);
-CREATE TEMP TABLE demo_place (n INTEGER PRIMARY KEY, name TEXT);
+CREATE TEMP TABLE demo_place (n INTEGER PRIMARY KEY, name TEXT, counterparty_id INTEGER);
+CREATE TEMP TABLE demo_benefit (person_id INTEGER, period INTEGER, kind INTEGER,
+    amount_fen INTEGER, paid_date TEXT, account_masked TEXT);
+CREATE TEMP TABLE demo_year (person_id INTEGER, year INTEGER, insurance INTEGER,
+    months_paid INTEGER, base_total_fen INTEGER, employer_fen INTEGER, personal_fen INTEGER);
+CREATE TEMP TABLE demo_contribution (person_id INTEGER, period INTEGER, insurance INTEGER,
+    employer_id INTEGER, base_fen INTEGER, employer_fen INTEGER, personal_fen INTEGER,
+    status INTEGER, posted_date TEXT);
 """
 
 # The monthly base of a person in a year: their wage clamped to 60 %-300 % of the average.
 _BASE = "MIN(MAX(w.avg_fen * p.wage_pm / 1000, w.low_fen), w.high_fen)"
 _EMPLOYER_BP = "CASE WHEN r.insurance = 4 THEN e.work_injury_rate_bp ELSE r.employer_bp END"
 
+# The months of a chunk go to `demo_contribution` first (the accounts are built from them),
+# then into runs (`RUNS_SQL`), and the temporary table is emptied for the next chunk.
 MONTHS_SQL = f"""
-INSERT INTO contribution (person_id, period, insurance, employer_id, base_fen, employer_fen,
+INSERT INTO demo_contribution (person_id, period, insurance, employer_id, base_fen, employer_fen,
                           personal_fen, status, posted_date)
 SELECT p.person_id, m.period, r.insurance, p.employer_id, {_BASE},
        ({_BASE} * {_EMPLOYER_BP} + 5000) / 10000,
@@ -60,8 +72,8 @@ ORDER BY p.person_id, m.period, r.insurance
 _Y_FROM = "MAX(w.year * 12, p.first_idx)"
 _Y_TO = "MIN(w.year * 12 + 11, p.stop_idx, :window_first - 1)"
 YEARS_SQL = f"""
-INSERT INTO contribution_year (person_id, year, insurance, months_paid, base_total_fen,
-                               employer_fen, personal_fen)
+INSERT INTO demo_year (person_id, year, insurance, months_paid, base_total_fen,
+                       employer_fen, personal_fen)
 SELECT p.person_id, w.year, r.insurance, {_Y_TO} - {_Y_FROM} + 1,
        {_BASE} * ({_Y_TO} - {_Y_FROM} + 1),
        ({_BASE} * {_EMPLOYER_BP} + 5000) / 10000 * ({_Y_TO} - {_Y_FROM} + 1),
@@ -107,10 +119,10 @@ PENSION_SQL = f"""
 WITH RECURSIVE
 yearly(person_id, year, personal) AS (
     SELECT person_id, year, SUM(personal) FROM (
-        SELECT person_id, year, personal_fen AS personal FROM contribution_year
+        SELECT person_id, year, personal_fen AS personal FROM demo_year
         WHERE insurance = 1 AND person_id BETWEEN :lo AND :hi
         UNION ALL
-        SELECT person_id, period / 100, personal_fen FROM contribution
+        SELECT person_id, period / 100, personal_fen FROM demo_contribution
         WHERE insurance = 1 AND status != {ContributionStatus.ARREARS.value}
           AND person_id BETWEEN :lo AND :hi)
     GROUP BY person_id, year),
@@ -128,9 +140,11 @@ acc(person_id, year, opening, interest, personal) AS (
     JOIN demo_person p ON p.person_id = a.person_id
     LEFT JOIN yearly y ON y.person_id = a.person_id AND y.year = a.year + 1
     WHERE a.year + 1 <= MIN(:this_year, p.retired_from / 12))
-INSERT INTO account_entry (account_id, posted_date, kind, amount_fen, balance_after_fen,
-                           counterparty, period)
-SELECT ac.id, e.posted, e.kind, e.amount, e.balance, NULL, NULL FROM (
+INSERT INTO account_entry_row (account_id, id, posted_day, kind, amount_fen,
+                               balance_after_fen, counterparty_id, period_lag)
+SELECT ac.id, :entry_base + row_number() OVER (ORDER BY ac.id, e.year, e.ord),
+       CAST(julianday(e.posted) - 2440587.5 AS INTEGER), e.kind, e.amount, e.balance,
+       NULL, NULL FROM (
     SELECT person_id, year, 0 AS ord, {EntryKind.INTEREST.value} AS kind, interest AS amount,
            opening + interest AS balance,
            printf('%04d-12-31', year) AS posted
@@ -150,7 +164,7 @@ ORDER BY ac.id, e.year, e.ord
 _H = "((x.person_id * 2654435761 + x.period * 40503 + :seed * 97) % 1000003)"
 MEDICAL_SQL = f"""
 WITH alloc(person_id, period, posted, amount) AS (
-    SELECT person_id, period, posted_date, personal_fen FROM contribution
+    SELECT person_id, period, posted_date, personal_fen FROM demo_contribution
     WHERE insurance = {Insurance.MEDICAL.value} AND status != {ContributionStatus.ARREARS.value}
       AND period >= :window_period AND person_id BETWEEN :lo AND :hi
     UNION ALL
@@ -165,15 +179,19 @@ moves(person_id, posted, ord, kind, amount, counterparty, period) AS (
     UNION ALL
     SELECT x.person_id, MIN(date(x.posted, '+' || ({_H} % 20 + 1) || ' days'), :as_of), 2,
            {EntryKind.SPENDING.value}, -(x.amount * (30 + {_H} % 71) / 100),
-           (SELECT name FROM demo_place WHERE n = {_H} % (SELECT COUNT(*) FROM demo_place)),
+           (SELECT counterparty_id FROM demo_place
+            WHERE n = {_H} % (SELECT COUNT(*) FROM demo_place)),
            x.period
     FROM alloc x WHERE {_H} % 100 < 55)
-INSERT INTO account_entry (account_id, posted_date, kind, amount_fen, balance_after_fen,
-                           counterparty, period)
-SELECT ac.id, mv.posted, mv.kind, mv.amount,
+INSERT INTO account_entry_row (account_id, id, posted_day, kind, amount_fen,
+                               balance_after_fen, counterparty_id, period_lag)
+SELECT ac.id, :entry_base + row_number() OVER (ORDER BY ac.id, mv.posted, mv.ord, mv.period),
+       CAST(julianday(mv.posted) - 2440587.5 AS INTEGER), mv.kind, mv.amount,
        SUM(mv.amount) OVER (PARTITION BY ac.id ORDER BY mv.posted, mv.ord, mv.period
                             ROWS UNBOUNDED PRECEDING),
-       mv.counterparty, mv.period
+       mv.counterparty,
+       CAST(substr(mv.posted, 1, 4) AS INTEGER) * 12 + CAST(substr(mv.posted, 6, 2) AS INTEGER)
+       - 1 - (mv.period / 100 * 12 + mv.period % 100 - 1)
 FROM moves mv JOIN account ac ON ac.person_id = mv.person_id AND ac.kind = 'medical'
 ORDER BY ac.id, mv.posted, mv.ord, mv.period
 """
@@ -188,7 +206,7 @@ _BANK = "substr('6217622262286214', (p.person_id % 4) * 4 + 1, 4)"
 _ACCOUNT = f"{_BANK} || '********' || printf('%04d', (p.person_id * 7919 + :seed) % 10000)"
 _PAID = "printf('%04d-%02d-10', m.period / 100, m.period % 100)"
 PENSION_PAYMENTS_SQL = f"""
-INSERT INTO benefit_payment (person_id, period, kind, amount_fen, paid_date, account_masked)
+INSERT INTO demo_benefit (person_id, period, kind, amount_fen, paid_date, account_masked)
 SELECT p.person_id, m.period, {BenefitKind.PENSION.value},
        MAX({v.MINIMUM_PENSION_FEN},
            (w.avg_fen * (1000 + p.wage_pm) / 2000 * (p.stop_idx - p.first_idx + 1) / 1200
@@ -203,7 +221,7 @@ WHERE p.status = 'retired' AND p.person_id BETWEEN :lo AND :hi
 ORDER BY p.person_id, m.period
 """
 UNEMPLOYMENT_SQL = f"""
-INSERT INTO benefit_payment (person_id, period, kind, amount_fen, paid_date, account_masked)
+INSERT INTO demo_benefit (person_id, period, kind, amount_fen, paid_date, account_masked)
 SELECT p.person_id, m.period, {BenefitKind.UNEMPLOYMENT.value}, {v.UNEMPLOYMENT_BENEFIT_FEN},
        MIN({_PAID}, :as_of), {_ACCOUNT}
 FROM demo_person p
@@ -231,10 +249,17 @@ WHERE p.status = 'retired' AND p.person_id BETWEEN :lo AND :hi
 ORDER BY p.person_id, w.year
 """
 
+RUNS_SQL = runs_from("temp.demo_contribution")
+CLEAR_MONTHS_SQL = "DELETE FROM temp.demo_contribution"
+WIDE_SQL = wide_from("temp.demo_year")
+BENEFIT_RUNS_SQL = benefit_runs.runs_from("temp.demo_benefit")
+CLEAR_BENEFITS_SQL = "DELETE FROM temp.demo_benefit"
+CLEAR_YEARS_SQL = "DELETE FROM temp.demo_year"
+
 BALANCES_SQL = """
 UPDATE account SET balance_fen = COALESCE((
-    SELECT balance_after_fen FROM account_entry e WHERE e.account_id = account.id
-    ORDER BY e.posted_date DESC, e.id DESC LIMIT 1), 0)
+    SELECT balance_after_fen FROM account_entry_row e WHERE e.account_id = account.id
+    ORDER BY e.posted_day DESC, e.id DESC LIMIT 1), 0)
 WHERE person_id BETWEEN :lo AND :hi
 """
 
@@ -269,4 +294,10 @@ def fill_reference_tables(conn: sqlite3.Connection, as_of: date, window_first: i
         + [(Insurance.WORK_INJURY.value, 0, 0)],
     )
     places = list(v.HOSPITALS) + list(v.PHARMACIES) * 2  # pharmacies are visited more often
-    conn.executemany("INSERT INTO demo_place VALUES (?, ?)", list(enumerate(places)))
+    conn.executemany(
+        "INSERT OR IGNORE INTO counterparty (name) VALUES (?)", [(name,) for name in places]
+    )
+    conn.executemany(
+        "INSERT INTO demo_place VALUES (?, ?, (SELECT id FROM counterparty WHERE name = ?))",
+        [(n, name, name) for n, name in enumerate(places)],
+    )

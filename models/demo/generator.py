@@ -21,8 +21,7 @@ from models.demo.people import (
 from models.errors import InvalidRequest
 from models.overview import WINDOW_MONTHS
 from models.schema import (
-    AccountEntry,
-    BenefitPayment,
+    AccountEntryRow,
     Card,
     Contribution,
     OfficeSetting,
@@ -113,6 +112,7 @@ def _generate(
         "window_start": month_start(window_first).isoformat(),
         "now": utc_now().isoformat(timespec="microseconds"),
     }
+    next_entry = 0  # the last account entry id given
     for batch in maker.batches(params.persons, params.chunk):
         lo, hi = batch.persons[0][0], batch.persons[-1][0]
         bounds = {**args, "lo": lo, "hi": hi}
@@ -129,15 +129,29 @@ def _generate(
             phases["years"] += time.perf_counter() - t
             t = time.perf_counter()
             conn.execute(expand.ACCOUNTS_SQL, bounds)
-            conn.execute(expand.PENSION_SQL, bounds)
-            conn.execute(expand.MEDICAL_SQL, bounds)
+            # entry ids in the order the entries are written, chunk after chunk
+            # (changes(): a cursor's rowcount is -1 for a statement that starts with WITH)
+            conn.execute(expand.PENSION_SQL, {**bounds, "entry_base": next_entry})
+            next_entry += conn.execute("SELECT changes()").fetchone()[0]
+            conn.execute(expand.MEDICAL_SQL, {**bounds, "entry_base": next_entry})
+            next_entry += conn.execute("SELECT changes()").fetchone()[0]
             conn.execute(expand.BALANCES_SQL, bounds)
             phases["accounts"] += time.perf_counter() - t
             t = time.perf_counter()
             conn.execute(expand.PENSION_PAYMENTS_SQL, bounds)
             conn.execute(expand.UNEMPLOYMENT_SQL, bounds)
             conn.execute(expand.PENSION_CHECKS_SQL, bounds)
+            conn.execute(expand.BENEFIT_RUNS_SQL)
+            conn.execute(expand.CLEAR_BENEFITS_SQL)
             phases["benefits"] += time.perf_counter() - t
+            t = time.perf_counter()
+            conn.execute(expand.RUNS_SQL)
+            conn.execute(expand.CLEAR_MONTHS_SQL)
+            phases["months"] += time.perf_counter() - t
+            t = time.perf_counter()
+            conn.execute(expand.WIDE_SQL)
+            conn.execute(expand.CLEAR_YEARS_SQL)
+            phases["years"] += time.perf_counter() - t
         say(f"{hi:,} of {params.persons:,} people")
     with db.atomic():
         _insert_staff(maker)
@@ -157,8 +171,8 @@ def _generate(
     report.cards = Card.select().count()
     report.contributions = Contribution.select().count()
     report.yearly_summaries = conn.execute("SELECT count(*) FROM contribution_year").fetchone()[0]
-    report.account_entries = AccountEntry.select().count()
-    report.benefit_payments = BenefitPayment.select().count()
+    report.account_entries = AccountEntryRow.select().count()
+    report.benefit_payments = db.execute_sql("SELECT count(*) FROM benefit_payment").fetchone()[0]
     report.pension_checks = PensionCheck.select().count()
     return report
 
