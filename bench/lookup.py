@@ -380,11 +380,13 @@ class LookupBench:
             for index, statement in enumerate(steps):
                 if len(found) >= NAME_LIMIT:
                     break
-                # no birth year: the service's (? IS NULL OR ...) filter gets (None, None)
+                # no birth year, no district: the service's two (? IS NULL OR ...) filters get
+                # (None, None) each
+                narrowing = (None,) * 4
                 args = (
-                    (term, None, None, NAME_LIMIT)
+                    (term, *narrowing, NAME_LIMIT)
                     if index == 0
-                    else (term, upper, None, None, NAME_LIMIT)
+                    else (term, upper, *narrowing, NAME_LIMIT)
                 )
                 for row in execute(statement, args).fetchall():
                     if len(found) < NAME_LIMIT:
