@@ -60,45 +60,69 @@ def _when(value: Any) -> datetime | None:
     return _TIME.python_value(value) if value is not None else None
 
 
-def sign_in(ssn: str, password: str, now: datetime, unknown: UnheldTries) -> SignIn:
+_CREDENTIAL = (
+    "SELECT p.id, p.birth_date, c.password_hash, c.failed_attempts, c.locked_until, "
+    "c.changed_at FROM person p LEFT JOIN query_credential c ON c.person_id = p.id "
+    "WHERE p.ssn = ?"
+)
+
+
+def sign_in(
+    ssn: str, password: str, now: datetime, unknown: UnheldTries, *, retries: int = 2
+) -> SignIn:
     """Check the query password of the holder of `ssn` (a valid, normalised ID number),
     counting a failure on the shared credential row (on `unknown` for an ID number nobody
-    holds); one scrypt hash in every case."""
+    holds); one scrypt hash in every case.
+
+    The hash is worked out outside any transaction (it takes 50-150 ms, and a feed writer's
+    transaction holds up every other writer of the city); the outcome is then written in one
+    short transaction on the row as it is by then: a failure counted meanwhile by the counter
+    or another sign-in adds up, and a password changed meanwhile is checked again."""
+    with store.read_snapshot():
+        row = store.execute(_CREDENTIAL, (ssn,)).fetchone()
+    if row is None:
+        check_hash(password, decoy_hash())
+        tried = unknown.fail(ssn, now)
+        if tried.locked_until is not None:
+            return SignIn(Outcome.LOCKED, tries_left=0, locked_until=tried.locked_until)
+        return SignIn(Outcome.WRONG, tries_left=MAX_ATTEMPTS - tried.failed)
+    person_id, birth, stored, _failed, locked, _changed = row
+    locked_until = _when(locked)
+    if locked_until is not None and locked_until > now:
+        check_hash(password, decoy_hash())
+        return SignIn(Outcome.LOCKED, tries_left=0, locked_until=locked_until)
+    if stored is None:
+        check_hash(password, decoy_hash())
+        ok = hmac.compare_digest(password.encode(), _as_date(birth).strftime("%Y%m%d").encode())
+    else:
+        ok = check_hash(password, stored)
     with store.write_transaction():
-        row = store.execute(
-            "SELECT p.id, p.birth_date, c.password_hash, c.failed_attempts, c.locked_until, "
-            "c.changed_at FROM person p LEFT JOIN query_credential c ON c.person_id = p.id "
-            "WHERE p.ssn = ?",
-            (ssn,),
-        ).fetchone()
-        if row is None:
-            check_hash(password, decoy_hash())
-            tried = unknown.fail(ssn, now)
-            if tried.locked_until is not None:
-                return SignIn(Outcome.LOCKED, tries_left=0, locked_until=tried.locked_until)
-            return SignIn(Outcome.WRONG, tries_left=MAX_ATTEMPTS - tried.failed)
-        person_id, birth, stored, failed, locked, changed = row
-        locked_until = _when(locked)
-        if locked_until is not None and locked_until > now:
-            check_hash(password, decoy_hash())
-            return SignIn(Outcome.LOCKED, tries_left=0, locked_until=locked_until)
-        if stored is None:
-            check_hash(password, decoy_hash())
-            birth_text = _as_date(birth).strftime("%Y%m%d")
-            ok = hmac.compare_digest(password.encode(), birth_text.encode())
-        else:
-            ok = check_hash(password, stored)
-        held = 0 if locked_until is not None else (failed or 0)
-        changed_text = changed if changed is not None else _TIME.db_value(now)
-        if ok:
-            if failed or locked:
-                row_out = [person_id, stored, 0, None, changed_text]
-                register.upsert_rows("query_credential", [row_out], now=now)
-            return SignIn(Outcome.OK, person_id, initial_password=stored is None)
-        count = held + 1
-        until = now + timedelta(hours=LOCK_HOURS) if count >= MAX_ATTEMPTS else None
-        row_out = [person_id, stored, count, _TIME.db_value(until), changed_text]
-        register.upsert_rows("query_credential", [row_out], now=now)
+        fresh = store.execute(_CREDENTIAL, (ssn,)).fetchone()
+        if fresh is not None and fresh[0] == person_id and fresh[2] == stored:
+            return _count(fresh, ok, now)
+    if retries > 0:  # the holder's password (or the holder) changed while it was checked
+        return sign_in(ssn, password, now, unknown, retries=retries - 1)
+    return SignIn(Outcome.WRONG, tries_left=MAX_ATTEMPTS)  # not counted: nothing was checked
+
+
+def _count(row: tuple[Any, ...], ok: bool, now: datetime) -> SignIn:
+    """Write a checked try's outcome on the credential row as it is now (inside the writers'
+    transaction)."""
+    person_id, _birth, stored, failed, locked, changed = row
+    locked_until = _when(locked)
+    if locked_until is not None and locked_until > now:  # locked while this try was checked
+        return SignIn(Outcome.LOCKED, tries_left=0, locked_until=locked_until)
+    changed_text = changed if changed is not None else _TIME.db_value(now)
+    if ok:
+        if failed or locked:
+            register.upsert_rows(
+                "query_credential", [[person_id, stored, 0, None, changed_text]], now=now
+            )
+        return SignIn(Outcome.OK, person_id, initial_password=stored is None)
+    count = (0 if locked_until is not None else (failed or 0)) + 1
+    until = now + timedelta(hours=LOCK_HOURS) if count >= MAX_ATTEMPTS else None
+    row_out = [person_id, stored, count, _TIME.db_value(until), changed_text]
+    register.upsert_rows("query_credential", [row_out], now=now)
     if until is not None:
         return SignIn(Outcome.LOCKED, tries_left=0, locked_until=until)
     return SignIn(Outcome.WRONG, tries_left=MAX_ATTEMPTS - count)
@@ -116,13 +140,14 @@ def change_password(person_id: int, new_password: str, now: datetime) -> None:
     """Set the holder's new query password (6 to 8 digits, not the birth date), published."""
     if not PASSWORD.match(new_password):
         raise PasswordRefused("The password must have 6 to 8 digits.")
+    hashed = hash_password(new_password)  # outside the writers' transaction (see `sign_in`)
     with store.write_transaction():
         birth = store.execute("SELECT birth_date FROM person WHERE id = ?", (person_id,)).fetchone()
         if birth is None:
             raise PasswordRefused("Your record is no longer available.")
         if new_password == _as_date(birth[0]).strftime("%Y%m%d"):
             raise PasswordRefused("The new password must not be your birth date.")
-        row = [person_id, hash_password(new_password), 0, None, _TIME.db_value(now)]
+        row = [person_id, hashed, 0, None, _TIME.db_value(now)]
         register.upsert_rows("query_credential", [row], now=now)
 
 

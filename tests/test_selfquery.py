@@ -13,11 +13,12 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hq import store
+from hq import register, selfquery_store, store
 from hq.ratelimit import RateLimiter
 from hq.selfquery_store import LOST_KIND, MONTHS_SHOWN, SELF_ACTOR
 from hq.web.security import IDLE_TIMEOUT, MAX_AGE
 from models.credentials import MAX_ATTEMPTS
+from models.fields import UtcDateTimeField
 from models.idnumber import make_id_number, mask_id_number
 from tests.hq_fixtures import DemoHq, command
 from tests.selfquery_helpers import (
@@ -130,6 +131,39 @@ def test_a_wrong_password_counts_on_the_shared_row_and_says_the_tries_left(web: 
     assert stored is not None and stored[1] == 1
     changes = web.hq.lixia.get("/v1/changes").json()["changes"]
     assert [c["row"][2] for c in changes if c["table"] == "query_credential"] == [1]
+
+
+def test_the_password_is_worked_out_outside_the_writers_transaction(
+    web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # scrypt takes 50-150 ms; inside a feed writer's transaction it would hold up every writer
+    real, inside = selfquery_store.check_hash, []
+
+    def watched(password: str, stored: str) -> bool:
+        inside.append(store.hq_db.in_transaction())
+        return real(password, stored)
+
+    monkeypatch.setattr(selfquery_store, "check_hash", watched)
+    assert sign_in(web.client, web.holder.ssn, "00000000").status_code == 401
+    assert inside == [False]
+
+
+def test_a_failure_counted_while_the_password_is_checked_adds_up(
+    web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = selfquery_store.check_hash
+
+    def with_the_counter_meanwhile(password: str, stored: str) -> bool:
+        with store.write_transaction():  # two wrong tries at the counter, committed meanwhile
+            row = [web.holder.id, None, 2, None, UtcDateTimeField().db_value(web.clock.now)]
+            register.upsert_rows("query_credential", [row], now=web.clock.now)
+        return real(password, stored)
+
+    monkeypatch.setattr(selfquery_store, "check_hash", with_the_counter_meanwhile)
+    wrong = sign_in(web.client, web.holder.ssn, "00000000")
+    assert f"还可尝试 {MAX_ATTEMPTS - 3} 次" in wrong.text
+    stored = _credential(web.holder.id)
+    assert stored is not None and stored[1] == 3
 
 
 def test_an_unknown_id_number_gets_the_same_answer_as_a_wrong_password(web: Web) -> None:
