@@ -59,8 +59,9 @@ def find_person(kind: KeyKind, value: str) -> FoundPerson | None:
 
 
 def log_access(office_id: str | None, actor: str, person_id: int, kind: str, now: datetime) -> None:
-    """Record one read of a person's record."""
-    with store.write_transaction():
+    """Record one read of a person's record (no feed change: the feed writers' lock is not
+    taken)."""
+    with store.own_write():
         AccessLog.insert(
             at=now, office=office_id, actor=actor[:60], person_id=person_id, key_kind=kind
         ).execute()

@@ -37,6 +37,7 @@ __all__ = [
     "executemany",
     "hq_db",
     "is_postgres",
+    "own_write",
     "read_snapshot",
     "session",
     "write_transaction",
@@ -263,6 +264,19 @@ def write_transaction() -> Iterator[None]:
     """
     with _serialised(FEED_LOCK):
         yield
+
+
+@contextmanager
+def own_write() -> Iterator[None]:
+    """A transaction that writes only headquarters' own tables (the access log, say), never
+    the feed: on PostgreSQL it does not wait for the feed writers' lock, so the reads it logs
+    run side by side; SQLite has one writer at a time whatever the lock (IMMEDIATE)."""
+    if is_postgres():
+        with hq_db.atomic():
+            yield
+    else:
+        with hq_db.atomic(lock_type="IMMEDIATE"):
+            yield
 
 
 @contextmanager
