@@ -15,23 +15,21 @@ import getpass
 import os
 import sys
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
-from hq import store
+from hq import staff_console
 from hq.errors import HqError
+from hq.staff_console import ConsoleOutcome
+from models.clock import utc_now
 from models.enums import Role
 
 USER_ENV = "COUNTERDESK_USER"  # the same variables as the office command line's
 PASSWORD_ENV = "COUNTERDESK_PASSWORD"
-ROLES = (Role.SUPERVISOR, Role.ADMIN)  # who may read a person's record at headquarters
+ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value)  # who may read a person's record at headquarters
 SIGN_IN_HELP = (
     f"This command acts as a headquarters staff account (a supervisor or an admin, see `hq "
     f"staff list`): name it with --as USER (or ${USER_ENV}); its password is asked on a "
     f"terminal, else read from ${PASSWORD_ENV} or, with --password-stdin, from one line of "
     "standard input"
 )
-_HASHER = PasswordHasher()
 
 
 class SignInMissing(HqError):
@@ -74,13 +72,6 @@ def _password(args: argparse.Namespace, user: str) -> str:
     raise SignInMissing(f"no password for {user}. {SIGN_IN_HELP}")
 
 
-def _verify(stored: str | None, password: str) -> bool:
-    try:
-        return _HASHER.verify(stored or _HASHER.hash("no account"), password) and bool(stored)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
 def signed_in(args: argparse.Namespace) -> str:
     """The username of the staff account the command acts as, its password checked against
     headquarters' register (connected). SignInMissing or SignInRefused otherwise."""
@@ -88,19 +79,27 @@ def signed_in(args: argparse.Namespace) -> str:
     if not user:
         raise SignInMissing(f"{SIGN_IN_HELP}.")
     password = _password(args, user)
-    row = store.execute(
-        "SELECT password_hash, active, role FROM staff_user WHERE username = ?", (user,)
-    ).fetchone()
-    if not _verify(row[0] if row else None, password):
-        raise SignInRefused(
-            f"{user} cannot sign in: unknown username, wrong password or no password set yet "
-            "(`hq staff passwd`)"
-        )
-    if not row[1]:
-        raise SignInRefused(f"{user} cannot sign in: the account is disabled (`hq staff enable`)")
-    if row[2] not in ROLES:
-        raise SignInRefused(
-            f"{user} ({row[2]}) may not read a person's record at headquarters: a supervisor or "
-            "an admin may"
-        )
-    return user
+    result = staff_console.sign_in(user, password, ROLES, utc_now())
+    match result.outcome:
+        case ConsoleOutcome.OK:
+            return user
+        case ConsoleOutcome.LOCKED:
+            until = result.locked_until.isoformat(timespec="seconds") if result.locked_until else ""
+            raise SignInRefused(
+                f"{user} cannot sign in: locked after repeated wrong passwords, until {until} UTC "
+                "(`hq staff passwd` sets a new password and lifts the lock)"
+            )
+        case ConsoleOutcome.DISABLED:
+            raise SignInRefused(
+                f"{user} cannot sign in: the account is disabled (`hq staff enable`)"
+            )
+        case ConsoleOutcome.NOT_ALLOWED:
+            raise SignInRefused(
+                f"{user} may not read a person's record at headquarters: a supervisor or an "
+                "admin may"
+            )
+    left = f"; {result.tries_left} tries left before a lock" if result.tries_left else ""
+    raise SignInRefused(
+        f"{user} cannot sign in: unknown username, wrong password or no password set yet "
+        f"(`hq staff passwd`){left}"
+    )

@@ -11,6 +11,7 @@ same answer as a wrong password.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -80,8 +81,13 @@ def _write(staff_id: int, failed: int, locked_until: datetime | None) -> None:
     ).execute()
 
 
-def sign_in(username: str, password: str, role: str, now: datetime) -> ConsoleSignIn:
-    """Check a staff account's password for a console of `role`, counting failures."""
+def sign_in(
+    username: str, password: str, roles: str | Collection[str], now: datetime
+) -> ConsoleSignIn:
+    """Check a staff account's password for a console (or a command) that accounts of `roles`
+    may use, counting failures: the hotline console and `hq lookup` share the count and the
+    lock."""
+    allowed = {roles} if isinstance(roles, str) else set(roles)
     name = username.strip()[:MAX_USERNAME]
     row = store.execute(
         "SELECT id, username, password_hash, active, role FROM staff_user WHERE username = ?",
@@ -112,7 +118,7 @@ def sign_in(username: str, password: str, role: str, now: datetime) -> ConsoleSi
         return ConsoleSignIn(ConsoleOutcome.WRONG, found, max(0, MAX_FAILURES - failed))
     if not active:
         return ConsoleSignIn(ConsoleOutcome.DISABLED, found)
-    if account_role != role:
+    if account_role not in allowed:
         return ConsoleSignIn(ConsoleOutcome.NOT_ALLOWED, found)
     return ConsoleSignIn(ConsoleOutcome.OK, found)
 

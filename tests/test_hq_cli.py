@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import signal
@@ -16,13 +17,15 @@ import httpx
 import pytest
 
 from desktop.cli_staff import PASSWORD_ENV, USER_ENV
-from hq import staff, store
+from hq import staff, staff_console, store
+from hq.cli_signin import SignInRefused, signed_in
 from hq.commands import PushItem, apply_item
 from hq.offices import authenticate, enrol_office, register_key
 from models import signing
 from models.clock import utc_now
 from models.demo.people import DEMO_STAFF_PASSWORD
 from models.replica import PROTOCOL_HEADER, SERVER_TIME_HEADER
+from models.staff import MAX_FAILURES
 from testkit import Service, free_port, start_service
 from testkit.pgcluster import PostgresServer
 from tests.cli_helpers import COUNTERDESK, STAFF_USER, cli_env, run
@@ -130,6 +133,27 @@ def test_lookup_acts_as_a_headquarters_supervisor_or_admin_signed_in(demo_db: st
     store.connect(demo_db)
     actors = store.execute("SELECT actor FROM access_log ORDER BY id").fetchall()
     assert actors == [("admin",), ("supervisor01",)]  # refused sign-ins read nothing
+
+
+def test_lookup_sign_ins_count_wrong_passwords_and_lock_as_the_console_does(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.connect(demo_db)
+    args = argparse.Namespace(as_user="supervisor01")
+    monkeypatch.setenv(PASSWORD_ENV, "not-the-password")
+    answers = []
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(SignInRefused) as refused:
+            signed_in(args)
+        answers.append(str(refused.value))
+    assert "4 tries left" in answers[0] and "locked after repeated wrong passwords" in answers[-1]
+    monkeypatch.setenv(PASSWORD_ENV, DEMO_STAFF_PASSWORD)
+    with pytest.raises(SignInRefused, match="locked"):
+        signed_in(args)  # the right password does not lift the lock
+    account = staff.find("supervisor01")
+    assert account is not None
+    staff_console.clear_failures(account.id)  # what `hq staff passwd` does
+    assert signed_in(args) == "supervisor01"
 
 
 def test_verify_statement_exits_0_for_a_genuine_code_and_1_for_a_forgery(demo_db: str) -> None:
