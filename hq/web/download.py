@@ -18,11 +18,8 @@ from hq.web.download_statement import Download, NothingToState, rights_download
 from hq.web.selfquery import (
     PREFIX,
     _finish,
-    _go,
     _message,
-    _posted,
-    _refused_form,
-    _signed_in,
+    holder_post,
     statement_years,
 )
 
@@ -33,14 +30,10 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 @router.post("/statement")
 async def download_statement(request: Request) -> Response:
     """The holder's rights record of the chosen year as a signed PDF (an attachment)."""
-    ctx, form = await _posted(request)
-    if form is None:
-        return _refused_form(ctx)
-    refused = _signed_in(ctx)
-    if refused is not None:
-        return refused
-    if ctx.session.must_change:
-        return _go(ctx, "/password")
+    posted = await holder_post(request)
+    if isinstance(posted, Response):
+        return posted
+    ctx, form = posted
     person = ctx.session.person
     assert person is not None
     _ = ctx._

@@ -189,6 +189,21 @@ async def _posted(request: Request) -> tuple[Ctx, dict[str, str] | None]:
     return ctx, (form if ctx.web.signer.csrf_ok(held, form.get("csrf", "")) else None)
 
 
+async def holder_post(request: Request) -> tuple[Ctx, dict[str, str]] | Response:
+    """The context and form of a POST a signed-in holder makes from the record (a download, a
+    lost card), or the answer that stops it: a form without its token, a holder not signed in,
+    or one still on the initial password (sent to choose a new one)."""
+    ctx, form = await _posted(request)
+    if form is None:
+        return _refused_form(ctx)
+    refused = _signed_in(ctx)
+    if refused is not None:
+        return refused
+    if ctx.session.must_change:
+        return _go(ctx, "/password")
+    return ctx, form
+
+
 def _refused_form(ctx: Ctx) -> Response:
     """403 for a form without its session's token: a signed-in holder stays signed in and is
     led back to the record; anyone else sees the sign-in form."""
@@ -359,14 +374,10 @@ def record_page(request: Request) -> Response:
 @router.post("/card/lost")
 async def card_lost(request: Request) -> Response:
     """Report the holder's own active card lost; it reaches the offices through the feed."""
-    ctx, form = await _posted(request)
-    if form is None:
-        return _refused_form(ctx)
-    refused = _signed_in(ctx)
-    if refused is not None:
-        return refused
-    if ctx.session.must_change:
-        return _go(ctx, "/password")
+    posted = await holder_post(request)
+    if isinstance(posted, Response):
+        return posted
+    ctx, form = posted
     person = ctx.session.person
     assert person is not None
     if form.get("confirm") != "yes":
