@@ -271,21 +271,35 @@ def verify_password(call: Call, password: str, now: datetime) -> Verification:
                 matches = check_hash(password[:64], stored)
             if stored is None:
                 result = Verification(Check.NO_PASSWORD)
-            elif matches:
-                _clear_failures(call.person_id, now)
-                _verified(call, PASSWORD_WAY, now)
-                result = Verification(Check.OK)
             else:
-                result = _count_failure(call.person_id, now)
-        action = {
-            Check.OK: Action.PASSWORD_OK,
-            Check.WRONG: Action.PASSWORD_FAILED,
-            Check.NO_PASSWORD: Action.PASSWORD_FAILED,
-        }.get(result.check, Action.VERIFY_LOCKED)
-        if result.check is Check.LOCKED and until is None:
-            action = Action.PASSWORD_FAILED  # this failure locked it
-        log(call.agent, action, now, call=call, detail=_detail(result))
+                result = _settle(call, matches, PASSWORD_WAY, now)
+        _log_check(call, result, until is not None, Action.PASSWORD_OK, Action.PASSWORD_FAILED, now)
     return result
+
+
+def _settle(call: Call, right: bool, way: str, now: datetime) -> Verification:
+    """Inside the writers' transaction: a right answer clears the failures and marks the call
+    verified (`way`); a wrong one counts on the shared credential row."""
+    assert call.person_id is not None
+    if not right:
+        return _count_failure(call.person_id, now)
+    _clear_failures(call.person_id, now)
+    _verified(call, way, now)
+    return Verification(Check.OK)
+
+
+def _log_check(
+    call: Call, result: Verification, was_locked: bool, ok: Action, failed: Action, now: datetime
+) -> None:
+    """Log a verification: `ok`, a refusal of a credential locked before (VERIFY_LOCKED), or
+    `failed` (a wrong answer, the one that locked it included, or no way to check)."""
+    if result.check is Check.OK:
+        action = ok
+    elif result.check is Check.LOCKED and was_locked:
+        action = Action.VERIFY_LOCKED
+    else:
+        action = failed
+    log(call.agent, action, now, call=call, detail=_detail(result))
 
 
 def _detail(result: Verification) -> str:
@@ -348,20 +362,11 @@ def verify_questions(
                 said = parse_yuan(contribution.replace("元", "")[:32])
             except ValueError:
                 said = None
-            if _comparable(employer[:100]) in employers and said == fen:
-                _clear_failures(call.person_id, now)
-                _verified(call, QUESTIONS_WAY, now)
-                result = Verification(Check.OK)
-            else:
-                result = _count_failure(call.person_id, now)
-        action = {
-            Check.OK: Action.QUESTIONS_OK,
-            Check.WRONG: Action.QUESTIONS_FAILED,
-            Check.UNANSWERABLE: Action.QUESTIONS_FAILED,
-        }.get(result.check, Action.VERIFY_LOCKED)
-        if result.check is Check.LOCKED and until is None:
-            action = Action.QUESTIONS_FAILED
-        log(call.agent, action, now, call=call, detail=_detail(result))
+            right = _comparable(employer[:100]) in employers and said == fen
+            result = _settle(call, right, QUESTIONS_WAY, now)
+        _log_check(
+            call, result, until is not None, Action.QUESTIONS_OK, Action.QUESTIONS_FAILED, now
+        )
     return result
 
 
