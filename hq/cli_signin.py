@@ -95,8 +95,8 @@ def signed_in(args: argparse.Namespace) -> str:
             )
         case ConsoleOutcome.NOT_ALLOWED:
             raise SignInRefused(
-                f"{user} may not read a person's record at headquarters: a supervisor or an "
-                "admin may"
+                f"{user} ({result.role}) may not read a person's record at headquarters: a "
+                "supervisor or an admin may"
             )
     left = f"; {result.tries_left} tries left before a lock" if result.tries_left else ""
     raise SignInRefused(

@@ -49,6 +49,7 @@ class ConsoleSignIn:
     username: str | None = None
     tries_left: int | None = None
     locked_until: datetime | None = None
+    role: str | None = None  # the account's role, when it may not use the console
 
 
 @cache
@@ -119,7 +120,7 @@ def sign_in(
     if not active:
         return ConsoleSignIn(ConsoleOutcome.DISABLED, found)
     if account_role not in allowed:
-        return ConsoleSignIn(ConsoleOutcome.NOT_ALLOWED, found)
+        return ConsoleSignIn(ConsoleOutcome.NOT_ALLOWED, found, role=account_role)
     return ConsoleSignIn(ConsoleOutcome.OK, found)
 
 
