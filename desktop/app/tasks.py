@@ -34,27 +34,6 @@ class _Outcome:
     on_done: Callback | None
     on_error: ErrorCallback | None
     owner: tk.Misc | None
-    # set once the thread that made the outcome holds no reference to it any more
-    released: threading.Event | None = None
-
-
-@dataclass
-class _Job:
-    """A task handed to a worker; the worker takes its parts out (see `TaskRunner._run`)."""
-
-    fn: Callable[..., Any] | None
-    args: tuple[Any, ...]
-    on_done: Callback | None
-    on_error: ErrorCallback | None
-    owner: tk.Misc | None
-    counted: bool = True  # False: its end is counted as pending only once it arrives
-
-    def take(self) -> tuple[Callable[..., Any], tuple[Any, ...], tuple[Any, Any, Any]]:
-        """The function, its arguments and its callbacks; the job keeps none of them."""
-        assert self.fn is not None, "a job runs once"
-        parts = self.fn, self.args, (self.on_done, self.on_error, self.owner)
-        self.fn, self.args, self.on_done, self.on_error, self.owner = None, (), None, None, None
-        return parts
 
 
 class TaskRunner:
@@ -82,7 +61,6 @@ class TaskRunner:
         self._pending = 0
         self._after_id: str | None = None
         self._closed = False
-        self._spent: list[_Outcome] = []  # delivered, their worker not yet done with them
 
     @property
     def pending(self) -> int:
@@ -108,7 +86,7 @@ class TaskRunner:
             return
         with self._lock:
             self._pending += 1
-        self._pool.submit(self._run, _Job(fn, args, on_done, on_error, owner))
+        self._pool.submit(self._run, fn, args, on_done, on_error, owner)
 
     def post(self, callback: Callback, value: Any, owner: tk.Misc | None = None) -> None:
         """From any thread: run `callback(value)` on the main loop (dropped if `owner` is gone
@@ -142,22 +120,21 @@ class TaskRunner:
         emit = self.listener(on_item, owner)
         thread = threading.Thread(
             target=self._run,
-            args=(_Job(fn, (emit,), on_done, on_error, owner, counted=False),),
+            args=(fn, (emit,), on_done, on_error, owner, False),
             name="task-follow",
             daemon=True,
         )
         thread.start()
 
-    def _run(self, job: _Job) -> None:
-        """Run a job on this thread and hand its outcome to the main loop.
-
-        What the job's frames hold (a screen, its Tk variables) must be let go on the main
-        thread: Tk refuses to destroy its objects from another thread. So this thread drops
-        every reference of its own before the outcome leaves, and says when it has
-        (`released`); the main loop keeps a delivered outcome until then.
-        """
-        counted = job.counted
-        fn, args, callbacks = job.take()
+    def _run(
+        self,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        on_done: Callback | None,
+        on_error: ErrorCallback | None,
+        owner: tk.Misc | None,
+        counted: bool = True,  # False: its end is counted as pending only once it arrives
+    ) -> None:
         result: Any = None
         error: BaseException | None = None
         try:
@@ -169,20 +146,13 @@ class TaskRunner:
                     self._db.close()
         except BaseException as exc:  # handed to the main loop, never lost in a thread
             error = exc
-        released = threading.Event()
-        outcome = _Outcome(result, error, *callbacks, released=released)
-        del fn, args, callbacks, result, error
         if not counted:
             with self._lock:
                 self._pending += 1
-        self._outcomes.put(outcome)
-        del outcome
-        released.set()
+        self._outcomes.put(_Outcome(result, error, on_done, on_error, owner))
 
     def drain(self) -> int:
         """Run the callbacks of finished tasks (main loop only); return how many ran."""
-        # outcomes whose worker let go of them are dropped here, on the main thread
-        self._spent = [o for o in self._spent if not (o.released and o.released.is_set())]
         count = 0
         while True:
             try:
@@ -193,8 +163,6 @@ class TaskRunner:
                 self._pending -= 1
             count += 1
             self._deliver(outcome)
-            if outcome.released is not None and not outcome.released.is_set():
-                self._spent.append(outcome)
 
     def _deliver(self, outcome: _Outcome) -> None:
         owner = outcome.owner

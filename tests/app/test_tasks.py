@@ -107,36 +107,3 @@ def test_followed_work_reports_each_item_then_its_result_on_the_main_loop(
     _until(root, runner, lambda: len(done) == 2)
     assert done == ["the worker is free", "finished"] and runner.pending == 0
     runner.close()
-
-
-class _Witness:
-    """Records the thread that destroys it."""
-
-    def __init__(self, seen: list[str]) -> None:
-        self._seen = seen
-
-    def __del__(self) -> None:
-        self._seen.append(threading.current_thread().name)
-
-
-def test_what_a_failed_task_held_is_let_go_on_the_main_thread(
-    root: tk.Tk, demo: OfficeHome
-) -> None:
-    # a screen's Tk variables, held by the frames of a failed task's traceback, must not be
-    # destroyed on a worker thread (Tk refuses: "main thread is not in main loop")
-    destroyed: list[str] = []
-    errors: list[BaseException] = []
-    runner = TaskRunner(root, errors.append)
-    rounds = 40
-
-    def failing(witness: _Witness) -> None:
-        held = witness  # noqa: F841 -- kept by the traceback's frame
-        raise ValueError("damaged")
-
-    for _ in range(rounds):
-        runner.submit(failing, _Witness(destroyed), on_error=errors.append)
-    _until(root, runner, lambda: len(errors) == rounds)
-    errors.clear()
-    _until(root, runner, lambda: len(destroyed) == rounds)
-    assert set(destroyed) == {threading.main_thread().name}
-    runner.close()
