@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import signal
 import tkinter as tk
 from collections.abc import Iterable
@@ -58,6 +59,10 @@ def shut_down(
     tasks: TaskRunner,
 ) -> None:
     """Cancel the window's timers, stop the reader, the sync worker and the workers, close."""
+    # Tk objects waiting in garbage cycles are freed now, on the main thread: freed by a worker
+    # while this thread waits for the workers, each would wait for this thread (Tk hands a
+    # worker's call to the main thread)
+    gc.collect()
     for after_id in after_ids:
         with contextlib.suppress(tk.TclError):
             root.after_cancel(after_id)

@@ -8,6 +8,7 @@ so and may be typed again; nothing of the register is changed by a try.
 
 from __future__ import annotations
 
+import gc
 import tkinter as tk
 from collections.abc import Callable
 from pathlib import Path
@@ -124,4 +125,9 @@ def ask_passphrase(
     root.geometry(f"+{max(0, (root.winfo_screenwidth() - root.winfo_reqwidth()) // 2)}+120")
     root.after_idle(window.entry.focus_force)  # the first window of the day: take the keyboard
     root.mainloop()
-    return window.passphrase
+    passphrase = window.passphrase
+    del window, root
+    # the closed window's Tk objects (ttkbootstrap's images among them) are freed here, on the
+    # main thread: collected later on a worker, each would call a Tk that is gone
+    gc.collect()
+    return passphrase
