@@ -78,6 +78,16 @@ def _contributions_into_runs(database: Database) -> None:
     database.execute_sql('DROP TABLE "benefit_payment_v8"')
 
 
+def _pack_years(database: Database) -> None:
+    """The wide yearly rows of schema 9 (through the view `contribution_year_v9` the SQL step
+    made) into packed rows; then the wide table and that view go."""
+    from models.year_totals import pack_from
+
+    database.execute_sql(pack_from('"contribution_year_v9"'))
+    database.execute_sql('DROP VIEW "contribution_year_v9"')
+    database.execute_sql('DROP TABLE "contribution_year_wide"')
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", "0001_initial.sql"),
     Migration(2, "printed statements", "0002_statements.sql"),
@@ -90,6 +100,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "the office's journal", "0007_office_journal.sql"),
     Migration(8, "benefits", "0008_benefits.sql"),
     Migration(9, "a compact register", "0009_compact_register.sql", _contributions_into_runs),
+    Migration(10, "packed yearly summaries", "0010_packed_years.sql", _pack_years),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -29,7 +29,6 @@ from peewee import (
 )
 
 from models.clock import utc_now
-from models.enums import Insurance
 from models.fields import UtcDateTimeField
 
 # Created late: `models.db.open_register` calls `db.init(path, pragmas=...)`.
@@ -184,7 +183,7 @@ class MonthStep(BaseModel):
 
 class ContributionYear(BaseModel):
     """Totals of one year and insurance type, for months before the monthly window: a row of
-    the view `contribution_year` (schema v9) over `ContributionYearWide`. Read only."""
+    the view `contribution_year` (schema v10) over `ContributionYearPack`. Read only."""
 
     person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
     year = IntegerField()
@@ -199,23 +198,23 @@ class ContributionYear(BaseModel):
         without_rowid = True
 
 
-class ContributionYearWide(BaseModel):
-    """The yearly summaries of one person and year, the insurance types side by side (schema
-    v9; `models.year_totals`): months_<i>, base_<i>, employer_<i>, personal_<i> per type i,
-    NULL months for a type without a summary that year. The view `contribution_year` shows
-    the rows of `ContributionYear`."""
+class ContributionYearPack(BaseModel):
+    """The yearly summaries of one person and year, packed (schema v10; `models.year_totals`):
+    the types present (bit i - 1 for type i), months and monthly base of the first type, the
+    work-injury employer rate, and `odd` (JSON) with every number these do not give. The view
+    `contribution_year` shows the rows of `ContributionYear`."""
 
     person = ForeignKeyField(Person, on_delete="CASCADE", index=False)
     year = IntegerField()
+    types = IntegerField()
+    months = IntegerField(null=True)
+    base = IntegerField(null=True)
+    injury_bp = IntegerField(null=True)
+    odd = TextField(null=True)
 
     class Meta:
         primary_key = CompositeKey("person", "year")
         without_rowid = True
-
-
-for _insurance in Insurance:
-    for _part in ("months", "base", "employer", "personal"):
-        ContributionYearWide._meta.add_field(f"{_part}_{_insurance.value}", IntegerField(null=True))
 
 
 class Account(BaseModel):
@@ -503,7 +502,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Card,
     ContributionRun,
     MonthStep,
-    ContributionYearWide,
+    ContributionYearPack,
     Account,
     Counterparty,
     AccountEntryRow,

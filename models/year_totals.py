@@ -1,15 +1,29 @@
-"""Yearly contribution summaries stored one row per person and year (schema v9).
+"""Yearly contribution summaries stored one small row per person and year (schema v10).
 
-A person's summaries used to be a row per year and insurance type (about 73 rows a person);
-`contribution_year_wide` holds a year's five types side by side (`months_<i>`, `base_<i>`,
-`employer_<i>`, `personal_<i>` for insurance i; NULL months: no summary of that type), so the
-per-row overhead is paid once a year. The view `contribution_year` shows the old rows (models/
-sql/0009_compact_register.sql). Writers: `pivot` (rows of the wire, for sync), `apply_years`
-(the change feed) and `wide_from` (SQL, for the demo generator).
+A person's summaries are a row per year and insurance type on the wire (about 73 rows a
+person). Schema v9 stored a year's five types side by side (20 numbers a row); schema v10 keeps
+only what the numbers do not repeat (`contribution_year_pack`):
+
+* `types`: the insurance types that have a summary that year, bit i - 1 for type i;
+* `months` and `base`: the months paid and the monthly base of the year's first type;
+* `injury_bp`: the work-injury employer rate that gives that type's employer part;
+* `odd`: NULL, or a JSON object with every number that differs from what these give
+  (key part letter + type: `m1` months, `b1` base total, `e1` employer part, `p1` personal
+  part of type 1).
+
+What "these give" for type i: months_paid = months, base_total_fen = base * months, employer
+and personal parts = the monthly amount at the type's rate (`RATES_BP`, the rounding of
+`models.money.apply_rate`) times the months. The rates are a dictionary of the usual values,
+not a rule: a summary at another rate (another year's, another district's) keeps its exact
+numbers in `odd`. The view `contribution_year` shows the old rows exactly (`view_sql`).
+
+Writers: `pack` (rows of the wire, for sync), `apply_years` (the change feed) and
+`pack_from` (SQL, for the migration and the demo generator).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -17,49 +31,70 @@ from typing import Any
 from models.enums import Insurance
 
 INSURANCES: tuple[int, ...] = tuple(i.value for i in Insurance)
-PARTS = ("months", "base", "employer", "personal")  # wire: months_paid, base_total_fen, ...
-COLUMNS: tuple[str, ...] = (
-    "person_id",
-    "year",
-    *(f"{part}_{i}" for i in INSURANCES for part in PARTS),
-)
-INSERT_WIDE = (
-    f'INSERT INTO "contribution_year_wide" ({", ".join(COLUMNS)}) '
+# Usual (employer, personal) rates in basis points; None: the row's `injury_bp`.
+RATES_BP: dict[int, tuple[int | None, int]] = {
+    1: (1600, 800),
+    2: (800, 200),
+    3: (70, 30),
+    4: (None, 0),
+    5: (0, 0),
+}
+PARTS = ("m", "b", "e", "p")  # months_paid, base_total_fen, employer_fen, personal_fen
+COLUMNS: tuple[str, ...] = ("person_id", "year", "types", "months", "base", "injury_bp", "odd")
+INSERT_PACKED = (
+    f'INSERT INTO "contribution_year_pack" ({", ".join(COLUMNS)}) '
     f"VALUES ({', '.join('?' * len(COLUMNS))})"
 )
-
-
-def _set_one(insurance: int) -> str:
-    names = [f"{part}_{insurance}" for part in PARTS]
-    sets = ", ".join(f"{n} = excluded.{n}" for n in names)
-    return (
-        f'INSERT INTO "contribution_year_wide" (person_id, year, {", ".join(names)}) '
-        f"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, year) DO UPDATE SET {sets}"
-    )
-
-
-def _clear_one(insurance: int) -> str:
-    sets = ", ".join(f"{part}_{insurance} = NULL" for part in PARTS)
-    return f'UPDATE "contribution_year_wide" SET {sets} WHERE person_id = ? AND year = ?'
-
-
-_SET = {i: _set_one(i) for i in INSURANCES}
-_CLEAR = {i: _clear_one(i) for i in INSURANCES}
-_DROP_EMPTY = (
-    'DELETE FROM "contribution_year_wide" WHERE person_id = ? AND year = ? AND '
-    + " AND ".join(f"months_{i} IS NULL" for i in INSURANCES)
+_READ_YEAR = (
+    'SELECT "person_id", "year", "insurance", "months_paid", "base_total_fen", "employer_fen", '
+    '"personal_fen" FROM "contribution_year" WHERE "person_id" = ? AND "year" = ?'
 )
+_DROP_YEAR = 'DELETE FROM "contribution_year_pack" WHERE "person_id" = ? AND "year" = ?'
 
 
-def pivot(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    """Wide rows (in `COLUMNS` order) of summary rows given in the wire's column order:
+def _rate(amount: int, bp: int) -> int:
+    return (amount * bp + 5000) // 10000
+
+
+def _expected(insurance: int, months: int, base: int | None, injury_bp: int | None) -> list:
+    """What the packed row gives for one type: months, base total, employer, personal."""
+    if base is None:
+        return [months, None, None, None]
+    employer_bp, personal_bp = RATES_BP[insurance]
+    employer_bp = injury_bp if employer_bp is None else employer_bp
+    employer = None if employer_bp is None else _rate(base, employer_bp) * months
+    return [months, base * months, employer, _rate(base, personal_bp) * months]
+
+
+def _pack_year(person: int, year: int, by_type: dict[int, Sequence[Any]]) -> tuple[Any, ...]:
+    """The packed row of one person's year; `by_type` maps a type to its four numbers."""
+    types = sum(1 << (i - 1) for i in by_type)
+    months, base_total = by_type[min(by_type)][:2]
+    base = None
+    if months is not None and base_total is not None and months > 0 and base_total >= 0:
+        base = base_total // months if base_total % months == 0 else None
+    injury_bp = None
+    injury = by_type.get(Insurance.WORK_INJURY.value)
+    employer = None if injury is None else injury[2]
+    if base and employer is not None and employer >= 0 and employer % months == 0:
+        injury_bp = (employer // months * 10000 + base // 2) // base
+    odd = []
+    for insurance in sorted(by_type):
+        expected = _expected(insurance, months, base, injury_bp)
+        for part, value, usual in zip(PARTS, by_type[insurance], expected, strict=True):
+            if value != usual:
+                odd.append(f'"{part}{insurance}":{json.dumps(value)}')
+    packed_odd = "{" + ",".join(odd) + "}" if odd else None
+    return (person, year, types, months, base, injury_bp, packed_odd)
+
+
+def pack(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Packed rows (in `COLUMNS` order) of summary rows given in the wire's column order:
     person_id, year, insurance, months_paid, base_total_fen, employer_fen, personal_fen."""
-    wide: dict[tuple[int, int], list[Any]] = {}
+    years: dict[tuple[int, int], dict[int, Sequence[Any]]] = {}
     for person, year, insurance, *parts in rows:
-        row = wide.setdefault((person, year), [person, year, *([None] * (len(COLUMNS) - 2))])
-        at = 2 + INSURANCES.index(insurance) * len(PARTS)
-        row[at : at + len(PARTS)] = parts
-    return [tuple(row) for _, row in sorted(wide.items())]
+        years.setdefault((person, year), {})[insurance] = parts
+    return [_pack_year(p, y, by_type) for (p, y), by_type in sorted(years.items())]
 
 
 def apply_years(conn: sqlite3.Connection, op: str, values: Sequence[Sequence[Any]]) -> None:
@@ -67,37 +102,90 @@ def apply_years(conn: sqlite3.Connection, op: str, values: Sequence[Sequence[Any
     or deletes (keys person_id, year, insurance), in the order given."""
     for value in values:
         person, year, insurance = value[0], value[1], value[2]
+        by_type = {r[2]: r[3:7] for r in conn.execute(_READ_YEAR, (person, year))}
         if op == "upsert":
-            conn.execute(_SET[insurance], (person, year, *value[3:7]))
+            by_type[insurance] = tuple(value[3:7])
         else:
-            conn.execute(_CLEAR[insurance], (person, year))
-            conn.execute(_DROP_EMPTY, (person, year))
+            by_type.pop(insurance, None)
+        conn.execute(_DROP_YEAR, (person, year))
+        if by_type:
+            conn.execute(INSERT_PACKED, _pack_year(person, year, by_type))
 
 
-def wide_from(source: str) -> str:
-    """INSERT ... SELECT of the wide rows of the summaries in `source` (a table with the
-    columns of `contribution_year`)."""
-    wire = ("months_paid", "base_total_fen", "employer_fen", "personal_fen")
-    parts = dict(zip(PARTS, wire, strict=True))
-    picks = ", ".join(
-        f"max(CASE WHEN insurance = {i} THEN {parts[part]} END)"
-        for i in INSURANCES
-        for part in PARTS
-    )
-    return (
-        f'INSERT INTO "contribution_year_wide" ({", ".join(COLUMNS)}) '
-        f"SELECT person_id, year, {picks} FROM {source} GROUP BY person_id, year "
-        "ORDER BY person_id, year"
-    )
+def _sql_rate(amount: str, bp: str) -> str:
+    return f"(({amount}) * ({bp}) + 5000) / 10000"
+
+
+def _sql_expected(insurance: int, part: str) -> str:
+    """SQL of what a packed row (columns months, base, injury_bp) gives for one number."""
+    employer_bp, personal_bp = RATES_BP[insurance]
+    if part == "m":
+        return '"months"'
+    if part == "b":
+        return '"base" * "months"'
+    if part == "e":
+        bp = '"injury_bp"' if employer_bp is None else str(employer_bp)
+        return f'{_sql_rate(chr(34) + "base" + chr(34), bp)} * "months"'
+    return f'{_sql_rate(chr(34) + "base" + chr(34), str(personal_bp))} * "months"'
+
+
+_WIRE = {"m": "months_paid", "b": "base_total_fen", "e": "employer_fen", "p": "personal_fen"}
 
 
 def view_sql() -> str:
-    """The view `contribution_year` over the wide rows (as written in the migration)."""
-    arms = [
-        f'SELECT "person_id", "year", {i} AS "insurance", "months_{i}" AS "months_paid", '
-        f'"base_{i}" AS "base_total_fen", "employer_{i}" AS "employer_fen", '
-        f'"personal_{i}" AS "personal_fen" FROM "contribution_year_wide" '
-        f'WHERE "months_{i}" IS NOT NULL'
-        for i in INSURANCES
-    ]
+    """The view `contribution_year` over the packed rows (as written in the migration)."""
+    arms = []
+    for i in INSURANCES:
+        columns = []
+        for part in PARTS:
+            key = f"'$.{part}{i}'"
+            usual = _sql_expected(i, part)
+            columns.append(
+                f'CASE WHEN "odd" IS NULL OR json_type("odd", {key}) IS NULL THEN {usual} '
+                f'ELSE json_extract("odd", {key}) END AS "{_WIRE[part]}"'
+            )
+        arms.append(
+            f'SELECT "person_id", "year", {i} AS "insurance", {", ".join(columns)} '
+            f'FROM "contribution_year_pack" WHERE "types" & {1 << (i - 1)}'
+        )
     return 'CREATE VIEW "contribution_year" AS ' + " UNION ALL ".join(arms)
+
+
+def pack_from(source: str) -> str:
+    """INSERT ... SELECT of the packed rows of the summaries in `source` (a table or view with
+    the columns of `contribution_year`). Gives the rows `pack` gives."""
+    picks = ", ".join(
+        f'max(CASE WHEN "insurance" = {i} THEN "{_WIRE[part]}" END) AS "{part}{i}"'
+        for i in INSURANCES
+        for part in PARTS
+    )
+    present = [f'"m{i}" IS NOT NULL' for i in INSURANCES]
+    types = " | ".join(f"(({p}) << {i - 1})" for i, p in zip(INSURANCES, present, strict=True))
+    pairs = zip(INSURANCES, present, strict=True)
+    first = " ".join(f'WHEN {p} THEN "{{part}}{i}"' for i, p in pairs)
+    wide = f'SELECT "person_id", "year", {picks} FROM {source} GROUP BY "person_id", "year"'
+    step1 = (
+        f'SELECT *, {types} AS "types", CASE {first.format(part="m")} END AS "months", '
+        f'CASE {first.format(part="b")} END AS "first_base" FROM ({wide})'
+    )
+    step2 = (
+        'SELECT *, CASE WHEN "months" > 0 AND "first_base" >= 0 AND "first_base" % "months" = 0 '
+        'THEN "first_base" / "months" END AS "base" FROM (' + step1 + ")"
+    )
+    step3 = (
+        'SELECT *, CASE WHEN "base" > 0 AND "e4" >= 0 AND "e4" % "months" = 0 '
+        'THEN ("e4" / "months" * 10000 + "base" / 2) / "base" END AS "injury_bp" '
+        "FROM (" + step2 + ")"
+    )
+    fragments = " || ".join(
+        f'CASE WHEN "m{i}" IS NOT NULL AND "{part}{i}" IS NOT {_sql_expected(i, part)} '
+        f"THEN ',\"{part}{i}\":' || IFNULL(\"{part}{i}\", 'null') ELSE '' END"
+        for i in INSURANCES
+        for part in PARTS
+    )
+    odd = f"'{{' || NULLIF(substr({fragments}, 2), '') || '}}'"
+    return (
+        f'INSERT INTO "contribution_year_pack" ({", ".join(COLUMNS)}) '
+        f'SELECT "person_id", "year", "types", "months", "base", "injury_bp", {odd} '
+        f'FROM ({step3}) ORDER BY "person_id", "year"'
+    )

@@ -44,7 +44,8 @@ from models.replica import (
     TABLES,
     Table,
 )
-from models.year_totals import INSERT_WIDE, apply_years, pivot
+from models.year_totals import INSERT_PACKED, apply_years
+from models.year_totals import pack as pack_years
 from sync.answers import BootstrapPage, Change
 
 LAST_ID = 2**63 - 1
@@ -108,7 +109,7 @@ _DELETE_ENTRIES = 'DELETE FROM "account_entry_row" WHERE "id" IN (SELECT value F
 # The stored table behind each replicated table whose rows are deleted by person.
 _STORED = {
     CONTRIBUTION.name: "contribution_run",
-    CONTRIBUTION_YEAR.name: "contribution_year_wide",
+    CONTRIBUTION_YEAR.name: "contribution_year_pack",
     BENEFIT_PAYMENT.name: "benefit_run",
 }
 _STAFF_DROP = (
@@ -319,7 +320,7 @@ def apply_person_page(conn: sqlite3.Connection, page: BootstrapPage, keep: Prote
             conn.executemany(INSERT_RUN, pack(rows))
             continue
         if table is CONTRIBUTION_YEAR:
-            conn.executemany(INSERT_WIDE, pivot(rows))
+            conn.executemany(INSERT_PACKED, pack_years(rows))
             continue
         if table is BENEFIT_PAYMENT:
             conn.executemany(benefit_runs.INSERT_RUN, benefit_runs.pack(rows))

@@ -18,7 +18,7 @@ from models.demo import vocabulary as v
 from models.demo.people import month_index, month_start
 from models.enums import BenefitKind, ContributionStatus, EntryKind, Insurance
 from models.money import clamp_base
-from models.year_totals import wide_from
+from models.year_totals import pack_from
 
 TEMP_TABLES = """
 CREATE TEMP TABLE demo_person (
@@ -251,7 +251,7 @@ ORDER BY p.person_id, w.year
 
 RUNS_SQL = runs_from("temp.demo_contribution")
 CLEAR_MONTHS_SQL = "DELETE FROM temp.demo_contribution"
-WIDE_SQL = wide_from("temp.demo_year")
+PACKED_YEARS_SQL = pack_from("temp.demo_year")
 BENEFIT_RUNS_SQL = benefit_runs.runs_from("temp.demo_benefit")
 CLEAR_BENEFITS_SQL = "DELETE FROM temp.demo_benefit"
 CLEAR_YEARS_SQL = "DELETE FROM temp.demo_year"
