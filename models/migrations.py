@@ -78,14 +78,17 @@ def _contributions_into_runs(database: Database) -> None:
     database.execute_sql('DROP TABLE "benefit_payment_v8"')
 
 
-def _pack_years(database: Database) -> None:
+def _pack_register(database: Database) -> None:
     """The wide yearly rows of schema 9 (through the view `contribution_year_v9` the SQL step
-    made) into packed rows; then the wide table and that view go."""
+    made) into packed rows, the entry rows into blocks; then the old tables and view go."""
+    from models.account_entries import blocks_from
     from models.year_totals import pack_from
 
     database.execute_sql(pack_from('"contribution_year_v9"'))
     database.execute_sql('DROP VIEW "contribution_year_v9"')
     database.execute_sql('DROP TABLE "contribution_year_wide"')
+    database.execute_sql(blocks_from('"account_entry_row"'))
+    database.execute_sql('DROP TABLE "account_entry_row"')
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -100,7 +103,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "the office's journal", "0007_office_journal.sql"),
     Migration(8, "benefits", "0008_benefits.sql"),
     Migration(9, "a compact register", "0009_compact_register.sql", _contributions_into_runs),
-    Migration(10, "packed yearly summaries", "0010_packed_years.sql", _pack_years),
+    Migration(10, "a packed register", "0010_packed_register.sql", _pack_register),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -28,6 +28,7 @@ from peewee import (
     TextField,
 )
 
+from models.account_entries import COLUMNS as ENTRY_BLOCK_COLUMNS
 from models.clock import utc_now
 from models.fields import UtcDateTimeField
 
@@ -233,8 +234,8 @@ class Account(BaseModel):
 
 class AccountEntry(BaseModel):
     """One movement on a personal account, with the balance after it: a row of the view
-    `account_entry` (schema v9) over `AccountEntryRow`; inserting into the view stores the
-    compact row (a trigger), deleting from it deletes the row."""
+    `account_entry` (schema v10) over `AccountEntryBlock`. Read only: writers go through
+    `models.account_entries`."""
 
     id = AutoField()
     account = ForeignKeyField(Account, backref="entries", on_delete="CASCADE", index=False)
@@ -253,23 +254,26 @@ class Counterparty(BaseModel):
     name = CharField(max_length=60, unique=True)
 
 
-class AccountEntryRow(BaseModel):
-    """The stored account entry (schema v9), clustered by account (no secondary index): the
-    date as a day number (days since 1970-01-01), the period as the months from it to the
-    posted month (mostly 0 or 1: no bytes), the counterparty by its id."""
+class AccountEntryBlock(BaseModel):
+    """Up to `models.account_entries.SLOTS` stored account entries of one account whose ids
+    and balances follow each other (schema v10): the first id, the count, the first entry's
+    day (days since 1970-01-01) and balance, and per slot j its kind `k<j>`, amount `a<j>`,
+    counterparty id `c<j>`, period lag `l<j>` and, from slot 1, days since the entry before
+    `d<j>`. The view `account_entry` shows the rows of `AccountEntry`."""
 
     account = ForeignKeyField(Account, on_delete="CASCADE", index=False)
-    id = IntegerField()
-    posted_day = IntegerField()
-    kind = IntegerField()  # enums.EntryKind
-    amount_fen = IntegerField()
-    balance_after_fen = IntegerField()
-    counterparty = ForeignKeyField(Counterparty, null=True, index=False)
-    period_lag = IntegerField(null=True)
+    first_id = IntegerField()
+    count = IntegerField()
+    day = IntegerField()
+    balance = IntegerField()
 
     class Meta:
-        primary_key = CompositeKey("account", "id")
+        primary_key = CompositeKey("account", "first_id")
         without_rowid = True
+
+
+for _column in ENTRY_BLOCK_COLUMNS[5:]:
+    AccountEntryBlock._meta.add_field(_column, IntegerField(null=True))
 
 
 class BenefitPayment(BaseModel):
@@ -505,7 +509,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ContributionYearPack,
     Account,
     Counterparty,
-    AccountEntryRow,
+    AccountEntryBlock,
     BenefitRun,
     PensionCheck,
     QueryCredential,

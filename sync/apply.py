@@ -26,6 +26,7 @@ from itertools import groupby
 from typing import Any
 
 from models import benefit_runs
+from models.account_entries import apply_entries, insert_entries
 from models.contribution_runs import INSERT_RUN, apply_months, pack
 from models.replica import (
     ACCOUNT_ENTRY,
@@ -95,17 +96,9 @@ HQ_ORIGIN = "hq"  # models.staff.ORIGIN_HQ (sync reads the register's columns, n
 UPSERT = {t.name: upsert_sql(t) for t in (*TABLES, *OFFICE_TABLES) if t is not STAFF_USER}
 UPSERT[STAFF_USER.name] = staff_upsert_sql()
 DELETE = {t.name: delete_sql(t) for t in (*TABLES, *OFFICE_TABLES)}
-# Schema v9 stores account entries compactly behind the view `account_entry`: an insert into
-# the view replaces the stored row of the same id (a trigger), a delete goes to the row itself.
-# Monthly contributions are stored as runs (models.contribution_runs), written in Python.
-UPSERT[ACCOUNT_ENTRY.name] = (
-    f'INSERT INTO "account_entry" ({_names(ACCOUNT_ENTRY.columns)}) '
-    f"VALUES ({', '.join('?' * len(ACCOUNT_ENTRY.columns))})"
-)
-# A tombstone names an entry by id alone; the stored rows are keyed by account, so the group's
-# tombstones are deleted in one pass over the table (headquarters deletes entries only with
-# their person, which is rare).
-_DELETE_ENTRIES = 'DELETE FROM "account_entry_row" WHERE "id" IN (SELECT value FROM json_each(?))'
+# Schema v10 stores account entries in blocks behind the view `account_entry`
+# (models.account_entries), written in Python; monthly contributions are stored as runs
+# (models.contribution_runs), written in Python too.
 # The stored table behind each replicated table whose rows are deleted by person.
 _STORED = {
     CONTRIBUTION.name: "contribution_run",
@@ -234,6 +227,8 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], keep: Pro
             apply_years(conn, op, values)
         elif table is BENEFIT_PAYMENT:
             benefit_runs.apply_payments(conn, op, values)
+        elif table is ACCOUNT_ENTRY:
+            apply_entries(conn, op, values)
         elif op == "upsert" and table is OFFICE_STAFF_LOCK:
             conn.executemany(UPSERT[table.name], values)
             apply_staff_locks(conn, values)
@@ -241,8 +236,6 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], keep: Pro
             conn.executemany(UPSERT[table.name], values)
         elif table is STAFF_USER:
             delete_staff(conn, values)
-        elif table is ACCOUNT_ENTRY:
-            conn.execute(_DELETE_ENTRIES, (json.dumps([v[0] for v in values]),))
         else:
             conn.executemany(DELETE[table.name], values)
         applied += len(values)
@@ -284,7 +277,7 @@ def apply_person_page(conn: sqlite3.Connection, page: BootstrapPage, keep: Prote
     )
     local_checks = _kept_checks(conn, keep.check_persons, span)
     conn.execute(
-        "DELETE FROM account_entry_row WHERE account_id IN "
+        "DELETE FROM account_entry_block WHERE account_id IN "
         "(SELECT id FROM account WHERE person_id > ? AND person_id <= ?)",
         span,
     )
@@ -324,6 +317,9 @@ def apply_person_page(conn: sqlite3.Connection, page: BootstrapPage, keep: Prote
             continue
         if table is BENEFIT_PAYMENT:
             conn.executemany(benefit_runs.INSERT_RUN, benefit_runs.pack(rows))
+            continue
+        if table is ACCOUNT_ENTRY:
+            insert_entries(conn, rows)
             continue
         conn.executemany(UPSERT[table.name], rows)
 

@@ -13,6 +13,7 @@ import sqlite3
 from datetime import date, timedelta
 
 from models import benefit_runs
+from models.account_entries import blocks_from
 from models.contribution_runs import runs_from
 from models.demo import vocabulary as v
 from models.demo.people import month_index, month_start
@@ -36,6 +37,9 @@ CREATE TEMP TABLE demo_benefit (person_id INTEGER, period INTEGER, kind INTEGER,
     amount_fen INTEGER, paid_date TEXT, account_masked TEXT);
 CREATE TEMP TABLE demo_year (person_id INTEGER, year INTEGER, insurance INTEGER,
     months_paid INTEGER, base_total_fen INTEGER, employer_fen INTEGER, personal_fen INTEGER);
+CREATE TEMP TABLE demo_entry (account_id INTEGER, id INTEGER, posted_day INTEGER,
+    kind INTEGER, amount_fen INTEGER, balance_after_fen INTEGER, counterparty_id INTEGER,
+    period_lag INTEGER, PRIMARY KEY (account_id, id)) WITHOUT ROWID;
 CREATE TEMP TABLE demo_contribution (person_id INTEGER, period INTEGER, insurance INTEGER,
     employer_id INTEGER, base_fen INTEGER, employer_fen INTEGER, personal_fen INTEGER,
     status INTEGER, posted_date TEXT);
@@ -140,8 +144,8 @@ acc(person_id, year, opening, interest, personal) AS (
     JOIN demo_person p ON p.person_id = a.person_id
     LEFT JOIN yearly y ON y.person_id = a.person_id AND y.year = a.year + 1
     WHERE a.year + 1 <= MIN(:this_year, p.retired_from / 12))
-INSERT INTO account_entry_row (account_id, id, posted_day, kind, amount_fen,
-                               balance_after_fen, counterparty_id, period_lag)
+INSERT INTO demo_entry (account_id, id, posted_day, kind, amount_fen,
+                        balance_after_fen, counterparty_id, period_lag)
 SELECT ac.id, :entry_base + row_number() OVER (ORDER BY ac.id, e.year, e.ord),
        CAST(julianday(e.posted) - 2440587.5 AS INTEGER), e.kind, e.amount, e.balance,
        NULL, NULL FROM (
@@ -183,8 +187,8 @@ moves(person_id, posted, ord, kind, amount, counterparty, period) AS (
             WHERE n = {_H} % (SELECT COUNT(*) FROM demo_place)),
            x.period
     FROM alloc x WHERE {_H} % 100 < 55)
-INSERT INTO account_entry_row (account_id, id, posted_day, kind, amount_fen,
-                               balance_after_fen, counterparty_id, period_lag)
+INSERT INTO demo_entry (account_id, id, posted_day, kind, amount_fen,
+                        balance_after_fen, counterparty_id, period_lag)
 SELECT ac.id, :entry_base + row_number() OVER (ORDER BY ac.id, mv.posted, mv.ord, mv.period),
        CAST(julianday(mv.posted) - 2440587.5 AS INTEGER), mv.kind, mv.amount,
        SUM(mv.amount) OVER (PARTITION BY ac.id ORDER BY mv.posted, mv.ord, mv.period
@@ -255,10 +259,14 @@ PACKED_YEARS_SQL = pack_from("temp.demo_year")
 BENEFIT_RUNS_SQL = benefit_runs.runs_from("temp.demo_benefit")
 CLEAR_BENEFITS_SQL = "DELETE FROM temp.demo_benefit"
 CLEAR_YEARS_SQL = "DELETE FROM temp.demo_year"
+# The entries of a chunk go to `demo_entry` first (the balances are read from it), then into
+# blocks (`ENTRY_BLOCKS_SQL`, models.account_entries), and the temporary table is emptied.
+ENTRY_BLOCKS_SQL = blocks_from("temp.demo_entry")
+CLEAR_ENTRIES_SQL = "DELETE FROM temp.demo_entry"
 
 BALANCES_SQL = """
 UPDATE account SET balance_fen = COALESCE((
-    SELECT balance_after_fen FROM account_entry_row e WHERE e.account_id = account.id
+    SELECT balance_after_fen FROM temp.demo_entry e WHERE e.account_id = account.id
     ORDER BY e.posted_day DESC, e.id DESC LIMIT 1), 0)
 WHERE person_id BETWEEN :lo AND :hi
 """

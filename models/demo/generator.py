@@ -21,7 +21,6 @@ from models.demo.people import (
 from models.errors import InvalidRequest
 from models.overview import WINDOW_MONTHS
 from models.schema import (
-    AccountEntryRow,
     Card,
     Contribution,
     OfficeSetting,
@@ -136,6 +135,8 @@ def _generate(
             conn.execute(expand.MEDICAL_SQL, {**bounds, "entry_base": next_entry})
             next_entry += conn.execute("SELECT changes()").fetchone()[0]
             conn.execute(expand.BALANCES_SQL, bounds)
+            conn.execute(expand.ENTRY_BLOCKS_SQL)
+            conn.execute(expand.CLEAR_ENTRIES_SQL)
             phases["accounts"] += time.perf_counter() - t
             t = time.perf_counter()
             conn.execute(expand.PENSION_PAYMENTS_SQL, bounds)
@@ -171,7 +172,7 @@ def _generate(
     report.cards = Card.select().count()
     report.contributions = Contribution.select().count()
     report.yearly_summaries = conn.execute("SELECT count(*) FROM contribution_year").fetchone()[0]
-    report.account_entries = AccountEntryRow.select().count()
+    report.account_entries = conn.execute("SELECT count(*) FROM account_entry").fetchone()[0]
     report.benefit_payments = db.execute_sql("SELECT count(*) FROM benefit_payment").fetchone()[0]
     report.pension_checks = PensionCheck.select().count()
     return report

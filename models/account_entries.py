@@ -1,0 +1,227 @@
+"""Account entries stored as blocks of up to `SLOTS` entries (schema v10).
+
+Schema v9 stored an entry a row (about 90 rows a person, 25 bytes each, most of them the row's
+own overhead: its key, record header and cell). Schema v10 stores runs of an account's entries
+whose ids follow each other (id, id + 1, ...) and whose balances follow from the amounts
+(balance = previous balance + amount) as one row of `account_entry_block`, up to `SLOTS` in a
+row: the account, the first id, the count, the first entry's day and balance, and for each
+slot j its kind `k<j>`, amount `a<j>`, counterparty id `c<j>` and period lag `l<j>` (months from
+the period to the posted month), and from slot 1 on the days since the entry before `d<j>`.
+An entry whose id or balance does not follow starts a new block, so any entries are stored
+exactly; regular ones (the demo's, and the ledger's as a rule) take about 10 bytes each.
+
+The view `account_entry` (`view_sql`) unfolds a block with `month_step` (s.n < count) and shows
+the old rows. Writers: `pack` (stored cells, for sync), `apply_entries` (the change feed and
+bootstrap pages) and `blocks_from` (SQL, for the migration and the demo generator).
+A stored cell is (account_id, id, posted_day, kind, amount_fen, balance_after_fen,
+counterparty_id, period_lag), the columns of schema v9's `account_entry_row`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import date
+from itertools import groupby
+from typing import Any
+
+SLOTS = 16
+_EPOCH = date(1970, 1, 1).toordinal()
+SLOT_PARTS = ("d", "k", "a", "c", "l")  # day delta, kind, amount, counterparty id, period lag
+HEAD = ("account_id", "first_id", "count", "day", "balance")
+COLUMNS: tuple[str, ...] = (
+    *HEAD,
+    *(f"{part}{j}" for j in range(SLOTS) for part in SLOT_PARTS if not (j == 0 and part == "d")),
+)
+INSERT_BLOCK = (
+    f'INSERT INTO "account_entry_block" ({", ".join(COLUMNS)}) '
+    f"VALUES ({', '.join('?' * len(COLUMNS))})"
+)
+_READ_ACCOUNT = (
+    f'SELECT {", ".join(COLUMNS)} FROM "account_entry_block" WHERE "account_id" = ? '
+    'ORDER BY "first_id"'
+)
+_DROP_ACCOUNT = 'DELETE FROM "account_entry_block" WHERE "account_id" = ?'
+_GONE_TABLE = 'CREATE TEMP TABLE IF NOT EXISTS "gone_entry" ("id" INTEGER PRIMARY KEY)'
+_HOLDERS = (
+    'SELECT DISTINCT b."account_id" FROM "account_entry_block" b WHERE EXISTS (SELECT 1 FROM '
+    'temp."gone_entry" g WHERE g."id" >= b."first_id" AND g."id" < b."first_id" + b."count")'
+)
+
+Cell = tuple[int, int, int, int, int, int, int | None, int | None]
+
+
+def pack(cells: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Block rows (in `COLUMNS` order) of stored cells, any order (sorted by account and id)."""
+    blocks: list[tuple[Any, ...]] = []
+    for account, group in groupby(sorted(cells), key=lambda c: c[0]):
+        current: list[Sequence[Any]] = []
+        for cell in group:
+            if current:
+                last = current[-1]
+                follows = cell[1] == last[1] + 1 and cell[5] == last[5] + cell[4]
+                if not follows or len(current) == SLOTS:
+                    blocks.append(_block(account, current))
+                    current = []
+            current.append(cell)
+        if current:
+            blocks.append(_block(account, current))
+    return blocks
+
+
+def _block(account: int, cells: list[Sequence[Any]]) -> tuple[Any, ...]:
+    first = cells[0]
+    row: list[Any] = [account, first[1], len(cells), first[2], first[5]]
+    for j in range(SLOTS):
+        if j < len(cells):
+            cell = cells[j]
+            if j:
+                row.append(cell[2] - cells[j - 1][2])
+            row.extend((cell[3], cell[4], cell[6], cell[7]))
+        else:
+            row.extend([None] * (4 if j == 0 else 5))
+    return tuple(row)
+
+
+def unpack(block: Sequence[Any]) -> list[Cell]:
+    """The stored cells of a block row (in `COLUMNS` order)."""
+    account, first_id, count, day, balance = block[:5]
+    cells: list[Cell] = []
+    at = 5
+    for j in range(count):
+        if j:
+            day += block[at]
+            at += 1
+        kind, amount, counterparty, lag = block[at : at + 4]
+        at += 4
+        if j:
+            balance += amount
+        cells.append((account, first_id + j, day, kind, amount, balance, counterparty, lag))
+    return cells
+
+
+def cells_of(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> list[Cell]:
+    """Stored cells of entries in the wire's column order (id, account_id, posted_date, kind,
+    amount_fen, balance_after_fen, counterparty, period); new counterparties are added."""
+    rows = list(rows)
+    names = sorted({r[6] for r in rows if r[6] is not None})
+    conn.executemany(
+        'INSERT OR IGNORE INTO "counterparty" ("name") VALUES (?)', [(n,) for n in names]
+    )
+    ids: dict[str, int] = {}
+    for name in names:
+        ids[name] = conn.execute(
+            'SELECT "id" FROM "counterparty" WHERE "name" = ?', (name,)
+        ).fetchone()[0]
+    cells: list[Cell] = []
+    for entry_id, account, posted, kind, amount, balance, counterparty, period in rows:
+        posted_date = posted if isinstance(posted, date) else date.fromisoformat(str(posted)[:10])
+        lag = None
+        if period is not None:
+            lag = posted_date.year * 12 + posted_date.month - (period // 100 * 12 + period % 100)
+        party = None if counterparty is None else ids[counterparty]
+        day = posted_date.toordinal() - _EPOCH
+        cells.append((account, entry_id, day, kind, amount, balance, party, lag))
+    return cells
+
+
+def _rewrite(conn: sqlite3.Connection, account: int, cells: dict[int, Cell]) -> None:
+    conn.execute(_DROP_ACCOUNT, (account,))
+    conn.executemany(INSERT_BLOCK, pack(cells.values()))
+
+
+def _account_cells(conn: sqlite3.Connection, account: int) -> dict[int, Cell]:
+    return {c[1]: c for b in conn.execute(_READ_ACCOUNT, (account,)) for c in unpack(b)}
+
+
+def apply_entries(conn: sqlite3.Connection, op: str, values: Sequence[Sequence[Any]]) -> None:
+    """Apply a group of the change feed to the entries: upserts (rows in wire order) or deletes
+    (keys: the entry id alone). Each account touched is read and written again."""
+    if op == "upsert":
+        new = cells_of(conn, values)
+        for account, group in groupby(sorted(new, key=lambda c: c[0]), key=lambda c: c[0]):
+            cells = _account_cells(conn, account)
+            cells.update((c[1], c) for c in group)
+            _rewrite(conn, account, cells)
+        return
+    gone = {v[0] for v in values}
+    conn.execute(_GONE_TABLE)
+    conn.execute('DELETE FROM temp."gone_entry"')
+    conn.executemany('INSERT OR IGNORE INTO temp."gone_entry" VALUES (?)', [(i,) for i in gone])
+    holders = [r[0] for r in conn.execute(_HOLDERS)]
+    conn.execute('DELETE FROM temp."gone_entry"')
+    for account in holders:
+        cells = _account_cells(conn, account)
+        _rewrite(conn, account, {i: c for i, c in cells.items() if i not in gone})
+
+
+def insert_entries(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
+    """Store entries (wire order) of accounts that have none stored (a bootstrap page)."""
+    conn.executemany(INSERT_BLOCK, pack(cells_of(conn, rows)))
+
+
+def _case(parts: Iterable[tuple[int, str]], default: str = "NULL") -> str:
+    whens = " ".join(f"WHEN {j} THEN {expr}" for j, expr in parts)
+    return f'CASE s."n" {whens} ELSE {default} END'
+
+
+def view_sql() -> str:
+    """The view `account_entry` over the blocks (as written in the migration)."""
+    day_sum = [(j, " + ".join(f'b."d{i}"' for i in range(1, j + 1))) for j in range(1, SLOTS)]
+    amount_sum = [(j, " + ".join(f'b."a{i}"' for i in range(1, j + 1))) for j in range(1, SLOTS)]
+    slot = {p: _case((j, f'b."{p}{j}"') for j in range(SLOTS)) for p in ("k", "a", "c", "l")}
+    cells = (
+        'SELECT b."account_id" AS "account_id", b."first_id" + s."n" AS "id", '
+        f'b."day" + {_case(day_sum, "0")} AS "posted_day", {slot["k"]} AS "kind", '
+        f'{slot["a"]} AS "amount_fen", b."balance" + {_case(amount_sum, "0")} '
+        f'AS "balance_after_fen", {slot["c"]} AS "counterparty_id", {slot["l"]} AS "period_lag" '
+        'FROM "account_entry_block" b JOIN "month_step" s ON s."n" < b."count"'
+    )
+    month = (
+        "(CAST(strftime('%Y', e.\"posted_day\" * 86400, 'unixepoch') AS INTEGER) * 12 + "
+        "CAST(strftime('%m', e.\"posted_day\" * 86400, 'unixepoch') AS INTEGER) - 1 - "
+        'e."period_lag")'
+    )
+    return (
+        'CREATE VIEW "account_entry" AS SELECT e."id" AS "id", e."account_id" AS "account_id", '
+        'date(e."posted_day" * 86400, \'unixepoch\') AS "posted_date", e."kind" AS "kind", '
+        'e."amount_fen" AS "amount_fen", e."balance_after_fen" AS "balance_after_fen", '
+        'c."name" AS "counterparty", CASE WHEN e."period_lag" IS NULL THEN NULL ELSE '
+        f'{month} / 12 * 100 + {month} % 12 + 1 END AS "period" FROM ({cells}) e '
+        'LEFT JOIN "counterparty" c ON c."id" = e."counterparty_id"'
+    )
+
+
+def blocks_from(source: str) -> str:
+    """INSERT ... SELECT of the blocks of the stored cells in `source` (a table with the
+    columns of a stored cell). Gives the rows `pack` gives."""
+    # rn: the entry's number in its account; brk: it starts a run (its id or balance does not
+    # follow the entry before); pos: its place in the run. A block: a run's entries pos // SLOTS.
+    window = 'PARTITION BY "account_id" ORDER BY "id"'
+    marked = (
+        'SELECT "account_id", "id", "posted_day", "kind", "amount_fen", "balance_after_fen", '
+        '"counterparty_id", "period_lag", row_number() OVER w AS "rn", '
+        '"posted_day" - lag("posted_day") OVER w AS "dd", CASE WHEN "id" = lag("id") OVER w + 1 '
+        'AND "balance_after_fen" = lag("balance_after_fen") OVER w + "amount_fen" THEN 0 ELSE 1 '
+        f'END AS "brk" FROM {source} WINDOW w AS ({window})'
+    )
+    numbered = (
+        'SELECT *, "rn" - max(CASE WHEN "brk" THEN "rn" END) OVER '
+        f'({window} ROWS UNBOUNDED PRECEDING) AS "pos" FROM ({marked})'
+    )
+    sources = ("dd", "kind", "amount_fen", "counterparty_id", "period_lag")
+    source_of = dict(zip(SLOT_PARTS, sources, strict=True))
+    picks = ", ".join(
+        f'max(CASE WHEN "pos" % {SLOTS} = {j} THEN "{source_of[part]}" END)'
+        for j in range(SLOTS)
+        for part in SLOT_PARTS
+        if not (j == 0 and part == "d")
+    )
+    return (
+        f'INSERT INTO "account_entry_block" ({", ".join(COLUMNS)}) '
+        f'SELECT "account_id", min("id"), count(*), '
+        f'max(CASE WHEN "pos" % {SLOTS} = 0 THEN "posted_day" END), '
+        f'max(CASE WHEN "pos" % {SLOTS} = 0 THEN "balance_after_fen" END), {picks} '
+        f'FROM ({numbered}) GROUP BY "account_id", "id" - "pos", "pos" / {SLOTS} '
+        'ORDER BY "account_id", 2'
+    )
