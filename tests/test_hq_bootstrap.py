@@ -8,10 +8,12 @@ from typing import Any
 
 from hq import register, store
 from models import benefit_runs
+from models.account_entries import insert_entries
 from models.contribution_runs import INSERT_RUN, pack
 from models.db import close_register, open_register
 from models.replica import PERSON_TABLES, TABLES
-from models.year_totals import INSERT_WIDE, pivot
+from models.year_totals import INSERT_PACKED
+from models.year_totals import pack as pack_years
 from tests.hq_fixtures import DemoHq, OfficeClient, a_card
 
 
@@ -102,8 +104,11 @@ def apply_pages(path: Path, found: list[dict[str, Any]]) -> dict[str, tuple[int,
                     if name == "contribution":  # stored as runs (schema v9)
                         db.connection().executemany(INSERT_RUN, pack(table["rows"]))
                         continue
-                    if name == "contribution_year":  # a row per person and year (v9)
-                        db.connection().executemany(INSERT_WIDE, pivot(table["rows"]))
+                    if name == "contribution_year":  # a packed row a year (v10)
+                        db.connection().executemany(INSERT_PACKED, pack_years(table["rows"]))
+                        continue
+                    if name == "account_entry":  # blocks (v10)
+                        insert_entries(db.connection(), table["rows"])
                         continue
                     if name == "benefit_payment":  # stored as runs (v9)
                         rows = benefit_runs.pack(table["rows"])
