@@ -194,34 +194,41 @@ def view_sql() -> str:
 
 def blocks_from(source: str) -> str:
     """INSERT ... SELECT of the blocks of the stored cells in `source` (a table with the
-    columns of a stored cell). Gives the rows `pack` gives."""
+    columns of a stored cell, best keyed by account_id, id). Gives the rows `pack` gives."""
     # rn: the entry's number in its account; brk: it starts a run (its id or balance does not
-    # follow the entry before); pos: its place in the run. A block: a run's entries pos // SLOTS.
+    # follow the entry before); pos: its place in the run. A block starts at every SLOTS-th
+    # entry of a run; its other entries are found by key (id + j), each following the one
+    # before, so a block stops where its run does.
     window = 'PARTITION BY "account_id" ORDER BY "id"'
     marked = (
         'SELECT "account_id", "id", "posted_day", "kind", "amount_fen", "balance_after_fen", '
         '"counterparty_id", "period_lag", row_number() OVER w AS "rn", '
-        '"posted_day" - lag("posted_day") OVER w AS "dd", CASE WHEN "id" = lag("id") OVER w + 1 '
-        'AND "balance_after_fen" = lag("balance_after_fen") OVER w + "amount_fen" THEN 0 ELSE 1 '
-        f'END AS "brk" FROM {source} WINDOW w AS ({window})'
+        'CASE WHEN "id" = lag("id") OVER w + 1 AND "balance_after_fen" = '
+        'lag("balance_after_fen") OVER w + "amount_fen" THEN 0 ELSE 1 END AS "brk" '
+        f"FROM {source} WINDOW w AS ({window})"
     )
     numbered = (
         'SELECT *, "rn" - max(CASE WHEN "brk" THEN "rn" END) OVER '
         f'({window} ROWS UNBOUNDED PRECEDING) AS "pos" FROM ({marked})'
     )
-    sources = ("dd", "kind", "amount_fen", "counterparty_id", "period_lag")
-    source_of = dict(zip(SLOT_PARTS, sources, strict=True))
-    picks = ", ".join(
-        f'max(CASE WHEN "pos" % {SLOTS} = {j} THEN "{source_of[part]}" END)'
-        for j in range(SLOTS)
-        for part in SLOT_PARTS
-        if not (j == 0 and part == "d")
-    )
+    starts = f'SELECT * FROM ({numbered}) WHERE "pos" % {SLOTS} = 0'
+    joins, picks = [], ['s."kind", s."amount_fen", s."counterparty_id", s."period_lag"']
+    for j in range(1, SLOTS):
+        before = "s" if j == 1 else f"e{j - 1}"
+        chained = "" if j == 1 else f' AND {before}."id" IS NOT NULL'
+        joins.append(
+            f'LEFT JOIN {source} e{j} ON e{j}."account_id" = s."account_id" AND '
+            f'e{j}."id" = s."id" + {j}{chained} AND e{j}."balance_after_fen" = '
+            f'{before}."balance_after_fen" + e{j}."amount_fen"'
+        )
+        picks.append(
+            f'e{j}."posted_day" - {before}."posted_day", e{j}."kind", e{j}."amount_fen", '
+            f'e{j}."counterparty_id", e{j}."period_lag"'
+        )
+    count = " + ".join(["1", *(f'(e{j}."id" IS NOT NULL)' for j in range(1, SLOTS))])
     return (
         f'INSERT INTO "account_entry_block" ({", ".join(COLUMNS)}) '
-        f'SELECT "account_id", min("id"), count(*), '
-        f'max(CASE WHEN "pos" % {SLOTS} = 0 THEN "posted_day" END), '
-        f'max(CASE WHEN "pos" % {SLOTS} = 0 THEN "balance_after_fen" END), {picks} '
-        f'FROM ({numbered}) GROUP BY "account_id", "id" - "pos", "pos" / {SLOTS} '
-        'ORDER BY "account_id", 2'
+        f'SELECT s."account_id", s."id", {count}, s."posted_day", s."balance_after_fen", '
+        f"{', '.join(picks)} FROM ({starts}) s {' '.join(joins)} "
+        'ORDER BY s."account_id", s."id"'
     )
