@@ -195,21 +195,19 @@ def view_sql() -> str:
 def blocks_from(source: str) -> str:
     """INSERT ... SELECT of the blocks of the stored cells in `source` (a table with the
     columns of a stored cell, best keyed by account_id, id). Gives the rows `pack` gives."""
-    # rn: the entry's number in its account; brk: it starts a run (its id or balance does not
-    # follow the entry before); pos: its place in the run. A block starts at every SLOTS-th
-    # entry of a run; its other entries are found by key (id + j), each following the one
-    # before, so a block stops where its run does.
-    window = 'PARTITION BY "account_id" ORDER BY "id"'
-    marked = (
-        'SELECT "account_id", "id", "posted_day", "kind", "amount_fen", "balance_after_fen", '
-        '"counterparty_id", "period_lag", row_number() OVER w AS "rn", '
-        'CASE WHEN "id" = lag("id") OVER w + 1 AND "balance_after_fen" = '
-        'lag("balance_after_fen") OVER w + "amount_fen" THEN 0 ELSE 1 END AS "brk" '
-        f"FROM {source} WINDOW w AS ({window})"
+    # An entry follows the one before if that one's id is id - 1 and balance + amount gives
+    # its balance (a seek by key); pos: the entry's place in its run (its id minus the id of
+    # the run's first entry). A block starts at every SLOTS-th entry of a run; its other
+    # entries are found by key (id + j), each following the one before, so a block stops
+    # where its run does. One window in key order: no sort.
+    follows = (
+        f'EXISTS (SELECT 1 FROM {source} p WHERE p."account_id" = e."account_id" AND '
+        'p."id" = e."id" - 1 AND e."balance_after_fen" = p."balance_after_fen" + e."amount_fen")'
     )
     numbered = (
-        'SELECT *, "rn" - max(CASE WHEN "brk" THEN "rn" END) OVER '
-        f'({window} ROWS UNBOUNDED PRECEDING) AS "pos" FROM ({marked})'
+        f'SELECT e.*, e."id" - max(CASE WHEN {follows} THEN NULL ELSE e."id" END) OVER '
+        '(PARTITION BY e."account_id" ORDER BY e."id" ROWS UNBOUNDED PRECEDING) AS "pos" '
+        f"FROM {source} e"
     )
     starts = f'SELECT * FROM ({numbered}) WHERE "pos" % {SLOTS} = 0'
     joins, picks = [], ['s."kind", s."amount_fen", s."counterparty_id", s."period_lag"']
