@@ -43,9 +43,12 @@ _READ_ACCOUNT = (
 )
 _DROP_ACCOUNT = 'DELETE FROM "account_entry_block" WHERE "account_id" = ?'
 _GONE_TABLE = 'CREATE TEMP TABLE IF NOT EXISTS "gone_entry" ("id" INTEGER PRIMARY KEY)'
+# The accounts holding any of the ids in temp.gone_entry: one pass over the blocks, the cheap
+# test of the ids' span first (a group's ids are often close), then a seek in the ids.
 _HOLDERS = (
-    'SELECT DISTINCT b."account_id" FROM "account_entry_block" b WHERE EXISTS (SELECT 1 FROM '
-    'temp."gone_entry" g WHERE g."id" >= b."first_id" AND g."id" < b."first_id" + b."count")'
+    'SELECT DISTINCT b."account_id" FROM "account_entry_block" b WHERE b."first_id" <= ? AND '
+    'b."first_id" + b."count" > ? AND EXISTS (SELECT 1 FROM temp."gone_entry" g '
+    'WHERE g."id" >= b."first_id" AND g."id" < b."first_id" + b."count")'
 )
 
 Cell = tuple[int, int, int, int, int, int, int | None, int | None]
@@ -148,7 +151,7 @@ def apply_entries(conn: sqlite3.Connection, op: str, values: Sequence[Sequence[A
     conn.execute(_GONE_TABLE)
     conn.execute('DELETE FROM temp."gone_entry"')
     conn.executemany('INSERT OR IGNORE INTO temp."gone_entry" VALUES (?)', [(i,) for i in gone])
-    holders = [r[0] for r in conn.execute(_HOLDERS)]
+    holders = [r[0] for r in conn.execute(_HOLDERS, (max(gone), min(gone)))] if gone else []
     conn.execute('DELETE FROM temp."gone_entry"')
     for account in holders:
         cells = _account_cells(conn, account)
