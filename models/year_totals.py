@@ -183,9 +183,18 @@ def pack_from(source: str) -> str:
         for i in INSURANCES
         for part in PARTS
     )
-    odd = f"'{{' || NULLIF(substr({fragments}, 2), '') || '}}'"
+    # The usual year (every number as the row gives it) skips building the text.
+    usual = " AND ".join(
+        f'("m{i}" IS NULL OR ('
+        + " AND ".join(f'"{part}{i}" IS {_sql_expected(i, part)}' for part in PARTS)
+        + "))"
+        for i in INSURANCES
+    )
+    odd = f"CASE WHEN {usual} THEN NULL ELSE '{{' || NULLIF(substr({fragments}, 2), '') || '}}' END"
+    # MATERIALIZED: the row's months, base and rate are computed once, not in every use.
     return (
+        f"WITH k AS MATERIALIZED ({step3}) "
         f'INSERT INTO "contribution_year_pack" ({", ".join(COLUMNS)}) '
         f'SELECT "person_id", "year", "types", "months", "base", "injury_bp", {odd} '
-        f'FROM ({step3}) ORDER BY "person_id", "year"'
+        'FROM k ORDER BY "person_id", "year"'
     )
