@@ -3,8 +3,9 @@
 Money is integer fen, periods are integers YYYYMM, dates ISO dates, times UTC. The big tables
 (monthly contributions, yearly summaries) are WITHOUT ROWID tables clustered on their lookup key,
 so a person's 36 months are one contiguous range on disk. Since schema v9 the monthly
-contributions are stored as runs of equal months and the account entries in a compact row; the
-views `contribution` and `account_entry` show them in their old shape (the models of the same
+contributions are stored as runs of equal months; since v10 the account entries in blocks of up
+to 16 and the yearly summaries as a packed row a year; the views `contribution`,
+`account_entry` and `contribution_year` show them in their old shape (the models of the same
 names read them; `ALL_MODELS` lists the stored tables).
 """
 
