@@ -19,7 +19,6 @@ from models.demo import vocabulary as v
 from models.demo.people import month_index, month_start
 from models.enums import BenefitKind, ContributionStatus, EntryKind, Insurance
 from models.money import clamp_base
-from models.year_totals import pack_from
 
 TEMP_TABLES = """
 CREATE TEMP TABLE demo_person (
@@ -255,7 +254,20 @@ ORDER BY p.person_id, w.year
 
 RUNS_SQL = runs_from("temp.demo_contribution")
 CLEAR_MONTHS_SQL = "DELETE FROM temp.demo_contribution"
-PACKED_YEARS_SQL = pack_from("temp.demo_year")
+# The packed yearly rows (models.year_totals) straight from the people: every year has the
+# four types of `demo_rate`, the same months and base, at the usual rates and the employer's
+# work-injury rate, so the row has no odd numbers (what `pack_from` over `demo_year` gives;
+# tests/test_compact_migration.py compares the two).
+PACKED_YEARS_SQL = f"""
+INSERT INTO contribution_year_pack (person_id, year, types, months, base, injury_bp, odd)
+SELECT p.person_id, w.year, (SELECT SUM(1 << (insurance - 1)) FROM demo_rate),
+       {_Y_TO} - {_Y_FROM} + 1, {_BASE}, e.work_injury_rate_bp, NULL
+FROM demo_person p
+JOIN employer e ON e.id = p.employer_id
+JOIN demo_wage w ON w.year BETWEEN p.first_idx / 12 AND MIN(p.stop_idx, :window_first - 1) / 12
+WHERE p.person_id BETWEEN :lo AND :hi AND {_Y_TO} >= {_Y_FROM}
+ORDER BY p.person_id, w.year
+"""
 BENEFIT_RUNS_SQL = benefit_runs.runs_from("temp.demo_benefit")
 CLEAR_BENEFITS_SQL = "DELETE FROM temp.demo_benefit"
 CLEAR_YEARS_SQL = "DELETE FROM temp.demo_year"

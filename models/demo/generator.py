@@ -150,7 +150,7 @@ def _generate(
             conn.execute(expand.CLEAR_MONTHS_SQL)
             phases["months"] += time.perf_counter() - t
             t = time.perf_counter()
-            conn.execute(expand.PACKED_YEARS_SQL)
+            conn.execute(expand.PACKED_YEARS_SQL, bounds)
             conn.execute(expand.CLEAR_YEARS_SQL)
             phases["years"] += time.perf_counter() - t
         say(f"{hi:,} of {params.persons:,} people")
