@@ -61,7 +61,7 @@ class StatusBar(ttk.Frame):
         self.sync = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
         self.as_of = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
         self.pending = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
-        self.loading = ttk.Label(self, text="", bootstyle="inverse-warning", font=SMALL_FONT)
+        self.loading = ttk.Label(self, text="", bootstyle="@warning", font=SMALL_FONT)
         if on_rejected is not None:
             self.pending.bind(
                 "<Button-1>",
