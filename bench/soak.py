@@ -307,8 +307,18 @@ class Soak:
 
     # -- the run -------------------------------------------------------------------------------
 
-    def run(self, minutes: float) -> dict[str, Any]:
-        """Prepare, run everything for `minutes`, stop, settle and check; the counts."""
+    def each_done(self, kinds: tuple[str, ...]) -> bool:
+        """True once every kind of work in `kinds` has finished well (exit 0) at least once."""
+        with self.tally.lock:
+            return all(self.tally.runs.get(f"{kind} exit 0", 0) > 0 for kind in kinds)
+
+    def run(
+        self, minutes: float, until_each: tuple[str, ...] = (), longest_minutes: float = 0.0
+    ) -> dict[str, Any]:
+        """Prepare, run everything for `minutes`, stop, settle and check; the counts. With
+        `until_each`, go on after `minutes` (up to `longest_minutes` in all) until each of
+        those kinds of work has finished well once: on a loaded machine a short soak may
+        otherwise not have been busy in every way."""
         self.prepare()
         self.start_xvfb()
         self.start_hq()
@@ -339,6 +349,9 @@ class Soak:
             thread.start()
         try:
             self.stop.wait(minutes * 60)
+            longest = started + max(minutes, longest_minutes) * 60
+            while not self.each_done(until_each) and time.monotonic() < longest:
+                self.stop.wait(1)
         finally:
             self.stop.set()
             for thread in threads:
@@ -477,14 +490,21 @@ def run(
     persons: int,
     work: Path | None = None,
     hq_kill_every: tuple[float, float] = (10.0, 20.0),
+    until_each: tuple[str, ...] = (),
+    longest_minutes: float = 0.0,
 ) -> dict[str, Any]:
     """One soak; the counts and checks (see the module docstring). `hq_kill_every` is the
-    range of seconds between two kills of headquarters."""
+    range of seconds between two kills of headquarters; `until_each` and `longest_minutes` as
+    in `Soak.run`."""
     if work is not None:
         work.mkdir(parents=True, exist_ok=True)
-        return Soak(work, persons, hq_kill_every=hq_kill_every).run(minutes)
+        return Soak(work, persons, hq_kill_every=hq_kill_every).run(
+            minutes, until_each, longest_minutes
+        )
     with tempfile.TemporaryDirectory(prefix="counterdesk-soak-") as folder:
-        return Soak(Path(folder), persons, hq_kill_every=hq_kill_every).run(minutes)
+        return Soak(Path(folder), persons, hq_kill_every=hq_kill_every).run(
+            minutes, until_each, longest_minutes
+        )
 
 
 def main() -> None:

@@ -18,9 +18,14 @@ from desktop.cli_common import (
     positive,
 )
 from desktop.cli_staff import staff_actor
+from desktop.core import services
+from desktop.core.i18n import set_language
+from desktop.core.loading import StillLoading, still_loading_message
 from models import cardops, lookup
+from models.clock import utc_now
 from models.errors import NotFound
 from models.idnumber import parse_id_number
+from models.register_loading import register_loading
 
 
 def add_people_commands(sub: argparse._SubParsersAction) -> None:
@@ -99,8 +104,16 @@ def cmd_lookup(args: argparse.Namespace) -> int:
         matches = lookup.search_people(args.name, actor)
         found = matches.people
         if not found:
+            loading = register_loading()
+            still = (
+                ""
+                if loading is None
+                else " yet: its first copy from headquarters is still loading "
+                f"({loading.received:,} persons received), so they may not have arrived"
+            )
             raise CliError(
-                EXIT_NOT_FOUND, f"nobody named like {args.name.strip()!r} in this office's register"
+                EXIT_NOT_FOUND,
+                f"nobody named like {args.name.strip()!r} in this office's register{still}",
             )
         if args.pick is None and len(found) > 1:
             emit(
@@ -119,7 +132,12 @@ def cmd_lookup(args: argparse.Namespace) -> int:
         kind, value = lookup.KeyKind.ID_NUMBER, args.id
     else:
         kind, value = lookup.KeyKind.CARD, args.card
-    overview = lookup.open_overview(kind, value, actor, reveal=args.reveal)
+    try:
+        overview = services.open_person(kind, value, actor, reveal=args.reveal)
+    except StillLoading as exc:
+        set_language("en")  # the command line speaks English
+        message = still_loading_message(exc, utc_now()).replace("\n", " ")
+        raise CliError(EXIT_NOT_FOUND, message) from exc
     emit(
         args,
         render.overview_json(overview, args.reveal),

@@ -22,6 +22,7 @@ from typing import Any
 import peewee
 
 from hq import lookup, offices, persons, statements, store
+from hq.cli_feed import add_feed_command
 from hq.cli_hotline import add_hotline_command
 from hq.cli_signin import SignInRefused, add_sign_in_options, signed_in
 from hq.cli_staff import add_staff_command
@@ -264,7 +265,7 @@ def _with_db(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def add_hq_commands(sub: argparse._SubParsersAction) -> None:
     """Add `hq serve`, `hq enrol-office`, `hq demo`, `hq lookup`, `hq verify-statement`,
-    `hq staff` and `hq hotline-audit`."""
+    `hq staff`, `hq hotline-audit` and `hq prune-feed`."""
     hq = sub.add_parser(
         "hq",
         help="headquarters: serve the sync API, enrol offices, demo city, support look-ups",
@@ -427,3 +428,4 @@ def add_hq_commands(sub: argparse._SubParsersAction) -> None:
 
     add_staff_command(commands, _with_db, _guarded)
     add_hotline_command(commands, _with_db, _guarded)
+    add_feed_command(commands, _with_db, _guarded)

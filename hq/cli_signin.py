@@ -72,14 +72,19 @@ def _password(args: argparse.Namespace, user: str) -> str:
     raise SignInMissing(f"no password for {user}. {SIGN_IN_HELP}")
 
 
-def signed_in(args: argparse.Namespace) -> str:
+def signed_in(
+    args: argparse.Namespace,
+    roles: tuple[str, ...] = ROLES,
+    work: str = "read a person's record at headquarters: a supervisor or an admin may",
+) -> str:
     """The username of the staff account the command acts as, its password checked against
-    headquarters' register (connected). SignInMissing or SignInRefused otherwise."""
+    headquarters' register (connected), of one of `roles` (`work` says what the others may
+    not do, and who may). SignInMissing or SignInRefused otherwise."""
     user = (getattr(args, "as_user", None) or os.environ.get(USER_ENV) or "").strip()
     if not user:
         raise SignInMissing(f"{SIGN_IN_HELP}.")
     password = _password(args, user)
-    result = staff_console.sign_in(user, password, ROLES, utc_now())
+    result = staff_console.sign_in(user, password, roles, utc_now())
     match result.outcome:
         case ConsoleOutcome.OK:
             return user
@@ -94,10 +99,7 @@ def signed_in(args: argparse.Namespace) -> str:
                 f"{user} cannot sign in: the account is disabled (`hq staff enable`)"
             )
         case ConsoleOutcome.NOT_ALLOWED:
-            raise SignInRefused(
-                f"{user} ({result.role}) may not read a person's record at headquarters: a "
-                "supervisor or an admin may"
-            )
+            raise SignInRefused(f"{user} ({result.role}) may not {work}")
     left = f"; {result.tries_left} tries left before a lock" if result.tries_left else ""
     raise SignInRefused(
         f"{user} cannot sign in: unknown username, wrong password or no password set yet "

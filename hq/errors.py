@@ -19,6 +19,7 @@ class ErrorCode(StrEnum):
     SERVER_ERROR = "server_error"
     SERVER_BUSY = "server_busy"
     UPSTREAM_UNREACHABLE = "upstream_unreachable"  # the office relay cannot reach headquarters
+    FEED_PRUNED = "feed_pruned"  # the cursor is older than the changes the feed still keeps
 
 
 STATUS_OF: dict[ErrorCode, int] = {
@@ -33,6 +34,7 @@ STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
     ErrorCode.SERVER_ERROR: 500,
     ErrorCode.SERVER_BUSY: 503,
+    ErrorCode.FEED_PRUNED: 410,
 }
 
 
@@ -71,3 +73,15 @@ class ApiError(HqError):
         self.message = message
         self.status = STATUS_OF[code]
         self.headers = headers or {}
+
+
+class FeedPruned(HqError):
+    """The changes after a cursor are no longer all in the feed (pruned): the office must copy
+    its register again (bootstrap)."""
+
+    def __init__(self, after: int, pruned_through: int) -> None:
+        self.after, self.pruned_through = after, pruned_through
+        super().__init__(
+            f"the change feed no longer holds the changes after {after} (pruned up to "
+            f"{pruned_through}): this register must be copied again from headquarters"
+        )

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from hq import store
+from hq.errors import FeedPruned
 from hq.schema import FeedChange
 from models.replica import PROTOCOL_VERSION, newer_than
 
@@ -64,6 +65,14 @@ _INSERT = (
 def head_seq() -> int:
     """The last committed sequence number (0 for an empty feed)."""
     return int(store.execute("SELECT coalesce(max(seq), 0) FROM feed_change").fetchone()[0])
+
+
+def pruned_through() -> int:
+    """The last sequence number deleted by pruning (0: nothing pruned). The feed is gapless
+    from its first change kept to its head, and pruning always keeps the head, so it is the
+    first change kept minus one."""
+    first = store.execute("SELECT min(seq) FROM feed_change").fetchone()[0]
+    return 0 if first is None else int(first) - 1
 
 
 def append(changes: Sequence[Change], now: datetime) -> int:
@@ -116,6 +125,9 @@ def pull(
         parts.append(("office = ? AND district IS NULL", [office]))
     with store.read_snapshot():
         head = head_seq()
+        pruned = pruned_through()
+        if after < pruned:
+            raise FeedPruned(after, pruned)
         branches, params = [], []
         for number, (condition, values) in enumerate(parts):
             branches.append(

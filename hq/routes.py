@@ -38,7 +38,7 @@ from hq.bodies import (
     VerifyOut,
 )
 from hq.digest import Level, scope_digest
-from hq.errors import ApiError, ErrorCode, InvalidInput, NotFound
+from hq.errors import ApiError, ErrorCode, FeedPruned, InvalidInput, NotFound
 from hq.offices import EnrolledOffice
 from hq.payloads import storable
 from hq.ratelimit import RateLimiter
@@ -337,7 +337,7 @@ def push_audit(request: Request, who: Office, body: AuditBody) -> JSONResponse:
     )
 
 
-@router.get("/changes", response_model=ChangesOut)
+@router.get("/changes", response_model=ChangesOut, responses={410: {"model": ErrorOut}})
 def changes(
     request: Request,
     who: Office,
@@ -349,7 +349,10 @@ def changes(
     office's journal)."""
     journal = who.office_id if version >= JOURNAL_PROTOCOL else None
     with store.session():
-        page = feed.pull(who.districts, after, limit, office=journal, version=version)
+        try:
+            page = feed.pull(who.districts, after, limit, office=journal, version=version)
+        except FeedPruned as exc:
+            raise ApiError(ErrorCode.FEED_PRUNED, str(exc)) from exc
         extra = state_of(request).extra_fields()
     return answer(
         request,

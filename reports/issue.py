@@ -23,7 +23,7 @@ from models.document_kinds import document_kind
 from models.errors import RegisterUnavailable
 from models.home import OfficeHome, setting
 from models.people import PersonSummary
-from models.register_loading import require_complete
+from models.register_loading import register_loading, require_complete
 from models.schema import StaffUser
 from models.signing import data_digest, sign
 from models.sync_status import Freshness, freshness
@@ -136,6 +136,10 @@ def document_header(
     if lang not in LANGS:
         raise ValueError(f"language must be one of {', '.join(LANGS)}")
     fresh = fresh or freshness()
+    as_of = queries.data_as_of(fresh)
+    loading = register_loading() if as_of is None else None
+    if loading is not None:
+        as_of = loading.started_at
     return DocumentHeader(
         kind=kind,
         statement_no="",
@@ -143,13 +147,14 @@ def document_header(
         district=setting("district", "000000") or "000000",
         clerk=clerk_label(actor),
         printed_at=now,
-        data_as_of=queries.data_as_of(fresh),
+        data_as_of=as_of,
         offline=queries.is_offline(fresh, now),
         demo=setting("demo_state") is not None,
         qr_payload="",
         lang=lang,
         office_address=setting(OFFICE_ADDRESS, "") or "",
         verify_url=setting(VERIFY_URL, "") or "",
+        loading=loading is not None,
     )
 
 

@@ -27,6 +27,9 @@ class DocumentHeader:
     lang: str = "zh"  # "zh" | "en"
     office_address: str = ""  # the office's street address ("" where not set)
     verify_url: str = ""  # headquarters' page for checking a statement ("" where there is none)
+    # printed while the register's first copy from headquarters is still arriving: data_as_of
+    # is then the copy's start (headquarters' time of its first page), not a finished sync
+    loading: bool = False
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from sync.errors import (
     BadAnswer,
     CorruptAnswer,
     Failing,
+    FeedPruned,
     InvalidRequest,
     NotFoundAtHeadquarters,
     Offline,
@@ -348,6 +349,12 @@ class HqClient:
                 "headquarters refused this office's token (unknown or revoked): ask "
                 "headquarters for a new one and run `counterdesk sync enrol --hq URL --token "
                 f"TOKEN`.{said}"
+            )
+        if status == 410 and code == "feed_pruned":
+            return FeedPruned(
+                "headquarters no longer keeps the changes since this register's last sync (it "
+                "was not synced for longer than headquarters keeps them): the register is "
+                f"copied again at the next sync.{said}"
             )
         if status == 429:
             return RateLimited(

@@ -120,6 +120,14 @@ class FeedChanged(Failing):
     code = "feed_changed"
 
 
+class FeedPruned(Failing):
+    """HTTP 410 `feed_pruned`: headquarters no longer keeps every change after the register's
+    cursor (it was not synced for longer than headquarters keeps its change feed): the
+    register is copied again at the next sync."""
+
+    code = "feed_pruned"
+
+
 class RateLimited(Failing):
     """HTTP 429: too many requests from this office; wait `retry_after` seconds."""
 

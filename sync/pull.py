@@ -20,7 +20,7 @@ from sync.answers import ChangesPage
 from sync.apply import apply_changes, defer_foreign_keys, protected_rows
 from sync.bootstrap import require_resync
 from sync.client import HqClient
-from sync.errors import BadAnswer, FeedChanged
+from sync.errors import BadAnswer, FeedChanged, FeedPruned
 
 PAGE = 1000
 
@@ -44,7 +44,12 @@ def pull(client: HqClient, *, limit: int = PAGE) -> PullOutcome:
     cursor = state.read().cursor or 0
     pages = changes = 0
     while True:
-        page = client.changes(cursor, limit)
+        try:
+            page = client.changes(cursor, limit)
+        except FeedPruned:
+            with write_transaction():  # the changes after the cursor are gone: copy again
+                require_resync({"feed": f"pruned after {cursor}"})
+            raise
         if page.more and page.next == cursor:
             raise BadAnswer("headquarters' change feed does not advance (more, but same cursor)")
         _check_feed(page.feed)

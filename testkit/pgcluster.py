@@ -121,3 +121,8 @@ class PostgresServer:
         """CREATE DATABASE name TEMPLATE template; the new database's URL."""
         self.admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        """DROP DATABASE name, ending its sessions first (a test's copy, once it is done: the
+        session's cluster does not grow by a copy of the demo city per test)."""
+        self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

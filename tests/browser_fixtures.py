@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
+
+from hq import store
+from testkit.services import Service, start_service
+from tests.cli_helpers import COUNTERDESK, cli_env
+from tests.hq_fixtures import sqlite_url
+
+T = TypeVar("T")
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -59,3 +69,60 @@ def set_viewport(driver: object, size: tuple[int, int], full_height: bool = Fals
         layout = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})  # type: ignore[attr-defined]
         metrics["height"] = max(height, int(layout["cssContentSize"]["height"]))
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)  # type: ignore[attr-defined]
+
+
+def screenshot(driver: Any, folder: Path, name: str) -> Path:
+    """Save the browser's view as `folder/name.png` (also copied to $COUNTERDESK_SCREENSHOTS
+    when set, to be looked at) and check that it is not empty."""
+    path = folder / f"{name}.png"
+    driver.save_screenshot(str(path))
+    keep = os.environ.get("COUNTERDESK_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, Path(keep) / path.name)
+    assert path.stat().st_size > 5000, f"{name}: an empty screenshot"
+    return path
+
+
+def screenshots_at_both_widths(
+    driver: Any,
+    folder: Path,
+    name: str,
+    desktop: tuple[int, int] = DESKTOP,
+    then: tuple[int, int] | None = None,
+) -> None:
+    """Whole-page screenshots at phone and at desktop width (`name-phone`, `name-desktop`);
+    the viewport is left at `then` (the desktop size when not given)."""
+    for size, label in ((PHONE, "phone"), (desktop, "desktop")):
+        set_viewport(driver, size, full_height=True)
+        screenshot(driver, folder, f"{name}-{label}")
+    set_viewport(driver, then or desktop)
+
+
+@contextmanager
+def hq_serving_a_copy(
+    template: Path, folder: Path, prepare: Callable[[], T]
+) -> Iterator[tuple[Service, T, str]]:
+    """`counterdesk hq serve` on loopback over a copy of the demo city's SQLite file in
+    `folder`; `prepare` runs first on the copy (connected in this process) and its value is
+    yielded with the service and the database's URL."""
+    target = folder / "hq.db"
+    shutil.copyfile(template, target)
+    url = sqlite_url(target)
+    store.connect(url)
+    try:
+        prepared = prepare()
+    finally:
+        store.close()
+    service = start_service(
+        ["hq", "serve", "--db", url],
+        program=[str(COUNTERDESK)],
+        env=cli_env(),
+        timeout_s=15,
+        stop_signal=signal.SIGINT,
+        stop_timeout_s=20,
+    )
+    try:
+        yield service, prepared, url
+    finally:
+        service.stop()

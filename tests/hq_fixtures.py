@@ -85,6 +85,13 @@ def _pg_copy(request: pytest.FixtureRequest, template_fixture: str) -> str:
     return server.create_database(f"hq_test_{next(_names)}", template)
 
 
+def _drop_copy(request: pytest.FixtureRequest, url: str) -> None:
+    """Drop a test's PostgreSQL copy (nothing for SQLite: its file is in the test's folder)."""
+    if request.param != "sqlite":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        server.drop_database(url.rsplit("/", 1)[1])
+
+
 @pytest.fixture(params=BACKENDS)
 def hq_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty headquarters database (SQLite or PostgreSQL), not connected."""
@@ -96,6 +103,7 @@ def hq_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
     finally:
         _closed()
+        _drop_copy(request, url)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -112,6 +120,7 @@ def hq_demo_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
         yield url
     finally:
         _closed()
+        _drop_copy(request, url)
 
 
 # -- talking to headquarters as an office -----------------------------------------------------

@@ -1,8 +1,9 @@
 """Shared helpers of the sync tests: a scripted HTTP server on loopback, wire rows of a register,
-and answers of the shape headquarters sends."""
+answers of the shape headquarters sends, and clients serving prepared pages or cut after a few."""
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -14,6 +15,9 @@ from typing import Any
 
 from models.replica import EMPLOYER, OFFICE_TABLES, PERSON_TABLES, STAFF_USER, TABLES, Table
 from models.schema import db
+from sync.answers import parse_bootstrap
+from sync.client import HqClient
+from sync.errors import Offline
 from testkit import free_port
 
 SERVER_NOW = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
@@ -254,3 +258,49 @@ class ServedHq:
         """Stop serving and wait for the thread."""
         self._server.should_exit = True
         self._thread.join(10)
+
+
+class PagesClient:
+    """Serves prepared bootstrap pages by (phase, after); can fail at the n-th page asked, and
+    answers the quick digest with the scope's person count."""
+
+    last_skew_s = None
+
+    def __init__(
+        self, pages: list[dict[str, Any]], fail_at: int | None = None, persons: int | None = None
+    ) -> None:
+        self.pages = {(p["phase"], p["after"]): p for p in pages}
+        self.fail_at = fail_at
+        self.persons = persons
+        self.asked: list[tuple[str, int]] = []
+
+    def digest(self, level: str = "quick") -> Any:
+        if self.persons is None:
+            raise Offline("no digest here")
+        return type("Digest", (), {"tables": {"person": (self.persons, 0)}})()
+
+    def request_bootstrap(self, phase: str, after: int, limit: int = 500) -> tuple[str, int]:
+        self.asked.append((phase, after))
+        if self.fail_at is not None and len(self.asked) == self.fail_at:
+            raise Offline("the network cable was pulled")
+        return phase, after
+
+    def bootstrap_answer(self, sent: tuple[str, int], phase: str, after: int) -> Any:
+        return parse_bootstrap(copy.deepcopy(self.pages[sent]), phase, after)
+
+    def bootstrap(self, phase: str, after: int, limit: int = 500) -> Any:
+        return self.bootstrap_answer(self.request_bootstrap(phase, after, limit), phase, after)
+
+
+class CutAfter(HqClient):
+    """A real client whose connection breaks after a number of bootstrap pages."""
+
+    def __init__(self, *args: Any, pages: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pages_left = pages
+
+    def request_bootstrap(self, phase: str, after: int, limit: int = 500) -> Any:
+        if self.pages_left == 0:
+            raise Offline("the connection broke (test)")
+        self.pages_left -= 1
+        return super().request_bootstrap(phase, after, limit)

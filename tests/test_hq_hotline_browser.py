@@ -5,9 +5,6 @@ desktop (1280 px) widths in the test's folder (copied to $COUNTERDESK_SCREENSHOT
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,9 +14,14 @@ import pytest
 from hq import store
 from models.clock import utc_now
 from models.idnumber import mask_id_number
-from testkit.services import Service, start_service
-from tests.browser_fixtures import PHONE, set_viewport
-from tests.cli_helpers import COUNTERDESK, cli_env
+from testkit.services import Service
+from tests.browser_fixtures import (
+    PHONE,
+    hq_serving_a_copy,
+    screenshot,
+    screenshots_at_both_widths,
+    set_viewport,
+)
 from tests.hotline_helpers import (
     AGENT,
     AGENT_PASSWORD,
@@ -28,7 +30,6 @@ from tests.hotline_helpers import (
     a_caller,
     add_agent,
 )
-from tests.hq_fixtures import sqlite_url
 
 pytestmark = pytest.mark.slow
 DESKTOP = (1280, 800)
@@ -37,45 +38,18 @@ DESKTOP = (1280, 800)
 @pytest.fixture
 def served(tmp_path: Path, hq_sqlite_demo_template: Path) -> Iterator[tuple[Service, Caller, str]]:
     """`counterdesk hq serve` over a copy of the demo city with an agent and a caller."""
-    target = tmp_path / "hq.db"
-    shutil.copyfile(hq_sqlite_demo_template, target)
-    url = sqlite_url(target)
-    store.connect(url)
-    try:
+
+    def prepare() -> Caller:
         add_agent()
-        caller = a_caller(utc_now())
-    finally:
-        store.close()
-    service = start_service(
-        ["hq", "serve", "--db", url],
-        program=[str(COUNTERDESK)],
-        env=cli_env(),
-        timeout_s=15,
-        stop_signal=signal.SIGINT,
-        stop_timeout_s=20,
-    )
-    try:
-        yield service, caller, url
-    finally:
-        service.stop()
+        return a_caller(utc_now())
 
-
-def _shot(driver: Any, folder: Path, name: str) -> None:
-    path = folder / f"{name}.png"
-    driver.save_screenshot(str(path))
-    keep = os.environ.get("COUNTERDESK_SCREENSHOTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, Path(keep) / path.name)
-    assert path.stat().st_size > 5000, f"{name}: an empty screenshot"
+    with hq_serving_a_copy(hq_sqlite_demo_template, tmp_path, prepare) as served:
+        yield served
 
 
 def _both(driver: Any, folder: Path, name: str) -> None:
     """Screenshots of the page at both widths, each as tall as the page."""
-    for size, label in ((PHONE, "phone"), (DESKTOP, "desktop")):
-        set_viewport(driver, size, full_height=True)
-        _shot(driver, folder, f"hotline-{name}-{label}")
-    set_viewport(driver, DESKTOP)
+    screenshots_at_both_widths(driver, folder, f"hotline-{name}", desktop=DESKTOP)
 
 
 def _fill(driver: Any, form: str, fields: dict[str, str]) -> None:
@@ -150,7 +124,7 @@ def test_an_agent_answers_a_call_end_to_end_in_chromium(
     driver.get(base + "?lang=es")
     assert "Buscar a quien llama" in driver.page_source
     set_viewport(driver, PHONE)
-    _shot(driver, tmp_path, "hotline-find-phone-es")
+    screenshot(driver, tmp_path, "hotline-find-phone-es")
     driver.find_element(By.CSS_SELECTOR, "header form button").click()
     _wait_for(driver, "Acceso de agente")
 

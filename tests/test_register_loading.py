@@ -4,7 +4,6 @@ the progress, and refuses the work that needs the whole register (Tk-free)."""
 
 from __future__ import annotations
 
-import copy
 from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +15,8 @@ from fastapi.testclient import TestClient
 from desktop.app.kiosk.messages import kiosk_error
 from desktop.app.kiosk.services import NotReceivedYet, check_password, identify_typed
 from desktop.app.kiosk.unknown import UnknownNumbers
+from desktop.cli import run as cli_run
+from desktop.cli_common import EXIT_NOT_FOUND
 from desktop.core import services
 from desktop.core.freshness import data_as_of_text
 from desktop.core.i18n import set_language
@@ -47,7 +48,6 @@ from models.schema import Person, StaffUser, write_transaction
 from models.sync_status import describe, freshness
 from reports.issue import issue
 from sync import settings, state
-from sync.answers import parse_bootstrap
 from sync.bootstrap import OLD_PHASES, PHASES, bootstrap
 from sync.client import HqClient
 from sync.engine import SyncEngine
@@ -56,7 +56,9 @@ from sync.errors import NotFoundAtHeadquarters, Offline
 from sync.remote import RemoteRecord, ask_headquarters
 from sync.status import read_status as sync_status
 from testkit import free_port
-from tests.sync_helpers import SERVER_NOW, bootstrap_answers, register_rows
+from tests.cli_helpers import add_cli_staff
+from tests.pdf_helpers import layout_text
+from tests.sync_helpers import SERVER_NOW, CutAfter, PagesClient, bootstrap_answers, register_rows
 
 CLERK = Actor("clerk01", Role.CLERK)
 SUPERVISOR = Actor("sup01", Role.SUPERVISOR)
@@ -69,38 +71,6 @@ def english():
     set_language("en")
     yield
     set_language("en")
-
-
-class PagesClient:
-    """Serves prepared bootstrap pages by (phase, after); can fail at the n-th page asked, and
-    answers the quick digest with the scope's person count."""
-
-    last_skew_s = None
-
-    def __init__(
-        self, pages: list[dict[str, Any]], fail_at: int | None = None, persons: int | None = None
-    ) -> None:
-        self.pages = {(p["phase"], p["after"]): p for p in pages}
-        self.fail_at = fail_at
-        self.persons = persons
-        self.asked: list[tuple[str, int]] = []
-
-    def digest(self, level: str = "quick") -> Any:
-        if self.persons is None:
-            raise Offline("no digest here")
-        return type("Digest", (), {"tables": {"person": (self.persons, 0)}})()
-
-    def request_bootstrap(self, phase: str, after: int, limit: int = 500) -> tuple[str, int]:
-        self.asked.append((phase, after))
-        if self.fail_at is not None and len(self.asked) == self.fail_at:
-            raise Offline("the network cable was pulled")
-        return phase, after
-
-    def bootstrap_answer(self, sent: tuple[str, int], phase: str, after: int) -> Any:
-        return parse_bootstrap(copy.deepcopy(self.pages[sent]), phase, after)
-
-    def bootstrap(self, phase: str, after: int, limit: int = 500) -> Any:
-        return self.bootstrap_answer(self.request_bootstrap(phase, after, limit), phase, after)
 
 
 @pytest.fixture
@@ -239,6 +209,30 @@ def test_a_name_not_among_the_persons_received_asks_for_the_id_number(office, hq
     assert "by ID number or card number to ask headquarters" in text
 
 
+def test_the_command_line_lookup_says_not_received_yet_never_nobody_while_loading(
+    office: OfficeHome, hq_rows, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    _half_loaded(hq_rows)
+    with write_transaction():
+        add_cli_staff(monkeypatch)
+    received = Person.select().count()
+    missing = hq_rows["person"][-1][1]
+    name = PERSON.columns.index("name")
+    here = {row[name] for row in hq_rows["person"] if Person.get_or_none(id=row[0])}
+    later = next(row[name] for row in reversed(hq_rows["person"]) if row[name] not in here)
+    close_register()
+
+    assert cli_run(["--home", str(office.path), "lookup", "--id", missing]) == EXIT_NOT_FOUND
+    said = capsys.readouterr().err
+    assert "is not in this computer's register yet" in said and missing not in said
+    assert f"{received:,} of about {len(hq_rows['person']):,} persons received" in said
+    assert "cannot be asked now" in said  # its headquarters does not answer
+
+    assert cli_run(["--home", str(office.path), "lookup", "--name", later]) == EXIT_NOT_FOUND
+    said = capsys.readouterr().err
+    assert "still loading" in said and f"{received:,} persons received" in said
+
+
 def test_the_rest_of_the_copy_makes_the_register_whole_and_nobody_means_nobody(
     office, hq_rows
 ) -> None:
@@ -313,24 +307,13 @@ def test_office_reports_and_batches_are_refused_while_a_received_persons_stateme
         plan_batch(office, SUPERVISOR, BatchRequest(2025, tmp_path / "batch", district="370102"))
     person = find_one(KeyKind.ID_NUMBER, hq_rows["person"][0][1])
     made = issue(office, SUPERVISOR, "rights", tmp_path / "rights.pdf", person=person, year=2025)
-    assert made.path.exists()
+    text = layout_text(made.path.read_bytes(), tmp_path)
+    # its data is as of the copy's start, said as such (never "never synced")
+    assert "中心数据首次下发中，尚未完成" in text and "本机首次同步尚未完成时打印" in text
+    assert "从未与中心同步" not in text
 
 
 # -- against the real headquarters ------------------------------------------------------------
-
-
-class CutAfter(HqClient):
-    """A real client whose connection breaks after a number of bootstrap pages."""
-
-    def __init__(self, *args: Any, pages: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.pages_left = pages
-
-    def request_bootstrap(self, phase: str, after: int, limit: int = 500) -> Any:
-        if self.pages_left == 0:
-            raise Offline("the connection broke (test)")
-        self.pages_left -= 1
-        return super().request_bootstrap(phase, after, limit)
 
 
 def test_a_first_copy_cut_half_way_estimates_the_total_and_asks_headquarters_for_the_rest(

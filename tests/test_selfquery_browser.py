@@ -4,21 +4,15 @@ screenshots at phone and desktop widths (kept in $COUNTERDESK_SCREENSHOTS when s
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hq import store
 from models.idnumber import mask_id_number
-from testkit.services import Service, start_service
-from tests.browser_fixtures import DESKTOP, PHONE, set_viewport
-from tests.cli_helpers import COUNTERDESK, cli_env
-from tests.hq_fixtures import sqlite_url
+from testkit.services import Service
+from tests.browser_fixtures import DESKTOP, PHONE, hq_serving_a_copy, screenshot, set_viewport
 from tests.selfquery_helpers import NEW_PASSWORD, Holder, a_holder_with_arrears
 
 pytestmark = pytest.mark.slow
@@ -27,36 +21,12 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def served(tmp_path: Path, hq_sqlite_demo_template: Path) -> Iterator[tuple[Service, Holder]]:
     """`counterdesk hq serve` over a copy of the demo city, and a holder to sign in as."""
-    target = tmp_path / "hq.db"
-    shutil.copyfile(hq_sqlite_demo_template, target)
-    store.connect(sqlite_url(target))
-    try:
-        holder = a_holder_with_arrears()
-    finally:
-        store.close()
-    service = start_service(
-        ["hq", "serve", "--db", sqlite_url(target)],
-        program=[str(COUNTERDESK)],
-        env=cli_env(),
-        timeout_s=15,
-        stop_signal=signal.SIGINT,
-        stop_timeout_s=20,
-    )
-    try:
+    with hq_serving_a_copy(hq_sqlite_demo_template, tmp_path, a_holder_with_arrears) as served:
+        service, holder, _url = served
         yield service, holder
-    finally:
-        service.stop()
 
 
-def _shot(driver: Any, folder: Path, name: str) -> Path:
-    path = folder / f"{name}.png"
-    driver.save_screenshot(str(path))
-    keep = os.environ.get("COUNTERDESK_SCREENSHOTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, Path(keep) / path.name)
-    assert path.stat().st_size > 5000, f"{name}: an empty screenshot"
-    return path
+_shot = screenshot
 
 
 def _submit(driver: Any, fields: dict[str, str]) -> None:

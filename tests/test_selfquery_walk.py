@@ -8,8 +8,6 @@ $COUNTERDESK_SCREENSHOTS when set)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,7 +33,7 @@ from models.schema import db
 from sync.client import HqClient
 from sync.engine import SyncEngine
 from sync.enrolment import enrol
-from tests.browser_fixtures import PHONE, set_viewport
+from tests.browser_fixtures import PHONE, screenshots_at_both_widths, set_viewport
 from tests.pdf_helpers import layout_text, scan_qr
 from tests.selfquery_helpers import (
     NEW_PASSWORD,
@@ -93,16 +91,7 @@ def world(hq_demo_url: str, tmp_path: Path) -> Iterator[World]:
 
 def _shots(driver: Any, folder: Path, name: str) -> None:
     """The page as it is, at phone and at desktop width, whole."""
-    keep = os.environ.get("COUNTERDESK_SCREENSHOTS")
-    for size, label in ((PHONE, "phone"), (WIDE, "desktop")):
-        set_viewport(driver, size, full_height=True)
-        path = folder / f"walk-{name}-{label}.png"
-        driver.save_screenshot(str(path))
-        assert path.stat().st_size > 5000, f"{path.name}: an empty screenshot"
-        if keep:
-            Path(keep).mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, Path(keep) / path.name)
-    set_viewport(driver, PHONE)
+    screenshots_at_both_widths(driver, folder, f"walk-{name}", desktop=WIDE, then=PHONE)
 
 
 def _fill(driver: Any, fields: dict[str, str]) -> None:

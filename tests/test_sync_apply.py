@@ -23,32 +23,9 @@ from sync.answers import parse_bootstrap, parse_changes
 from sync.apply import apply_changes, defer_foreign_keys, protected_rows
 from sync.bootstrap import bootstrap
 from sync.errors import BadAnswer, Offline
-from tests.sync_helpers import bootstrap_answers, register_rows, stamp
+from tests.sync_helpers import PagesClient, bootstrap_answers, register_rows, stamp
 
 CLERK = Actor("clerk01", Role.CLERK)
-
-
-class PagesClient:
-    """Serves prepared bootstrap pages like headquarters would; can fail at the n-th request."""
-
-    last_skew_s = None
-
-    def __init__(self, pages: list[dict[str, Any]], fail_at: int | None = None) -> None:
-        self.pages = {(p["phase"], p["after"]): p for p in pages}
-        self.fail_at = fail_at
-        self.asked: list[tuple[str, int]] = []
-
-    def request_bootstrap(self, phase: str, after: int, limit: int = 500) -> tuple[str, int]:
-        self.asked.append((phase, after))
-        if self.fail_at is not None and len(self.asked) == self.fail_at:
-            raise Offline("the network cable was pulled")
-        return phase, after
-
-    def bootstrap_answer(self, sent: tuple[str, int], phase: str, after: int) -> Any:
-        return parse_bootstrap(copy.deepcopy(self.pages[sent]), phase, after)
-
-    def bootstrap(self, phase: str, after: int, limit: int = 500) -> Any:
-        return self.bootstrap_answer(self.request_bootstrap(phase, after, limit), phase, after)
 
 
 @pytest.fixture

@@ -61,11 +61,12 @@ def sign_in(username: str, password: str) -> StaffMember:
     return staff_member(actor.name)
 
 
-def open_person(kind: lookup.KeyKind, value: str, actor: Actor) -> Overview:
-    """The person's overview (the read is logged). Nobody found while the register's first copy
-    is still loading raises `desktop.core.loading.StillLoading` with headquarters' answer."""
+def open_person(kind: lookup.KeyKind, value: str, actor: Actor, reveal: bool = False) -> Overview:
+    """The person's overview (the read is logged; with `reveal`, as a reveal of the full ID
+    number). Nobody found while the register's first copy is still loading raises
+    `desktop.core.loading.StillLoading` with headquarters' answer."""
     try:
-        return lookup.open_overview(kind, value, actor)
+        return lookup.open_overview(kind, value, actor, reveal=reveal)
     except NotFound:
         loading = register_loading()
         if loading is None or kind is lookup.KeyKind.NAME:

@@ -36,6 +36,10 @@ SYNC_PROBLEMS = {
         "The office's data now comes from another source (a rebuilt office relay, or "
         "headquarters instead of the relay): the register is copied again at the next sync."
     ),
+    "feed_pruned": N_(
+        "This computer was not synced for longer than headquarters keeps its changes: the "
+        "register is copied again at the next sync."
+    ),
     "rate_limited": N_(
         "Headquarters asked this office to slow down: sync waits, then tries again."
     ),

@@ -26,6 +26,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "printed_at": ("打印时间", "Printed"),
     "data_as_of": ("数据截至", "Data as of"),
     "never_synced": ("从未与中心同步", "never synced with headquarters"),
+    "loading_as_of": (
+        "{as_of}（中心数据首次下发中，尚未完成）",
+        "{as_of} (the first copy from headquarters is still loading)",
+    ),
+    "loading_no_time": (
+        "中心数据首次下发中，尚未完成",
+        "the first copy from headquarters is still loading",
+    ),
     "page": ("第 {page} 页 共 {pages} 页", "Page {page} of {pages}"),
     "offline": (
         "离线打印：数据截至 {as_of}，可能不是最新",
@@ -34,6 +42,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "offline_never": (
         "离线打印：从未与中心同步，数据可能不是最新",
         "Printed offline: never synced with headquarters, data may be out of date",
+    ),
+    "offline_loading": (
+        "本机首次同步尚未完成时打印：数据可能不是最新",
+        "Printed before this computer's first sync finished: data may be out of date",
     ),
     "demo": ("演示数据，非真实记录", "Demo data, not a real record"),
     "separator": ("；", "; "),

@@ -17,9 +17,12 @@ class Notice(NamedTuple):
 
 
 def as_of_text(header: DocumentHeader, labels: Labels) -> str:
-    """The last sync with headquarters in local time, or 'never synced with headquarters'."""
+    """The last sync with headquarters in local time, or 'never synced with headquarters'; while
+    the first copy is still loading, the copy's start, said as such."""
     if header.data_as_of is None:
-        return labels.text("never_synced")
+        return labels.text("loading_no_time" if header.loading else "never_synced")
+    if header.loading:
+        return labels.text("loading_as_of", as_of=local_time(header.data_as_of))
     return local_time(header.data_as_of)
 
 
@@ -27,7 +30,9 @@ def notices(header: DocumentHeader, labels: Labels) -> list[Notice]:
     """The warnings a document carries: printed offline, demo data (in that order)."""
     found = []
     if header.offline:
-        if header.data_as_of is None:
+        if header.loading:
+            found.append(Notice("offline", labels.text("offline_loading")))
+        elif header.data_as_of is None:
             found.append(Notice("offline", labels.text("offline_never")))
         else:
             as_of = local_time(header.data_as_of)

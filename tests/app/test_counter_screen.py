@@ -136,6 +136,37 @@ def test_the_header_says_the_same_data_age_as_the_status_bar(
     app.screenshot("customer-data-as-of")
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_data_age_stays_whole_in_a_busy_status_bar_at_1366_pixels(
+    make_app: Callable[..., AppDriver], demo_ssn: str, lang: str
+) -> None:
+    app = make_app(lang=lang, tick_ms=20, status_refresh_ms=600_000)
+    app.sign_in()
+    app.open_by_id(demo_ssn)
+    bar = app.window.statusbar
+    app.pump(lambda: bool(bar.as_of.cget("text")), "the first status reading")
+    synced = utc_now() - timedelta(hours=5)
+    busy = replace(  # everything the bar can say at once, in its longest words
+        read_status(),
+        status="failing",
+        last_error="headquarters answered 503",
+        error_kind="server_error",
+        last_success_at=synced,
+        data_as_of=synced,
+        pending=1234,
+        rejected_awaiting=12,
+        clock_skew_s=1800.0,
+    )
+    publish = app.window.tasks.listener(app.window.status_published)
+    threading.Thread(target=publish, args=(WorkerUpdate(busy, None),)).start()
+    app.pump(lambda: "1234" in bar.pending.cget("text"), "the busy status")
+    app.root.update_idletasks()
+    assert app.root.winfo_width() <= 1366
+    assert bar.as_of.winfo_ismapped(), "the data age is cut off the status bar"
+    assert bar.as_of.winfo_width() >= bar.as_of.winfo_reqwidth(), bar.as_of.cget("text")
+    app.screenshot(f"statusbar-busy-{lang}")
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_left_column_keeps_its_width_when_a_card_is_read_or_an_error_shown(
     make_app: Callable[..., AppDriver], samples: dict[str, Sample], lang: str

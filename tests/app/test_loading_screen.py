@@ -4,10 +4,8 @@ a received person opens, and one not received yet is "still loading", never "nob
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -22,41 +20,16 @@ from models.home import OfficeHome
 from models.replica import STAFF_USER
 from models.schema import Person, db, write_transaction
 from sync import settings, state
-from sync.answers import parse_bootstrap
 from sync.bootstrap import bootstrap
-from sync.client import HqClient
 from sync.engine import SyncEngine
 from sync.enrolment import enrol, open_client
 from sync.errors import Offline
 from testkit import free_port
 from tests.app.driver import AppDriver
-from tests.sync_helpers import ServedHq, bootstrap_answers, register_rows
+from tests.sync_helpers import CutAfter, PagesClient, ServedHq, bootstrap_answers, register_rows
 
 NOT_RECEIVED_CHECK = "not in this computer's register yet"
 CLERK = Actor("clerk01", Role.CLERK)
-
-
-class HalfWay:
-    """Headquarters' pages by (phase, after); the network fails at the n-th page asked."""
-
-    def __init__(self, pages: list[dict[str, Any]], fail_at: int, persons: int) -> None:
-        self.pages = {(p["phase"], p["after"]): p for p in pages}
-        self.fail_at, self.persons, self.asked = fail_at, persons, 0
-
-    def digest(self, level: str = "quick") -> Any:
-        return type("Digest", (), {"tables": {"person": (self.persons, 0)}})()
-
-    def request_bootstrap(self, phase: str, after: int, limit: int = 500) -> tuple[str, int]:
-        self.asked += 1
-        if self.asked == self.fail_at:
-            raise Offline("the network cable was pulled")
-        return phase, after
-
-    def bootstrap_answer(self, sent: tuple[str, int], phase: str, after: int) -> Any:
-        return parse_bootstrap(copy.deepcopy(self.pages[sent]), phase, after)
-
-    def bootstrap(self, phase: str, after: int, limit: int = 500) -> Any:
-        return self.bootstrap_answer(self.request_bootstrap(phase, after, limit), phase, after)
 
 
 @pytest.fixture
@@ -76,7 +49,9 @@ def half_loaded(demo: OfficeHome, tmp_path: Path) -> tuple[OfficeHome, str, str]
     pages = bootstrap_answers(rows, per_page=100, head_seq=5)
     employer_pages = sum(1 for p in pages if p["phase"] == "employer")
     person_pages = sum(1 for p in pages if p["phase"] == "person")
-    client = HalfWay(pages, 1 + employer_pages + person_pages // 2 + 1, len(rows["person"]))
+    client = PagesClient(
+        pages, fail_at=1 + employer_pages + person_pages // 2 + 1, persons=len(rows["person"])
+    )
     with pytest.raises(Offline):
         bootstrap(client)  # type: ignore[arg-type]
     received = Person.select().count()
@@ -117,20 +92,6 @@ def test_a_counter_still_loading_serves_the_received_and_says_loading_for_the_ot
 
     app.open_by_id(received)
     app.screenshot(f"loading-received-{lang}")
-
-
-class CutAfter(HqClient):
-    """A real client whose connection breaks after a number of bootstrap pages."""
-
-    def __init__(self, *args: Any, pages: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.pages_left = pages
-
-    def request_bootstrap(self, phase: str, after: int, limit: int = 500) -> Any:
-        if self.pages_left == 0:
-            raise Offline("the connection broke (test)")
-        self.pages_left -= 1
-        return super().request_bootstrap(phase, after, limit)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -49,7 +49,7 @@ class WaitingScreen(Screen):
         title.grid(row=0, column=0, sticky="ew")
         ttk.Label(title, text=_("Next customer"), font=TITLE_FONT).pack(side="left")
         # the first copy of the register still arriving: said above everything else
-        self.banner = ttk.Label(title, text="", bootstyle="inverse-warning", padding=(10, 4))
+        self.banner = ttk.Label(title, text="", bootstyle="@warning", padding=(10, 4))
         ttk.Label(
             self,
             text=_(

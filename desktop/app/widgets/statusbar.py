@@ -61,7 +61,7 @@ class StatusBar(ttk.Frame):
         self.sync = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
         self.as_of = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
         self.pending = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
-        self.loading = ttk.Label(self, text="", bootstyle="inverse-warning", font=SMALL_FONT)
+        self.loading = ttk.Label(self, text="", bootstyle="@warning", font=SMALL_FONT)
         if on_rejected is not None:
             self.pending.bind(
                 "<Button-1>",
@@ -69,13 +69,13 @@ class StatusBar(ttk.Frame):
             )
         self.reader = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
         self.clerk = ttk.Label(self, text="", bootstyle="@secondary", font=SMALL_FONT)
-        # packed in order of importance: the last ones are cut when space runs out
+        # packed in order of importance: the last ones are cut when space runs out. The data's
+        # age comes right after the link's state: every screen must say how fresh its data is
+        self.sync.pack(side="left", padx=(0, 14))
+        self.as_of.pack(side="left", padx=(0, 14))
         self.clerk.pack(side="right")
         self.reader.pack(side="right", padx=(0, 20))
-        self.sync.pack(side="left", padx=(0, 14))
-        self.loading.pack(side="left")
-        self.pending.pack(side="left", padx=(0, 14))
-        self.as_of.pack(side="left")
+        self.pending.pack(side="left")
         self.snapshot: BarStatus | None = None
 
     def show_sync(self, snapshot: BarStatus, now: datetime | None = None) -> None:
@@ -96,11 +96,11 @@ class StatusBar(ttk.Frame):
                 text = _("{state}: {reason}").format(state=text, reason=_short(reason))
         self.sync.configure(text="● " + text, bootstyle=f"@{style}")
         loading = snapshot.loading
-        self.loading.configure(
-            text=progress_short(loading) if loading is not None else "",
-            padding=(6, 0) if loading is not None else 0,
-        )
-        self.loading.pack_configure(padx=(0, 14) if loading is not None else 0)
+        if loading is None:
+            self.loading.pack_forget()  # not even a sliver of its colour
+        else:
+            self.loading.configure(text=progress_short(loading), padding=(6, 0))
+            self.loading.pack(side="left", after=self.sync, padx=(0, 14))
         # the age is counted to the reading's time, so every screen that says it agrees
         self.as_of.configure(text=data_as_of_text(snapshot, now or snapshot.checked_at))
         parts = [
@@ -144,5 +144,5 @@ class StatusBar(ttk.Frame):
         self.clerk.configure(text=text)
 
 
-def _short(text: str, limit: int = 60) -> str:
+def _short(text: str, limit: int = 44) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
