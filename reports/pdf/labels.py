@@ -400,6 +400,10 @@ _NOT_SEEDED_TEXTS = frozenset(
         "hotline",
         "seal",
         "arrears_outside_year",
+        # printed only while a register's first copy is still loading
+        "loading_as_of",
+        "loading_no_time",
+        "offline_loading",
     )
 )
 
