@@ -2,10 +2,11 @@
 
 PostgreSQL (`postgresql://user@host:port/dbname`) in production, behind several stateless API
 processes, through peewee's connection pool; SQLite (`sqlite:////abs/path.db`) as the embedded
-default, in WAL mode with a busy timeout. Every request thread uses its own connection
-(`session`). Writers to the change feed are serialised (`write_transaction`): on PostgreSQL by a
-transaction-scoped advisory lock, on SQLite by BEGIN IMMEDIATE, so that sequence numbers are
-committed in the order they are allocated.
+default, in WAL mode with a busy timeout, pooled as well. Every request thread holds a
+connection of its own while it works (`session`). Writers to the change feed are serialised
+(`write_transaction`): on PostgreSQL by a transaction-scoped advisory lock, on SQLite by
+BEGIN IMMEDIATE, so that sequence numbers are committed in the order they are allocated.
+`GroupCommit` commits rows of many threads (the access log's) in one transaction.
 """
 
 from __future__ import annotations
