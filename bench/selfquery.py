@@ -3,7 +3,8 @@
 Run it as a module from the project root:
 
     python -m bench.selfquery [--persons N] [--signed-in K] [--clients C] [--requests R]
-                              [--rounds 3] [--backends sqlite,postgresql] [--keep DIR] [--json]
+                              [--rounds 3] [--backends sqlite,postgresql] [--workers W]
+                              [--keep DIR | --in-place FILE] [--json]
 
 For each backend, headquarters' register is seeded with one demo district of N persons
 (`hq.demo.seed`; PostgreSQL in a throwaway cluster started with initdb + pg_ctl, as the tests
@@ -98,6 +99,9 @@ class Round:
     times_ns: list[int]
     errors: int
     statuses: dict[int, int] = field(default_factory=dict)  # the errors' HTTP statuses
+    load: float = 0.0  # the machine's 1-minute load average at the round's end
+    server_cpu_s: float = 0.0  # CPU seconds of the server's processes during the round
+    client_cpu_s: float = 0.0  # CPU seconds of this process (the client threads) during it
 
     @property
     def rate(self) -> float:
@@ -139,6 +143,9 @@ class BackendResult:
             "max_ms": times.get("max_us", 0.0) / 1000,
             "round_p99_ms": [p.get("p99_us", 0.0) / 1000 for p in per_round],
             "round_p99_label": p99_label(len(rounds[0].times_ns)) if rounds else "",
+            "load": [round(r.load, 1) for r in rounds],
+            "server_cpu_ms": _per_request(rounds, "server_cpu_s"),
+            "client_cpu_ms": _per_request(rounds, "client_cpu_s"),
         }
 
     def ratio(self) -> float:
@@ -162,6 +169,27 @@ class BackendResult:
             "rates": {k: [round(r.rate, 1) for r in self.rounds[k]] for k in KINDS},
             "ratio": round(self.ratio(), 3),
         }
+
+
+def _per_request(rounds: Sequence[Round], what: str) -> float:
+    """CPU milliseconds per request over the rounds."""
+    count = sum(r.requests for r in rounds)
+    return round(1000 * sum(getattr(r, what) for r in rounds) / count, 2) if count else 0.0
+
+
+def group_cpu_s(group: int) -> float:
+    """CPU seconds (user and system) used so far by the live processes of process group
+    `group` (the server and its workers; Linux /proc; 0 elsewhere)."""
+    ticks = 0
+    tick_s = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / tick_s
 
 
 # -- the HTTP side ----------------------------------------------------------------------------
@@ -305,7 +333,13 @@ def ask_json(token: str) -> Ask:
 
 
 def run_round(
-    base: str, kind: str, ask: Ask, people: Sequence[Signed], clients: int, total: int
+    base: str,
+    kind: str,
+    ask: Ask,
+    people: Sequence[Signed],
+    clients: int,
+    total: int,
+    server_group: int = 0,
 ) -> Round:
     """`total` requests from `clients` threads at once, each its own keep-alive connection,
     each thread asking for its own persons in turn (a person is used by one thread only)."""
@@ -332,15 +366,22 @@ def run_round(
     threads = [threading.Thread(target=work, args=(c,)) for c in range(clients)]
     for t in threads:
         t.start()
+    server_before = group_cpu_s(server_group) if server_group else 0.0
     start.wait()
+    client_before = time.process_time()
     began = time.perf_counter()
     for t in threads:
         t.join()
     seconds = time.perf_counter() - began
+    client_cpu = time.process_time() - client_before
+    server_cpu = group_cpu_s(server_group) - server_before if server_group else 0.0
     for c in connections:
         c.close()
     every = [t for part in times for t in part]
-    return Round(kind, len(every), seconds, every, sum(errors), statuses)
+    load = os.getloadavg()[0]
+    return Round(
+        kind, len(every), seconds, every, sum(errors), statuses, load, server_cpu, client_cpu
+    )
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -366,7 +407,7 @@ def measure(url: str, args: argparse.Namespace, result: BackendResult) -> None:
     """Enrol the office, serve, sign in, then the rounds."""
     store.connect(url)
     try:
-        token = offices.enrol_office(OFFICE, [DISTRICT], "bench")
+        token = offices.enrol_office(OFFICE, [DISTRICT], "bench", new_token=True)
         people = holders(args.signed_in, args.seed)
     finally:
         store.close()
@@ -395,11 +436,21 @@ def measure(url: str, args: argparse.Namespace, result: BackendResult) -> None:
         for r in range(args.rounds):
             order = KINDS if r % 2 == 0 else KINDS[::-1]
             for kind in order:
-                done = run_round(base, kind, asks[kind], signed, args.clients, args.requests)
+                done = run_round(
+                    base,
+                    kind,
+                    asks[kind],
+                    signed,
+                    args.clients,
+                    args.requests,
+                    server.process.pid,
+                )
                 result.rounds[kind].append(done)
                 say(
                     f"{result.backend}: round {r + 1} {kind}: {done.rate:,.0f}/s, "
-                    f"{done.errors} errors {done.statuses or ''}"
+                    f"{done.errors} errors {done.statuses or ''}, load {done.load:.1f}, "
+                    f"CPU per request: server {1000 * done.server_cpu_s / done.requests:.2f} ms, "
+                    f"client {1000 * done.client_cpu_s / done.requests:.2f} ms"
                 )
         check_alive(server)
 
@@ -414,6 +465,13 @@ def run_backend(backend: str, args: argparse.Namespace, work: Path) -> BackendRe
     """Seed (or reuse) and measure one backend."""
     result = BackendResult(backend, args.persons, args.signed_in, args.clients)
     city = {DISTRICT: args.persons}
+    if backend == "sqlite" and args.in_place:
+        path = args.in_place.absolute()
+        if not path.exists():
+            raise BenchError(2, f"{path} does not exist (seed it first, e.g. with --keep)")
+        say(f"measuring on {path} in place (it is written to)")
+        measure(f"sqlite:///{path}", args, result)
+        return result
     if backend == "sqlite":
         url, result.seed_s = sqlite_city(work, args.keep, city, args.seed)
         measure(url, args, result)
@@ -437,8 +495,8 @@ def report(results: Sequence[BackendResult], args: argparse.Namespace) -> str:
         f"{args.requests:,} requests per kind, hq serve --workers {args.workers}",
         "",
         "| backend, persons | kind | req/s median (min-max of rounds) | median ms | p90 ms | "
-        "p99 ms | max ms | per-round p99 ms | errors |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "p99 ms | max ms | per-round p99 ms | errors | load avg | CPU ms/req server, client |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         for kind in KINDS:
@@ -450,7 +508,9 @@ def report(results: Sequence[BackendResult], args: argparse.Namespace) -> str:
                 f"| {r.backend}, {r.persons:,} | {kind} | {s['rate_median']:,.0f} "
                 f"({low:,.0f}-{high:,.0f}) | {_ms(s['median_ms'])} | {_ms(s['p90_ms'])} | "
                 f"{_ms(s['p99_ms'])} ({p99}) | {_ms(s['max_ms'])} | {per_round} "
-                f"({s['round_p99_label']}) | {s['errors']} |"
+                f"({s['round_p99_label']}) | {s['errors']} | "
+                f"{', '.join(f'{v:.1f}' for v in s['load'])} | "
+                f"{s['server_cpu_ms']:.2f}, {s['client_cpu_ms']:.2f} |"
             )
     lines.append("")
     for r in results:
@@ -480,6 +540,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgresql")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--keep", type=Path, help="keep the seeded SQLite headquarters here for reuse")
+    p.add_argument(
+        "--in-place",
+        type=Path,
+        help="SQLite only: measure on this seeded headquarters file as it is, without copying "
+        "it (its persons signed in stay signed in; the next run draws others)",
+    )
     p.add_argument("--json", action="store_true", help="JSON on stdout, the table on stderr")
     args = p.parse_args(argv)
     args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]

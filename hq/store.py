@@ -2,27 +2,28 @@
 
 PostgreSQL (`postgresql://user@host:port/dbname`) in production, behind several stateless API
 processes, through peewee's connection pool; SQLite (`sqlite:////abs/path.db`) as the embedded
-default, in WAL mode with a busy timeout. Every request thread uses its own connection
-(`session`). Writers to the change feed are serialised (`write_transaction`): on PostgreSQL by a
-transaction-scoped advisory lock, on SQLite by BEGIN IMMEDIATE, so that sequence numbers are
-committed in the order they are allocated.
+default, in WAL mode with a busy timeout, pooled as well. Every request thread holds a
+connection of its own while it works (`session`). Writers to the change feed are serialised
+(`write_transaction`): on PostgreSQL by a transaction-scoped advisory lock, on SQLite by
+BEGIN IMMEDIATE, so that sequence numbers are committed in the order they are allocated.
+`GroupCommit` commits rows of many threads (the access log's) in one transaction.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import peewee
-from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, PostgresqlDatabase
 from platformdirs import user_data_dir
 from playhouse.db_url import parseresult_to_dict
-from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
+from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase, PooledSqliteDatabase
 
 from hq.errors import SchemaTooNew, StoreUnavailable
 from hq.schema import ALL_MODELS, SCHEMA_VERSION, VERSION_NAMES, SchemaVersion, hq_db
@@ -30,6 +31,7 @@ from models.clock import utc_now
 
 __all__ = [
     "SCHEMA_VERSION",
+    "GroupCommit",
     "close",
     "connect",
     "default_url",
@@ -54,6 +56,7 @@ SQLITE_PRAGMAS = {
     "cache_size": -64_000,
 }
 POOL_SIZE = 32
+SQLITE_POOL_SIZE = 64  # above the 40 threads of a server process's thread pool
 
 _lock = threading.Lock()
 _current_url: str | None = None
@@ -80,7 +83,16 @@ def _open(url: str) -> Database:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreUnavailable(f"cannot create the folder of {path}: {exc.strerror}") from exc
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+        # Pooled: opening a SQLite connection (and closing the last one, a WAL checkpoint)
+        # cost more than a page's whole read; the busy timeout is the pragma's 10 s.
+        # A pooled connection serves one thread at a time, not always the one that opened it.
+        return PooledSqliteDatabase(
+            path,
+            pragmas=SQLITE_PRAGMAS,
+            max_connections=SQLITE_POOL_SIZE,
+            timeout=30,
+            check_same_thread=False,
+        )
     if parsed.scheme in ("postgresql", "postgres"):
         params = parseresult_to_dict(parsed)
         name = params.pop("database")
@@ -335,3 +347,73 @@ def executemany(text: str, rows: Sequence[Sequence[Any]], page_size: int = 1000)
                 execute_batch(cursor, statement, rows, page_size=page_size)
     else:
         hq_db.connection().executemany(text, rows)
+
+
+class _Waiting:
+    """One caller's rows in a group commit, and how their transaction ended."""
+
+    __slots__ = ("done", "error", "rows")
+
+    def __init__(self, rows: Sequence[Sequence[Any]]) -> None:
+        self.rows = rows
+        self.done = False
+        self.error: BaseException | None = None
+
+
+class GroupCommit:
+    """Rows of one INSERT (`?` placeholders) from many threads of this process, committed
+    together: one transaction (and on SQLite one fsync) for the rows of every caller that
+    arrived while the previous transaction was committing.
+
+    `insert` returns only once the caller's rows are committed; if the transaction fails,
+    every caller whose rows were in it gets the error (nothing of theirs is written) and
+    nobody else is affected. One caller at a time leads: it takes the rows waiting, writes
+    them in its own connection inside `own_write`, and wakes the others; a caller whose rows
+    came after becomes the next leader. Inside a caller's open transaction the rows are
+    written there instead (they commit or roll back with it). `before_commit` (tests) runs
+    in the leader's transaction, after its rows are written.
+    """
+
+    def __init__(self, statement: str, before_commit: Callable[[int], None] | None = None) -> None:
+        self.statement = statement
+        self.before_commit = before_commit
+        self._ready = threading.Condition()
+        self._queue: list[_Waiting] = []
+        self._leading = False
+
+    def insert(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Write `rows`, committed (with other callers' rows) before this returns."""
+        if hq_db.in_transaction():
+            executemany(self.statement, rows)
+            return
+        mine = _Waiting(rows)
+        with self._ready:
+            self._queue.append(mine)
+            while self._leading and not mine.done:
+                self._ready.wait()
+            if mine.done:
+                if mine.error is not None:
+                    raise mine.error
+                return
+            self._leading = True
+            batch, self._queue = self._queue, []
+        error: BaseException | None = None
+        try:
+            self._write(batch)
+        except BaseException as exc:  # every caller of the batch learns it failed
+            error = exc
+        with self._ready:
+            for waiting in batch:
+                waiting.done = True
+                waiting.error = error
+            self._leading = False
+            self._ready.notify_all()
+        if error is not None:
+            raise error
+
+    def _write(self, batch: Sequence[_Waiting]) -> None:
+        rows = [row for waiting in batch for row in waiting.rows]
+        with own_write():
+            executemany(self.statement, rows)
+            if self.before_commit is not None:
+                self.before_commit(len(rows))
