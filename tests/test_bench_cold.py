@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -77,3 +78,23 @@ def test_cold_series_drop_the_register_before_each_round_or_each_call(demo: Offi
     assert overview["cold each"].resident_after["register.db"] > 0  # the last call read pages
     assert [d["mode"] for d in bench.disk] == list(MODES)
     assert all(d["reads"]["n"] == 6 for d in bench.disk)
+
+
+def test_statements_benchmark_measures_a_kept_district_without_generating(
+    demo: OfficeHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import statements
+    from models.db import close_register
+
+    close_register()
+    argv = ["--keep", str(demo.path), "--singles", "2", "--batch", "4", "--rounds", "1"]
+    assert statements.main([*argv, "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert f"persons kept in {demo.path}" in out
+    assert "batch, round 1: 4 statements (0 failed)" in out
+    kept = sqlite3.connect(demo.register_path)
+    try:  # the statements were recorded in the kept register: 2 singles and the batch of 4
+        made = kept.execute("SELECT count(*) FROM statement WHERE kind = 'rights'").fetchone()[0]
+    finally:
+        kept.close()
+    assert made == 6
