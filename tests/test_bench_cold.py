@@ -81,11 +81,17 @@ def test_cold_series_drop_the_register_before_each_round_or_each_call(demo: Offi
 
 
 def test_statements_benchmark_measures_a_kept_district_without_generating(
-    demo: OfficeHome, capsys: pytest.CaptureFixture[str]
+    demo: OfficeHome,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import tempfile
+
     from bench import statements
     from models.db import close_register
 
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # its PDFs' folder, removed after
     close_register()
     argv = ["--keep", str(demo.path), "--singles", "2", "--batch", "4", "--rounds", "1"]
     assert statements.main([*argv, "--workers", "1"]) == 0
