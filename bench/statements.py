@@ -1,7 +1,7 @@
 """Statement benchmark: one statement, and a batch on every core, against a bare canvas.
 
-    python -m bench.statements [--persons 6000] [--singles 50] [--batch 2000] [--rounds 3]
-                               [--writer auto|fast|stock] [--json]
+    python -m bench.statements [--persons 6000 | --keep DIR] [--singles 50] [--batch 2000]
+                               [--rounds 3] [--writer auto|fast|stock] [--json]
 
 - single: `reports.issue.issue` of one rights record (query, number, sign, render, write,
   record), median over many people; the baseline in the same run is a bare reportlab canvas
@@ -114,6 +114,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=os.environ.get(ENV_VAR, "auto"),
         help=f"PDF writer of the statements (sets {ENV_VAR} for this run and its workers)",
     )
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="measure on the demo district already in this office home (e.g. one kept by "
+        "bench.lookup --keep) instead of generating --persons; its statements are added to it",
+    )
     parser.add_argument("--json", action="store_true", help="JSON on stdout, table on stderr")
     args = parser.parse_args(argv)
     out = sys.stderr if args.json else sys.stdout
@@ -121,9 +127,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     writer = current_choice().describe()
     print(writer, file=out)
     work = Path(tempfile.mkdtemp(prefix="bench-statements-"))
-    home = OfficeHome(work / "home")
-    home.create("370102", "历下区性能测试中心")
-    generate(DemoParams(args.persons, 1, "370102", AS_OF))
+    if args.keep:
+        home = OfficeHome(Path(args.keep).expanduser().absolute())
+        home.open()
+        persons = db.execute_sql("SELECT count(*) FROM person").fetchone()[0]
+        print(f"district: {persons:,} persons kept in {home.path}", file=out)
+    else:
+        home = OfficeHome(work / "home")
+        home.create("370102", "历下区性能测试中心")
+        generate(DemoParams(args.persons, 1, "370102", AS_OF))
     load_font()
     actor = Actor.tool("bench")
     people = _people(args.batch + args.singles)
