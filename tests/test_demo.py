@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from models.contribution_runs import pack
 from models.db import close_register
-from models.demo import vocabulary
+from models.demo import expand, vocabulary
 from models.demo.generator import DemoParams, generate
 from models.errors import InvalidRequest
 from models.home import OfficeHome, setting
@@ -54,6 +55,24 @@ def test_the_same_seed_gives_the_same_district_and_another_seed_another(tmp_path
     first = _fingerprint(tmp_path / "a", 11)
     assert _fingerprint(tmp_path / "b", 11) == first
     assert _fingerprint(tmp_path / "c", 12) != first
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, date(2026, 1, 1), date(2025, 7, 1)])
+def test_the_runs_written_from_the_parameters_are_the_runs_of_the_month_rows(
+    tmp_path: Path, as_of: date
+) -> None:
+    OfficeHome(tmp_path).create("370102", "x")
+    generate(DemoParams(600, 5, "370102", as_of, chunk=250))
+    try:
+        conn = db.connection()
+        months = conn.execute(expand.MONTHS_SELECT, {"lo": 1, "hi": 600}).fetchall()
+        stored = conn.execute(
+            "SELECT * FROM contribution_run ORDER BY person_id, insurance, first_month"
+        ).fetchall()
+    finally:
+        close_register()
+    assert {row[7] for row in months} == {1, 2, 3}  # paid, arrears, back paid all occur
+    assert stored == pack(months)
 
 
 def test_every_id_number_is_valid_and_matches_birth_date_and_gender(demo) -> None:

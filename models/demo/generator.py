@@ -58,6 +58,7 @@ class DemoReport:
     benefit_payments: int = 0
     pension_checks: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    steps: dict[str, float] = field(default_factory=dict)  # seconds per statement
 
 
 def generate(params: DemoParams, progress: Callable[[str], None] | None = None) -> DemoReport:
@@ -105,6 +106,7 @@ def _generate(
     phases = {"people": 0.0, "months": 0.0, "years": 0.0, "accounts": 0.0, "benefits": 0.0}
     args = {
         "window_first": window_first,
+        "last_month": month_index(as_of) - 1,
         "this_year": as_of.year,
         "as_of": as_of.isoformat(),
         "seed": params.seed,
@@ -112,6 +114,15 @@ def _generate(
         "window_start": month_start(window_first).isoformat(),
         "now": utc_now().isoformat(timespec="microseconds"),
     }
+    steps: dict[str, float] = {}
+
+    def run(phase: str, name: str, sql: str, bound: dict) -> None:
+        t = time.perf_counter()
+        conn.execute(sql, bound)
+        spent = time.perf_counter() - t
+        phases[phase] += spent
+        steps[name] = steps.get(name, 0.0) + spent
+
     next_entry = 0  # the last account entry id given
     for batch in maker.batches(params.persons, params.chunk):
         lo, hi = batch.persons[0][0], batch.persons[-1][0]
@@ -120,38 +131,25 @@ def _generate(
             t = time.perf_counter()
             _insert_people(conn, batch)
             phases["people"] += time.perf_counter() - t
-            t = time.perf_counter()
-            conn.execute(expand.ENROLMENT_SQL, bounds)
-            conn.execute(expand.MONTHS_SQL, bounds)
-            phases["months"] += time.perf_counter() - t
-            t = time.perf_counter()
-            conn.execute(expand.YEARS_SQL, bounds)
-            phases["years"] += time.perf_counter() - t
-            t = time.perf_counter()
-            conn.execute(expand.ACCOUNTS_SQL, bounds)
+            run("months", "enrolment", expand.ENROLMENT_SQL, bounds)
+            # the runs first: the accounts read their months (the view `demo_contribution`)
+            run("months", "runs", expand.RUNS_SQL, bounds)
+            run("years", "years", expand.YEARS_SQL, bounds)
+            run("accounts", "accounts", expand.ACCOUNTS_SQL, bounds)
             # entry ids in the order the entries are written, chunk after chunk
             # (changes(): a cursor's rowcount is -1 for a statement that starts with WITH)
-            conn.execute(expand.PENSION_SQL, {**bounds, "entry_base": next_entry})
+            run("accounts", "pension", expand.PENSION_SQL, {**bounds, "entry_base": next_entry})
             next_entry += conn.execute("SELECT changes()").fetchone()[0]
-            conn.execute(expand.MEDICAL_SQL, {**bounds, "entry_base": next_entry})
+            run("accounts", "medical", expand.MEDICAL_SQL, {**bounds, "entry_base": next_entry})
             next_entry += conn.execute("SELECT changes()").fetchone()[0]
-            conn.execute(expand.BALANCES_SQL, bounds)
-            phases["accounts"] += time.perf_counter() - t
-            t = time.perf_counter()
-            conn.execute(expand.PENSION_PAYMENTS_SQL, bounds)
-            conn.execute(expand.UNEMPLOYMENT_SQL, bounds)
-            conn.execute(expand.PENSION_CHECKS_SQL, bounds)
-            conn.execute(expand.BENEFIT_RUNS_SQL)
-            conn.execute(expand.CLEAR_BENEFITS_SQL)
-            phases["benefits"] += time.perf_counter() - t
-            t = time.perf_counter()
-            conn.execute(expand.RUNS_SQL)
-            conn.execute(expand.CLEAR_MONTHS_SQL)
-            phases["months"] += time.perf_counter() - t
-            t = time.perf_counter()
-            conn.execute(expand.WIDE_SQL)
-            conn.execute(expand.CLEAR_YEARS_SQL)
-            phases["years"] += time.perf_counter() - t
+            run("accounts", "balances", expand.BALANCES_SQL, bounds)
+            run("benefits", "pension payments", expand.PENSION_PAYMENTS_SQL, bounds)
+            run("benefits", "unemployment", expand.UNEMPLOYMENT_SQL, bounds)
+            run("benefits", "pension checks", expand.PENSION_CHECKS_SQL, bounds)
+            run("benefits", "benefit runs", expand.BENEFIT_RUNS_SQL, {})
+            run("benefits", "clear benefits", expand.CLEAR_BENEFITS_SQL, {})
+            run("years", "wide", expand.WIDE_SQL, {})
+            run("years", "clear years", expand.CLEAR_YEARS_SQL, {})
         say(f"{hi:,} of {params.persons:,} people")
     with db.atomic():
         _insert_staff(maker)
@@ -164,7 +162,10 @@ def _generate(
             ("demo_samples", json.dumps(samples, ensure_ascii=False)),
         ):
             OfficeSetting.replace(key=key, value=value).execute()
+    t = time.perf_counter()
     conn.execute("ANALYZE")
+    steps["analyze"] = time.perf_counter() - t
+    report.steps = {k: round(s, 2) for k, s in steps.items()}
     report.seconds = {k: round(s, 2) for k, s in phases.items()}
     report.seconds["total"] = round(time.perf_counter() - clock, 2)
     report.persons = Person.select().count()
