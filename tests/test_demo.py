@@ -25,10 +25,10 @@ from tests.pinned_clock import AS_OF
 pytestmark = pytest.mark.dates  # run again at the edges of months and years
 
 
-def _fingerprint(path: Path, seed: int) -> str:
+def _fingerprint(path: Path, seed: int, persons: int = 150, **options: int) -> str:
     office = OfficeHome(path)
     office.create("370102", "x")
-    generate(DemoParams(150, seed, "370102", AS_OF))
+    generate(DemoParams(persons, seed, "370102", AS_OF, **options))
     digest = hashlib.sha256()
     for table, order in (
         ("person", "id"),
@@ -57,12 +57,19 @@ def test_the_same_seed_gives_the_same_district_and_another_seed_another(tmp_path
     assert _fingerprint(tmp_path / "c", 12) != first
 
 
+def test_two_processes_write_the_district_one_process_writes(tmp_path: Path) -> None:
+    # five chunks: the first two in this process, the last three in the second, merged after
+    one = _fingerprint(tmp_path / "one", 4, 450, chunk=100, workers=1)
+    assert _fingerprint(tmp_path / "two", 4, 450, chunk=100, workers=2) == one
+    assert not list(tmp_path.glob("two/**/demo-second-half.db*"))  # the scratch file is gone
+
+
 @pytest.mark.parametrize("as_of", [AS_OF, date(2026, 1, 1), date(2025, 7, 1)])
 def test_the_runs_written_from_the_parameters_are_the_runs_of_the_month_rows(
     tmp_path: Path, as_of: date
 ) -> None:
     OfficeHome(tmp_path).create("370102", "x")
-    generate(DemoParams(600, 5, "370102", as_of, chunk=250))
+    generate(DemoParams(600, 5, "370102", as_of, chunk=250, workers=1))  # all in demo_person
     try:
         conn = db.connection()
         months = conn.execute(expand.MONTHS_SELECT, {"lo": 1, "hi": 600}).fetchall()
