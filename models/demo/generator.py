@@ -60,7 +60,7 @@ class DemoParams:
     district: str = "370102"
     as_of: date = field(default_factory=this_month)
     chunk: int = CHUNK  # people per transaction
-    workers: int = 2  # processes: with 2 and more than one chunk, the second half in a second
+    workers: int = 2  # 2: with more than one chunk, the second half in a second process
 
 
 @dataclass
@@ -82,8 +82,13 @@ class DemoReport:
 def generate(params: DemoParams, progress: Callable[[str], None] | None = None) -> DemoReport:
     """Generate the district into the open, empty register.
 
-    Each chunk of people is one transaction. The register is marked "demo incomplete" until
-    the last chunk commits, so an interrupted run is recognisable and is refused next time.
+    Each chunk of people is one transaction. With `params.workers` 2 and more than one chunk,
+    a second process writes the second half of the chunks into a scratch file beside the
+    register (plain SQLite, also for an encrypted register: it holds made-up people only, and
+    is removed after), and its rows are copied in at the end (`models.demo.halves`). The
+    register is marked "demo incomplete" until the last transaction, so an interrupted run is
+    recognisable and is refused next time. The same parameters give the same register,
+    whatever the number of processes.
     """
     say = progress or (lambda _msg: None)
     if params.persons < 1:
