@@ -62,6 +62,13 @@ def test_two_processes_write_the_district_one_process_writes(tmp_path: Path) -> 
     one = _fingerprint(tmp_path / "one", 4, 450, chunk=100, workers=1)
     assert _fingerprint(tmp_path / "two", 4, 450, chunk=100, workers=2) == one
     assert not list(tmp_path.glob("two/**/demo-second-half.db*"))  # the scratch file is gone
+    OfficeHome(tmp_path / "two").open()
+    try:  # written without row-by-row foreign key checks: the whole file is checked here
+        assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert db.execute_sql("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert db.execute_sql("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        close_register()
 
 
 @pytest.mark.parametrize("as_of", [AS_OF, date(2026, 1, 1), date(2025, 7, 1)])
