@@ -141,7 +141,9 @@ def _generate(
         "now": utc_now().isoformat(timespec="microseconds"),
     }
     chunks = -(-params.persons // params.chunk)
-    split = chunks // 2 * params.chunk if params.workers > 1 and chunks > 1 else params.persons
+    # an odd chunk to this process: the second one also runs the maker through the first half
+    mine = (chunks + 1) // 2 if params.workers > 1 else chunks
+    split = min(params.persons, mine * params.chunk)  # the last person this process writes
     timer = Timer()
     with _second_half(params, maker, conn, as_of, args, split) as half:
         next_entry = 0  # the last account entry id given
