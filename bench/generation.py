@@ -73,7 +73,12 @@ def measure_generation(home_path: Path, persons: int, seed: int, workers: int) -
         os.getloadavg(),
     )
     start = time.perf_counter()
-    report = generate(DemoParams(persons, seed, DISTRICT, AS_OF, workers=workers))
+    report = generate(
+        DemoParams(persons, seed, DISTRICT, AS_OF, workers=workers),
+        lambda message: print(
+            f"  {time.perf_counter() - start:7.1f} s  {message}", file=sys.stderr, flush=True
+        ),
+    )
     wall = time.perf_counter() - start
     close_register()
     return {
