@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from models.contribution_runs import pack
 from models.db import close_register
-from models.demo import expand, vocabulary
+from models.demo import expand, halves, vocabulary
 from models.demo.generator import DemoParams, generate
 from models.errors import InvalidRequest
 from models.home import OfficeHome, setting
@@ -210,3 +211,24 @@ def test_samples_name_real_cards(demo) -> None:
 def test_a_register_that_holds_people_is_refused(demo) -> None:
     with pytest.raises(InvalidRequest, match="only an empty register"):
         generate(DemoParams(10, 1, "370102", date(2026, 11, 1)))
+
+
+def test_a_failing_second_process_sends_its_error_to_the_first(tmp_path: Path) -> None:
+    job = halves.HalfJob(
+        path=str(tmp_path / "no such folder" / "half.db"),
+        schema=(),
+        reference={},
+        seed=1,
+        district="370102",
+        as_of=AS_OF,
+        employers=5,
+        persons=10,
+        chunk=5,
+        first=6,
+        args={"window_first": 0},
+        pragmas={},
+    )
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    halves.run_half(job, sending)
+    kind, message = receiving.recv()
+    assert kind == "failed" and "unable to open database file" in message

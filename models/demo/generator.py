@@ -7,7 +7,6 @@ import multiprocessing
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -202,7 +201,7 @@ def _second_half(
     as_of: date,
     args: dict,
     split: int,
-) -> Iterator[Future[Timer] | None]:
+) -> Iterator[halves.HalfProcess | None]:
     """The second process writing persons split + 1 to the last into a scratch file (None
     when one process writes them all); the scratch file is removed after."""
     if split >= params.persons:
@@ -225,10 +224,15 @@ def _second_half(
         pragmas=dict(FAST_WRITES),
     )
     context = multiprocessing.get_context("spawn")  # no fork of open SQLite connections
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=halves.run_half, args=(job, sending), daemon=True)
+    process.start()
+    sending.close()  # the child holds its own end
+    half = halves.HalfProcess(process, receiving)
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            yield pool.submit(halves.generate_half, job)
+        yield half
     finally:
+        half.stop()
         path.unlink(missing_ok=True)
 
 

@@ -12,8 +12,11 @@ seeded `PeopleMaker`, which the second process runs through the first half witho
 from __future__ import annotations
 
 import sqlite3
+import traceback
 from dataclasses import dataclass
 from datetime import date
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +99,47 @@ def generate_half(job: HalfJob) -> Timer:
         return timer
     finally:
         conn.close()
+
+
+def run_half(job: HalfJob, results: Connection) -> None:
+    """The second process's entry point: `generate_half`, its Timer or its error sent back."""
+    try:
+        results.send(("done", generate_half(job)))
+    except BaseException:  # whatever it was, the first process must hear of it
+        results.send(("failed", traceback.format_exc(limit=4)))
+    finally:
+        results.close()
+
+
+class HalfProcess:
+    """The running second process, as the first process sees it."""
+
+    def __init__(self, process: BaseProcess, results: Connection) -> None:
+        """Wrap the started process and the receiving end of its pipe."""
+        self.process = process
+        self.results = results
+
+    def result(self) -> Timer:
+        """Wait for the second half; its seconds. Raises RuntimeError if it failed or ended
+        without an answer."""
+        while not self.results.poll(1.0):
+            if not self.process.is_alive() and not self.results.poll():
+                raise RuntimeError(
+                    f"the demo's second process ended (exit code {self.process.exitcode}) "
+                    "without writing its half"
+                )
+        kind, value = self.results.recv()
+        self.process.join()
+        if kind != "done":
+            raise RuntimeError(f"the demo's second process failed:\n{value}")
+        return value
+
+    def stop(self) -> None:
+        """End the process if it still runs (the first process failed or was interrupted)."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.results.close()
 
 
 def merge_half(conn: sqlite3.Connection, schema: str, entries: int) -> None:
