@@ -110,6 +110,8 @@ _POSTED = (
     "+ CAST(substr(posted_date, 6, 2) AS INTEGER) * 100 "
     "+ CAST(substr(posted_date, 9, 2) AS INTEGER) END"
 )
+# The posted code of `posted_date` (ISO text) in the month numbered `m`, as `posted_code`.
+POSTED_CODE_SQL = _POSTED
 _SAME = "person_id, insurance, employer_id, base_fen, employer_fen, personal_fen, status, posted"
 
 

@@ -14,11 +14,12 @@ from datetime import date, timedelta
 
 from models import benefit_runs
 from models.account_entries import blocks_from
-from models.contribution_runs import runs_from
+from models.contribution_runs import POSTED_CODE_SQL
 from models.demo import vocabulary as v
 from models.demo.people import month_index, month_start
 from models.enums import BenefitKind, ContributionStatus, EntryKind, Insurance
 from models.money import clamp_base
+from models.year_totals import pack_from
 
 TEMP_TABLES = """
 CREATE TEMP TABLE demo_person (
@@ -39,20 +40,18 @@ CREATE TEMP TABLE demo_year (person_id INTEGER, year INTEGER, insurance INTEGER,
 CREATE TEMP TABLE demo_entry (account_id INTEGER, id INTEGER, posted_day INTEGER,
     kind INTEGER, amount_fen INTEGER, balance_after_fen INTEGER, counterparty_id INTEGER,
     period_lag INTEGER, PRIMARY KEY (account_id, id)) WITHOUT ROWID;
-CREATE TEMP TABLE demo_contribution (person_id INTEGER, period INTEGER, insurance INTEGER,
-    employer_id INTEGER, base_fen INTEGER, employer_fen INTEGER, personal_fen INTEGER,
-    status INTEGER, posted_date TEXT);
+CREATE TEMP VIEW demo_contribution AS SELECT * FROM main.contribution;
 """
 
 # The monthly base of a person in a year: their wage clamped to 60 %-300 % of the average.
 _BASE = "MIN(MAX(w.avg_fen * p.wage_pm / 1000, w.low_fen), w.high_fen)"
 _EMPLOYER_BP = "CASE WHEN r.insurance = 4 THEN e.work_injury_rate_bp ELSE r.employer_bp END"
 
-# The months of a chunk go to `demo_contribution` first (the accounts are built from them),
-# then into runs (`RUNS_SQL`), and the temporary table is emptied for the next chunk.
-MONTHS_SQL = f"""
-INSERT INTO demo_contribution (person_id, period, insurance, employer_id, base_fen, employer_fen,
-                          personal_fen, status, posted_date)
+# The month rows of a chunk, as the generator wrote them before the runs (register v9): kept as
+# the reference that `RUNS_SQL` must agree with (tests/test_demo.py), not used to generate.
+# `demo_contribution` is now a view of the register's months (`contribution`, the runs
+# unfolded), which the accounts read.
+MONTHS_SELECT = f"""
 SELECT p.person_id, m.period, r.insurance, p.employer_id, {_BASE},
        ({_BASE} * {_EMPLOYER_BP} + 5000) / 10000,
        ({_BASE} * r.personal_bp + 5000) / 10000,
@@ -69,6 +68,74 @@ JOIN demo_wage w ON w.year = m.year
 JOIN demo_rate r
 WHERE p.person_id BETWEEN :lo AND :hi
 ORDER BY p.person_id, m.period, r.insurance
+"""
+
+# The runs of a chunk written from the persons' parameters, without the month rows: a
+# person's window months are cut where a month may differ from the one before (a new year's
+# base, the start and end of arrears and of a back payment, the months near a back payment's
+# posting, whose posted code counts the months between, the window's last month, posted on
+# the first day); each piece's values are those of its first month (the same CASEs as
+# `MONTHS_SELECT`); pieces equal to the one before are joined (a cut may change nothing); the
+# runs of the five insurance types follow, since the amounts follow from the base. Gives the
+# runs `models.contribution_runs.runs_from` packs from `MONTHS_SELECT` (tests/test_demo.py).
+_PM = (
+    "(CAST(substr(bp_posted, 1, 4) AS INTEGER) * 12 + CAST(substr(bp_posted, 6, 2) AS INTEGER) - 1)"
+)
+_CHUNK = "person_id BETWEEN :lo AND :hi"
+RUNS_SQL = f"""
+WITH
+span(person_id, lo_m, hi_m) AS (
+    SELECT person_id, MAX(first_idx, :window_first), MIN(stop_idx, :last_month)
+    FROM demo_person
+    WHERE {_CHUNK} AND MIN(stop_idx, :last_month) >= MAX(first_idx, :window_first)),
+cut(person_id, s) AS (
+    SELECT p.person_id, m.idx FROM demo_person p JOIN demo_month m ON m.idx % 12 = 0
+    WHERE p.{_CHUNK}
+    UNION ALL SELECT person_id, arrears_from FROM demo_person WHERE {_CHUNK}
+    UNION ALL SELECT person_id, bp_from FROM demo_person WHERE {_CHUNK}
+    UNION ALL SELECT person_id, bp_to + 1 FROM demo_person WHERE {_CHUNK}
+    UNION ALL SELECT person_id, {_PM} + k.n - 2 FROM demo_person
+        JOIN (SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) k
+        WHERE {_CHUNK} AND bp_posted IS NOT NULL
+    UNION ALL SELECT person_id, :last_month FROM demo_person WHERE {_CHUNK}),
+start(person_id, s) AS (
+    SELECT c.person_id, c.s FROM cut c JOIN span USING (person_id)
+    WHERE c.s > span.lo_m AND c.s <= span.hi_m
+    UNION SELECT person_id, lo_m FROM span),
+piece(person_id, s, months) AS (
+    SELECT st.person_id, st.s,
+           LEAD(st.s, 1, span.hi_m + 1) OVER (PARTITION BY st.person_id ORDER BY st.s) - st.s
+    FROM start st JOIN span USING (person_id)),
+dated(person_id, m, months, base, status, posted_date) AS (
+    SELECT p.person_id, pc.s, pc.months, {_BASE},
+           CASE WHEN m.idx >= p.arrears_from THEN {ContributionStatus.ARREARS.value}
+                WHEN m.idx BETWEEN p.bp_from AND p.bp_to THEN {ContributionStatus.BACK_PAID.value}
+                ELSE {ContributionStatus.PAID.value} END,
+           CASE WHEN m.idx >= p.arrears_from THEN NULL
+                WHEN m.idx BETWEEN p.bp_from AND p.bp_to THEN p.bp_posted
+                ELSE m.posted END
+    FROM piece pc JOIN demo_person p ON p.person_id = pc.person_id
+    JOIN demo_month m ON m.idx = pc.s JOIN demo_wage w ON w.year = m.year),
+coded(person_id, m, months, base, status, posted) AS (
+    SELECT person_id, m, months, base, status, {POSTED_CODE_SQL} FROM dated),
+flagged(person_id, m, months, base, status, posted, fresh) AS (
+    SELECT *, CASE WHEN lag(base) OVER w IS base AND lag(status) OVER w IS status
+                    AND lag(posted) OVER w IS posted THEN 0 ELSE 1 END
+    FROM coded WINDOW w AS (PARTITION BY person_id ORDER BY m)),
+numbered(person_id, m, months, base, status, posted, run) AS (
+    SELECT person_id, m, months, base, status, posted,
+           SUM(fresh) OVER (PARTITION BY person_id ORDER BY m) FROM flagged),
+joined(person_id, first_month, months, base, status, posted) AS (
+    SELECT person_id, MIN(m), SUM(months), base, status, posted FROM numbered
+    GROUP BY person_id, run)
+INSERT INTO contribution_run (person_id, insurance, first_month, months, employer_id, base_fen,
+                              employer_fen, personal_fen, status, posted)
+SELECT j.person_id, r.insurance, j.first_month, j.months, p.employer_id, j.base,
+       (j.base * {_EMPLOYER_BP} + 5000) / 10000, (j.base * r.personal_bp + 5000) / 10000,
+       j.status, j.posted
+FROM joined j JOIN demo_person p ON p.person_id = j.person_id
+JOIN employer e ON e.id = p.employer_id JOIN demo_rate r
+ORDER BY j.person_id, r.insurance, j.first_month
 """
 
 # Months of year y before the window: from max(first, Jan y) to min(stop, Dec y, window - 1).
@@ -252,22 +319,7 @@ WHERE p.status = 'retired' AND p.person_id BETWEEN :lo AND :hi
 ORDER BY p.person_id, w.year
 """
 
-RUNS_SQL = runs_from("temp.demo_contribution")
-CLEAR_MONTHS_SQL = "DELETE FROM temp.demo_contribution"
-# The packed yearly rows (models.year_totals) straight from the people: every year has the
-# four types of `demo_rate`, the same months and base, at the usual rates and the employer's
-# work-injury rate, so the row has no odd numbers (what `pack_from` over `demo_year` gives;
-# tests/test_compact_migration.py compares the two).
-PACKED_YEARS_SQL = f"""
-INSERT INTO contribution_year_pack (person_id, year, types, months, base, injury_bp, odd)
-SELECT p.person_id, w.year, (SELECT SUM(1 << (insurance - 1)) FROM demo_rate),
-       {_Y_TO} - {_Y_FROM} + 1, {_BASE}, e.work_injury_rate_bp, NULL
-FROM demo_person p
-JOIN employer e ON e.id = p.employer_id
-JOIN demo_wage w ON w.year BETWEEN p.first_idx / 12 AND MIN(p.stop_idx, :window_first - 1) / 12
-WHERE p.person_id BETWEEN :lo AND :hi AND {_Y_TO} >= {_Y_FROM}
-ORDER BY p.person_id, w.year
-"""
+PACKED_YEARS_SQL = pack_from("temp.demo_year")
 BENEFIT_RUNS_SQL = benefit_runs.runs_from("temp.demo_benefit")
 CLEAR_BENEFITS_SQL = "DELETE FROM temp.demo_benefit"
 CLEAR_YEARS_SQL = "DELETE FROM temp.demo_year"

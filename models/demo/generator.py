@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from models.clock import this_month, utc_now
-from models.demo import expand
+from models.demo import expand, halves
+from models.demo.chunk import Timer, write_chunk
 from models.demo.people import (
     DEMO_STAFF_PASSWORD,
-    Batch,
     PeopleMaker,
     month_index,
     month_start,
@@ -32,6 +35,19 @@ from models.staff import hash_password
 
 CHUNK = 20_000
 
+# While generating (restored after): the district is regenerable, and an interrupted run is
+# refused next time ("demo incomplete"), so no fsync and no write-ahead log (the rollback
+# journal in memory: a failed chunk still rolls back); the rows are built from the district's
+# own persons, employers and accounts, so their foreign keys are not checked row by row; a
+# larger page cache for the chunks' temporary tables and b-trees.
+FAST_WRITES = {
+    "journal_mode": "memory",
+    "synchronous": 0,
+    "foreign_keys": 0,
+    "cache_size": -262144,
+}
+ANALYSIS_LIMIT = 2000  # rows ANALYZE reads per index: estimates, in seconds instead of minutes
+
 
 @dataclass(frozen=True)
 class DemoParams:
@@ -42,6 +58,7 @@ class DemoParams:
     district: str = "370102"
     as_of: date = field(default_factory=this_month)
     chunk: int = CHUNK  # people per transaction
+    workers: int = 2  # 2: with more than one chunk, the second half in a second process
 
 
 @dataclass
@@ -57,13 +74,19 @@ class DemoReport:
     benefit_payments: int = 0
     pension_checks: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    steps: dict[str, float] = field(default_factory=dict)  # seconds per statement
 
 
 def generate(params: DemoParams, progress: Callable[[str], None] | None = None) -> DemoReport:
     """Generate the district into the open, empty register.
 
-    Each chunk of people is one transaction. The register is marked "demo incomplete" until
-    the last chunk commits, so an interrupted run is recognisable and is refused next time.
+    Each chunk of people is one transaction. With `params.workers` 2 and more than one chunk,
+    a second process writes the second half of the chunks into a scratch file beside the
+    register (plain SQLite, also for an encrypted register: it holds made-up people only, and
+    is removed after), and its rows are copied in at the end (`models.demo.halves`). The
+    register is marked "demo incomplete" until the last transaction, so an interrupted run is
+    recognisable and is refused next time. The same parameters give the same register,
+    whatever the number of processes.
     """
     say = progress or (lambda _msg: None)
     if params.persons < 1:
@@ -77,11 +100,14 @@ def generate(params: DemoParams, progress: Callable[[str], None] | None = None) 
     window_first = month_index(as_of) - WINDOW_MONTHS
     maker = PeopleMaker(params.seed, params.district, as_of, max(5, params.persons // 40))
     conn = db.connection()
-    conn.execute("PRAGMA synchronous = NORMAL")  # regenerable data: no fsync per chunk
+    saved = {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in FAST_WRITES}
+    for name, value in FAST_WRITES.items():
+        conn.execute(f"PRAGMA {name} = {value}")
     try:
         return _generate(params, maker, conn, as_of, window_first, say)
     finally:
-        conn.execute("PRAGMA synchronous = FULL")
+        for name, value in saved.items():
+            conn.execute(f"PRAGMA {name} = {value}")
 
 
 def _generate(
@@ -92,7 +118,8 @@ def _generate(
     window_first: int,
     say: Callable[[str], None],
 ) -> DemoReport:
-    """The chunks, then the staff roster, samples and settings."""
+    """The chunks (the second half in a second process), then the staff roster, samples and
+    settings."""
     report = DemoReport()
     clock = time.perf_counter()
     with db.atomic():
@@ -101,9 +128,9 @@ def _generate(
         employers = maker.employer_rows()
         conn.executemany("INSERT INTO employer VALUES (?, ?, ?, ?, ?)", employers)
         report.employers = len(employers)
-    phases = {"people": 0.0, "months": 0.0, "years": 0.0, "accounts": 0.0, "benefits": 0.0}
     args = {
         "window_first": window_first,
+        "last_month": month_index(as_of) - 1,
         "this_year": as_of.year,
         "as_of": as_of.isoformat(),
         "seed": params.seed,
@@ -111,49 +138,31 @@ def _generate(
         "window_start": month_start(window_first).isoformat(),
         "now": utc_now().isoformat(timespec="microseconds"),
     }
-    next_entry = 0  # the last account entry id given
-    for batch in maker.batches(params.persons, params.chunk):
-        lo, hi = batch.persons[0][0], batch.persons[-1][0]
-        bounds = {**args, "lo": lo, "hi": hi}
-        with db.atomic():
+    chunks = -(-params.persons // params.chunk)
+    # an odd chunk to this process: the second one also runs the maker through the first half
+    mine = (chunks + 1) // 2 if params.workers > 1 else chunks
+    split = min(params.persons, mine * params.chunk)  # the last person this process writes
+    timer = Timer()
+    with _second_half(params, maker, conn, as_of, args, split) as half:
+        next_entry = 0  # the last account entry id given
+        for batch in maker.batches(split, params.chunk):
+            with db.atomic():
+                next_entry = write_chunk(conn, batch, args, next_entry, timer)
+            say(f"{batch.persons[-1][0]:,} of {params.persons:,} people")
+        if half is not None:
             t = time.perf_counter()
-            _insert_people(conn, batch)
-            phases["people"] += time.perf_counter() - t
+            timer.merge(half.result())  # waits for the second process
+            timer.add("merge", "waiting for the second half", time.perf_counter() - t)
             t = time.perf_counter()
-            conn.execute(expand.ENROLMENT_SQL, bounds)
-            conn.execute(expand.MONTHS_SQL, bounds)
-            phases["months"] += time.perf_counter() - t
-            t = time.perf_counter()
-            conn.execute(expand.YEARS_SQL, bounds)
-            phases["years"] += time.perf_counter() - t
-            t = time.perf_counter()
-            conn.execute(expand.ACCOUNTS_SQL, bounds)
-            # entry ids in the order the entries are written, chunk after chunk
-            # (changes(): a cursor's rowcount is -1 for a statement that starts with WITH)
-            conn.execute(expand.PENSION_SQL, {**bounds, "entry_base": next_entry})
-            next_entry += conn.execute("SELECT changes()").fetchone()[0]
-            conn.execute(expand.MEDICAL_SQL, {**bounds, "entry_base": next_entry})
-            next_entry += conn.execute("SELECT changes()").fetchone()[0]
-            conn.execute(expand.BALANCES_SQL, bounds)
-            conn.execute(expand.ENTRY_BLOCKS_SQL)
-            conn.execute(expand.CLEAR_ENTRIES_SQL)
-            phases["accounts"] += time.perf_counter() - t
-            t = time.perf_counter()
-            conn.execute(expand.PENSION_PAYMENTS_SQL, bounds)
-            conn.execute(expand.UNEMPLOYMENT_SQL, bounds)
-            conn.execute(expand.PENSION_CHECKS_SQL, bounds)
-            conn.execute(expand.BENEFIT_RUNS_SQL)
-            conn.execute(expand.CLEAR_BENEFITS_SQL)
-            phases["benefits"] += time.perf_counter() - t
-            t = time.perf_counter()
-            conn.execute(expand.RUNS_SQL)
-            conn.execute(expand.CLEAR_MONTHS_SQL)
-            phases["months"] += time.perf_counter() - t
-            t = time.perf_counter()
-            conn.execute(expand.PACKED_YEARS_SQL, bounds)
-            conn.execute(expand.CLEAR_YEARS_SQL)
-            phases["years"] += time.perf_counter() - t
-        say(f"{hi:,} of {params.persons:,} people")
+            path = halves.scratch_path(Path(db.database))
+            conn.execute("ATTACH DATABASE ? AS half KEY ''", (str(path),))
+            try:
+                with db.atomic():
+                    halves.merge_half(conn, "half", next_entry)
+            finally:
+                conn.execute("DETACH DATABASE half")
+            timer.add("merge", "copying the second half", time.perf_counter() - t)
+            say(f"{params.persons:,} of {params.persons:,} people")
     with db.atomic():
         _insert_staff(maker)
         samples = demo_samples()
@@ -165,8 +174,13 @@ def _generate(
             ("demo_samples", json.dumps(samples, ensure_ascii=False)),
         ):
             OfficeSetting.replace(key=key, value=value).execute()
+    t = time.perf_counter()
+    conn.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
     conn.execute("ANALYZE")
-    report.seconds = {k: round(s, 2) for k, s in phases.items()}
+    conn.execute("PRAGMA analysis_limit = 0")
+    timer.add("analyze", "analyze", time.perf_counter() - t)
+    report.steps = {k: round(s, 2) for k, s in timer.steps.items()}
+    report.seconds = {k: round(s, 2) for k, s in timer.phases.items()}
     report.seconds["total"] = round(time.perf_counter() - clock, 2)
     report.persons = Person.select().count()
     report.cards = Card.select().count()
@@ -178,25 +192,47 @@ def _generate(
     return report
 
 
-def _insert_people(conn: sqlite3.Connection, batch: Batch) -> None:
-    conn.executemany(
-        "INSERT INTO person (id, ssn, name, gender, birth_date, ethnicity, region_code, phone, "
-        "address, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*row[:4], row[4].isoformat(), *row[5:], utc_now().isoformat()) for row in batch.persons],
+@contextmanager
+def _second_half(
+    params: DemoParams,
+    maker: PeopleMaker,
+    conn: sqlite3.Connection,
+    as_of: date,
+    args: dict,
+    split: int,
+) -> Iterator[halves.HalfProcess | None]:
+    """The second process writing persons split + 1 to the last into a scratch file (None
+    when one process writes them all); the scratch file is removed after."""
+    if split >= params.persons:
+        yield None
+        return
+    path = halves.scratch_path(Path(db.database))
+    path.unlink(missing_ok=True)
+    job = halves.HalfJob(
+        path=str(path),
+        schema=halves.schema_of(conn),
+        reference=halves.reference_rows(conn),
+        seed=params.seed,
+        district=params.district,
+        as_of=as_of,
+        employers=maker.employers,
+        persons=params.persons,
+        chunk=params.chunk,
+        first=split + 1,
+        args=args,
+        pragmas=dict(FAST_WRITES),
     )
-    conn.executemany(
-        "INSERT INTO temp.demo_person VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*r[:9], r[9].isoformat() if r[9] else None, *r[10:]) for r in batch.demo],
-    )
-    conn.executemany(
-        "INSERT INTO card (id, card_no, identifier, person_id, generation, region_code, "
-        "issue_date, expiry_date, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*r[:6], r[6].isoformat(), r[7].isoformat(), r[8]) for r in batch.cards],
-    )
-    conn.executemany(
-        "UPDATE card SET replaced_by_id = ? WHERE id = ?",
-        [(new, old) for old, new in batch.replaced],
-    )
+    context = multiprocessing.get_context("spawn")  # no fork of open SQLite connections
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=halves.run_half, args=(job, sending), daemon=True)
+    process.start()
+    sending.close()  # the child holds its own end
+    half = halves.HalfProcess(process, receiving)
+    try:
+        yield half
+    finally:
+        half.stop()
+        path.unlink(missing_ok=True)
 
 
 def _insert_staff(maker: PeopleMaker) -> None:
