@@ -23,6 +23,7 @@ from models.account_entries import (
 )
 from models.db import close_register, open_register
 from models.schema import db
+from tests.register_rows import add_accounts_of_person_1, add_persons
 
 ENTRIES = "SELECT * FROM account_entry ORDER BY id"
 BLOCKS = "SELECT * FROM account_entry_block ORDER BY account_id, first_id"
@@ -33,17 +34,8 @@ PLACES = ("山东大学齐鲁医院", "漱玉平民大药房", "济南市中心�
 def register(tmp_path: Path) -> Iterator[Any]:
     open_register(tmp_path / "r.db", create=True)
     conn = db.connection()
-    conn.execute(
-        "INSERT INTO person (id, ssn, name, gender, birth_date, ethnicity, region_code, "
-        "status, updated_at) VALUES (1, '370102198001010011', 'x', 'F', '1980-01-01', '01', "
-        "'370102', 'insured', '2026-01-01T00:00:00')"
-    )
-    for account_id, kind in ((1, "medical"), (2, "pension"), (3, "other")):
-        conn.execute(
-            "INSERT INTO account (id, person_id, kind, balance_fen, opened_date, updated_at) "
-            "VALUES (?, 1, ?, 0, '2020-01-01', '2026-01-01')",
-            (account_id, kind),
-        )
+    add_persons(conn, [1])
+    add_accounts_of_person_1(conn)
     yield conn
     close_register()
 

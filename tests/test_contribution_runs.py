@@ -23,6 +23,7 @@ from models.contribution_runs import (
 )
 from models.db import close_register, open_register
 from models.schema import db
+from tests.register_rows import add_persons
 
 MONTHS = "SELECT * FROM contribution ORDER BY person_id, insurance, period"
 RUNS = "SELECT * FROM contribution_run ORDER BY person_id, insurance, first_month"
@@ -34,13 +35,7 @@ def register(tmp_path: Path) -> Iterator[Any]:
     conn = db.connection()
     conn.execute("INSERT INTO employer VALUES (1, 'U1', 'Works', '370102', 50)")
     conn.execute("INSERT INTO employer VALUES (2, 'U2', 'Mill', '370102', 50)")
-    for pid in (1, 2):
-        conn.execute(
-            "INSERT INTO person (id, ssn, name, gender, birth_date, ethnicity, region_code, "
-            "status, updated_at) VALUES (?, ?, 'x', 'F', '1980-01-01', '01', '370102', "
-            "'insured', '2026-01-01T00:00:00')",
-            (pid, f"37010219800101{pid:04d}"),
-        )
+    add_persons(conn)
     yield conn
     close_register()
 

@@ -15,6 +15,7 @@ from models.migrations import SCHEMA_VERSION
 from models.schema import db
 from models.year_totals import INSURANCES
 from sync.check import FULL, SQL
+from tests.register_rows import add_accounts_of_person_1, add_persons
 from tests.test_account_entries import entries
 from tests.test_compact_migration import HOLD_THE_LOCK
 from tests.test_db import _register_at_version
@@ -40,19 +41,8 @@ def _version_9_register(path: Path) -> None:
     conn = _register_at_version(path, 9)
     conn.commit()
     assert conn.execute("PRAGMA journal_mode = wal").fetchone()[0] == "wal"  # as in the field
-    for pid in (1, 2):
-        conn.execute(
-            "INSERT INTO person (id, ssn, name, gender, birth_date, ethnicity, region_code, "
-            "status, updated_at) VALUES (?, ?, 'x', 'F', '1980-01-01', '01', '370102', "
-            "'insured', '2026-01-01T00:00:00')",
-            (pid, f"37010219800101{pid:04d}"),
-        )
-    for account_id, kind in ((1, "medical"), (2, "pension"), (3, "other")):
-        conn.execute(
-            "INSERT INTO account (id, person_id, kind, balance_fen, opened_date, updated_at) "
-            "VALUES (?, 1, ?, 0, '2020-01-01', '2026-01-01')",
-            (account_id, kind),
-        )
+    add_persons(conn)
+    add_accounts_of_person_1(conn)
     conn.executemany(  # through schema v9's view and its trigger, as sync wrote them
         "INSERT INTO account_entry VALUES (?, ?, ?, ?, ?, ?, ?, ?)", entries(random.Random(7))
     )

@@ -14,6 +14,7 @@ import pytest
 from models.db import close_register, open_register
 from models.schema import db
 from models.year_totals import INSERT_PACKED, INSURANCES, RATES_BP, apply_years, pack, pack_from
+from tests.register_rows import add_persons
 
 YEARS = "SELECT * FROM contribution_year ORDER BY person_id, year, insurance"
 PACKED = "SELECT * FROM contribution_year_pack ORDER BY person_id, year"
@@ -23,13 +24,7 @@ PACKED = "SELECT * FROM contribution_year_pack ORDER BY person_id, year"
 def register(tmp_path: Path) -> Iterator[Any]:
     open_register(tmp_path / "r.db", create=True)
     conn = db.connection()
-    for pid in (1, 2):
-        conn.execute(
-            "INSERT INTO person (id, ssn, name, gender, birth_date, ethnicity, region_code, "
-            "status, updated_at) VALUES (?, ?, 'x', 'F', '1980-01-01', '01', '370102', "
-            "'insured', '2026-01-01T00:00:00')",
-            (pid, f"37010219800101{pid:04d}"),
-        )
+    add_persons(conn)
     yield conn
     close_register()
 
