@@ -126,3 +126,23 @@ def hq_serving_a_copy(
         yield service, prepared, url
     finally:
         service.stop()
+
+
+def page_replaced(old: Any) -> Callable[[Any], bool]:
+    """A wait condition: the page that held the element `old` has been replaced by another.
+    While Chromium swaps the documents, asking for the old node may also fail with an inspector
+    error ("does not belong to the document") instead of a stale reference: both mean gone."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def replaced(_driver: Any) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    return replaced

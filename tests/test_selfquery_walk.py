@@ -33,7 +33,7 @@ from models.schema import db
 from sync.client import HqClient
 from sync.engine import SyncEngine
 from sync.enrolment import enrol
-from tests.browser_fixtures import PHONE, screenshots_at_both_widths, set_viewport
+from tests.browser_fixtures import PHONE, page_replaced, screenshots_at_both_widths, set_viewport
 from tests.pdf_helpers import layout_text, scan_qr
 from tests.selfquery_helpers import (
     NEW_PASSWORD,
@@ -107,12 +107,11 @@ def _press(driver: Any, css: str) -> None:
     """Submit with the keyboard: Enter on the form's button, then wait for the new page."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, css).send_keys(Keys.ENTER)
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 30).until(page_replaced(old))
 
 
 def _forge_token(driver: Any, form_css: str) -> None:
