@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from models.db import close_register, open_register
-from models.migrations import SCHEMA_VERSION
+from models.migrations import SCHEMA_VERSION, give_back_space
 from models.schema import db
 from models.year_totals import INSURANCES
 from sync.check import FULL, SQL
@@ -73,6 +73,11 @@ def test_a_version_9_register_keeps_every_entry_and_summary_and_its_digest(
     open_register(path)
     assert db.execute_sql("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     kinds = dict(db.execute_sql("SELECT name, type FROM sqlite_schema"))
+    # the old tables' pages are not left free in the file (a quarter or more: VACUUM)
+    pages, free = (
+        db.execute_sql(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count")
+    )
+    assert free * 4 < pages
     close_register()
     assert _read(path) == (rows, digest)
     assert kinds["account_entry_block"] == kinds["contribution_year_pack"] == "table"
@@ -95,3 +100,19 @@ def test_the_migration_waits_for_another_process_writing_to_the_register(tmp_pat
         close_register()
     finally:
         assert holder.wait(timeout=30) == 0
+
+
+def test_a_register_with_a_quarter_of_its_pages_free_is_vacuumed_once(tmp_path: Path) -> None:
+    open_register(tmp_path / "r.db", create=True)
+    try:
+        add_persons(db.connection(), range(1, 3001))
+        assert not give_back_space(db)  # nothing free
+        db.execute_sql("DELETE FROM person WHERE id > 500")
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert db.execute_sql("PRAGMA freelist_count").fetchone()[0] > 0
+        assert give_back_space(db)
+        assert db.execute_sql("PRAGMA freelist_count").fetchone()[0] == 0
+        assert db.execute_sql("SELECT count(*) FROM person").fetchone()[0] == 500
+        assert not give_back_space(db)
+    finally:
+        close_register()
