@@ -193,14 +193,24 @@ async def holder_post(request: Request) -> tuple[Ctx, dict[str, str]] | Response
     """The context and form of a POST a signed-in holder makes from the record (a download, a
     lost card), or the answer that stops it: a form without its token, a holder not signed in,
     or one still on the initial password (sent to choose a new one)."""
+    posted = await _signed_in_post(request)
+    if isinstance(posted, Response):
+        return posted
+    ctx, form = posted
+    if ctx.session.must_change:
+        return _go(ctx, "/password")
+    return ctx, form
+
+
+async def _signed_in_post(request: Request) -> tuple[Ctx, dict[str, str]] | Response:
+    """The context and form of a POST by a signed-in holder, or the answer that stops it (a
+    form without its token, a holder not signed in)."""
     ctx, form = await _posted(request)
     if form is None:
         return _refused_form(ctx)
     refused = _signed_in(ctx)
     if refused is not None:
         return refused
-    if ctx.session.must_change:
-        return _go(ctx, "/password")
     return ctx, form
 
 
@@ -317,12 +327,10 @@ def password_form(request: Request) -> Response:
 @router.post("/password")
 async def password_change(request: Request) -> Response:
     """Save a new query password (6 to 8 digits, not the birth date)."""
-    ctx, form = await _posted(request)
-    if form is None:
-        return _refused_form(ctx)
-    refused = _signed_in(ctx)
-    if refused is not None:
-        return refused
+    posted = await _signed_in_post(request)
+    if isinstance(posted, Response):
+        return posted
+    ctx, form = posted
     new, again = form.get("new", ""), form.get("again", "")
     if new != again:
         return _password_page(ctx, [ctx._("The two passwords differ.")], 400)
