@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bench.district import prepare_home
-from bench.errors import BenchError
+from bench.errors import BenchError, exit_status
 from bench.evict import evict, start_roots
 from desktop.core.config import AppConfig
 from models.db import close_register
@@ -343,6 +343,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+@exit_status("bench.app")
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; return the exit status."""
     args = parse_args(argv)
@@ -394,12 +395,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             json.dump(document, sys.stdout, ensure_ascii=False, indent=2, default=str)
             print()
         return 0
-    except BenchError as exc:
-        print(f"bench.app: {exc}", file=sys.stderr)
-        return exc.code
-    except KeyboardInterrupt:
-        print("bench.app: interrupted", file=sys.stderr)
-        return 130
     finally:
         close_register()
         if temp_dir is not None:

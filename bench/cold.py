@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.district import prepare_home
-from bench.errors import BenchError
+from bench.errors import BenchError, exit_status
 from bench.evict import evict_files, register_files, resident_bytes
 from bench.keys import WARMUP_CALLS
 from bench.lookup import LookupBench
@@ -471,6 +471,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+@exit_status("bench.cold")
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; return the exit status."""
     args = parse_args(argv)
@@ -527,12 +528,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
             print()
         return 0
-    except BenchError as exc:
-        print(f"bench.cold: {exc}", file=sys.stderr)
-        return exc.code
-    except KeyboardInterrupt:
-        print("bench.cold: interrupted", file=sys.stderr)
-        return 130
     finally:
         if lookup is not None:
             lookup.close()

@@ -51,7 +51,7 @@ from types import ModuleType
 from typing import Any, TextIO
 
 from bench.district import prepare_home
-from bench.errors import BenchError
+from bench.errors import BenchError, exit_status
 from bench.keys import WARMUP_CALLS, KeyDraw
 from bench.report import GOAL_TEXT, environment, generation_text, goal_text, table_text
 from bench.stats import DEFAULT_ROUNDS, Measurement, guarded, round_spread, run_pairs, summarise
@@ -480,6 +480,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+@exit_status("bench.lookup")
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; return the exit status."""
     args = parse_args(argv)
@@ -549,12 +550,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
             print()
         return 0
-    except BenchError as exc:
-        print(f"bench.lookup: {exc}", file=sys.stderr)
-        return exc.code
-    except KeyboardInterrupt:
-        print("bench.lookup: interrupted", file=sys.stderr)
-        return 130
     finally:
         if bench is not None:
             bench.close()

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bench.district import prepare_home
-from bench.errors import BenchError
+from bench.errors import exit_status
 from models.db import close_register
 from models.schema import db
 
@@ -164,6 +164,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+@exit_status("bench.size")
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; return the exit status."""
     args = parse_args(argv)
@@ -190,12 +191,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             json.dump(document, sys.stdout, ensure_ascii=False, indent=2, default=str)
             print()
         return 0
-    except BenchError as exc:
-        print(f"bench.size: {exc}", file=sys.stderr)
-        return exc.code
-    except KeyboardInterrupt:
-        print("bench.size: interrupted", file=sys.stderr)
-        return 130
     finally:
         close_register()
         if temp_dir is not None:
