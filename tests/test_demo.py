@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import multiprocessing
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from models.contribution_runs import pack
 from models.db import close_register
-from models.demo import expand, halves, vocabulary
+from models.demo import vocabulary
 from models.demo.generator import DemoParams, generate
 from models.errors import InvalidRequest
 from models.home import OfficeHome, setting
@@ -21,73 +18,16 @@ from models.idnumber import parse_id_number
 from models.money import apply_rate, clamp_base
 from models.schema import db
 from tests.conftest import DEMO_PERSONS
+from tests.demo_fingerprint import fingerprint
 from tests.pinned_clock import AS_OF
 
 pytestmark = pytest.mark.dates  # run again at the edges of months and years
 
 
-def _fingerprint(path: Path, seed: int, persons: int = 150, **options: int) -> str:
-    office = OfficeHome(path)
-    office.create("370102", "x")
-    generate(DemoParams(persons, seed, "370102", AS_OF, **options))
-    digest = hashlib.sha256()
-    for table, order in (
-        ("person", "id"),
-        ("card", "id"),
-        ("employer", "id"),
-        ("enrolment", "id"),
-        ("contribution", "person_id, period, insurance"),
-        ("contribution_year", "person_id, year, insurance"),
-        ("account", "id"),
-        ("account_entry", "id"),
-        ("benefit_payment", "person_id, period, kind"),
-        ("pension_check", "person_id, year"),
-    ):
-        columns = "*" if table != "person" else "id, ssn, name, birth_date, region_code, status"
-        if table == "account":
-            columns = "id, person_id, kind, balance_fen"
-        for row in db.execute_sql(f"SELECT {columns} FROM {table} ORDER BY {order}"):
-            digest.update(repr(row).encode())
-    close_register()
-    return digest.hexdigest()
-
-
 def test_the_same_seed_gives_the_same_district_and_another_seed_another(tmp_path: Path) -> None:
-    first = _fingerprint(tmp_path / "a", 11)
-    assert _fingerprint(tmp_path / "b", 11) == first
-    assert _fingerprint(tmp_path / "c", 12) != first
-
-
-def test_two_processes_write_the_district_one_process_writes(tmp_path: Path) -> None:
-    # five chunks: the first two in this process, the last three in the second, merged after
-    one = _fingerprint(tmp_path / "one", 4, 450, chunk=100, workers=1)
-    assert _fingerprint(tmp_path / "two", 4, 450, chunk=100, workers=2) == one
-    assert not list(tmp_path.glob("two/**/demo-second-half.db*"))  # the scratch file is gone
-    OfficeHome(tmp_path / "two").open()
-    try:  # written without row-by-row foreign key checks: the whole file is checked here
-        assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
-        assert db.execute_sql("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert db.execute_sql("PRAGMA journal_mode").fetchone() == ("wal",)
-    finally:
-        close_register()
-
-
-@pytest.mark.parametrize("as_of", [AS_OF, date(2026, 1, 1), date(2025, 7, 1)])
-def test_the_runs_written_from_the_parameters_are_the_runs_of_the_month_rows(
-    tmp_path: Path, as_of: date
-) -> None:
-    OfficeHome(tmp_path).create("370102", "x")
-    generate(DemoParams(600, 5, "370102", as_of, chunk=250, workers=1))  # all in demo_person
-    try:
-        conn = db.connection()
-        months = conn.execute(expand.MONTHS_SELECT, {"lo": 1, "hi": 600}).fetchall()
-        stored = conn.execute(
-            "SELECT * FROM contribution_run ORDER BY person_id, insurance, first_month"
-        ).fetchall()
-    finally:
-        close_register()
-    assert {row[7] for row in months} == {1, 2, 3}  # paid, arrears, back paid all occur
-    assert stored == pack(months)
+    first = fingerprint(tmp_path / "a", 11)
+    assert fingerprint(tmp_path / "b", 11) == first
+    assert fingerprint(tmp_path / "c", 12) != first
 
 
 def test_every_id_number_is_valid_and_matches_birth_date_and_gender(demo) -> None:
@@ -211,24 +151,3 @@ def test_samples_name_real_cards(demo) -> None:
 def test_a_register_that_holds_people_is_refused(demo) -> None:
     with pytest.raises(InvalidRequest, match="only an empty register"):
         generate(DemoParams(10, 1, "370102", date(2026, 11, 1)))
-
-
-def test_a_failing_second_process_sends_its_error_to_the_first(tmp_path: Path) -> None:
-    job = halves.HalfJob(
-        path=str(tmp_path / "no such folder" / "half.db"),
-        schema=(),
-        reference={},
-        seed=1,
-        district="370102",
-        as_of=AS_OF,
-        employers=5,
-        persons=10,
-        chunk=5,
-        first=6,
-        args={"window_first": 0},
-        pragmas={},
-    )
-    receiving, sending = multiprocessing.Pipe(duplex=False)
-    halves.run_half(job, sending)
-    kind, message = receiving.recv()
-    assert kind == "failed" and "unable to open database file" in message

@@ -34,9 +34,9 @@ def outbox(station: Workstation) -> dict[str, str]:
 NUMBERS = "SELECT number FROM statement"
 
 
-def batch(station: Workstation, out: Path, year: int) -> subprocess.Popen[str]:
+def batch(station: Workstation, out: Path, year: int) -> tuple[subprocess.Popen[str], int]:
     """`statements batch` of the year of everyone with contributions in it, on a workstation,
-    started (not waited for)."""
+    started (not waited for), and how many persons it holds."""
     ids = out.with_name(f"{out.name}-{year}.txt")
     paid = station.query(
         "SELECT DISTINCT p.ssn FROM person p JOIN contribution c ON c.person_id = p.id "
@@ -46,13 +46,14 @@ def batch(station: Workstation, out: Path, year: int) -> subprocess.Popen[str]:
     )
     ids.write_text("".join(f"{ssn}\n" for (ssn,) in paid), "utf-8")
     args = ["statements", "batch", "--ids", str(ids), "--year", str(year), "--workers", "1"]
-    return subprocess.Popen(
+    started = subprocess.Popen(
         [str(COUNTERDESK), "--home", str(station.home), *args, "--out", str(out)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
         env=cli_env(),
     )
+    return started, len(paid)
 
 
 @pytest.mark.slow
@@ -77,17 +78,19 @@ def test_the_office_works_as_one_through_its_relay_while_the_wan_is_down(
         assert card_status(station, lost) == "lost"
     refused = other.cli("card", "report-lost", lost, check=False)
     assert refused.returncode != 0 and "lost" in refused.stderr
-    # three workstations print a batch of statements each, at the same time, offline
-    for year in (2023, 2024, 2025):
-        batches = [batch(s, tmp_path / s.code, year) for s in (window, other, kiosk)]
-        for started in batches:
+    # three workstations print a batch of statements each, at the same time, offline, twice
+    printed = Counter[str]()
+    for year in (2024, 2025):
+        batches = [(s, *batch(s, tmp_path / s.code, year)) for s in (window, other, kiosk)]
+        for station, started, persons in batches:
             assert started.wait(300) == 0, started.stderr.read() if started.stderr else ""
+            printed[station.code] += persons
     for station in (window, other, kiosk):
         station.sync()
     numbers = [n for s in (window, other, kiosk) for (n,) in s.query(NUMBERS)]
     assert len(numbers) == len(set(numbers))
     for station in (window, other, kiosk):
-        assert len(station.query(NUMBERS)) >= 100
+        assert len(station.query(NUMBERS)) >= printed[station.code] > 50
     # the WAN returns; the relay is killed while it forwards, and started again
     office.restore_wan()
     office.stop_relay(signal.SIGKILL)
