@@ -20,8 +20,7 @@ APT_PACKAGES := python3-venv python3-dev sqlite3 tzdata gcc swig libpcsclite-dev
 # The tests marked `dates` run again with the clock at the edges of months and years, in Jinan's
 # timezone (a month's first and last day, 29 February, 31 December, 1 January; some at hours
 # when the UTC date is another day).
-# `make test` runs them while the suite runs, one after the other at a lower priority
-# (scripts/test-suite.sh); `make test-dates` runs the five at once (scripts/test-dates.sh).
+# The five runs go at once (each its own process; scripts/test-dates.sh).
 DATE_EDGES := 2027-03-01T00:30:00+08:00 2027-04-30T23:30:00+08:00 2028-02-29T12:00:00+08:00 \
 	2026-12-31T23:00:00+08:00 2027-01-01T07:00:00+08:00
 
@@ -37,7 +36,8 @@ run: venv
 
 test: venv
 	$(BIN)/ruff check .
-	@scripts/test-suite.sh $(BIN) $(TEST_WORKERS) $(DATE_EDGES)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
+	@$(MAKE) --no-print-directory test-dates
 
 # The quick lane while working: no test marked slow, none that needs Xvfb, pcscd, PostgreSQL or
 # Chromium
