@@ -12,7 +12,8 @@ exactly; regular ones (the demo's, and the ledger's as a rule) take about 10 byt
 
 The view `account_entry` (`view_sql`) unfolds a block with `month_step` (s.n < count) and shows
 the old rows. Writers: `pack` (stored cells, for sync), `apply_entries` (the change feed and
-bootstrap pages) and `blocks_from` (SQL, for the migration and the demo generator).
+bootstrap pages), `blocks_from` (SQL, for the migration) and `chained_blocks` (the demo
+generator's entries, which always follow each other).
 A stored cell is (account_id, id, posted_day, kind, amount_fen, balance_after_fen,
 counterparty_id, period_lag), the columns of schema v9's `account_entry_row`.
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date
-from itertools import groupby
+from itertools import groupby, pairwise
 from typing import Any
 
 SLOTS = 16
@@ -72,17 +73,24 @@ def pack(cells: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
     return blocks
 
 
-def _block(account: int, cells: list[Sequence[Any]]) -> tuple[Any, ...]:
+def chained_blocks(account: int, cells: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Block rows of one account's stored cells given in id order, each following the one
+    before (ids one apart, balances adding up, as the demo generator makes them): a block
+    every `SLOTS` cells, the rows `pack` gives for them."""
+    return [_block(account, cells[i : i + SLOTS]) for i in range(0, len(cells), SLOTS)]
+
+
+# The empty slots after a block's n cells (n from 1 to SLOTS).
+_PADDING = {n: (None,) * (5 * (SLOTS - n)) for n in range(1, SLOTS + 1)}
+
+
+def _block(account: int, cells: Sequence[Sequence[Any]]) -> tuple[Any, ...]:
     first = cells[0]
     row: list[Any] = [account, first[1], len(cells), first[2], first[5]]
-    for j in range(SLOTS):
-        if j < len(cells):
-            cell = cells[j]
-            if j:
-                row.append(cell[2] - cells[j - 1][2])
-            row.extend((cell[3], cell[4], cell[6], cell[7]))
-        else:
-            row.extend([None] * (4 if j == 0 else 5))
+    row += (first[3], first[4], first[6], first[7])
+    for before, cell in pairwise(cells):
+        row += (cell[2] - before[2], cell[3], cell[4], cell[6], cell[7])
+    row += _PADDING[len(cells)]
     return tuple(row)
 
 

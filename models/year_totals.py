@@ -17,8 +17,9 @@ and personal parts = the monthly amount at the type's rate (`RATES_BP`, the roun
 not a rule: a summary at another rate (another year's, another district's) keeps its exact
 numbers in `odd`. The view `contribution_year` shows the old rows exactly (`view_sql`).
 
-Writers: `pack` (rows of the wire, for sync), `apply_years` (the change feed) and
-`pack_from` (SQL, for the migration and the demo generator).
+Writers: `pack` (rows of the wire, for sync), `apply_years` (the change feed), `pack_from`
+(SQL, for the migration) and `pack_from_wide` (SQL of rows already side by side: the demo
+generator).
 """
 
 from __future__ import annotations
@@ -159,11 +160,21 @@ def pack_from(source: str) -> str:
         for i in INSURANCES
         for part in PARTS
     )
+    return pack_from_wide(
+        f'SELECT "person_id", "year", {picks} FROM {source} GROUP BY "person_id", "year"'
+    )
+
+
+def pack_from_wide(wide: str) -> str:
+    """INSERT ... SELECT of the packed rows of `wide`: a SELECT of one row per person and year
+    in that order, with columns person_id, year and, for each type i, `m<i>`, `b<i>`, `e<i>`
+    and `p<i>` (months paid, base total, employer and personal parts; all NULL when the type
+    has no summary that year). `pack_from` gives it the summaries' rows turned on their side;
+    the demo generator computes the wide rows itself."""
     present = [f'"m{i}" IS NOT NULL' for i in INSURANCES]
     types = " | ".join(f"(({p}) << {i - 1})" for i, p in zip(INSURANCES, present, strict=True))
     pairs = zip(INSURANCES, present, strict=True)
     first = " ".join(f'WHEN {p} THEN "{{part}}{i}"' for i, p in pairs)
-    wide = f'SELECT "person_id", "year", {picks} FROM {source} GROUP BY "person_id", "year"'
     step1 = (
         f'SELECT *, {types} AS "types", CASE {first.format(part="m")} END AS "months", '
         f'CASE {first.format(part="b")} END AS "first_base" FROM ({wide})'

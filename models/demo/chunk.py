@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.demo import expand
+from models.demo import entries, expand
 from models.demo.people import Batch
 
 PHASES = ("people", "months", "years", "accounts", "benefits")
@@ -55,23 +55,17 @@ def write_chunk(
     timer.run(conn, "months", "enrolment", expand.ENROLMENT_SQL, bounds)
     # the runs first: the accounts read their months (the view `demo_contribution`)
     timer.run(conn, "months", "runs", expand.RUNS_SQL, bounds)
-    timer.run(conn, "years", "years", expand.YEARS_SQL, bounds)
     timer.run(conn, "accounts", "accounts", expand.ACCOUNTS_SQL, bounds)
-    # (changes(): a cursor's rowcount is -1 for a statement that starts with WITH)
-    timer.run(conn, "accounts", "pension", expand.PENSION_SQL, {**bounds, "entry_base": next_entry})
-    next_entry += conn.execute("SELECT changes()").fetchone()[0]
-    timer.run(conn, "accounts", "medical", expand.MEDICAL_SQL, {**bounds, "entry_base": next_entry})
-    next_entry += conn.execute("SELECT changes()").fetchone()[0]
-    timer.run(conn, "accounts", "balances", expand.BALANCES_SQL, bounds)
-    timer.run(conn, "accounts", "entry blocks", expand.ENTRY_BLOCKS_SQL, {})
-    timer.run(conn, "accounts", "clear entries", expand.CLEAR_ENTRIES_SQL, {})
+    t = time.perf_counter()
+    pension, medical = entries.write_entries(conn, bounds, next_entry)
+    next_entry += pension + medical
+    timer.add("accounts", "account entries", time.perf_counter() - t)
     timer.run(conn, "benefits", "pension payments", expand.PENSION_PAYMENTS_SQL, bounds)
     timer.run(conn, "benefits", "unemployment", expand.UNEMPLOYMENT_SQL, bounds)
     timer.run(conn, "benefits", "pension checks", expand.PENSION_CHECKS_SQL, bounds)
     timer.run(conn, "benefits", "benefit runs", expand.BENEFIT_RUNS_SQL, {})
     timer.run(conn, "benefits", "clear benefits", expand.CLEAR_BENEFITS_SQL, {})
-    timer.run(conn, "years", "packed years", expand.PACKED_YEARS_SQL, {})
-    timer.run(conn, "years", "clear years", expand.CLEAR_YEARS_SQL, {})
+    timer.run(conn, "years", "packed years", expand.PACKED_YEARS_SQL, bounds)
     return next_entry
 
 

@@ -1,4 +1,5 @@
-"""The SQL half of the demo district: months, years and accounts, expanded inside SQLite.
+"""The SQL half of the demo district: months, years, accounts and benefits, expanded inside
+SQLite (the account entries are computed in Python: `models.demo.entries`).
 
 A million people have about a hundred million monthly contribution rows; building them in
 Python would take the better part of an hour. Here SQLite expands the per-person parameters of
@@ -13,13 +14,12 @@ import sqlite3
 from datetime import date, timedelta
 
 from models import benefit_runs
-from models.account_entries import blocks_from
 from models.contribution_runs import POSTED_CODE_SQL
 from models.demo import vocabulary as v
 from models.demo.people import month_index, month_start
 from models.enums import BenefitKind, ContributionStatus, EntryKind, Insurance
 from models.money import clamp_base
-from models.year_totals import pack_from
+from models.year_totals import INSURANCES, PARTS, pack_from_wide
 
 TEMP_TABLES = """
 CREATE TEMP TABLE demo_person (
@@ -42,6 +42,14 @@ CREATE TEMP TABLE demo_entry (account_id INTEGER, id INTEGER, posted_day INTEGER
     period_lag INTEGER, PRIMARY KEY (account_id, id)) WITHOUT ROWID;
 CREATE TEMP VIEW demo_contribution AS SELECT * FROM main.contribution;
 """
+
+# The insurance types the demo contributes to: (employer, personal) rates in basis points;
+# None: the employer's work-injury rate (`demo_rate` holds 0 for it, `_EMPLOYER_BP` reads the
+# employer's).
+DEMO_RATES_BP: dict[int, tuple[int | None, int]] = {
+    **v.RATES_BP,
+    Insurance.WORK_INJURY.value: (None, 0),
+}
 
 # The monthly base of a person in a year: their wage clamped to 60 %-300 % of the average.
 _BASE = "MIN(MAX(w.avg_fen * p.wage_pm / 1000, w.low_fen), w.high_fen)"
@@ -139,6 +147,9 @@ ORDER BY j.person_id, r.insurance, j.first_month
 """
 
 # Months of year y before the window: from max(first, Jan y) to min(stop, Dec y, window - 1).
+# `YEARS_SQL`: the yearly summaries as narrow rows (one per person, year and type) into
+# `demo_year`; the generator writes the packed rows from `WIDE_YEARS_SQL` instead, and this stays
+# as the reference the tests compare with (and the rows `PENSION_SQL` reads).
 _Y_FROM = "MAX(w.year * 12, p.first_idx)"
 _Y_TO = "MIN(w.year * 12 + 11, p.stop_idx, :window_first - 1)"
 YEARS_SQL = f"""
@@ -155,6 +166,45 @@ JOIN demo_rate r
 WHERE p.person_id BETWEEN :lo AND :hi AND {_Y_TO} >= {_Y_FROM}
 ORDER BY p.person_id, w.year, r.insurance
 """
+
+# The same summaries side by side, one row per person and year (columns m<i>, b<i>, e<i>,
+# p<i> of `models.year_totals.pack_from_wide`), straight from the persons' parameters: what
+# `YEARS_SQL` writes into `demo_year` and `pack_from` turns on its side, without the narrow rows.
+# `YEARS_SQL` stays as the reference the tests compare with (tests/test_demo_writing.py).
+YEAR_PARTS_SQL = f"""
+SELECT p.person_id AS person_id, w.year AS year, {_Y_TO} - {_Y_FROM} + 1 AS months,
+       {_BASE} AS base, e.work_injury_rate_bp AS injury_bp
+FROM demo_person p
+JOIN employer e ON e.id = p.employer_id
+JOIN demo_wage w ON w.year BETWEEN p.first_idx / 12 AND MIN(p.stop_idx, :window_first - 1) / 12
+WHERE p.person_id BETWEEN :lo AND :hi AND {_Y_TO} >= {_Y_FROM}
+"""
+
+
+def _year_parts(insurance: int) -> str:
+    """SQL of the four numbers of one type over `YEAR_PARTS_SQL` (NULLs if the demo has none)."""
+    if insurance not in DEMO_RATES_BP:
+        return ", ".join(f'NULL AS "{part}{insurance}"' for part in PARTS)
+    employer_bp, personal_bp = DEMO_RATES_BP[insurance]
+    employer = "injury_bp" if employer_bp is None else str(employer_bp)
+    return (
+        f'months AS "m{insurance}", base * months AS "b{insurance}", '
+        f'(base * {employer} + 5000) / 10000 * months AS "e{insurance}", '
+        f'(base * {personal_bp} + 5000) / 10000 * months AS "p{insurance}"'
+    )
+
+
+WIDE_YEARS_SQL = (
+    f"WITH parts AS MATERIALIZED ({YEAR_PARTS_SQL}) "
+    f"SELECT person_id, year, {', '.join(_year_parts(i) for i in INSURANCES)} "
+    "FROM parts ORDER BY person_id, year"
+)
+# The pension type's personal part of each year before the window (the pension account's).
+_PENSION_BP = DEMO_RATES_BP[Insurance.PENSION.value][1]
+PENSION_PARTS_SQL = (
+    f"SELECT person_id, year, (base * {_PENSION_BP} + 5000) / 10000 * months AS personal "
+    f"FROM ({YEAR_PARTS_SQL})"
+)
 
 ENROLMENT_SQL = f"""
 INSERT INTO enrolment (person_id, employer_id, insurance, start_date, end_date, status)
@@ -184,6 +234,9 @@ WHERE p.person_id BETWEEN :lo AND :hi AND p.status NOT IN ('moved_out', 'decease
 ORDER BY p.person_id, k.kind
 """
 
+# The account entries as SQL computed them into `demo_entry` (register v9's rows) before
+# `models.demo.entries` computed them in Python: kept as the reference the tests compare the
+# generated blocks with (tests/test_demo_writing.py), not used to generate.
 # Pension account: each year, interest on the opening balance, then the year's personal part.
 PENSION_SQL = f"""
 WITH RECURSIVE
@@ -319,21 +372,9 @@ WHERE p.status = 'retired' AND p.person_id BETWEEN :lo AND :hi
 ORDER BY p.person_id, w.year
 """
 
-PACKED_YEARS_SQL = pack_from("temp.demo_year")
+PACKED_YEARS_SQL = pack_from_wide(WIDE_YEARS_SQL)
 BENEFIT_RUNS_SQL = benefit_runs.runs_from("temp.demo_benefit")
 CLEAR_BENEFITS_SQL = "DELETE FROM temp.demo_benefit"
-CLEAR_YEARS_SQL = "DELETE FROM temp.demo_year"
-# The entries of a chunk go to `demo_entry` first (the balances are read from it), then into
-# blocks (`ENTRY_BLOCKS_SQL`, models.account_entries), and the temporary table is emptied.
-ENTRY_BLOCKS_SQL = blocks_from("temp.demo_entry")
-CLEAR_ENTRIES_SQL = "DELETE FROM temp.demo_entry"
-
-BALANCES_SQL = """
-UPDATE account SET balance_fen = COALESCE((
-    SELECT balance_after_fen FROM temp.demo_entry e WHERE e.account_id = account.id
-    ORDER BY e.posted_day DESC, e.id DESC LIMIT 1), 0)
-WHERE person_id BETWEEN :lo AND :hi
-"""
 
 
 def fill_reference_tables(conn: sqlite3.Connection, as_of: date, window_first: int) -> None:
@@ -362,8 +403,7 @@ def fill_reference_tables(conn: sqlite3.Connection, as_of: date, window_first: i
     conn.executemany("INSERT INTO demo_month VALUES (?, ?, ?, ?)", months)
     conn.executemany(
         "INSERT INTO demo_rate VALUES (?, ?, ?)",
-        [(ins, emp, pers) for ins, (emp, pers) in v.RATES_BP.items()]
-        + [(Insurance.WORK_INJURY.value, 0, 0)],
+        [(ins, emp or 0, pers) for ins, (emp, pers) in DEMO_RATES_BP.items()],
     )
     places = list(v.HOSPITALS) + list(v.PHARMACIES) * 2  # pharmacies are visited more often
     conn.executemany(
