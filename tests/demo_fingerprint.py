@@ -7,15 +7,23 @@ from pathlib import Path
 
 from models.db import close_register
 from models.demo.generator import DemoParams, generate
+from models.encryption import encrypt_home
 from models.home import OfficeHome
 from models.schema import db
 from tests.pinned_clock import AS_OF
 
 
-def fingerprint(path: Path, seed: int, persons: int = 150, **options: int) -> str:
-    """SHA-256 of every table a district of `persons` generated with `seed` into `path` fills."""
+def fingerprint(
+    path: Path, seed: int, persons: int = 150, passphrase: str | None = None, **options: int
+) -> str:
+    """SHA-256 of every table a district of `persons` generated with `seed` into `path` fills
+    (into a register encrypted with `passphrase` if one is given)."""
     office = OfficeHome(path)
     office.create("370102", "x")
+    if passphrase is not None:
+        close_register()
+        encrypt_home(office.path, office.register_path, passphrase)
+        office.with_passphrase(passphrase).open()
     generate(DemoParams(persons, seed, "370102", AS_OF, **options))
     digest = hashlib.sha256()
     for table, order in (

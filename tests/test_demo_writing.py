@@ -21,6 +21,7 @@ from models.schema import db
 from models.year_totals import COLUMNS as YEAR_COLUMNS
 from models.year_totals import pack as pack_years
 from tests.demo_fingerprint import fingerprint
+from tests.keyring_helpers import PASSPHRASE
 from tests.pinned_clock import AS_OF
 
 
@@ -36,6 +37,14 @@ def test_two_processes_write_the_district_one_process_writes(tmp_path: Path) -> 
         assert db.execute_sql("PRAGMA journal_mode").fetchone() == ("wal",)
     finally:
         close_register()
+
+
+@pytest.mark.usefixtures("memory_keyring")
+def test_an_encrypted_register_is_written_by_two_processes_as_a_plain_one(tmp_path: Path) -> None:
+    # the second process computes with the first one's SQLite module (sqlcipher3's here)
+    plain = fingerprint(tmp_path / "plain", 4, 300, chunk=100, workers=2)
+    assert fingerprint(tmp_path / "secret", 4, 300, PASSPHRASE, chunk=100, workers=2) == plain
+    assert not list(tmp_path.glob("secret/**/demo-second-half.db*"))
 
 
 @pytest.mark.parametrize("as_of", [AS_OF, date(2026, 1, 1), date(2025, 7, 1)])

@@ -242,6 +242,7 @@ def _second_half(
         first=split + 1,
         args=args,
         pragmas=dict(FAST_WRITES),
+        driver=type(conn).__module__,
     )
     context = multiprocessing.get_context("spawn")  # no fork of open SQLite connections
     receiving, sending = context.Pipe(duplex=False)
