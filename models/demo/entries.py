@@ -24,7 +24,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import date
 from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
 from models.account_entries import INSERT_BLOCK, chained_blocks
 from models.demo import expand
@@ -95,9 +95,9 @@ def write_entries(
     accounts: dict[tuple[int, str], int] = {
         (person, kind): account for person, kind, account in conn.execute(_ACCOUNTS_SQL, bounds)
     }
-    persons = conn.execute(_PERSONS_SQL, bounds).fetchall()
-    pension = list(_pension_cells(conn, bounds, accounts, persons, next_entry))
-    medical = list(_medical_cells(conn, bounds, accounts, persons, next_entry + len(pension)))
+    chunk = _Chunk(conn, bounds, accounts, conn.execute(_PERSONS_SQL, bounds).fetchall())
+    pension = list(_pension_cells(chunk, next_entry))
+    medical = list(_medical_cells(chunk, next_entry + len(pension)))
     blocks: list[tuple[Any, ...]] = []
     balances: list[tuple[int, int]] = []
     for cells in (pension, medical):
@@ -110,14 +110,19 @@ def write_entries(
     return len(pension), len(medical)
 
 
-def _pension_cells(
-    conn: sqlite3.Connection,
-    bounds: dict[str, Any],
-    accounts: dict[tuple[int, str], int],
-    persons: Sequence[Sequence[Any]],
-    last_id: int,
-) -> Iterator[Cell]:
+class _Chunk(NamedTuple):
+    """What both kinds of account read: the connection, the chunk's bound values, its
+    accounts ({(person, kind): account id}) and its persons (id, retired_from, opening_fen)."""
+
+    conn: sqlite3.Connection
+    bounds: dict[str, Any]
+    accounts: dict[tuple[int, str], int]
+    persons: Sequence[Sequence[Any]]
+
+
+def _pension_cells(chunk: _Chunk, last_id: int) -> Iterator[Cell]:
     """The pension accounts' entries, account by account (ids in account order)."""
+    conn, bounds, accounts, persons = chunk
     this_year = bounds["this_year"]
     as_of_day = _day(bounds["as_of"])
     interest_bp = dict(conn.execute(_INTEREST_SQL).fetchall())
@@ -153,15 +158,10 @@ def _pension_cells(
             personal = parts.get(year, 0)
 
 
-def _medical_cells(
-    conn: sqlite3.Connection,
-    bounds: dict[str, Any],
-    accounts: dict[tuple[int, str], int],
-    persons: Sequence[Sequence[Any]],
-    last_id: int,
-) -> Iterator[Cell]:
+def _medical_cells(chunk: _Chunk, last_id: int) -> Iterator[Cell]:
     """The medical accounts' entries, account by account (ids in account order), each
     account's in the order of (posted day, opening/allocation/spending, period)."""
+    conn, bounds, accounts, persons = chunk
     seed, as_of = bounds["seed"], bounds["as_of"]
     as_of_day = _day(as_of)
     window_day = _day(bounds["window_start"])
