@@ -55,6 +55,19 @@ DEMO_RATES_BP: dict[int, tuple[int | None, int]] = {
 _BASE = "MIN(MAX(w.avg_fen * p.wage_pm / 1000, w.low_fen), w.high_fen)"
 _EMPLOYER_BP = "CASE WHEN r.insurance = 4 THEN e.work_injury_rate_bp ELSE r.employer_bp END"
 
+# A month's state and posted date (month m of person p): arrears from `arrears_from` on, back
+# paid (posted on the back payment's day) between `bp_from` and `bp_to`, else paid and posted on
+# the month's posting day.
+_STATUS = (
+    f"CASE WHEN m.idx >= p.arrears_from THEN {ContributionStatus.ARREARS.value} "
+    f"WHEN m.idx BETWEEN p.bp_from AND p.bp_to THEN {ContributionStatus.BACK_PAID.value} "
+    f"ELSE {ContributionStatus.PAID.value} END"
+)
+_POSTED = (
+    "CASE WHEN m.idx >= p.arrears_from THEN NULL "
+    "WHEN m.idx BETWEEN p.bp_from AND p.bp_to THEN p.bp_posted ELSE m.posted END"
+)
+
 # The month rows of a chunk, as the generator wrote them before the runs (register v9): kept as
 # the reference that `RUNS_SQL` must agree with (tests/test_demo.py), not used to generate.
 # `demo_contribution` is now a view of the register's months (`contribution`, the runs
@@ -63,12 +76,7 @@ MONTHS_SELECT = f"""
 SELECT p.person_id, m.period, r.insurance, p.employer_id, {_BASE},
        ({_BASE} * {_EMPLOYER_BP} + 5000) / 10000,
        ({_BASE} * r.personal_bp + 5000) / 10000,
-       CASE WHEN m.idx >= p.arrears_from THEN {ContributionStatus.ARREARS.value}
-            WHEN m.idx BETWEEN p.bp_from AND p.bp_to THEN {ContributionStatus.BACK_PAID.value}
-            ELSE {ContributionStatus.PAID.value} END,
-       CASE WHEN m.idx >= p.arrears_from THEN NULL
-            WHEN m.idx BETWEEN p.bp_from AND p.bp_to THEN p.bp_posted
-            ELSE m.posted END
+       {_STATUS}, {_POSTED}
 FROM demo_person p
 JOIN employer e ON e.id = p.employer_id
 JOIN demo_month m ON m.idx BETWEEN p.first_idx AND p.stop_idx
@@ -115,13 +123,7 @@ piece(person_id, s, months) AS (
            LEAD(st.s, 1, span.hi_m + 1) OVER (PARTITION BY st.person_id ORDER BY st.s) - st.s
     FROM start st JOIN span USING (person_id)),
 dated(person_id, m, months, base, status, posted_date) AS (
-    SELECT p.person_id, pc.s, pc.months, {_BASE},
-           CASE WHEN m.idx >= p.arrears_from THEN {ContributionStatus.ARREARS.value}
-                WHEN m.idx BETWEEN p.bp_from AND p.bp_to THEN {ContributionStatus.BACK_PAID.value}
-                ELSE {ContributionStatus.PAID.value} END,
-           CASE WHEN m.idx >= p.arrears_from THEN NULL
-                WHEN m.idx BETWEEN p.bp_from AND p.bp_to THEN p.bp_posted
-                ELSE m.posted END
+    SELECT p.person_id, pc.s, pc.months, {_BASE}, {_STATUS}, {_POSTED}
     FROM piece pc JOIN demo_person p ON p.person_id = pc.person_id
     JOIN demo_month m ON m.idx = pc.s JOIN demo_wage w ON w.year = m.year),
 coded(person_id, m, months, base, status, posted) AS (
