@@ -9,6 +9,8 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from desktop.cli_common import EXIT_OK, home_of
@@ -55,9 +57,11 @@ def cmd_demo_city(args: argparse.Namespace) -> int:
     )
     _stop_on_signals()
     ensure_headquarters(city, _say)
-    hq = start_hq(city)
-    _say(f"Headquarters: serving {city.hq_folder / 'hq.db'} at {hq.url}")
+    hq: LocalHq | None = None
     try:
+        with _SIGNALS.held():  # a `kill` while it starts must not leave it serving
+            hq = start_hq(city)
+        _say(f"Headquarters: serving {city.hq_folder / 'hq.db'} at {hq.url}")
         if not ensure_office(city, hq, _say):
             _say(
                 f"The office home {home.path} holds a demo district made without "
@@ -87,16 +91,19 @@ def cmd_demo_city(args: argparse.Namespace) -> int:
         _say("Headquarters runs until the application is closed.")
         return _run_until_closed(app)
     finally:
-        hq.stop()
-        _say("Headquarters stopped.")
+        if hq is not None:
+            hq.stop()
+            _say("Headquarters stopped.")
 
 
 def _office_of_many(city: DemoCity, hq: LocalHq, args: argparse.Namespace) -> int:
     """The relay and N workstations of the demo office; their applications, side by side."""
     office = DemoOffice(city, args.workstations)
-    relay = ensure_relay(office, hq, _say)
-    _say(f"Office relay: serving {office.relay_home} at {relay.url}")
+    relay: LocalHq | None = None
     try:
+        with _SIGNALS.held():
+            relay = ensure_relay(office, hq, _say)
+        _say(f"Office relay: serving {office.relay_home} at {relay.url}")
         homes = ensure_workstations(office, relay, _say)
         for home in homes:
             _say(f"  workstation {home.path}: counterdesk --home {home.path} app --training")
@@ -108,12 +115,13 @@ def _office_of_many(city: DemoCity, hq: LocalHq, args: argparse.Namespace) -> in
         )
         if args.no_app or (not os.environ.get("DISPLAY") and sys.platform.startswith("linux")):
             return EXIT_OK
-        apps = [
-            subprocess.Popen([*counterdesk_command(), "--home", str(h.path), "app", "--training"])
-            for h in homes
-        ]
-        _say(f"Opened {len(apps)} counter applications; everything stops when all are closed.")
+        apps: list[subprocess.Popen[bytes]] = []
         try:
+            with _SIGNALS.held():
+                for h in homes:
+                    argv = [*counterdesk_command(), "--home", str(h.path), "app", "--training"]
+                    apps.append(subprocess.Popen(argv))
+            _say(f"Opened {len(apps)} counter applications; everything stops when all are closed.")
             for app in apps:
                 app.wait()
         finally:
@@ -122,12 +130,43 @@ def _office_of_many(city: DemoCity, hq: LocalHq, args: argparse.Namespace) -> in
                     app.terminate()
         return EXIT_OK
     finally:
-        relay.stop()
-        _say("Office relay stopped.")
+        if relay is not None:
+            relay.stop()
+            _say("Office relay stopped.")
 
 
-def _leave(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
+class SignalExit:
+    """SIGTERM and SIGHUP as SystemExit(128 + signal), held back while a child is started.
+
+    A signal that lands inside `subprocess.Popen` (or while a server starts) would raise
+    there, after the child exists but before the caller holds it: the child would be left
+    running. Inside `held()` the signal is only noted; it is raised when the block ends, once
+    the child has been handed over to the `finally` that stops it."""
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.noted: int | None = None
+
+    def handle(self, signum: int, _frame: object) -> None:
+        """The signal handler: leave now, or note the signal while one is held."""
+        if self.holding:
+            self.noted = signum
+            return
+        raise SystemExit(128 + signum)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold SIGTERM and SIGHUP back for the block; leave at its end if one came."""
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+            if self.noted is not None:
+                raise SystemExit(128 + self.noted)
+
+
+_SIGNALS = SignalExit()
 
 
 def _stop_on_signals() -> None:
@@ -136,16 +175,18 @@ def _stop_on_signals() -> None:
     its own and would otherwise be left serving."""
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _leave)
+            signal.signal(getattr(signal, name), _SIGNALS.handle)
 
 
 def _run_until_closed(argv: list[str]) -> int:
     """Run the application; its exit status. Leaving early (a signal) closes it first."""
-    app = subprocess.Popen(argv)
+    app: subprocess.Popen[bytes] | None = None
     try:
+        with _SIGNALS.held():
+            app = subprocess.Popen(argv)
         return app.wait()
     finally:
-        if app.poll() is None:
+        if app is not None and app.poll() is None:
             app.terminate()
             try:
                 app.wait(10)
