@@ -22,6 +22,7 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -135,10 +136,9 @@ def _check_unique(paths: Mapping[str, Path]) -> None:
 
 
 def _copy(path: Path, district: str, offset: int, counts: dict[str, int]) -> None:
-    """Insert one generated district's rows (inside the caller's transaction)."""
-    for t in TABLES:
-        if t.staff_scope:
-            continue  # the rosters are merged by `_copy_staff`
+    """Insert one generated district's rows (inside the caller's transaction), row by row
+    through Python: the way for PostgreSQL."""
+    for t in _district_tables():
         columns = (*t.columns, "district") if t is PERSON else t.columns
         marks = ", ".join("?" * len(columns))
         statement = f"INSERT INTO {t.name} ({', '.join(columns)}) VALUES ({marks})"
@@ -147,6 +147,54 @@ def _copy(path: Path, district: str, offset: int, counts: dict[str, int]) -> Non
                 chunk = [(*row, district) for row in chunk]
             store.executemany(statement, chunk, page_size=5_000)
             counts[t.name] += len(chunk)
+
+
+def _district_tables() -> list[Table]:
+    """The tables a district's generated register gives, in an order that keeps foreign keys
+    (the staff rosters are merged by `_copy_staff`)."""
+    return [t for t in TABLES if not t.staff_scope]
+
+
+def _copy_attached(schema: str, district: str, offset: int, counts: dict[str, int]) -> None:
+    """Insert one generated district's rows from its register attached as `schema` (inside the
+    caller's transaction): SQLite moves the rows itself, `INSERT ... SELECT` with the ids
+    rebased in SQL, without a round trip through Python per row."""
+    conn = store.hq_db.connection()
+    for t in _district_tables():
+        rebased = [f"{c} + {offset}" if c in ID_COLUMNS[t.name] else c for c in t.columns]
+        columns = (*t.columns, "district") if t is PERSON else t.columns
+        values = (*rebased, "?") if t is PERSON else rebased
+        cursor = conn.execute(
+            f"INSERT INTO main.{t.name} ({', '.join(columns)}) "
+            f"SELECT {', '.join(values)} FROM {schema}.{t.name}",
+            (district,) if t is PERSON else (),
+        )
+        counts[t.name] += cursor.rowcount
+
+
+def attach_room(conn: sqlite3.Connection) -> int:
+    """How many databases SQLite lets `conn` attach (10 unless built otherwise)."""
+    return conn.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
+
+
+@contextmanager
+def _attached(paths: Mapping[str, Path]) -> Iterator[dict[str, str]]:
+    """SQLite: as many districts' registers as SQLite lets one connection attach, attached
+    (before the transaction: a database cannot be detached inside one); {district: schema}.
+    The others are copied through Python. The block holds this thread's connection."""
+    with store.session():
+        conn = store.hq_db.connection()
+        room = attach_room(conn) if paths else 0
+        schemas: dict[str, str] = {}
+        try:
+            for i, (district, path) in enumerate(sorted(paths.items())[:room]):
+                schema = f"demo_source_{i}"
+                conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(path),))
+                schemas[district] = schema
+            yield schemas
+        finally:
+            for schema in schemas.values():
+                conn.execute(f"DETACH DATABASE {schema}")
 
 
 def _copy_staff(paths: Mapping[str, Path], counts: dict[str, int]) -> None:
@@ -191,6 +239,18 @@ def _reset_sequences() -> None:
             )
 
 
+def _refuse_a_register() -> None:
+    """InvalidInput if the connected headquarters database already holds people or employers."""
+    if (
+        store.execute("SELECT 1 FROM person LIMIT 1").fetchone()
+        or store.execute("SELECT 1 FROM employer LIMIT 1").fetchone()
+    ):
+        raise InvalidInput(
+            "headquarters' database already holds a register: the demo fills only an empty one "
+            "(use another --db)"
+        )
+
+
 def seed(
     districts: Mapping[str, int],
     seed: int,
@@ -205,33 +265,56 @@ def seed(
         raise InvalidInput("the demo needs at least one district")
     if any(districts[code] < 1 for code in codes):
         raise InvalidInput("each demo district needs at least one person")
-    if (
-        store.execute("SELECT 1 FROM person LIMIT 1").fetchone()
-        or store.execute("SELECT 1 FROM employer LIMIT 1").fetchone()
-    ):
-        raise InvalidInput(
-            "headquarters' database already holds a register: the demo fills only an empty one "
-            "(use another --db)"
-        )
-    counts = {t.name: 0 for t in TABLES}
+    _refuse_a_register()
     with tempfile.TemporaryDirectory(prefix="counterdesk-hq-demo-") as tmp:
-        day = as_of.isoformat()
-        jobs = [
-            (str(Path(tmp) / code), code, districts[code], district_seed(seed, i), day)
-            for i, code in enumerate(codes)
-        ]
-        say(f"generating {len(codes)} districts ({', '.join(codes)})")
-        paths = _generate_all(jobs, say)
-        _check_unique(paths)
-        with store.write_transaction():
-            for i, code in enumerate(codes):
-                say(f"loading district {code}")
+        paths = generate_districts(Path(tmp), districts, seed, as_of, say)
+        counts = load(paths, say)
+    if store.is_postgres():
+        # Statistics for the planner now, not when autovacuum gets round to it: without
+        # them a bootstrap page's queries scan whole tables of millions of rows.
+        store.execute("ANALYZE")
+    return counts
+
+
+def generate_districts(
+    folder: Path,
+    districts: Mapping[str, int],
+    seed: int,
+    as_of: date,
+    say: Callable[[str], None],
+) -> dict[str, Path]:
+    """Generate each district ({code: persons}) into an office register under `folder`, in
+    parallel child processes; {code: register file}. Refuses values that two districts share
+    (SeedCollision)."""
+    codes = sorted(districts)
+    jobs = [
+        (str(folder / code), code, districts[code], district_seed(seed, i), as_of.isoformat())
+        for i, code in enumerate(codes)
+    ]
+    say(f"generating {len(codes)} districts ({', '.join(codes)})")
+    paths = _generate_all(jobs, say)
+    _check_unique(paths)
+    return paths
+
+
+def load(
+    paths: Mapping[str, Path], say: Callable[[str], None], through_python: bool = False
+) -> dict[str, int]:
+    """Load generated districts ({code: register file}) into the connected, empty headquarters
+    database in one transaction, district i's ids moved up by i * ID_STRIDE (codes in order);
+    the number of rows per table. On SQLite the districts' files are attached and SQLite moves
+    the rows (`through_python`: read and inserted through Python, as on PostgreSQL)."""
+    counts = {t.name: 0 for t in TABLES}
+    sources = {} if store.is_postgres() or through_python else paths
+    with _attached(sources) as schemas, store.write_transaction():
+        _refuse_a_register()  # again, under the write lock: another process may have written
+        for i, code in enumerate(sorted(paths)):
+            say(f"loading district {code}")
+            if code in schemas:
+                _copy_attached(schemas[code], code, i * ID_STRIDE, counts)
+            else:
                 _copy(paths[code], code, i * ID_STRIDE, counts)
-            _copy_staff(paths, counts)
-            if store.is_postgres():
-                _reset_sequences()
+        _copy_staff(paths, counts)
         if store.is_postgres():
-            # Statistics for the planner now, not when autovacuum gets round to it: without
-            # them a bootstrap page's queries scan whole tables of millions of rows.
-            store.execute("ANALYZE")
+            _reset_sequences()
     return counts

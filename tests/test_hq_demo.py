@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from hq import demo, feed, store
 from hq.errors import InvalidInput, SeedCollision
 from hq.schema import Employer
+from models.replica import TABLES
 from tests.hq_fixtures import sqlite_url
 
 
@@ -62,3 +65,60 @@ def test_seeding_refuses_bad_districts(tmp_path: Path, districts: dict[str, int]
     store.connect(sqlite_url(tmp_path / "hq.db"))
     with pytest.raises(InvalidInput):
         demo.seed(districts, 1, date(2026, 11, 1))
+
+
+def _table_sums() -> dict[str, tuple[int, int]]:
+    """Every replicated table's row count and checksum in the connected database."""
+    return {
+        t.name: tuple(
+            store.execute(
+                f"SELECT count(*), coalesce(sum({t.checksum}), 0) FROM {t.name}"
+            ).fetchone()
+        )
+        for t in TABLES
+    }
+
+
+def test_districts_attached_in_sqlite_load_the_same_rows_as_through_python(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    districts = {"370102": 30, "370103": 20, "370104": 10}
+    loaded = {}
+    # 0: every district through Python (as on PostgreSQL); 1: the first attached, the others
+    # through Python (SQLite attaches at most 10); the default: all attached
+    for room in (0, 1, None):
+        if room is not None:
+            monkeypatch.setattr(demo, "attach_room", lambda _conn, room=room: room)
+        else:
+            monkeypatch.undo()
+        store.connect(sqlite_url(tmp_path / f"hq-{room}.db"))
+        counts = demo.seed(districts, 3, date(2026, 11, 1))
+        loaded[room] = (counts, _table_sums())
+        assert store.execute("PRAGMA database_list").fetchall()[-1][1] == "main"  # detached
+    assert loaded[1] == loaded[0] and loaded[None] == loaded[0]
+    counts, sums = loaded[0]
+    assert counts["person"] == 60 and sums["person"][0] == 60
+    assert all(counts[name] == sums[name][0] for name in counts)
+
+
+def test_a_register_written_by_another_process_while_districts_generate_is_not_overwritten(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "hq.db"
+    store.connect(sqlite_url(path))
+    paths = demo.generate_districts(
+        tmp_path / "districts", {"370102": 5}, 1, date(2026, 11, 1), lambda _said: None
+    )
+    # another process enrols an employer between the generation and the load
+    enrol = (
+        "INSERT INTO employer (unit_code, name, region_code, work_injury_rate_bp) "
+        "VALUES ('91370100X00000009', '另一单位', '370102', 50)"
+    )
+    other = (
+        "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.execute(sys.argv[2])\nc.commit()"
+    )
+    subprocess.run([sys.executable, "-c", other, str(path), enrol], check=True)
+    with pytest.raises(InvalidInput, match="already holds a register"):
+        demo.load(paths, lambda _said: None)
+    assert store.execute("SELECT count(*) FROM person").fetchone()[0] == 0
+    assert store.execute("SELECT name FROM employer").fetchall() == [("另一单位",)]
