@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from datetime import date
@@ -95,6 +96,9 @@ def test_districts_attached_in_sqlite_load_the_same_rows_as_through_python(
         counts = demo.seed(districts, 3, date(2026, 11, 1))
         loaded[room] = (counts, _table_sums())
         assert store.execute("PRAGMA database_list").fetchall()[-1][1] == "main"  # detached
+        assert store.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        with sqlite3.connect(tmp_path / f"hq-{room}.db") as other:
+            assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # back to WAL
     assert loaded[1] == loaded[0] and loaded[None] == loaded[0]
     counts, sums = loaded[0]
     assert counts["person"] == 60 and sums["person"][0] == 60
@@ -122,3 +126,39 @@ def test_a_register_written_by_another_process_while_districts_generate_is_not_o
         demo.load(paths, lambda _said: None)
     assert store.execute("SELECT count(*) FROM person").fetchone()[0] == 0
     assert store.execute("SELECT name FROM employer").fetchall() == [("另一单位",)]
+
+
+READER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+print(conn.execute("SELECT count(*) FROM person").fetchone()[0], flush=True)
+sys.stdin.readline()
+print(conn.execute("SELECT count(*) FROM person").fetchone()[0], flush=True)
+"""
+
+
+def test_a_load_beside_a_process_reading_the_file_keeps_the_log_and_the_reader_sees_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "hq.db"
+    store.connect(sqlite_url(path))
+    paths = demo.generate_districts(
+        tmp_path / "districts", {"370102": 8}, 1, date(2026, 11, 1), lambda _said: None
+    )
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout is not None and reader.stdin is not None
+        assert reader.stdout.readline().strip() == "0"  # it holds the file open
+        counts = demo.load(paths, lambda _said: None)  # the journal cannot change: WAL stays
+        reader.stdin.write("again\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == str(counts["person"]) == "8"
+    finally:
+        reader.kill()
+        reader.wait()
+    assert store.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
