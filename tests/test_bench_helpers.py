@@ -9,7 +9,7 @@ from pathlib import Path
 from bench.evict import evict
 from bench.size import measure
 from bench.stats import p99_label, p99_worst_rank, round_spread, summarise
-from bench.wire import Copy, Result, baselines, extrapolation
+from bench.wire import Copy, Result, baselines, extrapolation, table
 from hq.compression import compress
 from testkit.shaped_link import LinkShape
 
@@ -91,3 +91,16 @@ def test_a_million_persons_are_extrapolated_from_the_link_s_bytes_and_the_second
     assert "the line alone 17 min" in line
     assert "on loopback (median) scaled 150 min" in line
     assert "this first sync scaled 200 min" in line
+
+
+def test_a_shaped_only_run_at_a_million_says_it_was_measured_and_lists_no_missing_baseline() -> (
+    None
+):
+    through = Copy("zstd", LinkShape(20e6, 0.04).describe(), 1_800.0, 9, 2_400_000_000, 1)
+    through.link_bytes = 2_500_000_000
+    result = Result(1_000_000, [through])
+    heading, line = extrapolation(result)
+    assert heading.startswith("at 1,000,000 persons (measured")
+    assert "the line alone 17 min; this first sync scaled 30 min" in line  # no loopback figure
+    printed = table(result)
+    assert "baseline" not in printed and "a day's changes" not in printed
