@@ -27,7 +27,7 @@ from itertools import groupby, pairwise
 from typing import Any
 
 SLOTS = 16
-_EPOCH = date(1970, 1, 1).toordinal()
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # a stored cell's day counts from 1970-01-01
 SLOT_PARTS = ("d", "k", "a", "c", "l")  # day delta, kind, amount, counterparty id, period lag
 HEAD = ("account_id", "first_id", "count", "day", "balance")
 COLUMNS: tuple[str, ...] = (
@@ -131,7 +131,7 @@ def cells_of(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> list[Ce
         if period is not None:
             lag = posted_date.year * 12 + posted_date.month - (period // 100 * 12 + period % 100)
         party = None if counterparty is None else ids[counterparty]
-        day = posted_date.toordinal() - _EPOCH
+        day = posted_date.toordinal() - EPOCH_ORDINAL
         cells.append((account, entry_id, day, kind, amount, balance, party, lag))
     return cells
 

@@ -26,12 +26,11 @@ from datetime import date
 from itertools import groupby
 from typing import Any, NamedTuple
 
-from models.account_entries import INSERT_BLOCK, chained_blocks
+from models.account_entries import EPOCH_ORDINAL, INSERT_BLOCK, chained_blocks
 from models.demo import expand
 from models.demo import vocabulary as v
 from models.enums import ContributionStatus, EntryKind, Insurance
 
-_EPOCH = date(1970, 1, 1).toordinal()
 _ARREARS = ContributionStatus.ARREARS.value
 _PENSION = Insurance.PENSION.value
 _MEDICAL = Insurance.MEDICAL.value
@@ -73,7 +72,7 @@ Cell = tuple[int, int, int, int, int, int, int | None, int | None]
 
 def _day(iso: str) -> int:
     """Days since 1970-01-01 of an ISO date."""
-    return date.fromisoformat(iso).toordinal() - _EPOCH
+    return date.fromisoformat(iso).toordinal() - EPOCH_ORDINAL
 
 
 def _month(day: int, months: dict[int, int]) -> int:
@@ -81,7 +80,7 @@ def _month(day: int, months: dict[int, int]) -> int:
     `months`)."""
     month = months.get(day)
     if month is None:
-        d = date.fromordinal(day + _EPOCH)
+        d = date.fromordinal(day + EPOCH_ORDINAL)
         month = months[day] = d.year * 12 + d.month - 1
     return month
 
@@ -135,20 +134,22 @@ def _pension_cells(chunk: _Chunk, last_id: int) -> Iterator[Cell]:
             by_account.append((account, person, {year: personal for _, year, personal in rows}))
     by_account.sort()
     interest_kind, contribution_kind = EntryKind.INTEREST.value, EntryKind.CONTRIBUTION.value
+    ends = {this_year: as_of_day}  # a year's entries' day: 31 December, this year's today
     for account, person, parts in by_account:
         year = min(parts)
         last = min(this_year, retired[person] // 12)
         opening, interest, personal = 0, 0, parts[year]
         while True:
             balance = opening + interest
-            if interest > 0:
+            end = ends.get(year)
+            if end is None:
+                end = ends[year] = _day(f"{year:04d}-12-31")
+            if interest > 0:  # never this year: its interest is 0
                 last_id += 1
-                yield (account, last_id, _day(f"{year:04d}-12-31"), interest_kind, interest,
-                       balance, None, None)  # fmt: skip
+                yield (account, last_id, end, interest_kind, interest, balance, None, None)
             if personal > 0:
                 last_id += 1
-                day = _day(f"{year:04d}-12-31") if year < this_year else as_of_day
-                yield (account, last_id, day, contribution_kind, personal, balance + personal,
+                yield (account, last_id, end, contribution_kind, personal, balance + personal,
                        None, None)  # fmt: skip
             if year + 1 > last or year + 1 not in interest_bp:
                 break
