@@ -40,7 +40,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.errors import BenchError
+from bench.errors import BenchError, exit_status
 from hq import demo, store
 from models.replica import TABLES
 
@@ -187,6 +187,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         shutil.rmtree(work, ignore_errors=True)
 
 
+@exit_status("bench.hqseed")
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m bench.hqseed", description=__doc__)
@@ -196,13 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", help="keep the generated district here for the next run")
     parser.add_argument("--json", action="store_true", help="figures as JSON on stdout")
     args = parser.parse_args(argv)
-    try:
-        result = run(args)
-    except BenchError as exc:
-        print(f"bench.hqseed: {exc}", file=sys.stderr)
-        return exc.code
-    except KeyboardInterrupt:
-        return 130
+    result = run(args)
     if args.json:
         print(json.dumps(result, indent=1))
     else:

@@ -105,14 +105,20 @@ def test_districts_attached_in_sqlite_load_the_same_rows_as_through_python(
     assert all(counts[name] == sums[name][0] for name in counts)
 
 
-def test_a_register_written_by_another_process_while_districts_generate_is_not_overwritten(
-    tmp_path: Path,
-) -> None:
+def _empty_hq_and_a_district(tmp_path: Path, persons: int) -> tuple[Path, dict[str, Path]]:
+    """An empty headquarters file, connected, and district 370102 generated beside it."""
     path = tmp_path / "hq.db"
     store.connect(sqlite_url(path))
     paths = demo.generate_districts(
-        tmp_path / "districts", {"370102": 5}, 1, date(2026, 11, 1), lambda _said: None
+        tmp_path / "districts", {"370102": persons}, 1, date(2026, 11, 1), lambda _said: None
     )
+    return path, paths
+
+
+def test_a_register_written_by_another_process_while_districts_generate_is_not_overwritten(
+    tmp_path: Path,
+) -> None:
+    path, paths = _empty_hq_and_a_district(tmp_path, 5)
     # another process enrols an employer between the generation and the load
     enrol = (
         "INSERT INTO employer (unit_code, name, region_code, work_injury_rate_bp) "
@@ -140,11 +146,7 @@ print(conn.execute("SELECT count(*) FROM person").fetchone()[0], flush=True)
 def test_a_load_beside_a_process_reading_the_file_keeps_the_log_and_the_reader_sees_it(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "hq.db"
-    store.connect(sqlite_url(path))
-    paths = demo.generate_districts(
-        tmp_path / "districts", {"370102": 8}, 1, date(2026, 11, 1), lambda _said: None
-    )
+    path, paths = _empty_hq_and_a_district(tmp_path, 8)
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(path)],
         stdin=subprocess.PIPE,
