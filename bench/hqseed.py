@@ -42,7 +42,6 @@ from typing import Any
 
 from bench.errors import BenchError, exit_status
 from hq import demo, store
-from models.replica import TABLES
 
 AS_OF = date(2026, 11, 1)
 DISTRICT = "370102"
@@ -137,9 +136,7 @@ def measure_baseline(source: Path, schema_from: Path, target: Path) -> dict[str,
         started = time.perf_counter()
         conn.execute("BEGIN")
         rows = 0
-        for t in TABLES:
-            if t.staff_scope:
-                continue
+        for t in demo.district_tables():
             columns = ", ".join(t.columns)
             extra, value = (", district", ", ?") if t.name == "person" else ("", "")
             params = (DISTRICT,) if t.name == "person" else ()

@@ -139,7 +139,7 @@ def _check_unique(paths: Mapping[str, Path]) -> None:
 def _copy(path: Path, district: str, offset: int, counts: dict[str, int]) -> None:
     """Insert one generated district's rows (inside the caller's transaction), row by row
     through Python: the way for PostgreSQL."""
-    for t in _district_tables():
+    for t in district_tables():
         columns = (*t.columns, "district") if t is PERSON else t.columns
         marks = ", ".join("?" * len(columns))
         statement = f"INSERT INTO {t.name} ({', '.join(columns)}) VALUES ({marks})"
@@ -150,7 +150,7 @@ def _copy(path: Path, district: str, offset: int, counts: dict[str, int]) -> Non
             counts[t.name] += len(chunk)
 
 
-def _district_tables() -> list[Table]:
+def district_tables() -> list[Table]:
     """The tables a district's generated register gives, in an order that keeps foreign keys
     (the staff rosters are merged by `_copy_staff`)."""
     return [t for t in TABLES if not t.staff_scope]
@@ -161,7 +161,7 @@ def _copy_attached(schema: str, district: str, offset: int, counts: dict[str, in
     caller's transaction): SQLite moves the rows itself, `INSERT ... SELECT` with the ids
     rebased in SQL, without a round trip through Python per row."""
     conn = store.hq_db.connection()
-    for t in _district_tables():
+    for t in district_tables():
         rebased = [f"{c} + {offset}" if c in ID_COLUMNS[t.name] else c for c in t.columns]
         columns = (*t.columns, "district") if t is PERSON else t.columns
         values = (*rebased, "?") if t is PERSON else rebased
