@@ -14,7 +14,7 @@ from hq import demo, feed, store
 from hq.errors import InvalidInput, SeedCollision
 from hq.schema import Employer
 from models.replica import TABLES
-from tests.hq_fixtures import sqlite_url
+from tests.hq_fixtures import DEMO_DISTRICTS, sqlite_url
 
 
 def test_the_demo_city_holds_each_district_under_its_own_ids(hq_demo_url: str) -> None:
@@ -164,3 +164,35 @@ def test_a_load_beside_a_process_reading_the_file_keeps_the_log_and_the_reader_s
         reader.kill()
         reader.wait()
     assert store.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def _null_counts() -> dict[str, list[int]]:
+    """Per replicated table, how many values each column holds that are not NULL."""
+    return {
+        t.name: list(
+            store.execute(
+                f"SELECT {', '.join(f'count({c})' for c in t.columns)} FROM {t.name}"
+            ).fetchone()
+        )
+        for t in TABLES
+    }
+
+
+@pytest.mark.pg
+def test_the_demo_copied_into_postgresql_holds_the_rows_and_nulls_sqlite_holds(
+    request: pytest.FixtureRequest, hq_sqlite_demo_template: Path
+) -> None:
+    # SQLite's demo is moved by SQLite itself (attached), PostgreSQL's streamed by COPY
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database("hq_copy_check", request.getfixturevalue("hq_pg_demo_template"))
+    try:
+        store.connect(url)
+        postgres = (_table_sums(), _null_counts())
+        store.close()
+        store.connect(sqlite_url(hq_sqlite_demo_template))
+        sqlite = (_table_sums(), _null_counts())
+    finally:
+        store.close()
+        server.drop_database("hq_copy_check")
+    assert postgres == sqlite
+    assert sqlite[0]["person"][0] == sum(DEMO_DISTRICTS.values())
