@@ -100,8 +100,10 @@ def _generate_all(
     return paths
 
 
-def _rows(path: Path, t: Table, offset: int) -> Iterator[list[tuple[Any, ...]]]:
-    """The rows of `t` in a generated register, ids rebased, in chunks."""
+def _rows(
+    path: Path, t: Table, offset: int, null: object = None
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of `t` in a generated register, ids rebased, NULL given as `null`, in chunks."""
     positions = [t.columns.index(c) for c in ID_COLUMNS[t.name]]
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -109,9 +111,9 @@ def _rows(path: Path, t: Table, offset: int) -> Iterator[list[tuple[Any, ...]]]:
         while chunk := cursor.fetchmany(READ_CHUNK):
             rebased = []
             for row in chunk:
-                values = list(row)
+                values = list(row) if null is None else [null if v is None else v for v in row]
                 for p in positions:
-                    if values[p] is not None:
+                    if values[p] is not null:
                         values[p] += offset
                 rebased.append(tuple(values))
             yield rebased
@@ -150,10 +152,11 @@ def _copy(path: Path, district: str, offset: int, counts: dict[str, int]) -> Non
             f"COPY {t.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}', "
             f"FORCE_NULL ({', '.join(columns)}))"
         )
-        for chunk in _rows(path, t, offset):
+        postgres = store.is_postgres()
+        for chunk in _rows(path, t, offset, _NULL if postgres else None):
             if t is PERSON:
                 chunk = [(*row, district) for row in chunk]
-            if store.is_postgres():
+            if postgres:
                 _copy_in(copy, chunk)
             else:
                 store.executemany(statement, chunk)
@@ -163,12 +166,12 @@ def _copy(path: Path, district: str, offset: int, counts: dict[str, int]) -> Non
 def _copy_in(copy: str, rows: list[tuple[Any, ...]]) -> None:
     """PostgreSQL: the rows sent by one COPY ... FROM STDIN (CSV; a district loads in about
     half the time of INSERTs of pages of rows, measured at 20,000 persons): strings quoted (an
-    empty one stays empty), numbers as they are, None as a quoted `\\N` that COPY's FORCE_NULL
-    reads as NULL (no generated value is the text `\\N`; the generated registers hold no
-    binary values)."""
+    empty one stays empty), numbers as they are, NULL already `_NULL` (`_rows`), quoted, which
+    COPY's FORCE_NULL reads as NULL (no generated value is the text `\\N`; the generated
+    registers hold no binary values)."""
     text = io.StringIO()
     writer = csv.writer(text, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-    writer.writerows(tuple(_NULL if v is None else v for v in row) for row in rows)
+    writer.writerows(rows)
     text.seek(0)
     with store.hq_db.connection().cursor() as cursor:
         cursor.copy_expert(copy, text)
