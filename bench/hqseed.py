@@ -12,14 +12,16 @@ One demo district of N persons (default 20,000) is generated once into an office
 size and seed). Then, for each way, a new headquarters file is created and the district loaded
 into it by `hq.demo.load`, timed: `attached` (SQLite attaches the district's file and moves the
 rows with INSERT ... SELECT, what the demo seed does), `python` (every row read and inserted
-through Python, what PostgreSQL's seed does and what SQLite's did before). For each: seconds,
-rows a second, the file and its write-ahead log (largest size seen) in bytes.
+through Python with executemany, what SQLite's seed did before; PostgreSQL's now streams them
+with COPY). For each: seconds, rows a second, the file and its write-ahead log (largest size
+seen) in bytes.
 
 The baseline, in the same run: plain `sqlite3` creates the same tables and indexes in a new
 file and copies the same rows with the same INSERT ... SELECT, with the journal and fsync off,
 no foreign-key checks, no id rebasing: what SQLite alone takes to put those rows into those
-b-trees. It leaves out what a safe load pays: the write-ahead log (every page written twice,
-once to the log and once at the checkpoint), FULL synchronous commits, and foreign keys.
+b-trees. It leaves out what a safe load pays: a journal (the rollback journal, or the
+write-ahead log beside another process: every page written twice), FULL synchronous commits,
+and rebasing the ids (neither the load nor the baseline checks foreign keys).
 
 Exit status: 0 after a complete run; 2 for a usage or environment problem; 130 if interrupted.
 """
@@ -36,21 +38,15 @@ import tempfile
 import threading
 import time
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bench.errors import BenchError, exit_status
+from bench.hqdb import AS_OF, say
 from hq import demo, store
 
-AS_OF = date(2026, 11, 1)
 DISTRICT = "370102"
 WAYS = ("attached", "python")
-
-
-def say(text: str) -> None:
-    """Progress on stderr."""
-    print(text, file=sys.stderr, flush=True)
 
 
 def district_file(folder: Path, persons: int, seed: int) -> Path:
